@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-case.h: a case (ärende): incident, planned action or crisis information */
+#pragma once
+
+#include <glib-object.h>
+
+#include "dk-enums.h"
+#include "dk-time.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char           *id;
+  gint64          at;
+  DkUpdatePhrase  phrase;
+  char           *text;
+  char           *author;
+} DkCaseUpdate;
+
+/* A follow-up note written after the case (evaluation, lessons learned). */
+typedef struct {
+  char   *id;
+  gint64  at;
+  char   *text;
+  char   *author;
+} DkCaseFollowUp;
+
+#define DK_TYPE_CASE (dk_case_get_type ())
+
+typedef struct {
+  /*< private >*/
+  gatomicrefcount  ref_count;
+  /*< public >*/
+  char            *id;            /* UUID, made by the client that created it */
+  char            *number;        /* "DK-1042", assigned by the server; NULL until then */
+  DkCaseKind       kind;
+  DkArea           area;
+  char            *title;
+  char            *description;
+  char            *scope;
+  GPtrArray       *services;      /* char *: service ids */
+  DkCaseStatus     status;
+  int              priority;      /* 1–5 */
+  gboolean         major;
+  gboolean         public;
+  char            *external_ref;  /* the publisher's ticket number, may be NULL */
+  gint64           start;
+  gint64           expected_end;  /* DK_TIME_UNSET when unknown */
+  gint64           closed_at;     /* DK_TIME_UNSET while open */
+  GPtrArray       *updates;       /* DkCaseUpdate *, oldest first */
+  GPtrArray       *follow_ups;    /* DkCaseFollowUp *, oldest first */
+  char            *publisher;     /* username, set by the server */
+  gint64           created_at;    /* set by the server */
+  gint64           revision;      /* 0 until the server has it */
+} DkCase;
+
+GType           dk_case_get_type         (void) G_GNUC_CONST;
+DkCase         *dk_case_new              (void);
+DkCase         *dk_case_ref              (DkCase         *self);
+void            dk_case_unref            (DkCase         *self);
+DkCase         *dk_case_copy             (const DkCase   *self);
+/* The latest update, or NULL when there is none. */
+DkCaseUpdate   *dk_case_get_latest_update (const DkCase  *self);
+
+DkCaseUpdate   *dk_case_update_new       (void);
+void            dk_case_update_free      (DkCaseUpdate   *update);
+DkCaseFollowUp *dk_case_follow_up_new    (void);
+void            dk_case_follow_up_free   (DkCaseFollowUp *follow_up);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkCase, dk_case_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkCaseUpdate, dk_case_update_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkCaseFollowUp, dk_case_follow_up_free)
+
+G_END_DECLS

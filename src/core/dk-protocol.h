@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-protocol.h: the constants of the sync protocol (v1) */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define DK_API_PREFIX              "/api/v1"
+#define DK_PROTOCOL_VERSION        1
+
+/* Limits every side enforces. */
+#define DK_MAX_BODY_BYTES          (1024 * 1024)   /* a request body over this is 413 */
+#define DK_MAX_MUTATIONS_PER_BATCH 500
+#define DK_MAX_CHANGES_LIMIT       5000
+#define DK_DEFAULT_CHANGES_LIMIT   500
+#define DK_MAX_TITLE_CHARS         200
+#define DK_MAX_SHORT_CHARS         200             /* names, units, ids, numbers */
+#define DK_MAX_TEXT_CHARS          20000           /* descriptions, update texts */
+#define DK_MAX_LIST_ITEMS          200             /* services of a case, steps, updates */
+#define DK_MAX_UPDATES             1000
+
+#define DK_SESSION_SECONDS         (12 * 3600)
+
+/* Types in /changes */
+#define DK_TYPE_NAME_CASE          "case"
+#define DK_TYPE_NAME_SERVICE       "service"
+#define DK_TYPE_NAME_ROUTINE       "routine"
+#define DK_TYPE_NAME_RUN           "run"
+#define DK_TYPE_NAME_REPORT        "report"
+#define DK_TYPE_NAME_SUBSCRIPTION  "subscription"
+
+/* Mutation results */
+#define DK_RESULT_APPLIED          "applied"
+#define DK_RESULT_CONFLICT         "conflict"
+#define DK_RESULT_REJECTED         "rejected"
+
+G_END_DECLS

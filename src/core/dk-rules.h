@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-rules.h: the domain's rules: archive, lead time, who may publish what, transitions */
+#pragma once
+
+#include "dk-case.h"
+#include "dk-enums.h"
+#include "dk-routine.h"
+
+G_BEGIN_DECLS
+
+/* A closed case moves to the archive 24 hours after it was closed. */
+#define DK_ARCHIVE_DELAY_SECONDS   (24 * 3600)
+/* Planned work on IT services is published seven days ahead; later is "Akut planerat". */
+#define DK_PLANNED_LEAD_SECONDS    (7 * 24 * 3600)
+/* A routine that expires within this is flagged. */
+#define DK_ROUTINE_EXPIRY_WARNING_SECONDS (30 * 24 * 3600)
+
+gboolean dk_rules_case_is_archived     (const DkCase *kase,
+                                        gint64        now);
+
+/* The status a new planned case gets: PLANNED when it is published at least seven days
+ * before it starts (for IT/Telefoni), URGENT_PLANNED otherwise. Other areas are always
+ * PLANNED. */
+DkCaseStatus dk_rules_planned_status   (DkArea        area,
+                                        gint64        start,
+                                        gint64        now);
+/* Checks a planned case's status against its lead time: PLANNED with less than seven
+ * days' lead time on IT/Telefoni is DK_ERROR_INVALID (it must be URGENT_PLANNED). */
+gboolean dk_rules_check_lead_time      (const DkCase *kase,
+                                        gint64        now,
+                                        GError      **error);
+
+/* Who may publish a case of @kind in @area:
+ *   servicedesk          incidents in IT/Telefoni
+ *   customer_center      incidents in Fastigheter/Serviceleveranser
+ *   lab_communicator     incidents in Labmedicin
+ *   crisis_communicator  crisis information, any area
+ *   release_coordinator  planned actions, any area
+ * Admin is not a publisher. Returns FALSE with DK_ERROR_FORBIDDEN and a message that
+ * names the role that would be needed. */
+gboolean dk_rules_check_may_publish    (DkRole        roles,
+                                        DkCaseKind    kind,
+                                        DkArea        area,
+                                        GError      **error);
+gboolean dk_rules_check_may_edit_routines (DkRole     roles,
+                                        GError      **error);
+gboolean dk_rules_check_may_admin      (DkRole        roles,
+                                        GError      **error);
+
+/* The statuses a case of @kind may have, and the moves between them:
+ *   incident, crisis: ongoing → closed
+ *   planned: planned ↔ urgent_planned, either → ongoing (work started) → closed,
+ *            planned/urgent_planned → closed (cancelled or done)
+ * A closed case stays closed. DK_ERROR_INVALID_TRANSITION otherwise. */
+gboolean dk_rules_check_status_for_kind (DkCaseKind   kind,
+                                        DkCaseStatus  status,
+                                        GError      **error);
+gboolean dk_rules_check_transition     (DkCaseStatus  from,
+                                        DkCaseStatus  to,
+                                        GError      **error);
+
+/* Whether a routine is expired or will expire within 30 days of @now. */
+gboolean dk_rules_routine_is_expired   (const DkRoutine *routine,
+                                        gint64           now);
+gboolean dk_rules_routine_expires_soon (const DkRoutine *routine,
+                                        gint64           now);
+
+G_END_DECLS

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-time.h: times as Unix seconds (UTC), RFC 3339 on the wire */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The value of a time that is not set (JSON null or absent). */
+#define DK_TIME_UNSET G_MININT64
+
+gint64    dk_time_now    (void);
+/* Parses "2026-11-24T14:05:00Z" (any RFC 3339 offset, fractions dropped) into Unix
+ * seconds. Anything else is DK_ERROR_INVALID. */
+gboolean  dk_time_parse  (const char  *text,
+                          gint64      *out,
+                          GError     **error);
+/* "2026-11-24T14:05:00Z"; NULL for DK_TIME_UNSET. */
+char     *dk_time_format (gint64       t);
+
+G_END_DECLS

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-login-throttle.h: slows down failed logins, per user and per address */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define DK_TYPE_LOGIN_THROTTLE (dk_login_throttle_get_type ())
+G_DECLARE_FINAL_TYPE (DkLoginThrottle, dk_login_throttle, DK, LOGIN_THROTTLE, GObject)
+
+DkLoginThrottle *dk_login_throttle_new       (void);
+/* Seconds until a login for @username from @address may be tried again; 0 when it may
+ * be tried now. @now is in seconds (g_get_monotonic_time () / G_USEC_PER_SEC). */
+guint            dk_login_throttle_check     (DkLoginThrottle *self,
+                                              const char      *username,
+                                              const char      *address,
+                                              gint64           now);
+void             dk_login_throttle_failed    (DkLoginThrottle *self,
+                                              const char      *username,
+                                              const char      *address,
+                                              gint64           now);
+/* A success clears the user's count (not the address's). */
+void             dk_login_throttle_succeeded (DkLoginThrottle *self,
+                                              const char      *username,
+                                              const char      *address);
+
+G_END_DECLS

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-server-objects.c: storing and loading domain objects with their visibility */
+
+#define G_LOG_DOMAIN "dk-server-objects"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dk-server-objects.h"
+
+#define REPORT_READERS (DK_ROLE_SERVICEDESK | DK_ROLE_CUSTOMER_CENTER | \
+                        DK_ROLE_LAB_COMMUNICATOR | DK_ROLE_ADMIN)
+
+static gint64
+store_node (DkServerDb         *db,
+            const char         *type,
+            const char         *id,
+            gint64              revision,
+            JsonNode           *node,
+            const DkVisibility *visibility,
+            GError            **error)
+{
+  g_autofree char *data = dk_json_to_string (node);
+
+  return dk_server_db_put_object (db, type, id, data, revision, FALSE, visibility, error);
+}
+
+gint64
+dk_server_store_case (DkServerDb    *db,
+                      const DkCase  *kase,
+                      GError       **error)
+{
+  g_autoptr(JsonNode) node = dk_case_to_json (kase);
+  DkVisibility visibility = { kase->public, DK_ROLE_STAFF, NULL };
+
+  return store_node (db, DK_TYPE_NAME_CASE, kase->id, kase->revision, node, &visibility, error);
+}
+
+gint64
+dk_server_store_service (DkServerDb       *db,
+                         const DkService  *service,
+                         GError          **error)
+{
+  g_autoptr(JsonNode) node = dk_service_to_json (service);
+  DkVisibility visibility = { TRUE, DK_ROLE_STAFF, NULL };
+
+  return store_node (db, DK_TYPE_NAME_SERVICE, service->id, service->revision, node,
+                     &visibility, error);
+}
+
+gint64
+dk_server_store_routine (DkServerDb       *db,
+                         const DkRoutine  *routine,
+                         GError          **error)
+{
+  g_autoptr(JsonNode) node = dk_routine_to_json (routine);
+  gboolean approved = routine->approved_at != DK_TIME_UNSET;
+  DkVisibility visibility = {
+    approved,
+    approved ? DK_ROLE_STAFF : (DK_ROLE_ROUTINE_OWNER | DK_ROLE_ADMIN),
+    NULL,
+  };
+
+  return store_node (db, DK_TYPE_NAME_ROUTINE, routine->id, routine->revision, node,
+                     &visibility, error);
+}
+
+gint64
+dk_server_store_run (DkServerDb   *db,
+                     const DkRun  *run,
+                     GError      **error)
+{
+  g_autoptr(JsonNode) node = dk_run_to_json (run);
+  DkVisibility visibility = { FALSE, DK_ROLE_STAFF, run->started_by };
+
+  return store_node (db, DK_TYPE_NAME_RUN, run->id, run->revision, node, &visibility, error);
+}
+
+gint64
+dk_server_store_report (DkServerDb      *db,
+                        const DkReport  *report,
+                        GError         **error)
+{
+  g_autoptr(JsonNode) node = dk_report_to_json (report);
+  DkVisibility visibility = { FALSE, REPORT_READERS, report->created_by };
+
+  return store_node (db, DK_TYPE_NAME_REPORT, report->id, report->revision, node,
+                     &visibility, error);
+}
+
+gint64
+dk_server_store_subscription (DkServerDb            *db,
+                              const DkSubscription  *subscription,
+                              GError               **error)
+{
+  g_autoptr(JsonNode) node = dk_subscription_to_json (subscription);
+  DkVisibility visibility = { FALSE, 0, subscription->user };
+
+  return store_node (db, DK_TYPE_NAME_SUBSCRIPTION, subscription->id, subscription->revision,
+                     node, &visibility, error);
+}
+
+/* Reads an object's JSON node, or NULL with DK_ERROR_NOT_FOUND. */
+static JsonNode *
+load_node (DkServerDb  *db,
+           const char  *type,
+           const char  *id,
+           GError     **error)
+{
+  g_autoptr(DkStoredObject) object = NULL;
+  GError *local_error = NULL;
+
+  object = dk_server_db_get_object (db, type, id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (object == NULL || object->deleted || object->data == NULL)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_NOT_FOUND,
+                   _("There is no %s with the id “%s”"), type, id);
+      return NULL;
+    }
+
+  return dk_json_parse (object->data, -1, error);
+}
+
+#define DEFINE_LOADER(Name, name, type_name)                                  \
+  Name *                                                                      \
+  dk_server_load_##name (DkServerDb  *db,                                     \
+                         const char  *id,                                     \
+                         GError     **error)                                  \
+  {                                                                           \
+    g_autoptr(JsonNode) node = load_node (db, type_name, id, error);          \
+                                                                              \
+    if (node == NULL)                                                         \
+      return NULL;                                                            \
+    return dk_##name##_from_json (node, error);                               \
+  }
+
+DEFINE_LOADER (DkCase, case, DK_TYPE_NAME_CASE)
+DEFINE_LOADER (DkService, service, DK_TYPE_NAME_SERVICE)
+DEFINE_LOADER (DkRoutine, routine, DK_TYPE_NAME_ROUTINE)
+DEFINE_LOADER (DkRun, run, DK_TYPE_NAME_RUN)
+DEFINE_LOADER (DkReport, report, DK_TYPE_NAME_REPORT)
+DEFINE_LOADER (DkSubscription, subscription, DK_TYPE_NAME_SUBSCRIPTION)

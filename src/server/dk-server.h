@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-server.h: the HTTP/JSON API, WebSocket push, public page and feed */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "dk-server-db.h"
+
+G_BEGIN_DECLS
+
+#define DK_TYPE_SERVER (dk_server_get_type ())
+G_DECLARE_FINAL_TYPE (DkServer, dk_server, DK, SERVER, GObject)
+
+DkServer *dk_server_new           (DkServerDb       *db);
+/* Listens on @address (an IPv4 or IPv6 literal) and @port (0 picks a free one), with
+ * TLS when @certificate is given. */
+gboolean  dk_server_listen        (DkServer         *self,
+                                   const char       *address,
+                                   guint             port,
+                                   GTlsCertificate  *certificate,
+                                   GError          **error);
+/* "http://127.0.0.1:43121/" (https with TLS), once listening. (transfer full) */
+char     *dk_server_dup_base_url  (DkServer         *self);
+/* Stops listening and closes every WebSocket. */
+void      dk_server_shutdown      (DkServer         *self);
+
+G_END_DECLS
