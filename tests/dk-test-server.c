@@ -1,1 +1,325 @@
-/* placeholder */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-test-server.c: runs the real driftkoll-server on 127.0.0.1 for a test */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
+
+#include "dk-test-server.h"
+
+static const char *
+server_binary (void)
+{
+  const char *path = g_getenv ("DRIFTKOLL_SERVER");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+static int
+run_argv (const char  *stdin_text,
+          char       **out_stdout,
+          char       **out_stderr,
+          GPtrArray   *argv)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, stdin_text, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+
+  if (out_stdout != NULL)
+    *out_stdout = g_steal_pointer (&out);
+  if (out_stderr != NULL)
+    *out_stderr = g_steal_pointer (&err);
+
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+int
+dk_test_server_run_cli (DkTestServer  *self,
+                        const char    *stdin_text,
+                        char         **out_stdout,
+                        char         **out_stderr,
+                        ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) server_binary ());
+  va_start (args, out_stderr);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+
+  return run_argv (stdin_text, out_stdout, out_stderr, argv);
+}
+
+DkTestServer *
+dk_test_server_new (gboolean demo)
+{
+  g_autoptr(DkTestServer) self = g_new0 (DkTestServer, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  self->dir = g_dir_make_tmp ("driftkoll-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  self->db_path = g_build_filename (self->dir, "server.db", NULL);
+  self->session = soup_session_new_with_options ("timeout", 60, NULL);
+
+  status = dk_test_server_run_cli (self, NULL, NULL, &err, "init", "--db", self->db_path,
+                                   demo ? "--demo" : NULL, NULL);
+  if (status != 0)
+    g_error ("driftkoll-server init failed (%d): %s", status, err);
+
+  dk_test_server_start (self);
+
+  return g_steal_pointer (&self);
+}
+
+/* A server must not outlive a test that aborted. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+void
+dk_test_server_start (DkTestServer *self)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+
+  g_assert_null (self->process);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  self->process = g_subprocess_launcher_spawn (launcher, &error,
+                                               server_binary (), "serve", "--db", self->db_path,
+                                               "--listen", "127.0.0.1:0", NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (line == NULL || !g_str_has_prefix (line, "listening on http://127.0.0.1:"))
+    g_error ("driftkoll-server did not start: first line “%s”", line ? line : "(none)");
+
+  g_free (self->url);
+  self->url = g_strdup (line + strlen ("listening on "));
+  g_assert_true (g_str_has_suffix (self->url, "/"));
+}
+
+void
+dk_test_server_stop (DkTestServer *self,
+                     gboolean      kill)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->process == NULL)
+    return;
+
+  g_subprocess_send_signal (self->process, kill ? SIGKILL : SIGTERM);
+  g_subprocess_wait (self->process, NULL, &error);
+  g_assert_no_error (error);
+  if (!kill)
+    {
+      g_assert_true (g_subprocess_get_if_exited (self->process));
+      g_assert_cmpint (g_subprocess_get_exit_status (self->process), ==, 0);
+    }
+  g_clear_object (&self->process);
+  g_clear_pointer (&self->url, g_free);
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+void
+dk_test_server_free (DkTestServer *self)
+{
+  if (self == NULL)
+    return;
+
+  dk_test_server_stop (self, FALSE);
+  g_clear_object (&self->session);
+  if (self->dir != NULL)
+    remove_dir (self->dir);
+  g_free (self->dir);
+  g_free (self->db_path);
+  g_free (self->url);
+  g_free (self);
+}
+
+guint
+dk_test_server_request (DkTestServer  *self,
+                        const char    *method,
+                        const char    *path,
+                        const char    *token,
+                        const char    *content_type,
+                        const char    *body,
+                        gssize         body_length,
+                        JsonNode     **out_json,
+                        GBytes       **out_bytes)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *type;
+
+  g_assert_nonnull (self->url);
+  url = g_strconcat (self->url, path[0] == '/' ? path + 1 : path, NULL);
+  msg = soup_message_new (method, url);
+  g_assert_nonnull (msg);
+
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    value);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, body_length < 0 ? strlen (body) : (gsize) body_length);
+      soup_message_set_request_body_from_bytes (msg, content_type ? content_type : "application/json",
+                                                bytes);
+    }
+
+  reply = soup_session_send_and_read (self->session, msg, NULL, &error);
+  g_assert_no_error (error);
+
+  type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
+  if (out_json != NULL)
+    {
+      *out_json = NULL;
+      if (g_strcmp0 (type, "application/json") == 0)
+        {
+          g_autoptr(JsonParser) parser = json_parser_new ();
+          gsize length;
+          const char *data = g_bytes_get_data (reply, &length);
+
+          json_parser_load_from_data (parser, data, length, &error);
+          g_assert_no_error (error);
+          *out_json = json_node_copy (json_parser_get_root (parser));
+        }
+    }
+  if (out_bytes != NULL)
+    *out_bytes = g_bytes_ref (reply);
+
+  return soup_message_get_status (msg);
+}
+
+char *
+dk_test_server_login (DkTestServer *self,
+                      const char   *username,
+                      const char   *password)
+{
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *text = NULL;
+  guint status;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, username);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  text = json_to_string (body, FALSE);
+
+  status = dk_test_server_request (self, "POST", "/api/v1/session", NULL, NULL, text, -1,
+                                   &reply, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (reply);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (reply), "token"));
+}
+
+JsonArray *
+dk_test_server_mutate (DkTestServer *self,
+                       const char   *token,
+                       const char   *mutations_json)
+{
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *body = g_strdup_printf ("{\"mutations\":%s}", mutations_json);
+  guint status;
+
+  status = dk_test_server_request (self, "POST", "/api/v1/mutations", token, NULL, body, -1,
+                                   &reply, NULL);
+  if (status != 200)
+    g_error ("mutations answered %u: %s", status,
+             reply ? json_to_string (reply, FALSE) : "(no JSON)");
+
+  return json_array_ref (json_object_get_array_member (json_node_get_object (reply), "results"));
+}
+
+GPtrArray *
+dk_test_server_pull_all (DkTestServer *self,
+                         const char   *token,
+                         guint         limit,
+                         guint        *out_pages)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  gint64 since = 0;
+  gboolean more = TRUE;
+  guint pages = 0;
+
+  while (more)
+    {
+      g_autoptr(JsonNode) reply = NULL;
+      g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT "&limit=%u",
+                                               since, limit);
+      JsonObject *object;
+      JsonArray *page;
+      guint status;
+      gint64 last_seq;
+
+      status = dk_test_server_request (self, "GET", path, token, NULL, NULL, 0, &reply, NULL);
+      g_assert_cmpuint (status, ==, 200);
+      object = json_node_get_object (reply);
+      page = json_object_get_array_member (object, "changes");
+      for (guint i = 0; i < json_array_get_length (page); i++)
+        g_ptr_array_add (changes, json_object_ref (json_array_get_object_element (page, i)));
+      last_seq = json_object_get_int_member (object, "last_seq");
+      more = json_object_get_boolean_member (object, "more");
+      g_assert_cmpint (last_seq, >=, since);
+      if (more)
+        g_assert_cmpint (last_seq, >, since);
+      since = last_seq;
+      pages++;
+      g_assert_cmpuint (pages, <, 100000);
+    }
+
+  if (out_pages != NULL)
+    *out_pages = pages;
+
+  return g_steal_pointer (&changes);
+}

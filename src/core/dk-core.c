@@ -1,1 +1,25 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-core.c: set-up of the core layer shared by every program */
+
+#define G_LOG_DOMAIN "dk-core"
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n-lib.h>
+
+#include "dk-core.h"
+
+/**
+ * dk_core_init_i18n:
+ *
+ * Sets the locale from the environment and binds the text domain, so that labels and
+ * messages are translated. Call once, early in main().
+ */
+void
+dk_core_init_i18n (void)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+}

@@ -1,1 +1,228 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-time.c: times as Unix seconds (UTC), RFC 3339 on the wire */
+
+#define G_LOG_DOMAIN "dk-time"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "dk-error.h"
+#include "dk-time.h"
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+static gint64
+days_from_civil (gint64 y,
+                 guint  m,
+                 guint  d)
+{
+  gint64 era;
+  guint yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = (guint) (y - era * 400);
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (gint64) doe - 719468;
+}
+
+static void
+civil_from_days (gint64  z,
+                 gint64 *year,
+                 guint  *month,
+                 guint  *day)
+{
+  gint64 era, y;
+  guint doe, yoe, doy, mp, d, m;
+
+  z += 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = (guint) (z - era * 146097);
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = (gint64) yoe + era * 400;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  *year = y + (m <= 2);
+  *month = m;
+  *day = d;
+}
+
+static gboolean
+is_leap_year (guint y)
+{
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static guint
+days_in_month (guint y,
+               guint m)
+{
+  static const guint days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+  if (m == 2 && is_leap_year (y))
+    return 29;
+  return days[m - 1];
+}
+
+/* Reads exactly @n decimal digits. */
+static gboolean
+read_digits (const char **p,
+             guint        n,
+             guint       *out)
+{
+  guint value = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      char c = (*p)[i];
+
+      if (c < '0' || c > '9')
+        return FALSE;
+      value = value * 10 + (guint) (c - '0');
+    }
+  *p += n;
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+expect_char (const char **p,
+             char         c)
+{
+  if (**p != c)
+    return FALSE;
+  (*p)++;
+  return TRUE;
+}
+
+/**
+ * dk_time_now:
+ *
+ * Returns: the current time in Unix seconds
+ */
+gint64
+dk_time_now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/**
+ * dk_time_parse:
+ * @text: an RFC 3339 time such as "2026-11-24T14:05:00Z"
+ * @out: (out): the time in Unix seconds
+ * @error: return location for a #GError
+ *
+ * Parses an RFC 3339 date-time with any offset; fractions of a second are dropped.
+ * Anything else is %DK_ERROR_INVALID.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+dk_time_parse (const char  *text,
+               gint64      *out,
+               GError     **error)
+{
+  const char *p = text;
+  guint year, month, day, hour, minute, second;
+  gint64 offset = 0;
+  gint64 t;
+
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (text == NULL)
+    goto fail;
+
+  if (!read_digits (&p, 4, &year) || !expect_char (&p, '-') ||
+      !read_digits (&p, 2, &month) || !expect_char (&p, '-') ||
+      !read_digits (&p, 2, &day))
+    goto fail;
+  if (*p != 'T' && *p != 't')
+    goto fail;
+  p++;
+  if (!read_digits (&p, 2, &hour) || !expect_char (&p, ':') ||
+      !read_digits (&p, 2, &minute) || !expect_char (&p, ':') ||
+      !read_digits (&p, 2, &second))
+    goto fail;
+
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > days_in_month (year, month) ||
+      hour > 23 || minute > 59 || second > 59)
+    goto fail;
+
+  if (*p == '.')
+    {
+      p++;
+      if (*p < '0' || *p > '9')
+        goto fail;
+      while (*p >= '0' && *p <= '9')
+        p++;
+    }
+
+  if (*p == 'Z' || *p == 'z')
+    {
+      p++;
+    }
+  else if (*p == '+' || *p == '-')
+    {
+      int sign = *p == '-' ? -1 : 1;
+      guint off_h, off_m;
+
+      p++;
+      if (!read_digits (&p, 2, &off_h) || !expect_char (&p, ':') ||
+          !read_digits (&p, 2, &off_m) || off_h > 23 || off_m > 59)
+        goto fail;
+      offset = sign * (gint64) (off_h * 3600 + off_m * 60);
+    }
+  else
+    {
+      goto fail;
+    }
+
+  if (*p != '\0')
+    goto fail;
+
+  t = days_from_civil (year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  *out = t - offset;
+  return TRUE;
+
+fail:
+  g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                       _("not an RFC 3339 time (such as 2026-11-24T14:05:00Z)"));
+  return FALSE;
+}
+
+/**
+ * dk_time_format:
+ * @t: Unix seconds, or %DK_TIME_UNSET
+ *
+ * Returns: (transfer full) (nullable): "2026-11-24T14:05:00Z", or %NULL for
+ *   %DK_TIME_UNSET
+ */
+char *
+dk_time_format (gint64 t)
+{
+  gint64 days, secs, year;
+  guint month, day;
+
+  if (t == DK_TIME_UNSET)
+    return NULL;
+
+  /* Keep the day arithmetic far from overflow; such times are not meaningful anyway. */
+  t = CLAMP (t, -G_GINT64_CONSTANT (62135596800), G_GINT64_CONSTANT (253402300799));
+
+  days = t / 86400;
+  secs = t % 86400;
+  if (secs < 0)
+    {
+      secs += 86400;
+      days--;
+    }
+  civil_from_days (days, &year, &month, &day);
+
+  return g_strdup_printf ("%04" G_GINT64_FORMAT "-%02u-%02uT%02u:%02u:%02uZ",
+                          year, month, day,
+                          (guint) (secs / 3600), (guint) (secs / 60 % 60), (guint) (secs % 60));
+}

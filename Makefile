@@ -1,0 +1,104 @@
+# Makefile: a thin wrapper for people and CI; meson and meson test do the real work.
+#
+#   make test    install missing Debian packages, build, run every test suite
+#   make run     the server with demo data on 127.0.0.1:$(PORT), in the foreground
+#   make build | asan | fuzz | bench | clean
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+MESON        ?= meson
+BUILD_DIR    ?= build
+ASAN_DIR     ?= build-asan
+FUZZ_DIR     ?= build-fuzz
+PORT         ?= 8088
+DEMO_DB      ?= $(BUILD_DIR)/demo/driftkoll-demo.db
+FUZZ_SECONDS ?= 300
+# Extra arguments for meson test, e.g. TEST_ARGS='--suite core' or TEST_ARGS=outbox
+TEST_ARGS    ?=
+# Sanitized code runs slower; meson test's timeouts are multiplied by this in $(ASAN_DIR).
+ASAN_TIMEOUT_MULTIPLIER ?= 2
+
+SERVER     = $(BUILD_DIR)/src/server/driftkoll-server
+MESON_TEST = $(MESON) test --print-errorlogs --num-processes 2
+ASAN_SETUP = -Db_sanitize=address,undefined -Db_lundef=false
+# fuzzer-no-link puts libFuzzer's coverage into libdk-core too, not only into the target.
+FUZZ_SETUP = -Dfuzz=true $(ASAN_SETUP) -Dc_args=-fsanitize=fuzzer-no-link
+LSAN_SUPP  = $(CURDIR)/build-aux/lsan.supp
+DEMO_USERS = staff, servicedesk, customer_center, lab_communicator, crisis_communicator, \
+             release_coordinator, routine_owner, admin
+
+# $(call setup,DIR,OPTIONS[,ENV]): configure DIR once; later runs let ninja regenerate.
+define setup
+if [ ! -f $(1)/build.ninja ]; then \
+  if [ -f $(1)/meson-private/coredata.dat ]; then \
+    $(3) $(MESON) setup --wipe $(1) $(2); \
+  else \
+    $(3) $(MESON) setup $(1) $(2); \
+  fi; \
+fi
+endef
+
+.PHONY: all deps build test run asan fuzz-build fuzz-seeds fuzz bench clean
+
+all: build
+
+deps:
+	@sh build-aux/install-deps.sh
+
+build: deps
+	@$(call setup,$(BUILD_DIR),)
+	$(MESON) compile -C $(BUILD_DIR)
+
+test: build
+	$(MESON_TEST) -C $(BUILD_DIR) $(TEST_ARGS)
+
+run: build
+	@mkdir -p "$(dir $(DEMO_DB))"
+	@if [ ! -e "$(DEMO_DB)" ]; then \
+	  $(SERVER) init --db "$(DEMO_DB)" --demo || { rm -f "$(DEMO_DB)"; exit 1; }; \
+	fi
+	@echo "Database: $(DEMO_DB) (delete it to start over with fresh demo data)"
+	@echo "Demo logins: $(DEMO_USERS) — password: demo"
+	@echo "Open http://127.0.0.1:$(PORT)/ (the public page); Ctrl+C stops the server."
+	@exec $(SERVER) serve --db "$(DEMO_DB)" --listen 127.0.0.1:$(PORT)
+
+asan: deps
+	@$(call setup,$(ASAN_DIR),$(ASAN_SETUP))
+	$(MESON) compile -C $(ASAN_DIR)
+	$(MESON_TEST) -C $(ASAN_DIR) --timeout-multiplier $(ASAN_TIMEOUT_MULTIPLIER) $(TEST_ARGS)
+
+# Only the fuzz target and what it links are built in $(FUZZ_DIR).
+fuzz-build: deps
+	@$(call setup,$(FUZZ_DIR),$(FUZZ_SETUP),CC=clang)
+	$(MESON) compile -C $(FUZZ_DIR) fuzz-codec
+
+# Runs every seed once: a quick check that the target builds and the seeds pass.
+fuzz-seeds: fuzz-build
+	LSAN_OPTIONS=suppressions=$(LSAN_SUPP) $(FUZZ_DIR)/fuzz/fuzz-codec fuzz/corpus/*.json
+
+# New inputs go to $(FUZZ_DIR)/corpus (fuzz/corpus only seeds it), crashes to
+# $(FUZZ_DIR)/artifacts/.
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
+	@touch $(FUZZ_DIR)/fuzz.stamp
+	@echo "Fuzzing the JSON codec for $(FUZZ_SECONDS) s (log: $(FUZZ_DIR)/fuzz.log)"
+	@status=0; \
+	LSAN_OPTIONS=suppressions=$(LSAN_SUPP) \
+	  $(FUZZ_DIR)/fuzz/fuzz-codec -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 \
+	  -print_final_stats=1 -dict=fuzz/codec.dict -artifact_prefix=$(FUZZ_DIR)/artifacts/ \
+	  $(FUZZ_DIR)/corpus fuzz/corpus > $(FUZZ_DIR)/fuzz.log 2>&1 || status=$$?; \
+	tail -n 25 $(FUZZ_DIR)/fuzz.log; \
+	execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_DIR)/fuzz.log | tail -n 1); \
+	crashes=$$(find $(FUZZ_DIR)/artifacts -type f -newer $(FUZZ_DIR)/fuzz.stamp \
+	  \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l); \
+	echo "fuzz-codec: $${execs:-?} executions, $$crashes crashes (in $(FUZZ_DIR)/artifacts/), corpus $$(ls $(FUZZ_DIR)/corpus | wc -l) inputs"; \
+	exit $$status
+
+bench: build
+	BUILD_DIR=$(abspath $(BUILD_DIR)) bash bench/pull-100k.sh
+	BUILD_DIR=$(abspath $(BUILD_DIR)) bash bench/poll-wrk.sh
+
+# Removes only the build directories this Makefile makes (and the demo database in them).
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Installs the Debian 12 packages Driftkoll needs to build, test and benchmark,
+# only when one is missing, without prompting.
+set -eu
+
+PACKAGES="
+  build-essential meson ninja-build pkg-config gettext clang libclang-rt-14-dev llvm
+  libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libsqlite3-dev sqlite3
+  libsodium-dev glib-networking
+  python3 python3-feedparser chromium curl
+  wrk nginx-light hyperfine
+"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "Installing missing packages:$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing

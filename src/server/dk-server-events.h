@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-server-events.h: the WebSocket fan-out of "something changed" */
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+#define DK_TYPE_EVENT_HUB (dk_event_hub_get_type ())
+G_DECLARE_FINAL_TYPE (DkEventHub, dk_event_hub, DK, EVENT_HUB, GObject)
+
+/* Pings every @keepalive_seconds; a connection that answered no ping for three
+ * intervals is closed. */
+DkEventHub *dk_event_hub_new        (guint                    keepalive_seconds);
+/* Takes a new connection and sends it @last_seq at once. */
+void        dk_event_hub_add        (DkEventHub              *self,
+                                     SoupWebsocketConnection *connection,
+                                     gint64                   last_seq);
+/* Sends {"last_seq": N} to every open connection. */
+void        dk_event_hub_broadcast  (DkEventHub              *self,
+                                     gint64                   last_seq);
+guint       dk_event_hub_get_n_connections (DkEventHub       *self);
+/* Closes every connection (server shutdown). */
+void        dk_event_hub_close_all  (DkEventHub              *self);
+
+G_END_DECLS

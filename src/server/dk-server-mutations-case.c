@@ -1,0 +1,536 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-server-mutations-case.c: the case.* operations */
+
+#define G_LOG_DOMAIN "dk-server-mutations"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dk-server-mutations-private.h"
+#include "dk-server-objects.h"
+
+/* Members of a case an edit never takes from the client. */
+static const char * const case_edit_skip[] = {
+  "id", "number", "revision", "publisher", "created_at", "closed_at", "updates",
+  "follow_ups", "kind", NULL
+};
+
+/* Members a new case must name: their defaults would be a guess. */
+static const char * const case_create_required[] = { "kind", "area", "priority" };
+
+/* ---- helpers ---- */
+
+/* Loads the case named by data's "id" and checks that the viewer may publish it. */
+static DkCase *
+load_case_to_publish (const DkMutation  *mutation,
+                      GError           **error)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(DkCase) kase = NULL;
+
+  if (!_dk_mutation_read_id (mutation->data, "id", &id, error))
+    return NULL;
+  kase = dk_server_load_case (mutation->db, id, error);
+  if (kase == NULL)
+    return NULL;
+  if (!dk_rules_check_may_publish (mutation->viewer->roles, kase->kind, kase->area, error))
+    return NULL;
+
+  return g_steal_pointer (&kase);
+}
+
+static gboolean
+check_not_closed (const DkCase  *kase,
+                  const char    *message,
+                  GError       **error)
+{
+  if (kase->status == DK_CASE_STATUS_CLOSED)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION, message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A status change other than closing: allowed by the rules, and a planned case moved to
+ * "planned" must still have its seven days' lead time. */
+static gboolean
+check_status_change (const DkMutation  *mutation,
+                     const DkCase      *kase,
+                     DkCaseStatus       from,
+                     GError           **error)
+{
+  if (kase->status == from)
+    return TRUE;
+  if (kase->status == DK_CASE_STATUS_CLOSED)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                           _("status: close a case with case.close, which records when it ended"));
+      return FALSE;
+    }
+  if (!dk_rules_check_transition (from, kase->status, error))
+    return FALSE;
+  if (!dk_rules_check_status_for_kind (kase->kind, kase->status, error))
+    return FALSE;
+  if (kase->status == DK_CASE_STATUS_PLANNED &&
+      !dk_rules_check_lead_time (kase, mutation->now, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+has_non_null_member (JsonObject *object,
+                     const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && !JSON_NODE_HOLDS_NULL (node);
+}
+
+static gboolean
+case_has_update (const DkCase *kase,
+                 const char   *update_id)
+{
+  for (guint i = 0; i < kase->updates->len; i++)
+    {
+      const DkCaseUpdate *update = g_ptr_array_index (kase->updates, i);
+
+      if (g_strcmp0 (update->id, update_id) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+case_has_follow_up (const DkCase *kase,
+                    const char   *follow_up_id)
+{
+  for (guint i = 0; i < kase->follow_ups->len; i++)
+    {
+      const DkCaseFollowUp *follow_up = g_ptr_array_index (kase->follow_ups, i);
+
+      if (g_strcmp0 (follow_up->id, follow_up_id) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Gives an update its server-owned fields: the author, a time when none was sent. */
+static gboolean
+stamp_update (const DkMutation  *mutation,
+              DkCaseUpdate      *update,
+              const char        *what,
+              GError           **error)
+{
+  if (update->id == NULL)
+    update->id = g_uuid_string_random ();
+  else if (!dk_is_uuid (update->id))
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s.id: must be a UUID"), what);
+      return FALSE;
+    }
+
+  if (update->at == DK_TIME_UNSET)
+    update->at = mutation->now;
+  else if (update->at > mutation->now + DK_MUTATION_MAX_CLOCK_SKEW_SECONDS)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                   _("%s.at: must not be more than five minutes in the future"), what);
+      return FALSE;
+    }
+
+  g_free (update->author);
+  update->author = g_strdup (mutation->viewer->username);
+  return TRUE;
+}
+
+/* Stores a changed case with the next revision and reports it applied. */
+static gboolean
+store_changed_case (const DkMutation   *mutation,
+                    DkCase             *kase,
+                    gint64              current_revision,
+                    DkMutationOutcome  *outcome,
+                    GError            **error)
+{
+  kase->revision = current_revision + 1;
+  if (!dk_case_validate (kase, error))
+    return FALSE;
+  if (dk_server_store_case (mutation->db, kase, error) == 0)
+    return FALSE;
+
+  _dk_mutation_set_applied (outcome, DK_TYPE_NAME_CASE, kase->id, kase->revision, kase->number);
+  return TRUE;
+}
+
+/* ---- case.create ---- */
+
+static gboolean
+set_new_case_status (const DkMutation  *mutation,
+                     DkCase            *kase,
+                     GError           **error)
+{
+  if (!has_non_null_member (mutation->data, "status"))
+    {
+      if (kase->kind == DK_CASE_KIND_PLANNED)
+        kase->status = dk_rules_planned_status (kase->area, kase->start, mutation->now);
+      else
+        kase->status = DK_CASE_STATUS_ONGOING;
+      return TRUE;
+    }
+
+  if (kase->status == DK_CASE_STATUS_CLOSED)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                           _("status: a new case cannot be closed already"));
+      return FALSE;
+    }
+  if (!dk_rules_check_status_for_kind (kase->kind, kase->status, error))
+    return FALSE;
+  if (kase->kind == DK_CASE_KIND_PLANNED && !dk_rules_check_lead_time (kase, mutation->now, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+/* The server's part of a new case: who, when, defaults, the initial timeline's authors. */
+static gboolean
+prepare_new_case (const DkMutation  *mutation,
+                  DkCase            *kase,
+                  GError           **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_clear_pointer (&kase->number, g_free);
+  g_free (kase->publisher);
+  kase->publisher = g_strdup (mutation->viewer->username);
+  kase->created_at = mutation->now;
+  kase->revision = 1;
+  kase->closed_at = DK_TIME_UNSET;
+  g_ptr_array_set_size (kase->follow_ups, 0);
+
+  /* An incident or a crisis is published when it happens. */
+  if (kase->start == DK_TIME_UNSET && kase->kind != DK_CASE_KIND_PLANNED)
+    kase->start = mutation->now;
+  if (!json_object_has_member (mutation->data, "major"))
+    kase->major = dk_priority_is_major (kase->priority);
+
+  if (!set_new_case_status (mutation, kase, error))
+    return FALSE;
+
+  for (guint i = 0; i < kase->updates->len; i++)
+    {
+      DkCaseUpdate *update = g_ptr_array_index (kase->updates, i);
+      g_autofree char *what = g_strdup_printf ("updates[%u]", i);
+
+      if (!stamp_update (mutation, update, what, error))
+        return FALSE;
+      if (!g_hash_table_add (seen, update->id))
+        {
+          g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                       _("%s.id: the same update is in the case twice"), what);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+gboolean
+_dk_mutation_apply_case_create (const DkMutation   *mutation,
+                                DkMutationOutcome  *outcome,
+                                GError            **error)
+{
+  g_autoptr(DkCase) kase = NULL;
+  char *number;
+
+  /* Absent members read as defaults; a new case names these itself. */
+  for (guint i = 0; i < G_N_ELEMENTS (case_create_required); i++)
+    {
+      if (!has_non_null_member (mutation->data, case_create_required[i]))
+        {
+          g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: a new case needs it"),
+                       case_create_required[i]);
+          return FALSE;
+        }
+    }
+  kase = dk_case_from_json (mutation->data_node, error);
+  if (kase == NULL)
+    return FALSE;
+  if (!dk_rules_check_may_publish (mutation->viewer->roles, kase->kind, kase->area, error))
+    return FALSE;
+  if (!prepare_new_case (mutation, kase, error))
+    return FALSE;
+  if (!dk_case_validate (kase, error))
+    return FALSE;
+  if (!_dk_mutation_check_services (mutation->db, kase->services, error))
+    return FALSE;
+  if (!_dk_mutation_check_new_id (mutation->db, DK_TYPE_NAME_CASE, kase->id,
+                                  _("id: a case with this id exists"), error))
+    return FALSE;
+
+  number = _dk_mutation_next_number (mutation->db, "case", "DK-", error);
+  if (number == NULL)
+    return FALSE;
+  kase->number = number;
+
+  if (dk_server_store_case (mutation->db, kase, error) == 0)
+    return FALSE;
+
+  _dk_mutation_set_applied (outcome, DK_TYPE_NAME_CASE, kase->id, kase->revision, kase->number);
+  return TRUE;
+}
+
+/* ---- case.edit ---- */
+
+/* The current case with the members the client may change replaced by data's. */
+static DkCase *
+merge_case_edit (const DkMutation  *mutation,
+                 const DkCase      *current,
+                 GError           **error)
+{
+  g_autoptr(JsonNode) merged = dk_case_to_json (current);
+  g_autofree char *kind = NULL;
+
+  if (!dk_json_read_string (mutation->data, "kind", DK_JSON_OPTIONAL, DK_MAX_SHORT_CHARS,
+                            &kind, error))
+    return NULL;
+  if (kind != NULL && g_strcmp0 (kind, dk_case_kind_to_string (current->kind)) != 0)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("kind: a case’s kind cannot change; publish a new case instead"));
+      return NULL;
+    }
+
+  _dk_mutation_overlay (json_node_get_object (merged), mutation->data, case_edit_skip);
+  return dk_case_from_json (merged, error);
+}
+
+gboolean
+_dk_mutation_apply_case_edit (const DkMutation   *mutation,
+                              DkMutationOutcome  *outcome,
+                              GError            **error)
+{
+  g_autoptr(DkCase) current = NULL;
+  g_autoptr(DkCase) edited = NULL;
+
+  current = load_case_to_publish (mutation, error);
+  if (current == NULL)
+    return FALSE;
+  if (!_dk_mutation_base_revision_matches (mutation, current->revision))
+    return _dk_mutation_conflict (outcome, DK_TYPE_NAME_CASE, current->id, current->revision,
+                                  dk_case_to_json (current), error);
+
+  edited = merge_case_edit (mutation, current, error);
+  if (edited == NULL)
+    return FALSE;
+  if (edited->area != current->area &&
+      !dk_rules_check_may_publish (mutation->viewer->roles, edited->kind, edited->area, error))
+    return FALSE;
+  if (!check_status_change (mutation, edited, current->status, error))
+    return FALSE;
+  if (!_dk_mutation_check_services (mutation->db, edited->services, error))
+    return FALSE;
+
+  return store_changed_case (mutation, edited, current->revision, outcome, error);
+}
+
+/* ---- case.add_update ---- */
+
+static DkCaseUpdate *
+read_new_update (const DkMutation  *mutation,
+                 const DkCase      *kase,
+                 GError           **error)
+{
+  g_autoptr(DkCaseUpdate) update = NULL;
+  JsonObject *object = NULL;
+
+  if (!dk_json_read_object (mutation->data, "update", DK_JSON_REQUIRED, &object, error))
+    return NULL;
+  if (!json_object_has_member (object, "id") || !json_object_has_member (object, "phrase"))
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("update: needs an id and a phrase"));
+      return NULL;
+    }
+
+  update = dk_case_update_from_json (json_object_get_member (mutation->data, "update"), error);
+  if (update == NULL)
+    return NULL;
+  if (!stamp_update (mutation, update, "update", error))
+    return NULL;
+  if (case_has_update (kase, update->id))
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("update.id: the case already has an update with this id"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&update);
+}
+
+/* The optional "status" member of case.add_update, as a status. */
+static gboolean
+read_status (JsonObject    *object,
+             DkCaseStatus  *inout,
+             GError       **error)
+{
+  g_autofree char *name = NULL;
+
+  if (!dk_json_read_string (object, "status", DK_JSON_NULLABLE, DK_MAX_SHORT_CHARS, &name, error))
+    return FALSE;
+  if (name != NULL && !dk_case_status_from_string (name, inout))
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("status: unknown status “%s”"), name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+_dk_mutation_apply_case_add_update (const DkMutation   *mutation,
+                                    DkMutationOutcome  *outcome,
+                                    GError            **error)
+{
+  g_autoptr(DkCase) kase = NULL;
+  DkCaseUpdate *update;
+  DkCaseStatus from;
+
+  kase = load_case_to_publish (mutation, error);
+  if (kase == NULL)
+    return FALSE;
+  if (!check_not_closed (kase, _("The case is closed: write a follow-up instead of an update"),
+                         error))
+    return FALSE;
+
+  update = read_new_update (mutation, kase, error);
+  if (update == NULL)
+    return FALSE;
+  g_ptr_array_add (kase->updates, update);
+
+  if (json_object_has_member (mutation->data, "expected_end"))
+    {
+      kase->expected_end = DK_TIME_UNSET;
+      if (!dk_json_read_time (mutation->data, "expected_end", DK_JSON_NULLABLE,
+                              &kase->expected_end, error))
+        return FALSE;
+    }
+
+  from = kase->status;
+  if (!read_status (mutation->data, &kase->status, error))
+    return FALSE;
+  if (!check_status_change (mutation, kase, from, error))
+    return FALSE;
+
+  /* Appends commute: no base_revision check. */
+  return store_changed_case (mutation, kase, kase->revision, outcome, error);
+}
+
+/* ---- case.close ---- */
+
+gboolean
+_dk_mutation_apply_case_close (const DkMutation   *mutation,
+                               DkMutationOutcome  *outcome,
+                               GError            **error)
+{
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkCaseUpdate) update = dk_case_update_new ();
+  g_autofree char *text = NULL;
+  gint64 closed_at = mutation->now;
+
+  kase = load_case_to_publish (mutation, error);
+  if (kase == NULL)
+    return FALSE;
+  if (!check_not_closed (kase, _("The case is already closed"), error))
+    return FALSE;
+  if (!dk_rules_check_transition (kase->status, DK_CASE_STATUS_CLOSED, error))
+    return FALSE;
+  if (!_dk_mutation_read_client_time (mutation, mutation->data, "at", &closed_at, error))
+    return FALSE;
+  /* Planned work that has not started may be cancelled ahead of its start. */
+  if (kase->status == DK_CASE_STATUS_ONGOING && kase->start != DK_TIME_UNSET &&
+      closed_at < kase->start)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("at: a case cannot end before it started"));
+      return FALSE;
+    }
+  if (!dk_json_read_string (mutation->data, "text",
+                            DK_JSON_NULLABLE | DK_JSON_MULTILINE | DK_JSON_NONEMPTY,
+                            DK_MAX_TEXT_CHARS, &text, error))
+    return FALSE;
+
+  update->id = g_uuid_string_random ();
+  update->at = closed_at;
+  update->phrase = DK_UPDATE_PHRASE_RESOLVED;
+  update->text = text != NULL ? g_steal_pointer (&text) : g_strdup (_("Resolved"));
+  update->author = g_strdup (mutation->viewer->username);
+  g_ptr_array_add (kase->updates, g_steal_pointer (&update));
+
+  kase->status = DK_CASE_STATUS_CLOSED;
+  kase->closed_at = closed_at;
+
+  return store_changed_case (mutation, kase, kase->revision, outcome, error);
+}
+
+/* ---- case.follow_up ---- */
+
+static DkCaseFollowUp *
+read_new_follow_up (const DkMutation  *mutation,
+                    const DkCase      *kase,
+                    GError           **error)
+{
+  g_autoptr(DkCaseFollowUp) follow_up = dk_case_follow_up_new ();
+  JsonObject *object = NULL;
+
+  if (!dk_json_read_object (mutation->data, "follow_up", DK_JSON_REQUIRED, &object, error))
+    return NULL;
+  if (!dk_json_read_string (object, "id", DK_JSON_REQUIRED, DK_MAX_SHORT_CHARS,
+                            &follow_up->id, error))
+    return NULL;
+  if (!dk_is_uuid (follow_up->id))
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID, _("follow_up.id: must be a UUID"));
+      return NULL;
+    }
+  if (case_has_follow_up (kase, follow_up->id))
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("follow_up.id: the case already has a follow-up with this id"));
+      return NULL;
+    }
+  if (!dk_json_read_string (object, "text",
+                            DK_JSON_REQUIRED | DK_JSON_MULTILINE | DK_JSON_NONEMPTY,
+                            DK_MAX_TEXT_CHARS, &follow_up->text, error))
+    return NULL;
+
+  follow_up->at = mutation->now;
+  follow_up->author = g_strdup (mutation->viewer->username);
+  return g_steal_pointer (&follow_up);
+}
+
+gboolean
+_dk_mutation_apply_case_follow_up (const DkMutation   *mutation,
+                                   DkMutationOutcome  *outcome,
+                                   GError            **error)
+{
+  g_autoptr(DkCase) kase = NULL;
+  DkCaseFollowUp *follow_up;
+
+  kase = load_case_to_publish (mutation, error);
+  if (kase == NULL)
+    return FALSE;
+
+  /* Closed cases take follow-ups: the evaluation comes afterwards. */
+  follow_up = read_new_follow_up (mutation, kase, error);
+  if (follow_up == NULL)
+    return FALSE;
+  g_ptr_array_add (kase->follow_ups, follow_up);
+
+  return store_changed_case (mutation, kase, kase->revision, outcome, error);
+}

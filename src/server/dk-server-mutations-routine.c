@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-server-mutations-routine.c: the routine.* and run.* operations */
+
+#define G_LOG_DOMAIN "dk-server-mutations"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "dk-server-mutations-private.h"
+#include "dk-server-objects.h"
+
+/* ---- helpers ---- */
+
+/* The stored routine object, or NULL (no error) when there is none. */
+static gboolean
+load_optional_routine (DkServerDb  *db,
+                       const char  *id,
+                       DkRoutine  **out,
+                       GError     **error)
+{
+  GError *local_error = NULL;
+
+  *out = dk_server_load_routine (db, id, &local_error);
+  if (*out != NULL)
+    return TRUE;
+  if (g_error_matches (local_error, DK_ERROR, DK_ERROR_NOT_FOUND))
+    {
+      g_error_free (local_error);
+      return TRUE;
+    }
+
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+/* A kept revision of a routine as JSON, or NULL with DK_ERROR_NOT_FOUND. */
+static JsonNode *
+load_routine_revision (DkServerDb  *db,
+                       const char  *id,
+                       gint64       revision,
+                       GError     **error)
+{
+  g_autofree char *text = NULL;
+  GError *local_error = NULL;
+  JsonNode *node;
+
+  text = dk_server_db_get_routine_revision (db, id, revision, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (text == NULL)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_NOT_FOUND,
+                   _("The routine “%s” has no revision %" G_GINT64_FORMAT), id, revision);
+      return NULL;
+    }
+
+  node = dk_json_parse (text, -1, &local_error);
+  if (node == NULL)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
+                   _("Revision %" G_GINT64_FORMAT " of the routine “%s” is unreadable: %s"),
+                   revision, id, local_error->message);
+      g_error_free (local_error);
+      return NULL;
+    }
+
+  return node;
+}
+
+static gboolean
+put_routine_revision (DkServerDb       *db,
+                      const DkRoutine  *routine,
+                      GError          **error)
+{
+  g_autoptr(JsonNode) node = dk_routine_to_json (routine);
+  g_autofree char *text = dk_json_to_string (node);
+
+  return dk_server_db_put_routine_revision (db, routine->id, routine->revision, text, error);
+}
+
+/* Loads the run named by data's "id"; a finished run takes no more changes. */
+static DkRun *
+load_running_run (const DkMutation  *mutation,
+                  GError           **error)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(DkRun) run = NULL;
+
+  if (!_dk_mutation_read_id (mutation->data, "id", &id, error))
+    return NULL;
+  run = dk_server_load_run (mutation->db, id, error);
+  if (run == NULL)
+    return NULL;
+  if (run->finished_at != DK_TIME_UNSET)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                           _("The run is finished already"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&run);
+}
+
+static gboolean
+store_changed_run (const DkMutation   *mutation,
+                   DkRun              *run,
+                   DkMutationOutcome  *outcome,
+                   GError            **error)
+{
+  run->revision++;
+  if (!dk_run_validate (run, error))
+    return FALSE;
+  if (dk_server_store_run (mutation->db, run, error) == 0)
+    return FALSE;
+
+  _dk_mutation_set_applied (outcome, DK_TYPE_NAME_RUN, run->id, run->revision, NULL);
+  return TRUE;
+}
+
+/* ---- routine.save ---- */
+
+gboolean
+_dk_mutation_apply_routine_save (const DkMutation   *mutation,
+                                 DkMutationOutcome  *outcome,
+                                 GError            **error)
+{
+  g_autoptr(DkRoutine) routine = NULL;
+  g_autoptr(DkRoutine) stored = NULL;
+  gint64 latest;
+
+  if (!dk_rules_check_may_edit_routines (mutation->viewer->roles, error))
+    return FALSE;
+
+  routine = dk_routine_from_json (mutation->data_node, error);
+  if (routine == NULL)
+    return FALSE;
+
+  /* Every save is a draft; only routine.approve approves. */
+  routine->approved_at = DK_TIME_UNSET;
+  g_clear_pointer (&routine->approved_by, g_free);
+  routine->revision = 1;
+  if (!dk_routine_validate (routine, error))
+    return FALSE;
+  if (!_dk_mutation_check_services (mutation->db, routine->services, error))
+    return FALSE;
+
+  if (!load_optional_routine (mutation->db, routine->id, &stored, error))
+    return FALSE;
+  latest = dk_server_db_latest_routine_revision (mutation->db, routine->id);
+  if (stored != NULL)
+    latest = MAX (latest, stored->revision);
+
+  if (latest > 0 && !_dk_mutation_base_revision_matches (mutation, latest))
+    {
+      g_autoptr(GError) local_error = NULL;
+      JsonNode *current;
+
+      /* A routine imported as an object alone has no kept revision to show. */
+      current = load_routine_revision (mutation->db, routine->id, latest, &local_error);
+      if (current == NULL && stored != NULL &&
+          g_error_matches (local_error, DK_ERROR, DK_ERROR_NOT_FOUND))
+        current = dk_routine_to_json (stored);
+      if (current == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      return _dk_mutation_conflict (outcome, DK_TYPE_NAME_ROUTINE, routine->id, latest,
+                                    current, error);
+    }
+
+  routine->revision = latest + 1;
+  if (!put_routine_revision (mutation->db, routine, error))
+    return FALSE;
+
+  /* Until a revision is approved the draft is the object (seen by routine owners);
+   * afterwards the approved revision stays the object until the next approval. */
+  if ((stored == NULL || stored->approved_at == DK_TIME_UNSET) &&
+      dk_server_store_routine (mutation->db, routine, error) == 0)
+    return FALSE;
+
+  _dk_mutation_set_applied (outcome, DK_TYPE_NAME_ROUTINE, routine->id, routine->revision, NULL);
+  return TRUE;
+}
+
+/* ---- routine.approve ---- */
+
+gboolean
+_dk_mutation_apply_routine_approve (const DkMutation   *mutation,
+                                    DkMutationOutcome  *outcome,
+                                    GError            **error)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(DkRoutine) routine = NULL;
+  gint64 revision = 0;
+  gint64 latest;
+
+  if (!dk_rules_check_may_edit_routines (mutation->viewer->roles, error))
+    return FALSE;
+  if (!_dk_mutation_read_id (mutation->data, "id", &id, error))
+    return FALSE;
+  if (!dk_json_read_int (mutation->data, "revision", DK_JSON_REQUIRED, 1, G_MAXINT64,
+                         &revision, error))
+    return FALSE;
+
+  node = load_routine_revision (mutation->db, id, revision, error);
+  if (node == NULL)
+    return FALSE;
+
+  latest = dk_server_db_latest_routine_revision (mutation->db, id);
+  if (revision != latest)
+    {
+      JsonNode *current = load_routine_revision (mutation->db, id, latest, error);
+
+      if (current == NULL)
+        return FALSE;
+      return _dk_mutation_conflict (outcome, DK_TYPE_NAME_ROUTINE, id, latest, current, error);
+    }
+
+  routine = dk_routine_from_json (node, error);
+  if (routine == NULL)
+    return FALSE;
+  if (routine->approved_at != DK_TIME_UNSET)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                   _("Revision %" G_GINT64_FORMAT " of the routine is approved already"),
+                   revision);
+      return FALSE;
+    }
+
+  routine->revision = revision;
+  routine->approved_at = mutation->now;
+  g_free (routine->approved_by);
+  routine->approved_by = g_strdup (mutation->viewer->username);
+
+  if (!put_routine_revision (mutation->db, routine, error))
+    return FALSE;
+  if (dk_server_store_routine (mutation->db, routine, error) == 0)
+    return FALSE;
+
+  _dk_mutation_set_applied (outcome, DK_TYPE_NAME_ROUTINE, routine->id, routine->revision, NULL);
+  return TRUE;
+}
+
+/* ---- run.start ---- */
+
+gboolean
+_dk_mutation_apply_run_start (const DkMutation   *mutation,
+                              DkMutationOutcome  *outcome,
+                              GError            **error)
+{
+  g_autoptr(DkRun) run = NULL;
+  g_autoptr(DkRoutine) routine = NULL;
+
+  run = dk_run_from_json (mutation->data_node, error);
+  if (run == NULL)
+    return FALSE;
+
+  g_ptr_array_set_size (run->steps, 0);
+  g_free (run->started_by);
+  run->started_by = g_strdup (mutation->viewer->username);
+  run->started_at = mutation->now;
+  run->finished_at = DK_TIME_UNSET;
+  run->revision = 1;
+  if (!dk_run_validate (run, error))
+    return FALSE;
+
+  routine = dk_server_load_routine (mutation->db, run->routine, error);
+  if (routine == NULL)
+    return FALSE;
+  if (routine->approved_at == DK_TIME_UNSET)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                   _("routine: “%s” has no approved revision yet"), run->routine);
+      return FALSE;
+    }
+  if (run->case_id != NULL)
+    {
+      g_autoptr(DkCase) kase = dk_server_load_case (mutation->db, run->case_id, error);
+
+      if (kase == NULL)
+        return FALSE;
+    }
+  if (!_dk_mutation_check_new_id (mutation->db, DK_TYPE_NAME_RUN, run->id,
+                                  _("id: a run with this id exists"), error))
+    return FALSE;
+
+  if (dk_server_store_run (mutation->db, run, error) == 0)
+    return FALSE;
+
+  _dk_mutation_set_applied (outcome, DK_TYPE_NAME_RUN, run->id, run->revision, NULL);
+  return TRUE;
+}
+
+/* ---- run.set_step ---- */
+
+/* Two notes on one step, both kept: the new one replaces the old only when it holds it. */
+static char *
+merge_notes (const char *old_note,
+             const char *new_note)
+{
+  if (new_note == NULL || *new_note == '\0')
+    return g_strdup (old_note);
+  if (old_note == NULL || *old_note == '\0' || strstr (new_note, old_note) != NULL)
+    return g_strdup (new_note);
+  if (strstr (old_note, new_note) != NULL)
+    return g_strdup (old_note);
+
+  return g_strconcat (old_note, "\n", new_note, NULL);
+}
+
+/*
+ * Ticks commute and none is lost: done stays done, but the one who ticked a step (its
+ * last setter) may untick it. An untick by someone else that carries a note keeps the
+ * tick and adds the note (it was written without seeing the tick); without a note it is
+ * refused.
+ */
+static gboolean
+merge_run_step (const DkMutation  *mutation,
+                DkRun             *run,
+                const char        *step_id,
+                gboolean           done,
+                const char        *note,
+                gboolean          *changed,
+                GError           **error)
+{
+  const char *username = mutation->viewer->username;
+  DkRunStep *state = dk_run_find_step (run, step_id);
+  gboolean old_done = state != NULL && state->done;
+  const char *old_note = state != NULL ? state->note : NULL;
+  const char *old_by = state != NULL ? state->by : NULL;
+  g_autofree char *new_note = merge_notes (old_note, note);
+  gboolean new_done = done;
+
+  if (!done && old_done && g_strcmp0 (old_by, username) != 0)
+    {
+      if (note == NULL || *note == '\0')
+        {
+          g_set_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                       _("The step was ticked by %s; only they can untick it"), old_by);
+          return FALSE;
+        }
+      new_done = TRUE;
+    }
+
+  *changed = new_done != old_done || g_strcmp0 (new_note, old_note) != 0;
+  if (!*changed)
+    return TRUE;
+
+  if (state == NULL)
+    {
+      state = dk_run_step_new ();
+      state->step = g_strdup (step_id);
+      g_ptr_array_add (run->steps, state);
+    }
+  state->done = new_done;
+  g_free (state->note);
+  state->note = g_steal_pointer (&new_note);
+  g_free (state->by);
+  state->by = g_strdup (username);
+  state->at = mutation->now;
+  return TRUE;
+}
+
+gboolean
+_dk_mutation_apply_run_set_step (const DkMutation   *mutation,
+                                 DkMutationOutcome  *outcome,
+                                 GError            **error)
+{
+  g_autoptr(DkRun) run = NULL;
+  g_autoptr(DkRoutine) routine = NULL;
+  g_autofree char *step = NULL;
+  g_autofree char *note = NULL;
+  gboolean done = FALSE;
+  gboolean changed = FALSE;
+
+  if (!_dk_mutation_read_id (mutation->data, "step", &step, error) ||
+      !dk_json_read_bool (mutation->data, "done", DK_JSON_REQUIRED, &done, error) ||
+      !dk_json_read_string (mutation->data, "note", DK_JSON_NULLABLE | DK_JSON_MULTILINE,
+                            DK_MAX_TEXT_CHARS, &note, error))
+    return FALSE;
+
+  run = load_running_run (mutation, error);
+  if (run == NULL)
+    return FALSE;
+  routine = dk_server_load_routine (mutation->db, run->routine, error);
+  if (routine == NULL)
+    return FALSE;
+  if (dk_routine_find_step (routine, step) == NULL)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_NOT_FOUND,
+                   _("step: the routine has no step “%s”"), step);
+      return FALSE;
+    }
+
+  /* No base_revision check: ticks from several people merge. */
+  if (!merge_run_step (mutation, run, step, done, note, &changed, error))
+    return FALSE;
+  if (!changed)
+    {
+      _dk_mutation_set_applied (outcome, DK_TYPE_NAME_RUN, run->id, run->revision, NULL);
+      return TRUE;
+    }
+
+  return store_changed_run (mutation, run, outcome, error);
+}
+
+/* ---- run.finish ---- */
+
+gboolean
+_dk_mutation_apply_run_finish (const DkMutation   *mutation,
+                               DkMutationOutcome  *outcome,
+                               GError            **error)
+{
+  g_autoptr(DkRun) run = NULL;
+
+  run = load_running_run (mutation, error);
+  if (run == NULL)
+    return FALSE;
+
+  run->finished_at = mutation->now;
+  return store_changed_run (mutation, run, outcome, error);
+}

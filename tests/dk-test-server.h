@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-test-server.h: runs the real driftkoll-server on 127.0.0.1 for a test */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char        *dir;       /* a private temporary folder, removed at the end */
+  char        *db_path;
+  GSubprocess *process;
+  char        *url;       /* "http://127.0.0.1:PORT/" while running */
+  SoupSession *session;
+} DkTestServer;
+
+/* Makes a database (with the demo data when @demo) and starts serving it. */
+DkTestServer *dk_test_server_new      (gboolean       demo);
+/* Runs "driftkoll-server ARGS..." to completion; returns its exit status. */
+int           dk_test_server_run_cli  (DkTestServer  *self,
+                                       const char    *stdin_text,
+                                       char         **out_stdout,
+                                       char         **out_stderr,
+                                       ...) G_GNUC_NULL_TERMINATED;
+void          dk_test_server_start    (DkTestServer  *self);
+/* SIGTERM (clean) or SIGKILL, and waits for the process. */
+void          dk_test_server_stop     (DkTestServer  *self,
+                                       gboolean       kill);
+void          dk_test_server_free     (DkTestServer  *self);
+
+/* One HTTP request; returns the status. @body may be NULL; @token adds a Bearer header.
+ * *out_json gets the parsed body when it is JSON (NULL otherwise). */
+guint         dk_test_server_request  (DkTestServer  *self,
+                                       const char    *method,
+                                       const char    *path,
+                                       const char    *token,
+                                       const char    *content_type,
+                                       const char    *body,
+                                       gssize         body_length,
+                                       JsonNode     **out_json,
+                                       GBytes       **out_bytes);
+/* Logs in and returns the token (asserts success). */
+char         *dk_test_server_login    (DkTestServer  *self,
+                                       const char    *username,
+                                       const char    *password);
+/* Posts one batch of mutations (a JSON array text) and returns the reply's results. */
+JsonArray    *dk_test_server_mutate   (DkTestServer  *self,
+                                       const char    *token,
+                                       const char    *mutations_json);
+/* Pulls every change visible to @token from 0 in pages of @limit; returns the changes
+ * (each a JSON object) in order. */
+GPtrArray    *dk_test_server_pull_all (DkTestServer  *self,
+                                       const char    *token,
+                                       guint          limit,
+                                       guint         *out_pages);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkTestServer, dk_test_server_free)
+
+G_END_DECLS

@@ -1,0 +1,261 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test-server-cli.sh: driftkoll-server's command line, as ARCHITECTURE.md promises it
+#
+# Needs DRIFTKOLL_SERVER (the built binary; tests/meson.build sets it) and curl.
+
+set -eu
+
+server=${DRIFTKOLL_SERVER:?DRIFTKOLL_SERVER must name the driftkoll-server binary}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dk-server-cli.XXXXXX")
+server_pid=
+
+cleanup () {
+  if [ -n "$server_pid" ]; then
+    kill -KILL "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+n_failed=0
+n_run=0
+
+pass () {
+  n_run=$((n_run + 1))
+  echo "ok $n_run - $1"
+}
+
+fail () {
+  n_run=$((n_run + 1))
+  n_failed=$((n_failed + 1))
+  echo "not ok $n_run - $1"
+  if [ -s "$tmp/stderr" ]; then
+    sed 's/^/# stderr: /' "$tmp/stderr"
+  fi
+}
+
+# run EXPECTED-STATUS DESCRIPTION COMMAND...: stdout in $tmp/stdout, stderr in $tmp/stderr
+run () {
+  expected=$1
+  description=$2
+  shift 2
+  status=0
+  "$@" >"$tmp/stdout" 2>"$tmp/stderr" </dev/null || status=$?
+  if [ "$status" -eq "$expected" ]; then
+    pass "$description"
+  else
+    fail "$description (exit $status, expected $expected)"
+  fi
+}
+
+# run_with_input INPUT EXPECTED-STATUS DESCRIPTION COMMAND...
+run_with_input () {
+  input=$1
+  shift
+  expected=$1
+  description=$2
+  shift 2
+  status=0
+  printf '%s\n' "$input" | "$@" >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
+  if [ "$status" -eq "$expected" ]; then
+    pass "$description"
+  else
+    fail "$description (exit $status, expected $expected)"
+  fi
+}
+
+check () {
+  description=$1
+  shift
+  if "$@"; then
+    pass "$description"
+  else
+    fail "$description"
+  fi
+}
+
+db="$tmp/server.db"
+
+# ---- usage ----
+
+run 0 "--help exits 0" "$server" --help
+for command in init serve user import import-cases; do
+  check "--help lists $command" grep -q "^  $command " "$tmp/stdout"
+done
+
+for command in init serve user import import-cases \
+               "user add" "user passwd" "user list" "user disable" "user enable" "user roles"; do
+  # shellcheck disable=SC2086 # split "user add" into two words
+  run 0 "$command --help exits 0" "$server" $command --help
+  check "$command --help prints a usage" grep -q "Usage" "$tmp/stdout"
+done
+
+run 2 "no command is bad usage" "$server"
+run 2 "an unknown command is bad usage" "$server" frobnicate
+check "an unknown command is named on stderr" grep -q frobnicate "$tmp/stderr"
+run 2 "an unknown option is bad usage" "$server" init --db "$db" --frobnicate
+run 2 "user without a sub-command is bad usage" "$server" user
+run 2 "an unknown user sub-command is bad usage" "$server" user frobnicate
+run 2 "init without --db is bad usage" "$server" init
+run 2 "user list without --db is bad usage" "$server" user list
+run 2 "serve without --db is bad usage" "$server" serve --listen 127.0.0.1:0
+run 2 "serve without --listen is bad usage" "$server" serve --db "$db"
+run 2 "serve with a host name is bad usage" "$server" serve --db "$db" --listen localhost:0
+run 2 "init with an extra argument is bad usage" "$server" init --db "$db" extra
+run 2 "user add without a username is bad usage" "$server" user add --db "$db"
+check "bad usage left no database behind" test ! -e "$db"
+
+# ---- init ----
+
+run 0 "init creates a database" "$server" init --db "$db"
+check "the database exists" test -s "$db"
+cp "$db" "$tmp/copy.db"
+run 1 "init refuses an existing database" "$server" init --db "$db"
+check "the refusal says why on stderr" test -s "$tmp/stderr"
+check "init left the database byte-identical" cmp -s "$db" "$tmp/copy.db"
+run 1 "import refuses a database that does not exist" \
+  "$server" import --db "$tmp/missing.db" "$tmp/services.json"
+check "import did not create a database" test ! -e "$tmp/missing.db"
+
+# ---- users ----
+
+run_with_input "secret-anna" 0 "user add with --password-stdin" \
+  "$server" user add --db "$db" --roles servicedesk,admin --password-stdin anna
+run_with_input "secret-anna" 1 "a second user add of the same name fails" \
+  "$server" user add --db "$db" --password-stdin anna
+check "the duplicate is reported on stderr" grep -q anna "$tmp/stderr"
+run_with_input "secret-bert" 0 "user add reads stdin when it is not a terminal" \
+  "$server" user add --db "$db" bert
+
+status=0
+printf 'secret-cecilia\n' | "$server" user add --db "$db" --roles servicedesk,wizard \
+  --password-stdin cecilia >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
+check "a bad role name fails (exit $status)" test "$status" -eq 1 -o "$status" -eq 2
+check "a bad role name is named on stderr" grep -q wizard "$tmp/stderr"
+run_with_input "abc" 1 "a too short password fails" \
+  "$server" user add --db "$db" --password-stdin cecilia
+run_with_input "secret" 2 "an invalid username is bad usage" \
+  "$server" user add --db "$db" --password-stdin "Cecilia Ek"
+
+run 0 "user list --json" "$server" user list --db "$db" --json
+check "the list holds anna" grep -q '"anna"' "$tmp/stdout"
+check "the list holds bert" grep -q '"bert"' "$tmp/stdout"
+check "no failed user add left a user behind" sh -c "! grep -q cecilia '$tmp/stdout'"
+check "the list holds anna's roles" grep -q '"servicedesk"' "$tmp/stdout"
+check "the list holds the admin role" grep -q '"admin"' "$tmp/stdout"
+check "every user is staff" grep -q '"staff"' "$tmp/stdout"
+check "nobody is disabled yet" sh -c "! grep -Eq '\"disabled\" *: *true' '$tmp/stdout'"
+check "the list is a JSON array" sh -c "head -n 1 '$tmp/stdout' | grep -q '^\\['"
+
+run 0 "user disable" "$server" user disable --db "$db" bert
+run 0 "user list --json after disable" "$server" user list --db "$db" --json
+check "the list shows a disabled user" grep -Eq '"disabled" *: *true' "$tmp/stdout"
+run 0 "user list as a table" "$server" user list --db "$db"
+check "the table shows bert disabled" grep -Eq '^bert .*disabled' "$tmp/stdout"
+check "the table shows anna active" sh -c "! grep -Eq '^anna .*disabled' '$tmp/stdout'"
+run 0 "user enable" "$server" user enable --db "$db" bert
+run 0 "user list after enable" "$server" user list --db "$db"
+check "bert is active again" sh -c "! grep -Eq '^bert .*disabled' '$tmp/stdout'"
+run 1 "user disable of an unknown user fails" "$server" user disable --db "$db" nobody
+
+run 0 "user roles" "$server" user roles --db "$db" --roles lab_communicator bert
+run 0 "user list after user roles" "$server" user list --db "$db" --json
+check "bert is a lab communicator" grep -q '"lab_communicator"' "$tmp/stdout"
+run 2 "user roles without --roles is bad usage" "$server" user roles --db "$db" bert
+
+run_with_input "secret-anna-2" 0 "user passwd with --password-stdin" \
+  "$server" user passwd --db "$db" --password-stdin anna
+run_with_input "secret-nobody" 1 "user passwd of an unknown user fails" \
+  "$server" user passwd --db "$db" --password-stdin nobody
+
+# ---- imports ----
+
+run 1 "import of a file that does not exist fails" \
+  "$server" import --db "$db" "$tmp/missing.json"
+run 2 "import without a file is bad usage" "$server" import --db "$db"
+printf '{"title": \n' >"$tmp/bad.jsonl"
+run 1 "import-cases of a bad line fails" "$server" import-cases --db "$db" "$tmp/bad.jsonl"
+check "the bad line is named by its number" grep -Eq "line 1([^0-9]|$)" "$tmp/stderr"
+
+data=${DRIFTKOLL_SOURCE_ROOT:-}/tests/data
+if [ -n "${DRIFTKOLL_SOURCE_ROOT:-}" ] && [ -f "$data/catalogue.json" ]; then
+  run 0 "import of the test catalogue" "$server" import --db "$db" "$data/catalogue.json"
+  check "import prints what it imported" grep -q "service" "$tmp/stdout"
+fi
+if [ -n "${DRIFTKOLL_SOURCE_ROOT:-}" ] && [ -f "$data/cases.jsonl" ]; then
+  run 0 "import-cases of the test cases" "$server" import-cases --db "$db" "$data/cases.jsonl"
+  check "import-cases prints what it imported" grep -q "case" "$tmp/stdout"
+fi
+
+# ---- serve ----
+
+run 1 "serve refuses a database that does not exist" \
+  "$server" serve --db "$tmp/missing.db" --listen 127.0.0.1:0
+check "serve did not create a database" test ! -e "$tmp/missing.db"
+
+"$server" serve --db "$db" --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+server_pid=$!
+
+# wait for the first line, at most 10 s
+i=0
+while [ "$i" -lt 100 ] && ! grep -q . "$tmp/serve.out" 2>/dev/null; do
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.1
+  i=$((i + 1))
+done
+
+first_line=$(head -n 1 "$tmp/serve.out")
+if printf '%s\n' "$first_line" | grep -Eq '^listening on http://127\.0\.0\.1:[0-9]+/$'; then
+  pass "serve prints \"listening on URL\" first ($first_line)"
+else
+  cp "$tmp/serve.err" "$tmp/stderr"
+  fail "serve prints \"listening on URL\" first (got \"$first_line\")"
+fi
+check "the first line is a line of its own" test "$(grep -c '^listening on' "$tmp/serve.out")" -eq 1
+
+url=${first_line#listening on }
+if command -v curl >/dev/null 2>&1; then
+  status=0
+  curl -fsS --max-time 10 "${url}api/v1/healthz" >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
+  check "the server answers /api/v1/healthz" test "$status" -eq 0
+
+  status=0
+  curl -fsS --max-time 30 -H 'Content-Type: application/json' \
+    -d '{"username": "anna", "password": "secret-anna-2"}' \
+    "${url}api/v1/session" >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
+  check "the password set by user passwd logs in" test "$status" -eq 0
+  check "the login answers a token" grep -q '"token"' "$tmp/stdout"
+
+  status=0
+  curl -sS --max-time 30 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d '{"username": "anna", "password": "secret-anna"}' \
+    "${url}api/v1/session" >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
+  check "the password before user passwd is refused" grep -q '^401$' "$tmp/stdout"
+else
+  fail "curl is needed to test serve"
+fi
+
+kill -TERM "$server_pid" 2>/dev/null || true
+i=0
+while [ "$i" -lt 100 ] && kill -0 "$server_pid" 2>/dev/null; do
+  sleep 0.1
+  i=$((i + 1))
+done
+if kill -0 "$server_pid" 2>/dev/null; then
+  fail "serve stops within 10 s of SIGTERM"
+else
+  status=0
+  wait "$server_pid" || status=$?
+  server_pid=
+  cp "$tmp/serve.err" "$tmp/stderr"
+  check "serve exits 0 on SIGTERM (exit $status)" test "$status" -eq 0
+fi
+
+echo "1..$n_run"
+if [ "$n_failed" -gt 0 ]; then
+  echo "# $n_failed of $n_run failed"
+  exit 1
+fi

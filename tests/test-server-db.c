@@ -1,0 +1,1154 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-server-db.c: the server's storage module against real files */
+
+#define G_LOG_DOMAIN "test-server-db"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "dk-enums.h"
+#include "dk-error.h"
+#include "dk-server-db.h"
+
+typedef struct {
+  char       *dir;
+  char       *path;
+  DkServerDb *db;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("dk-server-db-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "server.db", NULL);
+  fixture->db = dk_server_db_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fixture->db);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (handle == NULL)
+    return;
+  while ((name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_object (&fixture->db);
+  remove_tree (fixture->dir);
+  g_free (fixture->path);
+  g_free (fixture->dir);
+}
+
+/* ---- helpers ---- */
+
+static JsonObject *
+parse_changes (GBytes *bytes)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  gsize size;
+  const char *text = g_bytes_get_data (bytes, &size);
+  JsonNode *root;
+
+  json_parser_load_from_data (parser, text, size, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  return json_object_ref (json_node_get_object (root));
+}
+
+static JsonObject *
+pull (DkServerDb     *db,
+      gint64          since,
+      guint           limit,
+      const DkViewer *viewer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = dk_server_db_changes_json (db, since, limit, viewer, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (bytes);
+  return parse_changes (bytes);
+}
+
+static JsonObject *
+find_change (JsonObject *changes,
+             const char *id)
+{
+  JsonArray *array = json_object_get_array_member (changes, "changes");
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *change = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (change, "id"), id) == 0)
+        return change;
+    }
+  return NULL;
+}
+
+static gint64
+put (DkServerDb *db,
+     const char *type,
+     const char *id,
+     const char *data,
+     gint64      revision,
+     gboolean    public,
+     DkRole      readers,
+     const char *owner)
+{
+  g_autoptr(GError) error = NULL;
+  DkVisibility visibility = { public, readers, owner };
+  gint64 seq;
+
+  seq = dk_server_db_put_object (db, type, id, data, revision, FALSE, &visibility, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (seq, >, 0);
+  return seq;
+}
+
+static GBytes *
+read_file_bytes (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}
+
+static const DkViewer anonymous = { NULL, 0 };
+
+/* ---- open ---- */
+
+static void
+test_open_create_reopen (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkStoredObject) object = NULL;
+
+  g_assert_true (g_file_test (fixture->path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (dk_server_db_is_empty (fixture->db));
+  g_assert_cmpint (dk_server_db_last_seq (fixture->db), ==, 0);
+
+  put (fixture->db, "service", "tes", "{\"id\":\"tes\"}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  g_assert_false (dk_server_db_is_empty (fixture->db));
+  g_clear_object (&fixture->db);
+
+  fixture->db = dk_server_db_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (dk_server_db_is_empty (fixture->db));
+  g_assert_cmpint (dk_server_db_last_seq (fixture->db), ==, 1);
+  object = dk_server_db_get_object (fixture->db, "service", "tes", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (object);
+  g_assert_cmpstr (object->data, ==, "{\"id\":\"tes\"}");
+}
+
+static void
+test_open_users_make_it_non_empty (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dk_server_db_is_empty (fixture->db));
+  dk_server_db_add_user (fixture->db, "anna", "$argon2id$x", DK_ROLE_STAFF, &error);
+  g_assert_no_error (error);
+  g_assert_false (dk_server_db_is_empty (fixture->db));
+}
+
+static void
+test_open_newer_schema_is_refused (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(DkServerDb) db = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3 *raw = NULL;
+
+  put (fixture->db, "service", "tes", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  g_clear_object (&fixture->db);
+
+  g_assert_cmpint (sqlite3_open (fixture->path, &raw), ==, SQLITE_OK);
+  sql = g_strdup_printf ("PRAGMA user_version = %d", DK_SERVER_DB_SCHEMA_VERSION + 1);
+  g_assert_cmpint (sqlite3_exec (raw, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (raw), ==, SQLITE_OK);
+
+  before = read_file_bytes (fixture->path);
+  db = dk_server_db_open (fixture->path, &error);
+  g_assert_null (db);
+  g_assert_error (error, DK_ERROR, DK_ERROR_STORAGE);
+  g_assert_nonnull (strstr (error->message, "was written by a newer driftkoll-server"));
+  after = read_file_bytes (fixture->path);
+  g_assert_true (g_bytes_equal (before, after));
+}
+
+static void
+test_open_garbage_is_refused (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(DkServerDb) db = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "garbage.db", NULL);
+  g_autofree char *half = g_build_filename (fixture->dir, "half.db", NULL);
+  static const char garbage[] = "this is not a database, it is a shopping list\nmilk\n";
+  char page[4096];
+
+  g_file_set_contents (path, garbage, sizeof garbage - 1, &error);
+  g_assert_no_error (error);
+
+  db = dk_server_db_open (path, &error);
+  g_assert_null (db);
+  g_assert_error (error, DK_ERROR, DK_ERROR_STORAGE);
+  g_assert_nonnull (strstr (error->message, "not"));
+  g_clear_error (&error);
+  after = read_file_bytes (path);
+  g_assert_cmpmem (g_bytes_get_data (after, NULL), g_bytes_get_size (after),
+                   garbage, sizeof garbage - 1);
+  g_clear_pointer (&after, g_bytes_unref);
+
+  /* The right magic, then nonsense: SQLite itself must refuse it. */
+  memset (page, 0x5a, sizeof page);
+  memcpy (page, "SQLite format 3", 16);
+  g_file_set_contents (half, page, sizeof page, &error);
+  g_assert_no_error (error);
+  db = dk_server_db_open (half, &error);
+  g_assert_null (db);
+  g_assert_error (error, DK_ERROR, DK_ERROR_STORAGE);
+  after = read_file_bytes (half);
+  g_assert_cmpmem (g_bytes_get_data (after, NULL), g_bytes_get_size (after),
+                   page, sizeof page);
+}
+
+static void
+test_open_missing_directory_fails (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkServerDb) db = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "no", "such", "x.db", NULL);
+
+  db = dk_server_db_open (path, &error);
+  g_assert_null (db);
+  g_assert_error (error, DK_ERROR, DK_ERROR_STORAGE);
+}
+
+/* ---- objects ---- */
+
+static void
+test_objects_put_get_overwrite (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkStoredObject) first = NULL;
+  g_autoptr(DkStoredObject) second = NULL;
+  g_autoptr(DkStoredObject) missing = NULL;
+  gint64 seq1, seq2, seq3;
+
+  seq1 = put (fixture->db, "case", "a", "{\"title\":\"one\"}", 1, FALSE, DK_ROLE_STAFF, "anna");
+  seq2 = put (fixture->db, "case", "b", "{\"title\":\"two\"}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  g_assert_cmpint (seq2, >, seq1);
+
+  first = dk_server_db_get_object (fixture->db, "case", "a", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first->type, ==, "case");
+  g_assert_cmpstr (first->id, ==, "a");
+  g_assert_cmpstr (first->data, ==, "{\"title\":\"one\"}");
+  g_assert_cmpint (first->seq, ==, seq1);
+  g_assert_cmpint (first->revision, ==, 1);
+  g_assert_false (first->deleted);
+  g_assert_false (first->public);
+  g_assert_cmpint (first->readers, ==, DK_ROLE_STAFF);
+  g_assert_cmpstr (first->owner, ==, "anna");
+
+  seq3 = put (fixture->db, "case", "a", "{\"title\":\"uno\"}", 7, TRUE, DK_ROLE_ADMIN, NULL);
+  g_assert_cmpint (seq3, >, seq2);
+  second = dk_server_db_get_object (fixture->db, "case", "a", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (second->data, ==, "{\"title\":\"uno\"}");
+  g_assert_cmpint (second->seq, ==, seq3);
+  g_assert_cmpint (second->revision, ==, 7);
+  g_assert_true (second->public);
+  g_assert_cmpint (second->readers, ==, DK_ROLE_ADMIN);
+  g_assert_null (second->owner);
+  g_assert_cmpint (dk_server_db_last_seq (fixture->db), ==, seq3);
+
+  /* Same id, other type: another object. */
+  missing = dk_server_db_get_object (fixture->db, "run", "a", &error);
+  g_assert_no_error (error);
+  g_assert_null (missing);
+}
+
+static void
+test_objects_seq_never_reused (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 seq1, seq2, seq3;
+
+  seq1 = put (fixture->db, "case", "a", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  seq2 = dk_server_db_put_object (fixture->db, "case", "a", NULL, 2, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (seq2, >, seq1);
+  g_clear_object (&fixture->db);
+  fixture->db = dk_server_db_open (fixture->path, &error);
+  g_assert_no_error (error);
+  seq3 = put (fixture->db, "case", "b", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  g_assert_cmpint (seq3, >, seq2);
+}
+
+static void
+test_objects_list (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) public_only = NULL;
+
+  put (fixture->db, "case", "c", "{\"n\":3}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  put (fixture->db, "case", "a", "{\"n\":1}", 1, FALSE, DK_ROLE_STAFF, NULL);
+  put (fixture->db, "case", "b", "{\"n\":2}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  put (fixture->db, "case", "d", "{\"n\":4}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  put (fixture->db, "service", "tes", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  dk_server_db_put_object (fixture->db, "case", "d", NULL, 2, TRUE, NULL, &error);
+  g_assert_no_error (error);
+
+  all = dk_server_db_list_objects (fixture->db, "case", FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 3);
+  g_assert_cmpstr (((DkStoredObject *) all->pdata[0])->id, ==, "a");
+  g_assert_cmpstr (((DkStoredObject *) all->pdata[1])->id, ==, "b");
+  g_assert_cmpstr (((DkStoredObject *) all->pdata[2])->id, ==, "c");
+
+  public_only = dk_server_db_list_objects (fixture->db, "case", TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (public_only->len, ==, 2);
+  g_assert_cmpstr (((DkStoredObject *) public_only->pdata[0])->id, ==, "b");
+  g_assert_cmpstr (((DkStoredObject *) public_only->pdata[1])->id, ==, "c");
+}
+
+/* ---- changes ---- */
+
+static void
+test_changes_empty (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(JsonObject) changes = pull (fixture->db, 0, 100, &anonymous);
+
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (changes, "changes")),
+                    ==, 0);
+  g_assert_cmpint (json_object_get_int_member (changes, "last_seq"), ==, 0);
+  g_assert_false (json_object_get_boolean_member (changes, "more"));
+}
+
+static void
+test_changes_tombstones (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) changes = NULL;
+  g_autoptr(DkStoredObject) object = NULL;
+  DkViewer staff = { "anna", DK_ROLE_STAFF };
+  DkVisibility visibility = { FALSE, DK_ROLE_STAFF, NULL };
+  JsonObject *change;
+  JsonArray *array;
+  gint64 seq;
+
+  put (fixture->db, "case", "a", "{\"title\":\"a\"}", 1, FALSE, DK_ROLE_STAFF, NULL);
+  put (fixture->db, "case", "b", "{\"title\":\"b\"}", 1, FALSE, DK_ROLE_STAFF, NULL);
+  seq = dk_server_db_put_object (fixture->db, "case", "a", NULL, 2, TRUE, &visibility, &error);
+  g_assert_no_error (error);
+
+  object = dk_server_db_get_object (fixture->db, "case", "a", &error);
+  g_assert_no_error (error);
+  g_assert_true (object->deleted);
+  g_assert_null (object->data);
+  g_assert_cmpint (object->revision, ==, 2);
+
+  changes = pull (fixture->db, 0, 100, &staff);
+  array = json_object_get_array_member (changes, "changes");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  change = json_array_get_object_element (array, 0);
+  g_assert_cmpstr (json_object_get_string_member (change, "id"), ==, "b");
+  g_assert_false (json_object_get_boolean_member (change, "deleted"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change, "data"),
+                                                  "title"), ==, "b");
+  change = json_array_get_object_element (array, 1);
+  g_assert_cmpstr (json_object_get_string_member (change, "id"), ==, "a");
+  g_assert_cmpstr (json_object_get_string_member (change, "type"), ==, "case");
+  g_assert_cmpint (json_object_get_int_member (change, "seq"), ==, seq);
+  g_assert_true (json_object_get_boolean_member (change, "deleted"));
+  g_assert_true (json_object_has_member (change, "data"));
+  g_assert_true (json_object_get_null_member (change, "data"));
+  g_assert_cmpint (json_object_get_int_member (changes, "last_seq"), ==, seq);
+}
+
+static void
+test_changes_tombstone_keeps_visibility (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) staff_view = NULL;
+  g_autoptr(JsonObject) owner_view = NULL;
+  g_autoptr(JsonObject) other_view = NULL;
+  g_autoptr(JsonObject) anonymous_view = NULL;
+  g_autoptr(DkStoredObject) object = NULL;
+  DkViewer staff = { "bert", DK_ROLE_STAFF };
+  DkViewer owner = { "anna", DK_ROLE_STAFF };
+  gint64 since;
+
+  put (fixture->db, "case", "pub", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  put (fixture->db, "subscription", "sub", "{}", 1, FALSE, 0, "anna");
+  since = dk_server_db_last_seq (fixture->db);
+
+  /* No visibility given: whoever could read it gets the tombstone. */
+  dk_server_db_put_object (fixture->db, "case", "pub", NULL, 2, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  dk_server_db_put_object (fixture->db, "subscription", "sub", NULL, 2, TRUE, NULL, &error);
+  g_assert_no_error (error);
+
+  object = dk_server_db_get_object (fixture->db, "subscription", "sub", &error);
+  g_assert_cmpstr (object->owner, ==, "anna");
+  g_assert_true (object->deleted);
+
+  staff_view = pull (fixture->db, since, 100, &staff);
+  g_assert_true (json_object_get_boolean_member (find_change (staff_view, "pub"), "deleted"));
+  g_assert_null (find_change (staff_view, "sub"));
+  owner_view = pull (fixture->db, since, 100, &owner);
+  g_assert_true (json_object_get_boolean_member (find_change (owner_view, "sub"), "deleted"));
+  anonymous_view = pull (fixture->db, since, 100, &anonymous);
+  g_assert_true (json_object_get_boolean_member (find_change (anonymous_view, "pub"),
+                                                 "deleted"));
+  g_assert_null (find_change (anonymous_view, "sub"));
+  other_view = pull (fixture->db, since, 100, &staff);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (other_view, "changes")),
+                    ==, 1);
+}
+
+static void
+test_changes_paging (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  DkViewer staff = { "anna", DK_ROLE_STAFF };
+  const guint n = 2500;
+  gint64 since = 0;
+  gint64 previous_seq = 0;
+  guint pages = 0;
+  gboolean more = TRUE;
+
+  dk_server_db_begin (fixture->db, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("case-%05u", i);
+      g_autofree char *json = g_strdup_printf ("{\"i\":%u}", i);
+
+      put (fixture->db, "case", id, json, 1, i % 2 == 0, DK_ROLE_STAFF, NULL);
+    }
+  dk_server_db_commit (fixture->db, &error);
+  g_assert_no_error (error);
+
+  while (more)
+    {
+      g_autoptr(JsonObject) changes = pull (fixture->db, since, 1000, &staff);
+      JsonArray *array = json_object_get_array_member (changes, "changes");
+      guint len = json_array_get_length (array);
+      gint64 last_seq = json_object_get_int_member (changes, "last_seq");
+
+      more = json_object_get_boolean_member (changes, "more");
+      pages++;
+      g_assert_cmpuint (len, ==, pages < 3 ? 1000 : 500);
+      g_assert_true (more == (pages < 3));
+      for (guint i = 0; i < len; i++)
+        {
+          JsonObject *change = json_array_get_object_element (array, i);
+          gint64 seq = json_object_get_int_member (change, "seq");
+
+          g_assert_cmpint (seq, >, previous_seq);
+          previous_seq = seq;
+          g_assert_true (g_hash_table_add (seen,
+                                           g_strdup (json_object_get_string_member (change,
+                                                                                    "id"))));
+        }
+      g_assert_cmpint (last_seq, ==, previous_seq);
+      since = last_seq;
+      g_assert_cmpuint (pages, <=, 3);
+    }
+  g_assert_cmpuint (pages, ==, 3);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, n);
+
+  /* Anonymous: only the 1250 public ones, in two pages. */
+  {
+    g_autoptr(JsonObject) page1 = pull (fixture->db, 0, 1000, &anonymous);
+    g_autoptr(JsonObject) page2 = NULL;
+    gint64 cursor = json_object_get_int_member (page1, "last_seq");
+
+    g_assert_true (json_object_get_boolean_member (page1, "more"));
+    page2 = pull (fixture->db, cursor, 1000, &anonymous);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (page2, "changes")),
+                      ==, 250);
+    g_assert_false (json_object_get_boolean_member (page2, "more"));
+    /* The last object (odd index) is internal: the cursor still reaches the newest seq. */
+    g_assert_cmpint (json_object_get_int_member (page2, "last_seq"), ==,
+                     dk_server_db_last_seq (fixture->db));
+  }
+}
+
+static void
+test_changes_cursor_moves_past_invisible (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(JsonObject) ahead = NULL;
+  gint64 public_seq, last;
+
+  public_seq = put (fixture->db, "case", "pub", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  put (fixture->db, "case", "int1", "{}", 1, FALSE, DK_ROLE_STAFF, NULL);
+  last = put (fixture->db, "case", "int2", "{}", 1, FALSE, DK_ROLE_STAFF, NULL);
+
+  first = pull (fixture->db, 0, 1, &anonymous);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (first, "changes")),
+                    ==, 1);
+  g_assert_cmpint (json_object_get_int_member (first, "last_seq"), ==, last);
+  g_assert_false (json_object_get_boolean_member (first, "more"));
+
+  second = pull (fixture->db, public_seq, 10, &anonymous);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (second, "changes")),
+                    ==, 0);
+  g_assert_cmpint (json_object_get_int_member (second, "last_seq"), ==, last);
+  g_assert_false (json_object_get_boolean_member (second, "more"));
+
+  /* A cursor ahead of the server stays where it is. */
+  ahead = pull (fixture->db, last + 100, 10, &anonymous);
+  g_assert_cmpint (json_object_get_int_member (ahead, "last_seq"), ==, last + 100);
+}
+
+static void
+test_changes_anonymous_never_sees_internal (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  g_autoptr(JsonObject) changes = NULL;
+  JsonArray *array;
+
+  put (fixture->db, "case", "internal", "{\"secret\":true}", 1, FALSE, DK_ROLE_STAFF, NULL);
+  put (fixture->db, "case", "public", "{\"secret\":false}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  put (fixture->db, "report", "r1", "{}", 1, FALSE, DK_ROLE_SERVICEDESK, "anna");
+  put (fixture->db, "subscription", "s1", "{}", 1, FALSE, 0, "anna");
+
+  changes = pull (fixture->db, 0, 100, &anonymous);
+  array = json_object_get_array_member (changes, "changes");
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  g_assert_nonnull (find_change (changes, "public"));
+  g_assert_null (find_change (changes, "internal"));
+  g_clear_pointer (&changes, json_object_unref);
+
+  /* A NULL viewer is anonymous too. */
+  changes = pull (fixture->db, 0, 100, NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (changes, "changes")),
+                    ==, 1);
+}
+
+static void
+test_changes_anonymous_unpublished_is_tombstone (Fixture       *fixture,
+                                                 gconstpointer  data)
+{
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonObject) republished = NULL;
+  g_autoptr(JsonObject) staff_view = NULL;
+  DkViewer staff = { "anna", DK_ROLE_STAFF };
+  JsonObject *change;
+  gint64 cursor, seq;
+
+  put (fixture->db, "case", "x", "{\"title\":\"Network down\"}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  before = pull (fixture->db, 0, 100, &anonymous);
+  cursor = json_object_get_int_member (before, "last_seq");
+  g_assert_false (json_object_get_boolean_member (find_change (before, "x"), "deleted"));
+
+  seq = put (fixture->db, "case", "x", "{\"title\":\"Internal notes\"}", 2, FALSE,
+             DK_ROLE_STAFF, NULL);
+  after = pull (fixture->db, cursor, 100, &anonymous);
+  change = find_change (after, "x");
+  g_assert_nonnull (change);
+  g_assert_cmpint (json_object_get_int_member (change, "seq"), ==, seq);
+  g_assert_true (json_object_get_boolean_member (change, "deleted"));
+  g_assert_true (json_object_get_null_member (change, "data"));
+  {
+    g_autofree char *text = json_to_string (json_object_get_member (after, "changes"), FALSE);
+
+    g_assert_null (strstr (text, "Internal"));
+  }
+
+  /* Still internal after another edit: still a data-less tombstone for anonymous. */
+  put (fixture->db, "case", "x", "{\"title\":\"Internal 2\"}", 3, FALSE, DK_ROLE_STAFF, NULL);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) bytes = dk_server_db_changes_json (fixture->db, 0, 100, &anonymous,
+                                                         &error);
+    g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+    g_assert_no_error (error);
+    g_assert_null (strstr (text, "Internal"));
+    g_assert_nonnull (strstr (text, "\"deleted\":true"));
+  }
+
+  /* Staff still see it with its data. */
+  staff_view = pull (fixture->db, 0, 100, &staff);
+  change = find_change (staff_view, "x");
+  g_assert_false (json_object_get_boolean_member (change, "deleted"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change, "data"),
+                                                  "title"), ==, "Internal 2");
+
+  /* Published again: anonymous get the data back. */
+  put (fixture->db, "case", "x", "{\"title\":\"Back\"}", 4, TRUE, DK_ROLE_STAFF, NULL);
+  republished = pull (fixture->db, 0, 100, &anonymous);
+  change = find_change (republished, "x");
+  g_assert_false (json_object_get_boolean_member (change, "deleted"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change, "data"),
+                                                  "title"), ==, "Back");
+}
+
+static void
+test_changes_anonymous_never_public_stays_hidden (Fixture       *fixture,
+                                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) changes = NULL;
+
+  put (fixture->db, "case", "x", "{}", 1, FALSE, DK_ROLE_STAFF, NULL);
+  put (fixture->db, "case", "x", "{}", 2, FALSE, DK_ROLE_STAFF, NULL);
+  dk_server_db_put_object (fixture->db, "case", "x", NULL, 3, TRUE, NULL, &error);
+  g_assert_no_error (error);
+
+  changes = pull (fixture->db, 0, 100, &anonymous);
+  g_assert_null (find_change (changes, "x"));
+}
+
+static void
+test_changes_logged_in_visibility (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(JsonObject) anna = NULL;
+  g_autoptr(JsonObject) bert = NULL;
+  g_autoptr(JsonObject) desk = NULL;
+  DkViewer anna_viewer = { "anna", DK_ROLE_STAFF };
+  DkViewer bert_viewer = { "bert", DK_ROLE_STAFF };
+  DkViewer desk_viewer = { "cilla", DK_ROLE_STAFF | DK_ROLE_SERVICEDESK };
+
+  put (fixture->db, "case", "internal", "{}", 1, FALSE, DK_ROLE_STAFF, NULL);
+  put (fixture->db, "subscription", "sub-anna", "{}", 1, FALSE, 0, "anna");
+  put (fixture->db, "report", "rep-anna", "{}", 1, FALSE, DK_ROLE_SERVICEDESK, "anna");
+  put (fixture->db, "routine", "draft", "{}", 1, FALSE, DK_ROLE_ROUTINE_OWNER, NULL);
+  put (fixture->db, "service", "tes", "{}", 1, TRUE, 0, NULL);
+
+  anna = pull (fixture->db, 0, 100, &anna_viewer);
+  g_assert_nonnull (find_change (anna, "internal"));
+  g_assert_nonnull (find_change (anna, "sub-anna"));
+  g_assert_nonnull (find_change (anna, "rep-anna"));
+  g_assert_null (find_change (anna, "draft"));
+  g_assert_nonnull (find_change (anna, "tes"));
+
+  bert = pull (fixture->db, 0, 100, &bert_viewer);
+  g_assert_nonnull (find_change (bert, "internal"));
+  g_assert_null (find_change (bert, "sub-anna"));
+  g_assert_null (find_change (bert, "rep-anna"));
+  g_assert_null (find_change (bert, "draft"));
+  g_assert_nonnull (find_change (bert, "tes"));
+  g_assert_cmpint (json_object_get_int_member (bert, "last_seq"), ==,
+                   dk_server_db_last_seq (fixture->db));
+
+  desk = pull (fixture->db, 0, 100, &desk_viewer);
+  g_assert_nonnull (find_change (desk, "internal"));
+  g_assert_null (find_change (desk, "sub-anna"));
+  g_assert_nonnull (find_change (desk, "rep-anna"));
+  g_assert_null (find_change (desk, "draft"));
+}
+
+static void
+test_changes_json_escaping (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  static const char * const ids[] = {
+    "quote\"d",
+    "back\\slash",
+    "new\nline\ttab\x01" "ctl",
+    "r\xc3\xa4ksm\xc3\xb6rg\xc3\xa5s \xe2\x9c\x93 \xf0\x9f\x9a\x91",
+    "sep\xe2\x80\xa8line",
+    "</script>",
+  };
+  g_autoptr(JsonObject) changes = NULL;
+  JsonArray *array;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    put (fixture->db, "case", ids[i], "{\"t\":\"\\\"x\\\"\"}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  put (fixture->db, "odd\"type", "plain", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+
+  changes = pull (fixture->db, 0, 100, &anonymous);
+  array = json_object_get_array_member (changes, "changes");
+  g_assert_cmpuint (json_array_get_length (array), ==, G_N_ELEMENTS (ids) + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      JsonObject *change = json_array_get_object_element (array, i);
+
+      g_assert_cmpstr (json_object_get_string_member (change, "id"), ==, ids[i]);
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change,
+                                                                                     "data"),
+                                                      "t"), ==, "\"x\"");
+    }
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array,
+                                                                                 G_N_ELEMENTS (ids)),
+                                                  "type"), ==, "odd\"type");
+}
+
+static void
+test_changes_many_are_fast (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTimer) timer = NULL;
+  DkViewer staff = { "anna", DK_ROLE_STAFF };
+  const guint n = 100000;
+  gint64 since = 0;
+  guint total = 0;
+  gboolean more = TRUE;
+  double elapsed;
+
+  dk_server_db_begin (fixture->db, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%08x-0000-4000-8000-%012u", i, i);
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"%s\",\"number\":\"DK-%u\","
+                                               "\"title\":\"Case %u\",\"description\":"
+                                               "\"Something is not working as it should\"}",
+                                               id, 1001 + i, i);
+
+      put (fixture->db, "case", id, json, 1, i % 3 == 0, DK_ROLE_STAFF, NULL);
+    }
+  dk_server_db_commit (fixture->db, &error);
+  g_assert_no_error (error);
+
+  timer = g_timer_new ();
+  while (more)
+    {
+      g_autoptr(GBytes) bytes = dk_server_db_changes_json (fixture->db, since, 1000, &staff,
+                                                           &error);
+      g_autoptr(JsonObject) changes = NULL;
+
+      g_assert_no_error (error);
+      changes = parse_changes (bytes);
+      total += json_array_get_length (json_object_get_array_member (changes, "changes"));
+      since = json_object_get_int_member (changes, "last_seq");
+      more = json_object_get_boolean_member (changes, "more");
+    }
+  elapsed = g_timer_elapsed (timer, NULL);
+  g_test_message ("pulled %u changes in %.2f s (JSON parsing included)", total, elapsed);
+  g_assert_cmpuint (total, ==, n);
+  g_assert_cmpfloat (elapsed, <, 30.0);
+}
+
+/* ---- transactions ---- */
+
+static void
+test_transactions_inner_rollback_keeps_outer (Fixture       *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkStoredObject) kept = NULL;
+  g_autoptr(DkStoredObject) dropped = NULL;
+  g_autoptr(DkStoredObject) inner_kept = NULL;
+
+  g_assert_true (dk_server_db_begin (fixture->db, &error));
+  put (fixture->db, "case", "outer", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+
+  g_assert_true (dk_server_db_begin (fixture->db, &error));
+  put (fixture->db, "case", "inner-dropped", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  g_assert_true (dk_server_db_begin (fixture->db, &error));
+  put (fixture->db, "case", "innermost", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  g_assert_true (dk_server_db_commit (fixture->db, &error));
+  dk_server_db_rollback (fixture->db);
+
+  g_assert_true (dk_server_db_begin (fixture->db, &error));
+  put (fixture->db, "case", "inner-kept", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  g_assert_true (dk_server_db_commit (fixture->db, &error));
+
+  g_assert_true (dk_server_db_commit (fixture->db, &error));
+  g_assert_no_error (error);
+
+  /* Reopen: what is committed is on disk. */
+  g_clear_object (&fixture->db);
+  fixture->db = dk_server_db_open (fixture->path, &error);
+  g_assert_no_error (error);
+
+  kept = dk_server_db_get_object (fixture->db, "case", "outer", &error);
+  g_assert_nonnull (kept);
+  inner_kept = dk_server_db_get_object (fixture->db, "case", "inner-kept", &error);
+  g_assert_nonnull (inner_kept);
+  dropped = dk_server_db_get_object (fixture->db, "case", "inner-dropped", &error);
+  g_assert_null (dropped);
+  g_assert_null (dk_server_db_get_object (fixture->db, "case", "innermost", &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_transactions_outer_rollback_drops_all (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 seq_before, seq_after;
+
+  seq_before = put (fixture->db, "case", "before", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+
+  g_assert_true (dk_server_db_begin (fixture->db, &error));
+  put (fixture->db, "case", "a", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  g_assert_true (dk_server_db_begin (fixture->db, &error));
+  put (fixture->db, "case", "b", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  g_assert_true (dk_server_db_commit (fixture->db, &error));
+  dk_server_db_rollback (fixture->db);
+
+  g_assert_null (dk_server_db_get_object (fixture->db, "case", "a", &error));
+  g_assert_null (dk_server_db_get_object (fixture->db, "case", "b", &error));
+  g_assert_cmpint (dk_server_db_last_seq (fixture->db), ==, seq_before);
+
+  /* The connection is usable again, outside any transaction. */
+  seq_after = put (fixture->db, "case", "after", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  g_assert_cmpint (seq_after, >, seq_before);
+  g_assert_no_error (error);
+}
+
+/* ---- counters ---- */
+
+static void
+test_counters_next_number (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (dk_server_db_next_number (fixture->db, "case", &error), ==, 1001);
+  g_assert_cmpint (dk_server_db_next_number (fixture->db, "case", &error), ==, 1002);
+  g_assert_cmpint (dk_server_db_next_number (fixture->db, "report", &error), ==, 1001);
+  g_assert_cmpint (dk_server_db_next_number (fixture->db, "case", &error), ==, 1003);
+  g_assert_no_error (error);
+
+  /* A number taken in a rolled-back transaction is given again. */
+  g_assert_true (dk_server_db_begin (fixture->db, &error));
+  g_assert_cmpint (dk_server_db_next_number (fixture->db, "case", &error), ==, 1004);
+  dk_server_db_rollback (fixture->db);
+  g_assert_cmpint (dk_server_db_next_number (fixture->db, "case", &error), ==, 1004);
+
+  g_clear_object (&fixture->db);
+  fixture->db = dk_server_db_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dk_server_db_next_number (fixture->db, "case", &error), ==, 1005);
+  g_assert_no_error (error);
+}
+
+/* ---- routine revisions ---- */
+
+static void
+test_routines_revisions (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *missing = NULL;
+
+  g_assert_cmpint (dk_server_db_latest_routine_revision (fixture->db, "r"), ==, 0);
+  g_assert_true (dk_server_db_put_routine_revision (fixture->db, "r", 2, "{\"rev\":2}", &error));
+  g_assert_true (dk_server_db_put_routine_revision (fixture->db, "r", 1, "{\"rev\":1}", &error));
+  g_assert_true (dk_server_db_put_routine_revision (fixture->db, "other", 9, "{}", &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (dk_server_db_latest_routine_revision (fixture->db, "r"), ==, 2);
+  second = dk_server_db_get_routine_revision (fixture->db, "r", 2, &error);
+  g_assert_cmpstr (second, ==, "{\"rev\":2}");
+  missing = dk_server_db_get_routine_revision (fixture->db, "r", 3, &error);
+  g_assert_null (missing);
+  g_assert_no_error (error);
+
+  all = dk_server_db_list_routine_revisions (fixture->db, "r", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 2);
+  g_assert_cmpstr (all->pdata[0], ==, "{\"rev\":1}");
+  g_assert_cmpstr (all->pdata[1], ==, "{\"rev\":2}");
+}
+
+/* ---- users ---- */
+
+static void
+test_users_crud (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkStoredUser) user = NULL;
+  g_autoptr(DkStoredUser) changed = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_true (dk_server_db_add_user (fixture->db, "bert", "hash-b", DK_ROLE_STAFF, &error));
+  g_assert_true (dk_server_db_add_user (fixture->db, "anna", "hash-a",
+                                        DK_ROLE_STAFF | DK_ROLE_ADMIN, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (dk_server_db_add_user (fixture->db, "anna", "other", DK_ROLE_STAFF, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  user = dk_server_db_get_user (fixture->db, "anna", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (user->username, ==, "anna");
+  g_assert_cmpstr (user->password_hash, ==, "hash-a");
+  g_assert_cmpint (user->roles, ==, DK_ROLE_STAFF | DK_ROLE_ADMIN);
+  g_assert_false (user->disabled);
+  g_assert_cmpint (ABS (user->created_at - now), <=, 5);
+
+  g_assert_true (dk_server_db_set_password (fixture->db, "anna", "hash-a2", &error));
+  g_assert_true (dk_server_db_set_disabled (fixture->db, "anna", TRUE, &error));
+  g_assert_true (dk_server_db_set_roles (fixture->db, "anna", DK_ROLE_STAFF, &error));
+  g_assert_no_error (error);
+  changed = dk_server_db_get_user (fixture->db, "anna", &error);
+  g_assert_cmpstr (changed->password_hash, ==, "hash-a2");
+  g_assert_true (changed->disabled);
+  g_assert_cmpint (changed->roles, ==, DK_ROLE_STAFF);
+
+  g_assert_false (dk_server_db_set_password (fixture->db, "nobody", "x", &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (dk_server_db_set_disabled (fixture->db, "nobody", TRUE, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (dk_server_db_set_roles (fixture->db, "nobody", DK_ROLE_ADMIN, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (dk_server_db_get_user (fixture->db, "nobody", &error));
+  g_assert_no_error (error);
+
+  users = dk_server_db_list_users (fixture->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (users->len, ==, 2);
+  g_assert_cmpstr (((DkStoredUser *) users->pdata[0])->username, ==, "anna");
+  g_assert_cmpstr (((DkStoredUser *) users->pdata[1])->username, ==, "bert");
+}
+
+/* ---- sessions ---- */
+
+static void
+test_sessions_expire_and_revoke (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *live = NULL;
+  g_autofree char *expired = NULL;
+  g_autofree char *revoked = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *after_all = NULL;
+  g_autofree char *disabled = NULL;
+  gint64 expires = 0;
+
+  dk_server_db_add_user (fixture->db, "anna", "h", DK_ROLE_STAFF, &error);
+  dk_server_db_add_user (fixture->db, "bert", "h", DK_ROLE_STAFF, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (dk_server_db_add_session (fixture->db, "t1", "anna", 2000, &error));
+  g_assert_true (dk_server_db_add_session (fixture->db, "t2", "anna", 2000, &error));
+  g_assert_true (dk_server_db_add_session (fixture->db, "t3", "bert", 2000, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (dk_server_db_add_session (fixture->db, "t4", "nobody", 2000, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  live = dk_server_db_lookup_session (fixture->db, "t1", 1999, &expires);
+  g_assert_cmpstr (live, ==, "anna");
+  g_assert_cmpint (expires, ==, 2000);
+  expired = dk_server_db_lookup_session (fixture->db, "t1", 2000, NULL);
+  g_assert_null (expired);
+  g_assert_null (dk_server_db_lookup_session (fixture->db, "unknown", 0, NULL));
+
+  g_assert_true (dk_server_db_delete_session (fixture->db, "t1", &error));
+  revoked = dk_server_db_lookup_session (fixture->db, "t1", 0, NULL);
+  g_assert_null (revoked);
+  other = dk_server_db_lookup_session (fixture->db, "t2", 0, NULL);
+  g_assert_cmpstr (other, ==, "anna");
+
+  g_assert_true (dk_server_db_delete_user_sessions (fixture->db, "anna", &error));
+  g_assert_no_error (error);
+  after_all = dk_server_db_lookup_session (fixture->db, "t2", 0, NULL);
+  g_assert_null (after_all);
+
+  /* A disabled user's sessions are dead even before they are revoked. */
+  dk_server_db_set_disabled (fixture->db, "bert", TRUE, &error);
+  g_assert_no_error (error);
+  disabled = dk_server_db_lookup_session (fixture->db, "t3", 0, NULL);
+  g_assert_null (disabled);
+}
+
+/* ---- mutations ---- */
+
+static void
+test_mutations_keyed_by_id_and_user (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *anna = NULL;
+  g_autofree char *bert = NULL;
+  g_autofree char *anon = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *bert_own = NULL;
+
+  g_assert_null (dk_server_db_get_mutation_result (fixture->db, "m1", "anna"));
+  g_assert_true (dk_server_db_put_mutation_result (fixture->db, "m1", "anna",
+                                                   "{\"status\":\"applied\"}", &error));
+  g_assert_true (dk_server_db_put_mutation_result (fixture->db, "m2", NULL,
+                                                   "{\"status\":\"rejected\"}", &error));
+  g_assert_no_error (error);
+
+  anna = dk_server_db_get_mutation_result (fixture->db, "m1", "anna");
+  g_assert_cmpstr (anna, ==, "{\"status\":\"applied\"}");
+  bert = dk_server_db_get_mutation_result (fixture->db, "m1", "bert");
+  g_assert_null (bert);
+  g_assert_null (dk_server_db_get_mutation_result (fixture->db, "m1", NULL));
+  anon = dk_server_db_get_mutation_result (fixture->db, "m2", NULL);
+  g_assert_cmpstr (anon, ==, "{\"status\":\"rejected\"}");
+  g_assert_null (dk_server_db_get_mutation_result (fixture->db, "m2", "anna"));
+
+  /* The first answer stays; another user's same id is their own. */
+  g_assert_true (dk_server_db_put_mutation_result (fixture->db, "m1", "anna", "{}", &error));
+  again = dk_server_db_get_mutation_result (fixture->db, "m1", "anna");
+  g_assert_cmpstr (again, ==, "{\"status\":\"applied\"}");
+  g_assert_true (dk_server_db_put_mutation_result (fixture->db, "m1", "bert", "{\"b\":1}",
+                                                   &error));
+  g_assert_no_error (error);
+  bert_own = dk_server_db_get_mutation_result (fixture->db, "m1", "bert");
+  g_assert_cmpstr (bert_own, ==, "{\"b\":1}");
+}
+
+/* ---- audit ---- */
+
+static void
+test_audit_rows (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *row;
+
+  g_assert_true (dk_server_db_audit (fixture->db, "anna", "login", NULL, "127.0.0.1", NULL,
+                                     &error));
+  g_assert_true (dk_server_db_audit (fixture->db, NULL, "login_failed", NULL, "::1",
+                                     "user \"eve\"\n", &error));
+  g_assert_true (dk_server_db_audit (fixture->db, "anna", "case.create", "c-1", NULL, NULL,
+                                     &error));
+  g_assert_no_error (error);
+
+  rows = dk_server_db_list_audit (fixture->db, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 2);
+
+  json_parser_load_from_data (parser, rows->pdata[0], -1, &error);
+  g_assert_no_error (error);
+  row = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (row, "action"), ==, "case.create");
+  g_assert_cmpstr (json_object_get_string_member (row, "username"), ==, "anna");
+  g_assert_cmpstr (json_object_get_string_member (row, "object"), ==, "c-1");
+  g_assert_true (json_object_get_null_member (row, "address"));
+  g_assert_true (json_object_get_null_member (row, "detail"));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (row, "at"), "Z"));
+
+  json_parser_load_from_data (parser, rows->pdata[1], -1, &error);
+  g_assert_no_error (error);
+  row = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (row, "action"), ==, "login_failed");
+  g_assert_true (json_object_get_null_member (row, "username"));
+  g_assert_cmpstr (json_object_get_string_member (row, "address"), ==, "::1");
+  g_assert_cmpstr (json_object_get_string_member (row, "detail"), ==, "user \"eve\"\n");
+
+  all = dk_server_db_list_audit (fixture->db, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 3);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/server-db/open/create-and-reopen", test_open_create_reopen);
+  ADD ("/server-db/open/users-make-it-non-empty", test_open_users_make_it_non_empty);
+  ADD ("/server-db/open/newer-schema-is-refused-untouched", test_open_newer_schema_is_refused);
+  ADD ("/server-db/open/garbage-is-refused-untouched", test_open_garbage_is_refused);
+  ADD ("/server-db/open/missing-directory-fails", test_open_missing_directory_fails);
+  ADD ("/server-db/objects/put-get-overwrite", test_objects_put_get_overwrite);
+  ADD ("/server-db/objects/seq-is-never-reused", test_objects_seq_never_reused);
+  ADD ("/server-db/objects/list-by-id-without-tombstones", test_objects_list);
+  ADD ("/server-db/changes/empty", test_changes_empty);
+  ADD ("/server-db/changes/tombstones", test_changes_tombstones);
+  ADD ("/server-db/changes/tombstone-without-visibility-reaches-readers",
+       test_changes_tombstone_keeps_visibility);
+  ADD ("/server-db/changes/paging-without-gaps-or-duplicates", test_changes_paging);
+  ADD ("/server-db/changes/cursor-moves-past-invisible",
+       test_changes_cursor_moves_past_invisible);
+  ADD ("/server-db/changes/anonymous/never-sees-internal",
+       test_changes_anonymous_never_sees_internal);
+  ADD ("/server-db/changes/anonymous/unpublished-becomes-data-less-tombstone",
+       test_changes_anonymous_unpublished_is_tombstone);
+  ADD ("/server-db/changes/anonymous/never-public-stays-hidden",
+       test_changes_anonymous_never_public_stays_hidden);
+  ADD ("/server-db/changes/logged-in/staff-owner-and-role-readers",
+       test_changes_logged_in_visibility);
+  ADD ("/server-db/changes/json/escapes-odd-ids", test_changes_json_escaping);
+  ADD ("/server-db/changes/100000-cases-pull-fast", test_changes_many_are_fast);
+  ADD ("/server-db/transactions/inner-rollback-keeps-outer",
+       test_transactions_inner_rollback_keeps_outer);
+  ADD ("/server-db/transactions/outer-rollback-drops-all",
+       test_transactions_outer_rollback_drops_all);
+  ADD ("/server-db/counters/next-number", test_counters_next_number);
+  ADD ("/server-db/routines/every-revision-kept", test_routines_revisions);
+  ADD ("/server-db/users/crud-conflict-and-not-found", test_users_crud);
+  ADD ("/server-db/sessions/expire-and-revoke", test_sessions_expire_and_revoke);
+  ADD ("/server-db/mutations/keyed-by-id-and-user", test_mutations_keyed_by_id_and_user);
+  ADD ("/server-db/audit/rows-newest-first", test_audit_rows);
+
+#undef ADD
+
+  return g_test_run ();
+}
