@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs a command against a real driftkoll-server with the demo data on 127.0.0.1:
-#   run-with-server.sh COMMAND [ARGS...]     (the server's URL is appended as the last argument)
+#   run-with-server.sh COMMAND [ARGS...]
+# Every argument "@URL@" is replaced by the server's URL ("http://127.0.0.1:PORT/").
 # The server binary comes from $DRIFTKOLL_SERVER.
 set -eu
 
@@ -30,4 +31,9 @@ esac
 # Keep draining the server's stdout so it never blocks on a full pipe.
 cat <&3 >/dev/null &
 
-"$@" "$url"
+for arg do
+  shift
+  [ "$arg" = "@URL@" ] && arg=$url
+  set -- "$@" "$arg"
+done
+"$@"

@@ -1598,26 +1598,6 @@ test_codec_survives_mutated_input (void)
   g_rand_free (rand);
 }
 
-static void
-test_codec_case_decode_is_fast_enough (void)
-{
-  g_autoptr(DkCase) kase = make_full_case ();
-  g_autofree char *text = case_json (kase);
-  gint64 begin = g_get_monotonic_time ();
-  guint n = g_test_slow () ? 100000 : 5000;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(JsonNode) node = dk_json_parse (text, -1, NULL);
-      g_autoptr(DkCase) back = dk_case_from_json (node, NULL);
-      g_autoptr(JsonNode) again = dk_case_to_json (back);
-
-      g_assert_nonnull (again);
-    }
-  g_test_message ("%u parse+decode+encode in %.2f s", n,
-                  (g_get_monotonic_time () - begin) / 1e6);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1660,7 +1640,6 @@ main (int   argc,
   g_test_add_func ("/codec/subscription/round-trip-and-validate",
                    test_subscription_round_trip_and_validate);
   g_test_add_func ("/codec/robustness/survives-mutated-input", test_codec_survives_mutated_input);
-  g_test_add_func ("/codec/performance/case-decode", test_codec_case_decode_is_fast_enough);
 
   return g_test_run ();
 }

@@ -275,6 +275,8 @@ test_time_rejects_what_is_not_rfc3339 (void)
     "2026-11-24T14:05:00+24:00", "26-11-24T14:05:00Z", "+2026-11-24T14:05:00Z",
     "2026-1-24T14:05:00Z", "2026-11-24T14:05:00ZZ", "0000-01-01T00:00:00Z",
     "2026-W47-2T14:05:00Z", "20261124T140500Z",
+    /* an offset that moves the time out of years 1–9999 (found by the fuzzer) */
+    "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+14:00",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

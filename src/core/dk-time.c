@@ -185,7 +185,11 @@ dk_time_parse (const char  *text,
     goto fail;
 
   t = days_from_civil (year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
-  *out = t - offset;
+  t -= offset;
+  /* The offset may push the time out of years 1–9999, which UTC cannot then write. */
+  if (t < DK_TIME_MIN || t > DK_TIME_MAX)
+    goto fail;
+  *out = t;
   return TRUE;
 
 fail:
@@ -211,7 +215,7 @@ dk_time_format (gint64 t)
     return NULL;
 
   /* Keep the day arithmetic far from overflow; such times are not meaningful anyway. */
-  t = CLAMP (t, -G_GINT64_CONSTANT (62135596800), G_GINT64_CONSTANT (253402300799));
+  t = CLAMP (t, DK_TIME_MIN, DK_TIME_MAX);
 
   days = t / 86400;
   secs = t % 86400;

@@ -8,6 +8,9 @@ G_BEGIN_DECLS
 
 /* The value of a time that is not set (JSON null or absent). */
 #define DK_TIME_UNSET G_MININT64
+/* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the times RFC 3339 can write in UTC. */
+#define DK_TIME_MIN (-G_GINT64_CONSTANT (62135596800))
+#define DK_TIME_MAX G_GINT64_CONSTANT (253402300799)
 
 gint64    dk_time_now    (void);
 /* Parses "2026-11-24T14:05:00Z" (any RFC 3339 offset, fractions dropped) into Unix
