@@ -14,39 +14,7 @@
 
 #include "dk-enums.h"
 #include "dk-error.h"
-#include "dk-server-db.h"
-
-/* The statements prepared once and kept for the life of the connection. */
-typedef enum {
-  STMT_BUMP_SEQ,
-  STMT_LAST_SEQ,
-  STMT_PUT_OBJECT,
-  STMT_GET_OBJECT,
-  STMT_LIST_OBJECTS,
-  STMT_CHANGES_ANONYMOUS,
-  STMT_CHANGES_VIEWER,
-  STMT_NEXT_NUMBER,
-  STMT_IS_EMPTY,
-  STMT_PUT_ROUTINE_REVISION,
-  STMT_GET_ROUTINE_REVISION,
-  STMT_LATEST_ROUTINE_REVISION,
-  STMT_LIST_ROUTINE_REVISIONS,
-  STMT_ADD_USER,
-  STMT_SET_PASSWORD,
-  STMT_SET_DISABLED,
-  STMT_SET_ROLES,
-  STMT_GET_USER,
-  STMT_LIST_USERS,
-  STMT_ADD_SESSION,
-  STMT_LOOKUP_SESSION,
-  STMT_DELETE_SESSION,
-  STMT_DELETE_USER_SESSIONS,
-  STMT_GET_MUTATION,
-  STMT_PUT_MUTATION,
-  STMT_AUDIT,
-  STMT_LIST_AUDIT,
-  N_STMTS
-} StmtId;
+#include "dk-server-db-private.h"
 
 #define OBJECT_COLUMNS "type, id, data, seq, revision, deleted, public, readers, owner"
 #define CHANGES_COLUMNS "SELECT seq, type, id, deleted, public, was_public, data FROM objects "
@@ -203,36 +171,10 @@ static const char * const migrations[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == DK_SERVER_DB_SCHEMA_VERSION);
 
-struct _DkServerDb
-{
-  GObject parent_instance;
-
-  /* owned */
-  sqlite3      *db;
-  sqlite3_stmt *stmts[N_STMTS];
-  char         *path;
-
-  /* state */
-  guint         depth;   /* open transactions: 0 none, 1 BEGIN, >1 savepoints */
-};
-
 G_DEFINE_FINAL_TYPE (DkServerDb, dk_server_db, G_TYPE_OBJECT)
 
-/* A cached statement in use: reset (not finalized) when it goes out of scope, so that
- * no early return leaves a read open. */
-typedef sqlite3_stmt DkCachedStmt;
-
-static void
-dk_cached_stmt_release (DkCachedStmt *stmt)
-{
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkCachedStmt, dk_cached_stmt_release)
-
-static gint64
-now_seconds (void)
+gint64
+_dk_server_db_now_seconds (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
 }
@@ -261,11 +203,11 @@ set_error_from_code (GError     **error,
     }
 }
 
-static gboolean
-set_sqlite_error (DkServerDb  *self,
-                  GError     **error,
-                  int          code,
-                  const char  *what)
+gboolean
+_dk_server_db_set_sqlite_error (DkServerDb  *self,
+                                GError     **error,
+                                int          code,
+                                const char  *what)
 {
   g_assert (DK_IS_SERVER_DB (self));
 
@@ -291,16 +233,16 @@ exec_sql (DkServerDb  *self,
         what = g_strdup_printf (_("Could not run “%.40s…”"), sql);
       else
         what = g_strdup_printf (_("Could not run “%s”"), sql);
-      return set_sqlite_error (self, error, rc, what);
+      return _dk_server_db_set_sqlite_error (self, error, rc, what);
     }
   return TRUE;
 }
 
 /* The cached statement @id, ready to bind; released by g_autoptr(DkCachedStmt). */
-static DkCachedStmt *
-get_stmt (DkServerDb  *self,
-          StmtId       id,
-          GError     **error)
+DkCachedStmt *
+_dk_server_db_get_stmt (DkServerDb  *self,
+                        StmtId       id,
+                        GError     **error)
 {
   g_assert (DK_IS_SERVER_DB (self));
   g_assert (id < N_STMTS);
@@ -311,7 +253,7 @@ get_stmt (DkServerDb  *self,
                                    &self->stmts[id], NULL);
       if (rc != SQLITE_OK)
         {
-          set_sqlite_error (self, error, rc, _("Could not prepare a query"));
+          _dk_server_db_set_sqlite_error (self, error, rc, _("Could not prepare a query"));
           g_clear_pointer (&self->stmts[id], sqlite3_finalize);
           return NULL;
         }
@@ -321,11 +263,11 @@ get_stmt (DkServerDb  *self,
 }
 
 /* Steps a statement that returns no row (or whose rows do not matter). */
-static gboolean
-step_done (DkServerDb    *self,
-           sqlite3_stmt  *stmt,
-           const char    *what,
-           GError       **error)
+gboolean
+_dk_server_db_step_done (DkServerDb    *self,
+                         sqlite3_stmt  *stmt,
+                         const char    *what,
+                         GError       **error)
 {
   int rc;
 
@@ -334,14 +276,14 @@ step_done (DkServerDb    *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     ;
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, rc, what);
+    return _dk_server_db_set_sqlite_error (self, error, rc, what);
   return TRUE;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
+void
+_dk_server_db_bind_text (sqlite3_stmt *stmt,
+                         int           index,
+                         const char   *text)
 {
   if (text == NULL)
     sqlite3_bind_null (stmt, index);
@@ -349,18 +291,18 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
 }
 
-static char *
-column_strdup (sqlite3_stmt *stmt,
-               int           column)
+char *
+_dk_server_db_column_strdup (sqlite3_stmt *stmt,
+                             int           column)
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
 /* Appends @text as a JSON string. Invalid UTF-8 is replaced, control characters and
  * the JavaScript line separators are escaped. */
-static void
-append_json_string (GString    *out,
-                    const char *text)
+void
+_dk_server_db_append_json_string (GString    *out,
+                                  const char *text)
 {
   g_autofree char *valid = NULL;
   const char *run;
@@ -420,62 +362,6 @@ append_json_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
-static DkStoredObject *
-read_object_row (sqlite3_stmt *stmt)
-{
-  DkStoredObject *object = g_new0 (DkStoredObject, 1);
-
-  object->type = column_strdup (stmt, 0);
-  object->id = column_strdup (stmt, 1);
-  object->data = column_strdup (stmt, 2);
-  object->seq = sqlite3_column_int64 (stmt, 3);
-  object->revision = sqlite3_column_int64 (stmt, 4);
-  object->deleted = sqlite3_column_int (stmt, 5) != 0;
-  object->public = sqlite3_column_int (stmt, 6) != 0;
-  object->readers = (DkRole) sqlite3_column_int64 (stmt, 7);
-  object->owner = column_strdup (stmt, 8);
-
-  return object;
-}
-
-static DkStoredUser *
-read_user_row (sqlite3_stmt *stmt)
-{
-  DkStoredUser *user = g_new0 (DkStoredUser, 1);
-
-  user->username = column_strdup (stmt, 0);
-  user->password_hash = column_strdup (stmt, 1);
-  user->roles = (DkRole) sqlite3_column_int64 (stmt, 2);
-  user->disabled = sqlite3_column_int (stmt, 3) != 0;
-  user->created_at = sqlite3_column_int64 (stmt, 4);
-
-  return user;
-}
-
-/* Runs an UPDATE keyed by username; DK_ERROR_NOT_FOUND when no such user. */
-static gboolean
-update_user (DkServerDb  *self,
-             StmtId       id,
-             const char  *username,
-             GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = self->stmts[id];
-
-  g_assert (DK_IS_SERVER_DB (self));
-  g_assert (stmt != NULL);
-
-  bind_text (stmt, 1, username);
-  if (!step_done (self, stmt, _("Could not update the user"), error))
-    return FALSE;
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, DK_ERROR, DK_ERROR_NOT_FOUND,
-                   _("There is no user “%s”"), username);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* Checks that an existing, non-empty file starts like an SQLite database, so that
  * a stray file is refused before SQLite sees it. */
 static gboolean
@@ -533,7 +419,7 @@ read_user_version (DkServerDb  *self,
         }
     }
   if (rc != SQLITE_OK)
-    set_sqlite_error (self, error, rc, _("Could not read the schema version"));
+    _dk_server_db_set_sqlite_error (self, error, rc, _("Could not read the schema version"));
   sqlite3_finalize (stmt);
 
   return rc == SQLITE_OK;
@@ -557,9 +443,9 @@ migrate (DkServerDb  *self,
   if (version > DK_SERVER_DB_SCHEMA_VERSION)
     {
       g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
-                   _("“%s” was written by a newer driftkoll-server (schema %" G_GINT64_FORMAT
-                     ", this one knows up to %d); it was left as it is"),
-                   self->path, version, DK_SERVER_DB_SCHEMA_VERSION);
+                   _("“%s” was written by a newer driftkoll-server (schema %lld, this one knows "
+                     "up to %d); it was left as it is"),
+                   self->path, (long long) version, DK_SERVER_DB_SCHEMA_VERSION);
       goto failed;
     }
 
@@ -602,7 +488,7 @@ open_database (DkServerDb  *self,
   if (rc != SQLITE_OK)
     {
       if (self->db != NULL)
-        return set_sqlite_error (self, error, rc, what);
+        return _dk_server_db_set_sqlite_error (self, error, rc, what);
       set_error_from_code (error, rc, sqlite3_errstr (rc), what);
       return FALSE;
     }
@@ -621,14 +507,14 @@ open_database (DkServerDb  *self,
     rc = sqlite3_step (stmt) == SQLITE_ROW ? SQLITE_OK : sqlite3_errcode (self->db);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_OK)
-    return set_sqlite_error (self, error, rc, what);
+    return _dk_server_db_set_sqlite_error (self, error, rc, what);
 
   if (version > DK_SERVER_DB_SCHEMA_VERSION)
     {
       g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
-                   _("“%s” was written by a newer driftkoll-server (schema %" G_GINT64_FORMAT
-                     ", this one knows up to %d); it was left as it is"),
-                   self->path, version, DK_SERVER_DB_SCHEMA_VERSION);
+                   _("“%s” was written by a newer driftkoll-server (schema %lld, this one knows "
+                     "up to %d); it was left as it is"),
+                   self->path, (long long) version, DK_SERVER_DB_SCHEMA_VERSION);
       return FALSE;
     }
 
@@ -650,7 +536,7 @@ open_database (DkServerDb  *self,
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_OK)
-    return set_sqlite_error (self, error, rc, what);
+    return _dk_server_db_set_sqlite_error (self, error, rc, what);
 
   if (!exec_sql (self,
                  "PRAGMA synchronous = FULL;"
@@ -699,39 +585,6 @@ dk_server_db_init (DkServerDb *self)
 }
 
 /* ---- public API ---- */
-
-/**
- * dk_stored_object_free:
- * @object: (transfer full) (nullable): an object from dk_server_db_get_object()
- */
-void
-dk_stored_object_free (DkStoredObject *object)
-{
-  if (object == NULL)
-    return;
-
-  g_free (object->type);
-  g_free (object->id);
-  g_free (object->data);
-  g_free (object->owner);
-  g_free (object);
-}
-
-/**
- * dk_stored_user_free:
- * @user: (transfer full) (nullable): a user from dk_server_db_get_user()
- */
-void
-dk_stored_user_free (DkStoredUser *user)
-{
-  if (user == NULL)
-    return;
-
-  g_free (user->username);
-  g_free (user->password_hash);
-  g_free (user);
-}
-
 /**
  * dk_server_db_open:
  * @path: the database file, created when missing
@@ -756,7 +609,7 @@ dk_server_db_open (const char  *path,
 
   /* Prepare the hot paths now, so a broken schema shows at once. */
   for (guint i = 0; i < N_STMTS; i++)
-    if (get_stmt (self, i, error) == NULL)
+    if (_dk_server_db_get_stmt (self, i, error) == NULL)
       return NULL;
 
   return g_steal_pointer (&self);
@@ -776,7 +629,7 @@ dk_server_db_is_empty (DkServerDb *self)
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
 
-  stmt = get_stmt (self, STMT_IS_EMPTY, &error);
+  stmt = _dk_server_db_get_stmt (self, STMT_IS_EMPTY, &error);
   if (stmt == NULL)
     {
       g_warning ("%s", error->message);
@@ -911,885 +764,4 @@ dk_server_db_rollback (DkServerDb *self)
     }
 
   self->depth--;
-}
-
-/**
- * dk_server_db_put_object:
- * @visibility: (nullable): who may read it; %NULL keeps what is stored (nobody but
- *   earlier anonymous readers, for a new object), so a tombstone written without one
- *   reaches everyone who saw the object
- *
- * Returns: the object's new seq, or 0 with @error set
- */
-gint64
-dk_server_db_put_object (DkServerDb          *self,
-                         const char          *type,
-                         const char          *id,
-                         const char          *data,
-                         gint64               revision,
-                         gboolean             deleted,
-                         const DkVisibility  *visibility,
-                         GError             **error)
-{
-  static const DkVisibility nobody = { FALSE, 0, NULL };
-  gboolean keep_visibility = visibility == NULL;
-  gint64 seq = 0;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), 0);
-  g_return_val_if_fail (type != NULL, 0);
-  g_return_val_if_fail (id != NULL, 0);
-  g_return_val_if_fail (deleted || data != NULL, 0);
-  g_return_val_if_fail (error == NULL || *error == NULL, 0);
-
-  if (visibility == NULL)
-    visibility = &nobody;
-
-  if (!dk_server_db_begin (self, error))
-    return 0;
-
-  {
-    g_autoptr(DkCachedStmt) stmt = get_stmt (self, STMT_BUMP_SEQ, error);
-
-    if (stmt == NULL)
-      goto failed;
-    rc = sqlite3_step (stmt);
-    if (rc != SQLITE_ROW)
-      {
-        set_sqlite_error (self, error, rc, _("Could not take the next change number"));
-        goto failed;
-      }
-    seq = sqlite3_column_int64 (stmt, 0);
-    if (!step_done (self, stmt, _("Could not take the next change number"), error))
-      goto failed;
-  }
-
-  {
-    g_autoptr(DkCachedStmt) stmt = get_stmt (self, STMT_PUT_OBJECT, error);
-
-    if (stmt == NULL)
-      goto failed;
-    bind_text (stmt, 1, type);
-    bind_text (stmt, 2, id);
-    sqlite3_bind_int64 (stmt, 3, seq);
-    sqlite3_bind_int64 (stmt, 4, revision);
-    sqlite3_bind_int (stmt, 5, deleted ? 1 : 0);
-    sqlite3_bind_int (stmt, 6, visibility->public ? 1 : 0);
-    sqlite3_bind_int64 (stmt, 7, (gint64) visibility->readers);
-    bind_text (stmt, 8, visibility->owner);
-    bind_text (stmt, 9, deleted ? NULL : data);
-    sqlite3_bind_int (stmt, 10, keep_visibility ? 1 : 0);
-    if (!step_done (self, stmt, _("Could not store the object"), error))
-      goto failed;
-  }
-
-  if (!dk_server_db_commit (self, error))
-    return 0;
-
-  return seq;
-
-failed:
-  dk_server_db_rollback (self);
-  return 0;
-}
-
-/**
- * dk_server_db_get_object:
- *
- * Returns: (transfer full) (nullable): the object, or %NULL without error when unknown
- */
-DkStoredObject *
-dk_server_db_get_object (DkServerDb  *self,
-                         const char  *type,
-                         const char  *id,
-                         GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
-  g_return_val_if_fail (type != NULL, NULL);
-  g_return_val_if_fail (id != NULL, NULL);
-
-  stmt = get_stmt (self, STMT_GET_OBJECT, error);
-  if (stmt == NULL)
-    return NULL;
-  bind_text (stmt, 1, type);
-  bind_text (stmt, 2, id);
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return read_object_row (stmt);
-  if (rc != SQLITE_DONE)
-    set_sqlite_error (self, error, rc, _("Could not read the object"));
-  return NULL;
-}
-
-/**
- * dk_server_db_list_objects:
- *
- * Returns: (transfer full) (element-type DkStoredObject) (nullable): the objects
- */
-GPtrArray *
-dk_server_db_list_objects (DkServerDb  *self,
-                           const char  *type,
-                           gboolean     public_only,
-                           GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  g_autoptr(GPtrArray) objects = NULL;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
-  g_return_val_if_fail (type != NULL, NULL);
-
-  stmt = get_stmt (self, STMT_LIST_OBJECTS, error);
-  if (stmt == NULL)
-    return NULL;
-  bind_text (stmt, 1, type);
-  sqlite3_bind_int (stmt, 2, public_only ? 1 : 0);
-
-  objects = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_stored_object_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (objects, read_object_row (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, rc, _("Could not list the objects"));
-      return NULL;
-    }
-
-  return g_steal_pointer (&objects);
-}
-
-/**
- * dk_server_db_changes_json:
- * @since: the caller's cursor
- * @limit: at most this many changes (0: the protocol's default)
- * @viewer: (nullable): who asks; %NULL is anonymous
- *
- * The rows visible to @viewer after @since, written as the body of GET /changes.
- * When no more visible changes remain, last_seq is the newest seq there is (never
- * less than @since), so the caller's cursor moves past what it may not see. When
- * more remain, last_seq is the seq of the last change returned.
- *
- * Returns: (transfer full) (nullable): the JSON text
- */
-GBytes *
-dk_server_db_changes_json (DkServerDb      *self,
-                           gint64           since,
-                           guint            limit,
-                           const DkViewer  *viewer,
-                           GError         **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  g_autoptr(GString) out = NULL;
-  gboolean anonymous;
-  gboolean more = FALSE;
-  gint64 newest;
-  gint64 last_seq;
-  guint count = 0;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (limit == 0)
-    limit = 500;
-  limit = MIN (limit, (guint) G_MAXINT - 1);
-  since = MAX (since, 0);
-
-  /* Fixed first: whatever commits after this is left for the next pull, so last_seq
-   * never jumps over a change the caller has not seen. */
-  newest = dk_server_db_last_seq (self);
-
-  anonymous = viewer == NULL || (viewer->username == NULL && viewer->roles == 0);
-  stmt = get_stmt (self, anonymous ? STMT_CHANGES_ANONYMOUS : STMT_CHANGES_VIEWER, error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, since);
-  sqlite3_bind_int64 (stmt, 2, newest);
-  sqlite3_bind_int64 (stmt, 3, (gint64) limit + 1);
-  if (!anonymous)
-    {
-      sqlite3_bind_int64 (stmt, 4, (gint64) viewer->roles);
-      bind_text (stmt, 5, viewer->username);
-    }
-
-  out = g_string_sized_new (MIN (limit, 1000) * 512 + 64);
-  g_string_append (out, "{\"changes\":[");
-  last_seq = since;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 seq = sqlite3_column_int64 (stmt, 0);
-      gboolean deleted = sqlite3_column_int (stmt, 3) != 0;
-      const char *data;
-
-      if (count == limit)
-        {
-          more = TRUE;
-          break;
-        }
-
-      /* An anonymous caller sees an object that stopped being public as deleted. */
-      if (anonymous && sqlite3_column_int (stmt, 4) == 0)
-        deleted = TRUE;
-
-      if (count > 0)
-        g_string_append_c (out, ',');
-      g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT ",\"type\":", seq);
-      append_json_string (out, (const char *) sqlite3_column_text (stmt, 1));
-      g_string_append (out, ",\"id\":");
-      append_json_string (out, (const char *) sqlite3_column_text (stmt, 2));
-      g_string_append (out, deleted ? ",\"deleted\":true,\"data\":" : ",\"deleted\":false,\"data\":");
-      data = deleted ? NULL : (const char *) sqlite3_column_text (stmt, 6);
-      if (data != NULL)
-        g_string_append_len (out, data, sqlite3_column_bytes (stmt, 6));
-      else
-        g_string_append (out, "null");
-      g_string_append_c (out, '}');
-
-      last_seq = seq;
-      count++;
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, rc, _("Could not read the changes"));
-      return NULL;
-    }
-
-  if (!more)
-    last_seq = MAX (newest, since);
-
-  g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"more\":%s}",
-                          last_seq, more ? "true" : "false");
-
-  return g_string_free_to_bytes (g_steal_pointer (&out));
-}
-
-/**
- * dk_server_db_last_seq:
- *
- * Returns: the newest seq written, 0 when none
- */
-gint64
-dk_server_db_last_seq (DkServerDb *self)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  g_autoptr(GError) error = NULL;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), 0);
-
-  stmt = get_stmt (self, STMT_LAST_SEQ, &error);
-  if (stmt == NULL)
-    {
-      g_warning ("%s", error->message);
-      return 0;
-    }
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      g_warning ("Could not read the last change number of %s: %s",
-                 self->path, sqlite3_errmsg (self->db));
-      return 0;
-    }
-  return sqlite3_column_int64 (stmt, 0);
-}
-
-/**
- * dk_server_db_next_number:
- * @counter: the counter's name ("case")
- *
- * Returns: the counter's next value (1001 first), or 0 with @error set
- */
-gint64
-dk_server_db_next_number (DkServerDb  *self,
-                          const char  *counter,
-                          GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  gint64 value;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), 0);
-  g_return_val_if_fail (counter != NULL, 0);
-
-  stmt = get_stmt (self, STMT_NEXT_NUMBER, error);
-  if (stmt == NULL)
-    return 0;
-  bind_text (stmt, 1, counter);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      set_sqlite_error (self, error, rc, _("Could not take the next number"));
-      return 0;
-    }
-  value = sqlite3_column_int64 (stmt, 0);
-  if (!step_done (self, stmt, _("Could not take the next number"), error))
-    return 0;
-
-  return value;
-}
-
-/**
- * dk_server_db_put_routine_revision:
- *
- * Keeps a routine revision's JSON text (a revision written again is replaced).
- */
-gboolean
-dk_server_db_put_routine_revision (DkServerDb  *self,
-                                   const char  *routine_id,
-                                   gint64       revision,
-                                   const char  *data,
-                                   GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
-  g_return_val_if_fail (routine_id != NULL, FALSE);
-  g_return_val_if_fail (data != NULL, FALSE);
-
-  stmt = get_stmt (self, STMT_PUT_ROUTINE_REVISION, error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, routine_id);
-  sqlite3_bind_int64 (stmt, 2, revision);
-  bind_text (stmt, 3, data);
-
-  return step_done (self, stmt, _("Could not store the routine revision"), error);
-}
-
-/**
- * dk_server_db_get_routine_revision:
- *
- * Returns: (transfer full) (nullable): the revision's JSON text
- */
-char *
-dk_server_db_get_routine_revision (DkServerDb  *self,
-                                   const char  *routine_id,
-                                   gint64       revision,
-                                   GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
-  g_return_val_if_fail (routine_id != NULL, NULL);
-
-  stmt = get_stmt (self, STMT_GET_ROUTINE_REVISION, error);
-  if (stmt == NULL)
-    return NULL;
-  bind_text (stmt, 1, routine_id);
-  sqlite3_bind_int64 (stmt, 2, revision);
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return column_strdup (stmt, 0);
-  if (rc != SQLITE_DONE)
-    set_sqlite_error (self, error, rc, _("Could not read the routine revision"));
-  return NULL;
-}
-
-/**
- * dk_server_db_latest_routine_revision:
- *
- * Returns: the highest revision kept, 0 when none
- */
-gint64
-dk_server_db_latest_routine_revision (DkServerDb *self,
-                                      const char *routine_id)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  g_autoptr(GError) error = NULL;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), 0);
-  g_return_val_if_fail (routine_id != NULL, 0);
-
-  stmt = get_stmt (self, STMT_LATEST_ROUTINE_REVISION, &error);
-  if (stmt == NULL)
-    {
-      g_warning ("%s", error->message);
-      return 0;
-    }
-  bind_text (stmt, 1, routine_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      g_warning ("Could not read the routine revisions of %s: %s",
-                 routine_id, sqlite3_errmsg (self->db));
-      return 0;
-    }
-  return sqlite3_column_int64 (stmt, 0);
-}
-
-/**
- * dk_server_db_list_routine_revisions:
- *
- * Returns: (transfer full) (element-type utf8) (nullable): the revisions, oldest first
- */
-GPtrArray *
-dk_server_db_list_routine_revisions (DkServerDb  *self,
-                                     const char  *routine_id,
-                                     GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  g_autoptr(GPtrArray) revisions = NULL;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
-  g_return_val_if_fail (routine_id != NULL, NULL);
-
-  stmt = get_stmt (self, STMT_LIST_ROUTINE_REVISIONS, error);
-  if (stmt == NULL)
-    return NULL;
-  bind_text (stmt, 1, routine_id);
-
-  revisions = g_ptr_array_new_with_free_func (g_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (revisions, column_strdup (stmt, 0));
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, rc, _("Could not list the routine revisions"));
-      return NULL;
-    }
-
-  return g_steal_pointer (&revisions);
-}
-
-/**
- * dk_server_db_add_user:
- *
- * Adds an enabled user; %DK_ERROR_CONFLICT when the name is taken.
- */
-gboolean
-dk_server_db_add_user (DkServerDb  *self,
-                       const char  *username,
-                       const char  *password_hash,
-                       DkRole       roles,
-                       GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
-  g_return_val_if_fail (username != NULL, FALSE);
-  g_return_val_if_fail (password_hash != NULL, FALSE);
-
-  stmt = get_stmt (self, STMT_ADD_USER, error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, username);
-  bind_text (stmt, 2, password_hash);
-  sqlite3_bind_int64 (stmt, 3, (gint64) roles);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-
-  if (!step_done (self, stmt, _("Could not add the user"), error))
-    return FALSE;
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, DK_ERROR, DK_ERROR_CONFLICT,
-                   _("There is already a user “%s”"), username);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/**
- * dk_server_db_set_password:
- *
- * %DK_ERROR_NOT_FOUND for an unknown user.
- */
-gboolean
-dk_server_db_set_password (DkServerDb  *self,
-                           const char  *username,
-                           const char  *password_hash,
-                           GError     **error)
-{
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
-  g_return_val_if_fail (username != NULL, FALSE);
-  g_return_val_if_fail (password_hash != NULL, FALSE);
-
-  if (get_stmt (self, STMT_SET_PASSWORD, error) == NULL)
-    return FALSE;
-  bind_text (self->stmts[STMT_SET_PASSWORD], 2, password_hash);
-  return update_user (self, STMT_SET_PASSWORD, username, error);
-}
-
-/**
- * dk_server_db_set_disabled:
- *
- * %DK_ERROR_NOT_FOUND for an unknown user.
- */
-gboolean
-dk_server_db_set_disabled (DkServerDb  *self,
-                           const char  *username,
-                           gboolean     disabled,
-                           GError     **error)
-{
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
-  g_return_val_if_fail (username != NULL, FALSE);
-
-  if (get_stmt (self, STMT_SET_DISABLED, error) == NULL)
-    return FALSE;
-  sqlite3_bind_int (self->stmts[STMT_SET_DISABLED], 2, disabled ? 1 : 0);
-  return update_user (self, STMT_SET_DISABLED, username, error);
-}
-
-/**
- * dk_server_db_set_roles:
- *
- * %DK_ERROR_NOT_FOUND for an unknown user.
- */
-gboolean
-dk_server_db_set_roles (DkServerDb  *self,
-                        const char  *username,
-                        DkRole       roles,
-                        GError     **error)
-{
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
-  g_return_val_if_fail (username != NULL, FALSE);
-
-  if (get_stmt (self, STMT_SET_ROLES, error) == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (self->stmts[STMT_SET_ROLES], 2, (gint64) roles);
-  return update_user (self, STMT_SET_ROLES, username, error);
-}
-
-/**
- * dk_server_db_get_user:
- *
- * Returns: (transfer full) (nullable): the user, or %NULL without error when unknown
- */
-DkStoredUser *
-dk_server_db_get_user (DkServerDb  *self,
-                       const char  *username,
-                       GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
-  g_return_val_if_fail (username != NULL, NULL);
-
-  stmt = get_stmt (self, STMT_GET_USER, error);
-  if (stmt == NULL)
-    return NULL;
-  bind_text (stmt, 1, username);
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return read_user_row (stmt);
-  if (rc != SQLITE_DONE)
-    set_sqlite_error (self, error, rc, _("Could not read the user"));
-  return NULL;
-}
-
-/**
- * dk_server_db_list_users:
- *
- * Returns: (transfer full) (element-type DkStoredUser) (nullable): every user by name
- */
-GPtrArray *
-dk_server_db_list_users (DkServerDb  *self,
-                         GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  g_autoptr(GPtrArray) users = NULL;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
-
-  stmt = get_stmt (self, STMT_LIST_USERS, error);
-  if (stmt == NULL)
-    return NULL;
-
-  users = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_stored_user_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (users, read_user_row (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, rc, _("Could not list the users"));
-      return NULL;
-    }
-
-  return g_steal_pointer (&users);
-}
-
-/**
- * dk_server_db_add_session:
- *
- * Stores a session by its token's hash; %DK_ERROR_NOT_FOUND for an unknown user.
- */
-gboolean
-dk_server_db_add_session (DkServerDb  *self,
-                          const char  *token_hash,
-                          const char  *username,
-                          gint64       expires,
-                          GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
-  g_return_val_if_fail (token_hash != NULL, FALSE);
-  g_return_val_if_fail (username != NULL, FALSE);
-
-  stmt = get_stmt (self, STMT_ADD_SESSION, error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, token_hash);
-  bind_text (stmt, 2, username);
-  sqlite3_bind_int64 (stmt, 3, now_seconds ());
-  sqlite3_bind_int64 (stmt, 4, expires);
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-    {
-      g_set_error (error, DK_ERROR, DK_ERROR_NOT_FOUND,
-                   _("There is no user “%s”"), username);
-      return FALSE;
-    }
-  return set_sqlite_error (self, error, rc, _("Could not store the session"));
-}
-
-/**
- * dk_server_db_lookup_session:
- * @now: the current time, Unix seconds
- * @expires: (out) (optional): when the session ends
- *
- * Returns: (transfer full) (nullable): the username of a live session of an enabled
- *   user, or %NULL
- */
-char *
-dk_server_db_lookup_session (DkServerDb  *self,
-                             const char  *token_hash,
-                             gint64       now,
-                             gint64      *expires)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  g_autoptr(GError) error = NULL;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
-  g_return_val_if_fail (token_hash != NULL, NULL);
-
-  stmt = get_stmt (self, STMT_LOOKUP_SESSION, &error);
-  if (stmt == NULL)
-    {
-      g_warning ("%s", error->message);
-      return NULL;
-    }
-  bind_text (stmt, 1, token_hash);
-  sqlite3_bind_int64 (stmt, 2, now);
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      if (expires != NULL)
-        *expires = sqlite3_column_int64 (stmt, 1);
-      return column_strdup (stmt, 0);
-    }
-  if (rc != SQLITE_DONE)
-    g_warning ("Could not read the sessions of %s: %s", self->path, sqlite3_errmsg (self->db));
-  return NULL;
-}
-
-/**
- * dk_server_db_delete_session:
- *
- * Revokes one session; an unknown one is no error.
- */
-gboolean
-dk_server_db_delete_session (DkServerDb  *self,
-                             const char  *token_hash,
-                             GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
-  g_return_val_if_fail (token_hash != NULL, FALSE);
-
-  stmt = get_stmt (self, STMT_DELETE_SESSION, error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, token_hash);
-  return step_done (self, stmt, _("Could not revoke the session"), error);
-}
-
-/**
- * dk_server_db_delete_user_sessions:
- *
- * Revokes every session of @username.
- */
-gboolean
-dk_server_db_delete_user_sessions (DkServerDb  *self,
-                                   const char  *username,
-                                   GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
-  g_return_val_if_fail (username != NULL, FALSE);
-
-  stmt = get_stmt (self, STMT_DELETE_USER_SESSIONS, error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, username);
-  return step_done (self, stmt, _("Could not revoke the sessions"), error);
-}
-
-/**
- * dk_server_db_get_mutation_result:
- * @username: (nullable): the caller; %NULL for an anonymous one
- *
- * Returns: (transfer full) (nullable): the result stored for this mutation id and
- *   this caller, or %NULL
- */
-char *
-dk_server_db_get_mutation_result (DkServerDb  *self,
-                                  const char  *mutation_id,
-                                  const char  *username)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  g_autoptr(GError) error = NULL;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
-  g_return_val_if_fail (mutation_id != NULL, NULL);
-
-  stmt = get_stmt (self, STMT_GET_MUTATION, &error);
-  if (stmt == NULL)
-    {
-      g_warning ("%s", error->message);
-      return NULL;
-    }
-  bind_text (stmt, 1, mutation_id);
-  bind_text (stmt, 2, username != NULL ? username : "");
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return column_strdup (stmt, 0);
-  if (rc != SQLITE_DONE)
-    g_warning ("Could not read the mutations of %s: %s", self->path, sqlite3_errmsg (self->db));
-  return NULL;
-}
-
-/**
- * dk_server_db_put_mutation_result:
- * @username: (nullable): the caller; %NULL for an anonymous one
- *
- * Keeps a mutation's answer. The first answer stored for an id and a caller stays.
- */
-gboolean
-dk_server_db_put_mutation_result (DkServerDb  *self,
-                                  const char  *mutation_id,
-                                  const char  *username,
-                                  const char  *result,
-                                  GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
-  g_return_val_if_fail (mutation_id != NULL, FALSE);
-  g_return_val_if_fail (result != NULL, FALSE);
-
-  stmt = get_stmt (self, STMT_PUT_MUTATION, error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, mutation_id);
-  bind_text (stmt, 2, username != NULL ? username : "");
-  bind_text (stmt, 3, result);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-
-  return step_done (self, stmt, _("Could not store the mutation's result"), error);
-}
-
-/**
- * dk_server_db_audit:
- *
- * Appends a row to the audit log, stamped with the current time.
- */
-gboolean
-dk_server_db_audit (DkServerDb  *self,
-                    const char  *username,
-                    const char  *action,
-                    const char  *object_id,
-                    const char  *address,
-                    const char  *detail,
-                    GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
-  g_return_val_if_fail (action != NULL, FALSE);
-
-  stmt = get_stmt (self, STMT_AUDIT, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, now_seconds ());
-  bind_text (stmt, 2, username);
-  bind_text (stmt, 3, action);
-  bind_text (stmt, 4, object_id);
-  bind_text (stmt, 5, address);
-  bind_text (stmt, 6, detail);
-
-  return step_done (self, stmt, _("Could not write the audit log"), error);
-}
-
-/**
- * dk_server_db_list_audit:
- * @limit: at most this many rows; 0 for all
- *
- * Returns: (transfer full) (element-type utf8) (nullable): each row as JSON object
- *   text {"at","username","action","object","address","detail"}, newest first; "at"
- *   is RFC 3339 UTC, absent values are null
- */
-GPtrArray *
-dk_server_db_list_audit (DkServerDb  *self,
-                         guint        limit,
-                         GError     **error)
-{
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
-  int rc;
-
-  g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
-
-  stmt = get_stmt (self, STMT_LIST_AUDIT, error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, limit == 0 ? -1 : (gint64) limit);
-
-  rows = g_ptr_array_new_with_free_func (g_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, 0));
-      g_autofree char *at_text = at != NULL ? g_date_time_format (at, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-      GString *row = g_string_new ("{\"at\":");
-
-      append_json_string (row, at_text);
-      g_string_append (row, ",\"username\":");
-      append_json_string (row, (const char *) sqlite3_column_text (stmt, 1));
-      g_string_append (row, ",\"action\":");
-      append_json_string (row, (const char *) sqlite3_column_text (stmt, 2));
-      g_string_append (row, ",\"object\":");
-      append_json_string (row, (const char *) sqlite3_column_text (stmt, 3));
-      g_string_append (row, ",\"address\":");
-      append_json_string (row, (const char *) sqlite3_column_text (stmt, 4));
-      g_string_append (row, ",\"detail\":");
-      append_json_string (row, (const char *) sqlite3_column_text (stmt, 5));
-      g_string_append_c (row, '}');
-
-      g_ptr_array_add (rows, g_string_free (row, FALSE));
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, rc, _("Could not read the audit log"));
-      return NULL;
-    }
-
-  return g_steal_pointer (&rows);
 }

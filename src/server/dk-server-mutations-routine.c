@@ -56,7 +56,7 @@ load_routine_revision (DkServerDb  *db,
   if (text == NULL)
     {
       g_set_error (error, DK_ERROR, DK_ERROR_NOT_FOUND,
-                   _("The routine “%s” has no revision %" G_GINT64_FORMAT), id, revision);
+                   _("The routine “%s” has no revision %lld"), id, (long long) revision);
       return NULL;
     }
 
@@ -64,8 +64,8 @@ load_routine_revision (DkServerDb  *db,
   if (node == NULL)
     {
       g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
-                   _("Revision %" G_GINT64_FORMAT " of the routine “%s” is unreadable: %s"),
-                   revision, id, local_error->message);
+                   _("Revision %lld of the routine “%s” is unreadable: %s"),
+                   (long long) revision, id, local_error->message);
       g_error_free (local_error);
       return NULL;
     }
@@ -230,8 +230,8 @@ _dk_mutation_apply_routine_approve (const DkMutation   *mutation,
   if (routine->approved_at != DK_TIME_UNSET)
     {
       g_set_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
-                   _("Revision %" G_GINT64_FORMAT " of the routine is approved already"),
-                   revision);
+                   _("Revision %lld of the routine is approved already"),
+                   (long long) revision);
       return FALSE;
     }
 

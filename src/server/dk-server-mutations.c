@@ -78,8 +78,8 @@ _dk_mutation_conflict (DkMutationOutcome  *outcome,
   g_clear_pointer (&outcome->current, json_node_unref);
   outcome->current = current;
   g_set_error (error, DK_ERROR, DK_ERROR_CONFLICT,
-               _("The %s was changed by someone else (now at revision %" G_GINT64_FORMAT ")"),
-               type, revision);
+               _("The %s was changed by someone else (now at revision %lld)"),
+               type, (long long) revision);
   return FALSE;
 }
 

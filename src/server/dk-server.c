@@ -12,26 +12,11 @@
 #include "dk-server-auth.h"
 #include "dk-server-events.h"
 #include "dk-server-mutations.h"
+#include "dk-server-private.h"
 #include "dk-server-public.h"
-#include "dk-server.h"
 
 #define JSON_TYPE "application/json"
 #define KEEPALIVE_SECONDS 20
-
-struct _DkServer
-{
-  GObject          parent_instance;
-
-  /* owned references */
-  DkServerDb      *db;
-  SoupServer      *soup;
-  DkEventHub      *events;
-  DkLoginThrottle *throttle;
-
-  /* state */
-  gboolean         tls;
-  guint            keepalive_seconds;
-};
 
 G_DEFINE_FINAL_TYPE (DkServer, dk_server, G_TYPE_OBJECT)
 
@@ -43,27 +28,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* The caller of a request, as far as its session says. */
-typedef struct {
-  char   *username;
-  DkRole  roles;
-} Caller;
-
-static void
-caller_clear (Caller *caller)
-{
-  g_clear_pointer (&caller->username, g_free);
-  caller->roles = 0;
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Caller, caller_clear)
-
 /* ---- replies ---- */
 
-static void
-reply_json_node (SoupServerMessage *msg,
-                 guint              status,
-                 JsonNode          *node)
+void
+_dk_server_reply_json_node (SoupServerMessage *msg,
+                            guint              status,
+                            JsonNode          *node)
 {
   g_autofree char *text = dk_json_to_string (node);
   gsize length = strlen (text);
@@ -106,21 +76,21 @@ reply_error_full (SoupServerMessage *msg,
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
 
-  reply_json_node (msg, status, node);
+  _dk_server_reply_json_node (msg, status, node);
 }
 
-static void
-reply_error_code (SoupServerMessage *msg,
-                  DkError            code,
-                  const char        *message)
+void
+_dk_server_reply_error_code (SoupServerMessage *msg,
+                             DkError            code,
+                             const char        *message)
 {
   reply_error_full (msg, dk_error_code_to_http_status (code), dk_error_code_to_string (code),
                     message);
 }
 
-static void
-reply_error (SoupServerMessage *msg,
-             const GError      *error)
+void
+_dk_server_reply_error (SoupServerMessage *msg,
+                        const GError      *error)
 {
   DkError code = DK_ERROR_FAILED;
 
@@ -129,12 +99,12 @@ reply_error (SoupServerMessage *msg,
   else
     g_warning ("Unexpected error: %s", error->message);
 
-  reply_error_code (msg, code, error->message);
+  _dk_server_reply_error_code (msg, code, error->message);
 }
 
-static void
-reply_method_not_allowed (SoupServerMessage *msg,
-                          const char        *allowed)
+void
+_dk_server_reply_method_not_allowed (SoupServerMessage *msg,
+                                     const char        *allowed)
 {
   g_autofree char *message = g_strdup_printf (_("Method not allowed; use %s"), allowed);
 
@@ -145,21 +115,21 @@ reply_method_not_allowed (SoupServerMessage *msg,
 static void
 reply_not_found (SoupServerMessage *msg)
 {
-  reply_error_code (msg, DK_ERROR_NOT_FOUND, _("There is no such resource"));
+  _dk_server_reply_error_code (msg, DK_ERROR_NOT_FOUND, _("There is no such resource"));
 }
 
 /* ---- request helpers ---- */
 
-static gboolean
-method_is (SoupServerMessage *msg,
-           const char        *method)
+gboolean
+_dk_server_method_is (SoupServerMessage *msg,
+                      const char        *method)
 {
   return g_strcmp0 (soup_server_message_get_method (msg), method) == 0;
 }
 
 /* The request body as a JSON object, or FALSE after replying with the error. */
-static JsonNode *
-read_json_body (SoupServerMessage *msg)
+JsonNode *
+_dk_server_read_json_body (SoupServerMessage *msg)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   g_autoptr(GBytes) bytes = NULL;
@@ -170,7 +140,7 @@ read_json_body (SoupServerMessage *msg)
 
   if (body->length > DK_MAX_BODY_BYTES)
     {
-      reply_error_code (msg, DK_ERROR_TOO_LARGE, _("The request body is too large"));
+      _dk_server_reply_error_code (msg, DK_ERROR_TOO_LARGE, _("The request body is too large"));
       return NULL;
     }
 
@@ -179,15 +149,15 @@ read_json_body (SoupServerMessage *msg)
   node = dk_json_parse (data, length, &error);
   if (node == NULL || dk_json_expect_object (node, "body", &error) == NULL)
     {
-      reply_error (msg, error);
+      _dk_server_reply_error (msg, error);
       return NULL;
     }
 
   return g_steal_pointer (&node);
 }
 
-static const char *
-bearer_token (SoupServerMessage *msg)
+const char *
+_dk_server_bearer_token (SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *value = soup_message_headers_get_one (headers, "Authorization");
@@ -204,13 +174,13 @@ bearer_token (SoupServerMessage *msg)
 
 /* Resolves the caller from the Authorization header. No header is an anonymous caller;
  * a token that is unknown, expired or revoked, or a disabled user, is 401. */
-static gboolean
-resolve_caller (DkServer          *self,
-                SoupServerMessage *msg,
-                Caller            *caller,
-                GError           **error)
+gboolean
+_dk_server_resolve_caller (DkServer          *self,
+                           SoupServerMessage *msg,
+                           Caller            *caller,
+                           GError           **error)
 {
-  const char *token = bearer_token (msg);
+  const char *token = _dk_server_bearer_token (msg);
   g_autofree char *token_hash = NULL;
   g_autofree char *username = NULL;
   g_autoptr(DkStoredUser) user = NULL;
@@ -261,308 +231,6 @@ dup_base_url_for_request (DkServer          *self,
   return g_strdup_printf ("%s://%s/", scheme, g_uri_get_host (uri));
 }
 
-static JsonNode *
-user_to_json (const char *username,
-              DkRole      roles)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_auto(GStrv) names = dk_roles_to_strv (roles);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "username");
-  json_builder_add_string_value (builder, username);
-  json_builder_set_member_name (builder, "roles");
-  json_builder_begin_array (builder);
-  for (guint i = 0; names[i] != NULL; i++)
-    json_builder_add_string_value (builder, names[i]);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
-}
-
-/* ---- POST /api/v1/session ---- */
-
-typedef struct {
-  DkServer          *self;
-  SoupServerMessage *msg;
-  char              *username;
-  char              *password;
-  char              *hash;      /* NULL for an unknown user: verify against a dummy */
-  char              *address;
-  DkRole             roles;
-  gboolean           disabled;
-} Login;
-
-static void
-login_free (Login *login)
-{
-  g_clear_object (&login->self);
-  g_clear_object (&login->msg);
-  g_free (login->username);
-  if (login->password != NULL)
-    memset (login->password, 0, strlen (login->password));
-  g_free (login->password);
-  g_free (login->hash);
-  g_free (login->address);
-  g_free (login);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Login, login_free)
-
-static char *dummy_hash;
-
-/* Runs in a worker thread: argon2id takes tens of milliseconds by design. */
-static void
-verify_password_in_thread (GTask        *task,
-                           gpointer      source_object,
-                           gpointer      task_data,
-                           GCancellable *cancellable)
-{
-  Login *login = task_data;
-  gboolean ok;
-
-  if (login->hash != NULL)
-    {
-      ok = dk_password_verify (login->hash, login->password);
-    }
-  else
-    {
-      /* Spend the same time for an unknown user, so timing does not tell who exists. */
-      dk_password_verify (dummy_hash, login->password);
-      ok = FALSE;
-    }
-
-  g_task_return_boolean (task, ok);
-}
-
-static void
-complete_login (Login    *login,
-                gboolean  password_ok)
-{
-  DkServer *self = login->self;
-  SoupServerMessage *msg = login->msg;
-  gint64 now_mono = g_get_monotonic_time () / G_USEC_PER_SEC;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *token_hash = NULL;
-  g_autofree char *expires_text = NULL;
-  gint64 expires;
-
-  if (!password_ok)
-    {
-      dk_login_throttle_failed (self->throttle, login->username, login->address, now_mono);
-      dk_server_db_audit (self->db, login->username, "login_failed", NULL, login->address, NULL,
-                          NULL);
-      reply_error_code (msg, DK_ERROR_UNAUTHORIZED, _("Wrong username or password"));
-      return;
-    }
-
-  if (login->disabled)
-    {
-      dk_server_db_audit (self->db, login->username, "login_refused", NULL, login->address,
-                          "account disabled", NULL);
-      reply_error_code (msg, DK_ERROR_DISABLED, _("This account is disabled"));
-      return;
-    }
-
-  dk_login_throttle_succeeded (self->throttle, login->username, login->address);
-
-  token = dk_token_new ();
-  token_hash = dk_token_hash (token);
-  expires = dk_time_now () + DK_SESSION_SECONDS;
-  if (!dk_server_db_begin (self->db, &error) ||
-      !dk_server_db_add_session (self->db, token_hash, login->username, expires, &error) ||
-      !dk_server_db_audit (self->db, login->username, "login", NULL, login->address, NULL,
-                           &error) ||
-      !dk_server_db_commit (self->db, &error))
-    {
-      dk_server_db_rollback (self->db);
-      reply_error (msg, error);
-      return;
-    }
-
-  expires_text = dk_time_format (expires);
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "token");
-  json_builder_add_string_value (builder, token);
-  json_builder_set_member_name (builder, "expires");
-  json_builder_add_string_value (builder, expires_text);
-  json_builder_set_member_name (builder, "user");
-  json_builder_add_value (builder, user_to_json (login->username, login->roles | DK_ROLE_STAFF));
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-
-  reply_json_node (msg, SOUP_STATUS_OK, node);
-}
-
-static void
-dk_server_password_verified_cb (GObject      *object,
-                                GAsyncResult *result,
-                                gpointer      user_data)
-{
-  g_autoptr(Login) login = user_data;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), NULL);
-
-  complete_login (login, ok);
-  soup_server_message_unpause (login->msg);
-}
-
-static void
-handle_login (DkServer          *self,
-              SoupServerMessage *msg)
-{
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(Login) login = NULL;
-  g_autoptr(DkStoredUser) user = NULL;
-  g_autoptr(GTask) task = NULL;
-  JsonObject *object;
-  guint wait;
-
-  if ((body = read_json_body (msg)) == NULL)
-    return;
-  object = json_node_get_object (body);
-
-  login = g_new0 (Login, 1);
-  if (!dk_json_read_string (object, "username", DK_JSON_REQUIRED | DK_JSON_NONEMPTY,
-                            DK_MAX_SHORT_CHARS, &login->username, &error) ||
-      !dk_json_read_string (object, "password", DK_JSON_REQUIRED, 1024, &login->password,
-                            &error))
-    {
-      reply_error (msg, error);
-      return;
-    }
-
-  login->address = g_strdup (soup_server_message_get_remote_host (msg));
-  wait = dk_login_throttle_check (self->throttle, login->username, login->address,
-                                  g_get_monotonic_time () / G_USEC_PER_SEC);
-  if (wait > 0)
-    {
-      g_autofree char *seconds = g_strdup_printf ("%u", wait);
-      g_autofree char *message = g_strdup_printf (
-          g_dngettext (GETTEXT_PACKAGE, "Too many failed logins; try again in %u second",
-                       "Too many failed logins; try again in %u seconds", wait), wait);
-
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Retry-After", seconds);
-      dk_server_db_audit (self->db, login->username, "login_throttled", NULL, login->address,
-                          NULL, NULL);
-      reply_error_code (msg, DK_ERROR_TOO_MANY_REQUESTS, message);
-      return;
-    }
-
-  user = dk_server_db_get_user (self->db, login->username, &error);
-  if (error != NULL)
-    {
-      reply_error (msg, error);
-      return;
-    }
-  if (user != NULL)
-    {
-      login->hash = g_strdup (user->password_hash);
-      login->roles = user->roles;
-      login->disabled = user->disabled;
-    }
-
-  login->self = g_object_ref (self);
-  login->msg = g_object_ref (msg);
-
-  soup_server_message_pause (msg);
-  task = g_task_new (NULL, NULL, dk_server_password_verified_cb, login);
-  g_task_set_source_tag (task, handle_login);
-  g_task_set_task_data (task, g_steal_pointer (&login), NULL);
-  g_task_run_in_thread (task, verify_password_in_thread);
-}
-
-/* ---- DELETE /api/v1/session, GET /api/v1/session ---- */
-
-static void
-handle_logout (DkServer          *self,
-               SoupServerMessage *msg)
-{
-  const char *token = bearer_token (msg);
-  g_autofree char *token_hash = NULL;
-  g_autofree char *username = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-
-  if (token == NULL)
-    {
-      reply_error_code (msg, DK_ERROR_UNAUTHORIZED, _("There is no session to end"));
-      return;
-    }
-
-  token_hash = dk_token_hash (token);
-  username = dk_server_db_lookup_session (self->db, token_hash, dk_time_now (), NULL);
-  if (username == NULL)
-    {
-      reply_error_code (msg, DK_ERROR_UNAUTHORIZED,
-                        _("The session has expired or was ended; log in again"));
-      return;
-    }
-
-  if (!dk_server_db_delete_session (self->db, token_hash, &error))
-    {
-      reply_error (msg, error);
-      return;
-    }
-  dk_server_db_audit (self->db, username, "logout", NULL,
-                      soup_server_message_get_remote_host (msg), NULL, NULL);
-
-  node = json_from_string ("{\"ok\":true}", NULL);
-  reply_json_node (msg, SOUP_STATUS_OK, node);
-}
-
-static void
-handle_whoami (DkServer          *self,
-               SoupServerMessage *msg,
-               const Caller      *caller)
-{
-  g_autoptr(JsonNode) node = NULL;
-
-  if (caller->username == NULL)
-    {
-      reply_error_code (msg, DK_ERROR_UNAUTHORIZED, _("Not logged in"));
-      return;
-    }
-
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, json_object_new ());
-  json_object_set_member (json_node_get_object (node), "user",
-                          user_to_json (caller->username, caller->roles));
-  reply_json_node (msg, SOUP_STATUS_OK, node);
-}
-
-static void
-dk_server_session_cb (SoupServer        *soup,
-                      SoupServerMessage *msg,
-                      const char        *path,
-                      GHashTable        *query,
-                      gpointer           user_data)
-{
-  DkServer *self = DK_SERVER (user_data);
-  g_auto(Caller) caller = { NULL, 0 };
-  g_autoptr(GError) error = NULL;
-
-  if (method_is (msg, SOUP_METHOD_POST))
-    handle_login (self, msg);
-  else if (method_is (msg, SOUP_METHOD_DELETE))
-    handle_logout (self, msg);
-  else if (method_is (msg, SOUP_METHOD_GET))
-    {
-      if (!resolve_caller (self, msg, &caller, &error))
-        reply_error (msg, error);
-      else
-        handle_whoami (self, msg, &caller);
-    }
-  else
-    reply_method_not_allowed (msg, "GET, POST, DELETE");
-}
-
 /* ---- GET /api/v1/changes ---- */
 
 static gboolean
@@ -582,8 +250,8 @@ parse_query_int (GHashTable  *query,
   if (!g_ascii_string_to_unsigned (text, 10, (guint64) MAX (min, 0), (guint64) max, &value, NULL))
     {
       g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
-                   _("%s: must be a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
-                   name, min, max);
+                   _("%s: must be a whole number from %lld to %lld"),
+                   name, (long long) min, (long long) max);
       return FALSE;
     }
 
@@ -606,17 +274,17 @@ dk_server_changes_cb (SoupServer        *soup,
   gint64 limit = DK_DEFAULT_CHANGES_LIMIT;
   DkViewer viewer;
 
-  if (!method_is (msg, SOUP_METHOD_GET))
+  if (!_dk_server_method_is (msg, SOUP_METHOD_GET))
     {
-      reply_method_not_allowed (msg, "GET");
+      _dk_server_reply_method_not_allowed (msg, "GET");
       return;
     }
 
-  if (!resolve_caller (self, msg, &caller, &error) ||
+  if (!_dk_server_resolve_caller (self, msg, &caller, &error) ||
       !parse_query_int (query, "since", 0, G_MAXINT64, &since, &error) ||
       !parse_query_int (query, "limit", 1, DK_MAX_CHANGES_LIMIT, &limit, &error))
     {
-      reply_error (msg, error);
+      _dk_server_reply_error (msg, error);
       return;
     }
 
@@ -625,7 +293,7 @@ dk_server_changes_cb (SoupServer        *soup,
   bytes = dk_server_db_changes_json (self->db, since, (guint) limit, &viewer, &error);
   if (bytes == NULL)
     {
-      reply_error (msg, error);
+      _dk_server_reply_error (msg, error);
       return;
     }
 
@@ -698,37 +366,37 @@ dk_server_mutations_cb (SoupServer        *soup,
   g_autoptr(JsonNode) reply = NULL;
   JsonArray *mutations = NULL;
 
-  if (!method_is (msg, SOUP_METHOD_POST))
+  if (!_dk_server_method_is (msg, SOUP_METHOD_POST))
     {
-      reply_method_not_allowed (msg, "POST");
+      _dk_server_reply_method_not_allowed (msg, "POST");
       return;
     }
 
-  if (!resolve_caller (self, msg, &caller, &error))
+  if (!_dk_server_resolve_caller (self, msg, &caller, &error))
     {
-      reply_error (msg, error);
+      _dk_server_reply_error (msg, error);
       return;
     }
   if (caller.username == NULL)
     {
-      reply_error_code (msg, DK_ERROR_UNAUTHORIZED, _("Log in to make changes"));
+      _dk_server_reply_error_code (msg, DK_ERROR_UNAUTHORIZED, _("Log in to make changes"));
       return;
     }
 
-  if ((body = read_json_body (msg)) == NULL)
+  if ((body = _dk_server_read_json_body (msg)) == NULL)
     return;
 
   if (!dk_json_read_array (json_node_get_object (body), "mutations", DK_JSON_REQUIRED,
                            G_MAXUINT, &mutations, &error))
     {
-      reply_error (msg, error);
+      _dk_server_reply_error (msg, error);
       return;
     }
   if (json_array_get_length (mutations) > DK_MAX_MUTATIONS_PER_BATCH)
     {
       g_autofree char *message = g_strdup_printf (_("mutations: at most %d in one batch"),
                                                   DK_MAX_MUTATIONS_PER_BATCH);
-      reply_error_code (msg, DK_ERROR_TOO_LARGE, message);
+      _dk_server_reply_error_code (msg, DK_ERROR_TOO_LARGE, message);
       return;
     }
 
@@ -736,11 +404,11 @@ dk_server_mutations_cb (SoupServer        *soup,
                        &error);
   if (reply == NULL)
     {
-      reply_error (msg, error);
+      _dk_server_reply_error (msg, error);
       return;
     }
 
-  reply_json_node (msg, SOUP_STATUS_OK, reply);
+  _dk_server_reply_json_node (msg, SOUP_STATUS_OK, reply);
 }
 
 /* ---- GET /api/v1/routines/ID/revisions (every kept revision, routine owners) ---- */
@@ -760,9 +428,9 @@ dk_server_routines_cb (SoupServer        *soup,
   g_autoptr(GString) out = NULL;
   g_autoptr(GBytes) bytes = NULL;
 
-  if (!method_is (msg, SOUP_METHOD_GET))
+  if (!_dk_server_method_is (msg, SOUP_METHOD_GET))
     {
-      reply_method_not_allowed (msg, "GET");
+      _dk_server_reply_method_not_allowed (msg, "GET");
       return;
     }
 
@@ -774,7 +442,7 @@ dk_server_routines_cb (SoupServer        *soup,
       return;
     }
 
-  if (!resolve_caller (self, msg, &caller, &error) ||
+  if (!_dk_server_resolve_caller (self, msg, &caller, &error) ||
       !dk_rules_check_may_edit_routines (caller.roles, &error))
     {
       if (caller.username == NULL && error != NULL && error->code == DK_ERROR_FORBIDDEN)
@@ -782,19 +450,19 @@ dk_server_routines_cb (SoupServer        *soup,
           g_clear_error (&error);
           g_set_error_literal (&error, DK_ERROR, DK_ERROR_UNAUTHORIZED, _("Not logged in"));
         }
-      reply_error (msg, error);
+      _dk_server_reply_error (msg, error);
       return;
     }
 
   revisions = dk_server_db_list_routine_revisions (self->db, parts[0], &error);
   if (revisions == NULL)
     {
-      reply_error (msg, error);
+      _dk_server_reply_error (msg, error);
       return;
     }
   if (revisions->len == 0)
     {
-      reply_error_code (msg, DK_ERROR_NOT_FOUND, _("There is no routine with that id"));
+      _dk_server_reply_error_code (msg, DK_ERROR_NOT_FOUND, _("There is no routine with that id"));
       return;
     }
 
@@ -823,9 +491,9 @@ dk_server_healthz_cb (SoupServer        *soup,
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   JsonObject *object = json_object_new ();
 
-  if (!method_is (msg, SOUP_METHOD_GET) && !method_is (msg, SOUP_METHOD_HEAD))
+  if (!_dk_server_method_is (msg, SOUP_METHOD_GET) && !_dk_server_method_is (msg, SOUP_METHOD_HEAD))
     {
-      reply_method_not_allowed (msg, "GET, HEAD");
+      _dk_server_reply_method_not_allowed (msg, "GET, HEAD");
       return;
     }
 
@@ -834,7 +502,7 @@ dk_server_healthz_cb (SoupServer        *soup,
   json_object_set_int_member (object, "protocol", DK_PROTOCOL_VERSION);
   json_object_set_int_member (object, "last_seq", dk_server_db_last_seq (self->db));
   json_node_take_object (node, object);
-  reply_json_node (msg, SOUP_STATUS_OK, node);
+  _dk_server_reply_json_node (msg, SOUP_STATUS_OK, node);
 }
 
 /* ---- GET /api/v1/events (WebSocket) ---- */
@@ -873,9 +541,9 @@ dk_server_public_cb (SoupServer        *soup,
       return;
     }
 
-  if (!method_is (msg, SOUP_METHOD_GET) && !method_is (msg, SOUP_METHOD_HEAD))
+  if (!_dk_server_method_is (msg, SOUP_METHOD_GET) && !_dk_server_method_is (msg, SOUP_METHOD_HEAD))
     {
-      reply_method_not_allowed (msg, "GET, HEAD");
+      _dk_server_reply_method_not_allowed (msg, "GET, HEAD");
       return;
     }
 
@@ -885,7 +553,7 @@ dk_server_public_cb (SoupServer        *soup,
       bytes = dk_server_render_page (self->db, dk_time_now (), &error);
       if (bytes == NULL)
         {
-          reply_error (msg, error);
+          _dk_server_reply_error (msg, error);
           return;
         }
       soup_message_headers_replace (headers, "Cache-Control", "no-cache");
@@ -897,7 +565,7 @@ dk_server_public_cb (SoupServer        *soup,
       bytes = dk_server_render_feed (self->db, base_url, dk_time_now (), &error);
       if (bytes == NULL)
         {
-          reply_error (msg, error);
+          _dk_server_reply_error (msg, error);
           return;
         }
       soup_message_headers_replace (headers, "Cache-Control", "no-cache");
@@ -929,7 +597,7 @@ dk_server_early_cb (SoupServer        *soup,
   if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > DK_MAX_BODY_BYTES)
     {
-      reply_error_code (msg, DK_ERROR_TOO_LARGE, _("The request body is too large"));
+      _dk_server_reply_error_code (msg, DK_ERROR_TOO_LARGE, _("The request body is too large"));
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Connection", "close");
     }
@@ -1016,7 +684,7 @@ dk_server_class_init (DkServerClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  dummy_hash = dk_password_hash ("driftkoll-timing-equaliser", NULL);
+  _dk_server_session_class_init ();
 }
 
 static void
@@ -1059,7 +727,7 @@ add_routes (DkServer *self)
    * both callbacks of a path together and answers 500 for an entry without a handler. */
   soup_server_add_early_handler (self->soup, DK_API_PREFIX, dk_server_early_cb, self, NULL);
   soup_server_add_handler (self->soup, DK_API_PREFIX, dk_server_public_cb, self, NULL);
-  soup_server_add_handler (self->soup, DK_API_PREFIX "/session", dk_server_session_cb, self,
+  soup_server_add_handler (self->soup, DK_API_PREFIX "/session", _dk_server_session_cb, self,
                            NULL);
   soup_server_add_handler (self->soup, DK_API_PREFIX "/changes", dk_server_changes_cb, self,
                            NULL);

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-codec-private.h: what the files of the codec share */
+#pragma once
+
+#include "dk-codec.h"
+#include "dk-json.h"
+
+G_BEGIN_DECLS
+
+/* Strings are nullable on the wire: _to_json writes unset ones as null. */
+#define SHORT_FLAGS DK_JSON_NULLABLE
+#define TEXT_FLAGS  (DK_JSON_NULLABLE | DK_JSON_MULTILINE)
+
+typedef enum {
+  UNKNOWN_KIND,
+  UNKNOWN_AREA,
+  UNKNOWN_STATUS,
+  UNKNOWN_PHRASE,
+  UNKNOWN_PHASE,
+  UNKNOWN_STATE,
+} UnknownWhat;
+
+void        _dk_codec_set_string        (JsonObject       *object,
+                                         const char       *member,
+                                         const char       *value);
+void        _dk_codec_set_time          (JsonObject       *object,
+                                         const char       *member,
+                                         gint64            value);
+void        _dk_codec_set_strings       (JsonObject       *object,
+                                         const char       *member,
+                                         const GPtrArray  *strings);
+JsonNode   *_dk_codec_node_from_object  (JsonObject       *object);
+gboolean    _dk_codec_set_unknown_error (GError          **error,
+                                         UnknownWhat       what,
+                                         const char       *member,
+                                         const char       *value);
+gboolean    _dk_codec_read_name         (JsonObject       *object,
+                                         const char       *member,
+                                         const char      **out,
+                                         GError          **error);
+gboolean    _dk_codec_read_strings      (JsonObject       *object,
+                                         const char       *member,
+                                         GPtrArray       **strings,
+                                         GError          **error);
+gboolean    _dk_codec_read_revision     (JsonObject       *object,
+                                         gint64           *revision,
+                                         GError          **error);
+JsonObject *_dk_codec_array_object      (JsonArray        *array,
+                                         const char       *member,
+                                         guint             index,
+                                         GError          **error);
+gboolean    _dk_codec_is_slug           (const char       *text);
+gboolean    _dk_codec_is_blank          (const char       *text);
+gboolean    _dk_codec_require_text      (const char       *value,
+                                         const char       *member,
+                                         GError          **error);
+gboolean    _dk_codec_require_uuid      (const char       *value,
+                                         const char       *member,
+                                         GError          **error);
+
+G_END_DECLS

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-server-private.h: what the files of the HTTP server share */
+#pragma once
+
+#include "dk-core.h"
+#include "dk-login-throttle.h"
+#include "dk-server-events.h"
+#include "dk-server.h"
+
+G_BEGIN_DECLS
+
+struct _DkServer
+{
+  GObject          parent_instance;
+
+  /* owned references */
+  DkServerDb      *db;
+  SoupServer      *soup;
+  DkEventHub      *events;
+  DkLoginThrottle *throttle;
+
+  /* state */
+  gboolean         tls;
+  guint            keepalive_seconds;
+};
+
+/* The caller of a request, as far as its session says. */
+typedef struct {
+  char   *username;
+  DkRole  roles;
+} Caller;
+
+static inline void
+caller_clear (Caller *caller)
+{
+  g_clear_pointer (&caller->username, g_free);
+  caller->roles = 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Caller, caller_clear)
+
+void        _dk_server_reply_json_node          (SoupServerMessage  *msg,
+                                                 guint               status,
+                                                 JsonNode           *node);
+void        _dk_server_reply_error_code         (SoupServerMessage  *msg,
+                                                 DkError             code,
+                                                 const char         *message);
+void        _dk_server_reply_error              (SoupServerMessage  *msg,
+                                                 const GError       *error);
+void        _dk_server_reply_method_not_allowed (SoupServerMessage  *msg,
+                                                 const char         *allowed);
+gboolean    _dk_server_method_is                (SoupServerMessage  *msg,
+                                                 const char         *method);
+JsonNode   *_dk_server_read_json_body           (SoupServerMessage  *msg);
+const char *_dk_server_bearer_token             (SoupServerMessage  *msg);
+gboolean    _dk_server_resolve_caller           (DkServer           *self,
+                                                 SoupServerMessage  *msg,
+                                                 Caller             *caller,
+                                                 GError            **error);
+void        _dk_server_session_cb               (SoupServer         *soup,
+                                                 SoupServerMessage  *msg,
+                                                 const char         *path,
+                                                 GHashTable         *query,
+                                                 gpointer            user_data);
+void        _dk_server_session_class_init       (void);
+
+G_END_DECLS
