@@ -310,6 +310,7 @@ dk_test_server_pull_all (DkTestServer *self,
         g_ptr_array_add (changes, json_object_ref (json_array_get_object_element (page, i)));
       last_seq = json_object_get_int_member (object, "last_seq");
       more = json_object_get_boolean_member (object, "more");
+      g_assert_cmpint (json_object_get_int_member (object, "newest_seq"), >=, last_seq);
       g_assert_cmpint (last_seq, >=, since);
       if (more)
         g_assert_cmpint (last_seq, >, since);

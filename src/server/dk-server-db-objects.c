@@ -297,8 +297,10 @@ dk_server_db_changes_json (DkServerDb      *self,
   if (!more)
     last_seq = MAX (newest, since);
 
-  g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"more\":%s}",
-                          last_seq, more ? "true" : "false");
+  /* newest_seq (an extra field) lets a client show how far a long first sync has come. */
+  g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"more\":%s,"
+                          "\"newest_seq\":%" G_GINT64_FORMAT "}",
+                          last_seq, more ? "true" : "false", newest);
 
   return g_string_free_to_bytes (g_steal_pointer (&out));
 }

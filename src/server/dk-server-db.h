@@ -104,7 +104,8 @@ GPtrArray      *dk_server_db_list_objects       (DkServerDb      *self,
 /* The body of GET /changes for @viewer, written straight from the stored text:
  * {"changes":[{"seq":..,"type":..,"id":..,"deleted":..,"data":{..}}],"last_seq":N,"more":B}
  * where last_seq is the seq of the last change returned, or @since when there is none
- * (or the newest seq when nothing visible remains). */
+ * (or the newest seq when nothing visible remains), and "newest_seq": the newest seq
+ * there is, for progress. */
 GBytes         *dk_server_db_changes_json       (DkServerDb      *self,
                                                  gint64           since,
                                                  guint            limit,
