@@ -847,6 +847,57 @@ test_events_push_new_seq (Fixture       *fixture,
   soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
 }
 
+/* A peer that never answers pings is closed: the server pings every second here. */
+static void
+test_events_silent_peer_is_closed (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  static const char handshake[] =
+    "GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+    "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    "Sec-WebSocket-Version: 13\r\n\r\n";
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) received = g_byte_array_new ();
+  g_autoptr(GUri) uri = NULL;
+  GInputStream *in;
+  gboolean pinged = FALSE, closed = FALSE;
+  guint8 buffer[4096];
+  gssize n;
+
+  dk_test_server_stop (fixture->server, FALSE);
+  g_setenv ("DRIFTKOLL_WS_KEEPALIVE", "1", TRUE);
+  dk_test_server_start (fixture->server);
+  g_unsetenv ("DRIFTKOLL_WS_KEEPALIVE");
+
+  uri = g_uri_parse (fixture->server->url, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_socket_client_set_timeout (client, 30);
+  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri), g_uri_get_port (uri),
+                                                NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             handshake, strlen (handshake), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Read until the server hangs up; never answer a ping. */
+  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, &error)) > 0)
+    g_byte_array_append (received, buffer, n);
+  g_assert_no_error (error);
+
+  g_assert_nonnull (g_strstr_len ((const char *) received->data, received->len,
+                                  "HTTP/1.1 101"));
+  for (guint i = 0; i < received->len; i++)
+    {
+      pinged |= received->data[i] == 0x89;   /* FIN + ping */
+      closed |= received->data[i] == 0x88;   /* FIN + close */
+    }
+  g_assert_true (pinged);
+  g_assert_true (closed);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -883,6 +934,7 @@ main (int   argc,
   ADD ("/server/public/page-and-feed", test_public_page_and_feed_types);
   ADD ("/server/durability/sigkill-keeps-acknowledged-changes", test_sigkill_keeps_acknowledged_changes);
   ADD ("/server/events/push-new-seq", test_events_push_new_seq);
+  ADD ("/server/events/silent-peer-is-closed", test_events_silent_peer_is_closed);
 
   return g_test_run ();
 }
