@@ -13,8 +13,9 @@
 /**
  * dk_core_init_i18n:
  *
- * Sets the locale from the environment and binds the text domain, so that labels and
- * messages are translated. Call once, early in main().
+ * Sets the locale from the environment, binds the text domain and makes it the
+ * program's default, so that labels (g_dgettext) and the programs' own _() messages
+ * (gettext) are both translated. Call once, early in main().
  */
 void
 dk_core_init_i18n (void)
@@ -22,4 +23,5 @@ dk_core_init_i18n (void)
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }
