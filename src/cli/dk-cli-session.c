@@ -1,0 +1,543 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-cli-session.c: driftkoll-cli login, logout, status and sync */
+
+#define G_LOG_DOMAIN "dk-cli-session"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+
+#include "dk-cli-private.h"
+
+/* How long status waits for the server before it says offline. */
+#define PROBE_TIMEOUT_SECONDS 5
+
+typedef struct {
+  DkCliProgress *progress;
+  guint          n_rejected;
+} SyncState;
+
+typedef struct {
+  GMainLoop *loop;
+  int        signum;
+} WatchState;
+
+/* ---- helpers ---- */
+
+static int
+wait_for_sync (DkSyncEngine  *engine,
+               GError       **error)
+{
+  DkCliWait wait;
+  gboolean ok;
+
+  _dk_cli_wait_init (&wait);
+  dk_sync_engine_sync_async (engine, NULL, _dk_cli_async_ready_cb, &wait);
+  ok = dk_sync_engine_sync_finish (engine, _dk_cli_wait_run (&wait), error);
+  _dk_cli_wait_clear (&wait);
+
+  return ok;
+}
+
+/* Whether the server answers its health check: status's online or offline. */
+static gboolean
+probe_server (const char *server_url)
+{
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) base = NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  base = g_uri_parse (server_url, SOUP_HTTP_URI_FLAGS, NULL);
+  if (base == NULL)
+    return FALSE;
+  uri = g_uri_parse_relative (base, "api/v1/healthz", SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL)
+    return FALSE;
+
+  session = soup_session_new_with_options ("timeout", PROBE_TIMEOUT_SECONDS,
+                                           "idle-timeout", PROBE_TIMEOUT_SECONDS,
+                                           NULL);
+  message = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  body = soup_session_send_and_read (session, message, NULL, &error);
+  if (body == NULL)
+    {
+      g_debug ("%s is not reachable: %s", server_url, error->message);
+      return FALSE;
+    }
+
+  return SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message));
+}
+
+static const char *
+outbox_state_to_string (DkOutboxState state)
+{
+  switch (state)
+    {
+    case DK_OUTBOX_PENDING:
+      return "pending";
+    case DK_OUTBOX_REJECTED:
+      return "rejected";
+    case DK_OUTBOX_CONFLICT:
+      return "conflict";
+    default:
+      return "unknown";
+    }
+}
+
+static JsonNode *
+outbox_entry_to_json (const DkOutboxEntry *entry)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, entry->mutation_id);
+  json_builder_set_member_name (builder, "op");
+  json_builder_add_string_value (builder, entry->op);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, entry->object_type);
+  json_builder_set_member_name (builder, "object_id");
+  json_builder_add_string_value (builder, entry->object_id);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, outbox_state_to_string (entry->state));
+  if (entry->state == DK_OUTBOX_REJECTED)
+    {
+      json_builder_set_member_name (builder, "error");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, entry->error_code);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, entry->error_message);
+      json_builder_end_object (builder);
+    }
+  if (entry->state == DK_OUTBOX_CONFLICT && entry->current != NULL)
+    {
+      g_autoptr(JsonNode) current = json_from_string (entry->current, NULL);
+
+      if (current != NULL)
+        {
+          json_builder_set_member_name (builder, "current");
+          json_builder_add_value (builder, g_steal_pointer (&current));
+        }
+    }
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* ---- callbacks ---- */
+
+static void
+sync_progress_cb (DkSyncEngine *engine,
+                  guint64       objects_applied,
+                  gint64        cursor,
+                  gint64        newest_seq,
+                  gpointer      user_data)
+{
+  SyncState *state = user_data;
+
+  _dk_cli_progress_update (state->progress, objects_applied, cursor, newest_seq);
+}
+
+static void
+sync_rejected_cb (DkSyncEngine *engine,
+                  const char   *mutation_id,
+                  const char   *code,
+                  const char   *message,
+                  gpointer      user_data)
+{
+  SyncState *state = user_data;
+
+  state->n_rejected++;
+  g_printerr (_("The server rejected a change (%s): %s\n"), code, message);
+}
+
+static void
+sync_conflict_cb (DkSyncEngine *engine,
+                  const char   *mutation_id,
+                  gpointer      user_data)
+{
+  SyncState *state = user_data;
+
+  state->n_rejected++;
+  g_printerr (_("A change conflicts with a newer version on the server; both are kept "
+                "(see “status”)\n"));
+}
+
+static void
+watch_changed_cb (DkSyncEngine *engine,
+                  gpointer      user_data)
+{
+  g_autofree char *now = _dk_cli_format_time (dk_time_now ());
+  g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                             dk_store_get_cursor (dk_sync_engine_get_store (engine)));
+
+  g_print (_("%s: the replica changed (cursor %s)\n"), now, cursor);
+}
+
+static void
+watch_state_cb (DkSyncEngine *engine,
+                GParamSpec   *pspec,
+                gpointer      user_data)
+{
+  switch (dk_sync_engine_get_state (engine))
+    {
+    case DK_SYNC_STATE_OFFLINE:
+      g_printerr (_("Offline; retrying\n"));
+      break;
+    case DK_SYNC_STATE_NEEDS_LOGIN:
+      g_printerr (_("The session has ended; log in again\n"));
+      break;
+    case DK_SYNC_STATE_IDLE:
+    case DK_SYNC_STATE_SYNCING:
+    default:
+      break;
+    }
+}
+
+static gboolean
+watch_signalled_cb (gpointer user_data)
+{
+  WatchState *state = user_data;
+
+  g_main_loop_quit (state->loop);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- commands ---- */
+
+int
+_dk_cli_login (DkCli       *cli,
+               const char  *command,
+               int          argc,
+               char       **argv)
+{
+  g_autoptr(GError) error = NULL;
+  DkSyncEngine *engine;
+  DkCliWait wait;
+  char *password;
+  const char *username;
+  gboolean ok;
+  int status;
+
+  status = _dk_cli_parse (cli, command, _("USERNAME"),
+                          _("Logs in to the server. The password is read from the terminal, "
+                            "or as one line of standard input when that is not a terminal."),
+                          NULL, 1, 1, &argc, &argv);
+  if (status != DK_CLI_EXIT_OK)
+    return status;
+  username = argv[1];
+
+  engine = _dk_cli_get_engine (cli, &error);
+  if (engine == NULL)
+    return _dk_cli_fail (command, error);
+  if (dk_sync_engine_get_server_url (engine) == NULL)
+    return _dk_cli_usage_error (command, _("No server is known here; give one with --server URL"));
+
+  password = _dk_cli_read_password (_("Password: "), &error);
+  if (password == NULL)
+    return _dk_cli_fail (command, error);
+
+  _dk_cli_wait_init (&wait);
+  dk_sync_engine_login_async (engine, username, password, NULL, _dk_cli_async_ready_cb, &wait);
+  ok = dk_sync_engine_login_finish (engine, _dk_cli_wait_run (&wait), &error);
+  _dk_cli_wait_clear (&wait);
+  _dk_cli_secret_free (password);
+
+  if (!ok)
+    return _dk_cli_fail (command, error);
+
+  g_print (_("Logged in as %s on %s\n"), username, dk_sync_engine_get_server_url (engine));
+
+  return DK_CLI_EXIT_OK;
+}
+
+int
+_dk_cli_logout (DkCli       *cli,
+                const char  *command,
+                int          argc,
+                char       **argv)
+{
+  g_autoptr(GError) error = NULL;
+  DkSyncEngine *engine;
+  DkCliWait wait;
+  gboolean ok;
+  int status;
+
+  status = _dk_cli_parse (cli, command, NULL,
+                          _("Ends the session on the server when it can be reached, and "
+                            "always here. Changes not yet sent stay in the outbox."),
+                          NULL, 0, 0, &argc, &argv);
+  if (status != DK_CLI_EXIT_OK)
+    return status;
+
+  engine = _dk_cli_get_engine (cli, &error);
+  if (engine == NULL)
+    return _dk_cli_fail (command, error);
+
+  _dk_cli_wait_init (&wait);
+  dk_sync_engine_logout_async (engine, NULL, _dk_cli_async_ready_cb, &wait);
+  ok = dk_sync_engine_logout_finish (engine, _dk_cli_wait_run (&wait), &error);
+  _dk_cli_wait_clear (&wait);
+
+  if (!ok)
+    return _dk_cli_fail (command, error);
+
+  g_print (_("Logged out\n"));
+
+  return DK_CLI_EXIT_OK;
+}
+
+int
+_dk_cli_status (DkCli       *cli,
+                const char  *command,
+                int          argc,
+                char       **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autofree char *last_sync = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *outbox = NULL;
+  g_autofree char *n_refused = NULL;
+  DkSyncEngine *engine;
+  DkStore *store;
+  const char *server_url;
+  const char *username;
+  gboolean online = FALSE;
+  gboolean json = FALSE;
+  guint n_pending = 0;
+  int status;
+  const GOptionEntry entries_[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+
+  status = _dk_cli_parse (cli, command, NULL,
+                          _("Shows the server, the user, whether the server can be reached, "
+                            "the last successful sync, the cursor, the outbox and the changes "
+                            "the server rejected."),
+                          entries_, 0, 0, &argc, &argv);
+  if (status != DK_CLI_EXIT_OK)
+    return status;
+
+  engine = _dk_cli_get_engine (cli, &error);
+  if (engine == NULL)
+    return _dk_cli_fail (command, error);
+  store = dk_sync_engine_get_store (engine);
+
+  entries = dk_store_outbox_list (store, &error);
+  if (entries == NULL)
+    return _dk_cli_fail (command, error);
+  refused = g_ptr_array_new ();
+  for (guint i = 0; i < entries->len; i++)
+    {
+      DkOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->state == DK_OUTBOX_PENDING)
+        n_pending++;
+      else
+        g_ptr_array_add (refused, entry);
+    }
+
+  server_url = dk_sync_engine_get_server_url (engine);
+  username = dk_sync_engine_get_username (engine);
+  if (server_url != NULL)
+    online = probe_server (server_url);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *last = dk_time_format (dk_sync_engine_get_last_sync (engine));
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "server");
+      if (server_url != NULL)
+        json_builder_add_string_value (builder, server_url);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "user");
+      if (username != NULL)
+        json_builder_add_string_value (builder, username);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "online");
+      json_builder_add_boolean_value (builder, online);
+      json_builder_set_member_name (builder, "last_sync");
+      if (last != NULL)
+        json_builder_add_string_value (builder, last);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "cursor");
+      json_builder_add_int_value (builder, dk_store_get_cursor (store));
+      json_builder_set_member_name (builder, "outbox");
+      json_builder_add_int_value (builder, n_pending);
+      json_builder_set_member_name (builder, "rejected");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < refused->len; i++)
+        json_builder_add_value (builder, outbox_entry_to_json (g_ptr_array_index (refused, i)));
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+
+      root = json_builder_get_root (builder);
+      _dk_cli_print_json (root);
+      return DK_CLI_EXIT_OK;
+    }
+
+  {
+    g_autoptr(DkCliTable) table = _dk_cli_table_new (2);
+    g_autofree char *data_dir = _dk_cli_dup_data_dir (cli);
+
+    last_sync = _dk_cli_format_time (dk_sync_engine_get_last_sync (engine));
+    cursor = g_strdup_printf ("%" G_GINT64_FORMAT, dk_store_get_cursor (store));
+    outbox = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change waiting to be sent",
+                                           "%u changes waiting to be sent", n_pending),
+                              n_pending);
+    n_refused = g_strdup_printf ("%u", refused->len);
+
+    _dk_cli_table_add (table, _("Server:"), server_url != NULL ? server_url : _("none"), NULL);
+    _dk_cli_table_add (table, _("User:"), username != NULL ? username : _("not logged in"),
+                       NULL);
+    _dk_cli_table_add (table, _("Connection:"),
+                       server_url == NULL ? "—" : online ? _("online") : _("offline"), NULL);
+    _dk_cli_table_add (table, _("Last sync:"),
+                       dk_sync_engine_get_last_sync (engine) == DK_TIME_UNSET ? _("never")
+                                                                              : last_sync,
+                       NULL);
+    _dk_cli_table_add (table, _("Cursor:"), cursor, NULL);
+    _dk_cli_table_add (table, _("Outbox:"), outbox, NULL);
+    _dk_cli_table_add (table, _("Rejected:"), n_refused, NULL);
+    _dk_cli_table_add (table, _("Data dir:"), data_dir, NULL);
+    _dk_cli_table_print (table);
+  }
+
+  if (refused->len > 0)
+    {
+      g_autoptr(DkCliTable) table = _dk_cli_table_new (4);
+
+      g_print ("\n%s\n", _("Changes the server did not take:"));
+      for (guint i = 0; i < refused->len; i++)
+        {
+          DkOutboxEntry *entry = g_ptr_array_index (refused, i);
+          g_autofree char *indented = g_strconcat ("  ", entry->op, NULL);
+          g_autofree char *reason = NULL;
+
+          if (entry->state == DK_OUTBOX_CONFLICT)
+            reason = g_strdup (_("conflict: the object changed on the server"));
+          else
+            reason = g_strdup_printf ("%s: %s", entry->error_code ? entry->error_code : "?",
+                                      entry->error_message ? entry->error_message : "");
+          _dk_cli_table_add (table, indented, entry->object_id,
+                             entry->state == DK_OUTBOX_CONFLICT ? _("conflict") : _("rejected"),
+                             reason, NULL);
+        }
+      _dk_cli_table_print (table);
+    }
+
+  return DK_CLI_EXIT_OK;
+}
+
+int
+_dk_cli_sync (DkCli       *cli,
+              const char  *command,
+              int          argc,
+              char       **argv)
+{
+  g_autoptr(GError) error = NULL;
+  SyncState state = { 0 };
+  DkSyncEngine *engine;
+  DkStore *store;
+  gboolean watch = FALSE;
+  gboolean ok;
+  gulong progress_id;
+  gulong rejected_id;
+  gulong conflict_id;
+  int status;
+  const GOptionEntry entries[] = {
+    { "watch", 0, 0, G_OPTION_ARG_NONE, &watch,
+      N_("Keep syncing whenever the server says something changed, until interrupted"), NULL },
+    { NULL }
+  };
+
+  status = _dk_cli_parse (cli, command, NULL,
+                          _("Sends the outbox, then fetches every change since the last sync."),
+                          entries, 0, 0, &argc, &argv);
+  if (status != DK_CLI_EXIT_OK)
+    return status;
+
+  engine = _dk_cli_get_engine (cli, &error);
+  if (engine == NULL)
+    return _dk_cli_fail (command, error);
+  store = dk_sync_engine_get_store (engine);
+
+  state.progress = _dk_cli_progress_new (dk_store_get_cursor (store));
+  progress_id = g_signal_connect (engine, "progress", G_CALLBACK (sync_progress_cb), &state);
+  rejected_id = g_signal_connect (engine, "rejected", G_CALLBACK (sync_rejected_cb), &state);
+  conflict_id = g_signal_connect (engine, "conflict", G_CALLBACK (sync_conflict_cb), &state);
+
+  ok = wait_for_sync (engine, &error);
+
+  g_clear_pointer (&state.progress, _dk_cli_progress_free);
+  if (!ok)
+    {
+      g_signal_handler_disconnect (engine, progress_id);
+      g_signal_handler_disconnect (engine, rejected_id);
+      g_signal_handler_disconnect (engine, conflict_id);
+      return _dk_cli_fail (command, error);
+    }
+
+  if (!watch)
+    {
+      guint n_pending = dk_store_outbox_count (store, DK_OUTBOX_PENDING);
+      g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, dk_store_get_cursor (store));
+
+      g_signal_handler_disconnect (engine, progress_id);
+      g_signal_handler_disconnect (engine, rejected_id);
+      g_signal_handler_disconnect (engine, conflict_id);
+      g_print (_("Synced up to %s; %u waiting in the outbox, %u rejected\n"),
+               cursor, n_pending,
+               dk_store_outbox_count (store, DK_OUTBOX_REJECTED)
+               + dk_store_outbox_count (store, DK_OUTBOX_CONFLICT));
+      return DK_CLI_EXIT_OK;
+    }
+
+  {
+    WatchState watch_state = { 0 };
+    guint sigint_id;
+    guint sigterm_id;
+    gulong changed_id;
+    gulong state_id;
+    g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, dk_store_get_cursor (store));
+
+    watch_state.loop = g_main_loop_new (NULL, FALSE);
+    sigint_id = g_unix_signal_add (SIGINT, watch_signalled_cb, &watch_state);
+    sigterm_id = g_unix_signal_add (SIGTERM, watch_signalled_cb, &watch_state);
+    changed_id = g_signal_connect (engine, "changed", G_CALLBACK (watch_changed_cb), NULL);
+    state_id = g_signal_connect (engine, "notify::state", G_CALLBACK (watch_state_cb), NULL);
+
+    g_print (_("Synced up to %s; watching for changes (Ctrl+C stops)\n"), cursor);
+    dk_sync_engine_start (engine);
+    g_main_loop_run (watch_state.loop);
+    dk_sync_engine_stop (engine);
+
+    g_signal_handler_disconnect (engine, changed_id);
+    g_signal_handler_disconnect (engine, state_id);
+    g_signal_handler_disconnect (engine, progress_id);
+    g_signal_handler_disconnect (engine, rejected_id);
+    g_signal_handler_disconnect (engine, conflict_id);
+    g_source_remove (sigint_id);
+    g_source_remove (sigterm_id);
+    g_main_loop_unref (watch_state.loop);
+  }
+
+  return DK_CLI_EXIT_OK;
+}

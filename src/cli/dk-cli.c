@@ -1,0 +1,624 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-cli.c: driftkoll-cli's global options, command dispatch, the replica and the engine */
+
+#define G_LOG_DOMAIN "dk-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "dk-cli-private.h"
+
+#define DATA_DIR_ENV "DRIFTKOLL_DATA_DIR"
+
+static const DkCliCommand commands[] = {
+  { "login", N_("Log in to the server (the password is read from the terminal or stdin)"),
+    _dk_cli_login },
+  { "logout", N_("Log out and forget the session"), _dk_cli_logout },
+  { "status", N_("Show the server, the user, the connection and the outbox"), _dk_cli_status },
+  { "sync", N_("Send the outbox and fetch what changed"), _dk_cli_sync },
+  { "list", N_("List the current cases, or the archive"), _dk_cli_list },
+  { "show", N_("Show one case by number or id"), _dk_cli_show },
+  { "search", N_("Search the cases"), _dk_cli_search },
+  { "routines", N_("List the reserve routines"), _dk_cli_routines },
+  { "routine", N_("Show one reserve routine"), _dk_cli_routine },
+  { "run", N_("Start, check and show runs of reserve routines"), _dk_cli_run_cmd },
+  { "report", N_("Report a fault or an urgent case"), _dk_cli_report },
+  { "publish", N_("Publish a new case"), _dk_cli_publish },
+  { "update", N_("Add an update to a case"), _dk_cli_update },
+  { "close", N_("Close a case"), _dk_cli_close },
+  { "follow-up", N_("Add a follow-up note to a case"), _dk_cli_follow_up },
+};
+
+/* The terminal as it was before the password prompt turned echo off, so that a signal
+ * during the prompt can put it back. */
+static struct termios saved_termios;
+static volatile sig_atomic_t termios_saved;
+
+/* ---- usage and errors ---- */
+
+int
+_dk_cli_usage_error (const char *command,
+                     const char *format,
+                     ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("%s: %s\n", command, message);
+  g_printerr (_("Run “%s --help” to see how it is used.\n"), command);
+
+  return DK_CLI_EXIT_USAGE;
+}
+
+int
+_dk_cli_fail (const char   *command,
+              const GError *error)
+{
+  g_printerr ("%s: %s\n", command, error->message);
+
+  return DK_CLI_EXIT_FAILED;
+}
+
+static void
+print_commands (GString            *out,
+                const char         *command,
+                const char         *summary,
+                const DkCliCommand *list,
+                guint               n_commands,
+                gboolean            global)
+{
+  int width = 0;
+
+  for (guint i = 0; i < n_commands; i++)
+    width = MAX (width, (int) strlen (list[i].name));
+
+  g_string_append_printf (out, "%s\n  %s %s\n\n", _("Usage:"), command,
+                          global ? _("[--server URL] [--data-dir DIR] COMMAND [OPTION…]")
+                                 : _("COMMAND [OPTION…]"));
+  g_string_append_printf (out, "%s\n\n", summary);
+  g_string_append_printf (out, "%s\n", _("Commands:"));
+  for (guint i = 0; i < n_commands; i++)
+    g_string_append_printf (out, "  %-*s  %s\n", width, list[i].name, _(list[i].summary));
+  g_string_append_c (out, '\n');
+  if (global)
+    {
+      g_string_append_printf (out, "%s\n", _("Options:"));
+      g_string_append_printf (out, "  %-18s  %s\n", "--server URL",
+                              _("The server, e.g. https://driftkoll.example/"));
+      g_string_append_printf (out, "  %-18s  %s\n", "--data-dir DIR",
+                              _("Where the replica is kept (default: $DRIFTKOLL_DATA_DIR, "
+                                "else the user data dir’s driftkoll)"));
+      g_string_append_printf (out, "  %-18s  %s\n", "-h, --help", _("Show this help"));
+      g_string_append_printf (out, "  %-18s  %s\n", "--version", _("Show the version"));
+      g_string_append_c (out, '\n');
+    }
+  g_string_append_printf (out, _("Run “%s COMMAND --help” to see a command’s options.\n"),
+                          command);
+}
+
+static int
+run_command (DkCli              *cli,
+             const char         *command,
+             const DkCliCommand *list,
+             guint               n_commands,
+             int                 argc,
+             char              **argv)
+{
+  const char *name = argv[0];
+
+  for (guint i = 0; i < n_commands; i++)
+    {
+      if (g_str_equal (name, list[i].name))
+        {
+          g_autofree char *full = g_strdup_printf ("%s %s", command, name);
+
+          return list[i].run (cli, full, argc, argv);
+        }
+    }
+
+  if (name[0] == '-')
+    return _dk_cli_usage_error (command, _("Unknown option “%s”"), name);
+
+  return _dk_cli_usage_error (command, _("Unknown command “%s”"), name);
+}
+
+static gboolean
+is_help (const char *arg)
+{
+  return g_str_equal (arg, "--help") || g_str_equal (arg, "-h") || g_str_equal (arg, "-?")
+         || g_str_equal (arg, "help");
+}
+
+/* Runs one of @list named by argv[1]; argv[0] is the word that led here. */
+int
+_dk_cli_dispatch (DkCli               *cli,
+                  const char          *command,
+                  const char          *summary,
+                  const DkCliCommand  *list,
+                  guint                n_commands,
+                  int                  argc,
+                  char               **argv)
+{
+  g_autoptr(GString) help = g_string_new (NULL);
+
+  print_commands (help, command, summary, list, n_commands, FALSE);
+
+  if (argc < 2)
+    {
+      g_printerr ("%s", help->str);
+      return DK_CLI_EXIT_USAGE;
+    }
+
+  if (is_help (argv[1]))
+    {
+      g_print ("%s", help->str);
+      return DK_CLI_EXIT_OK;
+    }
+
+  return run_command (cli, command, list, n_commands, argc - 1, argv + 1);
+}
+
+static void
+set_string (char       **field,
+            const char  *value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+int
+_dk_cli_parse (DkCli               *cli,
+               const char          *command,
+               const char          *parameters,
+               const char          *summary,
+               const GOptionEntry  *entries,
+               int                  n_min,
+               int                  n_max,
+               int                 *argc,
+               char              ***argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_url = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree GOptionEntry *all_entries = NULL;
+  gsize n_entries;
+  int given;
+  const GOptionEntry global_entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server_url,
+      N_("The server, e.g. https://driftkoll.example/"), N_("URL") },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Where the replica is kept"), N_("DIR") },
+    { NULL }
+  };
+
+  /* "Usage: driftkoll-cli run start [OPTION…] ROUTINE" */
+  g_set_prgname (command);
+
+  /* the command's own options, then the global ones, all shown by --help */
+  for (n_entries = 0; entries != NULL && entries[n_entries].long_name != NULL; n_entries++)
+    ;
+  all_entries = g_new0 (GOptionEntry, n_entries + G_N_ELEMENTS (global_entries));
+  if (n_entries > 0)
+    memcpy (all_entries, entries, n_entries * sizeof (GOptionEntry));
+  memcpy (all_entries + n_entries, global_entries, sizeof global_entries);
+
+  context = g_option_context_new (parameters);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, all_entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    return _dk_cli_usage_error (command, "%s", error->message);
+
+  if (server_url != NULL)
+    set_string (&cli->server_url, server_url);
+  if (data_dir != NULL)
+    set_string (&cli->data_dir, data_dir);
+
+  /* a "--" that ended the options is not an argument */
+  for (int i = 1; i < *argc; i++)
+    {
+      if (g_str_equal ((*argv)[i], "--"))
+        {
+          memmove (&(*argv)[i], &(*argv)[i + 1], sizeof (char *) * (*argc - i));
+          (*argc)--;
+          break;
+        }
+    }
+
+  given = *argc - 1;
+  if (given > n_max)
+    return _dk_cli_usage_error (command, _("Unexpected argument “%s”"), (*argv)[n_max + 1]);
+  if (given < n_min)
+    return _dk_cli_usage_error (command, _("Missing %s"), parameters);
+
+  return DK_CLI_EXIT_OK;
+}
+
+/* ---- the replica and the engine ---- */
+
+char *
+_dk_cli_dup_data_dir (DkCli *cli)
+{
+  const char *env;
+
+  if (cli->data_dir != NULL && cli->data_dir[0] != '\0')
+    return g_strdup (cli->data_dir);
+
+  env = g_getenv (DATA_DIR_ENV);
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+
+  return g_build_filename (g_get_user_data_dir (), "driftkoll", NULL);
+}
+
+DkStore *
+_dk_cli_get_store (DkCli   *cli,
+                   GError **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+
+  if (cli->store != NULL)
+    return cli->store;
+
+  dir = _dk_cli_dup_data_dir (cli);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *display = g_filename_display_name (dir);
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Could not create the data dir %s: %s"), display,
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+
+  path = g_build_filename (dir, "replica.db", NULL);
+  cli->store = dk_store_open (path, error);
+
+  return cli->store;
+}
+
+DkSyncEngine *
+_dk_cli_get_engine (DkCli   *cli,
+                    GError **error)
+{
+  DkStore *store;
+
+  if (cli->engine != NULL)
+    return cli->engine;
+
+  store = _dk_cli_get_store (cli, error);
+  if (store == NULL)
+    return NULL;
+
+  cli->engine = dk_sync_engine_new (store, cli->server_url);
+
+  return cli->engine;
+}
+
+const char *
+_dk_cli_get_me (DkCli   *cli,
+                GError **error)
+{
+  DkSyncEngine *engine = _dk_cli_get_engine (cli, error);
+  const char *me;
+
+  if (engine == NULL)
+    return NULL;
+
+  me = dk_sync_engine_get_username (engine);
+  if (me == NULL || me[0] == '\0')
+    {
+      g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_NEEDS_LOGIN,
+                   _("Nobody is logged in here; run “%s login USERNAME” first"),
+                   DK_CLI_PROGRAM);
+      return NULL;
+    }
+
+  return me;
+}
+
+/* ---- waiting for async calls ---- */
+
+void
+_dk_cli_wait_init (DkCliWait *wait)
+{
+  wait->loop = g_main_loop_new (NULL, FALSE);
+  wait->result = NULL;
+}
+
+void
+_dk_cli_async_ready_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  DkCliWait *wait = user_data;
+
+  g_set_object (&wait->result, result);
+  g_main_loop_quit (wait->loop);
+}
+
+GAsyncResult *
+_dk_cli_wait_run (DkCliWait *wait)
+{
+  if (wait->result == NULL)
+    g_main_loop_run (wait->loop);
+
+  return wait->result;
+}
+
+void
+_dk_cli_wait_clear (DkCliWait *wait)
+{
+  g_clear_pointer (&wait->loop, g_main_loop_unref);
+  g_clear_object (&wait->result);
+}
+
+/* ---- passwords ---- */
+
+void
+_dk_cli_secret_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+static void
+restore_terminal_and_raise (int signum)
+{
+  if (termios_saved)
+    tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved_termios);
+
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
+/* One line of @stream without its line ending. */
+static char *
+read_secret_line (FILE    *stream,
+                  GError **error)
+{
+  char *line = NULL;
+  size_t capacity = 0;
+  ssize_t length;
+  char *secret;
+
+  errno = 0;
+  length = getline (&line, &capacity, stream);
+  if (length < 0)
+    {
+      int saved_errno = errno;
+
+      free (line);
+      if (ferror (stream))
+        g_set_error (error, DK_ERROR, DK_ERROR_FAILED, _("Could not read the password: %s"),
+                     g_strerror (saved_errno));
+      else
+        g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                             _("No password was given on standard input"));
+      return NULL;
+    }
+
+  if (length > 0 && line[length - 1] == '\n')
+    line[--length] = '\0';
+  if (length > 0 && line[length - 1] == '\r')
+    line[--length] = '\0';
+
+  if (strlen (line) != (size_t) length)
+    {
+      explicit_bzero (line, capacity);
+      free (line);
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID, _("The password holds a NUL byte"));
+      return NULL;
+    }
+
+  secret = g_strndup (line, length);
+  explicit_bzero (line, capacity);
+  free (line);
+
+  return secret;
+}
+
+static char *
+read_secret_from_terminal (const char  *prompt,
+                           GError     **error)
+{
+  struct sigaction action = { 0 };
+  struct sigaction old_actions[4];
+  const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+  struct termios quiet;
+  char *secret;
+
+  if (tcgetattr (STDIN_FILENO, &saved_termios) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, DK_ERROR, DK_ERROR_FAILED, _("Could not read the terminal: %s"),
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+
+  action.sa_handler = restore_terminal_and_raise;
+  sigemptyset (&action.sa_mask);
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      sigaction (signals[i], NULL, &old_actions[i]);
+      if (old_actions[i].sa_handler != SIG_IGN)
+        sigaction (signals[i], &action, NULL);
+    }
+
+  quiet = saved_termios;
+  quiet.c_lflag &= ~(tcflag_t) ECHO;
+  quiet.c_lflag |= ECHONL;
+  termios_saved = 1;
+
+  g_printerr ("%s", prompt);
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+  secret = read_secret_line (stdin, error);
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved_termios);
+
+  termios_saved = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    sigaction (signals[i], &old_actions[i], NULL);
+
+  if (secret == NULL)
+    g_printerr ("\n");
+
+  return secret;
+}
+
+char *
+_dk_cli_read_password (const char  *prompt,
+                       GError     **error)
+{
+  if (isatty (STDIN_FILENO))
+    return read_secret_from_terminal (prompt, error);
+
+  return read_secret_line (stdin, error);
+}
+
+/* ---- the command line ---- */
+
+static void
+dk_cli_clear (DkCli *cli)
+{
+  g_clear_object (&cli->engine);
+  g_clear_object (&cli->store);
+  g_clear_pointer (&cli->server_url, g_free);
+  g_clear_pointer (&cli->data_dir, g_free);
+}
+
+/* Takes "--name VALUE" or "--name=VALUE" at argv[*i]; FALSE when argv[*i] is not it. */
+static gboolean
+take_global_option (const char   *name,
+                    int           argc,
+                    char        **argv,
+                    int          *i,
+                    char        **value,
+                    gboolean     *missing)
+{
+  const char *arg = argv[*i];
+  gsize len = strlen (name);
+
+  if (strncmp (arg, name, len) != 0)
+    return FALSE;
+
+  if (arg[len] == '=')
+    {
+      set_string (value, arg + len + 1);
+      return TRUE;
+    }
+  if (arg[len] != '\0')
+    return FALSE;
+
+  if (*i + 1 >= argc)
+    {
+      *missing = TRUE;
+      return TRUE;
+    }
+
+  (*i)++;
+  set_string (value, argv[*i]);
+  return TRUE;
+}
+
+/**
+ * dk_cli_run:
+ * @argc: the number of arguments
+ * @argv: the arguments, argv[0] the program
+ *
+ * Runs one driftkoll-cli command line: the global options (--server, --data-dir,
+ * --help, --version), then the command with its own options.
+ *
+ * Returns: the exit status (#DkCliExit)
+ */
+int
+dk_cli_run (int    argc,
+            char **argv)
+{
+  g_autoptr(GString) help = g_string_new (NULL);
+  DkCli cli = { 0 };
+  int status;
+  int i;
+
+  g_set_prgname (DK_CLI_PROGRAM);
+  print_commands (help, DK_CLI_PROGRAM,
+                  _("The Driftkoll replica and sync from a terminal."),
+                  commands, G_N_ELEMENTS (commands), TRUE);
+
+  for (i = 1; i < argc && argv[i][0] == '-'; i++)
+    {
+      gboolean missing = FALSE;
+
+      if (g_str_equal (argv[i], "--"))
+        {
+          i++;
+          break;
+        }
+      if (is_help (argv[i]))
+        {
+          g_print ("%s", help->str);
+          dk_cli_clear (&cli);
+          return DK_CLI_EXIT_OK;
+        }
+      if (g_str_equal (argv[i], "--version"))
+        {
+          g_print ("%s %s\n", DK_CLI_PROGRAM, PACKAGE_VERSION);
+          dk_cli_clear (&cli);
+          return DK_CLI_EXIT_OK;
+        }
+      if (take_global_option ("--server", argc, argv, &i, &cli.server_url, &missing)
+          || take_global_option ("--data-dir", argc, argv, &i, &cli.data_dir, &missing))
+        {
+          if (missing)
+            {
+              status = _dk_cli_usage_error (DK_CLI_PROGRAM, _("%s needs a value"), argv[i]);
+              dk_cli_clear (&cli);
+              return status;
+            }
+          continue;
+        }
+
+      status = _dk_cli_usage_error (DK_CLI_PROGRAM, _("Unknown option “%s”"), argv[i]);
+      dk_cli_clear (&cli);
+      return status;
+    }
+
+  if (i >= argc)
+    {
+      g_printerr ("%s", help->str);
+      dk_cli_clear (&cli);
+      return DK_CLI_EXIT_USAGE;
+    }
+  if (is_help (argv[i]))
+    {
+      g_print ("%s", help->str);
+      dk_cli_clear (&cli);
+      return DK_CLI_EXIT_OK;
+    }
+
+  status = run_command (&cli, DK_CLI_PROGRAM, commands, G_N_ELEMENTS (commands),
+                        argc - i, argv + i);
+  dk_cli_clear (&cli);
+
+  return status;
+}

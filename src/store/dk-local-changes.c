@@ -1,0 +1,837 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-local-changes.c: what a user does, as outbox entries with optimistic local versions
+ *
+ * Each operation builds the mutation's data exactly as the server's operation reads it
+ * (src/server/dk-server-mutations*.c) and the object as the server will make it, so the
+ * local version that shows until the answer is what the user will then see.
+ */
+
+#define G_LOG_DOMAIN "dk-local-changes"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "dk-local-changes.h"
+
+/* Members of a case an edit never sends (the server skips them too). */
+static const char * const case_edit_skip[] = {
+  "id", "number", "revision", "publisher", "created_at", "closed_at", "updates",
+  "follow_ups", "kind", NULL
+};
+
+/* ---- helpers ---- */
+
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (!g_ascii_isspace (*p))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_text (const char  *text,
+            const char  *member,
+            gboolean     required,
+            gsize        max_chars,
+            GError     **error)
+{
+  if (text == NULL || is_blank (text))
+    {
+      if (!required)
+        return TRUE;
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: must not be empty"), member);
+      return FALSE;
+    }
+  if (!g_utf8_validate (text, -1, NULL) || !dk_text_is_clean (text, TRUE))
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                   _("%s: must not hold control characters"), member);
+      return FALSE;
+    }
+  if (g_utf8_strlen (text, -1) > (glong) max_chars)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                   _("%s: must be at most %u characters"), member, (guint) max_chars);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static JsonNode *
+node_from_object (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
+static void
+set_time_member (JsonObject *object,
+                 const char *member,
+                 gint64      t)
+{
+  g_autofree char *text = dk_time_format (t);
+
+  if (text != NULL)
+    json_object_set_string_member (object, member, text);
+  else
+    json_object_set_null_member (object, member);
+}
+
+/* The case as it shows; NOT_FOUND from the store when there is none. */
+static DkCase *
+load_case (DkStore     *store,
+           const char  *id_or_number,
+           GError     **error)
+{
+  g_return_val_if_fail (id_or_number != NULL, NULL);
+
+  return dk_store_get_case (store, id_or_number, error);
+}
+
+/* Enqueues a case operation with the case's new local version. */
+static gboolean
+enqueue_case (DkStore      *store,
+              const char   *op,
+              const DkCase *local,
+              gint64        base_revision,
+              JsonObject   *data,
+              GError      **error)
+{
+  g_autoptr(JsonNode) data_node = node_from_object (data);
+  g_autoptr(JsonNode) local_node = dk_case_to_json (local);
+
+  return dk_store_enqueue (store, op, DK_TYPE_NAME_CASE, local->id, base_revision, data_node,
+                           local_node, NULL, error);
+}
+
+static gboolean
+check_not_closed (const DkCase  *kase,
+                  const char    *message,
+                  GError       **error)
+{
+  if (kase->status == DK_CASE_STATUS_CLOSED)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION, message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A status change other than closing, as the server checks it. */
+static gboolean
+check_status_change (const DkCase  *kase,
+                     DkCaseStatus   from,
+                     gint64         now,
+                     GError       **error)
+{
+  if (kase->status == from)
+    return TRUE;
+  if (kase->status == DK_CASE_STATUS_CLOSED)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                           _("status: close a case with case.close, which records when it ended"));
+      return FALSE;
+    }
+  if (!dk_rules_check_transition (from, kase->status, error) ||
+      !dk_rules_check_status_for_kind (kase->kind, kase->status, error))
+    return FALSE;
+  if (kase->status == DK_CASE_STATUS_PLANNED && !dk_rules_check_lead_time (kase, now, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+/* ---- case.create ---- */
+
+/**
+ * dk_local_create_case:
+ * @store: a #DkStore
+ * @kase: the new case; its id is set here when it has none
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the new case is in the outbox (and shows in every list)
+ */
+gboolean
+dk_local_create_case (DkStore     *store,
+                      DkCase      *kase,
+                      const char  *me,
+                      gint64       now,
+                      GError     **error)
+{
+  g_autoptr(DkCase) local = NULL;
+  g_autoptr(JsonNode) data = NULL;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (kase != NULL, FALSE);
+  g_return_val_if_fail (me != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (kase->id == NULL)
+    kase->id = g_uuid_string_random ();
+
+  /* What the server's prepare_new_case does, so the local version matches it. */
+  local = dk_case_copy (kase);
+  g_clear_pointer (&local->number, g_free);
+  g_free (local->publisher);
+  local->publisher = g_strdup (me);
+  local->created_at = now;
+  local->revision = 0;
+  local->closed_at = DK_TIME_UNSET;
+  g_ptr_array_set_size (local->follow_ups, 0);
+  if (local->start == DK_TIME_UNSET && local->kind != DK_CASE_KIND_PLANNED)
+    local->start = now;
+  for (guint i = 0; i < local->updates->len; i++)
+    {
+      DkCaseUpdate *update = g_ptr_array_index (local->updates, i);
+
+      if (update->id == NULL)
+        update->id = g_uuid_string_random ();
+      if (update->at == DK_TIME_UNSET)
+        update->at = now;
+      g_free (update->author);
+      update->author = g_strdup (me);
+    }
+
+  if (local->status == DK_CASE_STATUS_CLOSED)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                           _("status: a new case cannot be closed already"));
+      return FALSE;
+    }
+  if (!dk_case_validate (local, error))
+    return FALSE;
+  if (local->kind == DK_CASE_KIND_PLANNED && !dk_rules_check_lead_time (local, now, error))
+    return FALSE;
+
+  /* The whole case is the data; the server owns number, revision and the stamps. */
+  data = dk_case_to_json (local);
+  json_object_remove_member (json_node_get_object (data), "number");
+  json_object_remove_member (json_node_get_object (data), "revision");
+  json_object_remove_member (json_node_get_object (data), "publisher");
+  json_object_remove_member (json_node_get_object (data), "created_at");
+
+  return enqueue_case (store, "case.create", local, 0,
+                       json_object_ref (json_node_get_object (data)), error);
+}
+
+/* ---- case.edit ---- */
+
+/**
+ * dk_local_edit_case:
+ * @store: a #DkStore
+ * @case_id_or_number: the case
+ * @changes: the members to change
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the edit is in the outbox
+ */
+gboolean
+dk_local_edit_case (DkStore     *store,
+                    const char  *case_id_or_number,
+                    JsonObject  *changes,
+                    const char  *me,
+                    gint64       now,
+                    GError     **error)
+{
+  g_autoptr(DkCase) current = NULL;
+  g_autoptr(DkCase) edited = NULL;
+  g_autoptr(JsonNode) merged = NULL;
+  JsonObject *data;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+  const char *kind;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  current = load_case (store, case_id_or_number, error);
+  if (current == NULL)
+    return FALSE;
+
+  kind = json_object_get_string_member_with_default (changes, "kind", NULL);
+  if (json_object_has_member (changes, "kind") &&
+      g_strcmp0 (kind, dk_case_kind_to_string (current->kind)) != 0)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("kind: a case’s kind cannot change; publish a new case instead"));
+      return FALSE;
+    }
+
+  merged = dk_case_to_json (current);
+  data = json_object_new ();
+  json_object_set_string_member (data, "id", current->id);
+  json_object_iter_init (&iter, changes);
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      if (g_strv_contains (case_edit_skip, name))
+        continue;
+      json_object_set_member (json_node_get_object (merged), name, json_node_copy (node));
+      json_object_set_member (data, name, json_node_copy (node));
+    }
+
+  edited = dk_case_from_json (merged, error);
+  if (edited == NULL ||
+      !check_status_change (edited, current->status, now, error) ||
+      !dk_case_validate (edited, error))
+    {
+      json_object_unref (data);
+      return FALSE;
+    }
+
+  /* The revision the user saw: the server answers a conflict when it moved on. */
+  return enqueue_case (store, "case.edit", edited, current->revision, data, error);
+}
+
+/* ---- case.add_update ---- */
+
+/**
+ * dk_local_add_update:
+ * @store: a #DkStore
+ * @case_id_or_number: the case
+ * @phrase: the update's phrase
+ * @text: (nullable): the update's text
+ * @expected_end: the new expected end, or %DK_TIME_UNSET to leave it
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the update is in the outbox
+ */
+gboolean
+dk_local_add_update (DkStore         *store,
+                     const char      *case_id_or_number,
+                     DkUpdatePhrase   phrase,
+                     const char      *text,
+                     gint64           expected_end,
+                     const char      *me,
+                     gint64           now,
+                     GError         **error)
+{
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkCaseUpdate) update = dk_case_update_new ();
+  JsonObject *data;
+  JsonNode *update_node;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (me != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if ((guint) phrase > DK_UPDATE_PHRASE_LAST)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID, _("phrase: unknown phrase"));
+      return FALSE;
+    }
+  if (!check_text (text, "update.text", FALSE, DK_MAX_TEXT_CHARS, error))
+    return FALSE;
+
+  kase = load_case (store, case_id_or_number, error);
+  if (kase == NULL)
+    return FALSE;
+  if (!check_not_closed (kase, _("The case is closed: write a follow-up instead of an update"),
+                         error))
+    return FALSE;
+
+  update->id = g_uuid_string_random ();
+  update->at = now;
+  update->phrase = phrase;
+  update->text = g_strdup (text);
+  update->author = g_strdup (me);
+
+  /* The server takes id, at, phrase and text, and stamps the author itself. */
+  update_node = dk_case_update_to_json (update);
+  json_object_remove_member (json_node_get_object (update_node), "author");
+  data = json_object_new ();
+  json_object_set_string_member (data, "id", kase->id);
+  json_object_set_member (data, "update", update_node);
+  if (expected_end != DK_TIME_UNSET)
+    {
+      set_time_member (data, "expected_end", expected_end);
+      kase->expected_end = expected_end;
+    }
+
+  g_ptr_array_add (kase->updates, g_steal_pointer (&update));
+  if (!dk_case_validate (kase, error))
+    {
+      json_object_unref (data);
+      return FALSE;
+    }
+
+  /* Appends commute on the server: no base revision. */
+  return enqueue_case (store, "case.add_update", kase, 0, data, error);
+}
+
+/* ---- case.close ---- */
+
+/**
+ * dk_local_close_case:
+ * @store: a #DkStore
+ * @case_id_or_number: the case
+ * @text: (nullable): the closing update's text; "Resolved" when %NULL
+ * @me: the logged-in username
+ * @now: the current time (when the case ended)
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the close is in the outbox
+ */
+gboolean
+dk_local_close_case (DkStore     *store,
+                     const char  *case_id_or_number,
+                     const char  *text,
+                     const char  *me,
+                     gint64       now,
+                     GError     **error)
+{
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkCaseUpdate) update = dk_case_update_new ();
+  JsonObject *data;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (me != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (text != NULL && !check_text (text, "text", TRUE, DK_MAX_TEXT_CHARS, error))
+    return FALSE;
+
+  kase = load_case (store, case_id_or_number, error);
+  if (kase == NULL)
+    return FALSE;
+  if (!check_not_closed (kase, _("The case is already closed"), error) ||
+      !dk_rules_check_transition (kase->status, DK_CASE_STATUS_CLOSED, error))
+    return FALSE;
+  if (kase->status == DK_CASE_STATUS_ONGOING && kase->start != DK_TIME_UNSET &&
+      now < kase->start)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("at: a case cannot end before it started"));
+      return FALSE;
+    }
+
+  data = json_object_new ();
+  json_object_set_string_member (data, "id", kase->id);
+  set_time_member (data, "at", now);
+  if (text != NULL)
+    json_object_set_string_member (data, "text", text);
+
+  /* The server makes the resolved update (with its own id); this one stands in. */
+  update->id = g_uuid_string_random ();
+  update->at = now;
+  update->phrase = DK_UPDATE_PHRASE_RESOLVED;
+  update->text = g_strdup (text != NULL ? text : _("Resolved"));
+  update->author = g_strdup (me);
+  g_ptr_array_add (kase->updates, g_steal_pointer (&update));
+  kase->status = DK_CASE_STATUS_CLOSED;
+  kase->closed_at = now;
+
+  return enqueue_case (store, "case.close", kase, 0, data, error);
+}
+
+/* ---- case.follow_up ---- */
+
+/**
+ * dk_local_add_follow_up:
+ * @store: a #DkStore
+ * @case_id_or_number: the case (closed cases take follow-ups too)
+ * @text: the follow-up's text
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the follow-up is in the outbox
+ */
+gboolean
+dk_local_add_follow_up (DkStore     *store,
+                        const char  *case_id_or_number,
+                        const char  *text,
+                        const char  *me,
+                        gint64       now,
+                        GError     **error)
+{
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkCaseFollowUp) follow_up = dk_case_follow_up_new ();
+  JsonObject *data;
+  JsonObject *member;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (me != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_text (text, "follow_up.text", TRUE, DK_MAX_TEXT_CHARS, error))
+    return FALSE;
+
+  kase = load_case (store, case_id_or_number, error);
+  if (kase == NULL)
+    return FALSE;
+
+  follow_up->id = g_uuid_string_random ();
+  follow_up->at = now;
+  follow_up->text = g_strdup (text);
+  follow_up->author = g_strdup (me);
+
+  member = json_object_new ();
+  json_object_set_string_member (member, "id", follow_up->id);
+  json_object_set_string_member (member, "text", text);
+  data = json_object_new ();
+  json_object_set_string_member (data, "id", kase->id);
+  json_object_set_object_member (data, "follow_up", member);
+
+  g_ptr_array_add (kase->follow_ups, g_steal_pointer (&follow_up));
+
+  return enqueue_case (store, "case.follow_up", kase, 0, data, error);
+}
+
+/* ---- report.create ---- */
+
+/**
+ * dk_local_create_report:
+ * @store: a #DkStore
+ * @report: the new report; its id is set here when it has none
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the report is in the outbox
+ */
+gboolean
+dk_local_create_report (DkStore     *store,
+                        DkReport    *report,
+                        const char  *me,
+                        gint64       now,
+                        GError     **error)
+{
+  g_autoptr(DkReport) local = NULL;
+  g_autoptr(JsonNode) data = NULL;
+  g_autoptr(JsonNode) local_node = NULL;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (report != NULL, FALSE);
+  g_return_val_if_fail (me != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (report->id == NULL)
+    report->id = g_uuid_string_random ();
+
+  local = dk_report_copy (report);
+  g_clear_pointer (&local->number, g_free);
+  local->state = DK_REPORT_STATE_NEW;
+  g_free (local->created_by);
+  local->created_by = g_strdup (me);
+  local->created_at = now;
+  local->revision = 0;
+  if (!dk_report_validate (local, error))
+    return FALSE;
+
+  data = dk_report_to_json (local);
+  json_object_remove_member (json_node_get_object (data), "number");
+  json_object_remove_member (json_node_get_object (data), "revision");
+  local_node = dk_report_to_json (local);
+
+  return dk_store_enqueue (store, "report.create", DK_TYPE_NAME_REPORT, local->id, 0, data,
+                           local_node, NULL, error);
+}
+
+/* ---- runs ---- */
+
+/**
+ * dk_local_start_run:
+ * @store: a #DkStore
+ * @routine_id: the routine (an approved one, in the replica)
+ * @unit: the ward
+ * @case_id_or_number: (nullable): the case the run belongs to
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the new run's id
+ */
+char *
+dk_local_start_run (DkStore     *store,
+                    const char  *routine_id,
+                    const char  *unit,
+                    const char  *case_id_or_number,
+                    const char  *me,
+                    gint64       now,
+                    GError     **error)
+{
+  g_autoptr(DkRoutine) routine = NULL;
+  g_autoptr(DkRun) run = dk_run_new ();
+  g_autoptr(JsonNode) data = NULL;
+  g_autoptr(JsonNode) local_node = NULL;
+
+  g_return_val_if_fail (DK_IS_STORE (store), NULL);
+  g_return_val_if_fail (routine_id != NULL, NULL);
+  g_return_val_if_fail (me != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  routine = dk_store_get_routine (store, routine_id, error);
+  if (routine == NULL)
+    return NULL;
+  if (routine->approved_at == DK_TIME_UNSET)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                   _("routine: “%s” has no approved revision yet"), routine_id);
+      return NULL;
+    }
+
+  run->id = g_uuid_string_random ();
+  run->routine = g_strdup (routine_id);
+  run->unit = g_strdup (unit);
+  if (case_id_or_number != NULL)
+    {
+      g_autoptr(DkCase) kase = load_case (store, case_id_or_number, error);
+
+      if (kase == NULL)
+        return NULL;
+      run->case_id = g_strdup (kase->id);
+    }
+  run->started_by = g_strdup (me);
+  run->started_at = now;
+  run->finished_at = DK_TIME_UNSET;
+  run->revision = 0;
+  if (!dk_run_validate (run, error))
+    return NULL;
+
+  data = dk_run_to_json (run);
+  local_node = dk_run_to_json (run);
+  if (!dk_store_enqueue (store, "run.start", DK_TYPE_NAME_RUN, run->id, 0, data, local_node,
+                         NULL, error))
+    return NULL;
+
+  return g_strdup (run->id);
+}
+
+/* Two notes on one step, both kept: the server's merge_notes. */
+static char *
+merge_notes (const char *old_note,
+             const char *new_note)
+{
+  if (new_note == NULL || *new_note == '\0')
+    return g_strdup (old_note);
+  if (old_note == NULL || *old_note == '\0' || strstr (new_note, old_note) != NULL)
+    return g_strdup (new_note);
+  if (strstr (old_note, new_note) != NULL)
+    return g_strdup (old_note);
+
+  return g_strconcat (old_note, "\n", new_note, NULL);
+}
+
+static DkRun *
+load_running_run (DkStore     *store,
+                  const char  *run_id,
+                  GError     **error)
+{
+  g_autoptr(DkRun) run = dk_store_get_run (store, run_id, error);
+
+  if (run == NULL)
+    return NULL;
+  if (run->finished_at != DK_TIME_UNSET)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                           _("The run is finished already"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&run);
+}
+
+/**
+ * dk_local_set_run_step:
+ * @store: a #DkStore
+ * @run_id: the run
+ * @step_id: the routine step
+ * @done: ticked or not
+ * @note: (nullable): a note on the step
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Ticks merge as on the server: done stays done unless its last setter unticks it; an
+ * untick by someone else with a note keeps the tick and adds the note.
+ *
+ * Returns: %TRUE when the change is in the outbox
+ */
+gboolean
+dk_local_set_run_step (DkStore     *store,
+                       const char  *run_id,
+                       const char  *step_id,
+                       gboolean     done,
+                       const char  *note,
+                       const char  *me,
+                       gint64       now,
+                       GError     **error)
+{
+  g_autoptr(DkRun) run = NULL;
+  g_autoptr(DkRoutine) routine = NULL;
+  g_autoptr(JsonNode) data_node = NULL;
+  g_autoptr(JsonNode) local_node = NULL;
+  g_autofree char *new_note = NULL;
+  JsonObject *data;
+  DkRunStep *state;
+  gboolean new_done = done;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (run_id != NULL && step_id != NULL, FALSE);
+  g_return_val_if_fail (me != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (note != NULL && !check_text (note, "note", FALSE, DK_MAX_TEXT_CHARS, error))
+    return FALSE;
+
+  run = load_running_run (store, run_id, error);
+  if (run == NULL)
+    return FALSE;
+  routine = dk_store_get_routine (store, run->routine, error);
+  if (routine == NULL)
+    return FALSE;
+  if (dk_routine_find_step (routine, step_id) == NULL)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_NOT_FOUND,
+                   _("step: the routine has no step “%s”"), step_id);
+      return FALSE;
+    }
+
+  state = dk_run_find_step (run, step_id);
+  if (!done && state != NULL && state->done && g_strcmp0 (state->by, me) != 0)
+    {
+      if (note == NULL || *note == '\0')
+        {
+          g_set_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                       _("The step was ticked by %s; only they can untick it"), state->by);
+          return FALSE;
+        }
+      new_done = TRUE;
+    }
+
+  new_note = merge_notes (state != NULL ? state->note : NULL, note);
+  if (state == NULL)
+    {
+      state = dk_run_step_new ();
+      state->step = g_strdup (step_id);
+      g_ptr_array_add (run->steps, state);
+    }
+  state->done = new_done;
+  g_free (state->note);
+  state->note = g_steal_pointer (&new_note);
+  g_free (state->by);
+  state->by = g_strdup (me);
+  state->at = now;
+
+  data = json_object_new ();
+  json_object_set_string_member (data, "id", run->id);
+  json_object_set_string_member (data, "step", step_id);
+  json_object_set_boolean_member (data, "done", done);
+  if (note != NULL)
+    json_object_set_string_member (data, "note", note);
+  else
+    json_object_set_null_member (data, "note");
+  data_node = node_from_object (data);
+  local_node = dk_run_to_json (run);
+
+  /* Ticks from several people merge on the server: no base revision. */
+  return dk_store_enqueue (store, "run.set_step", DK_TYPE_NAME_RUN, run->id, 0, data_node,
+                           local_node, NULL, error);
+}
+
+/**
+ * dk_local_finish_run:
+ * @store: a #DkStore
+ * @run_id: the run
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the change is in the outbox
+ */
+gboolean
+dk_local_finish_run (DkStore     *store,
+                     const char  *run_id,
+                     const char  *me,
+                     gint64       now,
+                     GError     **error)
+{
+  g_autoptr(DkRun) run = NULL;
+  g_autoptr(JsonNode) data_node = NULL;
+  g_autoptr(JsonNode) local_node = NULL;
+  JsonObject *data;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (run_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  run = load_running_run (store, run_id, error);
+  if (run == NULL)
+    return FALSE;
+  run->finished_at = now;
+
+  data = json_object_new ();
+  json_object_set_string_member (data, "id", run->id);
+  data_node = node_from_object (data);
+  local_node = dk_run_to_json (run);
+
+  return dk_store_enqueue (store, "run.finish", DK_TYPE_NAME_RUN, run->id, 0, data_node,
+                           local_node, NULL, error);
+}
+
+/* ---- subscription.set ---- */
+
+/**
+ * dk_local_set_subscription:
+ * @store: a #DkStore
+ * @subscription: what the user follows
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the change is in the outbox
+ */
+gboolean
+dk_local_set_subscription (DkStore         *store,
+                           DkSubscription  *subscription,
+                           const char      *me,
+                           gint64           now,
+                           GError         **error)
+{
+  g_autoptr(DkSubscription) local = NULL;
+  g_autoptr(JsonNode) data = NULL;
+  g_autoptr(JsonNode) local_node = NULL;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (subscription != NULL, FALSE);
+  g_return_val_if_fail (me != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* The server names it and owns the user and the revision; last writer wins. */
+  local = dk_subscription_copy (subscription);
+  g_free (local->id);
+  local->id = g_strdup_printf ("sub:%s", me);
+  g_free (local->user);
+  local->user = g_strdup (me);
+  if (!dk_subscription_validate (local, error))
+    return FALSE;
+
+  data = dk_subscription_to_json (local);
+  json_object_remove_member (json_node_get_object (data), "id");
+  json_object_remove_member (json_node_get_object (data), "user");
+  json_object_remove_member (json_node_get_object (data), "revision");
+  local_node = dk_subscription_to_json (local);
+
+  return dk_store_enqueue (store, "subscription.set", DK_TYPE_NAME_SUBSCRIPTION, local->id,
+                           local->revision, data, local_node, NULL, error);
+}

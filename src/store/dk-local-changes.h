@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-local-changes.h: what a user does, as outbox entries with optimistic local versions
+ *
+ * Each function checks the change with the core (codec validation, the rules a client
+ * can know), builds the mutation of ARCHITECTURE.md and the object's new local version,
+ * and commits both through dk_store_enqueue. The server still judges every change.
+ * @me is the logged-in username; @now the current time (dk_time_now ()).
+ */
+#pragma once
+
+#include "dk-store.h"
+
+G_BEGIN_DECLS
+
+/* case.create: @kase must have an id (a new UUID when NULL is set here); its number
+ * stays NULL until the server assigns one. */
+gboolean dk_local_create_case      (DkStore        *store,
+                                    DkCase         *kase,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* case.edit: @changes holds the members to change (title, description, scope, services,
+ * priority, major, public, external_ref, start, expected_end, status). */
+gboolean dk_local_edit_case        (DkStore        *store,
+                                    const char     *case_id_or_number,
+                                    JsonObject     *changes,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* case.add_update; @expected_end DK_TIME_UNSET leaves it as it is. */
+gboolean dk_local_add_update       (DkStore        *store,
+                                    const char     *case_id_or_number,
+                                    DkUpdatePhrase  phrase,
+                                    const char     *text,
+                                    gint64          expected_end,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* case.close */
+gboolean dk_local_close_case       (DkStore        *store,
+                                    const char     *case_id_or_number,
+                                    const char     *text,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* case.follow_up */
+gboolean dk_local_add_follow_up    (DkStore        *store,
+                                    const char     *case_id_or_number,
+                                    const char     *text,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* report.create: @report must have kind, service, unit, reporter, description. */
+gboolean dk_local_create_report    (DkStore        *store,
+                                    DkReport       *report,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* run.start; returns the new run's id. */
+char    *dk_local_start_run        (DkStore        *store,
+                                    const char     *routine_id,
+                                    const char     *unit,
+                                    const char     *case_id_or_number,   /* may be NULL */
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* run.set_step */
+gboolean dk_local_set_run_step     (DkStore        *store,
+                                    const char     *run_id,
+                                    const char     *step_id,
+                                    gboolean        done,
+                                    const char     *note,               /* may be NULL */
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* run.finish */
+gboolean dk_local_finish_run       (DkStore        *store,
+                                    const char     *run_id,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* subscription.set */
+gboolean dk_local_set_subscription (DkStore        *store,
+                                    DkSubscription *subscription,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+
+G_END_DECLS

@@ -1,0 +1,1271 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-store-objects.c: writing objects: pages of /changes, local versions, resync */
+
+#define G_LOG_DOMAIN "dk-store"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "dk-store-private.h"
+
+/* The columns of a case row, borrowed from a parsed JSON object (no copies). */
+typedef struct {
+  const char *id;
+  const char *number;
+  const char *kind;
+  const char *area;
+  const char *status;
+  const char *title;
+  gint64      priority;
+  gboolean    major;
+  gboolean    public;
+  gint64      start;
+  gint64      expected_end;
+  gint64      closed_at;
+  GString    *services;     /* "|tes|dips|" */
+  gint64      revision;
+} CaseRow;
+
+static const char * const known_types[] = {
+  DK_TYPE_NAME_CASE, DK_TYPE_NAME_SERVICE, DK_TYPE_NAME_ROUTINE, DK_TYPE_NAME_RUN,
+  DK_TYPE_NAME_REPORT, DK_TYPE_NAME_SUBSCRIPTION, NULL
+};
+
+/* The server's copy replaces what shows when there is no local version, or when the
+ * local version only waits for this revision (see local_until in dk-store.c). */
+#define SERVER_WINS "(local_data IS NULL OR excluded.revision >= local_until)"
+#define TAKE(col) col " = CASE WHEN " SERVER_WINS " THEN excluded." col " ELSE " col " END, "
+
+#define CASE_COLUMNS "id, number, kind, area, status, priority, major, public, start," \
+                     " expected_end, closed_at, title, services"
+
+static const char upsert_server_case_sql[] =
+  "INSERT INTO cases (" CASE_COLUMNS ", revision, seq, server_data, search_services)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+  " ON CONFLICT (id) DO UPDATE SET number = COALESCE (excluded.number, number), "
+  TAKE ("kind") TAKE ("area") TAKE ("status") TAKE ("priority") TAKE ("major")
+  TAKE ("public") TAKE ("start") TAKE ("expected_end") TAKE ("closed_at") TAKE ("title")
+  TAKE ("services")
+  " revision = excluded.revision, seq = excluded.seq, server_data = excluded.server_data,"
+  " local_data = CASE WHEN " SERVER_WINS " THEN NULL ELSE local_data END,"
+  " local_until = CASE WHEN " SERVER_WINS " THEN NULL ELSE local_until END";
+
+static const char upsert_local_case_sql[] =
+  "INSERT INTO cases (" CASE_COLUMNS ", local_data)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+  " ON CONFLICT (id) DO UPDATE SET number = COALESCE (excluded.number, number),"
+  " kind = excluded.kind, area = excluded.area, status = excluded.status,"
+  " priority = excluded.priority, major = excluded.major, public = excluded.public,"
+  " start = excluded.start, expected_end = excluded.expected_end,"
+  " closed_at = excluded.closed_at, title = excluded.title, services = excluded.services,"
+  " local_data = excluded.local_data, local_until = NULL";
+
+static const char restore_case_sql[] =
+  "UPDATE cases SET number = COALESCE (?2, number), kind = ?3, area = ?4, status = ?5,"
+  " priority = ?6, major = ?7, public = ?8, start = ?9, expected_end = ?10,"
+  " closed_at = ?11, title = ?12, services = ?13, local_data = NULL, local_until = NULL"
+  " WHERE id = ?1";
+
+static const char upsert_server_object_sql[] =
+  "INSERT INTO objects (type, id, revision, seq, server_data) VALUES (?1, ?2, ?3, ?4, ?5)"
+  " ON CONFLICT (type, id) DO UPDATE SET revision = excluded.revision,"
+  " seq = excluded.seq, server_data = excluded.server_data,"
+  " local_data = CASE WHEN " SERVER_WINS " THEN NULL ELSE local_data END,"
+  " local_until = CASE WHEN " SERVER_WINS " THEN NULL ELSE local_until END";
+
+/* ---- reading members without copies ---- */
+
+static const char *
+peek_string (JsonObject *object,
+             const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+static gint64
+peek_int (JsonObject *object,
+          const char *member,
+          gint64      fallback)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return fallback;
+
+  return json_node_get_int (node);
+}
+
+static gboolean
+peek_bool (JsonObject *object,
+           const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+
+  return json_node_get_boolean (node);
+}
+
+static gint64
+peek_time (JsonObject *object,
+           const char *member)
+{
+  const char *text = peek_string (object, member);
+  gint64 t = DK_TIME_UNSET;
+
+  if (text == NULL || !dk_time_parse (text, &t, NULL))
+    return DK_TIME_UNSET;
+
+  return t;
+}
+
+static void
+case_row_clear (CaseRow *row)
+{
+  if (row->services != NULL)
+    g_string_free (row->services, TRUE);
+  row->services = NULL;
+}
+
+/* Reads the columns of a case; only the id is required, the rest has been checked by
+ * whoever wrote the object (the server's codec, or dk-local-changes.c). */
+static gboolean
+case_row_read (JsonObject  *object,
+               CaseRow     *row,
+               GError     **error)
+{
+  JsonNode *services = json_object_get_member (object, "services");
+
+  row->id = peek_string (object, "id");
+  if (row->id == NULL || *row->id == '\0')
+    {
+      g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+                           _("A case without an id"));
+      return FALSE;
+    }
+  row->number = peek_string (object, "number");
+  row->kind = peek_string (object, "kind");
+  row->area = peek_string (object, "area");
+  row->status = peek_string (object, "status");
+  row->title = peek_string (object, "title");
+  row->priority = peek_int (object, "priority", 3);
+  row->major = peek_bool (object, "major");
+  row->public = peek_bool (object, "public");
+  row->start = peek_time (object, "start");
+  row->expected_end = peek_time (object, "expected_end");
+  row->closed_at = peek_time (object, "closed_at");
+  row->revision = peek_int (object, "revision", 0);
+
+  row->services = g_string_new ("|");
+  if (services != NULL && JSON_NODE_HOLDS_ARRAY (services))
+    {
+      JsonArray *array = json_node_get_array (services);
+      guint n = json_array_get_length (array);
+
+      for (guint i = 0; i < n; i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_TYPE (element) == JSON_NODE_VALUE &&
+              json_node_get_value_type (element) == G_TYPE_STRING)
+            {
+              g_string_append (row->services, json_node_get_string (element));
+              g_string_append_c (row->services, '|');
+            }
+        }
+    }
+
+  return TRUE;
+}
+
+static void
+bind_time (sqlite3_stmt *stmt,
+           int           index,
+           gint64        t)
+{
+  if (t == DK_TIME_UNSET)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_int64 (stmt, index, t);
+}
+
+/* Binds ?1–?13 in the order of CASE_COLUMNS. */
+static void
+bind_case_row (sqlite3_stmt  *stmt,
+               const CaseRow *row)
+{
+  _dk_store_bind_text (stmt, 1, row->id);
+  _dk_store_bind_text (stmt, 2, row->number);
+  _dk_store_bind_text (stmt, 3, row->kind != NULL ? row->kind : "");
+  _dk_store_bind_text (stmt, 4, row->area != NULL ? row->area : "");
+  _dk_store_bind_text (stmt, 5, row->status != NULL ? row->status : "");
+  sqlite3_bind_int64 (stmt, 6, row->priority);
+  sqlite3_bind_int (stmt, 7, row->major ? 1 : 0);
+  sqlite3_bind_int (stmt, 8, row->public ? 1 : 0);
+  bind_time (stmt, 9, row->start);
+  bind_time (stmt, 10, row->expected_end);
+  bind_time (stmt, 11, row->closed_at);
+  _dk_store_bind_text (stmt, 12, row->title != NULL ? row->title : "");
+  _dk_store_bind_text (stmt, 13, row->services->str);
+}
+
+
+/* ---- the search index (see the schema in dk-store.c) ----
+ *
+ * cases_fts indexes the view cases_search; FTS5 reads the view to take a row out, so a
+ * case leaves the index before its row changes (unindex) and comes back after (index).
+ */
+
+/* Takes the case out of the index, reading its text as the view has it now. A case
+ * that is not there is no error (FTS5 finds no row in the view). */
+static gboolean
+fts_unindex (DkStore     *self,
+             gint64       pk,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = _dk_store_prepare (self, "DELETE FROM cases_fts WHERE rowid = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, pk);
+  return _dk_store_step_done (self, stmt, error);
+}
+
+/* The case's pk, 0 when there is no such case. */
+static gboolean
+lookup_case_pk (DkStore     *self,
+                const char  *id,
+                gint64      *out_pk,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = _dk_store_prepare (self, "SELECT pk FROM cases WHERE id = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  *out_pk = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _dk_store_set_error (self, error);
+
+  return TRUE;
+}
+
+/* Indexes a case (not in the index) from its row, in SQL: the general way. */
+static gboolean
+fts_index (DkStore     *self,
+           gint64       pk,
+           GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (pk == 0)
+    return TRUE;
+
+  stmt = _dk_store_prepare (self, "UPDATE cases SET search_services = "
+                                  DK_STORE_SERVICES_TEXT ("COALESCE (local_data, server_data)")
+                                  " WHERE pk = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, pk);
+  if (!_dk_store_step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = _dk_store_prepare (self, "INSERT INTO cases_fts (rowid, title, body, services)"
+                                  " SELECT pk, title, body, services FROM cases_search"
+                                  " WHERE pk = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, pk);
+  return _dk_store_step_done (self, stmt, error);
+}
+
+static gboolean
+fts_unindex_id (DkStore     *self,
+                const char  *id,
+                GError     **error)
+{
+  gint64 pk = 0;
+
+  return lookup_case_pk (self, id, &pk, error) && (pk == 0 || fts_unindex (self, pk, error));
+}
+
+static gboolean
+fts_index_id (DkStore     *self,
+              const char  *id,
+              GError     **error)
+{
+  gint64 pk = 0;
+
+  return lookup_case_pk (self, id, &pk, error) && fts_index (self, pk, error);
+}
+
+/* A service's name changed (or it came or went): the cases that name it get their
+ * text again. Only those whose text differs are touched. */
+static gboolean
+fts_reindex_service (DkStore     *self,
+                     const char  *service_id,
+                     GError     **error)
+{
+  g_autoptr(GArray) pks = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_hash_table_remove_all (self->service_names);
+
+  stmt = _dk_store_prepare (self, "SELECT pk FROM cases"
+                                  " WHERE instr (services, '|' || ?1 || '|') > 0"
+                                  " AND search_services IS NOT "
+                                  DK_STORE_SERVICES_TEXT ("COALESCE (local_data, server_data)"),
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, service_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 pk = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (pks, pk);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _dk_store_set_error (self, error);
+
+  for (guint i = 0; i < pks->len; i++)
+    {
+      gint64 pk = g_array_index (pks, gint64, i);
+
+      if (!fts_unindex (self, pk, error) || !fts_index (self, pk, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ---- the search text in C, for cases new to the replica ----
+ *
+ * It must be what the view cases_search says of the row, to the byte; anything the
+ * view would read differently from a plain string (a number where text is expected,
+ * an update that is not an object, an escaped NUL) goes the general way instead. */
+
+/* A member that is absent, null or a string: appends the string, TRUE. */
+static gboolean
+text_member (JsonObject *object,
+             const char *member,
+             GString    *out)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+
+  _dk_store_fold_append (out, json_node_get_string (node));
+  return TRUE;
+}
+
+/* body: number, external_ref, description, scope and the updates' texts. */
+static gboolean
+build_body (JsonObject *data,
+            const char *number,
+            GString    *out)
+{
+  JsonNode *updates = json_object_get_member (data, "updates");
+  gboolean first = TRUE;
+
+  if (number != NULL)
+    _dk_store_fold_append (out, number);
+  g_string_append_c (out, ' ');
+  if (!text_member (data, "external_ref", out))
+    return FALSE;
+  g_string_append_c (out, ' ');
+  if (!text_member (data, "description", out))
+    return FALSE;
+  g_string_append_c (out, ' ');
+  if (!text_member (data, "scope", out))
+    return FALSE;
+  g_string_append_c (out, ' ');
+
+  if (updates == NULL || JSON_NODE_HOLDS_NULL (updates))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (updates))
+    return FALSE;
+
+  for (guint i = 0, n = json_array_get_length (json_node_get_array (updates)); i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (updates), i);
+      JsonNode *text;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return FALSE;
+      text = json_object_get_member (json_node_get_object (element), "text");
+      if (text == NULL || JSON_NODE_HOLDS_NULL (text))
+        continue;  /* group_concat() skips NULL */
+      if (JSON_NODE_TYPE (text) != JSON_NODE_VALUE ||
+          json_node_get_value_type (text) != G_TYPE_STRING)
+        return FALSE;
+      if (!first)
+        g_string_append_c (out, ' ');
+      _dk_store_fold_append (out, json_node_get_string (text));
+      first = FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A service's name as the view reads it (json_extract of the shown version), or its
+ * id. (transfer none: owned by the cache) */
+static const char *
+service_name (DkStore     *self,
+              const char  *id,
+              GError     **error)
+{
+  const char *name = g_hash_table_lookup (self->service_names, id);
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+  int rc;
+
+  if (name != NULL)
+    return name;
+
+  stmt = _dk_store_prepare (self, "SELECT json_extract (COALESCE (local_data, server_data),"
+                                  " '$.name') FROM objects WHERE type = 'service' AND id = ?1",
+                            error);
+  if (stmt == NULL)
+    return NULL;
+  _dk_store_bind_text (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = g_strdup (_dk_store_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      g_free (value);
+      _dk_store_set_error (self, error);
+      return NULL;
+    }
+  if (value == NULL)
+    value = g_strdup (id);
+
+  g_hash_table_insert (self->service_names, g_strdup (id), value);
+  return value;
+}
+
+/* services: the names, folded; FALSE with @out_plain unset when the general way must
+ * do it. *out_text is NULL when the case names no service (as group_concat()). */
+static gboolean
+build_services (DkStore     *self,
+                JsonObject  *data,
+                gboolean    *out_plain,
+                GString    **out_text,
+                GError     **error)
+{
+  JsonNode *services = json_object_get_member (data, "services");
+  JsonArray *array;
+  guint n;
+
+  *out_plain = FALSE;
+  *out_text = NULL;
+  if (services == NULL || JSON_NODE_HOLDS_NULL (services))
+    {
+      *out_plain = TRUE;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (services))
+    return TRUE;
+
+  array = json_node_get_array (services);
+  n = json_array_get_length (array);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_TYPE (element) != JSON_NODE_VALUE ||
+          json_node_get_value_type (element) != G_TYPE_STRING)
+        {
+          if (*out_text != NULL)
+            g_string_free (*out_text, TRUE);
+          *out_text = NULL;
+          return TRUE;
+        }
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = service_name (self, json_array_get_string_element (array, i), error);
+
+      if (name == NULL)
+        {
+          if (*out_text != NULL)
+            g_string_free (*out_text, TRUE);
+          *out_text = NULL;
+          return FALSE;
+        }
+      if (*out_text == NULL)
+        *out_text = g_string_new (NULL);
+      else
+        g_string_append_c (*out_text, ' ');
+      _dk_store_fold_append (*out_text, name);
+    }
+
+  *out_plain = TRUE;
+  return TRUE;
+}
+
+
+/* ---- JSON text of a parsed object ----
+ *
+ * json_to_string() is slow for 100,000 cases (a printf per number, a copy per escaped
+ * string); this writes the same JSON (numbers, strings and nesting as parsed) in one
+ * GString. Doubles keep a point so that they read back as doubles. */
+
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  const char *run = text;
+  const char *p;
+
+  g_string_append_c (out, '"');
+  for (p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+      g_string_append_len (out, run, p - run);
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        default: g_string_append_printf (out, "\\u%04x", c); break;
+        }
+      run = p + 1;
+    }
+  g_string_append_len (out, run, p - run);
+  g_string_append_c (out, '"');
+}
+
+static void
+append_json_int (GString *out,
+                 gint64   value)
+{
+  char buffer[24];
+  char *p = buffer + sizeof buffer;
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+
+  do
+    {
+      *--p = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    *--p = '-';
+  g_string_append_len (out, p, buffer + sizeof buffer - p);
+}
+
+static void
+append_json (GString  *out,
+             JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        gboolean first = TRUE;
+
+        g_string_append_c (out, '{');
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            append_json_string (out, name);
+            g_string_append_c (out, ':');
+            append_json (out, member);
+          }
+        g_string_append_c (out, '}');
+        break;
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            append_json (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+        break;
+      }
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          append_json_string (out, json_node_get_string (node));
+          break;
+        case G_TYPE_INT64:
+          append_json_int (out, json_node_get_int (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_DOUBLE:
+          {
+            char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+            double value = json_node_get_double (node);
+
+            if (!isfinite (value))
+              {
+                g_string_append (out, "null");  /* not JSON; json-glib cannot parse it */
+                break;
+              }
+            g_ascii_dtostr (buffer, sizeof buffer, value);
+            g_string_append (out, buffer);
+            if (strpbrk (buffer, ".eE") == NULL)
+              g_string_append (out, ".0");
+            break;
+          }
+        default:
+          g_string_append (out, "null");
+          break;
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
+/* (transfer full) */
+static char *
+json_text (JsonNode *node)
+{
+  GString *out = g_string_sized_new (2048);
+
+  append_json (out, node);
+  return g_string_free (out, FALSE);
+}
+
+/* ---- one change ---- */
+
+/* A case new to the replica: the row and its search text in one go. */
+static gboolean
+insert_new_case (DkStore     *self,
+                 JsonObject  *data,
+                 const char  *text,
+                 CaseRow     *row,
+                 gint64       seq,
+                 GError     **error)
+{
+  g_autoptr(GString) body = NULL;
+  GString *services_text = NULL;
+  gboolean plain = FALSE;
+  sqlite3_stmt *stmt;
+  gint64 pk;
+  gboolean ok;
+
+  /* An escaped NUL reads differently in SQLite's JSON than in json-glib. */
+  if (strstr (text, "\\u0000") == NULL)
+    {
+      body = g_string_sized_new (strlen (text));
+      if (!build_body (data, row->number, body))
+        {
+          g_string_free (body, TRUE);
+          body = NULL;
+        }
+      else if (!build_services (self, data, &plain, &services_text, error))
+        return FALSE;
+    }
+
+  stmt = _dk_store_prepare (self, upsert_server_case_sql, error);
+  if (stmt == NULL)
+    goto out_fail;
+  bind_case_row (stmt, row);
+  sqlite3_bind_int64 (stmt, 14, row->revision);
+  sqlite3_bind_int64 (stmt, 15, seq);
+  sqlite3_bind_text (stmt, 16, text, -1, SQLITE_STATIC);
+  if (services_text != NULL)
+    sqlite3_bind_text (stmt, 17, services_text->str, (int) services_text->len, SQLITE_STATIC);
+  if (!_dk_store_step_done (self, stmt, error))
+    goto out_fail;
+  pk = sqlite3_last_insert_rowid (self->db);
+
+  if (body == NULL || !plain)
+    {
+      ok = fts_index (self, pk, error);
+      goto out;
+    }
+
+  {
+    g_autoptr(GString) title = g_string_new (NULL);
+
+    _dk_store_fold_append (title, row->title != NULL ? row->title : "");
+    stmt = _dk_store_prepare (self, "INSERT INTO cases_fts (rowid, title, body, services)"
+                                    " VALUES (?1, ?2, ?3, ?4)", error);
+    if (stmt == NULL)
+      goto out_fail;
+    sqlite3_bind_int64 (stmt, 1, pk);
+    sqlite3_bind_text (stmt, 2, title->str, (int) title->len, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, body->str, (int) body->len, SQLITE_STATIC);
+    if (services_text != NULL)
+      sqlite3_bind_text (stmt, 4, services_text->str, (int) services_text->len, SQLITE_STATIC);
+    ok = _dk_store_step_done (self, stmt, error);
+  }
+
+out:
+  if (services_text != NULL)
+    g_string_free (services_text, TRUE);
+  return ok;
+
+out_fail:
+  ok = FALSE;
+  goto out;
+}
+
+static gboolean
+apply_case (DkStore     *self,
+            JsonObject  *data,
+            const char  *text,
+            gint64       seq,
+            GError     **error)
+{
+  CaseRow row = { 0 };
+  sqlite3_stmt *stmt;
+  gint64 pk = 0;
+  gboolean ok;
+
+  if (!case_row_read (data, &row, error))
+    return FALSE;
+
+  if (!lookup_case_pk (self, row.id, &pk, error))
+    {
+      case_row_clear (&row);
+      return FALSE;
+    }
+  if (pk == 0)
+    {
+      ok = insert_new_case (self, data, text, &row, seq, error);
+      case_row_clear (&row);
+      return ok;
+    }
+
+  /* A case the replica has: out of the index, changed, and back in. */
+  if (!fts_unindex (self, pk, error))
+    {
+      case_row_clear (&row);
+      return FALSE;
+    }
+  stmt = _dk_store_prepare (self, upsert_server_case_sql, error);
+  if (stmt == NULL)
+    {
+      case_row_clear (&row);
+      return FALSE;
+    }
+  bind_case_row (stmt, &row);
+  sqlite3_bind_int64 (stmt, 14, row.revision);
+  sqlite3_bind_int64 (stmt, 15, seq);
+  sqlite3_bind_text (stmt, 16, text, -1, SQLITE_STATIC);
+
+  ok = _dk_store_step_done (self, stmt, error) && fts_index (self, pk, error);
+  case_row_clear (&row);
+  return ok;
+}
+
+static gboolean
+apply_object (DkStore     *self,
+              const char  *type,
+              const char  *id,
+              JsonObject  *data,
+              const char  *text,
+              gint64       seq,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = _dk_store_prepare (self, upsert_server_object_sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, type);
+  _dk_store_bind_text (stmt, 2, id);
+  sqlite3_bind_int64 (stmt, 3, peek_int (data, "revision", 0));
+  sqlite3_bind_int64 (stmt, 4, seq);
+  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
+  if (!_dk_store_step_done (self, stmt, error))
+    return FALSE;
+
+  return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || fts_reindex_service (self, id, error);
+}
+
+/* A tombstone: the row goes, unless a local change still waits for an answer (the
+ * server will answer it, most likely "not found", and then the row goes too). */
+static gboolean
+apply_deleted (DkStore     *self,
+               const char  *type,
+               const char  *id,
+               gint64       seq,
+               GError     **error)
+{
+  gboolean is_case = g_str_equal (type, DK_TYPE_NAME_CASE);
+  sqlite3_stmt *stmt;
+
+  if (is_case)
+    {
+      /* Out of the index first: FTS5 reads the row to take it out. */
+      stmt = _dk_store_prepare (self, "DELETE FROM cases_fts WHERE rowid ="
+                                      " (SELECT pk FROM cases WHERE id = ?1"
+                                      " AND (local_data IS NULL OR local_until IS NOT NULL))",
+                                error);
+      if (stmt == NULL)
+        return FALSE;
+      _dk_store_bind_text (stmt, 1, id);
+      if (!_dk_store_step_done (self, stmt, error))
+        return FALSE;
+      stmt = _dk_store_prepare (self, "DELETE FROM cases WHERE id = ?2"
+                                      " AND (local_data IS NULL OR local_until IS NOT NULL)", error);
+    }
+  else
+    stmt = _dk_store_prepare (self, "DELETE FROM objects WHERE type = ?1 AND id = ?2"
+                                    " AND (local_data IS NULL OR local_until IS NOT NULL)", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (!is_case)
+    _dk_store_bind_text (stmt, 1, type);
+  _dk_store_bind_text (stmt, 2, id);
+  if (!_dk_store_step_done (self, stmt, error))
+    return FALSE;
+
+  if (is_case)
+    stmt = _dk_store_prepare (self, "UPDATE cases SET server_data = NULL, revision = 0,"
+                                    " seq = ?3 WHERE id = ?2 AND server_data IS NOT NULL", error);
+  else
+    stmt = _dk_store_prepare (self, "UPDATE objects SET server_data = NULL, revision = 0,"
+                                    " seq = ?3 WHERE type = ?1 AND id = ?2"
+                                    " AND server_data IS NOT NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (!is_case)
+    _dk_store_bind_text (stmt, 1, type);
+  _dk_store_bind_text (stmt, 2, id);
+  sqlite3_bind_int64 (stmt, 3, seq);
+  /* A case that stays keeps its local version, and so its text. */
+  if (!_dk_store_step_done (self, stmt, error))
+    return FALSE;
+
+  return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || fts_reindex_service (self, id, error);
+}
+
+static gboolean
+set_change_error (GError **error,
+                  guint    index,
+                  const char *reason)
+{
+  g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+               _("The server sent a change that cannot be read (changes[%u]: %s)"),
+               index, reason);
+  return FALSE;
+}
+
+static gboolean
+apply_change (DkStore     *self,
+              JsonNode    *node,
+              guint        index,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *change;
+  JsonNode *data_node;
+  const char *type;
+  const char *id;
+  gint64 seq;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return set_change_error (error, index, _("not an object"));
+  change = json_node_get_object (node);
+
+  type = peek_string (change, "type");
+  id = peek_string (change, "id");
+  if (type == NULL || id == NULL || *id == '\0')
+    return set_change_error (error, index, _("no type or id"));
+  /* Types a newer server adds are for newer clients. */
+  if (!g_strv_contains (known_types, type))
+    {
+      g_debug ("Ignoring a change of unknown type %s", type);
+      return TRUE;
+    }
+
+  seq = peek_int (change, "seq", 0);
+  if (peek_bool (change, "deleted"))
+    return apply_deleted (self, type, id, seq, error);
+
+  data_node = json_object_get_member (change, "data");
+  if (data_node == NULL || !JSON_NODE_HOLDS_OBJECT (data_node))
+    return set_change_error (error, index, _("data is not an object"));
+
+  text = json_text (data_node);
+  if (g_str_equal (type, DK_TYPE_NAME_CASE))
+    {
+      if (!apply_case (self, json_node_get_object (data_node), text, seq, &local_error))
+        return set_change_error (error, index, local_error->message);
+      return TRUE;
+    }
+
+  return apply_object (self, type, id, json_node_get_object (data_node), text, seq, error);
+}
+
+/**
+ * dk_store_apply_changes:
+ * @self: a #DkStore
+ * @changes: the "changes" array of one page of /changes
+ * @last_seq: the page's "last_seq"
+ * @error: return location for a #GError
+ *
+ * Applies the page and moves the cursor, all or nothing. Unknown types are skipped.
+ *
+ * Returns: %TRUE when the page is on disk
+ */
+gboolean
+dk_store_apply_changes (DkStore    *self,
+                        JsonArray  *changes,
+                        gint64      last_seq,
+                        GError    **error)
+{
+  g_autofree char *cursor = NULL;
+  guint n;
+
+  g_return_val_if_fail (DK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!_dk_store_begin (self, error))
+    return FALSE;
+  /* Another process may have written services since. */
+  g_hash_table_remove_all (self->service_names);
+
+  n = json_array_get_length (changes);
+  for (guint i = 0; i < n; i++)
+    {
+      if (!apply_change (self, json_array_get_element (changes, i), i, error))
+        {
+          _dk_store_rollback (self);
+          return FALSE;
+        }
+    }
+
+  cursor = g_strdup_printf ("%" G_GINT64_FORMAT, last_seq);
+  if (!dk_store_set_meta (self, DK_STORE_META_CURSOR, cursor, error))
+    {
+      _dk_store_rollback (self);
+      return FALSE;
+    }
+
+  g_debug ("Applied %u changes, cursor %" G_GINT64_FORMAT, n, last_seq);
+  return _dk_store_commit (self, error);
+}
+
+/**
+ * dk_store_reset_server_data:
+ * @self: a #DkStore
+ * @error: return location for a #GError
+ *
+ * Forgets the server's copies and the cursor for a full resync. Objects with outbox
+ * entries keep their local versions (with no server copy until the resync brings it).
+ *
+ * Returns: %TRUE when done
+ */
+gboolean
+dk_store_reset_server_data (DkStore  *self,
+                            GError  **error)
+{
+  g_return_val_if_fail (DK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!_dk_store_begin (self, error))
+    return FALSE;
+
+  g_hash_table_remove_all (self->service_names);
+  /* The index is emptied and built again from the few cases that stay, rather than
+   * taking out 100,000 cases one by one. */
+  if (!_dk_store_exec (self,
+                       "INSERT INTO cases_fts (cases_fts) VALUES ('delete-all');"
+                       "DELETE FROM cases WHERE local_data IS NULL OR NOT EXISTS"
+                       " (SELECT 1 FROM outbox WHERE object_type = 'case'"
+                       "  AND object_id = cases.id);"
+                       "UPDATE cases SET server_data = NULL, revision = 0, seq = 0,"
+                       " local_until = NULL;"
+                       "DELETE FROM objects WHERE local_data IS NULL OR NOT EXISTS"
+                       " (SELECT 1 FROM outbox WHERE object_type = objects.type"
+                       "  AND object_id = objects.id);"
+                       "UPDATE objects SET server_data = NULL, revision = 0, seq = 0,"
+                       " local_until = NULL;"
+                       "DELETE FROM meta WHERE key = '" DK_STORE_META_CURSOR "';"
+                       "UPDATE cases SET search_services = "
+                       DK_STORE_SERVICES_TEXT ("COALESCE (local_data, server_data)") ";"
+                       /* Not 'rebuild': FTS5 reads the view without json_each() then. */
+                       "INSERT INTO cases_fts (rowid, title, body, services)"
+                       " SELECT pk, title, body, services FROM cases_search;",
+                       error))
+    {
+      _dk_store_rollback (self);
+      return FALSE;
+    }
+
+  return _dk_store_commit (self, error);
+}
+
+/* ---- local versions (dk-store-private.h) ---- */
+
+gboolean
+_dk_store_put_local (DkStore     *self,
+                     const char  *type,
+                     const char  *id,
+                     JsonNode    *local_object,
+                     GError     **error)
+{
+  g_autofree char *text = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!JSON_NODE_HOLDS_OBJECT (local_object))
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("The local version of an object must be a JSON object"));
+      return FALSE;
+    }
+  text = json_to_string (local_object, FALSE);
+
+  if (g_str_equal (type, DK_TYPE_NAME_CASE))
+    {
+      CaseRow row = { 0 };
+      gboolean ok;
+
+      if (!case_row_read (json_node_get_object (local_object), &row, error))
+        return FALSE;
+      if (!fts_unindex_id (self, id, error))
+        {
+          case_row_clear (&row);
+          return FALSE;
+        }
+      stmt = _dk_store_prepare (self, upsert_local_case_sql, error);
+      if (stmt == NULL)
+        {
+          case_row_clear (&row);
+          return FALSE;
+        }
+      bind_case_row (stmt, &row);
+      _dk_store_bind_text (stmt, 1, id);
+      sqlite3_bind_text (stmt, 14, text, -1, SQLITE_STATIC);
+      ok = _dk_store_step_done (self, stmt, error) && fts_index_id (self, id, error);
+      case_row_clear (&row);
+      return ok;
+    }
+
+  stmt = _dk_store_prepare (self, "INSERT INTO objects (type, id, local_data) VALUES (?1, ?2, ?3)"
+                                  " ON CONFLICT (type, id) DO UPDATE SET"
+                                  " local_data = excluded.local_data, local_until = NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, type);
+  _dk_store_bind_text (stmt, 2, id);
+  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_STATIC);
+  if (!_dk_store_step_done (self, stmt, error))
+    return FALSE;
+
+  return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || fts_reindex_service (self, id, error);
+}
+
+/* Puts the columns of the server's copy back on a case that loses its local version. */
+static gboolean
+drop_local_case (DkStore     *self,
+                 const char  *id,
+                 GError     **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *server_data = NULL;
+  CaseRow row = { 0 };
+  sqlite3_stmt *stmt;
+  gboolean found;
+  gboolean ok;
+
+  stmt = _dk_store_prepare (self, "SELECT server_data FROM cases WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, id);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    server_data = g_strdup (_dk_store_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (!found)
+    return TRUE;
+
+  if (!fts_unindex_id (self, id, error))
+    return FALSE;
+
+  if (server_data == NULL)
+    {
+      stmt = _dk_store_prepare (self, "DELETE FROM cases WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      _dk_store_bind_text (stmt, 1, id);
+      return _dk_store_step_done (self, stmt, error);
+    }
+
+  node = dk_json_parse (server_data, -1, error);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+      !case_row_read (json_node_get_object (node), &row, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_CORRUPT,
+                             _("A stored case cannot be read"));
+      return FALSE;
+    }
+
+  stmt = _dk_store_prepare (self, restore_case_sql, error);
+  if (stmt == NULL)
+    {
+      case_row_clear (&row);
+      return FALSE;
+    }
+  bind_case_row (stmt, &row);
+  _dk_store_bind_text (stmt, 1, id);
+  ok = _dk_store_step_done (self, stmt, error) && fts_index_id (self, id, error);
+  case_row_clear (&row);
+  return ok;
+}
+
+gboolean
+_dk_store_drop_local (DkStore     *self,
+                      const char  *type,
+                      const char  *id,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (g_str_equal (type, DK_TYPE_NAME_CASE))
+    return drop_local_case (self, id, error);
+
+  stmt = _dk_store_prepare (self, "DELETE FROM objects WHERE type = ?1 AND id = ?2"
+                                  " AND server_data IS NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, type);
+  _dk_store_bind_text (stmt, 2, id);
+  if (!_dk_store_step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = _dk_store_prepare (self, "UPDATE objects SET local_data = NULL, local_until = NULL"
+                                  " WHERE type = ?1 AND id = ?2 AND local_data IS NOT NULL",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, type);
+  _dk_store_bind_text (stmt, 2, id);
+  if (!_dk_store_step_done (self, stmt, error))
+    return FALSE;
+
+  return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || fts_reindex_service (self, id, error);
+}
+
+gboolean
+_dk_store_retire_local (DkStore     *self,
+                        const char  *type,
+                        const char  *id,
+                        gint64       revision,
+                        GError     **error)
+{
+  gboolean is_case = g_str_equal (type, DK_TYPE_NAME_CASE);
+  sqlite3_stmt *stmt;
+  gboolean arrived = FALSE;
+
+  if (is_case)
+    stmt = _dk_store_prepare (self, "UPDATE cases SET local_until = ?3 WHERE id = ?2"
+                                    " AND local_data IS NOT NULL", error);
+  else
+    stmt = _dk_store_prepare (self, "UPDATE objects SET local_until = ?3"
+                                    " WHERE type = ?1 AND id = ?2 AND local_data IS NOT NULL",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  if (!is_case)
+    _dk_store_bind_text (stmt, 1, type);
+  _dk_store_bind_text (stmt, 2, id);
+  sqlite3_bind_int64 (stmt, 3, revision);
+  if (!_dk_store_step_done (self, stmt, error))
+    return FALSE;
+
+  /* The server's copy may be here already (a pull between send and answer). */
+  if (is_case)
+    stmt = _dk_store_prepare (self, "SELECT 1 FROM cases WHERE id = ?2"
+                                    " AND server_data IS NOT NULL AND revision >= ?3", error);
+  else
+    stmt = _dk_store_prepare (self, "SELECT 1 FROM objects WHERE type = ?1 AND id = ?2"
+                                    " AND server_data IS NOT NULL AND revision >= ?3", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (!is_case)
+    _dk_store_bind_text (stmt, 1, type);
+  _dk_store_bind_text (stmt, 2, id);
+  sqlite3_bind_int64 (stmt, 3, revision);
+  arrived = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+
+  return !arrived || _dk_store_drop_local (self, type, id, error);
+}
+
+gboolean
+_dk_store_set_case_number (DkStore     *self,
+                           const char  *id,
+                           const char  *number,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 pk = 0;
+
+  if (!lookup_case_pk (self, id, &pk, error))
+    return FALSE;
+  if (pk == 0)
+    return TRUE;
+  /* The number is in the search text. */
+  if (!fts_unindex (self, pk, error))
+    return FALSE;
+  stmt = _dk_store_prepare (self, "UPDATE cases SET number = ?2 WHERE pk = ?1"
+                                  " AND number IS NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, pk);
+  _dk_store_bind_text (stmt, 2, number);
+  return _dk_store_step_done (self, stmt, error) && fts_index (self, pk, error);
+}

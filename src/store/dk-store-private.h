@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-store-private.h: what the parts of DkStore share (the instance, statements, columns) */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "dk-store.h"
+
+G_BEGIN_DECLS
+
+struct _DkStore
+{
+  GObject     parent_instance;
+
+  /* owned */
+  char       *path;
+  sqlite3    *db;
+  GHashTable *statements;   /* SQL text (static) → sqlite3_stmt *, prepared once */
+  GHashTable *service_names;  /* service id → name as the search text has it; a cache
+                               * emptied whenever a service is written */
+};
+
+/* SQL: the folded service names of a case whose shown JSON is @d, as the search index
+ * has them (cases.search_services); a service without a name shows as its id. */
+#define DK_STORE_SERVICES_TEXT(d) \
+  "dk_fold ((SELECT group_concat (COALESCE (" \
+  "  (SELECT json_extract (COALESCE (o.local_data, o.server_data), '$.name')" \
+  "   FROM objects AS o WHERE o.type = 'service' AND o.id = s.value)," \
+  "  s.value), ' ') FROM json_each (" d ", '$.services') AS s))"
+
+/* The cursor's key in meta. */
+#define DK_STORE_META_CURSOR "cursor"
+
+/* A statement from the cache, reset and with its bindings cleared. (transfer none) */
+sqlite3_stmt *_dk_store_prepare           (DkStore       *self,
+                                           const char    *sql,
+                                           GError       **error);
+gboolean      _dk_store_exec              (DkStore       *self,
+                                           const char    *sql,
+                                           GError       **error);
+/* Steps a statement that returns no rows, then resets it. */
+gboolean      _dk_store_step_done         (DkStore       *self,
+                                           sqlite3_stmt  *stmt,
+                                           GError       **error);
+gboolean      _dk_store_begin             (DkStore       *self,
+                                           GError       **error);
+gboolean      _dk_store_commit            (DkStore       *self,
+                                           GError       **error);
+void          _dk_store_rollback          (DkStore       *self);
+/* Sets DK_STORE_ERROR_FAILED with SQLite's message; always FALSE. */
+gboolean      _dk_store_set_error         (DkStore       *self,
+                                           GError       **error);
+
+/* Binds a string or NULL; the text must outlive the step. */
+void          _dk_store_bind_text         (sqlite3_stmt  *stmt,
+                                           int            index,
+                                           const char    *text);
+const char   *_dk_store_column_text       (sqlite3_stmt  *stmt,
+                                           int            index);
+
+/* Folds text for the search index and for queries alike: lower case, letters without
+ * their diacritics (å ä → a, ö ø → o, é → e, ü → u), æ → ae, œ → oe, ß → ss.
+ * (transfer full) */
+char         *_dk_store_fold              (const char    *text);
+/* Appends the folded form of @text (not NULL) to @out. */
+void          _dk_store_fold_append       (GString       *out,
+                                           const char    *text);
+/* Registers dk_fold() on a connection; the triggers of the search index call it. */
+gboolean      _dk_store_register_fold     (sqlite3       *db);
+
+/* Writes an object's local version (wire JSON) beside the server's copy. */
+gboolean      _dk_store_put_local         (DkStore       *self,
+                                           const char    *type,
+                                           const char    *id,
+                                           JsonNode      *local_object,
+                                           GError       **error);
+/* Forgets an object's local version now: the server's copy shows again (or the object
+ * goes away when the server has none). */
+gboolean      _dk_store_drop_local        (DkStore       *self,
+                                           const char    *type,
+                                           const char    *id,
+                                           GError       **error);
+/* Keeps the local version until the server's copy reaches @revision (no flicker between
+ * the answer and the next pull), or drops it now when the copy is there already. */
+gboolean      _dk_store_retire_local      (DkStore       *self,
+                                           const char    *type,
+                                           const char    *id,
+                                           gint64         revision,
+                                           GError       **error);
+/* Sets a locally created case's number once the server has assigned it. */
+gboolean      _dk_store_set_case_number   (DkStore       *self,
+                                           const char    *id,
+                                           const char    *number,
+                                           GError       **error);
+/* Entries for an object in the given states (a bit mask of 1 << DkOutboxState). */
+gboolean      _dk_store_count_entries     (DkStore       *self,
+                                           const char    *type,
+                                           const char    *id,
+                                           guint          state_mask,
+                                           gint64        *out_count,
+                                           GError       **error);
+
+G_END_DECLS

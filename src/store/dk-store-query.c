@@ -1,0 +1,590 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-store-query.c: reading the replica: lists, lookups and full-text search */
+
+#define G_LOG_DOMAIN "dk-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dk-store-private.h"
+
+typedef gpointer (*DecodeFunc) (JsonNode *node, GError **error);
+
+/*
+ * The current list: ongoing cases first, then planned ones, then those closed less than
+ * 24 hours ago; within each, priority (1 first), then the latest start first.
+ * The archive: the latest closed first. Both filter in SQL; closed_at is indexed, so the
+ * current list (a few thousand of 100,000) never reads the archive.
+ */
+static const char list_current_sql[] =
+  "SELECT number, COALESCE (local_data, server_data) FROM cases"
+  " WHERE (closed_at IS NULL OR closed_at > ?4)"
+  " AND (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR area = ?2)"
+  " AND (?3 IS NULL OR instr (services, '|' || ?3 || '|') > 0)"
+  " ORDER BY CASE status WHEN 'ongoing' THEN 0 WHEN 'closed' THEN 2 ELSE 1 END,"
+  " priority, start DESC, pk"
+  " LIMIT ?5 OFFSET ?6";
+
+static const char list_archive_sql[] =
+  "SELECT number, COALESCE (local_data, server_data) FROM cases"
+  " WHERE closed_at <= ?4"
+  " AND (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR area = ?2)"
+  " AND (?3 IS NULL OR instr (services, '|' || ?3 || '|') > 0)"
+  " AND (?7 IS NULL OR start >= ?7) AND (?8 IS NULL OR start <= ?8)"
+  " ORDER BY closed_at DESC, pk"
+  " LIMIT ?5 OFFSET ?6";
+
+/* FTS5 sorts by rank inside the virtual table when LIMIT is given there, so the join
+ * only reads the rows it returns. */
+static const char search_sql[] =
+  "SELECT c.number, COALESCE (c.local_data, c.server_data)"
+  " FROM (SELECT rowid AS r, rank FROM cases_fts WHERE cases_fts MATCH ?1"
+  "       ORDER BY rank LIMIT ?2) AS f"
+  " JOIN cases AS c ON c.pk = f.r"
+  " ORDER BY f.rank";
+
+/* Decodes a stored case; a number the server assigned after the local version was
+ * written comes from the column. */
+static DkCase *
+decode_case (sqlite3_stmt  *stmt,
+             GError       **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  const char *number = _dk_store_column_text (stmt, 0);
+  const char *text = _dk_store_column_text (stmt, 1);
+  DkCase *kase;
+
+  if (text == NULL)
+    {
+      g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_CORRUPT,
+                           _("A stored case has no data"));
+      return NULL;
+    }
+
+  node = dk_json_parse (text, -1, error);
+  if (node == NULL)
+    return NULL;
+  kase = dk_case_from_json (node, error);
+  if (kase == NULL)
+    return NULL;
+  if (kase->number == NULL && number != NULL)
+    kase->number = g_strdup (number);
+
+  return kase;
+}
+
+/* Steps through the rows of a case query; broken rows are skipped with a warning so
+ * that one bad case does not hide the others. */
+static GPtrArray *
+collect_cases (DkStore       *self,
+               sqlite3_stmt  *stmt,
+               GError       **error)
+{
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_case_unref);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GError) local_error = NULL;
+      DkCase *kase = decode_case (stmt, &local_error);
+
+      if (kase == NULL)
+        {
+          g_warning ("Skipping a stored case: %s", local_error->message);
+          continue;
+        }
+      g_ptr_array_add (cases, kase);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      _dk_store_set_error (self, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+
+  sqlite3_reset (stmt);
+  return g_steal_pointer (&cases);
+}
+
+static void
+bind_optional_time (sqlite3_stmt *stmt,
+                    int           index,
+                    gint64        t)
+{
+  if (t == DK_TIME_UNSET || t == 0)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_int64 (stmt, index, t);
+}
+
+/**
+ * dk_store_list_cases:
+ * @self: a #DkStore
+ * @query: (nullable): the filter; %NULL lists every current case
+ * @now: the time that decides what is archived
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer container) (element-type DkCase) (nullable): the cases, local
+ *   changes included
+ */
+GPtrArray *
+dk_store_list_cases (DkStore            *self,
+                     const DkCaseQuery  *query,
+                     gint64              now,
+                     GError            **error)
+{
+  static const DkCaseQuery everything = { 0 };
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (query == NULL)
+    query = &everything;
+
+  stmt = _dk_store_prepare (self, query->archived ? list_archive_sql : list_current_sql, error);
+  if (stmt == NULL)
+    return NULL;
+
+  if (query->filter_kind)
+    _dk_store_bind_text (stmt, 1, dk_case_kind_to_string (query->kind));
+  if (query->filter_area)
+    _dk_store_bind_text (stmt, 2, dk_area_to_string (query->area));
+  _dk_store_bind_text (stmt, 3, query->service);
+  sqlite3_bind_int64 (stmt, 4, now - DK_ARCHIVE_DELAY_SECONDS);
+  sqlite3_bind_int64 (stmt, 5, query->limit > 0 ? (gint64) query->limit : -1);
+  sqlite3_bind_int64 (stmt, 6, query->offset);
+  if (query->archived)
+    {
+      bind_optional_time (stmt, 7, query->from);
+      bind_optional_time (stmt, 8, query->to);
+    }
+
+  return collect_cases (self, stmt, error);
+}
+
+/**
+ * dk_store_get_case:
+ * @self: a #DkStore
+ * @id_or_number: a case's id, or its number ("DK-1042")
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the case as it shows (local changes included),
+ *   or %NULL with %DK_STORE_ERROR_NOT_FOUND
+ */
+DkCase *
+dk_store_get_case (DkStore     *self,
+                   const char  *id_or_number,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+  DkCase *kase = NULL;
+  int rc;
+
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+  g_return_val_if_fail (id_or_number != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = _dk_store_prepare (self,
+                            "SELECT number, COALESCE (local_data, server_data) FROM cases"
+                            " WHERE id = ?1"
+                            " UNION ALL "
+                            "SELECT number, COALESCE (local_data, server_data) FROM cases"
+                            " WHERE number = ?1 COLLATE NOCASE AND id != ?1"
+                            " LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  _dk_store_bind_text (stmt, 1, id_or_number);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    kase = decode_case (stmt, error);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND,
+                 _("There is no case “%s” here"), id_or_number);
+  else
+    _dk_store_set_error (self, error);
+  sqlite3_reset (stmt);
+
+  return kase;
+}
+
+/* The FTS5 query for what a person typed: each word a quoted prefix term, all of them
+ * required. Only letters and digits reach FTS5, inside quotes, so nothing typed can be
+ * read as FTS5 syntax (AND, NEAR, "-", "*", parentheses, column filters). NULL when
+ * nothing searchable is left. */
+static char *
+build_match (const char *text)
+{
+  g_autofree char *folded = _dk_store_fold (text);
+  g_autoptr(GString) match = g_string_new (NULL);
+  gboolean in_word = FALSE;
+
+  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isalnum (c))
+        {
+          if (!in_word)
+            {
+              if (match->len > 0)
+                g_string_append_c (match, ' ');
+              g_string_append_c (match, '"');
+              in_word = TRUE;
+            }
+          g_string_append_unichar (match, c);
+        }
+      else if (in_word)
+        {
+          g_string_append (match, "\"*");
+          in_word = FALSE;
+        }
+    }
+  if (in_word)
+    g_string_append (match, "\"*");
+
+  if (match->len == 0)
+    return NULL;
+
+  return g_string_free (g_steal_pointer (&match), FALSE);
+}
+
+/**
+ * dk_store_search_cases:
+ * @self: a #DkStore
+ * @text: what the user typed
+ * @limit: at most this many; 0 for no cap
+ * @error: return location for a #GError
+ *
+ * Searches titles, descriptions, scopes, service names and update texts, with Swedish
+ * and Norwegian letters folded ("atgard" finds "åtgärd"); every word must match as a
+ * prefix. Best matches first (a title match before a description match).
+ *
+ * Returns: (transfer container) (element-type DkCase) (nullable): the cases
+ */
+GPtrArray *
+dk_store_search_cases (DkStore     *self,
+                       const char  *text,
+                       guint        limit,
+                       GError     **error)
+{
+  g_autofree char *match = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  match = build_match (text);
+  if (match == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) dk_case_unref);
+
+  stmt = _dk_store_prepare (self, search_sql, error);
+  if (stmt == NULL)
+    return NULL;
+  _dk_store_bind_text (stmt, 1, match);
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+
+  return collect_cases (self, stmt, error);
+}
+
+/* ---- the other types ---- */
+
+static gpointer
+decode_object (sqlite3_stmt  *stmt,
+               DecodeFunc     decode,
+               GError       **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  const char *text = _dk_store_column_text (stmt, 0);
+
+  if (text == NULL)
+    {
+      g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_CORRUPT,
+                           _("A stored object has no data"));
+      return NULL;
+    }
+  node = dk_json_parse (text, -1, error);
+  if (node == NULL)
+    return NULL;
+
+  return decode (node, error);
+}
+
+static GPtrArray *
+list_objects (DkStore         *self,
+              const char      *sql,
+              DecodeFunc       decode,
+              GDestroyNotify   free_func,
+              GError         **error)
+{
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (free_func);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _dk_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gpointer object = decode_object (stmt, decode, &local_error);
+
+      if (object == NULL)
+        {
+          g_warning ("Skipping a stored object: %s", local_error->message);
+          continue;
+        }
+      g_ptr_array_add (objects, object);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      _dk_store_set_error (self, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+
+  sqlite3_reset (stmt);
+  return g_steal_pointer (&objects);
+}
+
+static gpointer
+get_object (DkStore     *self,
+            const char  *type,
+            const char  *id,
+            DecodeFunc   decode,
+            gboolean    *out_found,
+            GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gpointer object = NULL;
+  int rc;
+
+  stmt = _dk_store_prepare (self, "SELECT COALESCE (local_data, server_data) FROM objects"
+                                  " WHERE type = ?1 AND id = ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  _dk_store_bind_text (stmt, 1, type);
+  _dk_store_bind_text (stmt, 2, id);
+
+  rc = sqlite3_step (stmt);
+  *out_found = rc != SQLITE_DONE;  /* FALSE only when there is no such row */
+  if (rc == SQLITE_ROW)
+    object = decode_object (stmt, decode, error);
+  else if (rc != SQLITE_DONE)
+    _dk_store_set_error (self, error);
+  sqlite3_reset (stmt);
+
+  return object;
+}
+
+#define OBJECT_DATA "COALESCE (local_data, server_data)"
+
+/**
+ * dk_store_list_services:
+ * @self: a #DkStore
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer container) (element-type DkService) (nullable): by name
+ */
+GPtrArray *
+dk_store_list_services (DkStore  *self,
+                        GError  **error)
+{
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+
+  return list_objects (self,
+                       "SELECT " OBJECT_DATA " FROM objects WHERE type = 'service'"
+                       " ORDER BY json_extract (" OBJECT_DATA ", '$.name') COLLATE NOCASE, id",
+                       (DecodeFunc) dk_service_from_json, (GDestroyNotify) dk_service_unref,
+                       error);
+}
+
+/**
+ * dk_store_get_service:
+ * @self: a #DkStore
+ * @id: the service's id
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the service, or %NULL with
+ *   %DK_STORE_ERROR_NOT_FOUND
+ */
+DkService *
+dk_store_get_service (DkStore     *self,
+                      const char  *id,
+                      GError     **error)
+{
+  DkService *object;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  object = get_object (self, DK_TYPE_NAME_SERVICE, id, (DecodeFunc) dk_service_from_json,
+                       &found, error);
+  if (!found)
+    g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND,
+                 _("There is no service “%s” here"), id);
+  return object;
+}
+
+/**
+ * dk_store_list_routines:
+ * @self: a #DkStore
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer container) (element-type DkRoutine) (nullable): by title
+ */
+GPtrArray *
+dk_store_list_routines (DkStore  *self,
+                        GError  **error)
+{
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+
+  return list_objects (self,
+                       "SELECT " OBJECT_DATA " FROM objects WHERE type = 'routine'"
+                       " ORDER BY json_extract (" OBJECT_DATA ", '$.title') COLLATE NOCASE, id",
+                       (DecodeFunc) dk_routine_from_json, (GDestroyNotify) dk_routine_unref,
+                       error);
+}
+
+/**
+ * dk_store_get_routine:
+ * @self: a #DkStore
+ * @id: the routine's id
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the routine, or %NULL with
+ *   %DK_STORE_ERROR_NOT_FOUND
+ */
+DkRoutine *
+dk_store_get_routine (DkStore     *self,
+                      const char  *id,
+                      GError     **error)
+{
+  DkRoutine *object;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  object = get_object (self, DK_TYPE_NAME_ROUTINE, id, (DecodeFunc) dk_routine_from_json,
+                       &found, error);
+  if (!found)
+    g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND,
+                 _("There is no routine “%s” here"), id);
+  return object;
+}
+
+/**
+ * dk_store_list_runs:
+ * @self: a #DkStore
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer container) (element-type DkRun) (nullable): the latest started first
+ */
+GPtrArray *
+dk_store_list_runs (DkStore  *self,
+                    GError  **error)
+{
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+
+  return list_objects (self,
+                       "SELECT " OBJECT_DATA " FROM objects WHERE type = 'run'"
+                       " ORDER BY json_extract (" OBJECT_DATA ", '$.started_at') DESC, id",
+                       (DecodeFunc) dk_run_from_json, (GDestroyNotify) dk_run_unref, error);
+}
+
+/**
+ * dk_store_get_run:
+ * @self: a #DkStore
+ * @id: the run's id
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the run, or %NULL with %DK_STORE_ERROR_NOT_FOUND
+ */
+DkRun *
+dk_store_get_run (DkStore     *self,
+                  const char  *id,
+                  GError     **error)
+{
+  DkRun *object;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  object = get_object (self, DK_TYPE_NAME_RUN, id, (DecodeFunc) dk_run_from_json,
+                       &found, error);
+  if (!found)
+    g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND,
+                 _("There is no run “%s” here"), id);
+  return object;
+}
+
+/**
+ * dk_store_list_reports:
+ * @self: a #DkStore
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer container) (element-type DkReport) (nullable): the latest first
+ */
+GPtrArray *
+dk_store_list_reports (DkStore  *self,
+                       GError  **error)
+{
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+
+  return list_objects (self,
+                       "SELECT " OBJECT_DATA " FROM objects WHERE type = 'report'"
+                       " ORDER BY json_extract (" OBJECT_DATA ", '$.created_at') DESC, id",
+                       (DecodeFunc) dk_report_from_json, (GDestroyNotify) dk_report_unref,
+                       error);
+}
+
+/**
+ * dk_store_get_subscription:
+ * @self: a #DkStore
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the user's subscription, or %NULL (without an
+ *   error) when there is none yet
+ */
+DkSubscription *
+dk_store_get_subscription (DkStore  *self,
+                           GError  **error)
+{
+  g_autofree char *username = NULL;
+  g_autofree char *own_id = NULL;
+  sqlite3_stmt *stmt;
+  DkSubscription *subscription = NULL;
+  int rc;
+
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* The server sends only the user's own; prefer "sub:<username>" all the same. */
+  username = dk_store_dup_meta (self, "username");
+  own_id = g_strdup_printf ("sub:%s", username != NULL ? username : "");
+
+  stmt = _dk_store_prepare (self, "SELECT " OBJECT_DATA " FROM objects"
+                                  " WHERE type = 'subscription' ORDER BY id = ?1 DESC, id"
+                                  " LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  _dk_store_bind_text (stmt, 1, own_id);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    subscription = decode_object (stmt, (DecodeFunc) dk_subscription_from_json, error);
+  else if (rc != SQLITE_DONE)
+    _dk_store_set_error (self, error);
+  sqlite3_reset (stmt);
+
+  return subscription;
+}

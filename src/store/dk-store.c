@@ -1,0 +1,715 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-store.c: the replica's file: opening, checking, the schema, meta and the cursor */
+
+#define G_LOG_DOMAIN "dk-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "dk-store-private.h"
+
+/* "Dkol": written to the header's application_id so that a replica can be told from any
+ * other SQLite file without reading its tables. */
+#define DK_STORE_APPLICATION_ID 0x446b6f6c
+
+/*
+ * Schema, version 1.
+ *
+ * Each object has the server's copy (server_data, with its revision and seq) and, while
+ * a local change is not yet answered, the local version (local_data); queries read
+ * COALESCE(local_data, server_data). local_until is set when the last pending change of
+ * the object was applied: the local version stays until a server copy at that revision
+ * arrives, so the object does not flicker back to its old version in between.
+ *
+ * Cases have the columns their lists filter and sort on, extracted from the version
+ * that shows; services is "|tes|dips|" so that instr() finds one without LIKE's
+ * wildcards. Times are Unix seconds, NULL when unset.
+ *
+ * cases_fts holds folded text (dk_fold) so that "atgard" finds "åtgärd". It is an
+ * external-content index over the view cases_search, which derives the text from the
+ * row: the text is not stored a second time. The index must always hold exactly what
+ * the view says of each row (FTS5 reads the view to remove a row), so the code that
+ * writes cases (dk-store-objects.c) removes a case from the index before it changes
+ * and adds it again after; a first sync builds the text in C from the parsed change.
+ * The service names in a case's text are kept in search_services (folded), so that the
+ * view stays the same when a service is renamed until the case is indexed again.
+ * FTS5 cannot 'rebuild' from this view (it reads it without virtual tables such as
+ * json_each()); an INSERT ... SELECT from the view does the same.
+ */
+#define SCHEMA_SEARCH \
+  "CREATE VIEW cases_search AS" \
+  "  SELECT pk," \
+  "    dk_fold (title) AS title," \
+  "    dk_fold (COALESCE (number, '') || ' ' ||" \
+  "             COALESCE (json_extract (d, '$.external_ref'), '') || ' ' ||" \
+  "             COALESCE (json_extract (d, '$.description'), '') || ' ' ||" \
+  "             COALESCE (json_extract (d, '$.scope'), '') || ' ' ||" \
+  "             COALESCE ((SELECT group_concat (json_extract (u.value, '$.text'), ' ')" \
+  "                        FROM json_each (d, '$.updates') AS u), '')) AS body," \
+  "    search_services AS services" \
+  "  FROM (SELECT pk, number, title, search_services," \
+  "        COALESCE (local_data, server_data) AS d FROM cases);" \
+  "CREATE VIRTUAL TABLE cases_fts USING fts5 (" \
+  "  title, body, services, content = 'cases_search', content_rowid = 'pk'," \
+  "  tokenize = 'unicode61 remove_diacritics 0'" \
+  ");" \
+  /* A title match counts most, then a service's name, then the rest. */ \
+  "INSERT INTO cases_fts (cases_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 4.0)');"
+
+static const char schema_v1[] =
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY NOT NULL,"
+  "  value TEXT NOT NULL"
+  ");"
+  "CREATE TABLE cases ("
+  "  pk INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  number TEXT,"
+  "  kind TEXT NOT NULL,"
+  "  area TEXT NOT NULL,"
+  "  status TEXT NOT NULL,"
+  "  priority INTEGER NOT NULL,"
+  "  major INTEGER NOT NULL,"
+  "  public INTEGER NOT NULL,"
+  "  start INTEGER,"
+  "  expected_end INTEGER,"
+  "  closed_at INTEGER,"
+  "  title TEXT NOT NULL,"
+  "  services TEXT NOT NULL,"
+  "  revision INTEGER NOT NULL DEFAULT 0,"
+  "  seq INTEGER NOT NULL DEFAULT 0,"
+  "  server_data TEXT,"
+  "  local_data TEXT,"
+  "  local_until INTEGER,"
+  "  search_services TEXT"
+  ");"
+  "CREATE INDEX cases_number ON cases (number) WHERE number IS NOT NULL;"
+  "CREATE INDEX cases_closed_at ON cases (closed_at);"
+  "CREATE TABLE objects ("
+  "  type TEXT NOT NULL,"
+  "  id TEXT NOT NULL,"
+  "  revision INTEGER NOT NULL DEFAULT 0,"
+  "  seq INTEGER NOT NULL DEFAULT 0,"
+  "  server_data TEXT,"
+  "  local_data TEXT,"
+  "  local_until INTEGER,"
+  "  PRIMARY KEY (type, id)"
+  ");"
+  "CREATE TABLE outbox ("
+  "  position INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  mutation_id TEXT NOT NULL UNIQUE,"
+  "  op TEXT NOT NULL,"
+  "  object_type TEXT NOT NULL,"
+  "  object_id TEXT NOT NULL,"
+  "  base_revision INTEGER NOT NULL DEFAULT 0,"
+  "  data TEXT NOT NULL,"
+  "  state INTEGER NOT NULL DEFAULT 0,"
+  "  error_code TEXT,"
+  "  error_message TEXT,"
+  "  current TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  attempts INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX outbox_object ON outbox (object_type, object_id, state);"
+  SCHEMA_SEARCH;
+
+/* The tables a replica of this version has; one missing means the file is damaged. */
+static const char * const schema_tables[] = { "meta", "cases", "objects", "outbox", "cases_fts" };
+
+/* Migrations: migrations[i - 1] takes a replica from version i to i + 1; a new version
+ * appends its SQL before the NULL and bumps DK_STORE_SCHEMA_VERSION. */
+static const char * const migrations[] = { NULL };
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == DK_STORE_SCHEMA_VERSION);
+
+G_DEFINE_QUARK (dk-store-error, dk_store_error)
+
+G_DEFINE_FINAL_TYPE (DkStore, dk_store, G_TYPE_OBJECT)
+
+/* ---- helpers shared by the parts (dk-store-private.h) ---- */
+
+gboolean
+_dk_store_set_error (DkStore  *self,
+                     GError  **error)
+{
+  g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+               _("The local database failed: %s"), sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+sqlite3_stmt *
+_dk_store_prepare (DkStore     *self,
+                   const char  *sql,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_assert (DK_IS_STORE (self));
+
+  stmt = g_hash_table_lookup (self->statements, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL)
+      != SQLITE_OK)
+    {
+      _dk_store_set_error (self, error);
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+gboolean
+_dk_store_exec (DkStore     *self,
+                const char  *sql,
+                GError     **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return _dk_store_set_error (self, error);
+
+  return TRUE;
+}
+
+gboolean
+_dk_store_step_done (DkStore       *self,
+                     sqlite3_stmt  *stmt,
+                     GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      _dk_store_set_error (self, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* IMMEDIATE: take the write lock now (waiting up to the busy timeout) rather than fail
+ * half way when the app and the cli write at once. */
+gboolean
+_dk_store_begin (DkStore  *self,
+                 GError  **error)
+{
+  return _dk_store_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+_dk_store_commit (DkStore  *self,
+                  GError  **error)
+{
+  if (!_dk_store_exec (self, "COMMIT", error))
+    {
+      _dk_store_rollback (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+_dk_store_rollback (DkStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void
+_dk_store_bind_text (sqlite3_stmt *stmt,
+                     int           index,
+                     const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+const char *
+_dk_store_column_text (sqlite3_stmt *stmt,
+                       int           index)
+{
+  return (const char *) sqlite3_column_text (stmt, index);
+}
+
+gboolean
+_dk_store_count_entries (DkStore     *self,
+                         const char  *type,
+                         const char  *id,
+                         guint        state_mask,
+                         gint64      *out_count,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = _dk_store_prepare (self,
+                            "SELECT count(*) FROM outbox WHERE object_type = ?1 AND object_id = ?2"
+                            " AND ((1 << state) & ?3) != 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, type);
+  _dk_store_bind_text (stmt, 2, id);
+  sqlite3_bind_int64 (stmt, 3, state_mask);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      _dk_store_set_error (self, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  *out_count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* ---- opening ---- */
+
+static gboolean
+set_open_error (GError     **error,
+                DkStoreError code,
+                const char  *path,
+                const char  *reason)
+{
+  if (code == DK_STORE_ERROR_TOO_NEW)
+    g_set_error (error, DK_STORE_ERROR, code,
+                 _("The local database “%s” was written by a newer version of Driftkoll; "
+                   "it is kept as it is. Update Driftkoll or use another data folder."),
+                 path);
+  else if (code == DK_STORE_ERROR_CORRUPT)
+    g_set_error (error, DK_STORE_ERROR, code,
+                 _("The file “%s” is not a Driftkoll database or is damaged (%s); it is "
+                   "kept as it is. Move it away to start with an empty one."),
+                 path, reason);
+  else
+    g_set_error (error, DK_STORE_ERROR, code, _("Could not open “%s”: %s"), path, reason);
+
+  return FALSE;
+}
+
+/* Reads the first bytes: anything that is not SQLite is refused before SQLite sees it. */
+static gboolean
+check_header (const char  *path,
+              gboolean    *out_exists,
+              GError     **error)
+{
+  char header[16] = { 0 };
+  FILE *file;
+  size_t n;
+
+  file = g_fopen (path, "rb");
+  if (file == NULL)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT)
+        {
+          *out_exists = FALSE;
+          return TRUE;
+        }
+      return set_open_error (error, DK_STORE_ERROR_FAILED, path, g_strerror (saved_errno));
+    }
+
+  n = fread (header, 1, sizeof header, file);
+  fclose (file);
+  *out_exists = n > 0;
+  if (n == 0)
+    return TRUE;  /* an empty file is an empty database */
+  if (n < sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
+    return set_open_error (error, DK_STORE_ERROR_CORRUPT, path, _("not an SQLite file"));
+
+  return TRUE;
+}
+
+static gboolean
+query_int (sqlite3    *db,
+           const char *sql,
+           gint64     *out)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *out = sqlite3_column_int64 (stmt, 0);
+      ok = TRUE;
+    }
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* What the file says about itself: its schema version, and whether it is one of ours
+ * (application_id and tables). Cheap: no quick_check over a large file. */
+static gboolean
+inspect (sqlite3     *db,
+         const char  *path,
+         gint64      *out_version,
+         GError     **error)
+{
+  gint64 version = 0;
+  gint64 application_id = 0;
+  gint64 n_objects = 0;
+
+  if (!query_int (db, "PRAGMA user_version", &version) ||
+      !query_int (db, "PRAGMA application_id", &application_id) ||
+      !query_int (db, "SELECT count(*) FROM sqlite_schema", &n_objects))
+    return set_open_error (error, DK_STORE_ERROR_CORRUPT, path, sqlite3_errmsg (db));
+
+  if (version == 0 && application_id == 0 && n_objects == 0)
+    {
+      *out_version = 0;  /* empty: a new replica */
+      return TRUE;
+    }
+  if (application_id != DK_STORE_APPLICATION_ID)
+    return set_open_error (error, DK_STORE_ERROR_CORRUPT, path,
+                           _("another program’s database"));
+  if (version > DK_STORE_SCHEMA_VERSION)
+    return set_open_error (error, DK_STORE_ERROR_TOO_NEW, path, NULL);
+  if (version < 1)
+    return set_open_error (error, DK_STORE_ERROR_CORRUPT, path, _("no schema version"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (schema_tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema"
+                                              " WHERE type = 'table' AND name = '%s'",
+                                              schema_tables[i]);
+      gint64 n = 0;
+
+      if (!query_int (db, sql, &n) || n != 1)
+        {
+          g_autofree char *reason = g_strdup_printf (_("the table “%s” is missing"),
+                                                     schema_tables[i]);
+          return set_open_error (error, DK_STORE_ERROR_CORRUPT, path, reason);
+        }
+    }
+
+  *out_version = version;
+  return TRUE;
+}
+
+/* Opens the file read-only and looks at it; nothing is written to a file we refuse. */
+static gboolean
+check_existing (const char  *path,
+                GError     **error)
+{
+  sqlite3 *db = NULL;
+  gint64 version = 0;
+  gboolean ok;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)
+      != SQLITE_OK)
+    {
+      ok = set_open_error (error, DK_STORE_ERROR_CORRUPT, path,
+                           db != NULL ? sqlite3_errmsg (db) : g_strerror (ENOMEM));
+      sqlite3_close (db);
+      return ok;
+    }
+
+  sqlite3_busy_timeout (db, 5000);
+  ok = inspect (db, path, &version, error);
+  sqlite3_close (db);
+  return ok;
+}
+
+/* Creates the schema or runs the migrations, in one transaction; another process may
+ * have done it meanwhile, so the version is read again inside. */
+static gboolean
+migrate (DkStore  *self,
+         GError  **error)
+{
+  gint64 version = 0;
+  g_autofree char *set_version = NULL;
+
+  if (!_dk_store_begin (self, error))
+    return FALSE;
+  if (!inspect (self->db, self->path, &version, error))
+    {
+      _dk_store_rollback (self);
+      return FALSE;
+    }
+  if (version == DK_STORE_SCHEMA_VERSION)
+    {
+      _dk_store_rollback (self);
+      return TRUE;
+    }
+
+  if (version == 0)
+    {
+      g_debug ("Creating the replica %s", self->path);
+      if (!_dk_store_exec (self, schema_v1, error))
+        goto failed;
+      version = DK_STORE_SCHEMA_VERSION;
+    }
+  for (; version < DK_STORE_SCHEMA_VERSION; version++)
+    {
+      g_debug ("Migrating the replica %s to version %" G_GINT64_FORMAT, self->path, version + 1);
+      if (!_dk_store_exec (self, migrations[version - 1], error))
+        goto failed;
+    }
+
+  set_version = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d",
+                                 DK_STORE_APPLICATION_ID, DK_STORE_SCHEMA_VERSION);
+  if (!_dk_store_exec (self, set_version, error))
+    goto failed;
+
+  return _dk_store_commit (self, error);
+
+failed:
+  _dk_store_rollback (self);
+  return FALSE;
+}
+
+static gboolean
+open_database (DkStore  *self,
+               GError  **error)
+{
+  int rc;
+
+  rc = sqlite3_open_v2 (self->path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    return set_open_error (error, DK_STORE_ERROR_FAILED, self->path,
+                           self->db != NULL ? sqlite3_errmsg (self->db) : g_strerror (ENOMEM));
+
+  sqlite3_extended_result_codes (self->db, 1);
+  /* The app and the cli share the file: wait for the other's write rather than fail. */
+  sqlite3_busy_timeout (self->db, 5000);
+
+  if (!_dk_store_register_fold (self->db))
+    return _dk_store_set_error (self, error);
+
+  /* FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on a power cut, and
+   * an outbox row must survive once the caller was told the change is done. */
+  /* A case is about 2 KB of JSON: 16 KiB pages hold seven, where 4 KiB pages hold one
+   * and waste the rest (a third of the file, and of the writes of a first sync). Only
+   * a new, empty file takes it; an existing one keeps its page size. */
+  if (!_dk_store_exec (self, "PRAGMA page_size = 16384", error) ||
+      !_dk_store_exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !_dk_store_exec (self, "PRAGMA synchronous = FULL", error) ||
+      !_dk_store_exec (self, "PRAGMA foreign_keys = OFF", error) ||
+      !_dk_store_exec (self, "PRAGMA cache_size = -16000", error))
+    return FALSE;
+
+  return migrate (self, error);
+}
+
+/* ---- the object ---- */
+
+static void
+finalize_statement (gpointer data)
+{
+  sqlite3_finalize (data);
+}
+
+static void
+dk_store_finalize (GObject *object)
+{
+  DkStore *self = (DkStore *) object;
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->service_names, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+  self->db = NULL;
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (dk_store_parent_class)->finalize (object);
+}
+
+static void
+dk_store_class_init (DkStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = dk_store_finalize;
+}
+
+static void
+dk_store_init (DkStore *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                            finalize_statement);
+  self->service_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/**
+ * dk_store_open:
+ * @path: the replica's file; created when missing
+ * @error: return location for a #GError
+ *
+ * Opens the replica. A file that is not a Driftkoll replica, is damaged
+ * (%DK_STORE_ERROR_CORRUPT) or comes from a newer version (%DK_STORE_ERROR_TOO_NEW) is
+ * refused without a byte written to it.
+ *
+ * Returns: (transfer full) (nullable): the store
+ */
+DkStore *
+dk_store_open (const char  *path,
+               GError     **error)
+{
+  g_autoptr(DkStore) self = NULL;
+  gboolean exists = FALSE;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_header (path, &exists, error))
+    return NULL;
+  if (exists && !check_existing (path, error))
+    return NULL;
+
+  self = g_object_new (DK_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  if (!open_database (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * dk_store_get_path:
+ * @self: a #DkStore
+ *
+ * Returns: the replica's file
+ */
+const char *
+dk_store_get_path (DkStore *self)
+{
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+/* ---- meta ---- */
+
+/**
+ * dk_store_dup_meta:
+ * @self: a #DkStore
+ * @key: the key
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL when unset
+ */
+char *
+dk_store_dup_meta (DkStore    *self,
+                   const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  stmt = _dk_store_prepare (self, "SELECT value FROM meta WHERE key = ?1", &error);
+  if (stmt == NULL)
+    {
+      g_warning ("Could not read %s: %s", key, error->message);
+      return NULL;
+    }
+  _dk_store_bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup (_dk_store_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return value;
+}
+
+/**
+ * dk_store_set_meta:
+ * @self: a #DkStore
+ * @key: the key
+ * @value: (nullable): the value; %NULL deletes the key
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the value is on disk
+ */
+gboolean
+dk_store_set_meta (DkStore     *self,
+                   const char  *key,
+                   const char  *value,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (value != NULL)
+    stmt = _dk_store_prepare (self, "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                              error);
+  else
+    stmt = _dk_store_prepare (self, "DELETE FROM meta WHERE key = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  _dk_store_bind_text (stmt, 1, key);
+  if (value != NULL)
+    _dk_store_bind_text (stmt, 2, value);
+
+  return _dk_store_step_done (self, stmt, error);
+}
+
+/**
+ * dk_store_get_cursor:
+ * @self: a #DkStore
+ *
+ * Returns: the seq of the last change applied, 0 before the first sync
+ */
+gint64
+dk_store_get_cursor (DkStore *self)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (DK_IS_STORE (self), 0);
+
+  value = dk_store_dup_meta (self, DK_STORE_META_CURSOR);
+  if (value == NULL)
+    return 0;
+
+  return g_ascii_strtoll (value, NULL, 10);
+}
+
+/**
+ * dk_store_is_pending:
+ * @self: a #DkStore
+ * @type: the object's type ("case", ...)
+ * @id: the object's id
+ *
+ * Returns: whether the object has local changes the server has not answered yet
+ */
+gboolean
+dk_store_is_pending (DkStore    *self,
+                     const char *type,
+                     const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 count = 0;
+
+  g_return_val_if_fail (DK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (type != NULL && id != NULL, FALSE);
+
+  if (!_dk_store_count_entries (self, type, id, 1u << DK_OUTBOX_PENDING, &count, &error))
+    {
+      g_warning ("Could not read the outbox: %s", error->message);
+      return FALSE;
+    }
+
+  return count > 0;
+}

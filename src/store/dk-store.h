@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-store.h: the client's replica: what the server lets one user see, and the outbox
+ *
+ * One SQLite file per data dir (one user on one server), WAL with a busy timeout so the
+ * app and the cli can use it at once. The UI reads only from here. A local change is a
+ * committed outbox row before the caller is told it is done, and leaves the outbox only
+ * when the server has answered for it; until then every query shows the local version,
+ * marked as not yet sent.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "dk-core.h"
+
+G_BEGIN_DECLS
+
+#define DK_STORE_SCHEMA_VERSION 1
+
+#define DK_STORE_ERROR (dk_store_error_quark ())
+
+typedef enum {
+  DK_STORE_ERROR_CORRUPT,     /* not a Driftkoll replica, or damaged: kept as it is */
+  DK_STORE_ERROR_TOO_NEW,     /* written by a newer Driftkoll: kept as it is */
+  DK_STORE_ERROR_NOT_FOUND,   /* no such case, routine, run, ... */
+  DK_STORE_ERROR_FAILED,      /* SQLite said no (full disk, locked too long, ...) */
+} DkStoreError;
+
+GQuark dk_store_error_quark (void);
+
+/* Where a local change stands. */
+typedef enum {
+  DK_OUTBOX_PENDING,    /* waiting to be sent (or sent, not yet answered) */
+  DK_OUTBOX_REJECTED,   /* the server refused it: kept with its reason for the user */
+  DK_OUTBOX_CONFLICT,   /* the object changed on the server: both versions kept */
+} DkOutboxState;
+
+typedef struct {
+  gint64         position;       /* order of creation */
+  char          *mutation_id;    /* client-made UUID, kept across retries */
+  char          *op;             /* "case.create", ... */
+  char          *object_type;    /* "case", ... */
+  char          *object_id;
+  gint64         base_revision;
+  char          *data;           /* the mutation's data, JSON text */
+  DkOutboxState  state;
+  char          *error_code;     /* rejected: the server's code */
+  char          *error_message;  /* rejected: the server's message */
+  char          *current;        /* conflict: the server's version, JSON text */
+  gint64         created_at;
+  guint          attempts;
+} DkOutboxEntry;
+
+void dk_outbox_entry_free (DkOutboxEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkOutboxEntry, dk_outbox_entry_free)
+
+/* What list_cases filters on; zero-initialised means "every case that is not archived". */
+typedef struct {
+  gboolean    filter_kind;
+  DkCaseKind  kind;
+  gboolean    filter_area;
+  DkArea      area;
+  const char *service;        /* a service id, or NULL */
+  gboolean    archived;       /* TRUE: only the archive (closed > 24 h ago); FALSE: only current */
+  gint64      from;           /* archive time range on start, DK_TIME_UNSET or 0 for open */
+  gint64      to;
+  guint       limit;          /* 0 = no limit */
+  guint       offset;
+} DkCaseQuery;
+
+#define DK_TYPE_STORE (dk_store_get_type ())
+G_DECLARE_FINAL_TYPE (DkStore, dk_store, DK, STORE, GObject)
+
+/* Opens (creating when missing) the replica at @path. A corrupt file or one from a
+ * newer version is an error and is left untouched. */
+DkStore        *dk_store_open                 (const char        *path,
+                                               GError           **error);
+const char     *dk_store_get_path             (DkStore           *self);
+
+/* ---- key/value: server URL, username, roles, last successful sync, ... ---- */
+char           *dk_store_dup_meta             (DkStore           *self,
+                                               const char        *key);
+gboolean        dk_store_set_meta             (DkStore           *self,
+                                               const char        *key,
+                                               const char        *value,    /* NULL deletes */
+                                               GError           **error);
+
+/* ---- what the server sent ---- */
+gint64          dk_store_get_cursor           (DkStore           *self);
+/* Applies one page of /changes (the "changes" array) and moves the cursor to @last_seq,
+ * in one transaction. Objects with local changes still in the outbox keep their local
+ * version (the server's is kept beside it) until the outbox entry is answered. */
+gboolean        dk_store_apply_changes        (DkStore           *self,
+                                               JsonArray         *changes,
+                                               gint64             last_seq,
+                                               GError           **error);
+/* Forgets everything the server sent and the cursor, for a full resync; keeps the
+ * outbox and the local versions it needs. */
+gboolean        dk_store_reset_server_data    (DkStore           *self,
+                                               GError           **error);
+
+/* ---- reading (every result includes local, not yet sent changes) ---- */
+GPtrArray      *dk_store_list_cases           (DkStore           *self,
+                                               const DkCaseQuery *query,
+                                               gint64             now,
+                                               GError           **error);  /* DkCase * */
+/* By id or by number ("DK-1042"); NULL with DK_STORE_ERROR_NOT_FOUND. */
+DkCase         *dk_store_get_case             (DkStore           *self,
+                                               const char        *id_or_number,
+                                               GError           **error);
+/* Full-text search over title, description, scope, service names and update texts;
+ * "atgard" finds "åtgärd". Best matches first, at most @limit. (element-type DkCase) */
+GPtrArray      *dk_store_search_cases         (DkStore           *self,
+                                               const char        *text,
+                                               guint              limit,
+                                               GError           **error);
+GPtrArray      *dk_store_list_services        (DkStore           *self,
+                                               GError           **error);  /* DkService * */
+DkService      *dk_store_get_service          (DkStore           *self,
+                                               const char        *id,
+                                               GError           **error);
+GPtrArray      *dk_store_list_routines        (DkStore           *self,
+                                               GError           **error);  /* DkRoutine * */
+DkRoutine      *dk_store_get_routine          (DkStore           *self,
+                                               const char        *id,
+                                               GError           **error);
+GPtrArray      *dk_store_list_runs            (DkStore           *self,
+                                               GError           **error);  /* DkRun * */
+DkRun          *dk_store_get_run              (DkStore           *self,
+                                               const char        *id,
+                                               GError           **error);
+GPtrArray      *dk_store_list_reports         (DkStore           *self,
+                                               GError           **error);  /* DkReport * */
+/* The user's subscription, or NULL when there is none yet. */
+DkSubscription *dk_store_get_subscription     (DkStore           *self,
+                                               GError           **error);
+/* Whether an object has local changes not yet answered by the server. */
+gboolean        dk_store_is_pending           (DkStore           *self,
+                                               const char        *type,
+                                               const char        *id);
+
+/* ---- the outbox ---- */
+/* Records a local change: the mutation (a new UUID, returned in @out_mutation_id) and
+ * the object's new local version @local_object (wire JSON of @object_type), in one
+ * transaction. When this returns TRUE the change is on disk. */
+gboolean        dk_store_enqueue              (DkStore           *self,
+                                               const char        *op,
+                                               const char        *object_type,
+                                               const char        *object_id,
+                                               gint64             base_revision,
+                                               JsonNode          *data,
+                                               JsonNode          *local_object,
+                                               char             **out_mutation_id,
+                                               GError           **error);
+/* The oldest pending entries, at most @limit. (element-type DkOutboxEntry) */
+GPtrArray      *dk_store_outbox_pending       (DkStore           *self,
+                                               guint              limit,
+                                               GError           **error);
+/* Every entry in the outbox, oldest first. (element-type DkOutboxEntry) */
+GPtrArray      *dk_store_outbox_list          (DkStore           *self,
+                                               GError           **error);
+/* Records the server's answer to one mutation (a result object of POST /mutations):
+ * applied removes it (and the local version once nothing else is pending for that
+ * object); rejected and conflict keep it with the reason. */
+gboolean        dk_store_outbox_answer        (DkStore           *self,
+                                               JsonObject        *result,
+                                               GError           **error);
+/* Drops a rejected or conflicting entry the user has seen (the server's version then
+ * shows again). */
+gboolean        dk_store_outbox_discard       (DkStore           *self,
+                                               const char        *mutation_id,
+                                               GError           **error);
+guint           dk_store_outbox_count         (DkStore           *self,
+                                               DkOutboxState      state);
+
+G_END_DECLS

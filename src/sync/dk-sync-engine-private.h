@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-sync-engine-private.h: the state the parts of DkSyncEngine share */
+#pragma once
+
+#include "dk-backoff.h"
+#include "dk-session-token.h"
+#include "dk-sync-engine.h"
+
+G_BEGIN_DECLS
+
+#define DK_SYNC_PULL_LIMIT           1000
+#define DK_SYNC_KEEPALIVE_SECONDS    30
+#define DK_SYNC_POLL_SECONDS         30
+#define DK_SYNC_REQUEST_TIMEOUT      60
+
+typedef struct _DkSyncRun DkSyncRun;
+
+struct _DkSyncEngine
+{
+  GObject                  parent_instance;
+
+  /* owned references */
+  DkStore                 *store;
+  SoupSession             *session;
+  GNetworkMonitor         *monitor;
+  char                    *server_url;        /* ends in '/', or NULL */
+  char                    *data_dir;
+  char                    *token;             /* in memory once looked up or logged in */
+  char                    *dead_token;        /* the server said 401 to it: never again */
+  char                    *ca_file;
+
+  /* state */
+  DkSyncState              state;
+  gint64                   last_sync;
+  guint                    outbox_size;
+  char                     *username;
+  char                    *last_error;
+
+  /* the sync running now (dk-sync-run.c) */
+  DkSyncRun               *run;
+  GPtrArray               *next_waiters;      /* GTask *: want a run that starts later */
+  gboolean                 again;
+
+  /* keeping in sync (dk-sync-watch.c) */
+  gboolean                 started;
+  GCancellable            *watch_cancellable;
+  SoupWebsocketConnection *socket;
+  gboolean                 connecting;
+  gint64                   socket_alive_at;   /* monotonic µs of the last pong or message */
+  guint                    reconnect_id;
+  guint                    retry_id;
+  gboolean                 retry_is_poll;
+  guint                    liveness_id;
+  gulong                   network_changed_id;
+  DkBackoff               *sync_backoff;
+  DkBackoff               *socket_backoff;
+  guint                    keepalive_seconds;
+  guint                    poll_seconds;
+};
+
+/* An answer of the server: any HTTP status. */
+typedef struct {
+  guint       status;
+  JsonNode   *json;           /* nullable: the body when it is JSON */
+  char       *error_code;     /* nullable: from {"error": {"code", "message"}} */
+  char       *error_message;
+} DkReply;
+
+void      dk_reply_free                         (DkReply *reply);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkReply, dk_reply_free)
+
+/* dk-sync-engine.c */
+void      _dk_sync_engine_set_meta              (DkSyncEngine        *self,
+                                                 const char          *key,
+                                                 const char          *value);
+void      _dk_sync_engine_set_username          (DkSyncEngine        *self,
+                                                 const char          *username);
+void      _dk_sync_engine_set_state             (DkSyncEngine        *self,
+                                                 DkSyncState          state);
+void      _dk_sync_engine_set_last_error        (DkSyncEngine        *self,
+                                                 const GError        *error);
+void      _dk_sync_engine_set_last_sync         (DkSyncEngine        *self,
+                                                 gint64               when);
+void      _dk_sync_engine_update_outbox_size    (DkSyncEngine        *self);
+void      _dk_sync_engine_notify_push_connected (DkSyncEngine        *self);
+char     *_dk_sync_engine_dup_url               (DkSyncEngine        *self,
+                                                 const char          *path);
+SoupMessage *_dk_sync_engine_new_message        (DkSyncEngine        *self,
+                                                 const char          *method,
+                                                 const char          *path,
+                                                 gboolean             authorize,
+                                                 JsonNode            *body);
+/* Sends and reads an answer. A transport failure is an error (OFFLINE, TLS or
+ * cancelled); any HTTP status is a DkReply. */
+void      _dk_sync_engine_send_async            (DkSyncEngine        *self,
+                                                 SoupMessage         *msg,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+DkReply  *_dk_sync_engine_send_finish           (DkSyncEngine        *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+/* TRUE for a 2xx JSON object; else the DK_SYNC_ERROR the reply means. */
+gboolean  _dk_sync_engine_check_reply           (DkSyncEngine        *self,
+                                                 DkReply             *reply,
+                                                 GError             **error);
+/* dk-sync-session.c */
+/* Makes sure the token is loaded from where it is kept; FALSE (no error) when none. */
+void      _dk_sync_engine_load_token_async      (DkSyncEngine        *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean  _dk_sync_engine_load_token_finish     (DkSyncEngine        *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+/* After a 401: the token is gone, the outbox stays. */
+void      _dk_sync_engine_forget_token          (DkSyncEngine        *self);
+void      _dk_sync_engine_emit_progress         (DkSyncEngine        *self,
+                                                 guint64              applied,
+                                                 gint64               cursor,
+                                                 gint64               newest);
+void      _dk_sync_engine_emit_changed          (DkSyncEngine        *self);
+void      _dk_sync_engine_emit_rejected         (DkSyncEngine        *self,
+                                                 const char          *mutation_id,
+                                                 const char          *code,
+                                                 const char          *message);
+void      _dk_sync_engine_emit_conflict         (DkSyncEngine        *self,
+                                                 const char          *mutation_id);
+
+/* dk-sync-run.c */
+void      _dk_sync_engine_request_sync          (DkSyncEngine        *self);
+void      _dk_sync_engine_cancel_run            (DkSyncEngine        *self);
+void      _dk_sync_engine_clear_runs            (DkSyncEngine        *self);
+
+/* dk-sync-watch.c */
+void      _dk_sync_engine_watch_run_finished    (DkSyncEngine        *self,
+                                                 const GError        *error);
+void      _dk_sync_engine_watch_restart_socket  (DkSyncEngine        *self);
+void      _dk_sync_engine_watch_dispose         (DkSyncEngine        *self);
+
+G_END_DECLS

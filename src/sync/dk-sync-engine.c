@@ -1,0 +1,786 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-sync-engine.c: the engine object, its requests, login and logout
+ *
+ * The sync itself is in dk-sync-run.c, keeping in sync (WebSocket, polling, back-off)
+ * in dk-sync-watch.c; the state they share is in dk-sync-engine-private.h.
+ */
+
+#define G_LOG_DOMAIN "dk-sync-engine"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dk-core.h"
+#include "dk-session-token.h"
+#include "dk-sync-engine-private.h"
+#include "dk-tls-database.h"
+
+G_DEFINE_QUARK (dk-sync-error-quark, dk_sync_error)
+
+G_DEFINE_ENUM_TYPE (DkSyncState, dk_sync_state,
+                    G_DEFINE_ENUM_VALUE (DK_SYNC_STATE_IDLE, "idle"),
+                    G_DEFINE_ENUM_VALUE (DK_SYNC_STATE_SYNCING, "syncing"),
+                    G_DEFINE_ENUM_VALUE (DK_SYNC_STATE_OFFLINE, "offline"),
+                    G_DEFINE_ENUM_VALUE (DK_SYNC_STATE_NEEDS_LOGIN, "needs-login"))
+
+G_DEFINE_FINAL_TYPE (DkSyncEngine, dk_sync_engine, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_LAST_SYNC,
+  PROP_OUTBOX_SIZE,
+  PROP_USERNAME,
+  PROP_SERVER_URL,
+  PROP_LAST_ERROR,
+  PROP_KEEPALIVE_SECONDS,
+  PROP_POLL_SECONDS,
+  PROP_PUSH_CONNECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_PROGRESS,
+  SIGNAL_CHANGED,
+  SIGNAL_REJECTED,
+  SIGNAL_CONFLICT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* ---- helpers ---- */
+
+void
+dk_reply_free (DkReply *reply)
+{
+  if (reply == NULL)
+    return;
+
+  g_clear_pointer (&reply->json, json_node_unref);
+  g_free (reply->error_code);
+  g_free (reply->error_message);
+  g_free (reply);
+}
+
+static char *
+normalize_url (const char *url)
+{
+  if (url == NULL || *url == '\0')
+    return NULL;
+  if (g_str_has_suffix (url, "/"))
+    return g_strdup (url);
+
+  return g_strconcat (url, "/", NULL);
+}
+
+void
+_dk_sync_engine_set_meta (DkSyncEngine *self,
+                          const char   *key,
+                          const char   *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!dk_store_set_meta (self->store, key, value, &error))
+    g_warning ("Could not write %s to the replica: %s", key, error->message);
+}
+
+void
+_dk_sync_engine_set_username (DkSyncEngine *self,
+                              const char   *username)
+{
+  if (g_strcmp0 (self->username, username) == 0)
+    return;
+
+  g_free (self->username);
+  self->username = g_strdup (username);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
+}
+
+void
+_dk_sync_engine_set_state (DkSyncEngine *self,
+                           DkSyncState   state)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  if (self->state == state)
+    return;
+
+  g_debug ("State %d → %d", self->state, state);
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+void
+_dk_sync_engine_set_last_error (DkSyncEngine *self,
+                                const GError *error)
+{
+  const char *message = error != NULL ? error->message : NULL;
+
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  if (g_strcmp0 (self->last_error, message) == 0)
+    return;
+
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+void
+_dk_sync_engine_set_last_sync (DkSyncEngine *self,
+                               gint64        when)
+{
+  g_autofree char *text = dk_time_format (when);
+
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  _dk_sync_engine_set_meta (self, "last_sync", text);
+  if (self->last_sync == when)
+    return;
+
+  self->last_sync = when;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC]);
+}
+
+void
+_dk_sync_engine_notify_push_connected (DkSyncEngine *self)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PUSH_CONNECTED]);
+}
+
+void
+_dk_sync_engine_update_outbox_size (DkSyncEngine *self)
+{
+  guint size;
+
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  size = dk_store_outbox_count (self->store, DK_OUTBOX_PENDING);
+  if (size == self->outbox_size)
+    return;
+
+  self->outbox_size = size;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OUTBOX_SIZE]);
+}
+
+char *
+_dk_sync_engine_dup_url (DkSyncEngine *self,
+                         const char   *path)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+  g_assert (self->server_url != NULL);
+
+  while (*path == '/')
+    path++;
+
+  return g_strconcat (self->server_url, path, NULL);
+}
+
+SoupMessage *
+_dk_sync_engine_new_message (DkSyncEngine *self,
+                             const char   *method,
+                             const char   *path,
+                             gboolean      authorize,
+                             JsonNode     *body)
+{
+  g_autofree char *url = _dk_sync_engine_dup_url (self, path);
+  g_autoptr(SoupMessage) msg = NULL;
+  SoupMessageHeaders *headers;
+
+  msg = soup_message_new (method, url);
+  if (msg == NULL)
+    return NULL;
+
+  headers = soup_message_get_request_headers (msg);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (authorize && self->token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", self->token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+
+  if (body != NULL)
+    {
+      g_autofree char *text = dk_json_to_string (body);
+      gsize length = strlen (text);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  return g_steal_pointer (&msg);
+}
+
+static const char *
+message_host (SoupMessage *msg)
+{
+  GUri *uri = soup_message_get_uri (msg);
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  return host != NULL ? host : "?";
+}
+
+static char *
+describe_certificate_problem (GTlsCertificateFlags flags)
+{
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    return g_strdup (_("it is signed by an authority this computer does not trust"));
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    return g_strdup (_("it was made for another server name"));
+  if (flags & G_TLS_CERTIFICATE_EXPIRED)
+    return g_strdup (_("it has expired"));
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    return g_strdup (_("it is not valid yet"));
+  if (flags & G_TLS_CERTIFICATE_REVOKED)
+    return g_strdup (_("it has been revoked"));
+  if (flags & G_TLS_CERTIFICATE_INSECURE)
+    return g_strdup (_("it uses an insecure algorithm"));
+
+  return g_strdup (_("it is not valid"));
+}
+
+/* What a transport failure means for the person using Driftkoll. */
+static GError *
+transport_error (SoupMessage *msg,
+                 GError      *error)
+{
+  GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (msg);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+
+  if (error->domain == G_TLS_ERROR || flags != 0)
+    {
+      g_autofree char *why = describe_certificate_problem (flags);
+
+      if (flags == 0)
+        return g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_TLS,
+                            _("The secure connection to %s failed, so nothing was sent: %s"),
+                            message_host (msg), error->message);
+
+      return g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_TLS,
+                          _("The certificate of %s is not trusted (%s), so nothing was sent. "
+                            "Ask the administrator, or give the server’s CA file in the "
+                            "settings."),
+                          message_host (msg), why);
+    }
+
+  return g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_OFFLINE, _("Cannot reach %s: %s"),
+                      message_host (msg), error->message);
+}
+
+static void
+dk_sync_engine_message_sent_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(DkReply) reply = NULL;
+  gsize length = 0;
+  const char *data;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (bytes == NULL)
+    {
+      g_debug ("%s %s failed: %s", soup_message_get_method (msg),
+               g_uri_get_path (soup_message_get_uri (msg)), error->message);
+      g_task_return_error (task, transport_error (msg, error));
+      return;
+    }
+
+  reply = g_new0 (DkReply, 1);
+  reply->status = soup_message_get_status (msg);
+
+  data = g_bytes_get_data (bytes, &length);
+  if (length > 0)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+      if (json_parser_load_from_data (parser, data, length, NULL) &&
+          json_parser_get_root (parser) != NULL)
+        reply->json = json_node_ref (json_parser_get_root (parser));
+    }
+
+  if (reply->json != NULL && JSON_NODE_HOLDS_OBJECT (reply->json))
+    {
+      JsonObject *object_ = json_node_get_object (reply->json);
+      JsonNode *error_node = json_object_get_member (object_, "error");
+
+      if (error_node != NULL && JSON_NODE_HOLDS_OBJECT (error_node))
+        {
+          JsonObject *error_object = json_node_get_object (error_node);
+          JsonNode *code = json_object_get_member (error_object, "code");
+          JsonNode *message = json_object_get_member (error_object, "message");
+
+          if (code != NULL && json_node_get_value_type (code) == G_TYPE_STRING)
+            reply->error_code = g_strdup (json_node_get_string (code));
+          if (message != NULL && json_node_get_value_type (message) == G_TYPE_STRING)
+            reply->error_message = g_strdup (json_node_get_string (message));
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&reply), (GDestroyNotify) dk_reply_free);
+}
+
+void
+_dk_sync_engine_send_async (DkSyncEngine        *self,
+                            SoupMessage         *msg,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_assert (DK_IS_SYNC_ENGINE (self));
+  g_assert (SOUP_IS_MESSAGE (msg));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _dk_sync_engine_send_async);
+  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    dk_sync_engine_message_sent_cb, g_steal_pointer (&task));
+}
+
+DkReply *
+_dk_sync_engine_send_finish (DkSyncEngine  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+  g_assert (g_task_is_valid (result, self));
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+_dk_sync_engine_check_reply (DkSyncEngine  *self,
+                             DkReply       *reply,
+                             GError       **error)
+{
+  const char *host = "?";
+  g_autoptr(GUri) uri = NULL;
+
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  if (self->server_url != NULL && (uri = g_uri_parse (self->server_url, G_URI_FLAGS_NONE, NULL)))
+    host = g_uri_get_host (uri);
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+    {
+      if (reply->json == NULL || !JSON_NODE_HOLDS_OBJECT (reply->json))
+        {
+          g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_SERVER,
+                       _("%s gave an answer that is not the Driftkoll protocol; is the "
+                         "server address right?"), host);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (reply->status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      g_set_error_literal (error, DK_SYNC_ERROR, DK_SYNC_ERROR_NEEDS_LOGIN,
+                           reply->error_message != NULL ? reply->error_message
+                                                        : _("Log in again"));
+      return FALSE;
+    }
+
+  if (reply->status >= 500)
+    {
+      g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_SERVER,
+                   _("The server %s had a problem (%u): %s"), host, reply->status,
+                   reply->error_message != NULL ? reply->error_message
+                                                : soup_status_get_phrase (reply->status));
+      return FALSE;
+    }
+
+  if (reply->error_message != NULL)
+    g_set_error_literal (error, DK_SYNC_ERROR, DK_SYNC_ERROR_REFUSED, reply->error_message);
+  else
+    g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_REFUSED,
+                 _("%s refused the request (%u %s); is the server address right?"), host,
+                 reply->status, soup_status_get_phrase (reply->status));
+
+  return FALSE;
+}
+
+/* ---- object ---- */
+
+static void
+dk_sync_engine_dispose (GObject *object)
+{
+  DkSyncEngine *self = DK_SYNC_ENGINE (object);
+
+  _dk_sync_engine_watch_dispose (self);
+  _dk_sync_engine_clear_runs (self);
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (dk_sync_engine_parent_class)->dispose (object);
+}
+
+static void
+dk_sync_engine_finalize (GObject *object)
+{
+  DkSyncEngine *self = DK_SYNC_ENGINE (object);
+
+  g_clear_pointer (&self->next_waiters, g_ptr_array_unref);
+  g_free (self->server_url);
+  g_free (self->data_dir);
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  g_free (self->dead_token);
+  g_free (self->ca_file);
+  g_free (self->username);
+  g_free (self->last_error);
+
+  G_OBJECT_CLASS (dk_sync_engine_parent_class)->finalize (object);
+}
+
+static void
+dk_sync_engine_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  DkSyncEngine *self = DK_SYNC_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_LAST_SYNC:
+      g_value_set_int64 (value, self->last_sync);
+      break;
+    case PROP_OUTBOX_SIZE:
+      g_value_set_uint (value, self->outbox_size);
+      break;
+    case PROP_USERNAME:
+      g_value_set_string (value, self->username);
+      break;
+    case PROP_SERVER_URL:
+      g_value_set_string (value, self->server_url);
+      break;
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+    case PROP_KEEPALIVE_SECONDS:
+      g_value_set_uint (value, self->keepalive_seconds);
+      break;
+    case PROP_POLL_SECONDS:
+      g_value_set_uint (value, self->poll_seconds);
+      break;
+    case PROP_PUSH_CONNECTED:
+      g_value_set_boolean (value, self->socket != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dk_sync_engine_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  DkSyncEngine *self = DK_SYNC_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVER_URL:
+      dk_sync_engine_set_server_url (self, g_value_get_string (value));
+      break;
+    case PROP_KEEPALIVE_SECONDS:
+      self->keepalive_seconds = g_value_get_uint (value);
+      break;
+    case PROP_POLL_SECONDS:
+      self->poll_seconds = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dk_sync_engine_class_init (DkSyncEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = dk_sync_engine_dispose;
+  object_class->finalize = dk_sync_engine_finalize;
+  object_class->get_property = dk_sync_engine_get_property;
+  object_class->set_property = dk_sync_engine_set_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, DK_TYPE_SYNC_STATE, DK_SYNC_STATE_NEEDS_LOGIN,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_SYNC] =
+    g_param_spec_int64 ("last-sync", NULL, NULL, G_MININT64, G_MAXINT64, DK_TIME_UNSET,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OUTBOX_SIZE] =
+    g_param_spec_uint ("outbox-size", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_USERNAME] =
+    g_param_spec_string ("username", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SERVER_URL] =
+    g_param_spec_string ("server-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_string ("last-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KEEPALIVE_SECONDS] =
+    g_param_spec_uint ("keepalive-seconds", NULL, NULL, 1, 3600, DK_SYNC_KEEPALIVE_SECONDS,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POLL_SECONDS] =
+    g_param_spec_uint ("poll-seconds", NULL, NULL, 1, 24 * 3600, DK_SYNC_POLL_SECONDS,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PUSH_CONNECTED] =
+    g_param_spec_boolean ("push-connected", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_UINT64, G_TYPE_INT64, G_TYPE_INT64);
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_REJECTED] =
+    g_signal_new ("rejected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_CONFLICT] =
+    g_signal_new ("conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+dk_sync_engine_init (DkSyncEngine *self)
+{
+  self->state = DK_SYNC_STATE_NEEDS_LOGIN;
+  self->last_sync = DK_TIME_UNSET;
+  self->keepalive_seconds = DK_SYNC_KEEPALIVE_SECONDS;
+  self->poll_seconds = DK_SYNC_POLL_SECONDS;
+  self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->sync_backoff = NULL;
+  self->session = soup_session_new_with_options ("timeout", DK_SYNC_REQUEST_TIMEOUT,
+                                                 "idle-timeout", DK_SYNC_REQUEST_TIMEOUT,
+                                                 "user-agent", "driftkoll/" PACKAGE_VERSION " ",
+                                                 NULL);
+}
+
+/* ---- public API ---- */
+
+/**
+ * dk_sync_engine_new:
+ * @store: the replica
+ * @server_url: (nullable): "https://host/", or %NULL for the one stored in the replica
+ *
+ * Returns: (transfer full): an engine; idle when a user is logged in on this replica
+ */
+DkSyncEngine *
+dk_sync_engine_new (DkStore    *store,
+                    const char *server_url)
+{
+  DkSyncEngine *self;
+  g_autofree char *stored_url = NULL;
+  g_autofree char *last_sync = NULL;
+  g_autofree char *username = NULL;
+  gint64 when;
+
+  g_return_val_if_fail (DK_IS_STORE (store), NULL);
+
+  self = g_object_new (DK_TYPE_SYNC_ENGINE, NULL);
+  self->store = g_object_ref (store);
+  self->data_dir = g_path_get_dirname (dk_store_get_path (store));
+
+  stored_url = dk_store_dup_meta (store, "server_url");
+  self->server_url = normalize_url (server_url != NULL ? server_url : stored_url);
+  if (self->server_url != NULL && g_strcmp0 (self->server_url, stored_url) != 0)
+    _dk_sync_engine_set_meta (self, "server_url", self->server_url);
+
+  username = dk_store_dup_meta (store, "username");
+  self->username = g_steal_pointer (&username);
+  self->state = self->username != NULL ? DK_SYNC_STATE_IDLE : DK_SYNC_STATE_NEEDS_LOGIN;
+
+  last_sync = dk_store_dup_meta (store, "last_sync");
+  if (last_sync != NULL && dk_time_parse (last_sync, &when, NULL))
+    self->last_sync = when;
+
+  self->outbox_size = dk_store_outbox_count (store, DK_OUTBOX_PENDING);
+
+  return self;
+}
+
+DkStore *
+dk_sync_engine_get_store (DkSyncEngine *self)
+{
+  g_return_val_if_fail (DK_IS_SYNC_ENGINE (self), NULL);
+
+  return self->store;
+}
+
+const char *
+dk_sync_engine_get_server_url (DkSyncEngine *self)
+{
+  g_return_val_if_fail (DK_IS_SYNC_ENGINE (self), NULL);
+
+  return self->server_url;
+}
+
+/**
+ * dk_sync_engine_set_server_url:
+ * @server_url: (nullable): the server's new address
+ *
+ * The same server at another address: the session and the replica stay.
+ */
+void
+dk_sync_engine_set_server_url (DkSyncEngine *self,
+                               const char   *server_url)
+{
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (DK_IS_SYNC_ENGINE (self));
+
+  url = normalize_url (server_url);
+  if (g_strcmp0 (url, self->server_url) == 0)
+    return;
+
+  g_free (self->server_url);
+  self->server_url = g_steal_pointer (&url);
+  _dk_sync_engine_set_meta (self, "server_url", self->server_url);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
+
+  if (self->started)
+    {
+      _dk_sync_engine_watch_restart_socket (self);
+      _dk_sync_engine_request_sync (self);
+    }
+}
+
+/**
+ * dk_sync_engine_set_ca_file:
+ * @path: (nullable): a PEM file of CA certificates to trust besides the system's
+ *
+ * Returns: %TRUE, or %FALSE with @error when the file cannot be used
+ */
+gboolean
+dk_sync_engine_set_ca_file (DkSyncEngine  *self,
+                            const char    *path,
+                            GError       **error)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (DK_IS_SYNC_ENGINE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (path == NULL)
+    {
+      database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+    }
+  else
+    {
+      database = dk_tls_database_new (path, &local_error);
+      if (database == NULL)
+        {
+          g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_TLS,
+                       _("Cannot use the CA file %s: %s"), path, local_error->message);
+          return FALSE;
+        }
+    }
+
+  soup_session_set_tls_database (self->session, database);
+  g_free (self->ca_file);
+  self->ca_file = g_strdup (path);
+
+  return TRUE;
+}
+
+DkSyncState
+dk_sync_engine_get_state (DkSyncEngine *self)
+{
+  g_return_val_if_fail (DK_IS_SYNC_ENGINE (self), DK_SYNC_STATE_NEEDS_LOGIN);
+
+  return self->state;
+}
+
+gint64
+dk_sync_engine_get_last_sync (DkSyncEngine *self)
+{
+  g_return_val_if_fail (DK_IS_SYNC_ENGINE (self), DK_TIME_UNSET);
+
+  return self->last_sync;
+}
+
+guint
+dk_sync_engine_get_outbox_size (DkSyncEngine *self)
+{
+  g_return_val_if_fail (DK_IS_SYNC_ENGINE (self), 0);
+
+  return self->outbox_size;
+}
+
+const char *
+dk_sync_engine_get_username (DkSyncEngine *self)
+{
+  g_return_val_if_fail (DK_IS_SYNC_ENGINE (self), NULL);
+
+  return self->username;
+}
+
+const char *
+dk_sync_engine_get_last_error (DkSyncEngine *self)
+{
+  g_return_val_if_fail (DK_IS_SYNC_ENGINE (self), NULL);
+
+  return self->last_error;
+}
+
+void
+_dk_sync_engine_emit_progress (DkSyncEngine *self,
+                               guint64       applied,
+                               gint64        cursor,
+                               gint64        newest)
+{
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, applied, cursor, newest);
+}
+
+void
+_dk_sync_engine_emit_changed (DkSyncEngine *self)
+{
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+void
+_dk_sync_engine_emit_rejected (DkSyncEngine *self,
+                               const char   *mutation_id,
+                               const char   *code,
+                               const char   *message)
+{
+  g_signal_emit (self, signals[SIGNAL_REJECTED], 0, mutation_id, code, message);
+}
+
+void
+_dk_sync_engine_emit_conflict (DkSyncEngine *self,
+                               const char   *mutation_id)
+{
+  g_signal_emit (self, signals[SIGNAL_CONFLICT], 0, mutation_id);
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-sync-engine.h: talks to the server for one replica: login, push, pull, push events
+ *
+ * All network I/O is asynchronous on the thread-default GMainContext (libsoup). Upload
+ * before download: the outbox goes in batches, then pages of /changes are applied, each
+ * page with its cursor in one transaction. The WebSocket only says "pull now"; polling
+ * takes over when it cannot be opened. Online or offline is decided by what requests
+ * actually do. Retries back off exponentially with jitter up to a cap.
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "dk-store.h"
+
+G_BEGIN_DECLS
+
+#define DK_SYNC_ERROR (dk_sync_error_quark ())
+
+typedef enum {
+  DK_SYNC_ERROR_OFFLINE,        /* the server could not be reached */
+  DK_SYNC_ERROR_NEEDS_LOGIN,    /* 401: log in again; the outbox is kept */
+  DK_SYNC_ERROR_TLS,            /* the server's certificate is not trusted: said plainly */
+  DK_SYNC_ERROR_SERVER,         /* 5xx or an answer that is not the protocol */
+  DK_SYNC_ERROR_REFUSED,        /* 4xx with the server's message (wrong password, ...) */
+  DK_SYNC_ERROR_NO_SERVER,      /* no server URL is set */
+} DkSyncError;
+
+GQuark dk_sync_error_quark (void);
+
+typedef enum {
+  DK_SYNC_STATE_IDLE,           /* online, nothing to do */
+  DK_SYNC_STATE_SYNCING,
+  DK_SYNC_STATE_OFFLINE,        /* last attempt failed on the network; retrying with back-off */
+  DK_SYNC_STATE_NEEDS_LOGIN,
+} DkSyncState;
+
+#define DK_TYPE_SYNC_STATE (dk_sync_state_get_type ())
+GType dk_sync_state_get_type (void);
+
+#define DK_TYPE_SYNC_ENGINE (dk_sync_engine_get_type ())
+G_DECLARE_FINAL_TYPE (DkSyncEngine, dk_sync_engine, DK, SYNC_ENGINE, GObject)
+
+/* @server_url: "https://host/" or NULL to use the one stored in the replica. */
+DkSyncEngine *dk_sync_engine_new              (DkStore       *store,
+                                               const char    *server_url);
+DkStore      *dk_sync_engine_get_store        (DkSyncEngine  *self);
+const char   *dk_sync_engine_get_server_url   (DkSyncEngine  *self);
+/* Added: points the engine at another URL of the same server (it moved, a new port);
+ * the session and the replica stay. NULL forgets the URL. */
+void          dk_sync_engine_set_server_url   (DkSyncEngine  *self,
+                                               const char    *server_url);
+/* Trust this CA file as well as the system's (NULL: system CAs only). */
+gboolean      dk_sync_engine_set_ca_file      (DkSyncEngine  *self,
+                                               const char    *path,
+                                               GError       **error);
+DkSyncState   dk_sync_engine_get_state        (DkSyncEngine  *self);
+/* Unix seconds of the last successful sync, DK_TIME_UNSET when never. */
+gint64        dk_sync_engine_get_last_sync    (DkSyncEngine  *self);
+guint         dk_sync_engine_get_outbox_size  (DkSyncEngine  *self);
+/* The logged-in username, or NULL. */
+const char   *dk_sync_engine_get_username     (DkSyncEngine  *self);
+/* Added: what the last failed attempt said, in words for a person; NULL after success. */
+const char   *dk_sync_engine_get_last_error   (DkSyncEngine  *self);
+
+void          dk_sync_engine_login_async      (DkSyncEngine        *self,
+                                               const char          *username,
+                                               const char          *password,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean      dk_sync_engine_login_finish     (DkSyncEngine        *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+/* Ends the session on the server when it can be reached, and always locally. */
+void          dk_sync_engine_logout_async     (DkSyncEngine        *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean      dk_sync_engine_logout_finish    (DkSyncEngine        *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+/* One whole sync: the outbox, then every page of changes. */
+void          dk_sync_engine_sync_async       (DkSyncEngine        *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean      dk_sync_engine_sync_finish      (DkSyncEngine        *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+/* Keeps syncing: WebSocket push (polling when it cannot be opened), retries with
+ * back-off, until dk_sync_engine_stop (). */
+void          dk_sync_engine_start            (DkSyncEngine  *self);
+void          dk_sync_engine_stop             (DkSyncEngine  *self);
+/* Added: call after putting a change in the outbox (dk-local-changes.h): updates
+ * "outbox-size" and, once started, sends it soon. */
+void          dk_sync_engine_local_change_added (DkSyncEngine *self);
+
+/*
+ * Properties: "state" (DkSyncState), "last-sync" (gint64), "outbox-size" (guint),
+ *   "username" (string), "server-url" (string).
+ *   Added: "last-error" (string, nullable), "keepalive-seconds" (guint, WebSocket ping
+ *   interval, 30; no pong for three intervals closes it), "poll-seconds" (guint, 30),
+ *   "push-connected" (gboolean, read-only: the WebSocket is open).
+ * Signals:
+ *   "progress" (guint64 objects_applied, gint64 cursor, gint64 newest_seq): after each page
+ *     (newest_seq is -1 while unknown: the server did not say and more pages follow)
+ *   "changed" (): after anything was applied to the replica
+ *   "rejected" (const char *mutation_id, const char *code, const char *message)
+ *   Added: "conflict" (const char *mutation_id): both versions are kept for the user
+ */
+
+G_END_DECLS

@@ -1,0 +1,729 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-sync-run.c: one whole sync: the outbox in batches, then every page of changes
+ *
+ * At most one run at a time. Whoever asks while one runs gets the result of the next
+ * run, which starts once the current one is done, so a "pull now" is never lost and
+ * never doubled. Each page is applied with its cursor in one transaction and each
+ * mutation answer is recorded as it arrives: a cut at any moment resumes where it
+ * stopped, and a mutation sent twice is answered the same by the server.
+ */
+
+#define G_LOG_DOMAIN "dk-sync-run"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dk-core.h"
+#include "dk-sync-engine-private.h"
+
+/* Room for the {"mutations":[...]} around the entries. */
+#define BODY_MARGIN 4096
+
+typedef struct {
+  GTask  *task;
+  gulong  cancelled_id;
+} Waiter;
+
+struct _DkSyncRun
+{
+  DkSyncEngine *self;            /* a reference while the run lives */
+  GArray       *waiters;         /* Waiter */
+  GCancellable *cancellable;
+  GHashTable   *sent;            /* mutation ids sent in this run */
+  GPtrArray    *batch;           /* mutation ids of the batch in flight */
+  char         *token;           /* the token this run uses */
+  DkSyncState   state_before;
+  guint         batch_limit;
+  guint64       applied;
+  gint64        cursor;
+  gboolean      resynced;
+};
+
+static void push_next (DkSyncRun *run);
+static void pull_next (DkSyncRun *run);
+static void run_begin (DkSyncEngine *self,
+                       GPtrArray    *tasks);
+
+static void
+dk_sync_run_waiter_cancelled_cb (GCancellable *cancellable,
+                                 gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static void
+run_free (DkSyncRun *run)
+{
+  g_array_unref (run->waiters);
+  g_clear_object (&run->cancellable);
+  g_clear_pointer (&run->sent, g_hash_table_unref);
+  g_clear_pointer (&run->batch, g_ptr_array_unref);
+  g_free (run->token);
+  g_clear_object (&run->self);
+  g_free (run);
+}
+
+static void
+run_finish (DkSyncRun *run,
+            GError    *error)   /* (transfer full) (nullable) */
+{
+  g_autoptr(GError) owned_error = error;
+  g_autoptr(DkSyncEngine) self = g_object_ref (run->self);
+  g_autoptr(GPtrArray) next = NULL;
+  g_autoptr(GArray) waiters = g_array_ref (run->waiters);
+
+  g_assert (self->run == run);
+  self->run = NULL;
+
+  if (error == NULL)
+    {
+      g_debug ("Sync done: %" G_GUINT64_FORMAT " objects applied, cursor %" G_GINT64_FORMAT,
+               run->applied, dk_store_get_cursor (self->store));
+      _dk_sync_engine_set_last_sync (self, dk_time_now ());
+      _dk_sync_engine_set_last_error (self, NULL);
+      _dk_sync_engine_set_state (self, DK_SYNC_STATE_IDLE);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_debug ("Sync cancelled");
+      /* Cancelled by a logout: that state stands. */
+      if (self->username == NULL)
+        _dk_sync_engine_set_state (self, DK_SYNC_STATE_NEEDS_LOGIN);
+      else
+        _dk_sync_engine_set_state (self, run->state_before == DK_SYNC_STATE_SYNCING
+                                           ? DK_SYNC_STATE_IDLE : run->state_before);
+    }
+  else if (g_error_matches (error, DK_SYNC_ERROR, DK_SYNC_ERROR_NEEDS_LOGIN))
+    {
+      g_debug ("Sync needs a login: %s", error->message);
+      /* A login that finished during the run brought a new token: keep that one. */
+      if (run->token == NULL || g_strcmp0 (run->token, self->token) == 0)
+        {
+          _dk_sync_engine_set_last_error (self, error);
+          _dk_sync_engine_forget_token (self);
+        }
+      else
+        {
+          _dk_sync_engine_set_state (self, DK_SYNC_STATE_IDLE);
+        }
+    }
+  else
+    {
+      g_debug ("Sync failed: %s", error->message);
+      _dk_sync_engine_set_last_error (self, error);
+      _dk_sync_engine_set_state (self, error->domain == DK_SYNC_ERROR &&
+                                       error->code == DK_SYNC_ERROR_NO_SERVER
+                                         ? run->state_before : DK_SYNC_STATE_OFFLINE);
+    }
+  _dk_sync_engine_update_outbox_size (self);
+
+  /* The next run starts before anyone hears of this one, so a caller that asks again
+   * from its callback joins the queue the ordinary way. */
+  _dk_sync_engine_watch_run_finished (self, error);
+  if (self->again)
+    {
+      next = g_steal_pointer (&self->next_waiters);
+      self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+      run_begin (self, next);
+    }
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      Waiter *waiter = &g_array_index (waiters, Waiter, i);
+      GCancellable *cancellable = g_task_get_cancellable (waiter->task);
+
+      if (waiter->cancelled_id != 0)
+        g_cancellable_disconnect (cancellable, waiter->cancelled_id);
+      if (error != NULL)
+        g_task_return_error (waiter->task, g_error_copy (error));
+      else
+        g_task_return_boolean (waiter->task, TRUE);
+      g_clear_object (&waiter->task);
+    }
+
+  run_free (run);
+}
+
+static gboolean
+run_check_cancelled (DkSyncRun *run)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_cancellable_set_error_if_cancelled (run->cancellable, &error))
+    return FALSE;
+
+  run_finish (run, g_steal_pointer (&error));
+  return TRUE;
+}
+
+/* ---- push ---- */
+
+static JsonObject *
+rejection_new (const char *mutation_id,
+               const char *code,
+               const char *message)
+{
+  JsonObject *result = json_object_new ();
+  JsonObject *error = json_object_new ();
+
+  json_object_set_string_member (error, "code", code);
+  json_object_set_string_member (error, "message", message);
+  json_object_set_string_member (result, "id", mutation_id);
+  json_object_set_string_member (result, "status", DK_RESULT_REJECTED);
+  json_object_set_object_member (result, "error", error);
+
+  return result;
+}
+
+/* Records one answer, said by the server or, for what it could never accept, here. */
+static gboolean
+answer_one (DkSyncRun   *run,
+            JsonObject  *result,
+            GError     **error)
+{
+  DkSyncEngine *self = run->self;
+  const char *id = json_object_get_string_member_with_default (result, "id", NULL);
+  const char *status = json_object_get_string_member_with_default (result, "status", NULL);
+
+  if (!dk_store_outbox_answer (self->store, result, error))
+    return FALSE;
+
+  if (g_strcmp0 (status, DK_RESULT_REJECTED) == 0)
+    {
+      JsonNode *node = json_object_get_member (result, "error");
+      JsonObject *reason = node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+                             ? json_node_get_object (node) : NULL;
+      const char *code = reason ? json_object_get_string_member_with_default (reason, "code", NULL)
+                                : NULL;
+      const char *message = reason ? json_object_get_string_member_with_default (reason, "message",
+                                                                                  NULL)
+                                   : NULL;
+
+      g_debug ("Mutation %s rejected: %s", id, code);
+      _dk_sync_engine_emit_rejected (self, id, code ? code : "failed",
+                                     message ? message : _("The server refused the change"));
+    }
+  else if (g_strcmp0 (status, DK_RESULT_CONFLICT) == 0)
+    {
+      g_debug ("Mutation %s conflicts", id);
+      _dk_sync_engine_emit_conflict (self, id);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+reject_here (DkSyncRun   *run,
+             const char  *mutation_id,
+             const char  *code,
+             const char  *message,
+             GError     **error)
+{
+  g_autoptr(JsonObject) result = rejection_new (mutation_id, code, message);
+
+  g_hash_table_add (run->sent, g_strdup (mutation_id));
+
+  return answer_one (run, result, error);
+}
+
+static void
+dk_sync_run_pushed_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  DkSyncRun *run = user_data;
+  DkSyncEngine *self = run->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkReply) reply = NULL;
+  g_autoptr(GPtrArray) batch = g_steal_pointer (&run->batch);
+  JsonNode *results_node;
+  JsonArray *results;
+
+  reply = _dk_sync_engine_send_finish (self, result, &error);
+  if (reply == NULL)
+    {
+      run_finish (run, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Too much at once: halve the batch; one mutation the server cannot take at all is
+   * refused here with the server's reason, so it never blocks the ones behind it. */
+  if (reply->status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE ||
+      reply->status == SOUP_STATUS_BAD_REQUEST)
+    {
+      if (batch->len > 1)
+        {
+          run->batch_limit = MAX (1, batch->len / 2);
+          push_next (run);
+          return;
+        }
+      if (!reject_here (run, g_ptr_array_index (batch, 0),
+                        reply->error_code ? reply->error_code : "invalid_input",
+                        reply->error_message ? reply->error_message
+                                             : _("The server cannot take this change"),
+                        &error))
+        {
+          run_finish (run, g_steal_pointer (&error));
+          return;
+        }
+      _dk_sync_engine_emit_changed (self);
+      push_next (run);
+      return;
+    }
+
+  if (!_dk_sync_engine_check_reply (self, reply, &error))
+    {
+      run_finish (run, g_steal_pointer (&error));
+      return;
+    }
+
+  results_node = json_object_get_member (json_node_get_object (reply->json), "results");
+  if (results_node == NULL || !JSON_NODE_HOLDS_ARRAY (results_node))
+    {
+      run_finish (run, g_error_new_literal (DK_SYNC_ERROR, DK_SYNC_ERROR_SERVER,
+                                            _("The server’s answer to the changes is not "
+                                              "the Driftkoll protocol")));
+      return;
+    }
+  results = json_node_get_array (results_node);
+
+  for (guint i = 0; i < batch->len; i++)
+    g_hash_table_add (run->sent, g_strdup (g_ptr_array_index (batch, i)));
+
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *node = json_array_get_element (results, i);
+      JsonObject *answer;
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      answer = json_node_get_object (node);
+      id = json_object_get_string_member_with_default (answer, "id", NULL);
+      if (id == NULL || !g_ptr_array_find_with_equal_func (batch, id, g_str_equal, NULL))
+        continue;
+
+      if (!answer_one (run, answer, &error))
+        {
+          run_finish (run, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  run->batch_limit = DK_MAX_MUTATIONS_PER_BATCH;
+  _dk_sync_engine_update_outbox_size (self);
+  _dk_sync_engine_emit_changed (self);
+  push_next (run);
+}
+
+static void
+push_next (DkSyncRun *run)
+{
+  DkSyncEngine *self = run->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(JsonArray) mutations = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  JsonObject *wrapper;
+  gsize size = 0;
+
+  if (run_check_cancelled (run))
+    return;
+
+  /* Entries already sent in this run and still pending (the server left them
+   * unanswered) wait for the next run instead of going round here. */
+  pending = dk_store_outbox_pending (self->store,
+                                     run->batch_limit + g_hash_table_size (run->sent), &error);
+  if (pending == NULL)
+    {
+      run_finish (run, g_steal_pointer (&error));
+      return;
+    }
+
+  mutations = json_array_new ();
+  run->batch = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < pending->len && run->batch->len < run->batch_limit; i++)
+    {
+      DkOutboxEntry *entry = g_ptr_array_index (pending, i);
+      g_autoptr(JsonNode) data = NULL;
+      g_autoptr(GError) parse_error = NULL;
+      JsonObject *mutation;
+      gsize entry_size;
+
+      if (g_hash_table_contains (run->sent, entry->mutation_id))
+        continue;
+
+      data = entry->data != NULL ? json_from_string (entry->data, &parse_error) : NULL;
+      entry_size = (entry->data ? strlen (entry->data) : 0) + strlen (entry->op) +
+                   strlen (entry->mutation_id) + 96;
+
+      if (data == NULL || entry_size + BODY_MARGIN > DK_MAX_BODY_BYTES)
+        {
+          if (!reject_here (run, entry->mutation_id, data == NULL ? "invalid_input" : "too_large",
+                            data == NULL ? _("The change could not be read back from this computer")
+                                         : _("The change is too large to send"),
+                            &error))
+            {
+              run_finish (run, g_steal_pointer (&error));
+              return;
+            }
+          continue;
+        }
+
+      if (run->batch->len > 0 && size + entry_size + BODY_MARGIN > DK_MAX_BODY_BYTES)
+        break;
+
+      mutation = json_object_new ();
+      json_object_set_string_member (mutation, "id", entry->mutation_id);
+      json_object_set_string_member (mutation, "op", entry->op);
+      json_object_set_int_member (mutation, "base_revision", entry->base_revision);
+      json_object_set_member (mutation, "data", g_steal_pointer (&data));
+      json_array_add_object_element (mutations, mutation);
+      g_ptr_array_add (run->batch, g_strdup (entry->mutation_id));
+      size += entry_size;
+    }
+
+  if (run->batch->len == 0)
+    {
+      g_clear_pointer (&run->batch, g_ptr_array_unref);
+      _dk_sync_engine_update_outbox_size (self);
+      pull_next (run);
+      return;
+    }
+
+  g_debug ("Sending %u mutations", run->batch->len);
+  wrapper = json_object_new ();
+  json_object_set_array_member (wrapper, "mutations", g_steal_pointer (&mutations));
+  body = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (body, wrapper);
+
+  msg = _dk_sync_engine_new_message (self, SOUP_METHOD_POST, DK_API_PREFIX "/mutations", TRUE,
+                                     body);
+  _dk_sync_engine_send_async (self, msg, run->cancellable, dk_sync_run_pushed_cb, run);
+}
+
+/* ---- pull ---- */
+
+static gboolean
+start_resync (DkSyncRun   *run,
+              GError     **error)
+{
+  g_debug ("The server does not know cursor %" G_GINT64_FORMAT "; resyncing from 0",
+           run->cursor);
+  run->resynced = TRUE;
+  if (!dk_store_reset_server_data (run->self->store, error))
+    return FALSE;
+  _dk_sync_engine_emit_changed (run->self);
+
+  return TRUE;
+}
+
+static gboolean
+read_int (JsonObject *object,
+          const char *name,
+          gint64     *out)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+static void
+dk_sync_run_pulled_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  DkSyncRun *run = user_data;
+  DkSyncEngine *self = run->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkReply) reply = NULL;
+  JsonObject *page;
+  JsonNode *changes_node;
+  JsonNode *more_node;
+  JsonArray *changes;
+  gint64 last_seq;
+  gint64 newest = -1;
+  gboolean has_newest;
+  gboolean more;
+  guint n;
+
+  reply = _dk_sync_engine_send_finish (self, result, &error);
+  if (reply == NULL)
+    {
+      run_finish (run, g_steal_pointer (&error));
+      return;
+    }
+
+  /* A cursor the server no longer accepts: start again from nothing; the outbox stays. */
+  if (reply->status == SOUP_STATUS_BAD_REQUEST &&
+      g_strcmp0 (reply->error_code, "invalid_input") == 0 && !run->resynced && run->cursor > 0)
+    {
+      if (!start_resync (run, &error))
+        run_finish (run, g_steal_pointer (&error));
+      else
+        pull_next (run);
+      return;
+    }
+
+  if (!_dk_sync_engine_check_reply (self, reply, &error))
+    {
+      run_finish (run, g_steal_pointer (&error));
+      return;
+    }
+
+  page = json_node_get_object (reply->json);
+  changes_node = json_object_get_member (page, "changes");
+  more_node = json_object_get_member (page, "more");
+  has_newest = read_int (page, "newest_seq", &newest);
+  if (changes_node == NULL || !JSON_NODE_HOLDS_ARRAY (changes_node) ||
+      !read_int (page, "last_seq", &last_seq) || last_seq < 0 ||
+      more_node == NULL || json_node_get_value_type (more_node) != G_TYPE_BOOLEAN)
+    {
+      run_finish (run, g_error_new_literal (DK_SYNC_ERROR, DK_SYNC_ERROR_SERVER,
+                                            _("The server’s list of changes is not the "
+                                              "Driftkoll protocol")));
+      return;
+    }
+  changes = json_node_get_array (changes_node);
+  more = json_node_get_boolean (more_node);
+
+  /* The server has less than this replica saw (restored from a backup): resync. */
+  if (has_newest && newest < run->cursor && !run->resynced)
+    {
+      if (!start_resync (run, &error))
+        run_finish (run, g_steal_pointer (&error));
+      else
+        pull_next (run);
+      return;
+    }
+
+  if (more && last_seq <= run->cursor)
+    {
+      run_finish (run, g_error_new_literal (DK_SYNC_ERROR, DK_SYNC_ERROR_SERVER,
+                                            _("The server’s list of changes does not move on")));
+      return;
+    }
+
+  if (!dk_store_apply_changes (self->store, changes, last_seq, &error))
+    {
+      run_finish (run, g_steal_pointer (&error));
+      return;
+    }
+
+  n = json_array_get_length (changes);
+  run->applied += n;
+  if (!has_newest)
+    newest = more ? -1 : last_seq;
+  _dk_sync_engine_emit_progress (self, run->applied, last_seq, newest);
+  if (n > 0)
+    _dk_sync_engine_emit_changed (self);
+
+  if (more)
+    pull_next (run);
+  else
+    run_finish (run, NULL);
+}
+
+static void
+pull_next (DkSyncRun *run)
+{
+  DkSyncEngine *self = run->self;
+  g_autofree char *path = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+
+  if (run_check_cancelled (run))
+    return;
+
+  run->cursor = dk_store_get_cursor (self->store);
+  path = g_strdup_printf (DK_API_PREFIX "/changes?since=%" G_GINT64_FORMAT "&limit=%u",
+                          run->cursor, DK_SYNC_PULL_LIMIT);
+  msg = _dk_sync_engine_new_message (self, SOUP_METHOD_GET, path, TRUE, NULL);
+  _dk_sync_engine_send_async (self, msg, run->cancellable, dk_sync_run_pulled_cb, run);
+}
+
+/* ---- starting ---- */
+
+static void
+dk_sync_run_token_loaded_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  DkSyncRun *run = user_data;
+  DkSyncEngine *self = run->self;
+  g_autoptr(GError) error = NULL;
+
+  if (!_dk_sync_engine_load_token_finish (self, result, &error))
+    {
+      if (error == NULL)
+        error = g_error_new_literal (DK_SYNC_ERROR, DK_SYNC_ERROR_NEEDS_LOGIN,
+                                     _("Log in to sync with the server"));
+      run_finish (run, g_steal_pointer (&error));
+      return;
+    }
+
+  if (run_check_cancelled (run))
+    return;
+
+  run->token = g_strdup (self->token);
+  _dk_sync_engine_set_state (self, DK_SYNC_STATE_SYNCING);
+  push_next (run);
+}
+
+static void
+run_begin (DkSyncEngine *self,
+           GPtrArray    *tasks)
+{
+  DkSyncRun *run;
+
+  g_assert (DK_IS_SYNC_ENGINE (self));
+  g_assert (self->run == NULL);
+
+  run = g_new0 (DkSyncRun, 1);
+  run->self = g_object_ref (self);
+  run->waiters = g_array_new (FALSE, TRUE, sizeof (Waiter));
+  run->cancellable = g_cancellable_new ();
+  run->sent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->batch_limit = DK_MAX_MUTATIONS_PER_BATCH;
+  run->state_before = self->state;
+  self->run = run;
+  self->again = FALSE;
+
+  for (guint i = 0; tasks != NULL && i < tasks->len; i++)
+    {
+      Waiter waiter = { g_object_ref (g_ptr_array_index (tasks, i)), 0 };
+      GCancellable *cancellable = g_task_get_cancellable (waiter.task);
+
+      /* One caller giving up stops the run it waits for. */
+      if (cancellable != NULL)
+        waiter.cancelled_id = g_cancellable_connect (cancellable,
+                                                     G_CALLBACK (dk_sync_run_waiter_cancelled_cb),
+                                                     g_object_ref (run->cancellable),
+                                                     g_object_unref);
+      g_array_append_val (run->waiters, waiter);
+    }
+
+  if (self->server_url == NULL)
+    {
+      run_finish (run, g_error_new_literal (DK_SYNC_ERROR, DK_SYNC_ERROR_NO_SERVER,
+                                            _("No server is set; give its address first")));
+      return;
+    }
+
+  if (self->state == DK_SYNC_STATE_IDLE || self->state == DK_SYNC_STATE_OFFLINE)
+    _dk_sync_engine_set_state (self, DK_SYNC_STATE_SYNCING);
+
+  _dk_sync_engine_load_token_async (self, run->cancellable, dk_sync_run_token_loaded_cb, run);
+}
+
+static void
+start_or_queue (DkSyncEngine *self,
+                GTask        *task)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  if (self->run != NULL)
+    {
+      self->again = TRUE;
+      if (task != NULL)
+        g_ptr_array_add (self->next_waiters, g_object_ref (task));
+      return;
+    }
+
+  if (task != NULL)
+    g_ptr_array_add (self->next_waiters, g_object_ref (task));
+
+  {
+    g_autoptr(GPtrArray) tasks = g_steal_pointer (&self->next_waiters);
+
+    self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+    run_begin (self, tasks);
+  }
+}
+
+void
+_dk_sync_engine_request_sync (DkSyncEngine *self)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  start_or_queue (self, NULL);
+}
+
+void
+_dk_sync_engine_cancel_run (DkSyncEngine *self)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  if (self->run != NULL)
+    g_cancellable_cancel (self->run->cancellable);
+}
+
+void
+_dk_sync_engine_clear_runs (DkSyncEngine *self)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  /* A run holds a reference to the engine, so none is left by the time it is disposed;
+   * only a forced dispose gets here with one. */
+  _dk_sync_engine_cancel_run (self);
+  self->again = FALSE;
+}
+
+/**
+ * dk_sync_engine_sync_async:
+ *
+ * One whole sync: the outbox in batches, then every page of changes. While another
+ * sync runs, this waits for it and then runs once more (asking many times in a row
+ * gives one more run). Cancelling @cancellable stops the run it waits for.
+ */
+void
+dk_sync_engine_sync_async (DkSyncEngine        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DK_IS_SYNC_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dk_sync_engine_sync_async);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  start_or_queue (self, task);
+}
+
+gboolean
+dk_sync_engine_sync_finish (DkSyncEngine  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (DK_IS_SYNC_ENGINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * dk_sync_engine_local_change_added:
+ *
+ * Tells the engine that a local change went into the outbox: "outbox-size" is
+ * updated and, while it keeps in sync (dk_sync_engine_start ()), the change is sent
+ * soon.
+ */
+void
+dk_sync_engine_local_change_added (DkSyncEngine *self)
+{
+  g_return_if_fail (DK_IS_SYNC_ENGINE (self));
+
+  _dk_sync_engine_update_outbox_size (self);
+  if (self->started && self->username != NULL)
+    _dk_sync_engine_request_sync (self);
+}

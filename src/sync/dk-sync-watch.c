@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-sync-watch.c: keeping in sync: the WebSocket that says "pull now", polling when it
+ * cannot be opened, retries with back-off, and the network monitor as a hint
+ *
+ * Online or offline is decided by what the requests do; GNetworkMonitor saying the
+ * network is back only makes the next attempt come at once.
+ */
+
+#define G_LOG_DOMAIN "dk-sync-watch"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dk-core.h"
+#include "dk-sync-engine-private.h"
+
+static void connect_socket (DkSyncEngine *self);
+
+static gboolean
+dk_sync_engine_retry_cb (gpointer user_data)
+{
+  DkSyncEngine *self = DK_SYNC_ENGINE (user_data);
+
+  self->retry_id = 0;
+  self->retry_is_poll = FALSE;
+  _dk_sync_engine_request_sync (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry (DkSyncEngine *self,
+                guint         delay_ms,
+                gboolean      poll)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  g_debug ("Next sync in %u ms (%s)", delay_ms, poll ? "poll" : "retry");
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->retry_id = g_timeout_add (delay_ms, dk_sync_engine_retry_cb, self);
+  self->retry_is_poll = poll;
+}
+
+static gboolean
+dk_sync_engine_reconnect_cb (gpointer user_data)
+{
+  DkSyncEngine *self = DK_SYNC_ENGINE (user_data);
+
+  self->reconnect_id = 0;
+  connect_socket (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reconnect (DkSyncEngine *self)
+{
+  guint delay = dk_backoff_next_delay (self->socket_backoff);
+
+  g_debug ("Opening the WebSocket again in %u ms", delay);
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  self->reconnect_id = g_timeout_add (delay, dk_sync_engine_reconnect_cb, self);
+}
+
+/* Polling takes over while there is no socket. */
+static void
+ensure_polling (DkSyncEngine *self)
+{
+  if (self->retry_id == 0 && self->run == NULL)
+    schedule_retry (self, self->poll_seconds * 1000, TRUE);
+}
+
+static void
+drop_socket (DkSyncEngine *self)
+{
+  g_autoptr(SoupWebsocketConnection) socket = g_steal_pointer (&self->socket);
+
+  g_clear_handle_id (&self->liveness_id, g_source_remove);
+  if (socket == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (socket, self);
+  if (soup_websocket_connection_get_state (socket) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (socket, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  _dk_sync_engine_notify_push_connected (self);
+}
+
+static void
+socket_lost (DkSyncEngine *self)
+{
+  drop_socket (self);
+  if (!self->started)
+    return;
+
+  schedule_reconnect (self);
+  ensure_polling (self);
+}
+
+static void
+dk_sync_engine_socket_message_cb (SoupWebsocketConnection *socket,
+                                  int                      type,
+                                  GBytes                  *message,
+                                  gpointer                 user_data)
+{
+  DkSyncEngine *self = DK_SYNC_ENGINE (user_data);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize length = 0;
+  const char *data = g_bytes_get_data (message, &length);
+  JsonNode *root;
+  JsonNode *last_seq;
+
+  self->socket_alive_at = g_get_monotonic_time ();
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT || !json_parser_load_from_data (parser, data, length, NULL))
+    return;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  last_seq = json_object_get_member (json_node_get_object (root), "last_seq");
+  if (last_seq == NULL || json_node_get_value_type (last_seq) != G_TYPE_INT64)
+    return;
+
+  g_debug ("The server's newest change is %" G_GINT64_FORMAT, json_node_get_int (last_seq));
+  if (json_node_get_int (last_seq) > dk_store_get_cursor (self->store) && self->token != NULL)
+    _dk_sync_engine_request_sync (self);
+}
+
+static void
+dk_sync_engine_socket_ponged_cb (SoupWebsocketConnection *socket,
+                                 GBytes                  *message,
+                                 gpointer                 user_data)
+{
+  DK_SYNC_ENGINE (user_data)->socket_alive_at = g_get_monotonic_time ();
+}
+
+static void
+dk_sync_engine_socket_closed_cb (SoupWebsocketConnection *socket,
+                                 gpointer                 user_data)
+{
+  DkSyncEngine *self = DK_SYNC_ENGINE (user_data);
+
+  g_debug ("The WebSocket closed (%u)", soup_websocket_connection_get_close_code (socket));
+  socket_lost (self);
+}
+
+/* A peer that answers no ping for three intervals is gone, whatever TCP thinks. */
+static gboolean
+dk_sync_engine_liveness_cb (gpointer user_data)
+{
+  DkSyncEngine *self = DK_SYNC_ENGINE (user_data);
+  gint64 limit = 3 * (gint64) self->keepalive_seconds * G_USEC_PER_SEC;
+
+  if (g_get_monotonic_time () - self->socket_alive_at <= limit)
+    return G_SOURCE_CONTINUE;
+
+  g_debug ("The WebSocket answered no ping; closing it");
+  self->liveness_id = 0;
+  socket_lost (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+dk_sync_engine_socket_connected_cb (GObject      *object,
+                                    GAsyncResult *result,
+                                    gpointer      user_data)
+{
+  g_autoptr(DkSyncEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupWebsocketConnection) socket = NULL;
+
+  socket = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+  self->connecting = FALSE;
+
+  if (socket == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_debug ("Could not open the WebSocket: %s", error->message);
+      if (self->started)
+        {
+          schedule_reconnect (self);
+          ensure_polling (self);
+        }
+      return;
+    }
+
+  if (!self->started || self->socket != NULL)
+    {
+      soup_websocket_connection_close (socket, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+      return;
+    }
+
+  g_debug ("The WebSocket is open");
+  dk_backoff_reset (self->socket_backoff);
+  self->socket = g_steal_pointer (&socket);
+  self->socket_alive_at = g_get_monotonic_time ();
+  soup_websocket_connection_set_keepalive_interval (self->socket, self->keepalive_seconds);
+  g_signal_connect (self->socket, "message", G_CALLBACK (dk_sync_engine_socket_message_cb), self);
+  g_signal_connect (self->socket, "pong", G_CALLBACK (dk_sync_engine_socket_ponged_cb), self);
+  g_signal_connect (self->socket, "closed", G_CALLBACK (dk_sync_engine_socket_closed_cb), self);
+  self->liveness_id = g_timeout_add_seconds (self->keepalive_seconds, dk_sync_engine_liveness_cb,
+                                             self);
+  _dk_sync_engine_notify_push_connected (self);
+
+  /* The socket tells when to pull; polling can rest. */
+  if (self->retry_is_poll)
+    {
+      g_clear_handle_id (&self->retry_id, g_source_remove);
+      self->retry_is_poll = FALSE;
+    }
+}
+
+static char *
+dup_events_url (DkSyncEngine *self)
+{
+  g_autofree char *url = _dk_sync_engine_dup_url (self, DK_API_PREFIX "/events");
+
+  if (g_str_has_prefix (url, "https://"))
+    return g_strconcat ("wss://", url + strlen ("https://"), NULL);
+  if (g_str_has_prefix (url, "http://"))
+    return g_strconcat ("ws://", url + strlen ("http://"), NULL);
+
+  return g_steal_pointer (&url);
+}
+
+static void
+connect_socket (DkSyncEngine *self)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *authorization = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  if (!self->started || self->socket != NULL || self->connecting || self->server_url == NULL ||
+      self->token == NULL)
+    return;
+
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  url = dup_events_url (self);
+  msg = soup_message_new (SOUP_METHOD_GET, url);
+  if (msg == NULL)
+    {
+      g_warning ("Cannot open a WebSocket to %s", url);
+      return;
+    }
+  authorization = g_strconcat ("Bearer ", self->token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                authorization);
+
+  g_debug ("Opening the WebSocket %s", url);
+  self->connecting = TRUE;
+  soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        self->watch_cancellable,
+                                        dk_sync_engine_socket_connected_cb, g_object_ref (self));
+}
+
+static void
+dk_sync_engine_network_changed_cb (GNetworkMonitor *monitor,
+                                   gboolean         available,
+                                   gpointer         user_data)
+{
+  DkSyncEngine *self = DK_SYNC_ENGINE (user_data);
+
+  /* Only a hint: what the next request does decides whether we are online. */
+  if (!self->started || !available)
+    return;
+  if (self->state != DK_SYNC_STATE_OFFLINE && self->socket != NULL)
+    return;
+
+  g_debug ("The network may be back; trying at once");
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  _dk_sync_engine_request_sync (self);
+  connect_socket (self);
+}
+
+void
+_dk_sync_engine_watch_run_finished (DkSyncEngine *self,
+                                    const GError *error)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  if (!self->started)
+    return;
+
+  if (error == NULL)
+    {
+      dk_backoff_reset (self->sync_backoff);
+      g_clear_handle_id (&self->retry_id, g_source_remove);
+      if (self->socket == NULL)
+        {
+          /* The server answers: a good moment for the socket, unless one is on its way. */
+          if (self->reconnect_id == 0)
+            connect_socket (self);
+          schedule_retry (self, self->poll_seconds * 1000, TRUE);
+        }
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (g_error_matches (error, DK_SYNC_ERROR, DK_SYNC_ERROR_NEEDS_LOGIN) ||
+      g_error_matches (error, DK_SYNC_ERROR, DK_SYNC_ERROR_NO_SERVER))
+    {
+      /* Nothing to retry until someone logs in or sets a server. */
+      g_clear_handle_id (&self->retry_id, g_source_remove);
+      drop_socket (self);
+      g_clear_handle_id (&self->reconnect_id, g_source_remove);
+      return;
+    }
+
+  schedule_retry (self, dk_backoff_next_delay (self->sync_backoff), FALSE);
+}
+
+void
+_dk_sync_engine_watch_restart_socket (DkSyncEngine *self)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  drop_socket (self);
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  if (self->watch_cancellable != NULL && self->connecting)
+    {
+      /* The connection on its way goes to the old address or with the old token. */
+      g_cancellable_cancel (self->watch_cancellable);
+      g_clear_object (&self->watch_cancellable);
+      self->watch_cancellable = g_cancellable_new ();
+      self->connecting = FALSE;
+    }
+  connect_socket (self);
+}
+
+void
+_dk_sync_engine_watch_dispose (DkSyncEngine *self)
+{
+  dk_sync_engine_stop (self);
+  g_clear_pointer (&self->sync_backoff, dk_backoff_free);
+  g_clear_pointer (&self->socket_backoff, dk_backoff_free);
+}
+
+/**
+ * dk_sync_engine_start:
+ *
+ * Keeps the replica in sync until dk_sync_engine_stop (): syncs now, then whenever the
+ * WebSocket says the server has something newer; polls every "poll-seconds" while the
+ * socket cannot be opened; retries failures with back-off (1 s growing to 5 min, with
+ * jitter).
+ */
+void
+dk_sync_engine_start (DkSyncEngine *self)
+{
+  g_return_if_fail (DK_IS_SYNC_ENGINE (self));
+
+  if (self->started)
+    return;
+
+  self->started = TRUE;
+  self->watch_cancellable = g_cancellable_new ();
+  if (self->sync_backoff == NULL)
+    self->sync_backoff = dk_backoff_new (DK_BACKOFF_BASE_MS, DK_BACKOFF_CAP_MS);
+  if (self->socket_backoff == NULL)
+    self->socket_backoff = dk_backoff_new (DK_BACKOFF_BASE_MS, DK_BACKOFF_CAP_MS);
+
+  if (self->monitor == NULL)
+    self->monitor = g_object_ref (g_network_monitor_get_default ());
+  self->network_changed_id = g_signal_connect (self->monitor, "network-changed",
+                                               G_CALLBACK (dk_sync_engine_network_changed_cb),
+                                               self);
+
+  _dk_sync_engine_request_sync (self);
+  connect_socket (self);
+}
+
+/**
+ * dk_sync_engine_stop:
+ *
+ * Stops keeping in sync: closes the socket, drops the timers and cancels the sync that
+ * runs now. Whatever was applied stays applied.
+ */
+void
+dk_sync_engine_stop (DkSyncEngine *self)
+{
+  g_return_if_fail (DK_IS_SYNC_ENGINE (self));
+
+  if (!self->started)
+    return;
+
+  self->started = FALSE;
+  if (self->watch_cancellable != NULL)
+    g_cancellable_cancel (self->watch_cancellable);
+  g_clear_object (&self->watch_cancellable);
+  self->connecting = FALSE;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  drop_socket (self);
+  g_clear_signal_handler (&self->network_changed_id, self->monitor);
+  _dk_sync_engine_cancel_run (self);
+}

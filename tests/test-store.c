@@ -1,0 +1,1187 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-store.c: the client replica: files, pages of changes, the outbox, search */
+
+#define G_LOG_DOMAIN "test-store"
+
+#include "config.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "dk-local-changes.h"
+#include "dk-store.h"
+
+#define NOW G_GINT64_CONSTANT (1790000000)  /* 2026-09-21 */
+#define ME "anna"
+
+typedef struct {
+  char    *dir;
+  char    *path;
+  DkStore *store;
+  gint64   seq;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fx->dir = g_dir_make_tmp ("test-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->path = g_build_filename (fx->dir, "replica.db", NULL);
+  fx->store = dk_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fx->store);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_clear_object (&fx->store);
+  remove_dir (fx->dir);
+  g_free (fx->path);
+  g_free (fx->dir);
+}
+
+/* ---- building server data ---- */
+
+static DkCase *
+new_case (const char *title,
+          const char *description,
+          const char *service)
+{
+  DkCase *kase = dk_case_new ();
+
+  kase->id = g_uuid_string_random ();
+  kase->kind = DK_CASE_KIND_INCIDENT;
+  kase->area = DK_AREA_IT_TELEPHONY;
+  kase->title = g_strdup (title);
+  kase->description = g_strdup (description);
+  kase->scope = g_strdup ("Berör samtliga vårdenheter");
+  g_ptr_array_add (kase->services, g_strdup (service != NULL ? service : "tes"));
+  kase->status = DK_CASE_STATUS_ONGOING;
+  kase->priority = 3;
+  kase->start = NOW - 3600;
+  kase->expected_end = DK_TIME_UNSET;
+  kase->closed_at = DK_TIME_UNSET;
+  kase->revision = 1;
+  return kase;
+}
+
+static void
+close_case (DkCase *kase,
+            gint64  closed_at)
+{
+  kase->status = DK_CASE_STATUS_CLOSED;
+  kase->closed_at = closed_at;
+  if (kase->start > closed_at)
+    kase->start = closed_at - 60;
+}
+
+static JsonNode *
+change_node (gint64      seq,
+             const char *type,
+             const char *id,
+             JsonNode   *data)  /* transfer full; NULL: a tombstone */
+{
+  JsonObject *change = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_int_member (change, "seq", seq);
+  json_object_set_string_member (change, "type", type);
+  json_object_set_string_member (change, "id", id);
+  json_object_set_boolean_member (change, "deleted", data == NULL);
+  if (data != NULL)
+    json_object_set_member (change, "data", data);
+  else
+    json_object_set_null_member (change, "data");
+  json_node_take_object (node, change);
+  return node;
+}
+
+static void
+add_case_change (Fixture   *fx,
+                 JsonArray *page,
+                 DkCase    *kase)
+{
+  if (kase->number == NULL)
+    kase->number = g_strdup_printf ("DK-%" G_GINT64_FORMAT, 1000 + fx->seq);
+  json_array_add_element (page, change_node (++fx->seq, "case", kase->id,
+                                             dk_case_to_json (kase)));
+}
+
+static void
+add_service_change (Fixture    *fx,
+                    JsonArray  *page,
+                    const char *id,
+                    const char *name)
+{
+  g_autoptr(DkService) service = dk_service_new ();
+
+  service->id = g_strdup (id);
+  service->name = g_strdup (name);
+  service->revision = 1;
+  json_array_add_element (page, change_node (++fx->seq, "service", id,
+                                             dk_service_to_json (service)));
+}
+
+static void
+apply_page (Fixture   *fx,
+            JsonArray *page)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dk_store_apply_changes (fx->store, page, fx->seq, &error));
+  g_assert_no_error (error);
+}
+
+/* Stores one server case and returns it. */
+static DkCase *
+put_server_case (Fixture    *fx,
+                 const char *title,
+                 const char *description,
+                 const char *service)
+{
+  g_autoptr(JsonArray) page = json_array_new ();
+  DkCase *kase = new_case (title, description, service);
+
+  add_case_change (fx, page, kase);
+  apply_page (fx, page);
+  return kase;
+}
+
+static DkCase *
+get_case (Fixture    *fx,
+          const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  DkCase *kase = dk_store_get_case (fx->store, id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (kase);
+  return kase;
+}
+
+static DkOutboxEntry *
+only_entry (Fixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = dk_store_outbox_list (fx->store, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  return g_steal_pointer (&entries->pdata[0]);
+}
+
+static JsonObject *
+result_new (const char *mutation_id,
+            const char *status,
+            gint64      revision)
+{
+  JsonObject *result = json_object_new ();
+
+  json_object_set_string_member (result, "id", mutation_id);
+  json_object_set_string_member (result, "status", status);
+  json_object_set_int_member (result, "revision", revision);
+  return result;
+}
+
+static guint
+search_count (Fixture    *fx,
+              const char *text,
+              guint       limit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = dk_store_search_cases (fx->store, text, limit, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  return found->len;
+}
+
+static char *
+read_bytes (const char *path,
+            gsize      *length)
+{
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, length, NULL));
+  return contents;
+}
+
+/* ---- opening ---- */
+
+static void
+test_open_reopen (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) kase = put_server_case (fx, "Störning i TES", "Inloggning", "tes");
+  g_autoptr(DkCase) again = NULL;
+  g_autofree char *url = NULL;
+
+  g_assert_true (dk_store_set_meta (fx->store, "server_url", "http://127.0.0.1:1/", &error));
+  g_assert_no_error (error);
+  g_clear_object (&fx->store);
+
+  fx->store = dk_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  url = dk_store_dup_meta (fx->store, "server_url");
+  g_assert_cmpstr (url, ==, "http://127.0.0.1:1/");
+  g_assert_cmpint (dk_store_get_cursor (fx->store), ==, fx->seq);
+  again = get_case (fx, kase->id);
+  g_assert_cmpstr (again->title, ==, "Störning i TES");
+  g_assert_cmpstr (dk_store_get_path (fx->store), ==, fx->path);
+
+  g_assert_true (dk_store_set_meta (fx->store, "server_url", NULL, &error));
+  g_assert_null (dk_store_dup_meta (fx->store, "server_url"));
+}
+
+static void
+test_open_refuses_garbage (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fx->dir, "garbage.db", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize n_before = 0, n_after = 0;
+  DkStore *store;
+
+  g_assert_true (g_file_set_contents (path, "this is not a database, not at all\n", -1, NULL));
+  before = read_bytes (path, &n_before);
+
+  store = dk_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_CORRUPT);
+  g_test_message ("%s", error->message);
+
+  after = read_bytes (path, &n_after);
+  g_assert_cmpmem (before, n_before, after, n_after);
+  g_remove (path);
+}
+
+static void
+test_open_refuses_other_database (Fixture       *fx,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fx->dir, "other.db", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize n_before = 0, n_after = 0;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)", NULL, NULL,
+                                 NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  before = read_bytes (path, &n_before);
+
+  g_assert_null (dk_store_open (path, &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_CORRUPT);
+
+  after = read_bytes (path, &n_after);
+  g_assert_cmpmem (before, n_before, after, n_after);
+  g_remove (path);
+}
+
+static void
+test_open_refuses_newer (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *wal = g_strconcat (fx->path, "-wal", NULL);
+  gsize n_before = 0, n_after = 0;
+  sqlite3 *db = NULL;
+
+  g_clear_object (&fx->store);
+  g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99; PRAGMA journal_mode = DELETE",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  before = read_bytes (fx->path, &n_before);
+
+  g_assert_null (dk_store_open (fx->path, &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_TOO_NEW);
+  g_test_message ("%s", error->message);
+
+  after = read_bytes (fx->path, &n_after);
+  g_assert_cmpmem (before, n_before, after, n_after);
+}
+
+/* ---- pages of changes ---- */
+
+static void
+test_changes_apply (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(JsonArray) page2 = json_array_new ();
+  g_autoptr(DkCase) a = new_case ("Störning i Melior", "Långa svarstider", "melior");
+  g_autoptr(DkCase) b = new_case ("Störning i Cosmic", "Ingen åtkomst", "cosmic");
+  g_autoptr(DkCase) got = NULL;
+  g_autoptr(GPtrArray) services = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  JsonObject *unknown = json_object_new ();
+
+  add_service_change (fx, page, "melior", "Melior");
+  add_case_change (fx, page, a);
+  add_case_change (fx, page, b);
+  json_object_set_string_member (unknown, "whatever", "x");
+  json_array_add_element (page, change_node (++fx->seq, "gadget", "g1",
+                                             json_node_init_object (json_node_alloc (), unknown)));
+  json_object_unref (unknown);
+  apply_page (fx, page);
+  g_assert_cmpint (dk_store_get_cursor (fx->store), ==, 4);
+
+  services = dk_store_list_services (fx->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (services->len, ==, 1);
+  cases = dk_store_list_cases (fx->store, NULL, NOW, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cases->len, ==, 2);
+
+  /* An update and a tombstone. */
+  g_free (a->title);
+  a->title = g_strdup ("Störning i Melior – åtgärdad");
+  a->revision = 2;
+  add_case_change (fx, page2, a);
+  json_array_add_element (page2, change_node (++fx->seq, "case", b->id, NULL));
+  apply_page (fx, page2);
+  g_assert_cmpint (dk_store_get_cursor (fx->store), ==, 6);
+
+  got = get_case (fx, a->number);
+  g_assert_cmpstr (got->title, ==, "Störning i Melior – åtgärdad");
+  g_assert_cmpint (got->revision, ==, 2);
+  g_assert_null (dk_store_get_case (fx->store, b->id, &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND);
+  g_assert_cmpuint (search_count (fx, "cosmic", 10), ==, 0);
+  g_assert_cmpuint (search_count (fx, "atgardad", 10), ==, 1);
+}
+
+static void
+test_changes_atomic (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(DkCase) a = new_case ("Första", "x", "tes");
+  g_autoptr(GPtrArray) cases = NULL;
+  JsonObject *broken = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  add_case_change (fx, page, a);
+  json_object_set_int_member (broken, "seq", ++fx->seq);
+  json_object_set_string_member (broken, "type", "case");
+  json_object_set_string_member (broken, "id", "x");
+  json_object_set_string_member (broken, "data", "not an object");
+  json_node_take_object (node, broken);
+  json_array_add_element (page, node);
+
+  g_assert_false (dk_store_apply_changes (fx->store, page, fx->seq, &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED);
+  g_assert_cmpint (dk_store_get_cursor (fx->store), ==, 0);
+  cases = dk_store_list_cases (fx->store, NULL, NOW, NULL);
+  g_assert_cmpuint (cases->len, ==, 0);
+  g_assert_cmpuint (search_count (fx, "forsta", 10), ==, 0);
+}
+
+/* ---- the outbox, offline (as evolution-data-server's cache tests) ---- */
+
+static DkCase *
+create_local (Fixture    *fx,
+              const char *title)
+{
+  g_autoptr(GError) error = NULL;
+  DkCase *kase = new_case (title, "Lokalt skapad", "tes");
+
+  g_clear_pointer (&kase->id, g_free);
+  kase->revision = 0;
+  g_assert_true (dk_local_create_case (fx->store, kase, ME, NOW, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (kase->id);
+  return kase;
+}
+
+static void
+edit_title (Fixture    *fx,
+            const char *id,
+            const char *title)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) changes = json_object_new ();
+
+  json_object_set_string_member (changes, "title", title);
+  g_assert_true (dk_local_edit_case (fx->store, id, changes, ME, NOW, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_outbox_add (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(DkCase) kase = create_local (fx, "Lokal störning");
+  g_autoptr(DkCase) got = get_case (fx, kase->id);
+  g_autoptr(GPtrArray) cases = dk_store_list_cases (fx->store, NULL, NOW, NULL);
+  g_autoptr(GPtrArray) pending = dk_store_outbox_pending (fx->store, 10, NULL);
+  g_autoptr(DkOutboxEntry) entry = NULL;
+
+  g_assert_cmpstr (got->title, ==, "Lokal störning");
+  g_assert_null (got->number);
+  g_assert_cmpint (got->revision, ==, 0);
+  g_assert_cmpstr (got->publisher, ==, ME);
+  g_assert_true (dk_store_is_pending (fx->store, "case", kase->id));
+  g_assert_cmpuint (cases->len, ==, 1);
+  g_assert_cmpuint (pending->len, ==, 1);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 1);
+  g_assert_cmpuint (search_count (fx, "lokal", 10), ==, 1);
+
+  entry = only_entry (fx);
+  g_assert_cmpstr (entry->op, ==, "case.create");
+  g_assert_cmpstr (entry->object_id, ==, kase->id);
+  g_assert_cmpint (entry->base_revision, ==, 0);
+  g_assert_nonnull (strstr (entry->data, "\"priority\":3"));
+  g_assert_null (strstr (entry->data, "\"number\""));
+}
+
+static void
+test_outbox_add_edit (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(DkCase) kase = create_local (fx, "Lokal störning");
+  g_autoptr(DkCase) got = NULL;
+
+  edit_title (fx, kase->id, "Lokal störning, ändrad");
+  got = get_case (fx, kase->id);
+  g_assert_cmpstr (got->title, ==, "Lokal störning, ändrad");
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 2);
+  g_assert_cmpuint (search_count (fx, "andrad", 10), ==, 1);
+}
+
+static void
+test_outbox_add_delete (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) kase = create_local (fx, "Lokal störning");
+  g_autoptr(DkOutboxEntry) entry = only_entry (fx);
+  g_autoptr(GPtrArray) cases = NULL;
+
+  g_assert_true (dk_store_outbox_discard (fx->store, entry->mutation_id, &error));
+  g_assert_no_error (error);
+  g_assert_null (dk_store_get_case (fx->store, kase->id, NULL));
+  cases = dk_store_list_cases (fx->store, NULL, NOW, NULL);
+  g_assert_cmpuint (cases->len, ==, 0);
+  g_assert_cmpuint (search_count (fx, "lokal", 10), ==, 0);
+  g_assert_false (dk_store_is_pending (fx->store, "case", kase->id));
+}
+
+static void
+test_outbox_add_resync (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "Från servern", "x", "tes");
+  g_autoptr(DkCase) kase = create_local (fx, "Lokal störning");
+  g_autoptr(DkCase) got = NULL;
+
+  g_assert_true (dk_store_reset_server_data (fx->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (dk_store_get_cursor (fx->store), ==, 0);
+  g_assert_null (dk_store_get_case (fx->store, server->id, NULL));
+  got = get_case (fx, kase->id);
+  g_assert_cmpstr (got->title, ==, "Lokal störning");
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 1);
+}
+
+static void
+test_outbox_edit (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(DkCase) server = put_server_case (fx, "Från servern", "x", "tes");
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(DkCase) got = NULL;
+  g_autoptr(DkCase) got2 = NULL;
+
+  edit_title (fx, server->number, "Lokalt ändrad");
+  entry = only_entry (fx);
+  g_assert_cmpstr (entry->op, ==, "case.edit");
+  g_assert_cmpint (entry->base_revision, ==, 1);
+  g_assert_nonnull (strstr (entry->data, "\"title\":\"Lokalt ändrad\""));
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Lokalt ändrad");
+  g_assert_cmpstr (got->number, ==, server->number);
+
+  /* Someone else's change arrives: the local version keeps showing. */
+  g_free (server->description);
+  server->description = g_strdup ("ändrad på servern");
+  server->revision = 2;
+  add_case_change (fx, page, server);
+  apply_page (fx, page);
+  got2 = get_case (fx, server->id);
+  g_assert_cmpstr (got2->title, ==, "Lokalt ändrad");
+  g_assert_true (dk_store_is_pending (fx->store, "case", server->id));
+}
+
+static void
+test_outbox_edit_resync (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "Från servern", "x", "tes");
+  g_autoptr(DkCase) other = put_server_case (fx, "Annat", "y", "tes");
+  g_autoptr(DkCase) got = NULL;
+  g_autoptr(JsonArray) page = json_array_new ();
+
+  edit_title (fx, server->id, "Lokalt ändrad");
+  g_assert_true (dk_store_reset_server_data (fx->store, &error));
+  g_assert_no_error (error);
+  g_assert_null (dk_store_get_case (fx->store, other->id, NULL));
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Lokalt ändrad");
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 1);
+
+  /* The resync brings the server's copy back beside the local version. */
+  fx->seq = 0;
+  add_case_change (fx, page, server);
+  apply_page (fx, page);
+  g_clear_pointer (&got, dk_case_unref);
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Lokalt ändrad");
+}
+
+static void
+test_outbox_answer_applied (Fixture       *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) kase = create_local (fx, "Lokal störning");
+  g_autoptr(DkOutboxEntry) entry = only_entry (fx);
+  g_autoptr(JsonObject) result = result_new (entry->mutation_id, "applied", 1);
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(DkCase) got = NULL;
+
+  json_object_set_string_member (result, "number", "DK-77");
+  g_assert_true (dk_store_outbox_answer (fx->store, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 0);
+  g_assert_false (dk_store_is_pending (fx->store, "case", kase->id));
+
+  /* No flicker: the local version shows, with its number, until the pull. */
+  got = get_case (fx, "DK-77");
+  g_assert_cmpstr (got->title, ==, "Lokal störning");
+  g_assert_cmpstr (got->number, ==, "DK-77");
+
+  /* Answered twice: a no-op. */
+  g_assert_true (dk_store_outbox_answer (fx->store, result, &error));
+
+  g_free (kase->title);
+  kase->title = g_strdup ("Som servern sparade den");
+  kase->number = g_strdup ("DK-77");
+  kase->revision = 1;
+  add_case_change (fx, page, kase);
+  apply_page (fx, page);
+  g_clear_pointer (&got, dk_case_unref);
+  got = get_case (fx, kase->id);
+  g_assert_cmpstr (got->title, ==, "Som servern sparade den");
+  g_assert_cmpuint (search_count (fx, "sparade", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "lokal storning", 10), ==, 0);
+}
+
+static void
+test_outbox_answer_rejected (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "Från servern", "x", "tes");
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(DkOutboxEntry) after = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(DkCase) got = NULL;
+  JsonObject *reason = json_object_new ();
+
+  edit_title (fx, server->id, "Lokalt ändrad");
+  entry = only_entry (fx);
+  result = result_new (entry->mutation_id, "rejected", 0);
+  json_object_set_string_member (reason, "code", "forbidden");
+  json_object_set_string_member (reason, "message", "Nej");
+  json_object_set_object_member (result, "error", reason);
+  g_assert_true (dk_store_outbox_answer (fx->store, result, &error));
+  g_assert_no_error (error);
+
+  after = only_entry (fx);
+  g_assert_cmpint (after->state, ==, DK_OUTBOX_REJECTED);
+  g_assert_cmpstr (after->error_code, ==, "forbidden");
+  g_assert_cmpstr (after->error_message, ==, "Nej");
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_REJECTED), ==, 1);
+  g_assert_false (dk_store_is_pending (fx->store, "case", server->id));
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Från servern");
+  g_assert_cmpuint (search_count (fx, "lokalt", 10), ==, 0);
+}
+
+static void
+test_outbox_answer_conflict (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "Från servern", "x", "tes");
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(DkOutboxEntry) after = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(DkCase) got = NULL;
+
+  edit_title (fx, server->id, "Lokalt ändrad");
+  entry = only_entry (fx);
+  result = result_new (entry->mutation_id, "conflict", 2);
+  json_object_set_member (result, "current", dk_case_to_json (server));
+  g_assert_true (dk_store_outbox_answer (fx->store, result, &error));
+  g_assert_no_error (error);
+
+  after = only_entry (fx);
+  g_assert_cmpint (after->state, ==, DK_OUTBOX_CONFLICT);
+  g_assert_nonnull (strstr (after->current, "Från servern"));
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Lokalt ändrad");
+
+  g_assert_true (dk_store_outbox_discard (fx->store, after->mutation_id, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&got, dk_case_unref);
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Från servern");
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_CONFLICT), ==, 0);
+}
+
+static void
+test_local_update_close (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "Från servern", "x", "tes");
+  g_autoptr(DkCase) got = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  DkCaseUpdate *update;
+
+  g_assert_true (dk_local_add_update (fx->store, server->number, DK_UPDATE_PHRASE_MONITORING,
+                                      "Bevakning av kön", NOW + 7200, ME, NOW, &error));
+  g_assert_no_error (error);
+  g_assert_true (dk_local_close_case (fx->store, server->id, NULL, ME, NOW + 60, &error));
+  g_assert_no_error (error);
+  g_assert_false (dk_local_close_case (fx->store, server->id, NULL, ME, NOW + 60, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+  g_assert_true (dk_local_add_follow_up (fx->store, server->id, "Utvärdering", ME, NOW + 90,
+                                         &error));
+  g_assert_no_error (error);
+  g_assert_false (dk_local_add_follow_up (fx->store, server->id, "  ", ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+  g_clear_error (&error);
+
+  got = get_case (fx, server->id);
+  g_assert_cmpint (got->status, ==, DK_CASE_STATUS_CLOSED);
+  g_assert_cmpint (got->closed_at, ==, NOW + 60);
+  g_assert_cmpint (got->expected_end, ==, NOW + 7200);
+  g_assert_cmpuint (got->updates->len, ==, 2);
+  update = g_ptr_array_index (got->updates, 0);
+  g_assert_cmpstr (update->author, ==, ME);
+  g_assert_cmpint (update->at, ==, NOW);
+  update = g_ptr_array_index (got->updates, 1);
+  g_assert_cmpint (update->phrase, ==, DK_UPDATE_PHRASE_RESOLVED);
+  g_assert_cmpuint (got->follow_ups->len, ==, 1);
+  g_assert_cmpuint (search_count (fx, "bevakning kon", 10), ==, 1);
+
+  entries = dk_store_outbox_list (fx->store, &error);
+  g_assert_cmpuint (entries->len, ==, 3);
+  g_assert_cmpstr (((DkOutboxEntry *) entries->pdata[0])->op, ==, "case.add_update");
+  g_assert_nonnull (strstr (((DkOutboxEntry *) entries->pdata[0])->data,
+                           "\"phrase\":\"monitoring\""));
+  g_assert_cmpstr (((DkOutboxEntry *) entries->pdata[1])->op, ==, "case.close");
+  g_assert_cmpstr (((DkOutboxEntry *) entries->pdata[2])->op, ==, "case.follow_up");
+
+  /* The core's checks come back as DK_ERROR_INVALID. */
+  {
+    g_autoptr(DkCase) bad = new_case ("", "x", "tes");
+
+    g_assert_false (dk_local_create_case (fx->store, bad, ME, NOW, &error));
+    g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+  }
+}
+
+static void
+test_local_runs (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkRoutine) routine = dk_routine_new ();
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(DkRun) run = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autofree char *run_id = NULL;
+  DkRoutineStep *step = dk_routine_step_new ();
+  DkRunStep *state;
+
+  routine->id = g_strdup ("el-avbrott");
+  routine->title = g_strdup ("Elavbrott");
+  g_ptr_array_add (routine->services, g_strdup ("el"));
+  routine->revision = 1;
+  routine->approved_at = NOW - 86400;
+  routine->approved_by = g_strdup ("owner");
+  step->id = g_strdup ("s1");
+  step->phase = DK_ROUTINE_PHASE_DURING;
+  step->text = g_strdup ("Tänd ficklampor");
+  g_ptr_array_add (routine->steps, step);
+  json_array_add_element (page, change_node (++fx->seq, "routine", routine->id,
+                                             dk_routine_to_json (routine)));
+  apply_page (fx, page);
+
+  run_id = dk_local_start_run (fx->store, "el-avbrott", "Avdelning 12", NULL, ME, NOW, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (run_id);
+  g_assert_true (dk_local_set_run_step (fx->store, run_id, "s1", TRUE, "klart", ME, NOW,
+                                        &error));
+  g_assert_no_error (error);
+  g_assert_false (dk_local_set_run_step (fx->store, run_id, "nope", TRUE, NULL, ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (dk_local_finish_run (fx->store, run_id, ME, NOW + 10, &error));
+  g_assert_no_error (error);
+
+  run = dk_store_get_run (fx->store, run_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (run->started_by, ==, ME);
+  g_assert_cmpint (run->finished_at, ==, NOW + 10);
+  state = dk_run_find_step (run, "s1");
+  g_assert_nonnull (state);
+  g_assert_true (state->done);
+  g_assert_cmpstr (state->note, ==, "klart");
+  g_assert_true (dk_store_is_pending (fx->store, "run", run_id));
+  runs = dk_store_list_runs (fx->store, &error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 3);
+}
+
+static void
+test_local_subscription_report (Fixture       *fx,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkSubscription) subscription = dk_subscription_new_default (ME);
+  g_autoptr(DkSubscription) got = NULL;
+  g_autoptr(DkReport) report = dk_report_new ();
+  g_autoptr(GPtrArray) reports = NULL;
+
+  g_assert_null (dk_store_get_subscription (fx->store, &error));
+  g_assert_no_error (error);
+  subscription->min_priority = 4;
+  g_assert_true (dk_local_set_subscription (fx->store, subscription, ME, NOW, &error));
+  g_assert_no_error (error);
+  got = dk_store_get_subscription (fx->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (got->min_priority, ==, 4);
+  g_assert_cmpstr (got->id, ==, "sub:" ME);
+
+  report->kind = DK_REPORT_KIND_FAULT;
+  report->service = g_strdup ("tes");
+  report->unit = g_strdup ("Avdelning 3");
+  report->reporter = g_strdup ("Eva");
+  report->description = g_strdup ("Skrivaren skriver inte");
+  g_assert_true (dk_local_create_report (fx->store, report, ME, NOW, &error));
+  g_assert_no_error (error);
+  reports = dk_store_list_reports (fx->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reports->len, ==, 1);
+}
+
+/* ---- search ---- */
+
+static void
+test_search_folding (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(DkCase) a = put_server_case (fx, "Planerad åtgärd i Melior", "Uppgradering",
+                                         "melior");
+  g_autoptr(DkCase) b = put_server_case (fx, "Strömavbrott", "Östersund sjukhus", "el");
+  g_autoptr(DkCase) c = put_server_case (fx, "Straumbrudd i Tromsø", "Særlig viktig", "el");
+  g_autoptr(DkCase) d = put_server_case (fx, "Café Müller", "Crème brûlée", "el");
+
+  g_assert_cmpuint (search_count (fx, "atgard", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "ÅTGÄRD", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "åtgärd", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "ostersund", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "tromso", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "tromsø", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "saerlig", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "cafe muller", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "creme", 10), ==, 1);
+  /* Prefixes, every word required. */
+  g_assert_cmpuint (search_count (fx, "atg", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "strom", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "atgard tromso", 10), ==, 0);
+  g_assert_cmpuint (search_count (fx, "", 10), ==, 0);
+  g_assert_cmpuint (search_count (fx, "   ", 10), ==, 0);
+}
+
+static void
+test_search_ranking (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) in_description = put_server_case (fx, "Störning i Cosmic",
+                                                      "Problem med Heroma lönesystem", "cosmic");
+  g_autoptr(DkCase) in_title = put_server_case (fx, "Heroma går inte att nå", "Inloggning",
+                                                "heroma");
+  g_autoptr(GPtrArray) found = dk_store_search_cases (fx->store, "heroma", 10, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpstr (((DkCase *) found->pdata[0])->id, ==, in_title->id);
+  g_assert_cmpstr (((DkCase *) found->pdata[1])->id, ==, in_description->id);
+}
+
+static void
+test_search_syntax (Fixture       *fx,
+                    gconstpointer  data)
+{
+  static const char * const queries[] = {
+    "AND", "OR", "NOT", "NEAR", "NEAR(a b)", "\"", "\"\"", "\"unclosed", "*", "a*", "-",
+    "-tes", "(", ")", "(a OR b)", "title:x", "{title}: x", "^start", "a + b", "'", ";",
+    "DROP TABLE cases", "\\", "%", "_", "NEAR/2", "a AND", "\xc3\xa5*",
+  };
+  g_autoptr(DkCase) kase = put_server_case (fx, "Störning AND NEAR allt", "text", "tes");
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) found = dk_store_search_cases (fx->store, queries[i], 10, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (found);
+    }
+  g_assert_cmpuint (search_count (fx, "and near", 10), ==, 1);
+}
+
+static void
+test_search_updates_services (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(JsonArray) page2 = json_array_new ();
+  g_autoptr(DkCase) kase = new_case ("Störning", "Ingen beskrivning", "klinisk-kemi");
+  g_autoptr(DkCase) unknown = new_case ("Annan", "Ingen beskrivning", "okand-tjanst");
+  DkCaseUpdate *update = dk_case_update_new ();
+
+  update->id = g_uuid_string_random ();
+  update->at = NOW;
+  update->phrase = DK_UPDATE_PHRASE_TROUBLESHOOTING;
+  update->text = g_strdup ("Leverantören felsöker växeln");
+  g_ptr_array_add (kase->updates, update);
+  add_service_change (fx, page, "klinisk-kemi", "Klinisk kemi");
+  add_case_change (fx, page, kase);
+  add_case_change (fx, page, unknown);
+  apply_page (fx, page);
+
+  g_assert_cmpuint (search_count (fx, "vaxeln", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "leverantoren felsoker", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "klinisk kemi", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "okand", 10), ==, 1);  /* unknown: by id */
+
+  /* A renamed service is found under its new name. */
+  add_service_change (fx, page2, "klinisk-kemi", "Labbet på Lasarettet");
+  apply_page (fx, page2);
+  g_assert_cmpuint (search_count (fx, "lasarettet", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "klinisk", 10), ==, 0);
+}
+
+static void
+test_search_limit (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(JsonArray) page = json_array_new ();
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Störning nummer %u", i);
+      g_autoptr(DkCase) kase = new_case (title, "störning igen", "tes");
+
+      add_case_change (fx, page, kase);
+    }
+  apply_page (fx, page);
+
+  g_assert_cmpuint (search_count (fx, "störning", 50), ==, 50);
+  g_assert_cmpuint (search_count (fx, "s", 50), ==, 50);
+  g_assert_cmpuint (search_count (fx, "störning", 0), ==, 300);
+}
+
+/* ---- lists ---- */
+
+static void
+test_list_current_archive (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(DkCase) ongoing_p2 = new_case ("P2", "x", "tes");
+  g_autoptr(DkCase) ongoing_p1 = new_case ("P1", "x", "dips");
+  g_autoptr(DkCase) just_closed = new_case ("Nyss stängd", "x", "tes");
+  g_autoptr(DkCase) old_closed = new_case ("Gammal", "x", "tes");
+  g_autoptr(DkCase) older_closed = new_case ("Äldre", "x", "tes");
+  g_autoptr(DkCase) lab = new_case ("Lab", "x", "miclis");
+  g_autoptr(GPtrArray) current = NULL;
+  g_autoptr(GPtrArray) archive = NULL;
+  g_autoptr(GPtrArray) filtered = NULL;
+  DkCaseQuery query = { 0 };
+
+  ongoing_p2->priority = 2;
+  ongoing_p1->priority = 1;
+  close_case (just_closed, NOW - 3600);
+  close_case (old_closed, NOW - 2 * 86400);
+  close_case (older_closed, NOW - 5 * 86400);
+  lab->area = DK_AREA_LAB_MEDICINE;
+  lab->priority = 4;
+  add_case_change (fx, page, ongoing_p2);
+  add_case_change (fx, page, ongoing_p1);
+  add_case_change (fx, page, just_closed);
+  add_case_change (fx, page, old_closed);
+  add_case_change (fx, page, older_closed);
+  add_case_change (fx, page, lab);
+  apply_page (fx, page);
+
+  current = dk_store_list_cases (fx->store, &query, NOW, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (current->len, ==, 4);
+  g_assert_cmpstr (((DkCase *) current->pdata[0])->title, ==, "P1");
+  g_assert_cmpstr (((DkCase *) current->pdata[1])->title, ==, "P2");
+  g_assert_cmpstr (((DkCase *) current->pdata[2])->title, ==, "Lab");
+  g_assert_cmpstr (((DkCase *) current->pdata[3])->title, ==, "Nyss stängd");
+
+  query.archived = TRUE;
+  archive = dk_store_list_cases (fx->store, &query, NOW, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (archive->len, ==, 2);
+  g_assert_cmpstr (((DkCase *) archive->pdata[0])->title, ==, "Gammal");
+  g_assert_cmpstr (((DkCase *) archive->pdata[1])->title, ==, "Äldre");
+
+  query.limit = 1;
+  query.offset = 1;
+  g_clear_pointer (&archive, g_ptr_array_unref);
+  archive = dk_store_list_cases (fx->store, &query, NOW, &error);
+  g_assert_cmpuint (archive->len, ==, 1);
+  g_assert_cmpstr (((DkCase *) archive->pdata[0])->title, ==, "Äldre");
+
+  memset (&query, 0, sizeof query);
+  query.filter_area = TRUE;
+  query.area = DK_AREA_LAB_MEDICINE;
+  filtered = dk_store_list_cases (fx->store, &query, NOW, &error);
+  g_assert_cmpuint (filtered->len, ==, 1);
+  g_clear_pointer (&filtered, g_ptr_array_unref);
+
+  memset (&query, 0, sizeof query);
+  query.service = "dips";
+  filtered = dk_store_list_cases (fx->store, &query, NOW, &error);
+  g_assert_cmpuint (filtered->len, ==, 1);
+  g_assert_cmpstr (((DkCase *) filtered->pdata[0])->title, ==, "P1");
+  g_clear_pointer (&filtered, g_ptr_array_unref);
+
+  memset (&query, 0, sizeof query);
+  query.filter_kind = TRUE;
+  query.kind = DK_CASE_KIND_CRISIS;
+  filtered = dk_store_list_cases (fx->store, &query, NOW, &error);
+  g_assert_cmpuint (filtered->len, ==, 0);
+}
+
+/* ---- two processes ---- */
+
+static void
+test_two_stores (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkStore) cli = dk_store_open (fx->path, &error);
+  g_autoptr(DkCase) from_app = NULL;
+  g_autoptr(DkCase) seen_by_cli = NULL;
+  g_autoptr(DkCase) local = new_case ("Från cli", "x", "tes");
+  g_autoptr(DkCase) seen_by_app = NULL;
+
+  g_assert_no_error (error);
+  from_app = put_server_case (fx, "Från appen", "x", "tes");
+  seen_by_cli = dk_store_get_case (cli, from_app->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (seen_by_cli->title, ==, "Från appen");
+
+  g_clear_pointer (&local->id, g_free);
+  g_assert_true (dk_local_create_case (cli, local, ME, NOW, &error));
+  g_assert_no_error (error);
+  seen_by_app = get_case (fx, local->id);
+  g_assert_cmpstr (seen_by_app->title, ==, "Från cli");
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 1);
+  g_assert_cmpint (dk_store_get_cursor (cli), ==, fx->seq);
+}
+
+/* ---- a first sync of 100,000 cases (timed, not asserted) ---- */
+
+static const char * const words[] = {
+  "störning", "åtgärd", "felsökning", "pågår", "användare", "system", "tjänst",
+  "avdelning", "personal", "patient", "journal", "provsvar", "laboratorium", "reservrutin",
+  "utskrift", "inloggning", "server", "nätverk", "leverantör", "verksamhet", "påverkan",
+  "information", "uppdatering", "beräknad", "sluttid", "drift", "kontakt", "servicedesk",
+  "och", "i", "på", "för", "med", "att", "av", "till", "som", "är", "har", "kan",
+};
+
+static char *
+random_text (GRand *rand,
+             guint  n)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, ' ');
+      g_string_append (text, words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_bench_first_sync (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1);
+  g_autoptr(GTimer) timer = g_timer_new ();
+  const char *n_env = g_getenv ("DK_BENCH_CASES");
+  const guint n_cases = n_env != NULL ? (guint) g_ascii_strtoull (n_env, NULL, 10) : 100000;
+  const guint page_size = 1000;
+  double apply_seconds = 0;
+  GStatBuf st;
+
+  if (!g_test_slow ())
+    {
+      g_test_skip ("Only with -m slow");
+      return;
+    }
+
+  for (guint first = 0; first < n_cases; first += page_size)
+    {
+      g_autoptr(JsonArray) page = json_array_new ();
+      g_autoptr(JsonNode) round_trip = NULL;
+      g_autofree char *wire = NULL;
+      g_autoptr(GError) error = NULL;
+
+      for (guint i = 0; i < page_size; i++)
+        {
+          g_autofree char *title = random_text (rand, 6);
+          g_autofree char *description = random_text (rand, 45);
+          g_autoptr(DkCase) kase = new_case (title, description, "tes");
+          guint n_updates = g_rand_int_range (rand, 1, 8);
+
+          for (guint u = 0; u < n_updates; u++)
+            {
+              DkCaseUpdate *update = dk_case_update_new ();
+
+              update->id = g_uuid_string_random ();
+              update->at = NOW - 3000;
+              update->author = g_strdup ("servicedesk");
+              update->text = random_text (rand, 20);
+              g_ptr_array_add (kase->updates, update);
+            }
+          if (g_rand_int_range (rand, 0, 100) < 93)
+            close_case (kase, NOW - g_rand_int_range (rand, 86400, 3 * 365 * 86400));
+          add_case_change (fx, page, kase);
+        }
+
+      /* What the sync engine holds: a page parsed from the wire. */
+      {
+        g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+        json_node_set_array (node, page);
+        wire = json_to_string (node, FALSE);
+      }
+      round_trip = json_from_string (wire, &error);
+      g_assert_no_error (error);
+
+      g_timer_start (timer);
+      g_assert_true (dk_store_apply_changes (fx->store, json_node_get_array (round_trip),
+                                             fx->seq, &error));
+      g_assert_no_error (error);
+      apply_seconds += g_timer_elapsed (timer, NULL);
+    }
+
+  g_timer_start (timer);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) found = dk_store_search_cases (fx->store, "störning", 50, &error);
+    g_autoptr(GPtrArray) current = dk_store_list_cases (fx->store, NULL, NOW, &error);
+
+    g_assert_no_error (error);
+    g_test_message ("search matching many (limit 50) + current list (%u cases): %.3f s",
+                    current->len, g_timer_elapsed (timer, NULL));
+  }
+
+  g_stat (fx->path, &st);
+  g_test_message ("applied %u cases in pages of %u: %.2f s (%.0f cases/s), file %.0f MB",
+                  n_cases, page_size, apply_seconds, n_cases / apply_seconds,
+                  st.st_size / 1e6);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/store/open/create-reopen", test_open_reopen);
+  ADD ("/store/open/refuses-garbage", test_open_refuses_garbage);
+  ADD ("/store/open/refuses-other-database", test_open_refuses_other_database);
+  ADD ("/store/open/refuses-newer-version", test_open_refuses_newer);
+  ADD ("/store/changes/insert-update-tombstone-unknown", test_changes_apply);
+  ADD ("/store/changes/page-is-atomic", test_changes_atomic);
+  ADD ("/store/outbox/offline/add", test_outbox_add);
+  ADD ("/store/outbox/offline/add-edit", test_outbox_add_edit);
+  ADD ("/store/outbox/offline/add-delete", test_outbox_add_delete);
+  ADD ("/store/outbox/offline/add-resync", test_outbox_add_resync);
+  ADD ("/store/outbox/offline/edit", test_outbox_edit);
+  ADD ("/store/outbox/offline/edit-resync", test_outbox_edit_resync);
+  ADD ("/store/outbox/answer/applied", test_outbox_answer_applied);
+  ADD ("/store/outbox/answer/rejected", test_outbox_answer_rejected);
+  ADD ("/store/outbox/answer/conflict", test_outbox_answer_conflict);
+  ADD ("/store/local/update-close-follow-up", test_local_update_close);
+  ADD ("/store/local/runs", test_local_runs);
+  ADD ("/store/local/subscription-report", test_local_subscription_report);
+  ADD ("/store/search/folds-swedish-norwegian", test_search_folding);
+  ADD ("/store/search/title-ranks-first", test_search_ranking);
+  ADD ("/store/search/no-fts-syntax", test_search_syntax);
+  ADD ("/store/search/updates-and-service-names", test_search_updates_services);
+  ADD ("/store/search/capped", test_search_limit);
+  ADD ("/store/list/current-and-archive", test_list_current_archive);
+  ADD ("/store/two-stores-one-file", test_two_stores);
+  ADD ("/store/bench/first-sync-100k", test_bench_first_sync);
+
+  return g_test_run ();
+}
