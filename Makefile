@@ -98,6 +98,7 @@ fuzz: fuzz-build
 bench: build
 	BUILD_DIR=$(abspath $(BUILD_DIR)) bash bench/pull-100k.sh
 	BUILD_DIR=$(abspath $(BUILD_DIR)) bash bench/poll-wrk.sh
+	BUILD_DIR=$(abspath $(BUILD_DIR)) bash bench/first-sync.sh
 
 # Removes only the build directories this Makefile makes (and the demo database in them).
 clean:
