@@ -1598,6 +1598,25 @@ test_codec_survives_mutated_input (void)
   g_rand_free (rand);
 }
 
+static void
+test_json_compact_writer_matches_generator (void)
+{
+  g_autoptr(DkCase) kase = make_full_case ();
+  g_autoptr(JsonNode) node = dk_case_to_json (kase);
+  g_autofree char *slow = dk_json_to_string (node);
+  g_autofree char *fast = dk_json_to_compact_string (node);
+  g_autoptr(JsonNode) odd = dk_json_parse ("{\"a\":\"\\u0001\\\"\\\\\\n\\t\u00e5\",\"b\":[-9223372036854775807,0,true,null],\"c\":{}}",
+                                           -1, NULL);
+  g_autofree char *odd_slow = NULL;
+  g_autofree char *odd_fast = NULL;
+
+  g_assert_cmpstr (fast, ==, slow);
+  g_assert_nonnull (odd);
+  odd_slow = dk_json_to_string (odd);
+  odd_fast = dk_json_to_compact_string (odd);
+  g_assert_cmpstr (odd_fast, ==, odd_slow);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1610,6 +1629,8 @@ main (int   argc,
   g_test_add_func ("/json/parse/is-strict-but-complete", test_json_parse_is_strict_but_complete);
   g_test_add_func ("/json/expect-object/names-what-it-expected", test_json_expect_object_names_what);
   g_test_add_func ("/json/to-string/is-compact", test_json_to_string_is_compact);
+  g_test_add_func ("/json/to-compact-string/matches-the-generator",
+                   test_json_compact_writer_matches_generator);
   g_test_add_func ("/json/read/string-honours-every-flag", test_json_read_string_flags);
   g_test_add_func ("/json/read/int-bool-and-time-check-types", test_json_read_int_bool_time);
   g_test_add_func ("/json/read/arrays-and-objects-name-the-item", test_json_read_arrays_and_objects);

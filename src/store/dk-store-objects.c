@@ -223,464 +223,6 @@ bind_case_row (sqlite3_stmt  *stmt,
 }
 
 
-/* ---- the search index (see the schema in dk-store.c) ----
- *
- * cases_fts indexes the view cases_search; FTS5 reads the view to take a row out, so a
- * case leaves the index before its row changes (unindex) and comes back after (index).
- */
-
-/* Takes the case out of the index, reading its text as the view has it now. A case
- * that is not there is no error (FTS5 finds no row in the view). */
-static gboolean
-fts_unindex (DkStore     *self,
-             gint64       pk,
-             GError     **error)
-{
-  sqlite3_stmt *stmt = _dk_store_prepare (self, "DELETE FROM cases_fts WHERE rowid = ?1", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, pk);
-  return _dk_store_step_done (self, stmt, error);
-}
-
-/* The case's pk, 0 when there is no such case. */
-static gboolean
-lookup_case_pk (DkStore     *self,
-                const char  *id,
-                gint64      *out_pk,
-                GError     **error)
-{
-  sqlite3_stmt *stmt = _dk_store_prepare (self, "SELECT pk FROM cases WHERE id = ?1", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  _dk_store_bind_text (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  *out_pk = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _dk_store_set_error (self, error);
-
-  return TRUE;
-}
-
-/* Indexes a case (not in the index) from its row, in SQL: the general way. */
-static gboolean
-fts_index (DkStore     *self,
-           gint64       pk,
-           GError     **error)
-{
-  sqlite3_stmt *stmt;
-
-  if (pk == 0)
-    return TRUE;
-
-  stmt = _dk_store_prepare (self, "UPDATE cases SET search_services = "
-                                  DK_STORE_SERVICES_TEXT ("COALESCE (local_data, server_data)")
-                                  " WHERE pk = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, pk);
-  if (!_dk_store_step_done (self, stmt, error))
-    return FALSE;
-
-  stmt = _dk_store_prepare (self, "INSERT INTO cases_fts (rowid, title, body, services)"
-                                  " SELECT pk, title, body, services FROM cases_search"
-                                  " WHERE pk = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, pk);
-  return _dk_store_step_done (self, stmt, error);
-}
-
-static gboolean
-fts_unindex_id (DkStore     *self,
-                const char  *id,
-                GError     **error)
-{
-  gint64 pk = 0;
-
-  return lookup_case_pk (self, id, &pk, error) && (pk == 0 || fts_unindex (self, pk, error));
-}
-
-static gboolean
-fts_index_id (DkStore     *self,
-              const char  *id,
-              GError     **error)
-{
-  gint64 pk = 0;
-
-  return lookup_case_pk (self, id, &pk, error) && fts_index (self, pk, error);
-}
-
-/* A service's name changed (or it came or went): the cases that name it get their
- * text again. Only those whose text differs are touched. */
-static gboolean
-fts_reindex_service (DkStore     *self,
-                     const char  *service_id,
-                     GError     **error)
-{
-  g_autoptr(GArray) pks = g_array_new (FALSE, FALSE, sizeof (gint64));
-  sqlite3_stmt *stmt;
-  int rc;
-
-  g_hash_table_remove_all (self->service_names);
-
-  stmt = _dk_store_prepare (self, "SELECT pk FROM cases"
-                                  " WHERE instr (services, '|' || ?1 || '|') > 0"
-                                  " AND search_services IS NOT "
-                                  DK_STORE_SERVICES_TEXT ("COALESCE (local_data, server_data)"),
-                            error);
-  if (stmt == NULL)
-    return FALSE;
-  _dk_store_bind_text (stmt, 1, service_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 pk = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (pks, pk);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return _dk_store_set_error (self, error);
-
-  for (guint i = 0; i < pks->len; i++)
-    {
-      gint64 pk = g_array_index (pks, gint64, i);
-
-      if (!fts_unindex (self, pk, error) || !fts_index (self, pk, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* ---- the search text in C, for cases new to the replica ----
- *
- * It must be what the view cases_search says of the row, to the byte; anything the
- * view would read differently from a plain string (a number where text is expected,
- * an update that is not an object, an escaped NUL) goes the general way instead. */
-
-/* A member that is absent, null or a string: appends the string, TRUE. */
-static gboolean
-text_member (JsonObject *object,
-             const char *member,
-             GString    *out)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return FALSE;
-
-  _dk_store_fold_append (out, json_node_get_string (node));
-  return TRUE;
-}
-
-/* body: number, external_ref, description, scope and the updates' texts. */
-static gboolean
-build_body (JsonObject *data,
-            const char *number,
-            GString    *out)
-{
-  JsonNode *updates = json_object_get_member (data, "updates");
-  gboolean first = TRUE;
-
-  if (number != NULL)
-    _dk_store_fold_append (out, number);
-  g_string_append_c (out, ' ');
-  if (!text_member (data, "external_ref", out))
-    return FALSE;
-  g_string_append_c (out, ' ');
-  if (!text_member (data, "description", out))
-    return FALSE;
-  g_string_append_c (out, ' ');
-  if (!text_member (data, "scope", out))
-    return FALSE;
-  g_string_append_c (out, ' ');
-
-  if (updates == NULL || JSON_NODE_HOLDS_NULL (updates))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (updates))
-    return FALSE;
-
-  for (guint i = 0, n = json_array_get_length (json_node_get_array (updates)); i < n; i++)
-    {
-      JsonNode *element = json_array_get_element (json_node_get_array (updates), i);
-      JsonNode *text;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        return FALSE;
-      text = json_object_get_member (json_node_get_object (element), "text");
-      if (text == NULL || JSON_NODE_HOLDS_NULL (text))
-        continue;  /* group_concat() skips NULL */
-      if (JSON_NODE_TYPE (text) != JSON_NODE_VALUE ||
-          json_node_get_value_type (text) != G_TYPE_STRING)
-        return FALSE;
-      if (!first)
-        g_string_append_c (out, ' ');
-      _dk_store_fold_append (out, json_node_get_string (text));
-      first = FALSE;
-    }
-
-  return TRUE;
-}
-
-/* A service's name as the view reads it (json_extract of the shown version), or its
- * id. (transfer none: owned by the cache) */
-static const char *
-service_name (DkStore     *self,
-              const char  *id,
-              GError     **error)
-{
-  const char *name = g_hash_table_lookup (self->service_names, id);
-  sqlite3_stmt *stmt;
-  char *value = NULL;
-  int rc;
-
-  if (name != NULL)
-    return name;
-
-  stmt = _dk_store_prepare (self, "SELECT json_extract (COALESCE (local_data, server_data),"
-                                  " '$.name') FROM objects WHERE type = 'service' AND id = ?1",
-                            error);
-  if (stmt == NULL)
-    return NULL;
-  _dk_store_bind_text (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    value = g_strdup (_dk_store_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      g_free (value);
-      _dk_store_set_error (self, error);
-      return NULL;
-    }
-  if (value == NULL)
-    value = g_strdup (id);
-
-  g_hash_table_insert (self->service_names, g_strdup (id), value);
-  return value;
-}
-
-/* services: the names, folded; FALSE with @out_plain unset when the general way must
- * do it. *out_text is NULL when the case names no service (as group_concat()). */
-static gboolean
-build_services (DkStore     *self,
-                JsonObject  *data,
-                gboolean    *out_plain,
-                GString    **out_text,
-                GError     **error)
-{
-  JsonNode *services = json_object_get_member (data, "services");
-  JsonArray *array;
-  guint n;
-
-  *out_plain = FALSE;
-  *out_text = NULL;
-  if (services == NULL || JSON_NODE_HOLDS_NULL (services))
-    {
-      *out_plain = TRUE;
-      return TRUE;
-    }
-  if (!JSON_NODE_HOLDS_ARRAY (services))
-    return TRUE;
-
-  array = json_node_get_array (services);
-  n = json_array_get_length (array);
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (JSON_NODE_TYPE (element) != JSON_NODE_VALUE ||
-          json_node_get_value_type (element) != G_TYPE_STRING)
-        {
-          if (*out_text != NULL)
-            g_string_free (*out_text, TRUE);
-          *out_text = NULL;
-          return TRUE;
-        }
-    }
-
-  for (guint i = 0; i < n; i++)
-    {
-      const char *name = service_name (self, json_array_get_string_element (array, i), error);
-
-      if (name == NULL)
-        {
-          if (*out_text != NULL)
-            g_string_free (*out_text, TRUE);
-          *out_text = NULL;
-          return FALSE;
-        }
-      if (*out_text == NULL)
-        *out_text = g_string_new (NULL);
-      else
-        g_string_append_c (*out_text, ' ');
-      _dk_store_fold_append (*out_text, name);
-    }
-
-  *out_plain = TRUE;
-  return TRUE;
-}
-
-
-/* ---- JSON text of a parsed object ----
- *
- * json_to_string() is slow for 100,000 cases (a printf per number, a copy per escaped
- * string); this writes the same JSON (numbers, strings and nesting as parsed) in one
- * GString. Doubles keep a point so that they read back as doubles. */
-
-static void
-append_json_string (GString    *out,
-                    const char *text)
-{
-  const char *run = text;
-  const char *p;
-
-  g_string_append_c (out, '"');
-  for (p = text; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c >= 0x20 && c != '"' && c != '\\')
-        continue;
-      g_string_append_len (out, run, p - run);
-      switch (c)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        default: g_string_append_printf (out, "\\u%04x", c); break;
-        }
-      run = p + 1;
-    }
-  g_string_append_len (out, run, p - run);
-  g_string_append_c (out, '"');
-}
-
-static void
-append_json_int (GString *out,
-                 gint64   value)
-{
-  char buffer[24];
-  char *p = buffer + sizeof buffer;
-  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
-
-  do
-    {
-      *--p = (char) ('0' + magnitude % 10);
-      magnitude /= 10;
-    }
-  while (magnitude > 0);
-  if (value < 0)
-    *--p = '-';
-  g_string_append_len (out, p, buffer + sizeof buffer - p);
-}
-
-static void
-append_json (GString  *out,
-             JsonNode *node)
-{
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
-        gboolean first = TRUE;
-
-        g_string_append_c (out, '{');
-        json_object_iter_init_ordered (&iter, json_node_get_object (node));
-        while (json_object_iter_next_ordered (&iter, &name, &member))
-          {
-            if (!first)
-              g_string_append_c (out, ',');
-            first = FALSE;
-            append_json_string (out, name);
-            g_string_append_c (out, ':');
-            append_json (out, member);
-          }
-        g_string_append_c (out, '}');
-        break;
-      }
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint n = json_array_get_length (array);
-
-        g_string_append_c (out, '[');
-        for (guint i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            append_json (out, json_array_get_element (array, i));
-          }
-        g_string_append_c (out, ']');
-        break;
-      }
-
-    case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_STRING:
-          append_json_string (out, json_node_get_string (node));
-          break;
-        case G_TYPE_INT64:
-          append_json_int (out, json_node_get_int (node));
-          break;
-        case G_TYPE_BOOLEAN:
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-          break;
-        case G_TYPE_DOUBLE:
-          {
-            char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-            double value = json_node_get_double (node);
-
-            if (!isfinite (value))
-              {
-                g_string_append (out, "null");  /* not JSON; json-glib cannot parse it */
-                break;
-              }
-            g_ascii_dtostr (buffer, sizeof buffer, value);
-            g_string_append (out, buffer);
-            if (strpbrk (buffer, ".eE") == NULL)
-              g_string_append (out, ".0");
-            break;
-          }
-        default:
-          g_string_append (out, "null");
-          break;
-        }
-      break;
-
-    case JSON_NODE_NULL:
-    default:
-      g_string_append (out, "null");
-      break;
-    }
-}
-
-/* (transfer full) */
-static char *
-json_text (JsonNode *node)
-{
-  GString *out = g_string_sized_new (2048);
-
-  append_json (out, node);
-  return g_string_free (out, FALSE);
-}
-
 /* ---- one change ---- */
 
 /* A case new to the replica: the row and its search text in one go. */
@@ -703,12 +245,12 @@ insert_new_case (DkStore     *self,
   if (strstr (text, "\\u0000") == NULL)
     {
       body = g_string_sized_new (strlen (text));
-      if (!build_body (data, row->number, body))
+      if (!_dk_store_build_body (data, row->number, body))
         {
           g_string_free (body, TRUE);
           body = NULL;
         }
-      else if (!build_services (self, data, &plain, &services_text, error))
+      else if (!_dk_store_build_services (self, data, &plain, &services_text, error))
         return FALSE;
     }
 
@@ -726,26 +268,9 @@ insert_new_case (DkStore     *self,
   pk = sqlite3_last_insert_rowid (self->db);
 
   if (body == NULL || !plain)
-    {
-      ok = fts_index (self, pk, error);
-      goto out;
-    }
-
-  {
-    g_autoptr(GString) title = g_string_new (NULL);
-
-    _dk_store_fold_append (title, row->title != NULL ? row->title : "");
-    stmt = _dk_store_prepare (self, "INSERT INTO cases_fts (rowid, title, body, services)"
-                                    " VALUES (?1, ?2, ?3, ?4)", error);
-    if (stmt == NULL)
-      goto out_fail;
-    sqlite3_bind_int64 (stmt, 1, pk);
-    sqlite3_bind_text (stmt, 2, title->str, (int) title->len, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 3, body->str, (int) body->len, SQLITE_STATIC);
-    if (services_text != NULL)
-      sqlite3_bind_text (stmt, 4, services_text->str, (int) services_text->len, SQLITE_STATIC);
-    ok = _dk_store_step_done (self, stmt, error);
-  }
+    ok = _dk_store_index_case (self, pk, error);
+  else
+    ok = _dk_store_index_case_text (self, pk, row->title, body, services_text, error);
 
 out:
   if (services_text != NULL)
@@ -772,7 +297,7 @@ apply_case (DkStore     *self,
   if (!case_row_read (data, &row, error))
     return FALSE;
 
-  if (!lookup_case_pk (self, row.id, &pk, error))
+  if (!_dk_store_lookup_case_pk (self, row.id, &pk, error))
     {
       case_row_clear (&row);
       return FALSE;
@@ -785,7 +310,7 @@ apply_case (DkStore     *self,
     }
 
   /* A case the replica has: out of the index, changed, and back in. */
-  if (!fts_unindex (self, pk, error))
+  if (!_dk_store_unindex_case (self, pk, error))
     {
       case_row_clear (&row);
       return FALSE;
@@ -801,7 +326,7 @@ apply_case (DkStore     *self,
   sqlite3_bind_int64 (stmt, 15, seq);
   sqlite3_bind_text (stmt, 16, text, -1, SQLITE_STATIC);
 
-  ok = _dk_store_step_done (self, stmt, error) && fts_index (self, pk, error);
+  ok = _dk_store_step_done (self, stmt, error) && _dk_store_index_case (self, pk, error);
   case_row_clear (&row);
   return ok;
 }
@@ -827,7 +352,7 @@ apply_object (DkStore     *self,
   if (!_dk_store_step_done (self, stmt, error))
     return FALSE;
 
-  return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || fts_reindex_service (self, id, error);
+  return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || _dk_store_reindex_service (self, id, error);
 }
 
 /* A tombstone: the row goes, unless a local change still waits for an answer (the
@@ -885,7 +410,7 @@ apply_deleted (DkStore     *self,
   if (!_dk_store_step_done (self, stmt, error))
     return FALSE;
 
-  return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || fts_reindex_service (self, id, error);
+  return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || _dk_store_reindex_service (self, id, error);
 }
 
 static gboolean
@@ -936,7 +461,7 @@ apply_change (DkStore     *self,
   if (data_node == NULL || !JSON_NODE_HOLDS_OBJECT (data_node))
     return set_change_error (error, index, _("data is not an object"));
 
-  text = json_text (data_node);
+  text = dk_json_to_compact_string (data_node);
   if (g_str_equal (type, DK_TYPE_NAME_CASE))
     {
       if (!apply_case (self, json_node_get_object (data_node), text, seq, &local_error))
@@ -1018,10 +543,9 @@ dk_store_reset_server_data (DkStore  *self,
     return FALSE;
 
   g_hash_table_remove_all (self->service_names);
-  /* The index is emptied and built again from the few cases that stay, rather than
-   * taking out 100,000 cases one by one. */
-  if (!_dk_store_exec (self,
-                       "INSERT INTO cases_fts (cases_fts) VALUES ('delete-all');"
+  /* The index is emptied and built again from the few cases that stay. */
+  if (!_dk_store_clear_index (self, error) ||
+      !_dk_store_exec (self,
                        "DELETE FROM cases WHERE local_data IS NULL OR NOT EXISTS"
                        " (SELECT 1 FROM outbox WHERE object_type = 'case'"
                        "  AND object_id = cases.id);"
@@ -1032,13 +556,9 @@ dk_store_reset_server_data (DkStore  *self,
                        "  AND object_id = objects.id);"
                        "UPDATE objects SET server_data = NULL, revision = 0, seq = 0,"
                        " local_until = NULL;"
-                       "DELETE FROM meta WHERE key = '" DK_STORE_META_CURSOR "';"
-                       "UPDATE cases SET search_services = "
-                       DK_STORE_SERVICES_TEXT ("COALESCE (local_data, server_data)") ";"
-                       /* Not 'rebuild': FTS5 reads the view without json_each() then. */
-                       "INSERT INTO cases_fts (rowid, title, body, services)"
-                       " SELECT pk, title, body, services FROM cases_search;",
-                       error))
+                       "DELETE FROM meta WHERE key = '" DK_STORE_META_CURSOR "';",
+                       error) ||
+      !_dk_store_rebuild_index (self, error))
     {
       _dk_store_rollback (self);
       return FALSE;
@@ -1074,7 +594,7 @@ _dk_store_put_local (DkStore     *self,
 
       if (!case_row_read (json_node_get_object (local_object), &row, error))
         return FALSE;
-      if (!fts_unindex_id (self, id, error))
+      if (!_dk_store_unindex_case_id (self, id, error))
         {
           case_row_clear (&row);
           return FALSE;
@@ -1088,7 +608,7 @@ _dk_store_put_local (DkStore     *self,
       bind_case_row (stmt, &row);
       _dk_store_bind_text (stmt, 1, id);
       sqlite3_bind_text (stmt, 14, text, -1, SQLITE_STATIC);
-      ok = _dk_store_step_done (self, stmt, error) && fts_index_id (self, id, error);
+      ok = _dk_store_step_done (self, stmt, error) && _dk_store_index_case_id (self, id, error);
       case_row_clear (&row);
       return ok;
     }
@@ -1104,7 +624,7 @@ _dk_store_put_local (DkStore     *self,
   if (!_dk_store_step_done (self, stmt, error))
     return FALSE;
 
-  return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || fts_reindex_service (self, id, error);
+  return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || _dk_store_reindex_service (self, id, error);
 }
 
 /* Puts the columns of the server's copy back on a case that loses its local version. */
@@ -1131,7 +651,7 @@ drop_local_case (DkStore     *self,
   if (!found)
     return TRUE;
 
-  if (!fts_unindex_id (self, id, error))
+  if (!_dk_store_unindex_case_id (self, id, error))
     return FALSE;
 
   if (server_data == NULL)
@@ -1161,7 +681,7 @@ drop_local_case (DkStore     *self,
     }
   bind_case_row (stmt, &row);
   _dk_store_bind_text (stmt, 1, id);
-  ok = _dk_store_step_done (self, stmt, error) && fts_index_id (self, id, error);
+  ok = _dk_store_step_done (self, stmt, error) && _dk_store_index_case_id (self, id, error);
   case_row_clear (&row);
   return ok;
 }
@@ -1196,7 +716,7 @@ _dk_store_drop_local (DkStore     *self,
   if (!_dk_store_step_done (self, stmt, error))
     return FALSE;
 
-  return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || fts_reindex_service (self, id, error);
+  return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || _dk_store_reindex_service (self, id, error);
 }
 
 gboolean
@@ -1254,12 +774,12 @@ _dk_store_set_case_number (DkStore     *self,
   sqlite3_stmt *stmt;
   gint64 pk = 0;
 
-  if (!lookup_case_pk (self, id, &pk, error))
+  if (!_dk_store_lookup_case_pk (self, id, &pk, error))
     return FALSE;
   if (pk == 0)
     return TRUE;
   /* The number is in the search text. */
-  if (!fts_unindex (self, pk, error))
+  if (!_dk_store_unindex_case (self, pk, error))
     return FALSE;
   stmt = _dk_store_prepare (self, "UPDATE cases SET number = ?2 WHERE pk = ?1"
                                   " AND number IS NULL", error);
@@ -1267,5 +787,5 @@ _dk_store_set_case_number (DkStore     *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, pk);
   _dk_store_bind_text (stmt, 2, number);
-  return _dk_store_step_done (self, stmt, error) && fts_index (self, pk, error);
+  return _dk_store_step_done (self, stmt, error) && _dk_store_index_case (self, pk, error);
 }

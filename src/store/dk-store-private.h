@@ -68,6 +68,52 @@ void          _dk_store_fold_append       (GString       *out,
 /* Registers dk_fold() on a connection; the triggers of the search index call it. */
 gboolean      _dk_store_register_fold     (sqlite3       *db);
 
+/* The search index (dk-store-search.c). A case leaves the index before its row changes
+ * and comes back after: FTS5 reads the view cases_search to take a row out. */
+/* The case's pk, 0 when there is no such case. */
+gboolean      _dk_store_lookup_case_pk    (DkStore       *self,
+                                           const char    *id,
+                                           gint64        *out_pk,
+                                           GError       **error);
+gboolean      _dk_store_unindex_case      (DkStore       *self,
+                                           gint64         pk,
+                                           GError       **error);
+/* Indexes a case (not in the index) from its row, in SQL; a pk of 0 is no case. */
+gboolean      _dk_store_index_case        (DkStore       *self,
+                                           gint64         pk,
+                                           GError       **error);
+gboolean      _dk_store_unindex_case_id   (DkStore       *self,
+                                           const char    *id,
+                                           GError       **error);
+gboolean      _dk_store_index_case_id     (DkStore       *self,
+                                           const char    *id,
+                                           GError       **error);
+/* A service was written or went away: the cases that name it get their text again. */
+gboolean      _dk_store_reindex_service   (DkStore       *self,
+                                           const char    *service_id,
+                                           GError       **error);
+/* The search text of a case new to the replica, built in C: FALSE when the general
+ * way (_dk_store_index_case()) must do it. */
+gboolean      _dk_store_build_body        (JsonObject    *data,
+                                           const char    *number,
+                                           GString       *out);
+gboolean      _dk_store_build_services    (DkStore       *self,
+                                           JsonObject    *data,
+                                           gboolean      *out_plain,
+                                           GString      **out_text,
+                                           GError       **error);
+gboolean      _dk_store_index_case_text   (DkStore       *self,
+                                           gint64         pk,
+                                           const char    *title,
+                                           GString       *body,
+                                           GString       *services,
+                                           GError       **error);
+/* For a full resync: the index emptied, then built again from the cases that stay. */
+gboolean      _dk_store_clear_index       (DkStore       *self,
+                                           GError       **error);
+gboolean      _dk_store_rebuild_index     (DkStore       *self,
+                                           GError       **error);
+
 /* Writes an object's local version (wire JSON) beside the server's copy. */
 gboolean      _dk_store_put_local         (DkStore       *self,
                                            const char    *type,

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-store-search.c: keeping the search index: rows in and out, the folded text in C */
+
+#define G_LOG_DOMAIN "dk-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dk-store-private.h"
+
+/* ---- the search index (see the schema in dk-store.c) ----
+ *
+ * cases_fts indexes the view cases_search; FTS5 reads the view to take a row out, so a
+ * case leaves the index before its row changes (unindex) and comes back after (index).
+ */
+
+/* Takes the case out of the index, reading its text as the view has it now. A case
+ * that is not there is no error (FTS5 finds no row in the view). */
+gboolean
+_dk_store_unindex_case (DkStore     *self,
+                        gint64       pk,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = _dk_store_prepare (self, "DELETE FROM cases_fts WHERE rowid = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, pk);
+  return _dk_store_step_done (self, stmt, error);
+}
+
+/* The case's pk, 0 when there is no such case. */
+gboolean
+_dk_store_lookup_case_pk (DkStore     *self,
+                          const char  *id,
+                          gint64      *out_pk,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt = _dk_store_prepare (self, "SELECT pk FROM cases WHERE id = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  *out_pk = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _dk_store_set_error (self, error);
+
+  return TRUE;
+}
+
+/* Indexes a case (not in the index) from its row, in SQL: the general way. */
+gboolean
+_dk_store_index_case (DkStore     *self,
+                      gint64       pk,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (pk == 0)
+    return TRUE;
+
+  stmt = _dk_store_prepare (self, "UPDATE cases SET search_services = "
+                                  DK_STORE_SERVICES_TEXT ("COALESCE (local_data, server_data)")
+                                  " WHERE pk = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, pk);
+  if (!_dk_store_step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = _dk_store_prepare (self, "INSERT INTO cases_fts (rowid, title, body, services)"
+                                  " SELECT pk, title, body, services FROM cases_search"
+                                  " WHERE pk = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, pk);
+  return _dk_store_step_done (self, stmt, error);
+}
+
+gboolean
+_dk_store_unindex_case_id (DkStore     *self,
+                           const char  *id,
+                           GError     **error)
+{
+  gint64 pk = 0;
+
+  return _dk_store_lookup_case_pk (self, id, &pk, error) &&
+         (pk == 0 || _dk_store_unindex_case (self, pk, error));
+}
+
+gboolean
+_dk_store_index_case_id (DkStore     *self,
+                         const char  *id,
+                         GError     **error)
+{
+  gint64 pk = 0;
+
+  return _dk_store_lookup_case_pk (self, id, &pk, error) && _dk_store_index_case (self, pk, error);
+}
+
+/* A service's name changed (or it came or went): the cases that name it get their
+ * text again. Only those whose text differs are touched. */
+gboolean
+_dk_store_reindex_service (DkStore     *self,
+                           const char  *service_id,
+                           GError     **error)
+{
+  g_autoptr(GArray) pks = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_hash_table_remove_all (self->service_names);
+
+  stmt = _dk_store_prepare (self, "SELECT pk FROM cases"
+                                  " WHERE instr (services, '|' || ?1 || '|') > 0"
+                                  " AND search_services IS NOT "
+                                  DK_STORE_SERVICES_TEXT ("COALESCE (local_data, server_data)"),
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, service_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 pk = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (pks, pk);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _dk_store_set_error (self, error);
+
+  for (guint i = 0; i < pks->len; i++)
+    {
+      gint64 pk = g_array_index (pks, gint64, i);
+
+      if (!_dk_store_unindex_case (self, pk, error) || !_dk_store_index_case (self, pk, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ---- the search text in C, for cases new to the replica ----
+ *
+ * It must be what the view cases_search says of the row, to the byte; anything the
+ * view would read differently from a plain string (a number where text is expected,
+ * an update that is not an object, an escaped NUL) goes the general way instead. */
+
+/* A member that is absent, null or a string: appends the string, TRUE. */
+static gboolean
+text_member (JsonObject *object,
+             const char *member,
+             GString    *out)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+
+  _dk_store_fold_append (out, json_node_get_string (node));
+  return TRUE;
+}
+
+/* body: number, external_ref, description, scope and the updates' texts. */
+gboolean
+_dk_store_build_body (JsonObject *data,
+                      const char *number,
+                      GString    *out)
+{
+  JsonNode *updates = json_object_get_member (data, "updates");
+  gboolean first = TRUE;
+
+  if (number != NULL)
+    _dk_store_fold_append (out, number);
+  g_string_append_c (out, ' ');
+  if (!text_member (data, "external_ref", out))
+    return FALSE;
+  g_string_append_c (out, ' ');
+  if (!text_member (data, "description", out))
+    return FALSE;
+  g_string_append_c (out, ' ');
+  if (!text_member (data, "scope", out))
+    return FALSE;
+  g_string_append_c (out, ' ');
+
+  if (updates == NULL || JSON_NODE_HOLDS_NULL (updates))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (updates))
+    return FALSE;
+
+  for (guint i = 0, n = json_array_get_length (json_node_get_array (updates)); i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (updates), i);
+      JsonNode *text;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return FALSE;
+      text = json_object_get_member (json_node_get_object (element), "text");
+      if (text == NULL || JSON_NODE_HOLDS_NULL (text))
+        continue;  /* group_concat() skips NULL */
+      if (JSON_NODE_TYPE (text) != JSON_NODE_VALUE ||
+          json_node_get_value_type (text) != G_TYPE_STRING)
+        return FALSE;
+      if (!first)
+        g_string_append_c (out, ' ');
+      _dk_store_fold_append (out, json_node_get_string (text));
+      first = FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A service's name as the view reads it (json_extract of the shown version), or its
+ * id. (transfer none: owned by the cache) */
+static const char *
+service_name (DkStore     *self,
+              const char  *id,
+              GError     **error)
+{
+  const char *name = g_hash_table_lookup (self->service_names, id);
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+  int rc;
+
+  if (name != NULL)
+    return name;
+
+  stmt = _dk_store_prepare (self, "SELECT json_extract (COALESCE (local_data, server_data),"
+                                  " '$.name') FROM objects WHERE type = 'service' AND id = ?1",
+                            error);
+  if (stmt == NULL)
+    return NULL;
+  _dk_store_bind_text (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = g_strdup (_dk_store_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      g_free (value);
+      _dk_store_set_error (self, error);
+      return NULL;
+    }
+  if (value == NULL)
+    value = g_strdup (id);
+
+  g_hash_table_insert (self->service_names, g_strdup (id), value);
+  return value;
+}
+
+/* services: the names, folded; FALSE with @out_plain unset when the general way must
+ * do it. *out_text is NULL when the case names no service (as group_concat()). */
+gboolean
+_dk_store_build_services (DkStore     *self,
+                          JsonObject  *data,
+                          gboolean    *out_plain,
+                          GString    **out_text,
+                          GError     **error)
+{
+  JsonNode *services = json_object_get_member (data, "services");
+  JsonArray *array;
+  guint n;
+
+  *out_plain = FALSE;
+  *out_text = NULL;
+  if (services == NULL || JSON_NODE_HOLDS_NULL (services))
+    {
+      *out_plain = TRUE;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (services))
+    return TRUE;
+
+  array = json_node_get_array (services);
+  n = json_array_get_length (array);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_TYPE (element) != JSON_NODE_VALUE ||
+          json_node_get_value_type (element) != G_TYPE_STRING)
+        {
+          if (*out_text != NULL)
+            g_string_free (*out_text, TRUE);
+          *out_text = NULL;
+          return TRUE;
+        }
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = service_name (self, json_array_get_string_element (array, i), error);
+
+      if (name == NULL)
+        {
+          if (*out_text != NULL)
+            g_string_free (*out_text, TRUE);
+          *out_text = NULL;
+          return FALSE;
+        }
+      if (*out_text == NULL)
+        *out_text = g_string_new (NULL);
+      else
+        g_string_append_c (*out_text, ' ');
+      _dk_store_fold_append (*out_text, name);
+    }
+
+  *out_plain = TRUE;
+  return TRUE;
+}
+
+/* Indexes a case new to the replica with the text built above: @title as the row has
+ * it (folded here), @body and @services folded already (@services NULL for none). */
+gboolean
+_dk_store_index_case_text (DkStore     *self,
+                           gint64       pk,
+                           const char  *title,
+                           GString     *body,
+                           GString     *services,
+                           GError     **error)
+{
+  g_autoptr(GString) folded_title = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+
+  _dk_store_fold_append (folded_title, title != NULL ? title : "");
+  stmt = _dk_store_prepare (self, "INSERT INTO cases_fts (rowid, title, body, services)"
+                                  " VALUES (?1, ?2, ?3, ?4)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, pk);
+  sqlite3_bind_text (stmt, 2, folded_title->str, (int) folded_title->len, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, body->str, (int) body->len, SQLITE_STATIC);
+  if (services != NULL)
+    sqlite3_bind_text (stmt, 4, services->str, (int) services->len, SQLITE_STATIC);
+  return _dk_store_step_done (self, stmt, error);
+}
+
+/* ---- the whole index, for a full resync ---- */
+
+/* Empties the index at once, rather than taking out 100,000 cases one by one. */
+gboolean
+_dk_store_clear_index (DkStore  *self,
+                       GError  **error)
+{
+  return _dk_store_exec (self, "INSERT INTO cases_fts (cases_fts) VALUES ('delete-all');", error);
+}
+
+/* Builds the index again from the cases there are (after _dk_store_clear_index()). */
+gboolean
+_dk_store_rebuild_index (DkStore  *self,
+                         GError  **error)
+{
+  return _dk_store_exec (self,
+                         "UPDATE cases SET search_services = "
+                         DK_STORE_SERVICES_TEXT ("COALESCE (local_data, server_data)") ";"
+                         /* Not 'rebuild': FTS5 reads the view without json_each() then. */
+                         "INSERT INTO cases_fts (rowid, title, body, services)"
+                         " SELECT pk, title, body, services FROM cases_search;",
+                         error);
+}
