@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bench-search.c: search latency over a replica, as the app and the cli search it
+ *
+ *   bench-search REPLICA.db [LIMIT]
+ *
+ * Runs 50 varied queries (single words, folded spellings, prefixes, several words,
+ * service names, words that match nearly everything and words that match nothing)
+ * through dk_store_search_cases and prints each time, the median and the worst, in
+ * milliseconds. The replica is only read.
+ */
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "dk-store.h"
+
+static const char * const queries[] = {
+  "störning", "storning", "atgard", "åtgärd", "felsökning", "felsok", "journal", "provsvar",
+  "inloggning misslyckas", "reservrutin", "utskrift", "server", "nätverk", "natverk",
+  "leverantör", "omfattning", "beräknad sluttid", "drift", "kontakt servicedesk", "jour",
+  "kväll natt helg", "vårdenhet", "mottagning", "sjukhus", "kapacitet", "svarstid",
+  "fördröjning", "certifikat", "databas", "integration", "överföring", "efterregistrering",
+  "blankett", "telefon", "larm", "reservkraft", "elförsörjning", "ventilation", "TES",
+  "Treserva", "Miclis", "Klinisk kemi", "Malmö", "Ängelholm", "akutmottagningen",
+  "och", "i på för", "x", "zzzzzz", "planerad åtgärd uppgradering",
+};
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkStore) store = NULL;
+  double times[G_N_ELEMENTS (queries)];
+  guint limit;
+
+  if (argc < 2 || argc > 3)
+    {
+      g_printerr ("usage: %s REPLICA.db [LIMIT]\n", argv[0]);
+      return 2;
+    }
+  limit = argc == 3 ? (guint) g_ascii_strtoull (argv[2], NULL, 10) : 50;
+
+  store = dk_store_open (argv[1], &error);
+  if (store == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autoptr(GPtrArray) found = NULL;
+      gint64 begin = g_get_monotonic_time ();
+
+      found = dk_store_search_cases (store, queries[i], limit, &error);
+      times[i] = (g_get_monotonic_time () - begin) / 1000.0;
+      if (found == NULL)
+        {
+          g_printerr ("“%s”: %s\n", queries[i], error->message);
+          return 1;
+        }
+      g_print ("%8.2f ms  %4u hits  %s\n", times[i], found->len, queries[i]);
+    }
+
+  qsort (times, G_N_ELEMENTS (times), sizeof times[0], compare_doubles);
+  g_print ("%u queries, limit %u: median %.2f ms, worst %.2f ms\n",
+           (guint) G_N_ELEMENTS (queries), limit,
+           (times[G_N_ELEMENTS (times) / 2 - 1] + times[G_N_ELEMENTS (times) / 2]) / 2,
+           times[G_N_ELEMENTS (times) - 1]);
+
+  return 0;
+}
