@@ -8,14 +8,13 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "dk-cli-private.h"
+#include "dk-terminal.h"
 
 #define DATA_DIR_ENV "DRIFTKOLL_DATA_DIR"
 
@@ -37,11 +36,6 @@ static const DkCliCommand commands[] = {
   { "close", N_("Close a case"), _dk_cli_close },
   { "follow-up", N_("Add a follow-up note to a case"), _dk_cli_follow_up },
 };
-
-/* The terminal as it was before the password prompt turned echo off, so that a signal
- * during the prompt can put it back. */
-static struct termios saved_termios;
-static volatile sig_atomic_t termios_saved;
 
 /* ---- usage and errors ---- */
 
@@ -375,125 +369,14 @@ _dk_cli_wait_clear (DkCliWait *wait)
 void
 _dk_cli_secret_free (char *secret)
 {
-  if (secret == NULL)
-    return;
-
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}
-
-static void
-restore_terminal_and_raise (int signum)
-{
-  if (termios_saved)
-    tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved_termios);
-
-  signal (signum, SIG_DFL);
-  raise (signum);
-}
-
-/* One line of @stream without its line ending. */
-static char *
-read_secret_line (FILE    *stream,
-                  GError **error)
-{
-  char *line = NULL;
-  size_t capacity = 0;
-  ssize_t length;
-  char *secret;
-
-  errno = 0;
-  length = getline (&line, &capacity, stream);
-  if (length < 0)
-    {
-      int saved_errno = errno;
-
-      free (line);
-      if (ferror (stream))
-        g_set_error (error, DK_ERROR, DK_ERROR_FAILED, _("Could not read the password: %s"),
-                     g_strerror (saved_errno));
-      else
-        g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
-                             _("No password was given on standard input"));
-      return NULL;
-    }
-
-  if (length > 0 && line[length - 1] == '\n')
-    line[--length] = '\0';
-  if (length > 0 && line[length - 1] == '\r')
-    line[--length] = '\0';
-
-  if (strlen (line) != (size_t) length)
-    {
-      explicit_bzero (line, capacity);
-      free (line);
-      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID, _("The password holds a NUL byte"));
-      return NULL;
-    }
-
-  secret = g_strndup (line, length);
-  explicit_bzero (line, capacity);
-  free (line);
-
-  return secret;
-}
-
-static char *
-read_secret_from_terminal (const char  *prompt,
-                           GError     **error)
-{
-  struct sigaction action = { 0 };
-  struct sigaction old_actions[4];
-  const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-  struct termios quiet;
-  char *secret;
-
-  if (tcgetattr (STDIN_FILENO, &saved_termios) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, DK_ERROR, DK_ERROR_FAILED, _("Could not read the terminal: %s"),
-                   g_strerror (saved_errno));
-      return NULL;
-    }
-
-  action.sa_handler = restore_terminal_and_raise;
-  sigemptyset (&action.sa_mask);
-  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-    {
-      sigaction (signals[i], NULL, &old_actions[i]);
-      if (old_actions[i].sa_handler != SIG_IGN)
-        sigaction (signals[i], &action, NULL);
-    }
-
-  quiet = saved_termios;
-  quiet.c_lflag &= ~(tcflag_t) ECHO;
-  quiet.c_lflag |= ECHONL;
-  termios_saved = 1;
-
-  g_printerr ("%s", prompt);
-  tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
-  secret = read_secret_line (stdin, error);
-  tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved_termios);
-
-  termios_saved = 0;
-  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-    sigaction (signals[i], &old_actions[i], NULL);
-
-  if (secret == NULL)
-    g_printerr ("\n");
-
-  return secret;
+  dk_terminal_secret_free (secret);
 }
 
 char *
 _dk_cli_read_password (const char  *prompt,
                        GError     **error)
 {
-  if (isatty (STDIN_FILENO))
-    return read_secret_from_terminal (prompt, error);
-
-  return read_secret_line (stdin, error);
+  return dk_terminal_read_password (prompt, error);
 }
 
 /* ---- the command line ---- */

@@ -8,16 +8,14 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
-#include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "dk-core.h"
 #include "dk-server-auth.h"
 #include "dk-server-cli-private.h"
+#include "dk-terminal.h"
 
 static int run_user_add     (const char *program, int argc, char **argv);
 static int run_user_passwd  (const char *program, int argc, char **argv);
@@ -38,22 +36,7 @@ static const Command user_commands[] = {
 /* A password in memory: zeroed before it is freed. */
 typedef char Secret;
 
-static void
-secret_free (Secret *secret)
-{
-  if (secret == NULL)
-    return;
-
-  sodium_memzero (secret, strlen (secret));
-  g_free (secret);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Secret, secret_free)
-
-/* The terminal as it was before a password prompt turned echo off, so that a signal
- * during the prompt can put it back. */
-static struct termios saved_termios;
-static volatile sig_atomic_t termios_saved;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Secret, dk_terminal_secret_free)
 
 /* Parses --roles; every user is staff besides. */
 static gboolean
@@ -72,112 +55,6 @@ parse_roles (const char  *text,
 
 /* ---- passwords ---- */
 
-static void
-restore_terminal_and_raise (int signum)
-{
-  if (termios_saved)
-    tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved_termios);
-
-  signal (signum, SIG_DFL);
-  raise (signum);
-}
-
-/* One line of @stream without its line ending. */
-static Secret *
-read_secret_line (FILE    *stream,
-                  GError **error)
-{
-  char *line = NULL;
-  size_t capacity = 0;
-  ssize_t length;
-  Secret *secret;
-
-  errno = 0;
-  length = getline (&line, &capacity, stream);
-  if (length < 0)
-    {
-      int saved_errno = errno;
-
-      free (line);
-      if (ferror (stream))
-        g_set_error (error, DK_ERROR, DK_ERROR_FAILED, _("Could not read the password: %s"),
-                     g_strerror (saved_errno));
-      else
-        g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
-                             _("No password was given on standard input"));
-      return NULL;
-    }
-
-  if (length > 0 && line[length - 1] == '\n')
-    line[--length] = '\0';
-  if (length > 0 && line[length - 1] == '\r')
-    line[--length] = '\0';
-
-  if (strlen (line) != (size_t) length)
-    {
-      sodium_memzero (line, capacity);
-      free (line);
-      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
-                           _("The password holds a NUL byte"));
-      return NULL;
-    }
-
-  secret = g_strndup (line, length);
-  sodium_memzero (line, capacity);
-  free (line);
-
-  return secret;
-}
-
-/* Reads a line from the terminal on stdin with echo turned off. */
-static Secret *
-read_secret_from_terminal (const char  *prompt,
-                           GError     **error)
-{
-  struct sigaction action = { 0 };
-  struct sigaction old_actions[4];
-  const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-  struct termios quiet;
-  Secret *secret;
-
-  if (tcgetattr (STDIN_FILENO, &saved_termios) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, DK_ERROR, DK_ERROR_FAILED, _("Could not read the terminal: %s"),
-                   g_strerror (saved_errno));
-      return NULL;
-    }
-
-  action.sa_handler = restore_terminal_and_raise;
-  sigemptyset (&action.sa_mask);
-  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-    {
-      sigaction (signals[i], NULL, &old_actions[i]);
-      if (old_actions[i].sa_handler != SIG_IGN)
-        sigaction (signals[i], &action, NULL);
-    }
-
-  quiet = saved_termios;
-  quiet.c_lflag &= ~(tcflag_t) ECHO;
-  quiet.c_lflag |= ECHONL;
-  termios_saved = 1;
-
-  g_printerr ("%s", prompt);
-  tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
-  secret = read_secret_line (stdin, error);
-  tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved_termios);
-
-  termios_saved = 0;
-  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-    sigaction (signals[i], &old_actions[i], NULL);
-
-  if (secret == NULL)
-    g_printerr ("\n");
-
-  return secret;
-}
-
 /* A new password: from the terminal twice, or one line of stdin when asked to or when
  * stdin is not a terminal. */
 static Secret *
@@ -189,7 +66,7 @@ read_new_password (const char  *username,
 
   if (from_stdin || !isatty (STDIN_FILENO))
     {
-      password = read_secret_line (stdin, error);
+      password = dk_terminal_read_secret_line (stdin, error);
       if (password == NULL)
         return NULL;
     }
@@ -198,11 +75,11 @@ read_new_password (const char  *username,
       g_autofree char *prompt = g_strdup_printf (_("New password for %s: "), username);
       g_autoptr(Secret) again = NULL;
 
-      password = read_secret_from_terminal (prompt, error);
+      password = dk_terminal_read_secret (prompt, error);
       if (password == NULL)
         return NULL;
 
-      again = read_secret_from_terminal (_("Repeat the password: "), error);
+      again = dk_terminal_read_secret (_("Repeat the password: "), error);
       if (again == NULL)
         return NULL;
 
