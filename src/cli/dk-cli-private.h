@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 typedef struct {
   char         *server_url;  /* --server, or NULL for the one in the replica */
   char         *data_dir;    /* --data-dir, or NULL for the default */
+  char         *ca_file;     /* --ca-file, or NULL for the one kept in the replica */
   DkStore      *store;       /* opened on first use */
   DkSyncEngine *engine;      /* made on first use */
 } DkCli;
