@@ -127,6 +127,25 @@ add_latest_update (DkPrintDocument *self,
     _dk_print_document_add_text (self, DK_PRINT_STYLE_LARGE, update->text);
 }
 
+/* "INCIDENT · ONGOING · MAJOR INCIDENT" across the top, red while something is down. */
+static void
+add_banner (DkPrintDocument *self,
+            const DkCase    *kase)
+{
+  DkPrintBlock *block = _dk_print_document_add (self, DK_PRINT_BLOCK_BANNER);
+  g_autofree char *kind = g_utf8_strup (dk_case_kind_label (kase->kind), -1);
+  g_autofree char *status = g_utf8_strup (dk_case_status_label (kase->status), -1);
+
+  if (kase->major)
+    /* Translators: the band atop a case sheet: kind, status, and that it is a major
+     * incident */
+    block->text = g_strdup_printf (_("%s · %s · MAJOR INCIDENT"), kind, status);
+  else
+    /* Translators: the band atop a case sheet: kind and status */
+    block->text = g_strdup_printf (_("%s · %s"), kind, status);
+  block->alert = kase->status == DK_CASE_STATUS_ONGOING && kase->kind != DK_CASE_KIND_PLANNED;
+}
+
 /**
  * dk_print_document_new_case:
  * @store: the replica
@@ -142,7 +161,6 @@ dk_print_document_new_case (DkStore     *store,
                             GError     **error)
 {
   g_autoptr(DkCase) kase = NULL;
-  g_autofree char *kind = NULL;
   g_autofree char *routines = NULL;
   DkPrintDocument *self;
 
@@ -155,23 +173,18 @@ dk_print_document_new_case (DkStore     *store,
 
   self = _dk_print_document_new (kase->title, store);
 
-  kind = g_utf8_strup (dk_case_kind_label (kase->kind), -1);
-  if (kase->major)
-    {
-      /* Translators: above a case sheet's title: the kind, and that it is a major incident */
-      g_autofree char *line = g_strdup_printf (_("%s · MAJOR INCIDENT"), kind);
-
-      _dk_print_document_add_text (self, DK_PRINT_STYLE_SUBTITLE, line);
-    }
-  else
-    {
-      _dk_print_document_add_text (self, DK_PRINT_STYLE_SUBTITLE, kind);
-    }
+  add_banner (self, kase);
   _dk_print_document_add_text (self, DK_PRINT_STYLE_POSTER, kase->title);
   _dk_print_document_add_space (self, 6);
   add_fields (self, store, kase);
   _dk_print_document_add_space (self, 4);
   add_latest_update (self, kase);
+  if (kase->description != NULL && kase->description[0] != '\0')
+    {
+      _dk_print_document_add_space (self, 6);
+      _dk_print_document_add_text (self, DK_PRINT_STYLE_HEADING, _("About the case"));
+      _dk_print_document_add_text (self, DK_PRINT_STYLE_LARGE, kase->description);
+    }
 
   routines = dup_routine_titles (store, kase);
   if (routines != NULL && kase->status != DK_CASE_STATUS_CLOSED)

@@ -364,6 +364,30 @@ do_notice (DkPrintDocument    *self,
 }
 
 static double
+do_banner (DkPrintDocument    *self,
+           const DkPrintBlock *block,
+           cairo_t            *cr,
+           double              x,
+           double              y,
+           double              width)
+{
+  static const Colour white = { 1, 1, 1 };
+  g_autoptr(PangoLayout) layout = make_layout (self, DK_PRINT_STYLE_LARGE, TRUE, FALSE,
+                                               block->text, width - 28);
+  double height = layout_height (layout) + 16;
+
+  if (cr != NULL)
+    {
+      set_colour (cr, block->alert ? &WARNING : &ACCENT);
+      cairo_rectangle (cr, x, y, width, height);
+      cairo_fill (cr);
+    }
+  show_layout (cr, layout, &white, x + 14, y + 8);
+
+  return height + 16;
+}
+
+static double
 do_phase (DkPrintDocument    *self,
           const DkPrintBlock *block,
           cairo_t            *cr,
@@ -492,6 +516,15 @@ do_form_row (DkPrintDocument    *self,
 
       cell_geometry (block, i, x, width, 14, &cell_x, &cell_width);
       stroke_line (cr, &INK, 0.7, cell_x, line_y, cell_x + cell_width, line_y);
+      if (block->values != NULL && g_ptr_array_index (block->values, i) != NULL)
+        {
+          g_autoptr(PangoLayout) value = make_layout (self, DK_PRINT_STYLE_BODY, FALSE, FALSE,
+                                                      g_ptr_array_index (block->values, i),
+                                                      cell_width);
+
+          pango_layout_set_ellipsize (value, PANGO_ELLIPSIZE_END);
+          show_layout (cr, value, &INK, cell_x, line_y - 3 - layout_baseline (value));
+        }
     }
 
   return label_height + RULED_LINE + 12;
@@ -630,6 +663,8 @@ do_block (DkPrintDocument    *self,
       return do_fields (self, block, cr, x, y, width);
     case DK_PRINT_BLOCK_NOTICE:
       return do_notice (self, block, cr, x, y, width);
+    case DK_PRINT_BLOCK_BANNER:
+      return do_banner (self, block, cr, x, y, width);
     case DK_PRINT_BLOCK_PHASE:
       return do_phase (self, block, cr, x, y, width);
     case DK_PRINT_BLOCK_STEP:

@@ -22,7 +22,7 @@
 
 /* A row of labelled blanks; the arguments are pairs of a label and its share of the
  * width, ended by NULL. */
-static void
+static DkPrintBlock *
 add_row (DkPrintDocument *self,
          const char      *first_label,
          ...)
@@ -44,6 +44,20 @@ add_row (DkPrintDocument *self,
       label = va_arg (args, const char *);
     }
   va_end (args);
+
+  return block;
+}
+
+/* Fills in the first blank of the row just added. */
+static void
+fill_first (DkPrintDocument *self,
+            DkPrintBlock    *block,
+            const char      *value)
+{
+  block->values = g_ptr_array_new_full (block->labels->len, g_free);
+  g_ptr_array_add (block->values, g_strdup (value));
+  for (guint i = 1; i < block->labels->len; i++)
+    g_ptr_array_add (block->values, NULL);
 }
 
 static void
@@ -86,7 +100,7 @@ add_manual_journal_note (DkPrintDocument *self,
               _("Write a note here while the journal system is down. Enter it into the "
                 "journal as soon as the system is back, then mark it entered below."));
   add_row (self, _("Patient or client (name)"), 2.0, _("Personal identity number"), 1.2, NULL);
-  add_row (self, _("Unit"), 2.0, _("Date and time"), 1.2, NULL);
+  fill_first (self, add_row (self, _("Unit"), 2.0, _("Date and time"), 1.2, NULL), unit);
   add_lines (self, _("Note"), 14);
   add_row (self, _("Written by (name, title)"), 2.0, _("Signature"), 1.2, NULL);
   _dk_print_document_add_space (self, 6);
@@ -101,7 +115,8 @@ add_deviation_report (DkPrintDocument *self,
   begin_form (self, FORM_DEVIATION_REPORT, unit,
               _("Report every deviation that happens during the outage. Enter the report "
                 "into the deviation system when it is back."));
-  add_row (self, _("Unit"), 2.0, _("Date and time of the event"), 1.2, NULL);
+  fill_first (self, add_row (self, _("Unit"), 2.0, _("Date and time of the event"), 1.2, NULL),
+              unit);
   add_row (self, _("Reported by (name, title)"), 2.0, _("Phone"), 1.2, NULL);
   add_row (self, _("Patient or client concerned, if any"), 2.0,
            _("Personal identity number"), 1.2, NULL);
@@ -129,13 +144,13 @@ add_post_registration (DkPrintDocument *self,
               _("Write down times and interventions while the system is down, one line "
                 "each. After the outage they are registered in the system as the routine "
                 "says."));
-  add_row (self, _("Unit"), 2.0, _("Employee"), 2.0, NULL);
+  fill_first (self, add_row (self, _("Unit"), 2.0, _("Employee"), 2.0, NULL), unit);
   add_row (self, _("Outage from (date, time)"), 1.0, _("Outage to (date, time)"), 1.0, NULL);
 
   block = _dk_print_document_add (self, DK_PRINT_BLOCK_FORM_TABLE);
   block->labels = g_ptr_array_new_with_free_func (g_free);
   block->widths = g_array_new (FALSE, FALSE, sizeof (double));
-  block->n_lines = 16;
+  block->n_lines = 17;
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
       g_ptr_array_add (block->labels, g_strdup (_(columns[i])));
@@ -152,7 +167,7 @@ add_other_form (DkPrintDocument *self,
                 const char      *unit)
 {
   begin_form (self, form, unit, _("A blank form named by a routine."));
-  add_row (self, _("Unit"), 2.0, _("Date and time"), 1.2, NULL);
+  fill_first (self, add_row (self, _("Unit"), 2.0, _("Date and time"), 1.2, NULL), unit);
   add_lines (self, _("Notes"), 20);
   add_row (self, _("Name"), 2.0, _("Signature"), 1.2, NULL);
 }

@@ -23,6 +23,7 @@ typedef enum {
   DK_PRINT_BLOCK_TEXT,          /* a paragraph in a style */
   DK_PRINT_BLOCK_FIELDS,        /* rows of label and value (document control) */
   DK_PRINT_BLOCK_NOTICE,        /* a framed warning */
+  DK_PRINT_BLOCK_BANNER,        /* a band across the page, white on colour: red when alert */
   DK_PRINT_BLOCK_PHASE,         /* a phase's heading and what it is for; kept with the next */
   DK_PRINT_BLOCK_STEP,          /* a box to tick, the text, its condition, contact, form */
   DK_PRINT_BLOCK_FORM_ROW,      /* labelled blanks side by side */
@@ -40,7 +41,7 @@ typedef struct {
   char             *detail;     /* PHASE: what it is for; STEP: the lines under the text */
   char             *emphasis;   /* STEP: the condition, shown first and in italics */
   GPtrArray        *labels;     /* FIELDS, FORM_ROW, FORM_TABLE: char * */
-  GPtrArray        *values;     /* FIELDS: char *, one a label */
+  GPtrArray        *values;     /* FIELDS: char *, one a label; FORM_ROW: filled in or NULL */
   GArray           *widths;     /* FORM_ROW, FORM_TABLE: double, shares of the width */
   guint             n_lines;    /* FORM_LINES, FORM_TABLE: blank lines or rows */
   double            space;      /* SPACE: points */
@@ -48,6 +49,7 @@ typedef struct {
   char             *section_key; /* ... and the key CONTENTS blocks name it by */
   char             *target;     /* CONTENTS: the section whose first page is shown */
   gboolean          keep_with_next;
+  gboolean          alert;      /* BANNER: something is down now */
 } DkPrintBlock;
 
 /* ---- dk-print-document.c: adding blocks ---- */

@@ -337,23 +337,26 @@ add_cover (DkPrintDocument *self,
                                  "each step as it is done and sign it."));
   _dk_print_document_add_space (self, 6);
 
-  if (g_hash_table_size (services) > 0)
+  /* the services the routines are for: those followed that have one, or all of them */
+  for (guint i = 0; i < routines->len; i++)
     {
-      GHashTableIter iter;
-      gpointer id;
+      DkRoutine *routine = g_ptr_array_index (routines, i);
 
-      g_hash_table_iter_init (&iter, services);
-      while (g_hash_table_iter_next (&iter, &id, NULL))
-        g_ptr_array_add (service_ids, id);
-      g_ptr_array_sort (service_ids, (GCompareFunc) g_strcmp0);
-      service_names = dup_service_names (store, service_ids);
+      for (guint j = 0; j < routine->services->len; j++)
+        {
+          char *id = g_ptr_array_index (routine->services, j);
+
+          if ((g_hash_table_size (services) == 0 || g_hash_table_contains (services, id))
+              && !g_ptr_array_find_with_equal_func (service_ids, id, g_str_equal, NULL))
+            g_ptr_array_add (service_ids, id);
+        }
     }
+  service_names = dup_service_names (store, service_ids);
   block = _dk_print_document_add (self, DK_PRINT_BLOCK_FIELDS);
   block->labels = g_ptr_array_new_with_free_func (g_free);
   block->values = g_ptr_array_new_with_free_func (g_free);
   add_field (block->labels, block->values, _("Unit"), unit);
-  add_field (block->labels, block->values, _("Services"),
-             service_names != NULL ? service_names : _("Every service with a routine"));
+  add_field (block->labels, block->values, _("Services"), service_names);
 
   _dk_print_document_add_space (self, 8);
   _dk_print_document_add_text (self, DK_PRINT_STYLE_HEADING, _("Contents"));
