@@ -147,5 +147,7 @@ int _dk_cli_routine  (DkCli *cli, const char *command, int argc, char **argv);
 int _dk_cli_run_cmd  (DkCli *cli, const char *command, int argc, char **argv);
 /* dk-cli-report.c */
 int _dk_cli_report   (DkCli *cli, const char *command, int argc, char **argv);
+/* dk-cli-print.c */
+int _dk_cli_print    (DkCli *cli, const char *command, int argc, char **argv);
 
 G_END_DECLS

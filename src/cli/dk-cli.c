@@ -30,6 +30,8 @@ static const DkCliCommand commands[] = {
   { "routines", N_("List the reserve routines"), _dk_cli_routines },
   { "routine", N_("Show one reserve routine"), _dk_cli_routine },
   { "run", N_("Start, check and show runs of reserve routines"), _dk_cli_run_cmd },
+  { "print", N_("Print a routine, a unit’s downtime pack or a case sheet as PDF"),
+    _dk_cli_print },
   { "report", N_("Report a fault or an urgent case"), _dk_cli_report },
   { "publish", N_("Publish a new case"), _dk_cli_publish },
   { "update", N_("Add an update to a case"), _dk_cli_update },
