@@ -410,6 +410,10 @@ look_at_changes (DkNotifier *self,
 
   g_assert (DK_IS_NOTIFIER (self));
 
+  /* Nothing synced yet: the first look waits for the first sync. */
+  if (first_look && dk_store_get_cursor (store) <= 0)
+    return;
+
   changed = dk_store_list_followed_changes (store, subscription, MAX (cursor, 0), &last_seq,
                                             &error);
   if (changed == NULL)
@@ -511,9 +515,16 @@ static void
 dk_notifier_engine_changed_cb (DkSyncEngine *engine,
                                DkNotifier   *self)
 {
-  /* Catching up waits for the end of the sync, so that every page counts in one summary. */
-  if (self->catching_up && dk_sync_engine_get_state (engine) == DK_SYNC_STATE_SYNCING)
-    return;
+  DkStore *store = dk_sync_engine_get_store (engine);
+
+  /* Catching up, and the first look at a replica, wait for the end of the sync: every
+   * page counts in one summary, and a first sync is taken as known as a whole. */
+  if (dk_sync_engine_get_state (engine) == DK_SYNC_STATE_SYNCING &&
+      (self->catching_up || dk_store_get_notify_cursor (store) < 0))
+    {
+      self->catching_up = TRUE;
+      return;
+    }
 
   look_at_changes (self, self->catching_up);
   self->catching_up = FALSE;
