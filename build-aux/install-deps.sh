@@ -8,6 +8,8 @@ PACKAGES="
   libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libsqlite3-dev sqlite3
   libsodium-dev glib-networking openssl libsecret-1-dev
   libcairo2-dev libpango1.0-dev fonts-cantarell fonts-dejavu-core poppler-utils
+  libgtk-4-dev libadwaita-1-dev libnotify-dev
+  desktop-file-utils appstream librsvg2-bin dbus dunst libnotify-bin xvfb xauth
   python3 python3-feedparser chromium curl
   wrk nginx-light hyperfine
 "
