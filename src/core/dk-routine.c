@@ -414,6 +414,27 @@ dk_routine_deadline_validate (const char  *deadline,
   return FALSE;
 }
 
+/**
+ * dk_routine_dup_deadline_label:
+ * @deadline: (nullable): a step's deadline
+ *
+ * Returns: (transfer full) (nullable): "by the end of the day after the outage" or
+ *   "within 24 hours after the outage", translated
+ */
+char *
+dk_routine_dup_deadline_label (const char *deadline)
+{
+  guint64 hours;
+
+  if (g_strcmp0 (deadline, DEADLINE_NEXT_DAY) == 0)
+    return g_strdup (_("by the end of the day after the outage"));
+  if (deadline == NULL || !parse_hours (deadline, &hours))
+    return NULL;
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "within %u hour after the outage",
+                                       "within %u hours after the outage", (gulong) hours),
+                          (guint) hours);
+}
+
 /* Days from @now to @until, rounded towards the past: 0 on the last day. */
 static gint
 days_between (gint64 now,

@@ -81,6 +81,9 @@ gboolean       dk_routine_condition_parse    (const char *condition,
 /* Checks a step's deadline ("next_day", "1h" to "1000h"; NULL is well formed). */
 gboolean       dk_routine_deadline_validate  (const char *deadline,
                                               GError    **error);
+/* A step's deadline for people, translated ("by the end of the next day"), or NULL
+ * when it has none or it is not well formed. (transfer full) */
+char          *dk_routine_dup_deadline_label (const char *deadline);
 /* Whether a step applies to an outage that lasted @outage_seconds. */
 gboolean       dk_routine_step_applies       (const DkRoutineStep *step,
                                               gint64               outage_seconds);
