@@ -21,7 +21,8 @@
  * then user name, then id — is a tick. So when one person unticks while another ticks,
  * the later action wins (a tie goes to the tick), and the other is still in the step's
  * history. The one note field of the wire shape is every note's text, oldest first.
- * The sets are kept sorted, so the JSON of a merged run is the same byte for byte.
+ * The sets (and the steps, by id) are kept sorted, so the JSON of a merged run is the
+ * same byte for byte.
  *
  * Times are the desktop's clock, but a new event is never given a time before the
  * latest tick its author has seen on that step (dk_run_next_event_time ()): so an
@@ -340,9 +341,15 @@ ensure_step (DkRun      *self,
 
   if (step == NULL)
     {
+      guint at = self->steps->len;
+
       step = dk_run_step_new ();
       step->step = g_strdup (step_id);
-      g_ptr_array_add (self->steps, step);
+      /* Sorted by id, so that the order of arrival does not show either. */
+      while (at > 0 &&
+             g_strcmp0 (((DkRunStep *) g_ptr_array_index (self->steps, at - 1))->step, step_id) > 0)
+        at--;
+      g_ptr_array_insert (self->steps, at, step);
     }
 
   return step;
