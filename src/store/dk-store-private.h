@@ -132,6 +132,17 @@ gboolean      _dk_store_clear_index       (DkStore       *self,
 gboolean      _dk_store_rebuild_index     (DkStore       *self,
                                            GError       **error);
 
+/* dk_store_enqueue () with the caller's mutation id (dk-store-outbox.c). */
+gboolean      _dk_store_enqueue_with_id   (DkStore       *self,
+                                           const char    *mutation_id,
+                                           const char    *op,
+                                           const char    *object_type,
+                                           const char    *object_id,
+                                           gint64         base_revision,
+                                           JsonNode      *data,
+                                           JsonNode      *local_object,
+                                           GError       **error);
+
 /* Writes an object's local version (wire JSON) beside the server's copy. */
 gboolean      _dk_store_put_local         (DkStore       *self,
                                            const char    *type,
