@@ -158,8 +158,13 @@ _dk_cli_print (DkCli       *cli,
                int          argc,
                char       **argv)
 {
-  return _dk_cli_dispatch (cli, command,
-                           _("Routines, downtime packs and case sheets as PDF, from the "
-                             "replica."),
-                           print_commands, G_N_ELEMENTS (print_commands), argc, argv);
+  int status;
+
+  status = _dk_cli_dispatch (cli, command,
+                             _("Routines, downtime packs and case sheets as PDF, from the "
+                               "replica."),
+                             print_commands, G_N_ELEMENTS (print_commands), argc, argv);
+  dk_print_release_caches ();
+
+  return status;
 }

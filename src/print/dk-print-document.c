@@ -10,6 +10,7 @@
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <unistd.h>
 
@@ -1227,4 +1228,18 @@ _dk_print_format_date (gint64 t)
 
   /* Translators: a date on paper, see g_date_time_format () */
   return g_date_time_format (local, _("%Y-%m-%d"));
+}
+
+/**
+ * dk_print_release_caches:
+ *
+ * Drops pango's default font map and frees cairo's and fontconfig's static caches.
+ * Nothing may print after it.
+ */
+void
+dk_print_release_caches (void)
+{
+  pango_cairo_font_map_set_default (NULL);
+  cairo_debug_reset_static_data ();
+  FcFini ();
 }
