@@ -10,7 +10,6 @@
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <unistd.h>
 
@@ -1233,7 +1232,8 @@ _dk_print_format_date (gint64 t)
 /**
  * dk_print_release_caches:
  *
- * Drops pango's default font map and frees cairo's and fontconfig's static caches.
+ * Drops pango's default font map and frees cairo's static caches. (Not FcFini (): pango
+ * may still be initialising fontconfig in a thread of its own, and FcFini () aborts then.)
  * Nothing may print after it.
  */
 void
@@ -1241,5 +1241,4 @@ dk_print_release_caches (void)
 {
   pango_cairo_font_map_set_default (NULL);
   cairo_debug_reset_static_data ();
-  FcFini ();
 }
