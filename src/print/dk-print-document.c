@@ -1232,13 +1232,12 @@ _dk_print_format_date (gint64 t)
 /**
  * dk_print_release_caches:
  *
- * Drops pango's default font map and frees cairo's static caches. (Not FcFini (): pango
- * may still be initialising fontconfig in a thread of its own, and FcFini () aborts then.)
- * Nothing may print after it.
+ * Drops pango's default font map and the fonts it holds. (Not
+ * cairo_debug_reset_static_data () nor FcFini (): pango may still be loading fonts in a
+ * thread of its own, and both abort then.)
  */
 void
 dk_print_release_caches (void)
 {
   pango_cairo_font_map_set_default (NULL);
-  cairo_debug_reset_static_data ();
 }

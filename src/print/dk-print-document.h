@@ -83,7 +83,7 @@ void             dk_print_document_draw_page      (DkPrintDocument  *self,
 gboolean         dk_print_document_write_pdf      (DkPrintDocument  *self,
                                                    const char       *path,
                                                    GError          **error);
-/* Frees the process-wide font map and cairo caches printing filled. Call once, when nothing
+/* Frees the process-wide font map printing filled. Call once, when nothing
  * prints any more and every document is gone (a command line before it exits), so that a
  * leak checker sees only real leaks. */
 void             dk_print_release_caches          (void);
