@@ -113,6 +113,12 @@ gboolean      _dk_store_clear_index       (DkStore       *self,
                                            GError       **error);
 gboolean      _dk_store_rebuild_index     (DkStore       *self,
                                            GError       **error);
+/* The pks of the cases that match @text, best first, at most @limit (0: all of them).
+ * (element-type gint64) */
+GArray       *_dk_store_search_pks        (DkStore       *self,
+                                           const char    *text,
+                                           guint          limit,
+                                           GError       **error);
 
 /* Writes an object's local version (wire JSON) beside the server's copy. */
 gboolean      _dk_store_put_local         (DkStore       *self,
