@@ -1025,7 +1025,7 @@ test_search_prefixes (Fixture       *fx,
   g_assert_cmpstr (ids->pdata[3], ==, in_body->id);
   g_clear_pointer (&ids, g_ptr_array_unref);
 
-  /* One, two and three letters (the first two from prefix indexes), and longer. */
+  /* One letter (from the prefix index), two, three and more. */
   g_assert_cmpuint (search_count (fx, "j", 10), ==, 4);
   g_assert_cmpuint (search_count (fx, "jo", 10), ==, 4);
   g_assert_cmpuint (search_count (fx, "jou", 10), ==, 4);

@@ -378,8 +378,9 @@ _dk_store_rebuild_index (DkStore  *self,
  * learnt of last. No tier ranks all its matches (bm25 over the 90,000 cases that say
  * "och" took 100 ms): FTS5 walks a tier's matches in rowid order and the walk stops at
  * the limit, so a word that matches nearly everything costs no more than a rare one.
- * The index's prefix indexes (prefix = '1 2') spare one- and two-letter words, the
- * first a search box sees, from merging the lists of thousands of terms.
+ * A prefix index of first letters (prefix = '1') spares a one-letter word, the first
+ * a search box sees, from merging the lists of thousands of terms; longer prefixes
+ * merge the lists of the terms they begin, which costs a few milliseconds at most.
  */
 
 typedef struct
