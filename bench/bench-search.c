@@ -3,11 +3,11 @@
  *
  *   bench-search REPLICA.db [LIMIT [QUERY...]]
  *
- * Runs 50 varied queries (or the QUERYs given) (single words, folded spellings, prefixes, several words,
- * service names, words that match nearly everything and words that match nothing)
- * through dk_store_search_cases and prints each time in milliseconds, then one last
- * line with the median, the worst (and its query) and whether issue 4's goals are met
- * (median under 10 ms, worst under 50 ms). The replica is only read.
+ * Runs 50 varied queries (single words, folded spellings, prefixes, several words,
+ * service names, words that match nearly everything and words that match nothing), or
+ * the QUERYs given, through dk_store_search_cases and prints each time in milliseconds,
+ * then one last line with the median, the worst (and its query) and whether issue 4's
+ * goals are met (median under 10 ms, worst under 50 ms). The replica is only read.
  */
 
 #include "config.h"
