@@ -217,7 +217,7 @@ dk_store_get_case (DkStore     *self,
  *
  * Searches titles, descriptions, scopes, service names and update texts, with Swedish
  * and Norwegian letters folded ("atgard" finds "åtgärd"); every word must match, as a
- * prefix. Best matches first: every word whole in the title, then as prefixes in the
+ * prefix. Best matches first: one word whole in the title, then every word in the
  * title, then in the title or a service's name, then anywhere; within each, the newest
  * case first (see dk-store-search.c).
  *
