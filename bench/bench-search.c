@@ -8,12 +8,16 @@
  * the QUERYs given, through dk_store_search_cases and prints each time in milliseconds,
  * then one last line with the median, the worst (and its query) and whether issue 4's
  * goals are met (median under 10 ms, worst under 50 ms). The replica is only read.
+ *
+ * BENCH_CLOCK=cpu times the process's CPU time instead of the wall clock: on a machine
+ * others share, that says what the search costs without the time it waits for a core.
  */
 
 #include "config.h"
 
 #include <locale.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "dk-store.h"
 
@@ -27,6 +31,19 @@ static const char * const queries[] = {
   "Treserva", "Miclis", "Klinisk kemi", "Malmö", "Ängelholm", "akutmottagningen",
   "och", "i på för", "x", "zzzzzz", "planerad åtgärd uppgradering",
 };
+
+static gboolean use_cpu_clock;
+
+/* Microseconds, of the wall clock or of the process's CPU time. */
+static gint64
+now_us (void)
+{
+  struct timespec ts;
+
+  if (!use_cpu_clock || clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+    return g_get_monotonic_time ();
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 /* Issue 4's goals over a 100,000-case replica. */
 #define GOAL_MEDIAN_MS 10.0
@@ -55,6 +72,7 @@ main (int   argc,
   guint limit;
 
   setlocale (LC_ALL, "");
+  use_cpu_clock = g_strcmp0 (g_getenv ("BENCH_CLOCK"), "cpu") == 0;
 
   if (argc < 2)
     {
@@ -79,10 +97,10 @@ main (int   argc,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GPtrArray) found = NULL;
-      gint64 begin = g_get_monotonic_time ();
+      gint64 begin = now_us ();
 
       found = dk_store_search_cases (store, list[i], limit, &error);
-      times[i] = (g_get_monotonic_time () - begin) / 1000.0;
+      times[i] = (now_us () - begin) / 1000.0;
       if (found == NULL)
         {
           g_printerr ("“%s”: %s\n", list[i], error->message);
@@ -98,9 +116,9 @@ main (int   argc,
 
   qsort (times, n, sizeof times[0], compare_doubles);
   median = n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
-  g_print ("median %.2f ms, worst %.2f ms (“%s”), %u queries, limit %u: goals (%.0f ms, "
+  g_print ("median %.2f ms, worst %.2f ms (“%s”), %u queries, limit %u%s: goals (%.0f ms, "
            "%.0f ms) %s\n",
-           median, worst, worst_query, n, limit,
+           median, worst, worst_query, n, limit, use_cpu_clock ? ", CPU time" : "",
            GOAL_MEDIAN_MS, GOAL_WORST_MS,
            median < GOAL_MEDIAN_MS && worst < GOAL_WORST_MS ? "met" : "NOT met");
 
