@@ -4,7 +4,8 @@
 # client's peak RSS (/usr/bin/time -v); then, unless PEER=0, PouchDB replicating the same
 # file in the same run (shared/bench/pouchdb-peer/run.sh), and the ratio of the medians.
 #
-# Knobs: N=100000 RUNS=3 SEED=1 CASES=FILE PEER=1 BUILD_DIR=build KEEP=1
+# Knobs: N=100000 RUNS=3 SEED=1 CASES=FILE PEER=1 BUILD_DIR=build KEEP=1 (keeps the
+# folder and every replica.RUN/replica.db in it)
 set -euo pipefail
 
 # shellcheck source=bench/common.sh
@@ -45,7 +46,8 @@ for ((run = 1; run <= RUNS; run++)); do
   peaks+=("$peak")
   printf 'driftkoll run %d: %s s, peak RSS %d MB, replica %s MB\n' "$run" "$wall" \
     $((peak / 1024)) "$(du -m "$data/replica.db" | cut -f1)"
-  rm -rf "$data"
+  # KEEP=1 keeps the replicas too (for bench-search); otherwise only one exists at a time.
+  [ "${KEEP:-0}" = 1 ] || rm -rf "$data"
 done
 stop_bg "$SERVER_PID"
 

@@ -936,6 +936,144 @@ test_search_limit (Fixture       *fx,
   g_assert_cmpuint (search_count (fx, "störning", 0), ==, 300);
 }
 
+/* The ids of what a search finds, in order. */
+static GPtrArray *
+search_ids (Fixture    *fx,
+            const char *text,
+            guint       limit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = dk_store_search_cases (fx->store, text, limit, &error);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  for (guint i = 0; i < found->len; i++)
+    g_ptr_array_add (ids, g_strdup (((DkCase *) found->pdata[i])->id));
+  return ids;
+}
+
+static void
+test_search_common_word (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) body = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_case_unref);
+  /* Stored first: the newest-first order alone would put them last. */
+  g_autoptr(DkCase) whole = new_case ("Drift i TES", "Ingen", "tes");
+  g_autoptr(DkCase) prefix = new_case ("Driftstörning i Cosmic", "Ingen", "cosmic");
+  g_autoptr(DkCase) service = new_case ("Inloggning", "Ingen", "overvakning");
+
+  add_service_change (fx, page, "overvakning", "Driftövervakning");
+  add_case_change (fx, page, whole);
+  add_case_change (fx, page, prefix);
+  add_case_change (fx, page, service);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Ärende %u", i);
+      DkCase *kase = new_case (title, "Planerad drift och underhåll", "tes");
+
+      add_case_change (fx, page, kase);
+      g_ptr_array_add (body, kase);
+    }
+  apply_page (fx, page);
+
+  /* Every case says "drift"; the title and the service's name still come first, then
+   * the newest of the rest. */
+  ids = search_ids (fx, "drift", 10);
+  g_assert_cmpuint (ids->len, ==, 10);
+  g_assert_cmpstr (ids->pdata[0], ==, whole->id);
+  g_assert_cmpstr (ids->pdata[1], ==, prefix->id);
+  g_assert_cmpstr (ids->pdata[2], ==, service->id);
+  g_assert_cmpstr (ids->pdata[3], ==, ((DkCase *) body->pdata[299])->id);
+  g_assert_cmpstr (ids->pdata[4], ==, ((DkCase *) body->pdata[298])->id);
+  g_clear_pointer (&ids, g_ptr_array_unref);
+
+  /* Without a cap: each case once. */
+  g_assert_cmpuint (search_count (fx, "drift", 0), ==, 303);
+  g_assert_cmpuint (search_count (fx, "DRIFT drift", 0), ==, 303);
+  /* The scope of every case, capped. */
+  g_assert_cmpuint (search_count (fx, "vardenheter", 7), ==, 7);
+  g_assert_cmpuint (search_count (fx, "och", 0), ==, 300);
+}
+
+static void
+test_search_prefixes (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(DkCase) jour = new_case ("Jour i helgen", "Ingen", "tes");
+  g_autoptr(DkCase) journal = new_case ("Journalen svarar inte", "Ingen", "tes");
+  g_autoptr(DkCase) in_body = new_case ("Annat", "Journalsystemet berörs", "tes");
+  g_autoptr(DkCase) service = new_case ("Inloggning", "Ingen", "jourlinjen");
+
+  add_service_change (fx, page, "jourlinjen", "Jourlinjen");
+  add_case_change (fx, page, jour);
+  add_case_change (fx, page, journal);
+  add_case_change (fx, page, in_body);
+  add_case_change (fx, page, service);
+  apply_page (fx, page);
+
+  /* The whole word in a title before a longer one, newer as it is. */
+  ids = search_ids (fx, "jour", 10);
+  g_assert_cmpuint (ids->len, ==, 4);
+  g_assert_cmpstr (ids->pdata[0], ==, jour->id);
+  g_assert_cmpstr (ids->pdata[1], ==, journal->id);
+  g_assert_cmpstr (ids->pdata[2], ==, service->id);
+  g_assert_cmpstr (ids->pdata[3], ==, in_body->id);
+  g_clear_pointer (&ids, g_ptr_array_unref);
+
+  /* One letter (from the prefix index), two, three and more. */
+  g_assert_cmpuint (search_count (fx, "j", 10), ==, 4);
+  g_assert_cmpuint (search_count (fx, "jo", 10), ==, 4);
+  g_assert_cmpuint (search_count (fx, "jou", 10), ==, 4);
+  g_assert_cmpuint (search_count (fx, "journal", 10), ==, 2);
+  g_assert_cmpuint (search_count (fx, "journals", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "jourl", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "journalen", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "journalenx", 10), ==, 0);
+  ids = search_ids (fx, "j", 2);
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_cmpstr (ids->pdata[0], ==, journal->id);
+  g_assert_cmpstr (ids->pdata[1], ==, jour->id);
+}
+
+static void
+test_search_several_words (Fixture       *fx,
+                           gconstpointer  data)
+{
+  static const char * const queries[] = { "drift labbet", "labbet drift", "drift lab",
+                                          "DRIFT, labbet!" };
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(DkCase) in_title = new_case ("Drift i labbet", "Ingen", "tes");
+  g_autoptr(DkCase) with_service = new_case ("Drift", "Ingen", "labbet");
+  g_autoptr(DkCase) in_body = new_case ("Annat", "Drift i labbet", "tes");
+  g_autoptr(DkCase) one_word = new_case ("Drift", "Ingen", "tes");
+
+  add_service_change (fx, page, "labbet", "Labbet");
+  add_case_change (fx, page, in_title);
+  add_case_change (fx, page, with_service);
+  add_case_change (fx, page, in_body);
+  add_case_change (fx, page, one_word);
+  apply_page (fx, page);
+
+  /* Every word is required; both in the title first, then the title and a service's
+   * name, then anywhere; the order of the words does not matter. */
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autoptr(GPtrArray) ids = search_ids (fx, queries[i], 10);
+
+      g_assert_cmpuint (ids->len, ==, 3);
+      g_assert_cmpstr (ids->pdata[0], ==, in_title->id);
+      g_assert_cmpstr (ids->pdata[1], ==, with_service->id);
+      g_assert_cmpstr (ids->pdata[2], ==, in_body->id);
+    }
+  g_assert_cmpuint (search_count (fx, "drift labbet cosmic", 10), ==, 0);
+  g_assert_cmpuint (search_count (fx, "drift", 10), ==, 4);
+}
+
 /* ---- lists ---- */
 
 static void
@@ -1179,6 +1317,9 @@ main (int    argc,
   ADD ("/store/search/no-fts-syntax", test_search_syntax);
   ADD ("/store/search/updates-and-service-names", test_search_updates_services);
   ADD ("/store/search/capped", test_search_limit);
+  ADD ("/store/search/title-first-when-all-match", test_search_common_word);
+  ADD ("/store/search/whole-word-before-prefix", test_search_prefixes);
+  ADD ("/store/search/words-across-title-and-services", test_search_several_words);
   ADD ("/store/list/current-and-archive", test_list_current_archive);
   ADD ("/store/two-stores-one-file", test_two_stores);
   ADD ("/store/bench/first-sync-100k", test_bench_first_sync);

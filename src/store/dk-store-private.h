@@ -131,6 +131,12 @@ gboolean      _dk_store_clear_index       (DkStore       *self,
                                            GError       **error);
 gboolean      _dk_store_rebuild_index     (DkStore       *self,
                                            GError       **error);
+/* The pks of the cases that match @text, best first, at most @limit (0: all of them).
+ * (element-type gint64) */
+GArray       *_dk_store_search_pks        (DkStore       *self,
+                                           const char    *text,
+                                           guint          limit,
+                                           GError       **error);
 
 /* dk_store_enqueue () with the caller's mutation id (dk-store-outbox.c). */
 gboolean      _dk_store_enqueue_with_id   (DkStore       *self,

@@ -35,14 +35,11 @@ static const char list_archive_sql[] =
   " ORDER BY closed_at DESC, pk"
   " LIMIT ?5 OFFSET ?6";
 
-/* FTS5 sorts by rank inside the virtual table when LIMIT is given there, so the join
- * only reads the rows it returns. */
+/* The cases of a search, in the order of the pks in ?1 (a JSON array). */
 static const char search_sql[] =
   "SELECT c.number, COALESCE (c.local_data, c.server_data)"
-  " FROM (SELECT rowid AS r, rank FROM cases_fts WHERE cases_fts MATCH ?1"
-  "       ORDER BY rank LIMIT ?2) AS f"
-  " JOIN cases AS c ON c.pk = f.r"
-  " ORDER BY f.rank";
+  " FROM json_each (?1) AS j CROSS JOIN cases AS c ON c.pk = j.value"
+  " ORDER BY j.key";
 
 /* Decodes a stored case; a number the server assigned after the local version was
  * written comes from the column. */
@@ -211,47 +208,6 @@ dk_store_get_case (DkStore     *self,
   return kase;
 }
 
-/* The FTS5 query for what a person typed: each word a quoted prefix term, all of them
- * required. Only letters and digits reach FTS5, inside quotes, so nothing typed can be
- * read as FTS5 syntax (AND, NEAR, "-", "*", parentheses, column filters). NULL when
- * nothing searchable is left. */
-static char *
-build_match (const char *text)
-{
-  g_autofree char *folded = _dk_store_fold (text);
-  g_autoptr(GString) match = g_string_new (NULL);
-  gboolean in_word = FALSE;
-
-  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_isalnum (c))
-        {
-          if (!in_word)
-            {
-              if (match->len > 0)
-                g_string_append_c (match, ' ');
-              g_string_append_c (match, '"');
-              in_word = TRUE;
-            }
-          g_string_append_unichar (match, c);
-        }
-      else if (in_word)
-        {
-          g_string_append (match, "\"*");
-          in_word = FALSE;
-        }
-    }
-  if (in_word)
-    g_string_append (match, "\"*");
-
-  if (match->len == 0)
-    return NULL;
-
-  return g_string_free (g_steal_pointer (&match), FALSE);
-}
-
 /**
  * dk_store_search_cases:
  * @self: a #DkStore
@@ -260,8 +216,10 @@ build_match (const char *text)
  * @error: return location for a #GError
  *
  * Searches titles, descriptions, scopes, service names and update texts, with Swedish
- * and Norwegian letters folded ("atgard" finds "åtgärd"); every word must match as a
- * prefix. Best matches first (a title match before a description match).
+ * and Norwegian letters folded ("atgard" finds "åtgärd"); every word must match, as a
+ * prefix. Best matches first: one word whole in the title, then every word in the
+ * title, then in the title or a service's name, then anywhere; within each, the newest
+ * case first (see dk-store-search.c).
  *
  * Returns: (transfer container) (element-type DkCase) (nullable): the cases
  */
@@ -271,22 +229,29 @@ dk_store_search_cases (DkStore     *self,
                        guint        limit,
                        GError     **error)
 {
-  g_autofree char *match = NULL;
+  g_autoptr(GArray) pks = NULL;
+  g_autoptr(GString) list = g_string_new ("[");
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (DK_IS_STORE (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  match = build_match (text);
-  if (match == NULL)
+  pks = _dk_store_search_pks (self, text, limit, error);
+  if (pks == NULL)
+    return NULL;
+  if (pks->len == 0)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) dk_case_unref);
+
+  for (guint i = 0; i < pks->len; i++)
+    g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
+                            g_array_index (pks, gint64, i));
+  g_string_append_c (list, ']');
 
   stmt = _dk_store_prepare (self, search_sql, error);
   if (stmt == NULL)
     return NULL;
-  _dk_store_bind_text (stmt, 1, match);
-  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+  _dk_store_bind_text (stmt, 1, list->str);
 
   return collect_cases (self, stmt, error);
 }

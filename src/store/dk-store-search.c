@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* dk-store-search.c: keeping the search index: rows in and out, the folded text in C */
+/* dk-store-search.c: the search index: rows in and out, the folded text in C, the query */
 
 #define G_LOG_DOMAIN "dk-store"
 
 #include "config.h"
+
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -363,4 +365,199 @@ _dk_store_rebuild_index (DkStore  *self,
                          "INSERT INTO cases_fts (rowid, title, body, services)"
                          " SELECT pk, title, body, services FROM cases_search;",
                          error);
+}
+
+/* ---- the query ----
+ *
+ * A search looks in tiers, best first, and stops as soon as it has enough:
+ *   1. the word, whole, in the title (only for one word: "jour" before "journal");
+ *   2. every word in the title, as a prefix ("atg" for "åtgärd");
+ *   3. every word in the title or a service's name;
+ *   4. every word anywhere (number, description, scope, updates too).
+ * Within a tier the newest case comes first: the highest pk, the case this replica
+ * learnt of last. No tier ranks all its matches (bm25 over the 92,000 cases that
+ * say "störning" took 100 ms): FTS5 walks a tier's matches in rowid order and the walk
+ * stops at the limit, so a word that matches nearly everything costs no more than a
+ * rare one.
+ * A prefix index of first letters (prefix = '1') spares a one-letter word, the first
+ * a search box sees, from merging the lists of thousands of terms; longer prefixes
+ * merge the lists of the terms they begin, which costs a few milliseconds at most.
+ */
+
+typedef struct
+{
+  const char *columns;  /* an FTS5 column filter, NULL for every column */
+  gboolean    prefix;   /* each word as a prefix, or whole */
+  gboolean    one_word; /* only when the query is one word */
+} SearchTier;
+
+/* Whole words in the title are a tier of their own only for one word: for several
+ * words that are common in the text but never together in a title, checking every
+ * case that has them all took longer (5 ms for "i på för") than the other tiers. */
+static const SearchTier search_tiers[] = {
+  { "{title}", FALSE, TRUE },
+  { "{title}", TRUE, FALSE },
+  { "{title services}", TRUE, FALSE },
+  { NULL, TRUE, FALSE },
+};
+
+static int
+collect_token (void       *data,
+               int         flags,
+               const char *token,
+               int         length,
+               int         start,
+               int         end)
+{
+  GPtrArray *words = data;
+
+  if ((flags & FTS5_TOKEN_COLOCATED) == 0 && length > 0)
+    g_ptr_array_add (words, g_strndup (token, length));
+  return SQLITE_OK;
+}
+
+/* The words of @text as the index has them: folded, then split by FTS5's own tokenizer
+ * with the index's options (see cases_fts in dk-store.c), so that each word is exactly
+ * one token of the index and nothing typed is read as FTS5 syntax. */
+static GPtrArray *
+query_words (DkStore     *self,
+             const char  *text,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *folded = _dk_store_fold (text);
+  const char *options[] = { "remove_diacritics", "0" };
+  fts5_api *api = NULL;
+  fts5_tokenizer tokenizer;
+  Fts5Tokenizer *instance = NULL;
+  void *tokenizer_data = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _dk_store_prepare (self, "SELECT fts5 (?1)", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_pointer (stmt, 1, &api, "fts5_api_ptr", NULL);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      _dk_store_set_error (self, error);
+      return NULL;
+    }
+
+  if (api == NULL ||
+      api->xFindTokenizer (api, "unicode61", &tokenizer_data, &tokenizer) != SQLITE_OK ||
+      tokenizer.xCreate (tokenizer_data, options, G_N_ELEMENTS (options), &instance) != SQLITE_OK)
+    {
+      g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+                           _("This SQLite library cannot split words for a search"));
+      return NULL;
+    }
+  rc = tokenizer.xTokenize (instance, words, FTS5_TOKENIZE_QUERY, folded, (int) strlen (folded),
+                            collect_token);
+  tokenizer.xDelete (instance);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+                           _("This SQLite library cannot split words for a search"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&words);
+}
+
+/* The FTS5 query of a tier: each word a quoted string (a quote in it doubled), all
+ * of them required. */
+static char *
+tier_match (const SearchTier *tier,
+            GPtrArray        *words)
+{
+  GString *match = g_string_new (NULL);
+
+  if (tier->columns != NULL)
+    g_string_append_printf (match, "%s : (", tier->columns);
+  for (guint i = 0; i < words->len; i++)
+    {
+      const char *word = words->pdata[i];
+
+      if (i > 0)
+        g_string_append_c (match, ' ');
+      g_string_append_c (match, '"');
+      for (const char *p = word; *p != '\0'; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (match, '"');
+          g_string_append_c (match, *p);
+        }
+      g_string_append_c (match, '"');
+      if (tier->prefix)
+        g_string_append_c (match, '*');
+    }
+  if (tier->columns != NULL)
+    g_string_append_c (match, ')');
+
+  return g_string_free (match, FALSE);
+}
+
+/* Appends the cases of one tier that are not in @seen yet, newest first, until
+ * @pks holds @limit (0: no cap). */
+static gboolean
+search_tier (DkStore           *self,
+             const SearchTier  *tier,
+             GPtrArray         *words,
+             guint              limit,
+             GHashTable        *seen,
+             GArray            *pks,
+             GError           **error)
+{
+  g_autofree char *match = tier_match (tier, words);
+  sqlite3_stmt *stmt;
+  int rc = SQLITE_DONE;
+
+  stmt = _dk_store_prepare (self, "SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?1"
+                                  " ORDER BY rowid DESC", error);
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, match);
+  while ((limit == 0 || pks->len < limit) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 pk = sqlite3_column_int64 (stmt, 0);
+
+      if (g_hash_table_contains (seen, &pk))
+        continue;
+      g_hash_table_add (seen, g_memdup2 (&pk, sizeof pk));
+      g_array_append_val (pks, pk);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _dk_store_set_error (self, error);
+
+  return TRUE;
+}
+
+GArray *
+_dk_store_search_pks (DkStore     *self,
+                      const char  *text,
+                      guint        limit,
+                      GError     **error)
+{
+  g_autoptr(GArray) pks = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GPtrArray) words = query_words (self, text, error);
+
+  if (words == NULL)
+    return NULL;
+  if (words->len == 0)
+    return g_steal_pointer (&pks);
+
+  for (guint i = 0; i < G_N_ELEMENTS (search_tiers) && (limit == 0 || pks->len < limit); i++)
+    {
+      if (search_tiers[i].one_word && words->len > 1)
+        continue;
+      if (!search_tier (self, &search_tiers[i], words, limit, seen, pks, error))
+        return NULL;
+    }
+
+  return g_steal_pointer (&pks);
 }

@@ -41,6 +41,12 @@
  * view stays the same when a service is renamed until the case is indexed again.
  * FTS5 cannot 'rebuild' from this view (it reads it without virtual tables such as
  * json_each()); an INSERT ... SELECT from the view does the same.
+ * The index keeps which columns a term is in, not where (detail = column: a query is
+ * words, never phrases; half the size), plus a prefix index of first letters so that
+ * "s" need not merge the lists of thousands of terms (prefix = '1 2' would halve the
+ * time of two-letter words too, but costs a first sync of 100,000 cases about 1 s of
+ * CPU more; see bench/README.md). The query and its tokenizer options are in
+ * dk-store-search.c.
  */
 #define SCHEMA_SEARCH \
   "CREATE VIEW cases_search AS" \
@@ -57,10 +63,8 @@
   "        COALESCE (local_data, server_data) AS d FROM cases);" \
   "CREATE VIRTUAL TABLE cases_fts USING fts5 (" \
   "  title, body, services, content = 'cases_search', content_rowid = 'pk'," \
-  "  tokenize = 'unicode61 remove_diacritics 0'" \
-  ");" \
-  /* A title match counts most, then a service's name, then the rest. */ \
-  "INSERT INTO cases_fts (cases_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 4.0)');"
+  "  tokenize = 'unicode61 remove_diacritics 0', detail = column, prefix = '1'" \
+  ");"
 
 static const char schema_v1[] =
   "CREATE TABLE meta ("

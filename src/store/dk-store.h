@@ -110,7 +110,8 @@ DkCase         *dk_store_get_case             (DkStore           *self,
                                                const char        *id_or_number,
                                                GError           **error);
 /* Full-text search over title, description, scope, service names and update texts;
- * "atgard" finds "åtgärd". Best matches first, at most @limit. (element-type DkCase) */
+ * "atgard" finds "åtgärd". Best matches first (title, then service names, then the
+ * rest; the newest first within each), at most @limit (0: no cap). (element-type DkCase) */
 GPtrArray      *dk_store_search_cases         (DkStore           *self,
                                                const char        *text,
                                                guint              limit,
