@@ -721,6 +721,53 @@ test_following_closing_at_once_keeps_the_choice (Fixture       *fixture,
 }
 
 static void
+test_following_refusal_is_shown_and_replaced (Fixture       *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(DkSubscription) local = dk_subscription_new_default ("staff");
+  g_autoptr(JsonNode) local_node = dk_subscription_to_json (local);
+  g_autoptr(JsonNode) bad = json_from_string ("{\"areas\": [\"the-moon\"]}", NULL);
+  g_autoptr(JsonObject) sent = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+  GtkWidget *error_label;
+
+  /* A choice the server refuses, as an older or broken client might have sent it. */
+  login_and_sync (fixture, "staff");
+  g_assert_true (dk_store_enqueue (fixture->store, "subscription.set", "subscription",
+                                   "sub:staff", 0, bad, local_node, NULL, &error));
+  g_assert_no_error (error);
+  dk_sync_engine_local_change_added (fixture->engine);
+  sync_now (fixture);
+  g_assert_cmpuint (dk_store_outbox_count (fixture->store, DK_OUTBOX_REJECTED), ==, 1);
+
+  window = dk_preferences_window_new (NULL, fixture->engine, fixture->settings);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "following");
+  present_and_settle (window);
+  error_label = child (window, "following_error_label");
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_test_message ("Refused: %s", gtk_label_get_text (GTK_LABEL (error_label)));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)),
+                            "The server refused your last choice"));
+  g_assert_false (gtk_widget_get_visible (child (window, "pending_label")));
+  save_screenshot (window, "preferences-following-refused.png");
+
+  /* Choosing again replaces the refused entry, and the new choice arrives. */
+  gtk_switch_set_active (GTK_SWITCH (child (window, "major_switch")), TRUE);
+  wait_for (subscription_is_pending, fixture, "the subscription in the outbox");
+  g_assert_cmpuint (dk_store_outbox_count (fixture->store, DK_OUTBOX_REJECTED), ==, 0);
+  g_assert_false (gtk_widget_get_visible (error_label));
+  sync_now (fixture);
+  g_assert_cmpuint (count_outbox (fixture, "subscription.set"), ==, 0);
+  sent = server_subscription (fixture, "staff");
+  g_assert_nonnull (sent);
+  g_assert_true (json_object_get_boolean_member (sent, "major_only"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (sent, "areas")), ==, 0);
+
+  close_window (window);
+}
+
+static void
 test_following_needs_login (Fixture       *fixture,
                             gconstpointer  data)
 {
@@ -985,6 +1032,8 @@ main (int   argc,
   ADD ("/prefs/following/choices-reach-the-server", test_following_choices_reach_the_server);
   ADD ("/prefs/following/closing-at-once-keeps-the-choice",
        test_following_closing_at_once_keeps_the_choice);
+  ADD ("/prefs/following/refusal-is-shown-and-replaced",
+       test_following_refusal_is_shown_and_replaced);
   ADD ("/prefs/following/needs-login", test_following_needs_login);
   ADD ("/prefs/general/settings-are-bound", test_general_settings_are_bound);
   ADD ("/prefs/general/server-url-reaches-the-engine",

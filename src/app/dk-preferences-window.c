@@ -489,6 +489,64 @@ update_subtitles (DkPreferencesWindow *self)
                                  dk_priority_label (priority));
 }
 
+/* The outbox entries of the subscription the server refused or that met a newer
+ * version there (element-type DkOutboxEntry). */
+static GPtrArray *
+list_unsettled (DkPreferencesWindow *self)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) unsettled = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_outbox_entry_free);
+  g_autoptr(GError) error = NULL;
+
+  g_assert (DK_IS_PREFERENCES_WINDOW (self));
+
+  if (self->subscription == NULL || self->subscription->id == NULL)
+    return g_steal_pointer (&unsettled);
+
+  entries = dk_store_outbox_list (dk_sync_engine_get_store (self->engine), &error);
+  if (entries == NULL)
+    {
+      g_warning ("Could not read the outbox: %s", error->message);
+      return g_steal_pointer (&unsettled);
+    }
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      DkOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->state != DK_OUTBOX_PENDING &&
+          g_strcmp0 (entry->object_type, DK_TYPE_NAME_SUBSCRIPTION) == 0 &&
+          g_strcmp0 (entry->object_id, self->subscription->id) == 0)
+        g_ptr_array_add (unsettled, g_ptr_array_steal_index (entries, i--));
+    }
+
+  return g_steal_pointer (&unsettled);
+}
+
+/* Says so when the server refused the last choice; the next choice replaces it. */
+static void
+update_refusal (DkPreferencesWindow *self)
+{
+  g_autoptr(GPtrArray) unsettled = list_unsettled (self);
+  g_autofree char *message = NULL;
+
+  g_assert (DK_IS_PREFERENCES_WINDOW (self));
+
+  if (unsettled->len > 0)
+    {
+      DkOutboxEntry *last = g_ptr_array_index (unsettled, unsettled->len - 1);
+
+      if (last->state == DK_OUTBOX_REJECTED)
+        message = g_strdup_printf (_("The server refused your last choice: %s"),
+                                   last->error_message != NULL ? last->error_message
+                                                               : last->error_code);
+      else
+        message = g_strdup (_("Your last choice met a newer one on the server; choose "
+                              "again to keep yours."));
+    }
+  show_error (self->following_error_label, NULL, message);
+}
+
 static void
 update_pending (DkPreferencesWindow *self)
 {
@@ -501,6 +559,8 @@ update_pending (DkPreferencesWindow *self)
               dk_store_is_pending (dk_sync_engine_get_store (self->engine),
                                    DK_TYPE_NAME_SUBSCRIPTION, self->subscription->id);
   gtk_widget_set_visible (GTK_WIDGET (self->pending_label), pending);
+  if (self->save_id == 0)
+    update_refusal (self);
 }
 
 /* Shows the subscription of the replica (the local version while one is waiting). */
@@ -564,6 +624,7 @@ save_subscription (DkPreferencesWindow  *self,
                    GError              **error)
 {
   g_autoptr(DkSubscription) subscription = NULL;
+  g_autoptr(GPtrArray) unsettled = NULL;
   const char *username;
 
   g_assert (DK_IS_PREFERENCES_WINDOW (self));
@@ -587,6 +648,17 @@ save_subscription (DkPreferencesWindow  *self,
                                   username, dk_time_now (), error))
     return FALSE;
 
+  /* The person has seen the refusal and chosen again: the new choice replaces it. */
+  unsettled = list_unsettled (self);
+  for (guint i = 0; i < unsettled->len; i++)
+    {
+      DkOutboxEntry *entry = g_ptr_array_index (unsettled, i);
+
+      if (!dk_store_outbox_discard (dk_sync_engine_get_store (self->engine),
+                                    entry->mutation_id, error))
+        return FALSE;
+    }
+
   g_clear_pointer (&self->subscription, dk_subscription_unref);
   self->subscription = g_steal_pointer (&subscription);
   g_free (self->subscription->id);
@@ -607,12 +679,12 @@ save_now (DkPreferencesWindow *self)
     {
       g_warning ("Could not keep what the user follows: %s", error->message);
       show_error (self->following_error_label, NULL, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->pending_label), FALSE);
     }
   else
     {
-      show_error (self->following_error_label, NULL, NULL);
+      update_pending (self);
     }
-  update_pending (self);
 }
 
 /* Saves a change still waiting for its delay. */
