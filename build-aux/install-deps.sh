@@ -9,7 +9,7 @@ PACKAGES="
   libsodium-dev glib-networking openssl libsecret-1-dev
   libcairo2-dev libpango1.0-dev fonts-cantarell fonts-dejavu-core poppler-utils
   libgtk-4-dev libadwaita-1-dev libnotify-dev
-  desktop-file-utils appstream librsvg2-bin dbus dunst libnotify-bin xvfb xauth
+  desktop-file-utils appstream librsvg2-bin dbus dbus-x11 dunst libnotify-bin xvfb xauth
   python3 python3-feedparser chromium curl
   wrk nginx-light hyperfine
 "

@@ -38,7 +38,7 @@ xgettext_args="--from-code=UTF-8 --add-comments=Translators --keyword=_ --keywor
 {
   grep -rlE --include='*.c' --include='*.h' \
     '(^|[^A-Za-z0-9_])(_|N_|C_|NC_|g_dngettext)[[:space:]]*\(' src 2>/dev/null
-  grep -rl --include='*.ui' 'translatable="yes"' src data 2>/dev/null
+  grep -rl --include='*.ui' 'translatable="yes"' src data ui 2>/dev/null
 } | LC_ALL=C sort -u > "$tmp/candidates"
 : > "$tmp/marked"
 while read -r file; do
