@@ -7,6 +7,9 @@ PACKAGES="
   build-essential meson ninja-build pkg-config gettext clang libclang-rt-14-dev llvm
   libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libsqlite3-dev sqlite3
   libsodium-dev glib-networking openssl libsecret-1-dev
+  libgtk-4-dev libadwaita-1-dev libnotify-dev
+  xvfb dbus-x11 at-spi2-core python3-dogtail python3-pyatspi gir1.2-atspi-2.0
+  dunst libnotify-bin imagemagick
   python3 python3-feedparser chromium curl
   wrk nginx-light hyperfine
 "
