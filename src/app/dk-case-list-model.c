@@ -31,6 +31,7 @@ struct _DkCaseListModel
   GError         *error;
 
   /* state */
+  gboolean        search_only;   /* no search, no items */
   DkCaseQuery     query;
   gint64          now;           /* the time the list was counted at */
   guint           n_items;
@@ -147,6 +148,8 @@ count_rows (DkCaseListModel *self)
   self->now = dk_time_now ();
   if (self->search != NULL)
     return read_matches (self);
+  if (self->search_only)
+    return 0;
 
   if (!dk_store_count_cases (self->store, &self->query, self->following, self->now, &count,
                              &error))
@@ -343,6 +346,28 @@ dk_case_list_model_new (DkStore *store)
 
   self = g_object_new (DK_TYPE_CASE_LIST_MODEL, NULL);
   self->store = g_object_ref (store);
+  dk_case_list_model_reload (self);
+
+  return self;
+}
+
+/**
+ * dk_case_list_model_new_for_search:
+ * @store: the replica
+ *
+ * Returns: (transfer full): a model that is empty until a search is set, then lists
+ *   the matches
+ */
+DkCaseListModel *
+dk_case_list_model_new_for_search (DkStore *store)
+{
+  DkCaseListModel *self;
+
+  g_return_val_if_fail (DK_IS_STORE (store), NULL);
+
+  self = g_object_new (DK_TYPE_CASE_LIST_MODEL, NULL);
+  self->store = g_object_ref (store);
+  self->search_only = TRUE;
   dk_case_list_model_reload (self);
 
   return self;

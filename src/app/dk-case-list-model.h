@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DkCaseListModel, dk_case_list_model, DK, CASE_LIST_MODEL, GObject)
 
 DkCaseListModel *dk_case_list_model_new           (DkStore              *store);
+/* A model that lists only search matches: empty until a search is set. */
+DkCaseListModel *dk_case_list_model_new_for_search (DkStore             *store);
 /* The filter; limit and offset are the model's own. Reloads. */
 void             dk_case_list_model_set_query     (DkCaseListModel      *self,
                                                    const DkCaseQuery    *query);

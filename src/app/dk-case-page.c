@@ -16,7 +16,7 @@ struct _DkCasePage
 
   /* template widgets */
   GtkLabel       *description_label;
-  GtkListBox     *details_list;
+  GtkGrid        *details_grid;
   GtkBox         *follow_ups_box;
   GtkListBox     *follow_ups_list;
   GtkLabel       *kind_label;
@@ -34,6 +34,9 @@ struct _DkCasePage
 
   /* owned */
   DkCase         *kase;
+
+  /* state */
+  int             n_details;
 };
 
 G_DEFINE_FINAL_TYPE (DkCasePage, dk_case_page, ADW_TYPE_BIN)
@@ -56,25 +59,42 @@ clear_flow_box (GtkFlowBox *box)
     gtk_flow_box_remove (box, child);
 }
 
-/* A row "label: value"; nothing for an empty value. */
+/* A line "label  value" of the details; nothing for an empty value. */
 static void
 add_detail (DkCasePage *self,
             const char *label,
             const char *value)
 {
-  GtkWidget *row;
+  GtkWidget *name_label;
+  GtkWidget *value_label;
 
   g_assert (DK_IS_CASE_PAGE (self));
 
   if (value == NULL || value[0] == '\0')
     return;
 
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
-  gtk_widget_add_css_class (row, "property");
-  gtk_list_box_append (self->details_list, row);
+  name_label = gtk_label_new (label);
+  gtk_label_set_xalign (GTK_LABEL (name_label), 0);
+  gtk_widget_set_valign (name_label, GTK_ALIGN_START);
+  gtk_widget_add_css_class (name_label, "dim-label");
+  value_label = gtk_label_new (value);
+  gtk_label_set_xalign (GTK_LABEL (value_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
+  gtk_widget_set_hexpand (value_label, TRUE);
+  gtk_grid_attach (self->details_grid, name_label, 0, self->n_details, 1, 1);
+  gtk_grid_attach (self->details_grid, value_label, 1, self->n_details, 1, 1);
+  self->n_details++;
+}
+
+static void
+clear_details (DkCasePage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->details_grid))) != NULL)
+    gtk_grid_remove (self->details_grid, child);
+  self->n_details = 0;
 }
 
 static void
@@ -91,7 +111,7 @@ show_details (DkCasePage   *self,
 
   g_assert (DK_IS_CASE_PAGE (self));
 
-  clear_list_box (self->details_list);
+  clear_details (self);
   add_detail (self, _("Number"), kase->number != NULL ? kase->number : _("(no number yet)"));
   add_detail (self, _("Kind"), dk_case_kind_label (kase->kind));
   add_detail (self, _("Area"), dk_area_label (kase->area));
@@ -258,7 +278,7 @@ dk_case_page_class_init (DkCasePageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/driftkoll/Driftkoll/dk-case-page.ui");
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, description_label);
-  gtk_widget_class_bind_template_child (widget_class, DkCasePage, details_list);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, details_grid);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, follow_ups_box);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, follow_ups_list);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, kind_label);

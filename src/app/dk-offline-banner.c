@@ -87,8 +87,7 @@ update_state (DkOfflineBanner *self)
         self->offline_since = dk_time_now ();
       text = describe_offline (self, dk_time_now ());
       gtk_label_set_label (self->state_label, text);
-      gtk_button_set_label (self->state_button, _("_Try Again"));
-      gtk_button_set_use_underline (self->state_button, TRUE);
+      gtk_button_set_label (self->state_button, _("Try Again"));
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->state_button), "win.sync");
       gtk_revealer_set_reveal_child (self->state_revealer, TRUE);
     }
@@ -97,14 +96,15 @@ update_state (DkOfflineBanner *self)
       self->offline_since = DK_TIME_UNSET;
       gtk_label_set_label (self->state_label,
                            _("Not logged in. The lists show what was synced before."));
-      gtk_button_set_label (self->state_button, _("_Log In…"));
-      gtk_button_set_use_underline (self->state_button, TRUE);
+      gtk_button_set_label (self->state_button, _("Log In…"));
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->state_button), "app.login");
       gtk_revealer_set_reveal_child (self->state_revealer, TRUE);
     }
   else
     {
+      /* Emptied too, so nothing stale is left for a screen reader. */
       self->offline_since = DK_TIME_UNSET;
+      gtk_label_set_label (self->state_label, "");
       gtk_revealer_set_reveal_child (self->state_revealer, FALSE);
     }
 }
@@ -132,6 +132,8 @@ update_problems (DkOfflineBanner *self)
 
       gtk_label_set_label (self->problems_label, text);
     }
+  else
+    gtk_label_set_label (self->problems_label, "");
   gtk_revealer_set_reveal_child (self->problems_revealer, n > 0);
 }
 

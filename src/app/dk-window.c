@@ -29,6 +29,7 @@ struct _DkWindow
   DkCasePage           *case_page;
   GtkButton            *connection_button;
   GtkImage             *connection_icon;
+  GtkImage             *connection_icon_only;
   GtkLabel             *connection_label;
   GtkStack             *content_stack;
   DkCaseList           *crisis_list;
@@ -288,6 +289,7 @@ update_connection (DkWindow *self)
 
   gtk_label_set_label (self->connection_label, text);
   gtk_image_set_from_icon_name (self->connection_icon, icon);
+  gtk_image_set_from_icon_name (self->connection_icon_only, icon);
   gtk_widget_remove_css_class (GTK_WIDGET (self->connection_button), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->connection_button), "warning");
   gtk_widget_remove_css_class (GTK_WIDGET (self->connection_button), "error");
@@ -612,6 +614,7 @@ dk_window_class_init (DkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkWindow, case_page);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, connection_button);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, connection_icon);
+  gtk_widget_class_bind_template_child (widget_class, DkWindow, connection_icon_only);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, connection_label);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, crisis_list);
@@ -694,7 +697,9 @@ setup_models (DkWindow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     {
-      *models[i] = dk_case_list_model_new (self->store);
+      *models[i] = lists[i] == self->search_list
+                   ? dk_case_list_model_new_for_search (self->store)
+                   : dk_case_list_model_new (self->store);
       dk_case_list_set_service_names (lists[i], self->service_names);
       dk_case_list_set_model (lists[i], *models[i]);
     }
