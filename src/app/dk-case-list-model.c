@@ -387,12 +387,42 @@ dk_case_list_model_set_query (DkCaseListModel   *self,
   g_return_if_fail (DK_IS_CASE_LIST_MODEL (self));
   g_return_if_fail (query != NULL);
 
+  dk_case_list_model_set_filter (self, query, self->following);
+}
+
+/**
+ * dk_case_list_model_set_filter:
+ * @self: a #DkCaseListModel
+ * @query: the kind, area, service, archive and time range to list
+ * @following: (nullable): list only what this subscription follows
+ *
+ * dk_case_list_model_set_query () and dk_case_list_model_set_following () at once.
+ */
+void
+dk_case_list_model_set_filter (DkCaseListModel   *self,
+                               const DkCaseQuery *query,
+                               DkSubscription    *following)
+{
+  char *service;
+
+  g_return_if_fail (DK_IS_CASE_LIST_MODEL (self));
+  g_return_if_fail (query != NULL);
+
+  service = g_strdup (query->service);
   g_free (self->service);
-  self->service = g_strdup (query->service);
+  self->service = service;
   self->query = *query;
   self->query.service = self->service;
   self->query.limit = 0;
   self->query.offset = 0;
+
+  if (following != self->following)
+    {
+      if (following != NULL)
+        dk_subscription_ref (following);
+      g_clear_pointer (&self->following, dk_subscription_unref);
+      self->following = following;
+    }
 
   dk_case_list_model_reload (self);
 }

@@ -23,6 +23,10 @@ DkCaseListModel *dk_case_list_model_new_for_search (DkStore             *store);
 /* The filter; limit and offset are the model's own. Reloads. */
 void             dk_case_list_model_set_query     (DkCaseListModel      *self,
                                                    const DkCaseQuery    *query);
+/* The filter and what is followed at once: one reload. */
+void             dk_case_list_model_set_filter    (DkCaseListModel      *self,
+                                                   const DkCaseQuery    *query,
+                                                   DkSubscription       *following);
 /* Only what @following follows (NULL: every case). Reloads. */
 void             dk_case_list_model_set_following (DkCaseListModel      *self,
                                                    DkSubscription       *following);

@@ -102,6 +102,7 @@ apply_query (DkWindow        *self,
              gboolean         archived)
 {
   DkCaseQuery query = { 0 };
+  gboolean follow = gtk_check_button_get_active (self->follow_button);
 
   g_assert (DK_IS_WINDOW (self));
 
@@ -114,22 +115,13 @@ apply_query (DkWindow        *self,
       query.from = self->from;
       query.to = self->to;
     }
-  dk_case_list_model_set_query (model, &query);
+  dk_case_list_model_set_filter (model, &query, follow ? self->following : NULL);
 }
 
 static void
 apply_filters (DkWindow *self)
 {
-  gboolean follow;
-
   g_assert (DK_IS_WINDOW (self));
-
-  follow = gtk_check_button_get_active (self->follow_button);
-  dk_case_list_model_set_following (self->incidents, follow ? self->following : NULL);
-  dk_case_list_model_set_following (self->planned, follow ? self->following : NULL);
-  dk_case_list_model_set_following (self->crisis, follow ? self->following : NULL);
-  dk_case_list_model_set_following (self->archive, follow ? self->following : NULL);
-  dk_case_list_model_set_following (self->search, follow ? self->following : NULL);
 
   apply_query (self, self->incidents, TRUE, DK_CASE_KIND_INCIDENT, FALSE);
   apply_query (self, self->planned, TRUE, DK_CASE_KIND_PLANNED, FALSE);
