@@ -202,6 +202,19 @@ check_query (Fixture              *fx,
   g_assert_no_error (error);
   assert_same_cases (listed, expected);
 
+  /* The keys in order, and the cases read back by them, are the same list. */
+  {
+    g_autoptr(GArray) keys = dk_store_list_case_keys (fx->store, query, following, NOW, &error);
+    g_autoptr(GPtrArray) by_keys = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (keys->len, ==, expected->len);
+    by_keys = dk_store_get_cases_by_keys (fx->store, (const gint64 *) (gpointer) keys->data,
+                                          keys->len, &error);
+    g_assert_no_error (error);
+    assert_same_cases (by_keys, expected);
+  }
+
   /* Chunks of 7 put together are the whole list, in the same order. */
   chunk.limit = 7;
   for (chunk.offset = 0; chunk.offset < count + 7; chunk.offset += 7)
@@ -314,6 +327,34 @@ test_pending_ids_are_cases_waiting (Fixture       *fx,
 }
 
 static void
+test_missing_keys_are_left_out (Fixture       *fx,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) keys = dk_store_list_case_keys (fx->store, NULL, NULL, NOW, &error);
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  gint64 asked[3];
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, >=, 2);
+  asked[0] = g_array_index (keys, gint64, 1);
+  asked[1] = G_GINT64_CONSTANT (987654321);  /* no such case */
+  asked[2] = g_array_index (keys, gint64, 0);
+
+  cases = dk_store_get_cases_by_keys (fx->store, asked, G_N_ELEMENTS (asked), &error);
+  g_assert_no_error (error);
+  listed = dk_store_list_followed_cases (fx->store, NULL, NULL, NOW, &error);
+  g_assert_no_error (error);
+  /* The two that exist, in the order asked for. */
+  g_assert_cmpuint (cases->len, ==, 2);
+  g_assert_cmpstr (((DkCase *) g_ptr_array_index (cases, 0))->id, ==,
+                   ((DkCase *) g_ptr_array_index (listed, 1))->id);
+  g_assert_cmpstr (((DkCase *) g_ptr_array_index (cases, 1))->id, ==,
+                   ((DkCase *) g_ptr_array_index (listed, 0))->id);
+}
+
+static void
 test_count_needs_a_place_for_the_count (Fixture       *fx,
                                         gconstpointer  data)
 {
@@ -341,6 +382,7 @@ main (int   argc,
        test_default_following_is_major_and_crisis);
   ADD ("/store/list/following/chosen-filters-match-in-sql", test_chosen_following_matches_in_sql);
   ADD ("/store/list/pending/only-cases-waiting-to-be-sent", test_pending_ids_are_cases_waiting);
+  ADD ("/store/list/keys/a-case-gone-since-is-left-out", test_missing_keys_are_left_out);
   ADD ("/store/list/count/without-a-place-for-it-is-refused",
        test_count_needs_a_place_for_the_count);
 

@@ -27,6 +27,7 @@ struct _DkCaseListModel
   GHashTable     *chunks;        /* chunk index → GPtrArray of DkCaseObject */
   GQueue          chunk_order;   /* chunk indexes, the latest read first */
   GHashTable     *pending;       /* ids of cases waiting to be sent */
+  GArray         *keys;          /* listing: the cases' keys in order (gint64) */
   GPtrArray      *matches;       /* searching: DkCaseObject, all of them */
   GError         *error;
 
@@ -59,6 +60,7 @@ forget_rows (DkCaseListModel *self)
   g_hash_table_remove_all (self->chunks);
   g_queue_clear (&self->chunk_order);
   g_clear_pointer (&self->matches, g_ptr_array_unref);
+  g_clear_pointer (&self->keys, g_array_unref);
 }
 
 static void
@@ -132,7 +134,6 @@ static guint
 count_rows (DkCaseListModel *self)
 {
   GError *error = NULL;
-  guint count = 0;
 
   g_assert (DK_IS_CASE_LIST_MODEL (self));
 
@@ -151,14 +152,16 @@ count_rows (DkCaseListModel *self)
   if (self->search_only)
     return 0;
 
-  if (!dk_store_count_cases (self->store, &self->query, self->following, self->now, &count,
-                             &error))
+  /* The order is read once, with the keys only; rows are read when they are shown. */
+  self->keys = dk_store_list_case_keys (self->store, &self->query, self->following, self->now,
+                                        &error);
+  if (self->keys == NULL)
     {
       remember_error (self, error);
       return 0;
     }
 
-  return count;
+  return self->keys->len;
 }
 
 /* Reads the chunk @index; NULL when the replica could not be read. (transfer none) */
@@ -168,15 +171,14 @@ read_chunk (DkCaseListModel *self,
 {
   g_autoptr(GPtrArray) cases = NULL;
   GPtrArray *objects;
-  DkCaseQuery query = self->query;
   GError *error = NULL;
+  guint first = index * CHUNK_SIZE;
 
   g_assert (DK_IS_CASE_LIST_MODEL (self));
+  g_assert (self->keys != NULL && first < self->keys->len);
 
-  query.limit = CHUNK_SIZE;
-  query.offset = index * CHUNK_SIZE;
-  cases = dk_store_list_followed_cases (self->store, &query, self->following, self->now,
-                                        &error);
+  cases = dk_store_get_cases_by_keys (self->store, &g_array_index (self->keys, gint64, first),
+                                      MIN (CHUNK_SIZE, self->keys->len - first), &error);
   if (cases == NULL)
     {
       remember_error (self, error);
@@ -335,7 +337,8 @@ dk_case_list_model_init (DkCaseListModel *self)
  * dk_case_list_model_new:
  * @store: the replica
  *
- * Returns: (transfer full): a model of every current case until a query is set
+ * Returns: (transfer full): a model, empty until a filter is set or it is reloaded
+ *   (then every current case when no filter was set)
  */
 DkCaseListModel *
 dk_case_list_model_new (DkStore *store)
@@ -346,7 +349,6 @@ dk_case_list_model_new (DkStore *store)
 
   self = g_object_new (DK_TYPE_CASE_LIST_MODEL, NULL);
   self->store = g_object_ref (store);
-  dk_case_list_model_reload (self);
 
   return self;
 }

@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 #define DK_TYPE_CASE_LIST_MODEL (dk_case_list_model_get_type ())
 G_DECLARE_FINAL_TYPE (DkCaseListModel, dk_case_list_model, DK, CASE_LIST_MODEL, GObject)
 
+/* Empty until a filter is set or it is reloaded (then every current case). */
 DkCaseListModel *dk_case_list_model_new           (DkStore              *store);
 /* A model that lists only search matches: empty until a search is set. */
 DkCaseListModel *dk_case_list_model_new_for_search (DkStore             *store);

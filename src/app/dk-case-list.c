@@ -99,7 +99,6 @@ dk_case_list_dispose (GObject *object)
 {
   DkCaseList *self = DK_CASE_LIST (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), DK_TYPE_CASE_LIST);
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
   g_clear_pointer (&self->service_names, g_hash_table_unref);

@@ -261,7 +261,6 @@ dk_case_page_dispose (GObject *object)
 {
   DkCasePage *self = DK_CASE_PAGE (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), DK_TYPE_CASE_PAGE);
   g_clear_pointer (&self->kase, dk_case_unref);
 
   G_OBJECT_CLASS (dk_case_page_parent_class)->dispose (object);

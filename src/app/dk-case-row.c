@@ -122,20 +122,9 @@ show_where (DkCaseRow    *self,
 }
 
 static void
-dk_case_row_dispose (GObject *object)
-{
-  gtk_widget_dispose_template (GTK_WIDGET (object), DK_TYPE_CASE_ROW);
-
-  G_OBJECT_CLASS (dk_case_row_parent_class)->dispose (object);
-}
-
-static void
 dk_case_row_class_init (DkCaseRowClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  object_class->dispose = dk_case_row_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/driftkoll/Driftkoll/dk-case-row.ui");

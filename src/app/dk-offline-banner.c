@@ -167,7 +167,6 @@ dk_offline_banner_dispose (GObject *object)
   DkOfflineBanner *self = DK_OFFLINE_BANNER (object);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
-  gtk_widget_dispose_template (GTK_WIDGET (self), DK_TYPE_OFFLINE_BANNER);
   g_clear_object (&self->engine);
 
   G_OBJECT_CLASS (dk_offline_banner_parent_class)->dispose (object);

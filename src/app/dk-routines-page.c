@@ -73,7 +73,6 @@ dk_routines_page_dispose (GObject *object)
 {
   DkRoutinesPage *self = DK_ROUTINES_PAGE (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), DK_TYPE_ROUTINES_PAGE);
   g_clear_pointer (&self->rows, g_hash_table_unref);
 
   G_OBJECT_CLASS (dk_routines_page_parent_class)->dispose (object);

@@ -46,6 +46,18 @@ static const char list_archive_sql[] =
   " ORDER BY closed_at DESC, pk"
   " LIMIT ?5 OFFSET ?6";
 
+/* The same, only the keys: the sort reads no case's JSON. */
+static const char keys_current_sql[] =
+  "SELECT pk FROM cases" CURRENT_WHERE
+  " ORDER BY CASE status WHEN 'ongoing' THEN 0 WHEN 'closed' THEN 2 ELSE 1 END,"
+  " priority, start DESC, pk"
+  " LIMIT ?5 OFFSET ?6";
+
+static const char keys_archive_sql[] =
+  "SELECT pk FROM cases" ARCHIVE_WHERE
+  " ORDER BY closed_at DESC, pk"
+  " LIMIT ?5 OFFSET ?6";
+
 static const char count_current_sql[] =
   "SELECT count (*) FROM cases" CURRENT_WHERE;
 
@@ -209,6 +221,102 @@ dk_store_list_followed_cases (DkStore               *self,
   bind_query (stmt, query, following, now);
 
   return _dk_store_collect_cases (self, stmt, error);
+}
+
+/**
+ * dk_store_list_case_keys:
+ * @self: a #DkStore
+ * @query: (nullable): the filter; %NULL lists every current case
+ * @following: (nullable): only what this subscription follows; %NULL for every case
+ * @now: the time that decides what is archived
+ * @error: return location for a #GError
+ *
+ * The order of dk_store_list_followed_cases () without reading the cases: a list model
+ * keeps these keys and reads the rows it shows with dk_store_get_cases_by_keys ().
+ *
+ * Returns: (transfer full) (element-type gint64) (nullable): the keys, in order
+ */
+GArray *
+dk_store_list_case_keys (DkStore               *self,
+                         const DkCaseQuery     *query,
+                         const DkSubscription  *following,
+                         gint64                 now,
+                         GError               **error)
+{
+  static const DkCaseQuery everything = { 0 };
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (query == NULL)
+    query = &everything;
+
+  stmt = _dk_store_prepare (self, query->archived ? keys_archive_sql : keys_current_sql,
+                            error);
+  if (stmt == NULL)
+    return NULL;
+  bind_query (stmt, query, following, now);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 pk = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (keys, pk);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _dk_store_set_error (self, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+
+  return g_steal_pointer (&keys);
+}
+
+/**
+ * dk_store_get_cases_by_keys:
+ * @self: a #DkStore
+ * @keys: (array length=n_keys): keys from dk_store_list_case_keys ()
+ * @n_keys: how many
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer container) (element-type DkCase) (nullable): the cases in the
+ *   order of @keys; a key whose case has gone since is left out
+ */
+GPtrArray *
+dk_store_get_cases_by_keys (DkStore       *self,
+                            const gint64  *keys,
+                            guint          n_keys,
+                            GError       **error)
+{
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_case_unref);
+
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+  g_return_val_if_fail (keys != NULL || n_keys == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  for (guint i = 0; i < n_keys; i++)
+    {
+      g_autoptr(GPtrArray) one = NULL;
+      sqlite3_stmt *stmt;
+
+      stmt = _dk_store_prepare (self, "SELECT number, COALESCE (local_data, server_data)"
+                                      " FROM cases WHERE pk = ?1", error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, keys[i]);
+      one = _dk_store_collect_cases (self, stmt, error);
+      if (one == NULL)
+        return NULL;
+      if (one->len > 0)
+        g_ptr_array_add (cases, dk_case_ref (g_ptr_array_index (one, 0)));
+    }
+
+  return g_steal_pointer (&cases);
 }
 
 /**

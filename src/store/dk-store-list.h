@@ -24,6 +24,20 @@ GPtrArray *dk_store_list_followed_cases  (DkStore              *self,
                                           const DkSubscription *following,
                                           gint64                now,
                                           GError              **error);
+/* The keys (the replica's row ids) of the cases dk_store_list_followed_cases () lists, in
+ * its order, for a list that reads rows on demand: finding the order reads no case's
+ * data. (transfer full) (element-type gint64) */
+GArray    *dk_store_list_case_keys       (DkStore              *self,
+                                          const DkCaseQuery    *query,
+                                          const DkSubscription *following,
+                                          gint64                now,
+                                          GError              **error);
+/* The cases with these keys, in that order; a key no longer in the replica is left out.
+ * (element-type DkCase) */
+GPtrArray *dk_store_get_cases_by_keys    (DkStore              *self,
+                                          const gint64         *keys,
+                                          guint                 n_keys,
+                                          GError              **error);
 /* The ids of the cases with local changes still waiting to be sent (pending outbox
  * entries), as a set. (transfer full) */
 GHashTable *dk_store_pending_case_ids    (DkStore              *self,
