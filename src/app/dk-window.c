@@ -33,7 +33,7 @@ struct _DkWindow
   GtkLabel             *connection_label;
   GtkStack             *content_stack;
   DkCaseList           *crisis_list;
-  GtkCheckButton       *follow_button;
+  GtkToggleButton      *follow_button;
   GtkEntry             *from_entry;
   DkCaseList           *incidents_list;
   AdwLeaflet           *leaflet;
@@ -102,7 +102,7 @@ apply_query (DkWindow        *self,
              gboolean         archived)
 {
   DkCaseQuery query = { 0 };
-  gboolean follow = gtk_check_button_get_active (self->follow_button);
+  gboolean follow = gtk_toggle_button_get_active (self->follow_button);
 
   g_assert (DK_IS_WINDOW (self));
 
@@ -367,8 +367,8 @@ dk_window_service_selected_cb (DkWindow    *self,
 }
 
 static void
-dk_window_follow_toggled_cb (DkWindow       *self,
-                             GtkCheckButton *button)
+dk_window_follow_toggled_cb (DkWindow        *self,
+                             GtkToggleButton *button)
 {
   if (self->incidents != NULL)
     apply_filters (self);

@@ -22,7 +22,10 @@ import time
 # dogtail refuses to load unless it believes accessibility is on; GTK 4 talks to the
 # AT-SPI bus of this session whatever the setting says.
 os.environ["GTK_MODULES"] = "gail:atk-bridge"
+# dogtail talks on stdout while it loads; stdout is the TAP stream.
+sys.stdout, _tap = sys.stderr, sys.stdout
 from dogtail import config, predicate, tree  # noqa: E402
+sys.stdout = _tap
 
 config.config.logDebugToFile = False
 config.config.logDebugToStdOut = False
@@ -34,6 +37,7 @@ TIMEOUT = 30
 COSMIC = "Cosmic otillgängligt – ingen åtkomst till journalen"
 UNILAB = "Fördröjda provsvar från Unilab"
 TES = "Inloggning i TES-appen misslyckas"
+PHONES = "Långa väntetider i telefonväxeln"   # priority 4: not followed by default
 LAB_MEDICINE = "Laboratory medicine"
 
 steps = 0
@@ -92,7 +96,9 @@ def click(node, role, name):
                       explain=lambda: "there are: " + ", ".join(
                           repr(n.name) for n in node.findChildren(
                               lambda n: n.roleName == role, recursive=True)))
-    button.doActionNamed("click")
+    actions = list(button.actions.keys())
+    action = "click" if "click" in actions else (actions[0] if actions else "click")
+    button.doActionNamed(action)
 
 
 def screenshot(directory, name):
@@ -195,6 +201,14 @@ def main():
         ok("filtering by area shows only that area")
         click(app, "push button", "All areas")
         wait_for("every area again", lambda: find(app, "label", COSMIC))
+
+        # What I follow, by default major incidents (priority 1-2) and crisis information.
+        click(app, "push button", "Only what I follow")
+        wait_for("the priority 4 incident filtered away", lambda: gone(app, "label", PHONES))
+        wait_for("the major incident still listed", lambda: find(app, "label", COSMIC))
+        ok("only what I follow shows the default subscription's cases")
+        click(app, "push button", "Only what I follow")
+        wait_for("everything again", lambda: find(app, "label", PHONES))
         click(app, "push button", "Filters")
 
         # Search over the full-text index; "provsvar" finds the Unilab incident.
@@ -277,4 +291,12 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except SystemExit:
+        raise
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        print("not ok - the test broke (traceback above)", flush=True)
+        sys.exit(1)
