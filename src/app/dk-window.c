@@ -29,7 +29,6 @@ struct _DkWindow
   DkCasePage           *case_page;
   GtkButton            *connection_button;
   GtkImage             *connection_icon;
-  GtkImage             *connection_icon_only;
   GtkLabel             *connection_label;
   GtkStack             *content_stack;
   DkCaseList           *crisis_list;
@@ -281,7 +280,6 @@ update_connection (DkWindow *self)
 
   gtk_label_set_label (self->connection_label, text);
   gtk_image_set_from_icon_name (self->connection_icon, icon);
-  gtk_image_set_from_icon_name (self->connection_icon_only, icon);
   gtk_widget_remove_css_class (GTK_WIDGET (self->connection_button), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->connection_button), "warning");
   gtk_widget_remove_css_class (GTK_WIDGET (self->connection_button), "error");
@@ -606,7 +604,6 @@ dk_window_class_init (DkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkWindow, case_page);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, connection_button);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, connection_icon);
-  gtk_widget_class_bind_template_child (widget_class, DkWindow, connection_icon_only);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, connection_label);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, crisis_list);
