@@ -40,16 +40,57 @@ describe_state (const DkOutboxEntry *entry)
     }
 }
 
+/* What a change does, in words; the operation's name when it is not one of these. */
+static const char *
+describe_op (const char *op)
+{
+  static const struct { const char *op; const char *label; } ops[] = {
+    { "case.create", N_("New case") },
+    { "case.edit", N_("Changed case") },
+    { "case.add_update", N_("Update") },
+    { "case.close", N_("Closing") },
+    { "case.follow_up", N_("Follow-up note") },
+    { "report.create", N_("Fault report") },
+    { "run.start", N_("Started routine") },
+    { "run.set_step", N_("Routine step") },
+    { "run.finish", N_("Finished routine") },
+    { "subscription.set", N_("What I follow") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
+    if (g_strcmp0 (op, ops[i].op) == 0)
+      return _(ops[i].label);
+  return op;
+}
+
+/* "Update: DK-1001 Cosmic otillgängligt"; the object's id when it is not a known case. */
+static char *
+describe_entry (DkStore             *store,
+                const DkOutboxEntry *entry)
+{
+  g_autoptr(DkCase) kase = NULL;
+
+  if (g_strcmp0 (entry->object_type, DK_TYPE_NAME_CASE) == 0)
+    kase = dk_store_get_case (store, entry->object_id, NULL);
+  if (kase != NULL)
+    /* Translators: an outbox entry: what it does, the case's number and title */
+    return g_strdup_printf (_("%s: %s %s"), describe_op (entry->op),
+                            kase->number != NULL ? kase->number : "", kase->title);
+
+  /* Translators: an outbox entry: what it does and the id of what it changes */
+  return g_strdup_printf (_("%s: %s"), describe_op (entry->op), entry->object_id);
+}
+
 static GtkWidget *
-new_entry_row (const DkOutboxEntry *entry)
+new_entry_row (DkStore             *store,
+               const DkOutboxEntry *entry)
 {
   g_autofree char *title = NULL;
   g_autofree char *created = dk_format_time (entry->created_at);
   g_autoptr(GString) subtitle = g_string_new (describe_state (entry));
   GtkWidget *row = adw_action_row_new ();
 
-  /* Translators: an outbox entry: its operation ("case.add_update") and object id */
-  title = g_strdup_printf (_("%s on %s"), entry->op, entry->object_id);
+  title = describe_entry (store, entry);
   g_string_append_printf (subtitle, " · %s", created);
   if (entry->error_message != NULL)
     g_string_append_printf (subtitle, " · %s", entry->error_message);
@@ -104,7 +145,8 @@ reload (DkOutboxWindow *self)
         DkOutboxEntry *entry = g_ptr_array_index (entries, i);
 
         if ((entry->state != DK_OUTBOX_PENDING) == (pass == 0))
-          gtk_list_box_append (self->list_box, new_entry_row (entry));
+          gtk_list_box_append (self->list_box,
+                               new_entry_row (dk_sync_engine_get_store (self->engine), entry));
       }
 
   gtk_stack_set_visible_child_name (self->stack, entries->len > 0 ? "list" : "empty");

@@ -255,6 +255,14 @@ def main():
         click(app, "push button", "Back")
         ok("offline, the lists and the case page still work")
 
+        # A change made offline that the server will refuse: staff may not publish.
+        update = subprocess.run([os.environ["DRIFTKOLL_CLI"], "--data-dir", data_dir, "update",
+                                 "DK-1001", "--phrase", "monitoring",
+                                 "--text", "Skrivet av personal utan rätt roll"],
+                                capture_output=True, text=True)
+        if update.returncode != 0:
+            fail(f"driftkoll-cli update: {update.stderr}")
+
         # Back online: the banner goes.
         server.start()
         # The engine retries by itself with back-off; Try Again does not wait for it.
@@ -266,6 +274,21 @@ def main():
                  lambda: find(app, "push button", "Connection: Online"))
         wait_for("the banner gone", lambda: find_prefix(app, "label", "Offline since") is None)
         ok("with the server back the banner goes")
+
+        # The refused change is shown where the user can act on it, and can be discarded.
+        wait_for("the banner about the refused change",
+                 lambda: find_prefix(app, "label", "1 change was not accepted by the server"))
+        click(app, "push button", "Show Changes")
+        discard = wait_for("the refused change with a Discard button",
+                           lambda: find_prefix(app, "push button", "Discard Update: DK-1001"))
+        wait_for("the server's reason", lambda: find_prefix(app, "label", "Rejected by the server"))
+        screenshot(shots, "outbox.png")
+        discard.doActionNamed("click")
+        wait_for("the outbox empty", lambda: find(app, "label", "Nothing Waits") and
+                 find_prefix(app, "push button", "Discard Update: DK-1001") is None)
+        wait_for("the banner about refused changes gone",
+                 lambda: find_prefix(app, "label", "1 change was not accepted") is None)
+        ok("a change the server refused is listed, and discarding it clears the banner")
 
         stop_app(app_proc)
         app_proc = None
