@@ -1,7 +1,8 @@
 # Makefile: a thin wrapper for people and CI; meson and meson test do the real work.
 #
 #   make test    install missing Debian packages, build, run every test suite
-#   make run     the server with demo data on 127.0.0.1:$(PORT), in the foreground
+#   make run     the app, logged in as staff, on the demo server at 127.0.0.1:$(PORT)
+#   make serve   only the server with demo data, in the foreground
 #   make build | asan | fuzz | bench | clean
 
 SHELL := /bin/bash
@@ -13,6 +14,8 @@ ASAN_DIR     ?= build-asan
 FUZZ_DIR     ?= build-fuzz
 PORT         ?= 8088
 DEMO_DB      ?= $(BUILD_DIR)/demo/driftkoll-demo.db
+# The app's data dir for `make run`, logged in as the demo user staff.
+DEMO_DATA_DIR ?= $(BUILD_DIR)/demo/staff
 FUZZ_SECONDS ?= 300
 # Extra arguments for meson test, e.g. TEST_ARGS='--suite core' or TEST_ARGS=outbox
 TEST_ARGS    ?=
@@ -39,7 +42,7 @@ if [ ! -f $(1)/build.ninja ]; then \
 fi
 endef
 
-.PHONY: all deps build test run asan fuzz-build fuzz-seeds fuzz bench clean
+.PHONY: all deps build test run serve asan fuzz-build fuzz-seeds fuzz bench clean
 
 all: build
 
@@ -60,6 +63,15 @@ run: build
 	fi
 	@echo "Database: $(DEMO_DB) (delete it to start over with fresh demo data)"
 	@echo "Demo logins: $(DEMO_USERS) — password: demo"
+	@BUILD_DIR="$(BUILD_DIR)" PORT="$(PORT)" DEMO_DB="$(DEMO_DB)" DEMO_DATA_DIR="$(DEMO_DATA_DIR)" \
+	  sh build-aux/run-demo.sh
+
+# Only the server, in the foreground (no app): for browsers, curl and driftkoll-cli.
+serve: build
+	@mkdir -p "$(dir $(DEMO_DB))"
+	@if [ ! -e "$(DEMO_DB)" ]; then \
+	  $(SERVER) init --db "$(DEMO_DB)" --demo || { rm -f "$(DEMO_DB)"; exit 1; }; \
+	fi
 	@echo "Open http://127.0.0.1:$(PORT)/ (the public page); Ctrl+C stops the server."
 	@exec $(SERVER) serve --db "$(DEMO_DB)" --listen 127.0.0.1:$(PORT)
 

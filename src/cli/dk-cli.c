@@ -14,9 +14,8 @@
 #include <unistd.h>
 
 #include "dk-cli-private.h"
+#include "dk-data-dir.h"
 #include "dk-terminal.h"
-
-#define DATA_DIR_ENV "DRIFTKOLL_DATA_DIR"
 
 static const DkCliCommand commands[] = {
   { "login", N_("Log in to the server (the password is read from the terminal or stdin)"),
@@ -259,16 +258,7 @@ _dk_cli_parse (DkCli               *cli,
 char *
 _dk_cli_dup_data_dir (DkCli *cli)
 {
-  const char *env;
-
-  if (cli->data_dir != NULL && cli->data_dir[0] != '\0')
-    return g_strdup (cli->data_dir);
-
-  env = g_getenv (DATA_DIR_ENV);
-  if (env != NULL && env[0] != '\0')
-    return g_strdup (env);
-
-  return g_build_filename (g_get_user_data_dir (), "driftkoll", NULL);
+  return dk_data_dir_resolve (cli->data_dir);
 }
 
 DkStore *
@@ -276,25 +266,12 @@ _dk_cli_get_store (DkCli   *cli,
                    GError **error)
 {
   g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
 
   if (cli->store != NULL)
     return cli->store;
 
   dir = _dk_cli_dup_data_dir (cli);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-      g_autofree char *display = g_filename_display_name (dir);
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Could not create the data dir %s: %s"), display,
-                   g_strerror (saved_errno));
-      return NULL;
-    }
-
-  path = g_build_filename (dir, "replica.db", NULL);
-  cli->store = dk_store_open (path, error);
+  cli->store = dk_data_dir_open_store (dir, error);
 
   return cli->store;
 }

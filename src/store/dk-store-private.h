@@ -181,4 +181,10 @@ gboolean      _dk_store_count_entries     (DkStore       *self,
                                            gint64        *out_count,
                                            GError       **error);
 
+/* Steps a statement whose columns are (number, shown JSON) and decodes the cases; a
+ * broken row is skipped with a warning. Resets the statement. (element-type DkCase) */
+GPtrArray    *_dk_store_collect_cases     (DkStore       *self,
+                                           sqlite3_stmt  *stmt,
+                                           GError       **error);
+
 G_END_DECLS

@@ -507,3 +507,13 @@ dk_store_get_subscription (DkStore  *self,
 
   return subscription;
 }
+
+/* ---- shared with the other parts (dk-store-private.h) ---- */
+
+GPtrArray *
+_dk_store_collect_cases (DkStore       *self,
+                         sqlite3_stmt  *stmt,
+                         GError       **error)
+{
+  return collect_cases (self, stmt, error);
+}

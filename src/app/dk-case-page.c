@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-case-page.c: one case: every field, routines, timeline and follow-up notes */
+
+#define G_LOG_DOMAIN "dk-case-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dk-case-page.h"
+#include "dk-format.h"
+
+struct _DkCasePage
+{
+  AdwBin          parent_instance;
+
+  /* template widgets */
+  GtkLabel       *description_label;
+  GtkGrid        *details_grid;
+  GtkBox         *follow_ups_box;
+  GtkListBox     *follow_ups_list;
+  GtkLabel       *kind_label;
+  GtkLabel       *major_label;
+  GtkLabel       *pending_label;
+  GtkLabel       *priority_label;
+  GtkFlowBox     *routine_buttons;
+  GtkBox         *routines_box;
+  GtkBox         *scope_box;
+  GtkLabel       *scope_label;
+  GtkListBox     *timeline_list;
+  GtkLabel       *title_label;
+  GtkLabel       *visibility_label;
+  AdwWindowTitle *window_title;
+
+  /* owned */
+  DkCase         *kase;
+
+  /* state */
+  int             n_details;
+};
+
+G_DEFINE_FINAL_TYPE (DkCasePage, dk_case_page, ADW_TYPE_BIN)
+
+static void
+clear_list_box (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static void
+clear_flow_box (GtkFlowBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_flow_box_remove (box, child);
+}
+
+/* A line "label  value" of the details; nothing for an empty value. */
+static void
+add_detail (DkCasePage *self,
+            const char *label,
+            const char *value)
+{
+  GtkWidget *name_label;
+  GtkWidget *value_label;
+
+  g_assert (DK_IS_CASE_PAGE (self));
+
+  if (value == NULL || value[0] == '\0')
+    return;
+
+  name_label = gtk_label_new (label);
+  gtk_label_set_xalign (GTK_LABEL (name_label), 0);
+  gtk_widget_set_valign (name_label, GTK_ALIGN_START);
+  gtk_widget_add_css_class (name_label, "dim-label");
+  value_label = gtk_label_new (value);
+  gtk_label_set_xalign (GTK_LABEL (value_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
+  gtk_widget_set_hexpand (value_label, TRUE);
+  gtk_grid_attach (self->details_grid, name_label, 0, self->n_details, 1, 1);
+  gtk_grid_attach (self->details_grid, value_label, 1, self->n_details, 1, 1);
+  self->n_details++;
+}
+
+static void
+clear_details (DkCasePage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->details_grid))) != NULL)
+    gtk_grid_remove (self->details_grid, child);
+  self->n_details = 0;
+}
+
+static void
+show_details (DkCasePage   *self,
+              const DkCase *kase,
+              GHashTable   *service_names)
+{
+  g_autofree char *services = dk_format_services (kase->services, service_names);
+  g_autofree char *start = dk_format_time (kase->start);
+  g_autofree char *expected_end = dk_format_time (kase->expected_end);
+  g_autofree char *closed_at = dk_format_time (kase->closed_at);
+  g_autofree char *created_at = dk_format_time (kase->created_at);
+  g_autofree char *priority = g_strdup_printf ("%d", kase->priority);
+
+  g_assert (DK_IS_CASE_PAGE (self));
+
+  clear_details (self);
+  add_detail (self, _("Number"), kase->number != NULL ? kase->number : _("(no number yet)"));
+  add_detail (self, _("Kind"), dk_case_kind_label (kase->kind));
+  add_detail (self, _("Area"), dk_area_label (kase->area));
+  add_detail (self, _("Status"), dk_case_status_label (kase->status));
+  add_detail (self, _("Priority"), priority);
+  add_detail (self, _("Affected services"), services);
+  add_detail (self, _("Start"), start);
+  if (kase->expected_end != DK_TIME_UNSET && kase->expected_end < dk_time_now () &&
+      kase->status != DK_CASE_STATUS_CLOSED)
+    {
+      g_autofree char *overdue = g_strdup_printf (_("%s (overdue)"), expected_end);
+
+      add_detail (self, _("Estimated end"), overdue);
+    }
+  else
+    add_detail (self, _("Estimated end"), expected_end);
+  add_detail (self, _("Closed"), closed_at);
+  add_detail (self, _("Major incident"), kase->major ? _("Yes") : _("No"));
+  add_detail (self, _("Visibility"), kase->public ? _("Public") : _("Internal"));
+  add_detail (self, _("External reference"), kase->external_ref);
+  add_detail (self, _("Published by"), kase->publisher);
+  add_detail (self, _("Published"), created_at);
+}
+
+static void
+show_routines (DkCasePage   *self,
+               DkStore      *store,
+               const DkCase *kase,
+               GHashTable   *service_names)
+{
+  g_autoptr(GPtrArray) routines = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_buttons = 0;
+
+  g_assert (DK_IS_CASE_PAGE (self));
+
+  clear_flow_box (self->routine_buttons);
+  routines = dk_store_list_routines (store, &error);
+  if (routines == NULL)
+    g_warning ("Could not read the routines: %s", error->message);
+
+  for (guint s = 0; routines != NULL && s < kase->services->len; s++)
+    {
+      const char *service = g_ptr_array_index (kase->services, s);
+
+      for (guint r = 0; r < routines->len; r++)
+        {
+          DkRoutine *routine = g_ptr_array_index (routines, r);
+          const char *name;
+          g_autofree char *label = NULL;
+          GtkWidget *button;
+
+          if (!g_ptr_array_find_with_equal_func (routine->services, service, g_str_equal, NULL))
+            continue;
+
+          name = service_names != NULL ? g_hash_table_lookup (service_names, service) : NULL;
+          /* Translators: a button on a case page; %s is an affected service's name */
+          label = g_strdup_printf (_("Open reserve routine for %s"), name != NULL ? name : service);
+          button = gtk_button_new_with_label (label);
+          gtk_widget_set_tooltip_text (button, routine->title);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "app.open-routine");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", routine->id);
+          gtk_widget_add_css_class (button, "pill");
+          gtk_flow_box_append (self->routine_buttons, button);
+          n_buttons++;
+          break;  /* one button per service */
+        }
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->routines_box), n_buttons > 0);
+}
+
+static GtkWidget *
+new_entry_row (const char *heading,
+               const char *text)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *heading_label = gtk_label_new (heading);
+  GtkWidget *text_label = gtk_label_new (text);
+
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_label_set_xalign (GTK_LABEL (heading_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (heading_label), TRUE);
+  gtk_widget_add_css_class (heading_label, "dim-label");
+  gtk_widget_add_css_class (heading_label, "caption");
+  gtk_label_set_xalign (GTK_LABEL (text_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (text_label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (text_label), TRUE);
+  gtk_box_append (GTK_BOX (box), heading_label);
+  gtk_box_append (GTK_BOX (box), text_label);
+
+  return box;
+}
+
+static void
+show_timeline (DkCasePage   *self,
+               const DkCase *kase)
+{
+  g_assert (DK_IS_CASE_PAGE (self));
+
+  clear_list_box (self->timeline_list);
+  /* The latest first: that is what a person looks for. */
+  for (guint i = kase->updates->len; i > 0; i--)
+    {
+      DkCaseUpdate *update = g_ptr_array_index (kase->updates, i - 1);
+      g_autofree char *at = dk_format_time (update->at);
+      g_autofree char *heading = NULL;
+
+      /* Translators: a timeline entry: time · update phrase · author */
+      heading = g_strdup_printf (_("%s · %s · %s"), at, dk_update_phrase_label (update->phrase),
+                                 update->author != NULL ? update->author : _("unknown"));
+      gtk_list_box_append (self->timeline_list,
+                           new_entry_row (heading, update->text != NULL ? update->text : ""));
+    }
+  if (kase->updates->len == 0)
+    gtk_list_box_append (self->timeline_list, new_entry_row (_("No updates yet"), ""));
+}
+
+static void
+show_follow_ups (DkCasePage   *self,
+                 const DkCase *kase)
+{
+  g_assert (DK_IS_CASE_PAGE (self));
+
+  clear_list_box (self->follow_ups_list);
+  for (guint i = 0; kase->follow_ups != NULL && i < kase->follow_ups->len; i++)
+    {
+      DkCaseFollowUp *note = g_ptr_array_index (kase->follow_ups, i);
+      g_autofree char *at = dk_format_time (note->at);
+      g_autofree char *heading = NULL;
+
+      /* Translators: a follow-up note's heading: time · author */
+      heading = g_strdup_printf (_("%s · %s"), at,
+                                 note->author != NULL ? note->author : _("unknown"));
+      gtk_list_box_append (self->follow_ups_list,
+                           new_entry_row (heading, note->text != NULL ? note->text : ""));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->follow_ups_box),
+                          kase->follow_ups != NULL && kase->follow_ups->len > 0);
+}
+
+static void
+dk_case_page_dispose (GObject *object)
+{
+  DkCasePage *self = DK_CASE_PAGE (object);
+
+  g_clear_pointer (&self->kase, dk_case_unref);
+
+  G_OBJECT_CLASS (dk_case_page_parent_class)->dispose (object);
+}
+
+static void
+dk_case_page_class_init (DkCasePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dk_case_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/driftkoll/Driftkoll/dk-case-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, description_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, details_grid);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, follow_ups_box);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, follow_ups_list);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, kind_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, major_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, priority_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, routine_buttons);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, routines_box);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, scope_box);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, scope_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, timeline_list);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, visibility_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, window_title);
+}
+
+static void
+dk_case_page_init (DkCasePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * dk_case_page_new:
+ *
+ * Returns: (transfer full): a new, empty case page
+ */
+GtkWidget *
+dk_case_page_new (void)
+{
+  return g_object_new (DK_TYPE_CASE_PAGE, NULL);
+}
+
+/**
+ * dk_case_page_set_case:
+ * @self: a #DkCasePage
+ * @store: the replica, for the routines
+ * @kase: the case to show
+ * @service_names: (nullable): service id → name
+ */
+void
+dk_case_page_set_case (DkCasePage *self,
+                       DkStore    *store,
+                       DkCase     *kase,
+                       GHashTable *service_names)
+{
+  g_autofree char *priority = NULL;
+
+  g_return_if_fail (DK_IS_CASE_PAGE (self));
+  g_return_if_fail (DK_IS_STORE (store));
+  g_return_if_fail (kase != NULL);
+
+  dk_case_ref (kase);
+  g_clear_pointer (&self->kase, dk_case_unref);
+  self->kase = kase;
+
+  adw_window_title_set_title (self->window_title,
+                              kase->number != NULL ? kase->number : dk_case_kind_label (kase->kind));
+  adw_window_title_set_subtitle (self->window_title, dk_case_status_label (kase->status));
+  gtk_label_set_label (self->title_label, kase->title);
+  gtk_label_set_label (self->kind_label, dk_case_kind_label (kase->kind));
+  priority = g_strdup_printf (_("Priority %d"), kase->priority);
+  gtk_label_set_label (self->priority_label, priority);
+  gtk_widget_set_visible (GTK_WIDGET (self->major_label), kase->major);
+  gtk_label_set_label (self->visibility_label, kase->public ? _("Public") : _("Internal"));
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_label),
+                          dk_store_is_pending (store, DK_TYPE_NAME_CASE, kase->id));
+
+  gtk_label_set_label (self->description_label,
+                       kase->description != NULL ? kase->description : "");
+  gtk_label_set_label (self->scope_label, kase->scope != NULL ? kase->scope : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->scope_box),
+                          kase->scope != NULL && kase->scope[0] != '\0');
+
+  show_details (self, kase, service_names);
+  show_routines (self, store, kase, service_names);
+  show_timeline (self, kase);
+  show_follow_ups (self, kase);
+}
+
+/**
+ * dk_case_page_get_case_id:
+ * @self: a #DkCasePage
+ *
+ * Returns: (nullable): the id of the case shown
+ */
+const char *
+dk_case_page_get_case_id (DkCasePage *self)
+{
+  g_return_val_if_fail (DK_IS_CASE_PAGE (self), NULL);
+
+  return self->kase != NULL ? self->kase->id : NULL;
+}

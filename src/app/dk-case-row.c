@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-case-row.c: one case in a list, recycled by the list's factory */
+
+#define G_LOG_DOMAIN "dk-case-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dk-case-row.h"
+#include "dk-format.h"
+
+struct _DkCaseRow
+{
+  AdwBin     parent_instance;
+
+  /* template widgets */
+  GtkLabel  *end_label;
+  GtkLabel  *kind_label;
+  GtkLabel  *major_label;
+  GtkButton *open_button;
+  GtkLabel  *pending_label;
+  GtkLabel  *priority_label;
+  GtkLabel  *start_label;
+  GtkLabel  *status_label;
+  GtkLabel  *title_label;
+  GtkLabel  *visibility_label;
+  GtkLabel  *where_label;
+};
+
+G_DEFINE_FINAL_TYPE (DkCaseRow, dk_case_row, ADW_TYPE_BIN)
+
+static const char * const kind_classes[] = { "dk-incident", "dk-planned", "dk-crisis" };
+
+static void
+show_kind (DkCaseRow    *self,
+           const DkCase *kase)
+{
+  g_assert (DK_IS_CASE_ROW (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (kind_classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->kind_label), kind_classes[i]);
+  if ((guint) kase->kind < G_N_ELEMENTS (kind_classes))
+    gtk_widget_add_css_class (GTK_WIDGET (self->kind_label), kind_classes[kase->kind]);
+  gtk_label_set_label (self->kind_label, dk_case_kind_label (kase->kind));
+}
+
+static void
+show_status (DkCaseRow    *self,
+             const DkCase *kase)
+{
+  DkCaseUpdate *latest = dk_case_get_latest_update (kase);
+  g_autofree char *text = NULL;
+
+  g_assert (DK_IS_CASE_ROW (self));
+
+  if (latest != NULL)
+    /* Translators: a case's status, then the phrase of its latest update */
+    text = g_strdup_printf (_("%s — %s"), dk_case_status_label (kase->status),
+                            dk_update_phrase_label (latest->phrase));
+  else
+    text = g_strdup (dk_case_status_label (kase->status));
+  gtk_label_set_label (self->status_label, text);
+}
+
+static void
+show_times (DkCaseRow    *self,
+            const DkCase *kase,
+            gint64        now)
+{
+  g_autofree char *start = dk_format_time (kase->start);
+  g_autofree char *start_text = NULL;
+  gboolean overdue;
+
+  g_assert (DK_IS_CASE_ROW (self));
+
+  /* Translators: when a case started, "Start 2026-11-24 14:05" */
+  start_text = g_strdup_printf (_("Start %s"), start);
+  gtk_label_set_label (self->start_label, start_text);
+
+  overdue = kase->expected_end != DK_TIME_UNSET && kase->expected_end < now &&
+            kase->status != DK_CASE_STATUS_CLOSED;
+  if (kase->expected_end != DK_TIME_UNSET)
+    {
+      g_autofree char *end = dk_format_time (kase->expected_end);
+      g_autofree char *end_text = NULL;
+
+      if (overdue)
+        /* Translators: the estimated end has passed and the case is still open */
+        end_text = g_strdup_printf (_("Estimated end %s (overdue)"), end);
+      else
+        end_text = g_strdup_printf (_("Estimated end %s"), end);
+      gtk_label_set_label (self->end_label, end_text);
+    }
+  else
+    gtk_label_set_label (self->end_label, _("No estimated end"));
+
+  if (overdue)
+    gtk_widget_add_css_class (GTK_WIDGET (self->end_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->end_label), "error");
+}
+
+static void
+show_where (DkCaseRow    *self,
+            const DkCase *kase,
+            GHashTable   *service_names)
+{
+  g_autofree char *services = dk_format_services (kase->services, service_names);
+  g_autofree char *text = NULL;
+  const char *number = kase->number != NULL ? kase->number : _("(no number yet)");
+
+  g_assert (DK_IS_CASE_ROW (self));
+
+  if (services[0] != '\0')
+    /* Translators: case number · area · affected services */
+    text = g_strdup_printf (_("%s · %s · %s"), number, dk_area_label (kase->area), services);
+  else
+    /* Translators: case number · area */
+    text = g_strdup_printf (_("%s · %s"), number, dk_area_label (kase->area));
+  gtk_label_set_label (self->where_label, text);
+}
+
+static void
+dk_case_row_class_init (DkCaseRowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/driftkoll/Driftkoll/dk-case-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, end_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, kind_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, major_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, open_button);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, priority_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, start_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, visibility_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, where_label);
+}
+
+static void
+dk_case_row_init (DkCaseRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * dk_case_row_new:
+ *
+ * Returns: (transfer full): a new, empty row
+ */
+GtkWidget *
+dk_case_row_new (void)
+{
+  return g_object_new (DK_TYPE_CASE_ROW, NULL);
+}
+
+/**
+ * dk_case_row_set_item:
+ * @self: a #DkCaseRow
+ * @item: (nullable): the case to show
+ * @service_names: (nullable): service id → name
+ * @highlight: (nullable): what was searched for
+ * @now: the time that decides what is overdue
+ */
+void
+dk_case_row_set_item (DkCaseRow    *self,
+                      DkCaseObject *item,
+                      GHashTable   *service_names,
+                      const char   *highlight,
+                      gint64        now)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *priority = NULL;
+  g_autofree char *priority_name = NULL;
+  g_autofree char *open_name = NULL;
+  DkCase *kase;
+
+  g_return_if_fail (DK_IS_CASE_ROW (self));
+
+  if (item == NULL)
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->open_button), NULL);
+      return;
+    }
+
+  kase = dk_case_object_get_case (item);
+  show_kind (self, kase);
+  title = dk_format_highlight (kase->title, highlight);
+  gtk_label_set_markup (self->title_label, title);
+  show_where (self, kase, service_names);
+  show_status (self, kase);
+  show_times (self, kase, now);
+
+  /* Translators: a case's priority, "P1" (highest) to "P5" */
+  priority = g_strdup_printf (_("P%d"), kase->priority);
+  gtk_label_set_label (self->priority_label, priority);
+  priority_name = g_strdup_printf (_("Priority %d"), kase->priority);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->priority_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, priority_name, -1);
+  for (int p = 1; p <= 5; p++)
+    {
+      g_autofree char *css = g_strdup_printf ("dk-p%d", p);
+
+      if (p == kase->priority)
+        gtk_widget_add_css_class (GTK_WIDGET (self->priority_label), css);
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->priority_label), css);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->major_label), kase->major);
+  gtk_label_set_label (self->visibility_label, kase->public ? _("Public") : _("Internal"));
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_label), dk_case_object_get_pending (item));
+
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->open_button), "s", kase->id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->open_button), "win.open-case");
+  /* Translators: the accessible name of the button that opens a case; %s is its title */
+  open_name = g_strdup_printf (_("Open “%s”"), kase->title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->open_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, open_name, -1);
+}
