@@ -342,6 +342,47 @@ server_changes (Fixture *fixture)
   return dk_test_server_pull_all (fixture->server, fixture->token, 1000, NULL);
 }
 
+/* The changes after @since that @fixture's user sees, in order. */
+static GPtrArray *
+server_changes_since (Fixture *fixture,
+                      gint64   since)
+{
+  GPtrArray *changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autoptr(JsonNode) reply = NULL;
+      g_autofree char *path = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
+                                               "&limit=1000", since);
+      JsonObject *page;
+      JsonArray *list;
+
+      g_assert_cmpuint (dk_test_server_request (fixture->server, "GET", path, fixture->token,
+                                                NULL, NULL, 0, &reply, NULL), ==, 200);
+      page = json_node_get_object (reply);
+      list = json_object_get_array_member (page, "changes");
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        g_ptr_array_add (changes, json_object_ref (json_array_get_object_element (list, i)));
+      since = json_object_get_int_member (page, "last_seq");
+      more = json_object_get_boolean_member (page, "more");
+    }
+
+  return changes;
+}
+
+/* The newest change number on the server. */
+static gint64
+server_newest_seq (Fixture *fixture)
+{
+  g_autoptr(JsonNode) reply = NULL;
+
+  g_assert_cmpuint (dk_test_server_request (fixture->server, "GET",
+                                            "/api/v1/changes?since=0&limit=1", fixture->token,
+                                            NULL, NULL, 0, &reply, NULL), ==, 200);
+  return json_object_get_int_member (json_node_get_object (reply), "newest_seq");
+}
+
 static JsonObject *
 change_data (JsonObject *change)
 {
@@ -1283,11 +1324,13 @@ server_has (GHashTable *server_cases,
   return FALSE;
 }
 
-/* How many pending entries of the outbox the server already has: a kill came after the
- * server applied them and before the client recorded its answer. */
+/* How many pending entries of the outbox the server already has from changes after
+ * @since: a kill came after the server applied them and before the client recorded its
+ * answer. */
 static guint
 count_applied_but_pending (Fixture *fixture,
-                           DkStore *store)
+                           DkStore *store,
+                           gint64   since)
 {
   g_autoptr(GPtrArray) pending = NULL;
   g_autoptr(GPtrArray) changes = NULL;
@@ -1299,7 +1342,7 @@ count_applied_but_pending (Fixture *fixture,
   g_assert_no_error (error);
   if (pending->len == 0)
     return 0;
-  changes = server_changes (fixture);
+  changes = server_changes_since (fixture, since);
   server_cases = index_server_cases (changes);
   for (guint i = 0; i < pending->len; i++)
     {
@@ -1324,27 +1367,32 @@ test_client_killed_at_random_moments (Fixture       *fixture,
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(DkStore) store = NULL;
   g_autofree char *other = dk_test_server_login (fixture->server, OTHER, PASSWORD);
-  /* How long a whole sync takes here, learnt from the ones that ended before the kill;
-   * the kill falls anywhere in that time. */
+  /* How long a whole sync takes here: it grows while syncs are killed and moves to the
+   * time of those that end first; the kill falls anywhere in that time. */
   gint64 estimate = 100 * 1000;
   guint n_killed = 0;
   guint n_applied_but_pending = 0;
+  guint n_behind = 0;
   guint round;
 
   cli_login (fixture);
   json_object_unref (cli_sync (fixture));
   steps = routine_steps (fixture);
   store = open_replica (fixture);
+  /* An archive arrives on the server: the first rounds are killed in its pages. */
+  import_generated_cases (fixture, 5000);
 
   for (round = 0; n_killed < 50; round++)
     {
       g_autoptr(GSubprocess) sync = NULL;
+      g_autoptr(GSubprocess) beside = NULL;
       g_autoptr(JsonObject) status = NULL;
       g_autoptr(GError) error = NULL;
       g_autofree char *list = NULL;
       guint n_queue = g_rand_int_range (fixture->rand, 1, 9);
       gint64 delay = g_rand_int_range (fixture->rand, 0, (gint32) (estimate * 6 / 5) + 1);
       gint64 started;
+      gint64 mark;
 
       if (round >= 400)
         g_error ("only %u of %u syncs were killed before they ended", n_killed, round);
@@ -1352,18 +1400,27 @@ test_client_killed_at_random_moments (Fixture       *fixture,
       for (guint i = 0; i < n_queue; i++)
         do_random_change (fixture, expected, steps);
 
+      mark = server_newest_seq (fixture);
       sync = cli_spawn (fixture, "killed-sync", "sync", NULL);
       started = g_get_monotonic_time ();
       other_writer_publishes (fixture, other, round);
-      /* Half the time the user changes something while the sync runs. */
+      /* Half the time the user changes something while the sync runs; now and then
+       * another sync of the same data dir runs beside it (the app and the cli). */
       if (g_rand_boolean (fixture->rand))
         do_random_change (fixture, expected, steps);
+      if (g_rand_int_range (fixture->rand, 0, 4) == 0)
+        beside = cli_spawn (fixture, "beside-sync", "sync", NULL);
       while (!has_ended (sync) && g_get_monotonic_time () < started + delay)
         g_usleep (500);
       if (has_ended (sync))
-        estimate = (3 * estimate + (g_get_monotonic_time () - started)) / 4;
+        {
+          estimate = (3 * estimate + (g_get_monotonic_time () - started)) / 4;
+        }
       else
-        n_killed++;
+        {
+          n_killed++;
+          estimate += estimate / 8;
+        }
       g_subprocess_force_exit (sync);
       g_subprocess_wait (sync, NULL, &error);
       g_assert_no_error (error);
@@ -1373,6 +1430,17 @@ test_client_killed_at_random_moments (Fixture       *fixture,
 
           g_error ("round %u: the sync failed on its own: %s", round, err);
         }
+      if (beside != NULL)
+        {
+          g_subprocess_wait (beside, NULL, &error);
+          g_assert_no_error (error);
+          if (!g_subprocess_get_if_exited (beside) || g_subprocess_get_exit_status (beside) != 0)
+            {
+              g_autofree char *err = read_log (fixture, "beside-sync.err");
+
+              g_error ("round %u: the sync beside the killed one failed: %s", round, err);
+            }
+        }
 
       /* Whatever the moment, the replica opens and reads. */
       status = cli_status (fixture);
@@ -1381,15 +1449,17 @@ test_client_killed_at_random_moments (Fixture       *fixture,
       if (json_array_get_length (json_object_get_array_member (status, "rejected")) > 0)
         g_error ("round %u: the server rejected a change: %s", round,
                  json_to_string (json_object_get_member (status, "rejected"), TRUE));
-      list = cli_ok (fixture, "list", "--json", NULL);
+      list = cli_ok (fixture, "list", "--kind", "crisis", "--json", NULL);
       json_node_unref (parse_json (list, "list --json"));
 
-      n_applied_but_pending += count_applied_but_pending (fixture, store) > 0;
+      n_applied_but_pending += count_applied_but_pending (fixture, store, mark) > 0;
+      n_behind += dk_store_get_cursor (store) < mark;
     }
   g_test_message ("%u of %u syncs killed before they ended (a whole one takes about %"
-                  G_GINT64_FORMAT " ms); in %u the server had applied changes whose answer "
-                  "the client never recorded; %u changes", n_killed, round, estimate / 1000,
-                  n_applied_but_pending, expected->n_changes);
+                  G_GINT64_FORMAT " ms); %u before their pull was done; in %u the server "
+                  "had applied changes whose answer the client never recorded; %u changes",
+                  n_killed, round, estimate / 1000, n_behind, n_applied_but_pending,
+                  expected->n_changes);
 
   summary = cli_sync (fixture);
   g_assert_cmpint (json_object_get_int_member (summary, "outbox"), ==, 0);
@@ -1425,6 +1495,7 @@ test_server_killed_during_mutation_batches (Fixture       *fixture,
     {
       g_autoptr(GSubprocess) sync = NULL;
       g_autoptr(GPtrArray) left = NULL;
+      gint64 mark = server_newest_seq (fixture);
       g_autoptr(GHashTable) still_queued = g_hash_table_new (g_str_hash, g_str_equal);
       g_autoptr(GHashTable) server_cases = NULL;
       g_autoptr(GPtrArray) now = NULL;
@@ -1499,7 +1570,7 @@ test_server_killed_during_mutation_batches (Fixture       *fixture,
       if (lost->len > 0)
         g_error ("round %u: after the restart the server lacks changes it answered for:\n%s",
                  round, lost->str);
-      n_unanswered = count_applied_but_pending (fixture, store);
+      n_unanswered = count_applied_but_pending (fixture, store, mark);
       if (n_unanswered > 0)
         g_test_message ("round %u: %u changes were applied but their answers never arrived",
                         round, n_unanswered);
