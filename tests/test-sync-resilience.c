@@ -1505,7 +1505,7 @@ test_server_killed_during_mutation_batches (Fixture       *fixture,
       gpointer key;
       guint queued;
       guint n_unanswered;
-      guint delay_ms = g_rand_int_range (fixture->rand, 0, 160);
+      guint delay_ms = g_rand_int_range (fixture->rand, 0, 80);
 
       /* With what the last kill left behind, two batches and some more. */
       queued = dk_store_outbox_count (store, DK_OUTBOX_PENDING);
