@@ -886,8 +886,10 @@ assert_replica_is_server_view (Fixture   *fixture,
   g_autoptr(GString) problems = g_string_new (NULL);
   g_autoptr(GPtrArray) reports = NULL;
   g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GPtrArray) services = NULL;
+  g_autoptr(GPtrArray) routines = NULL;
   g_autoptr(GError) error = NULL;
-  guint n_cases = 0, n_reports = 0, n_runs = 0;
+  guint n_cases = 0, n_reports = 0, n_runs = 0, n_services = 0, n_routines = 0;
 
   g_assert_cmpuint (dk_store_outbox_count (store, DK_OUTBOX_PENDING), ==, 0);
 
@@ -903,6 +905,10 @@ assert_replica_is_server_view (Fixture   *fixture,
         n_reports++;
       if (change_is (change, "run"))
         n_runs++;
+      if (change_is (change, "service"))
+        n_services++;
+      if (change_is (change, "routine"))
+        n_routines++;
       if (!change_is (change, "case"))
         continue;
 
@@ -939,6 +945,14 @@ assert_replica_is_server_view (Fixture   *fixture,
   if (reports->len != n_reports || runs->len != n_runs)
     g_string_append_printf (problems, "the replica holds %u reports and %u runs, the server "
                             "shows %u and %u\n", reports->len, runs->len, n_reports, n_runs);
+  services = dk_store_list_services (store, &error);
+  g_assert_no_error (error);
+  routines = dk_store_list_routines (store, &error);
+  g_assert_no_error (error);
+  if (services->len != n_services || routines->len != n_routines)
+    g_string_append_printf (problems, "the replica holds %u services and %u routines, the "
+                            "server shows %u and %u\n", services->len, routines->len,
+                            n_services, n_routines);
 
   if (problems->len > 0)
     g_error ("The replica is not what the server shows:\n%s", problems->str);
