@@ -95,8 +95,11 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-void
-dk_test_server_start (DkTestServer *self)
+/* Spawns "serve" on @listen; returns the URL of its first line, or NULL (the process
+ * reaped) when it did not start. */
+static char *
+spawn_server (DkTestServer *self,
+              const char   *listen)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
@@ -109,18 +112,67 @@ dk_test_server_start (DkTestServer *self)
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   self->process = g_subprocess_launcher_spawn (launcher, &error,
                                                server_binary (), "serve", "--db", self->db_path,
-                                               "--listen", "127.0.0.1:0", NULL);
+                                               "--listen", listen, NULL);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
   if (line == NULL || !g_str_has_prefix (line, "listening on http://127.0.0.1:"))
-    g_error ("driftkoll-server did not start: first line “%s”", line ? line : "(none)");
+    {
+      g_subprocess_wait (self->process, NULL, NULL);
+      g_clear_object (&self->process);
+      return NULL;
+    }
+
+  return g_strdup (line + strlen ("listening on "));
+}
+
+static void
+set_url (DkTestServer *self,
+         char         *url)   /* (transfer full) */
+{
+  const char *port = url + strlen ("http://127.0.0.1:");
 
   g_free (self->url);
-  self->url = g_strdup (line + strlen ("listening on "));
+  self->url = url;
   g_assert_true (g_str_has_suffix (self->url, "/"));
+  self->port = (guint) g_ascii_strtoull (port, NULL, 10);
+  g_assert_cmpuint (self->port, >, 0);
+}
+
+void
+dk_test_server_start (DkTestServer *self)
+{
+  char *url = spawn_server (self, "127.0.0.1:0");
+
+  if (url == NULL)
+    g_error ("driftkoll-server did not start on %s", self->db_path);
+  set_url (self, url);
+}
+
+void
+dk_test_server_start_again (DkTestServer *self)
+{
+  g_autofree char *listen = NULL;
+
+  g_assert_cmpuint (self->port, >, 0);
+  listen = g_strdup_printf ("127.0.0.1:%u", self->port);
+
+  /* The port may be held for a moment by a socket of the process that just died. */
+  for (guint attempt = 0; attempt < 50; attempt++)
+    {
+      char *url = spawn_server (self, listen);
+
+      if (url != NULL)
+        {
+          set_url (self, url);
+          return;
+        }
+      g_usleep (100 * 1000);
+    }
+
+  g_error ("driftkoll-server did not start again on %s", listen);
 }
 
 void

@@ -12,6 +12,7 @@ typedef struct {
   char        *db_path;
   GSubprocess *process;
   char        *url;       /* "http://127.0.0.1:PORT/" while running */
+  guint        port;      /* the port it last listened on */
   SoupSession *session;
 } DkTestServer;
 
@@ -24,6 +25,9 @@ int           dk_test_server_run_cli  (DkTestServer  *self,
                                        char         **out_stderr,
                                        ...) G_GNUC_NULL_TERMINATED;
 void          dk_test_server_start    (DkTestServer  *self);
+/* Starts a stopped server again on the port it had, as a real one comes back at its
+ * address: clients find it without being told. */
+void          dk_test_server_start_again (DkTestServer *self);
 /* SIGTERM (clean) or SIGKILL, and waits for the process. */
 void          dk_test_server_stop     (DkTestServer  *self,
                                        gboolean       kill);

@@ -326,6 +326,13 @@ run 0 "sync after the restart sends the outbox" a --server "$url" sync
 run 0 "status --json after the restart" a --server "$url" status --json
 check "the outbox is empty" json 'j["outbox"] == 0 and j["rejected"] == [] and j["online"] is True'
 run 0 "a second sync" a --server "$url" sync
+run 0 "sync --json" a sync --json
+check "sync --json has every member" \
+  json 'all(k in j for k in ("cursor", "pulled", "outbox", "rejected"))'
+check "sync --json: caught up, nothing pulled again, nothing waiting" \
+  json 'j["cursor"] > 0 and j["pulled"] == 0 and j["outbox"] == 0 and j["rejected"] == []'
+run 2 "sync --json with --watch is bad usage" a sync --json --watch
+check "the failure says why" grep -q -- "--watch" "$tmp/stderr"
 run 0 "the second client syncs after the restart" b --server "$url" sync
 run 0 "list --json on the second client" b list --json
 check "the offline case is on the server exactly once" \

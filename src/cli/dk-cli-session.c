@@ -18,6 +18,7 @@
 typedef struct {
   DkCliProgress *progress;
   guint          n_rejected;
+  guint64        pulled;      /* changes applied by this run, as "progress" counts them */
 } SyncState;
 
 typedef struct {
@@ -131,6 +132,51 @@ outbox_entry_to_json (const DkOutboxEntry *entry)
   return json_builder_get_root (builder);
 }
 
+/* The summary of one sync for scripts: where the cursor stands, how many changes this
+ * sync pulled (a resumed sync pulls only what came after its cursor), what still waits
+ * and what the server did not take (as "status --json" shows them). */
+static int
+print_sync_json (const char  *command,
+                 DkStore     *store,
+                 guint64      pulled)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_pending = 0;
+
+  entries = dk_store_outbox_list (store, &error);
+  if (entries == NULL)
+    return _dk_cli_fail (command, error);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "cursor");
+  json_builder_add_int_value (builder, dk_store_get_cursor (store));
+  json_builder_set_member_name (builder, "pulled");
+  json_builder_add_int_value (builder, (gint64) pulled);
+  json_builder_set_member_name (builder, "rejected");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      DkOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->state == DK_OUTBOX_PENDING)
+        n_pending++;
+      else
+        json_builder_add_value (builder, outbox_entry_to_json (entry));
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "outbox");
+  json_builder_add_int_value (builder, n_pending);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  _dk_cli_print_json (root);
+
+  return DK_CLI_EXIT_OK;
+}
+
 /* ---- callbacks ---- */
 
 static void
@@ -142,6 +188,7 @@ sync_progress_cb (DkSyncEngine *engine,
 {
   SyncState *state = user_data;
 
+  state->pulled = objects_applied;
   _dk_cli_progress_update (state->progress, objects_applied, cursor, newest_seq);
 }
 
@@ -472,6 +519,7 @@ _dk_cli_sync (DkCli       *cli,
   DkSyncEngine *engine;
   DkStore *store;
   gboolean watch = FALSE;
+  gboolean json = FALSE;
   gboolean ok;
   gulong progress_id;
   gulong rejected_id;
@@ -480,6 +528,7 @@ _dk_cli_sync (DkCli       *cli,
   const GOptionEntry entries[] = {
     { "watch", 0, 0, G_OPTION_ARG_NONE, &watch,
       N_("Keep syncing whenever the server says something changed, until interrupted"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
 
@@ -488,6 +537,8 @@ _dk_cli_sync (DkCli       *cli,
                           entries, 0, 0, &argc, &argv);
   if (status != DK_CLI_EXIT_OK)
     return status;
+  if (json && watch)
+    return _dk_cli_usage_error (command, _("--json goes with a single sync, not with --watch"));
 
   engine = _dk_cli_get_engine (cli, &error);
   if (engine == NULL)
@@ -518,6 +569,8 @@ _dk_cli_sync (DkCli       *cli,
       g_signal_handler_disconnect (engine, progress_id);
       g_signal_handler_disconnect (engine, rejected_id);
       g_signal_handler_disconnect (engine, conflict_id);
+      if (json)
+        return print_sync_json (command, store, state.pulled);
       g_print (_("Synced up to %s; %u waiting in the outbox, %u rejected\n"),
                cursor, n_pending,
                dk_store_outbox_count (store, DK_OUTBOX_REJECTED)
