@@ -325,6 +325,19 @@ test_time_format_agrees_with_gdatetime (void)
 }
 
 static void
+test_time_format_local_in_the_zone_of_the_process (void)
+{
+  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (1795529100);
+  g_autofree char *expected = g_date_time_format (local, "%Y-%m-%d %H:%M %z");
+  g_autofree char *formatted = dk_time_format_local (1795529100, "%Y-%m-%d %H:%M %z");
+
+  g_assert_cmpstr (formatted, ==, expected);
+  g_assert_null (dk_time_format_local (DK_TIME_UNSET, "%Y"));
+  /* beyond year 9999: GDateTime cannot hold it, nor can a person read it */
+  g_assert_null (dk_time_format_local (G_MAXINT64 / 2, "%Y"));
+}
+
+static void
 test_time_now_is_now (void)
 {
   gint64 now = dk_time_now ();
@@ -551,6 +564,8 @@ main (int   argc,
   g_test_add_func ("/time/parse/rejects-what-is-not-rfc3339", test_time_rejects_what_is_not_rfc3339);
   g_test_add_func ("/time/format/writes-utc-with-z", test_time_formats_as_utc);
   g_test_add_func ("/time/format/agrees-with-gdatetime", test_time_format_agrees_with_gdatetime);
+  g_test_add_func ("/time/format-local/in-the-zone-of-the-process",
+                   test_time_format_local_in_the_zone_of_the_process);
   g_test_add_func ("/time/now/is-the-current-time", test_time_now_is_now);
   g_test_add_func ("/service/slug/from-swedish-and-norwegian-names", test_service_slug_from_names);
   g_test_add_func ("/service/slug/is-at-most-64-characters",

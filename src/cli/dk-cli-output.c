@@ -59,19 +59,15 @@ _dk_cli_print_json_array (GPtrArray  *items,
 char *
 _dk_cli_format_time (gint64 t)
 {
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
+  char *text;
 
   if (t == DK_TIME_UNSET)
     return g_strdup ("—");
 
-  utc = g_date_time_new_from_unix_utc (t);
-  if (utc == NULL)
-    return g_strdup ("?");
-  local = g_date_time_to_local (utc);
-
   /* Translators: a date and time in local time, see g_date_time_format () */
-  return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
+  text = dk_time_format_local (t, _("%Y-%m-%d %H:%M"));
+
+  return text != NULL ? text : g_strdup ("?");
 }
 
 gboolean

@@ -230,3 +230,31 @@ dk_time_format (gint64 t)
                           year, month, day,
                           (guint) (secs / 3600), (guint) (secs / 60 % 60), (guint) (secs % 60));
 }
+
+/**
+ * dk_time_format_local:
+ * @t: Unix seconds, or %DK_TIME_UNSET
+ * @format: a g_date_time_format () format
+ *
+ * Returns: (transfer full) (nullable): @t in the local time zone, or %NULL for
+ *   %DK_TIME_UNSET and times out of GDateTime's range
+ */
+char *
+dk_time_format_local (gint64       t,
+                      const char  *format)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  g_return_val_if_fail (format != NULL, NULL);
+
+  if (t == DK_TIME_UNSET)
+    return NULL;
+
+  utc = g_date_time_new_from_unix_utc (t);
+  if (utc == NULL)
+    return NULL;
+  local = g_date_time_to_local (utc);
+
+  return g_date_time_format (local, format);
+}

@@ -20,5 +20,9 @@ gboolean  dk_time_parse  (const char  *text,
                           GError     **error);
 /* "2026-11-24T14:05:00Z"; NULL for DK_TIME_UNSET. */
 char     *dk_time_format (gint64       t);
+/* @t in the local time zone with a g_date_time_format () @format, for people to read;
+ * NULL for DK_TIME_UNSET or a time GDateTime cannot hold. */
+char     *dk_time_format_local (gint64       t,
+                                const char  *format);
 
 G_END_DECLS

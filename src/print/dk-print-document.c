@@ -1196,37 +1196,15 @@ _dk_print_document_begin_section (DkPrintDocument *self,
 char *
 _dk_print_format_time (gint64 t)
 {
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-
-  if (t == DK_TIME_UNSET)
-    return NULL;
-
-  utc = g_date_time_new_from_unix_utc (t);
-  if (utc == NULL)
-    return NULL;
-  local = g_date_time_to_local (utc);
-
   /* Translators: a date and time on paper, in local time, see g_date_time_format () */
-  return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
+  return dk_time_format_local (t, _("%Y-%m-%d %H:%M"));
 }
 
 char *
 _dk_print_format_date (gint64 t)
 {
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-
-  if (t == DK_TIME_UNSET)
-    return NULL;
-
-  utc = g_date_time_new_from_unix_utc (t);
-  if (utc == NULL)
-    return NULL;
-  local = g_date_time_to_local (utc);
-
   /* Translators: a date on paper, see g_date_time_format () */
-  return g_date_time_format (local, _("%Y-%m-%d"));
+  return dk_time_format_local (t, _("%Y-%m-%d"));
 }
 
 /**
