@@ -792,7 +792,8 @@ unlooked (Fixture    *fx,
           const char *username)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *closed = dk_store_list_unlooked_closed_runs (fx->store, username, &error);
+  GPtrArray *closed = dk_store_list_unlooked_closed_runs (fx->store, username, NOW - 86400,
+                                                          &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (closed);
@@ -847,7 +848,8 @@ test_run_closings_looked_at (Fixture       *fx,
   put_server_run (fx, "22222222-2222-4222-8222-222222222222", other->id);
   put_server_run (fx, "33333333-3333-4333-8333-333333333333", NULL);
 
-  /* Open cases: no closing to look at. */
+  /* Open cases, and one closed before the look-back: no closing to look at. */
+  put_case_closed_at (fx, other, NOW - 2 * 86400);
   closed = unlooked (fx, ME);
   g_assert_cmpuint (closed->len, ==, 0);
   g_clear_pointer (&closed, g_ptr_array_unref);

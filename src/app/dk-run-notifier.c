@@ -14,6 +14,9 @@
 
 /* A closing without a deadline is old news after this many days. */
 #define STALE_DAYS 7
+/* Closings older than this are not even looked at: the longest deadline a step may give
+ * (1000 h, dk_routine_deadline_validate) is over by then. */
+#define LOOK_BACK_DAYS 42
 /* A step's text in the body is cut after this many characters. */
 #define STEP_CHARS 120
 /* ... and a step that does not apply, shown with the reason, after this many. */
@@ -340,7 +343,8 @@ look_at_closings (DkRunNotifier *self)
   if (username == NULL)
     return;
 
-  closings = dk_store_list_unlooked_closed_runs (store, username, &error);
+  closings = dk_store_list_unlooked_closed_runs (store, username,
+                                                 now - LOOK_BACK_DAYS * 86400, &error);
   if (closings == NULL)
     {
       g_warning ("Could not read the runs whose case closed: %s", error->message);

@@ -23,10 +23,11 @@ typedef struct {
 void        dk_closed_run_free                (DkClosedRun  *closed);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkClosedRun, dk_closed_run_free)
 
-/* The runs tied to a closed case whose closing was not yet looked at for @username,
- * the earliest closing first. (element-type DkClosedRun) */
+/* The runs tied to a case closed at or after @closed_since whose closing was not yet
+ * looked at for @username, the earliest closing first. (element-type DkClosedRun) */
 GPtrArray  *dk_store_list_unlooked_closed_runs (DkStore     *self,
                                                const char  *username,
+                                               gint64       closed_since,
                                                GError     **error);
 /* Records that the closing at @closed_at of @run_id's case was looked at for @username,
  * and whether the user was told. */
