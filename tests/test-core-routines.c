@@ -465,6 +465,48 @@ test_deadline_next_day_for_short_outage (void)
                    DK_TIME_UNSET);
 }
 
+/* 2026-11-24 15:05 in Stockholm, when the case closed, and some later moments there. */
+#define CLOSED_STOCKHOLM G_GINT64_CONSTANT (1795529100)
+#define END_OF_NEXT_DAY  G_GINT64_CONSTANT (1795647599)   /* 25 Nov 23:59:59 */
+#define JUST_AFTER_MIDNIGHT G_GINT64_CONSTANT (1795563000) /* 25 Nov 00:30, 24 Nov in UTC */
+#define TWO_DAYS_BEFORE  G_GINT64_CONSTANT (1795420800)   /* 23 Nov 09:00 */
+#define SAME_EVENING     G_GINT64_CONSTANT (1795539600)   /* 24 Nov 18:00 */
+
+static void
+assert_deadline (gint64      deadline,
+                 gint64      now,
+                 GTimeZone  *tz,
+                 const char *expected)
+{
+  g_autofree char *text = dk_format_deadline (deadline, now, tz);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+test_deadline_formatted_for_people (void)
+{
+  g_autoptr(GTimeZone) stockholm = g_time_zone_new_identifier ("Europe/Stockholm");
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+
+  g_assert_nonnull (stockholm);
+  /* The end of a day says which day, counted from now in that time zone. */
+  assert_deadline (END_OF_NEXT_DAY, CLOSED_STOCKHOLM, stockholm,
+                   "by the end of tomorrow, 25 November");
+  assert_deadline (END_OF_NEXT_DAY, JUST_AFTER_MIDNIGHT, stockholm,
+                   "by the end of today, 25 November");
+  assert_deadline (END_OF_NEXT_DAY, TWO_DAYS_BEFORE, stockholm,
+                   "by the end of Wednesday 25 November");
+  /* The same moment is 22:59 in UTC: a time, not the end of a day. */
+  assert_deadline (END_OF_NEXT_DAY, CLOSED_STOCKHOLM, utc, "by 22:59 tomorrow, 25 November");
+  /* "24h" deadlines are times. */
+  assert_deadline (CLOSED_STOCKHOLM + 24 * 3600, CLOSED_STOCKHOLM, stockholm,
+                   "by 15:05 tomorrow, 25 November");
+  assert_deadline (SAME_EVENING, CLOSED_STOCKHOLM, stockholm, "by 18:00 today");
+  assert_deadline (CLOSED_STOCKHOLM + 24 * 3600, TWO_DAYS_BEFORE, stockholm,
+                   "by 15:05 on Wednesday 25 November");
+}
+
 static void
 test_deadline_validated (void)
 {
@@ -515,6 +557,8 @@ main (int   argc,
   g_test_add_func ("/routines/deadline/next-day-for-a-short-outage",
                    test_deadline_next_day_for_short_outage);
   g_test_add_func ("/routines/deadline/validated", test_deadline_validated);
+  g_test_add_func ("/routines/deadline/formatted-for-people-in-their-time-zone",
+                   test_deadline_formatted_for_people);
 
   return g_test_run ();
 }

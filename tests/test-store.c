@@ -12,6 +12,7 @@
 
 #include "dk-local-changes.h"
 #include "dk-store.h"
+#include "dk-store-run-notify.h"
 
 #define NOW G_GINT64_CONSTANT (1790000000)  /* 2026-09-21 */
 #define ME "anna"
@@ -784,6 +785,121 @@ test_local_runs (Fixture       *fx,
   g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 3);
 }
 
+/* ---- which closings the post-registration notice looked at ---- */
+
+static GPtrArray *
+unlooked (Fixture    *fx,
+          const char *username)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *closed = dk_store_list_unlooked_closed_runs (fx->store, username, NOW - 86400,
+                                                          &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (closed);
+  return closed;
+}
+
+static void
+put_server_run (Fixture    *fx,
+                const char *id,
+                const char *case_id)
+{
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(DkRun) run = dk_run_new ();
+
+  run->id = g_strdup (id);
+  run->routine = g_strdup ("driftstopp-tes");
+  run->unit = g_strdup ("Avdelning 12");
+  run->case_id = g_strdup (case_id);
+  run->started_by = g_strdup (ME);
+  run->started_at = NOW - 600;
+  run->revision = 1;
+  json_array_add_element (page, change_node (++fx->seq, "run", id, dk_run_to_json (run)));
+  apply_page (fx, page);
+}
+
+static void
+put_case_closed_at (Fixture *fx,
+                    DkCase  *kase,
+                    gint64   closed_at)
+{
+  g_autoptr(JsonArray) page = json_array_new ();
+
+  close_case (kase, closed_at);
+  kase->revision++;
+  add_case_change (fx, page, kase);
+  apply_page (fx, page);
+}
+
+static void
+test_run_closings_looked_at (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) kase = put_server_case (fx, "TES nere", "Ingen inloggning", "tes");
+  g_autoptr(DkCase) other = put_server_case (fx, "Cosmic segt", "Långsamt", "cosmic");
+  g_autoptr(GPtrArray) closed = NULL;
+  const DkClosedRun *item;
+  gint64 closed_at;
+  gboolean told = TRUE;
+
+  put_server_run (fx, "11111111-1111-4111-8111-111111111111", kase->id);
+  put_server_run (fx, "22222222-2222-4222-8222-222222222222", other->id);
+  put_server_run (fx, "33333333-3333-4333-8333-333333333333", NULL);
+
+  /* Open cases, and one closed before the look-back: no closing to look at. */
+  put_case_closed_at (fx, other, NOW - 2 * 86400);
+  closed = unlooked (fx, ME);
+  g_assert_cmpuint (closed->len, ==, 0);
+  g_clear_pointer (&closed, g_ptr_array_unref);
+
+  /* The first case closes: its run, with the case as closed. */
+  put_case_closed_at (fx, kase, NOW);
+  closed = unlooked (fx, ME);
+  g_assert_cmpuint (closed->len, ==, 1);
+  item = g_ptr_array_index (closed, 0);
+  g_assert_cmpstr (item->run->id, ==, "11111111-1111-4111-8111-111111111111");
+  g_assert_cmpstr (item->kase->id, ==, kase->id);
+  g_assert_cmpint (item->kase->closed_at, ==, NOW);
+  g_clear_pointer (&closed, g_ptr_array_unref);
+
+  /* Looked at for anna: not again for her, still for bo; kept across a reopen. */
+  g_assert_true (dk_store_record_run_looked_at (fx->store, "11111111-1111-4111-8111-111111111111",
+                                                ME, NOW, FALSE, &error));
+  g_assert_no_error (error);
+  g_clear_object (&fx->store);
+  fx->store = dk_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  closed = unlooked (fx, ME);
+  g_assert_cmpuint (closed->len, ==, 0);
+  g_clear_pointer (&closed, g_ptr_array_unref);
+  closed = unlooked (fx, "bo");
+  g_assert_cmpuint (closed->len, ==, 1);
+  g_clear_pointer (&closed, g_ptr_array_unref);
+  g_assert_true (dk_store_get_run_looked_at (fx->store, "11111111-1111-4111-8111-111111111111",
+                                             ME, &closed_at, &told, &error));
+  g_assert_cmpint (closed_at, ==, NOW);
+  g_assert_false (told);
+  g_assert_true (dk_store_get_run_looked_at (fx->store, "11111111-1111-4111-8111-111111111111",
+                                             "bo", &closed_at, NULL, &error));
+  g_assert_cmpint (closed_at, ==, DK_TIME_UNSET);
+
+  /* Closed again at another time (reopened, closed anew): a new closing. */
+  put_case_closed_at (fx, kase, NOW + 3600);
+  closed = unlooked (fx, ME);
+  g_assert_cmpuint (closed->len, ==, 1);
+  g_clear_pointer (&closed, g_ptr_array_unref);
+  g_assert_true (dk_store_record_run_looked_at (fx->store, "11111111-1111-4111-8111-111111111111",
+                                                ME, NOW + 3600, TRUE, &error));
+  g_assert_true (dk_store_get_run_looked_at (fx->store, "11111111-1111-4111-8111-111111111111",
+                                             ME, &closed_at, &told, &error));
+  g_assert_cmpint (closed_at, ==, NOW + 3600);
+  g_assert_true (told);
+  closed = unlooked (fx, ME);
+  g_assert_cmpuint (closed->len, ==, 0);
+}
+
 static void
 test_local_subscription_report (Fixture       *fx,
                                 gconstpointer  data)
@@ -1312,6 +1428,8 @@ main (int    argc,
   ADD ("/store/local/update-close-follow-up", test_local_update_close);
   ADD ("/store/local/runs", test_local_runs);
   ADD ("/store/local/subscription-report", test_local_subscription_report);
+  ADD ("/store/run-notify/a-closing-is-looked-at-once-per-user-and-again-when-closed-anew",
+       test_run_closings_looked_at);
   ADD ("/store/search/folds-swedish-norwegian", test_search_folding);
   ADD ("/store/search/title-ranks-first", test_search_ranking);
   ADD ("/store/search/no-fts-syntax", test_search_syntax);

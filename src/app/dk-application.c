@@ -13,6 +13,7 @@
 #include "dk-login-dialog.h"
 #include "dk-notifier.h"
 #include "dk-preferences-window.h"
+#include "dk-run-notifier.h"
 #include "dk-window.h"
 
 struct _DkApplication
@@ -23,6 +24,7 @@ struct _DkApplication
   DkStore        *store;
   DkSyncEngine   *engine;
   DkNotifier     *notifier;
+  DkRunNotifier  *run_notifier;
   GSettings      *settings;
   char           *server_url;     /* --server */
   char           *data_dir;       /* --data-dir */
@@ -374,6 +376,8 @@ dk_application_startup (GApplication *app)
   configure_engine (self);
   /* Before the first sync, so that what changed while the app was closed is summed up. */
   self->notifier = dk_notifier_new (G_APPLICATION (self), self->engine, self->settings);
+  self->run_notifier = dk_run_notifier_new (G_APPLICATION (self), self->engine,
+                                            self->settings);
   dk_sync_engine_start (self->engine);
 
   /* Started by D-Bus activation or at login with no window: keep syncing and notifying
@@ -417,6 +421,7 @@ dk_application_dispose (GObject *object)
 {
   DkApplication *self = DK_APPLICATION (object);
 
+  g_clear_object (&self->run_notifier);
   g_clear_object (&self->notifier);
   g_clear_object (&self->engine);
   g_clear_object (&self->store);

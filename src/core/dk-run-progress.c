@@ -208,3 +208,86 @@ dk_routine_post_registration_deadline (const DkRoutine *routine,
 
   return deadline;
 }
+
+/* The calendar days from @now's date to @then's date (negative when it is earlier). */
+static int
+days_between (GDateTime *now,
+              GDateTime *then)
+{
+  g_autoptr(GDate) a = g_date_new_dmy (g_date_time_get_day_of_month (now),
+                                       g_date_time_get_month (now),
+                                       g_date_time_get_year (now));
+  g_autoptr(GDate) b = g_date_new_dmy (g_date_time_get_day_of_month (then),
+                                       g_date_time_get_month (then),
+                                       g_date_time_get_year (then));
+
+  return g_date_days_between (a, b);
+}
+
+/**
+ * dk_format_deadline:
+ * @deadline: Unix seconds
+ * @now: Unix seconds: what "today" and "tomorrow" are counted from
+ * @tz: (nullable): the time zone to show it in; %NULL for local time
+ *
+ * A deadline at 23:59 (dk_routine_post_registration_deadline()'s "next_day") is the
+ * end of its day: "by the end of today, 1 December", "by the end of tomorrow,
+ * 2 December", "by the end of Wednesday 3 December". Any other is a time: "by 14:30
+ * today", "by 14:30 tomorrow, 2 December", "by 14:30 on Wednesday 3 December".
+ *
+ * Returns: (transfer full): the deadline, translated
+ */
+char *
+dk_format_deadline (gint64     deadline,
+                    gint64     now,
+                    GTimeZone *tz)
+{
+  g_autoptr(GTimeZone) local = tz == NULL ? g_time_zone_new_local () : NULL;
+  g_autoptr(GDateTime) deadline_utc = g_date_time_new_from_unix_utc (deadline);
+  g_autoptr(GDateTime) now_utc = g_date_time_new_from_unix_utc (now);
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) today = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *day = NULL;
+  g_autofree char *time = NULL;
+  int days;
+
+  g_return_val_if_fail (deadline_utc != NULL && now_utc != NULL, g_strdup ("?"));
+
+  when = g_date_time_to_timezone (deadline_utc, tz != NULL ? tz : local);
+  today = g_date_time_to_timezone (now_utc, tz != NULL ? tz : local);
+  days = days_between (today, when);
+
+  /* Translators: a date in a deadline (g_date_time_format), such as "2 December";
+   * Norwegian writes "2. desember" */
+  /* xgettext:no-c-format */
+  date = g_date_time_format (when, C_("deadline date", "%-d %B"));
+  /* Translators: a date with its weekday in a deadline (g_date_time_format), such as
+   * "Wednesday 3 December" */
+  /* xgettext:no-c-format */
+  day = g_date_time_format (when, C_("deadline date", "%A %-d %B"));
+  /* Translators: a time of day in a deadline (g_date_time_format), such as "14:30" */
+  /* xgettext:no-c-format */
+  time = g_date_time_format (when, C_("deadline time", "%H:%M"));
+
+  if (g_date_time_get_hour (when) == 23 && g_date_time_get_minute (when) == 59)
+    {
+      if (days == 0)
+        /* Translators: a deadline at the end of today; %s is the date ("1 December") */
+        return g_strdup_printf (_("by the end of today, %s"), date);
+      if (days == 1)
+        /* Translators: a deadline at the end of tomorrow; %s is the date ("2 December") */
+        return g_strdup_printf (_("by the end of tomorrow, %s"), date);
+      /* Translators: a deadline at the end of a day; %s is the day ("Wednesday 3 December") */
+      return g_strdup_printf (_("by the end of %s"), day);
+    }
+
+  if (days == 0)
+    /* Translators: a deadline later today; %s is the time ("14:30") */
+    return g_strdup_printf (_("by %s today"), time);
+  if (days == 1)
+    /* Translators: a deadline tomorrow; the time ("14:30"), then the date ("2 December") */
+    return g_strdup_printf (_("by %s tomorrow, %s"), time, date);
+  /* Translators: a deadline; the time ("14:30"), then the day ("Wednesday 3 December") */
+  return g_strdup_printf (_("by %s on %s"), time, day);
+}

@@ -52,5 +52,11 @@ gint64          dk_routine_post_registration_deadline (const DkRoutine *routine,
                                                    GTimeZone           *tz);
 /* "3 h 20 min", translated. (transfer full) */
 char           *dk_format_duration                (gint64               seconds);
+/* Added: when a deadline falls, to follow "Post-register", translated: "by the end of
+ * tomorrow, 2 December" for the end of a day, "by 14:30 today" for a time; @now decides
+ * what "today" and "tomorrow" are. @tz NULL is local time. (transfer full) */
+char           *dk_format_deadline                (gint64               deadline,
+                                                   gint64               now,
+                                                   GTimeZone           *tz);
 
 G_END_DECLS

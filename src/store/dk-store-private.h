@@ -21,6 +21,8 @@ struct _DkStore
 
   /* state */
   gboolean    notify_ready;   /* the notified table is known to exist (dk-store-notify.c) */
+  gboolean    run_notify_ready;  /* the run_notified table is known to exist
+                                  * (dk-store-run-notify.c) */
 };
 
 /* The notifier's table (dk-store-notify.c): what the last notification said of each
@@ -37,6 +39,23 @@ struct _DkStore
   ");" \
   "CREATE INDEX IF NOT EXISTS cases_seq ON cases (seq);"
 
+/* The run notifier's table (dk-store-run-notify.c): per run and user, the closing of the
+ * tied case (its closed_at) that was last looked at, and whether the user was told to
+ * post-register. Part of schema v1 and IF NOT EXISTS, like DK_STORE_SCHEMA_NOTIFY.
+ * objects_run_case finds the runs tied to a case (the expression must stay the one the
+ * queries use, dk-store-routines.c's SHOWN_DATA). */
+#define DK_STORE_SCHEMA_RUN_NOTIFY \
+  "CREATE TABLE IF NOT EXISTS run_notified (" \
+  "  run_id TEXT NOT NULL," \
+  "  username TEXT NOT NULL," \
+  "  closed_at INTEGER NOT NULL," \
+  "  told INTEGER NOT NULL," \
+  "  notified_at INTEGER NOT NULL," \
+  "  PRIMARY KEY (run_id, username)" \
+  ");" \
+  "CREATE INDEX IF NOT EXISTS objects_run_case" \
+  "  ON objects (json_extract (COALESCE (local_data, server_data), '$.case'))" \
+  "  WHERE type = 'run';"
 
 /* SQL: the folded service names of a case whose shown JSON is @d, as the search index
  * has them (cases.search_services); a service without a name shows as its id. */
