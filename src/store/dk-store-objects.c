@@ -472,29 +472,15 @@ apply_change (DkStore     *self,
   return apply_object (self, type, id, json_node_get_object (data_node), text, seq, error);
 }
 
-/**
- * dk_store_apply_changes:
- * @self: a #DkStore
- * @changes: the "changes" array of one page of /changes
- * @last_seq: the page's "last_seq"
- * @error: return location for a #GError
- *
- * Applies the page and moves the cursor, all or nothing. Unknown types are skipped.
- *
- * Returns: %TRUE when the page is on disk
- */
-gboolean
-dk_store_apply_changes (DkStore    *self,
-                        JsonArray  *changes,
-                        gint64      last_seq,
-                        GError    **error)
+/* The page and its cursor in one transaction. */
+static gboolean
+apply_page (DkStore    *self,
+            JsonArray  *changes,
+            gint64      last_seq,
+            GError    **error)
 {
   g_autofree char *cursor = NULL;
   guint n;
-
-  g_return_val_if_fail (DK_IS_STORE (self), FALSE);
-  g_return_val_if_fail (changes != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!_dk_store_begin (self, error))
     return FALSE;
@@ -520,6 +506,49 @@ dk_store_apply_changes (DkStore    *self,
 
   g_debug ("Applied %u changes, cursor %" G_GINT64_FORMAT, n, last_seq);
   return _dk_store_commit (self, error);
+}
+
+/**
+ * dk_store_apply_changes:
+ * @self: a #DkStore
+ * @changes: the "changes" array of one page of /changes
+ * @last_seq: the page's "last_seq"
+ * @error: return location for a #GError
+ *
+ * Applies the page and moves the cursor, all or nothing. Unknown types are skipped.
+ *
+ * The page's commit is not synced to the disk on its own (synchronous=NORMAL for this
+ * transaction): a power cut may take the last pages back, always with their cursor, so
+ * the next pull fetches them again; nothing of the user's is in them. The next commit
+ * of a local change (synchronous=FULL) syncs them along.
+ *
+ * Returns: %TRUE when the page is committed
+ */
+gboolean
+dk_store_apply_changes (DkStore    *self,
+                        JsonArray  *changes,
+                        gint64      last_seq,
+                        GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (DK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!_dk_store_exec (self, "PRAGMA synchronous = NORMAL", error))
+    return FALSE;
+  ok = apply_page (self, changes, last_seq, error);
+  /* Back to FULL whatever happened: every other write is the user's. */
+  if (!_dk_store_exec (self, "PRAGMA synchronous = FULL", &local_error))
+    {
+      if (ok)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  return ok;
 }
 
 /**
