@@ -957,10 +957,11 @@ test_pull_cut_and_resume (Fixture       *fixture,
   g_clear_error (&error);
   g_signal_handler_disconnect (fixture->engine, handler);
 
-  /* The first page stayed, with its cursor. */
+  /* The first page stayed, with its cursor; the page fetched behind it while it was
+   * applied (the pull is pipelined) may have been applied too, but not all of them. */
   g_assert_true (cut.killed);
   g_assert_cmpint (cut.cursor_at_kill, >, 0);
-  g_assert_cmpint (dk_store_get_cursor (fixture->store), ==, cut.cursor_at_kill);
+  g_assert_cmpint (dk_store_get_cursor (fixture->store), >=, cut.cursor_at_kill);
   g_assert_cmpuint (store_count_cases (fixture->store), <, g_hash_table_size (ids));
 
   dk_test_server_start (fixture->server);
