@@ -612,6 +612,42 @@ test_outbox_answer_applied (Fixture       *fx,
   g_assert_cmpuint (search_count (fx, "lokal storning", 10), ==, 0);
 }
 
+/* A batch's answers are recorded together, or (one of them unreadable) none is. */
+static void
+test_outbox_answer_batch_all_or_nothing (Fixture       *fx,
+                                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) a = create_local (fx, "Första");
+  g_autoptr(DkCase) b = create_local (fx, "Andra");
+  g_autoptr(GPtrArray) entries = dk_store_outbox_pending (fx->store, 0, &error);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  DkOutboxEntry *first;
+  DkOutboxEntry *second;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  first = g_ptr_array_index (entries, 0);
+  second = g_ptr_array_index (entries, 1);
+
+  /* The second answer names no mutation: the first is not recorded either. */
+  g_ptr_array_add (results, result_new (first->mutation_id, "applied", 1));
+  g_ptr_array_add (results, json_object_new ());
+  g_assert_false (dk_store_outbox_answer_all (fx->store, results, &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 2);
+  g_assert_true (dk_store_is_pending (fx->store, "case", a->id));
+
+  g_ptr_array_remove_index (results, 1);
+  g_ptr_array_add (results, result_new (second->mutation_id, "applied", 1));
+  g_assert_true (dk_store_outbox_answer_all (fx->store, results, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 0);
+  g_assert_false (dk_store_is_pending (fx->store, "case", a->id));
+  g_assert_false (dk_store_is_pending (fx->store, "case", b->id));
+}
+
 static void
 test_outbox_answer_rejected (Fixture       *fx,
                              gconstpointer  data)
@@ -1063,6 +1099,7 @@ main (int    argc,
   ADD ("/store/outbox/offline/edit", test_outbox_edit);
   ADD ("/store/outbox/offline/edit-resync", test_outbox_edit_resync);
   ADD ("/store/outbox/answer/applied", test_outbox_answer_applied);
+  ADD ("/store/outbox/answer/batch-all-or-nothing", test_outbox_answer_batch_all_or_nothing);
   ADD ("/store/outbox/answer/rejected", test_outbox_answer_rejected);
   ADD ("/store/outbox/answer/conflict", test_outbox_answer_conflict);
   ADD ("/store/local/update-close-follow-up", test_local_update_close);

@@ -166,6 +166,10 @@ GPtrArray      *dk_store_outbox_list          (DkStore           *self,
 gboolean        dk_store_outbox_answer        (DkStore           *self,
                                                JsonObject        *result,
                                                GError           **error);
+/* Every answer of one batch (JsonObject *), in one transaction. */
+gboolean        dk_store_outbox_answer_all    (DkStore           *self,
+                                               GPtrArray         *results,
+                                               GError           **error);
 /* Drops a rejected or conflicting entry the user has seen (the server's version then
  * shows again). */
 gboolean        dk_store_outbox_discard       (DkStore           *self,

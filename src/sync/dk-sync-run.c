@@ -196,18 +196,14 @@ rejection_new (const char *mutation_id,
   return result;
 }
 
-/* Records one answer, said by the server or, for what it could never accept, here. */
-static gboolean
-answer_one (DkSyncRun   *run,
-            JsonObject  *result,
-            GError     **error)
+/* Tells whoever listens what the server said of one mutation, once it is recorded. */
+static void
+announce_answer (DkSyncRun  *run,
+                 JsonObject *result)
 {
   DkSyncEngine *self = run->self;
   const char *id = json_object_get_string_member_with_default (result, "id", NULL);
   const char *status = json_object_get_string_member_with_default (result, "status", NULL);
-
-  if (!dk_store_outbox_answer (self->store, result, error))
-    return FALSE;
 
   if (g_strcmp0 (status, DK_RESULT_REJECTED) == 0)
     {
@@ -229,7 +225,18 @@ answer_one (DkSyncRun   *run,
       g_debug ("Mutation %s conflicts", id);
       _dk_sync_engine_emit_conflict (self, id);
     }
+}
 
+/* Records one answer, said by the server or, for what it could never accept, here. */
+static gboolean
+answer_one (DkSyncRun   *run,
+            JsonObject  *result,
+            GError     **error)
+{
+  if (!dk_store_outbox_answer (run->self->store, result, error))
+    return FALSE;
+
+  announce_answer (run, result);
   return TRUE;
 }
 
@@ -257,6 +264,8 @@ dk_sync_run_pushed_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(DkReply) reply = NULL;
   g_autoptr(GPtrArray) batch = g_steal_pointer (&run->batch);
+  g_autoptr(GHashTable) in_batch = NULL;
+  g_autoptr(GPtrArray) answers = NULL;
   JsonNode *results_node;
   JsonArray *results;
 
@@ -308,9 +317,15 @@ dk_sync_run_pushed_cb (GObject      *object,
     }
   results = json_node_get_array (results_node);
 
+  in_batch = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < batch->len; i++)
-    g_hash_table_add (run->sent, g_strdup (g_ptr_array_index (batch, i)));
+    {
+      g_hash_table_add (run->sent, g_strdup (g_ptr_array_index (batch, i)));
+      g_hash_table_add (in_batch, g_ptr_array_index (batch, i));
+    }
 
+  /* The whole batch's answers in one transaction (one sync to the disk, not one each). */
+  answers = g_ptr_array_new ();
   for (guint i = 0; i < json_array_get_length (results); i++)
     {
       JsonNode *node = json_array_get_element (results, i);
@@ -321,15 +336,17 @@ dk_sync_run_pushed_cb (GObject      *object,
         continue;
       answer = json_node_get_object (node);
       id = json_object_get_string_member_with_default (answer, "id", NULL);
-      if (id == NULL || !g_ptr_array_find_with_equal_func (batch, id, g_str_equal, NULL))
+      if (id == NULL || !g_hash_table_contains (in_batch, id))
         continue;
-
-      if (!answer_one (run, answer, &error))
-        {
-          run_finish (run, g_steal_pointer (&error));
-          return;
-        }
+      g_ptr_array_add (answers, answer);
     }
+  if (!dk_store_outbox_answer_all (self->store, answers, &error))
+    {
+      run_finish (run, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < answers->len; i++)
+    announce_answer (run, g_ptr_array_index (answers, i));
 
   run->batch_limit = DK_MAX_MUTATIONS_PER_BATCH;
   _dk_sync_engine_update_outbox_size (self);
