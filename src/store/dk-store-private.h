@@ -102,6 +102,17 @@ gboolean      _dk_store_build_services    (DkStore       *self,
                                            gboolean      *out_plain,
                                            GString      **out_text,
                                            GError       **error);
+/* The same, for the case at @data in a page read with dk_json_doc_parse (). */
+gboolean      _dk_store_build_body_doc    (DkJsonDoc     *doc,
+                                           guint          data,
+                                           const char    *number,
+                                           GString       *out);
+gboolean      _dk_store_build_services_doc (DkStore      *self,
+                                           DkJsonDoc     *doc,
+                                           guint          data,
+                                           gboolean      *out_plain,
+                                           GString      **out_text,
+                                           GError       **error);
 gboolean      _dk_store_index_case_text   (DkStore       *self,
                                            gint64         pk,
                                            const char    *title,

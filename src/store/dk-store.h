@@ -91,6 +91,13 @@ gint64          dk_store_get_cursor           (DkStore           *self);
 /* Applies one page of /changes (the "changes" array) and moves the cursor to @last_seq,
  * in one transaction. Objects with local changes still in the outbox keep their local
  * version (the server's is kept beside it) until the outbox entry is answered. */
+/* The same from a page read with dk_json_doc_parse (): @changes is the index of its
+ * "changes" array; the objects are stored as the text the server sent. */
+gboolean        dk_store_apply_page           (DkStore           *self,
+                                               DkJsonDoc         *doc,
+                                               guint              changes,
+                                               gint64             last_seq,
+                                               GError           **error);
 gboolean        dk_store_apply_changes        (DkStore           *self,
                                                JsonArray         *changes,
                                                gint64             last_seq,

@@ -455,8 +455,9 @@ push_next (DkSyncRun *run)
 struct _Page {
   gint64     since;        /* the cursor the page was asked for with */
   GBytes    *body;
-  JsonNode  *root;         /* parsed */
-  JsonArray *changes;      /* borrowed from root; both dropped once applied */
+  DkJsonDoc *doc;          /* parsed; dropped once applied */
+  GError    *error;        /* why it could not be parsed */
+  guint      changes;      /* the index of the "changes" array in doc */
   guint      n_changes;
   gint64     last_seq;
   gint64     newest;
@@ -476,7 +477,8 @@ page_free (Page *page)
   if (page == NULL)
     return;
   g_clear_pointer (&page->body, g_bytes_unref);
-  g_clear_pointer (&page->root, json_node_unref);
+  g_clear_pointer (&page->doc, dk_json_doc_free);
+  g_clear_error (&page->error);
   g_free (page);
 }
 
@@ -520,16 +522,16 @@ start_resync (DkSyncRun   *run,
 }
 
 static gboolean
-read_int (JsonObject *object,
+read_int (DkJsonDoc  *doc,
           const char *name,
           gint64     *out)
 {
-  JsonNode *node = json_object_get_member (object, name);
+  guint index = dk_json_doc_member (doc, 0, name);
 
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
+  if (index == DK_JSON_DOC_NONE || dk_json_doc_get (doc, index)->type != DK_JSON_DOC_INT)
     return FALSE;
 
-  *out = json_node_get_int (node);
+  *out = dk_json_doc_get (doc, index)->integer;
   return TRUE;
 }
 
@@ -537,22 +539,22 @@ read_int (JsonObject *object,
 static gboolean
 page_read (Page *page)
 {
-  JsonObject *object;
-  JsonNode *changes_node;
-  JsonNode *more_node;
+  guint more;
 
-  if (page->root == NULL || !JSON_NODE_HOLDS_OBJECT (page->root))
+  if (page->doc == NULL || dk_json_doc_get (page->doc, 0)->type != DK_JSON_DOC_OBJECT)
     return FALSE;
-  object = json_node_get_object (page->root);
-  changes_node = json_object_get_member (object, "changes");
-  more_node = json_object_get_member (object, "more");
-  page->has_newest = read_int (object, "newest_seq", &page->newest);
-  if (changes_node == NULL || !JSON_NODE_HOLDS_ARRAY (changes_node) ||
-      !read_int (object, "last_seq", &page->last_seq) || page->last_seq < 0 ||
-      more_node == NULL || json_node_get_value_type (more_node) != G_TYPE_BOOLEAN)
+  page->changes = dk_json_doc_member (page->doc, 0, "changes");
+  more = dk_json_doc_member (page->doc, 0, "more");
+  page->has_newest = read_int (page->doc, "newest_seq", &page->newest);
+  if (page->changes == DK_JSON_DOC_NONE ||
+      dk_json_doc_get (page->doc, page->changes)->type != DK_JSON_DOC_ARRAY ||
+      !read_int (page->doc, "last_seq", &page->last_seq) || page->last_seq < 0 ||
+      more == DK_JSON_DOC_NONE ||
+      (dk_json_doc_get (page->doc, more)->type != DK_JSON_DOC_TRUE &&
+       dk_json_doc_get (page->doc, more)->type != DK_JSON_DOC_FALSE))
     return FALSE;
-  page->changes = json_node_get_array (changes_node);
-  page->more = json_node_get_boolean (more_node);
+  page->more = dk_json_doc_get (page->doc, more)->type == DK_JSON_DOC_TRUE;
+  page->n_changes = dk_json_doc_get (page->doc, page->changes)->count;
 
   return TRUE;
 }
@@ -564,13 +566,8 @@ parse_page_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   Page *page = task_data;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  gsize length = 0;
-  const char *data = g_bytes_get_data (page->body, &length);
 
-  if (length > 0 && json_parser_load_from_data (parser, data, length, NULL) &&
-      json_parser_get_root (parser) != NULL)
-    page->root = json_node_ref (json_parser_get_root (parser));
+  page->doc = dk_json_doc_parse (page->body, &page->error);
   g_clear_pointer (&page->body, g_bytes_unref);
 
   g_task_return_boolean (task, TRUE);
@@ -590,16 +587,15 @@ apply_page_thread (GTask        *task,
   if (*data->writer == NULL)
     *data->writer = dk_store_open (data->path, &error);
   if (*data->writer == NULL ||
-      !dk_store_apply_changes (*data->writer, data->page->changes, data->page->last_seq, &error))
+      !dk_store_apply_page (*data->writer, data->page->doc, data->page->changes,
+                            data->page->last_seq, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
   /* Freed here rather than on the engine's thread. */
-  data->page->n_changes = json_array_get_length (data->page->changes);
-  data->page->changes = NULL;
-  g_clear_pointer (&data->page->root, json_node_unref);
+  g_clear_pointer (&data->page->doc, dk_json_doc_free);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -664,6 +660,8 @@ take_page (DkSyncRun *run,
 
   if (!page_read (page))
     {
+      if (page->error != NULL)
+        g_debug ("A page of changes is not JSON: %s", page->error->message);
       pull_fail (run, g_error_new_literal (DK_SYNC_ERROR, DK_SYNC_ERROR_SERVER,
                                            _("The server’s list of changes is not the "
                                              "Driftkoll protocol")));
