@@ -8,7 +8,7 @@
  * the wire text the way the sync engine does (dk_json_doc_parse ()) and applies it with
  * dk_store_apply_page () to an empty replica (a new file in a temporary folder unless
  * REPLICA.db is given; it must not exist). Prints the seconds spent parsing and applying,
- * cases/s, the replica's size and the process's peak RSS (which includes the whole
+ * cases/s, the replica's size, the bytes written and the process's peak RSS (which includes the whole
  * file, read at once). Nothing is asserted: this measures, the tests check.
  */
 
@@ -31,6 +31,19 @@ peak_rss_kb (void)
     return -1;
   line = strstr (status, "VmHWM:");
   return line != NULL ? strtol (line + 6, NULL, 10) : -1;
+}
+
+/* Bytes this process has written (write(2) and friends), from /proc/self/io. */
+static double
+written_mb (void)
+{
+  g_autofree char *io = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/io", &io, NULL, NULL))
+    return -1;
+  line = strstr (io, "wchar:");
+  return line != NULL ? g_ascii_strtod (line + 6, NULL) / 1e6 : -1;
 }
 
 /* The body of one page, as driftkoll-server writes it. */
@@ -155,9 +168,9 @@ main (int   argc,
   g_stat (path, &st);
   printf ("{\"cases\": %u, \"page_size\": %u, \"parse_seconds\": %.3f, "
           "\"apply_seconds\": %.3f, \"seconds\": %.3f, \"cases_per_s\": %.0f, "
-          "\"replica_mb\": %.0f, \"peak_rss_mb\": %.0f}\n",
+          "\"replica_mb\": %.0f, \"written_mb\": %.0f, \"peak_rss_mb\": %.0f}\n",
           n, page_size, parse_seconds, apply_seconds, total, n / total,
-          st.st_size / 1e6, peak_rss_kb () / 1024.0);
+          st.st_size / 1e6, written_mb (), peak_rss_kb () / 1024.0);
 
   g_clear_object (&store);
   if (dir != NULL)

@@ -15,7 +15,8 @@ struct _DkStore
   /* owned */
   char       *path;
   sqlite3    *db;
-  GHashTable *statements;   /* SQL text (static) → sqlite3_stmt *, prepared once */
+  GHashTable *statements;   /* SQL text (static: keyed by its address) → sqlite3_stmt *,
+                             * prepared once */
   GHashTable *service_names;  /* service id → name as the search text has it; a cache
                                * emptied whenever a service is written */
 };
