@@ -47,7 +47,7 @@ test_reads_a_page (void)
   /* A name given twice reads as its last value, as json-glib reads it. */
   value = dk_json_doc_get (doc, dk_json_doc_member (doc, 0, "last_seq"));
   g_assert_cmpint (value->type, ==, DK_JSON_DOC_INT);
-  g_assert_cmpint (value->integer, ==, 14);
+  g_assert_cmpint (value->v.integer, ==, 14);
   g_assert_cmpint (dk_json_doc_get (doc, dk_json_doc_member (doc, 0, "more"))->type, ==,
                    DK_JSON_DOC_TRUE);
   g_assert_cmpuint (dk_json_doc_member (doc, 0, "absent"), ==, DK_JSON_DOC_NONE);
@@ -66,11 +66,11 @@ test_reads_a_page (void)
   g_assert_cmpstr (dk_json_doc_string (doc, data, "emoji"), ==, "😀");
   g_assert_null (dk_json_doc_string (doc, data, "priority"));
   g_assert_null (dk_json_doc_string (doc, data, "none"));
-  g_assert_cmpint (dk_json_doc_get (doc, dk_json_doc_member (doc, data, "priority"))->integer,
+  g_assert_cmpint (dk_json_doc_get (doc, dk_json_doc_member (doc, data, "priority"))->v.integer,
                    ==, -3);
   value = dk_json_doc_get (doc, dk_json_doc_member (doc, data, "share"));
   g_assert_cmpint (value->type, ==, DK_JSON_DOC_DOUBLE);
-  g_assert_cmpfloat (value->number, ==, 2.5);
+  g_assert_cmpfloat (value->v.number, ==, 2.5);
   services = dk_json_doc_member (doc, data, "services");
   g_assert_cmpuint (dk_json_doc_get (doc, services)->count, ==, 2);
   g_assert_cmpstr (dk_json_doc_get (doc, services + 2)->string, ==, "dips");
@@ -93,7 +93,7 @@ test_reads_a_bare_number (void)
 
   g_assert_no_error (error);
   g_assert_cmpint (dk_json_doc_get (doc, 0)->type, ==, DK_JSON_DOC_INT);
-  g_assert_cmpint (dk_json_doc_get (doc, 0)->integer, ==, G_MININT64);
+  g_assert_cmpint (dk_json_doc_get (doc, 0)->v.integer, ==, G_MININT64);
 }
 
 static void

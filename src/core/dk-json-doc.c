@@ -50,7 +50,7 @@ hex4 (const char *p)
  * already, so every escape is whole and no \u0000 or lone surrogate is left. */
 static const char *
 read_string (Builder *b,
-             gsize   *length)
+             guint32 *length)
 {
   char *start = b->out;
   char *o = b->out;
@@ -96,7 +96,7 @@ read_string (Builder *b,
   b->p++;
   *o++ = '\0';
   b->out = o;
-  *length = (gsize) (o - start - 1);
+  *length = (guint32) (o - start - 1);
   return start;
 }
 
@@ -136,13 +136,12 @@ read_number (Builder        *b,
     {
       /* The syntax check keeps integers within 64 bits. */
       value->type = DK_JSON_DOC_INT;
-      value->integer = g_ascii_strtoll (text, NULL, 10);
-      value->number = (double) value->integer;
+      value->v.integer = g_ascii_strtoll (text, NULL, 10);
     }
   else
     {
       value->type = DK_JSON_DOC_DOUBLE;
-      value->number = g_ascii_strtod (text, NULL);
+      value->v.number = g_ascii_strtod (text, NULL);
     }
 }
 
@@ -156,7 +155,7 @@ read_value (Builder    *b,
 
   skip_space (b);
   value.key = key;
-  value.start = (gsize) (b->p - b->data);
+  value.start = (guint32) (b->p - b->data);
   g_array_append_val (b->values, value);
 
   switch (*b->p)
@@ -176,7 +175,7 @@ read_value (Builder    *b,
 
             if (is_object)
               {
-                gsize length;
+                guint32 length;
 
                 name = read_string (b, &length);
                 skip_space (b);
@@ -218,7 +217,7 @@ read_value (Builder    *b,
     }
 
   value.end = b->values->len;
-  value.stop = (gsize) (b->p - b->data);
+  value.stop = (guint32) (b->p - b->data);
   g_array_index (b->values, DkJsonDocValue, index) = value;
 }
 
@@ -247,6 +246,12 @@ dk_json_doc_parse (GBytes  *bytes,
       g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID, _("malformed JSON: no data"));
       return NULL;
     }
+  if (length >= G_MAXUINT32)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("malformed JSON: the text is too large"));
+      return NULL;
+    }
   if (!g_utf8_validate_len (data, length, NULL))
     {
       g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
@@ -260,7 +265,7 @@ dk_json_doc_parse (GBytes  *bytes,
   doc->bytes = g_bytes_ref (bytes);
   /* A string never grows when unescaped, and its quotes leave room for the NUL. */
   doc->strings = g_malloc (length + 1);
-  /* About one value for every 24 bytes of a page of cases. */
+  /* About one value for every 24 bytes of a page of cases (48 bytes each). */
   doc->values = g_array_sized_new (FALSE, FALSE, sizeof (DkJsonDocValue), length / 24 + 16);
 
   /* Checked whole above: every container closes and every string ends before b.end. */

@@ -34,13 +34,15 @@ typedef struct {
   DkJsonDocType  type;
   guint          end;        /* the index after this value and everything in it */
   guint          count;      /* ARRAY, OBJECT: elements or members */
+  guint32        length;     /* STRING: bytes */
   const char    *key;        /* a member's name (unescaped), NULL elsewhere */
   const char    *string;     /* STRING: unescaped, NUL-terminated, valid UTF-8 */
-  gsize          length;     /* STRING: bytes */
-  gint64         integer;    /* INT */
-  double         number;     /* DOUBLE, and INT as a double */
-  gsize          start;      /* the value's text: data[start, stop) */
-  gsize          stop;
+  union {
+    gint64       integer;    /* INT */
+    double       number;     /* DOUBLE */
+  } v;
+  guint32        start;      /* the value's text: data[start, stop) (a document is */
+  guint32        stop;       /* under 4 GiB: dk_json_doc_parse () refuses more) */
 } DkJsonDocValue;
 
 typedef struct _DkJsonDoc DkJsonDoc;

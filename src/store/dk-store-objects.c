@@ -202,7 +202,7 @@ doc_int (DkJsonDoc  *doc,
 
   if (index == DK_JSON_DOC_NONE || dk_json_doc_get (doc, index)->type != DK_JSON_DOC_INT)
     return fallback;
-  return dk_json_doc_get (doc, index)->integer;
+  return dk_json_doc_get (doc, index)->v.integer;
 }
 
 static gboolean

@@ -531,7 +531,7 @@ read_int (DkJsonDoc  *doc,
   if (index == DK_JSON_DOC_NONE || dk_json_doc_get (doc, index)->type != DK_JSON_DOC_INT)
     return FALSE;
 
-  *out = dk_json_doc_get (doc, index)->integer;
+  *out = dk_json_doc_get (doc, index)->v.integer;
   return TRUE;
 }
 
