@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define DK_SYNC_PULL_LIMIT           1000
+#define DK_SYNC_PULL_LIMIT           2500
 #define DK_SYNC_KEEPALIVE_SECONDS    30
 #define DK_SYNC_POLL_SECONDS         30
 #define DK_SYNC_REQUEST_TIMEOUT      60
