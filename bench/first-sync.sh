@@ -64,7 +64,10 @@ chmod -R u+w "$peer"
 (cd "$peer/pouchdb-peer" && RUNS=$RUNS BATCH_SIZES=500 SEED=$SEED ./run.sh "$N") | tee "$WORKDIR/peer.log"
 peer_median=$(sed -n 's/^run [0-9]*: .*"seconds": *\([0-9.]*\).*/\1/p' "$WORKDIR/peer.log" | sort -n |
               awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }')
+peer_rss=$(sed -n 's/^run [0-9]*: .*"max_rss_kb": *\([0-9]*\).*/\1/p' "$WORKDIR/peer.log" | sort -n |
+           awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }')
 if [ -n "$peer_median" ]; then
-  awk -v d="$sync_median" -v p="$peer_median" \
-    'BEGIN { printf "PouchDB median %.2f s; driftkoll %.2f s: %.1fx faster\n", p, d, p / d }'
+  awk -v d="$sync_median" -v p="$peer_median" -v dr="$peak_median" -v pr="${peer_rss:-0}" \
+    'BEGIN { printf "PouchDB median %.2f s, peak RSS %d MB; driftkoll %.2f s, peak RSS %d MB: " \
+                    "%.1fx faster\n", p, pr / 1024, d, dr / 1024, p / d }'
 fi
