@@ -4,7 +4,10 @@
 # client's peak RSS (/usr/bin/time -v); then, unless PEER=0, PouchDB replicating the same
 # file in the same run (shared/bench/pouchdb-peer/run.sh), and the ratio of the medians.
 #
-# Knobs: N=100000 RUNS=3 SEED=1 CASES=FILE PEER=1 BUILD_DIR=build KEEP=1
+# Before the sync, bench-apply times the replica's side alone on the same file (APPLY=0
+# skips it).
+#
+# Knobs: N=100000 RUNS=3 SEED=1 CASES=FILE PEER=1 APPLY=1 BUILD_DIR=build KEEP=1
 set -euo pipefail
 
 # shellcheck source=bench/common.sh
@@ -24,6 +27,11 @@ if [ -z "$CASES" ]; then
   CASES="$WORKDIR/cases.jsonl"
   echo "generating $N cases (seed $SEED)..."
   python3 "$SHARED/bench/gen-cases.py" "$N" "$CASES" --seed "$SEED"
+fi
+
+# The replica's side alone (parse and apply, no server, no network), on the same file.
+if [ "${APPLY:-1}" = 1 ]; then
+  echo "bench-apply: $("${BENCH_APPLY:-$BUILD_DIR/bench/bench-apply}" "$CASES")"
 fi
 
 db="$WORKDIR/driftkoll.db"
