@@ -545,7 +545,8 @@ apply_change (DkStore     *self,
     return apply_deleted (self, type, id, seq, error);
 
   data.index = dk_json_doc_member (doc, change, "data");
-  if (data.index == DK_JSON_DOC_NONE || dk_json_doc_get (doc, data.index)->type != DK_JSON_DOC_OBJECT)
+  if (data.index == DK_JSON_DOC_NONE ||
+      dk_json_doc_get (doc, data.index)->type != DK_JSON_DOC_OBJECT)
     return set_change_error (error, index, _("data is not an object"));
   /* Stored as the server sent it: checked JSON, no need to write it again. */
   data.text = dk_json_doc_text (doc, data.index, &length);
@@ -942,9 +943,20 @@ _dk_store_set_case_number (DkStore     *self,
 {
   sqlite3_stmt *stmt;
   gint64 pk = 0;
+  int rc;
 
-  if (!_dk_store_lookup_case_pk (self, id, &pk, error))
+  /* Only a case without a number gets one: most answers name a case that has it
+   * already (an update to it), and then the index stays as it is. */
+  stmt = _dk_store_prepare (self, "SELECT pk FROM cases WHERE id = ?1 AND number IS NULL",
+                            error);
+  if (stmt == NULL)
     return FALSE;
+  _dk_store_bind_text (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  pk = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _dk_store_set_error (self, error);
   if (pk == 0)
     return TRUE;
   /* The number is in the search text. */
