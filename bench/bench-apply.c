@@ -4,12 +4,13 @@
  *   bench-apply CASES.jsonl [PAGE_SIZE] [REPLICA.db]
  *
  * Wraps the cases of CASES.jsonl (as shared/bench/gen-cases.py writes them) in pages of
- * GET /changes (PAGE_SIZE changes a page, 2500 unless given, as the sync engine asks), then for each page parses
- * the wire text the way the sync engine does (dk_json_doc_parse ()) and applies it with
- * dk_store_apply_page () to an empty replica (a new file in a temporary folder unless
- * REPLICA.db is given; it must not exist). Prints the seconds spent parsing and applying,
- * cases/s, the replica's size, the bytes written and the process's peak RSS (which includes the whole
- * file, read at once). Nothing is asserted: this measures, the tests check.
+ * GET /changes (PAGE_SIZE changes a page, 2500 unless given, as the sync engine asks),
+ * then for each page parses the wire text the way the sync engine does
+ * (dk_json_doc_parse ()) and applies it with dk_store_apply_page () to an empty replica
+ * (a new file in a temporary folder unless REPLICA.db is given; it must not exist).
+ * Prints the seconds spent parsing and applying, cases/s, the replica's size, the bytes
+ * written and the process's peak RSS (which includes the whole file, read at once).
+ * Nothing is asserted: this measures, the tests check.
  */
 
 #include "config.h"

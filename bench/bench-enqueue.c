@@ -48,7 +48,8 @@ main (int   argc,
   services = dk_store_list_services (store, &error);
   if (services == NULL || services->len == 0)
     {
-      g_printerr ("%s\n", error != NULL ? error->message : "the replica knows no service: sync first");
+      g_printerr ("%s\n", error != NULL ? error->message
+                                         : "the replica knows no service: sync first");
       return 1;
     }
   service = g_ptr_array_index (services, 0);

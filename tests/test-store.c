@@ -621,7 +621,8 @@ test_outbox_answer_batch_all_or_nothing (Fixture       *fx,
   g_autoptr(DkCase) a = create_local (fx, "Första");
   g_autoptr(DkCase) b = create_local (fx, "Andra");
   g_autoptr(GPtrArray) entries = dk_store_outbox_pending (fx->store, 0, &error);
-  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GPtrArray) results =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   DkOutboxEntry *first;
   DkOutboxEntry *second;
 
