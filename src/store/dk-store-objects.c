@@ -215,54 +215,87 @@ doc_bool (DkJsonDoc  *doc,
   return index != DK_JSON_DOC_NONE && dk_json_doc_get (doc, index)->type == DK_JSON_DOC_TRUE;
 }
 
-static gint64
-doc_time (DkJsonDoc  *doc,
-          guint       object,
-          const char *member)
+/* A member's string, or NULL when it is not one. */
+static const char *
+value_string (const DkJsonDocValue *value)
 {
-  const char *text = dk_json_doc_string (doc, object, member);
+  return value->type == DK_JSON_DOC_STRING ? value->string : NULL;
+}
+
+static gint64
+value_time (const DkJsonDocValue *value)
+{
   gint64 t = DK_TIME_UNSET;
 
-  if (text == NULL || !dk_time_parse (text, &t, NULL))
+  if (value->type != DK_JSON_DOC_STRING || !dk_time_parse (value->string, &t, NULL))
     return DK_TIME_UNSET;
-
   return t;
 }
 
+/* One pass over the members (a name given twice counts as its last value, as
+ * dk_json_doc_member () reads it), rather than a search for each column. */
 static gboolean
 case_row_read_doc (DkJsonDoc  *doc,
                    guint       object,
                    CaseRow    *row,
                    GError    **error)
 {
-  guint services = dk_json_doc_member (doc, object, "services");
+  guint end = dk_json_doc_get (doc, object)->end;
+  guint services = DK_JSON_DOC_NONE;
 
-  row->id = dk_json_doc_string (doc, object, "id");
+  /* What an absent member reads as. */
+  row->priority = 3;
+  row->start = DK_TIME_UNSET;
+  row->expected_end = DK_TIME_UNSET;
+  row->closed_at = DK_TIME_UNSET;
+  for (guint i = object + 1; i < end; i = dk_json_doc_get (doc, i)->end)
+    {
+      const DkJsonDocValue *value = dk_json_doc_get (doc, i);
+      const char *key = value->key;
+
+      if (strcmp (key, "id") == 0)
+        row->id = value_string (value);
+      else if (strcmp (key, "number") == 0)
+        row->number = value_string (value);
+      else if (strcmp (key, "kind") == 0)
+        row->kind = value_string (value);
+      else if (strcmp (key, "area") == 0)
+        row->area = value_string (value);
+      else if (strcmp (key, "status") == 0)
+        row->status = value_string (value);
+      else if (strcmp (key, "title") == 0)
+        row->title = value_string (value);
+      else if (strcmp (key, "priority") == 0)
+        row->priority = value->type == DK_JSON_DOC_INT ? value->v.integer : 3;
+      else if (strcmp (key, "major") == 0)
+        row->major = value->type == DK_JSON_DOC_TRUE;
+      else if (strcmp (key, "public") == 0)
+        row->public = value->type == DK_JSON_DOC_TRUE;
+      else if (strcmp (key, "start") == 0)
+        row->start = value_time (value);
+      else if (strcmp (key, "expected_end") == 0)
+        row->expected_end = value_time (value);
+      else if (strcmp (key, "closed_at") == 0)
+        row->closed_at = value_time (value);
+      else if (strcmp (key, "revision") == 0)
+        row->revision = value->type == DK_JSON_DOC_INT ? value->v.integer : 0;
+      else if (strcmp (key, "services") == 0)
+        services = i;
+    }
+
   if (row->id == NULL || *row->id == '\0')
     {
       g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
                            _("A case without an id"));
       return FALSE;
     }
-  row->number = dk_json_doc_string (doc, object, "number");
-  row->kind = dk_json_doc_string (doc, object, "kind");
-  row->area = dk_json_doc_string (doc, object, "area");
-  row->status = dk_json_doc_string (doc, object, "status");
-  row->title = dk_json_doc_string (doc, object, "title");
-  row->priority = doc_int (doc, object, "priority", 3);
-  row->major = doc_bool (doc, object, "major");
-  row->public = doc_bool (doc, object, "public");
-  row->start = doc_time (doc, object, "start");
-  row->expected_end = doc_time (doc, object, "expected_end");
-  row->closed_at = doc_time (doc, object, "closed_at");
-  row->revision = doc_int (doc, object, "revision", 0);
 
   row->services = g_string_new ("|");
   if (services != DK_JSON_DOC_NONE && dk_json_doc_get (doc, services)->type == DK_JSON_DOC_ARRAY)
     {
-      guint end = dk_json_doc_get (doc, services)->end;
+      guint services_end = dk_json_doc_get (doc, services)->end;
 
-      for (guint i = services + 1; i < end; i = dk_json_doc_get (doc, i)->end)
+      for (guint i = services + 1; i < services_end; i = dk_json_doc_get (doc, i)->end)
         {
           const DkJsonDocValue *element = dk_json_doc_get (doc, i);
 
