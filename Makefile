@@ -111,6 +111,7 @@ bench: build
 	BUILD_DIR=$(abspath $(BUILD_DIR)) bash bench/pull-100k.sh
 	BUILD_DIR=$(abspath $(BUILD_DIR)) bash bench/poll-wrk.sh
 	BUILD_DIR=$(abspath $(BUILD_DIR)) bash bench/first-sync.sh
+	BUILD_DIR=$(abspath $(BUILD_DIR)) bash bench/flush-10k.sh
 
 # Removes only the build directories this Makefile makes (and the demo database in them).
 clean:

@@ -4,7 +4,10 @@
 # client's peak RSS (/usr/bin/time -v); then, unless PEER=0, PouchDB replicating the same
 # file in the same run (shared/bench/pouchdb-peer/run.sh), and the ratio of the medians.
 #
-# Knobs: N=100000 RUNS=3 SEED=1 CASES=FILE PEER=1 BUILD_DIR=build KEEP=1 (keeps the
+# Before the sync, bench-apply times the replica's side alone on the same file (APPLY=0
+# skips it).
+#
+# Knobs: N=100000 RUNS=3 SEED=1 CASES=FILE PEER=1 APPLY=1 BUILD_DIR=build KEEP=1 (keeps the
 # folder and every replica.RUN/replica.db in it)
 set -euo pipefail
 
@@ -25,6 +28,11 @@ if [ -z "$CASES" ]; then
   CASES="$WORKDIR/cases.jsonl"
   echo "generating $N cases (seed $SEED)..."
   python3 "$SHARED/bench/gen-cases.py" "$N" "$CASES" --seed "$SEED"
+fi
+
+# The replica's side alone (parse and apply, no server, no network), on the same file.
+if [ "${APPLY:-1}" = 1 ]; then
+  echo "bench-apply: $("${BENCH_APPLY:-$BUILD_DIR/bench/bench-apply}" "$CASES")"
 fi
 
 db="$WORKDIR/driftkoll.db"
@@ -66,7 +74,10 @@ chmod -R u+w "$peer"
 (cd "$peer/pouchdb-peer" && RUNS=$RUNS BATCH_SIZES=500 SEED=$SEED ./run.sh "$N") | tee "$WORKDIR/peer.log"
 peer_median=$(sed -n 's/^run [0-9]*: .*"seconds": *\([0-9.]*\).*/\1/p' "$WORKDIR/peer.log" | sort -n |
               awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }')
+peer_rss=$(sed -n 's/^run [0-9]*: .*"max_rss_kb": *\([0-9]*\).*/\1/p' "$WORKDIR/peer.log" | sort -n |
+           awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }')
 if [ -n "$peer_median" ]; then
-  awk -v d="$sync_median" -v p="$peer_median" \
-    'BEGIN { printf "PouchDB median %.2f s; driftkoll %.2f s: %.1fx faster\n", p, d, p / d }'
+  awk -v d="$sync_median" -v p="$peer_median" -v dr="$peak_median" -v pr="${peer_rss:-0}" \
+    'BEGIN { printf "PouchDB median %.2f s, peak RSS %d MB; driftkoll %.2f s, peak RSS %d MB: " \
+                    "%.1fx faster\n", p, pr / 1024, d, dr / 1024, p / d }'
 fi

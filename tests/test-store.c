@@ -613,6 +613,43 @@ test_outbox_answer_applied (Fixture       *fx,
   g_assert_cmpuint (search_count (fx, "lokal storning", 10), ==, 0);
 }
 
+/* A batch's answers are recorded together, or (one of them unreadable) none is. */
+static void
+test_outbox_answer_batch_all_or_nothing (Fixture       *fx,
+                                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) a = create_local (fx, "Första");
+  g_autoptr(DkCase) b = create_local (fx, "Andra");
+  g_autoptr(GPtrArray) entries = dk_store_outbox_pending (fx->store, 0, &error);
+  g_autoptr(GPtrArray) results =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  DkOutboxEntry *first;
+  DkOutboxEntry *second;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  first = g_ptr_array_index (entries, 0);
+  second = g_ptr_array_index (entries, 1);
+
+  /* The second answer names no mutation: the first is not recorded either. */
+  g_ptr_array_add (results, result_new (first->mutation_id, "applied", 1));
+  g_ptr_array_add (results, json_object_new ());
+  g_assert_false (dk_store_outbox_answer_all (fx->store, results, &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 2);
+  g_assert_true (dk_store_is_pending (fx->store, "case", a->id));
+
+  g_ptr_array_remove_index (results, 1);
+  g_ptr_array_add (results, result_new (second->mutation_id, "applied", 1));
+  g_assert_true (dk_store_outbox_answer_all (fx->store, results, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 0);
+  g_assert_false (dk_store_is_pending (fx->store, "case", a->id));
+  g_assert_false (dk_store_is_pending (fx->store, "case", b->id));
+}
+
 static void
 test_outbox_answer_rejected (Fixture       *fx,
                              gconstpointer  data)
@@ -1295,112 +1332,6 @@ test_two_stores (Fixture       *fx,
   g_assert_cmpint (dk_store_get_cursor (cli), ==, fx->seq);
 }
 
-/* ---- a first sync of 100,000 cases (timed, not asserted) ---- */
-
-static const char * const words[] = {
-  "störning", "åtgärd", "felsökning", "pågår", "användare", "system", "tjänst",
-  "avdelning", "personal", "patient", "journal", "provsvar", "laboratorium", "reservrutin",
-  "utskrift", "inloggning", "server", "nätverk", "leverantör", "verksamhet", "påverkan",
-  "information", "uppdatering", "beräknad", "sluttid", "drift", "kontakt", "servicedesk",
-  "och", "i", "på", "för", "med", "att", "av", "till", "som", "är", "har", "kan",
-};
-
-static char *
-random_text (GRand *rand,
-             guint  n)
-{
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; i < n; i++)
-    {
-      if (i > 0)
-        g_string_append_c (text, ' ');
-      g_string_append (text, words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
-    }
-  return g_string_free (text, FALSE);
-}
-
-static void
-test_bench_first_sync (Fixture       *fx,
-                       gconstpointer  data)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (1);
-  g_autoptr(GTimer) timer = g_timer_new ();
-  const char *n_env = g_getenv ("DK_BENCH_CASES");
-  const guint n_cases = n_env != NULL ? (guint) g_ascii_strtoull (n_env, NULL, 10) : 100000;
-  const guint page_size = 1000;
-  double apply_seconds = 0;
-  GStatBuf st;
-
-  if (!g_test_slow ())
-    {
-      g_test_skip ("Only with -m slow");
-      return;
-    }
-
-  for (guint first = 0; first < n_cases; first += page_size)
-    {
-      g_autoptr(JsonArray) page = json_array_new ();
-      g_autoptr(JsonNode) round_trip = NULL;
-      g_autofree char *wire = NULL;
-      g_autoptr(GError) error = NULL;
-
-      for (guint i = 0; i < page_size; i++)
-        {
-          g_autofree char *title = random_text (rand, 6);
-          g_autofree char *description = random_text (rand, 45);
-          g_autoptr(DkCase) kase = new_case (title, description, "tes");
-          guint n_updates = g_rand_int_range (rand, 1, 8);
-
-          for (guint u = 0; u < n_updates; u++)
-            {
-              DkCaseUpdate *update = dk_case_update_new ();
-
-              update->id = g_uuid_string_random ();
-              update->at = NOW - 3000;
-              update->author = g_strdup ("servicedesk");
-              update->text = random_text (rand, 20);
-              g_ptr_array_add (kase->updates, update);
-            }
-          if (g_rand_int_range (rand, 0, 100) < 93)
-            close_case (kase, NOW - g_rand_int_range (rand, 86400, 3 * 365 * 86400));
-          add_case_change (fx, page, kase);
-        }
-
-      /* What the sync engine holds: a page parsed from the wire. */
-      {
-        g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
-
-        json_node_set_array (node, page);
-        wire = json_to_string (node, FALSE);
-      }
-      round_trip = json_from_string (wire, &error);
-      g_assert_no_error (error);
-
-      g_timer_start (timer);
-      g_assert_true (dk_store_apply_changes (fx->store, json_node_get_array (round_trip),
-                                             fx->seq, &error));
-      g_assert_no_error (error);
-      apply_seconds += g_timer_elapsed (timer, NULL);
-    }
-
-  g_timer_start (timer);
-  {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) found = dk_store_search_cases (fx->store, "störning", 50, &error);
-    g_autoptr(GPtrArray) current = dk_store_list_cases (fx->store, NULL, NOW, &error);
-
-    g_assert_no_error (error);
-    g_test_message ("search matching many (limit 50) + current list (%u cases): %.3f s",
-                    current->len, g_timer_elapsed (timer, NULL));
-  }
-
-  g_stat (fx->path, &st);
-  g_test_message ("applied %u cases in pages of %u: %.2f s (%.0f cases/s), file %.0f MB",
-                  n_cases, page_size, apply_seconds, n_cases / apply_seconds,
-                  st.st_size / 1e6);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -1423,6 +1354,7 @@ main (int    argc,
   ADD ("/store/outbox/offline/edit", test_outbox_edit);
   ADD ("/store/outbox/offline/edit-resync", test_outbox_edit_resync);
   ADD ("/store/outbox/answer/applied", test_outbox_answer_applied);
+  ADD ("/store/outbox/answer/batch-all-or-nothing", test_outbox_answer_batch_all_or_nothing);
   ADD ("/store/outbox/answer/rejected", test_outbox_answer_rejected);
   ADD ("/store/outbox/answer/conflict", test_outbox_answer_conflict);
   ADD ("/store/local/update-close-follow-up", test_local_update_close);
@@ -1440,7 +1372,6 @@ main (int    argc,
   ADD ("/store/search/words-across-title-and-services", test_search_several_words);
   ADD ("/store/list/current-and-archive", test_list_current_archive);
   ADD ("/store/two-stores-one-file", test_two_stores);
-  ADD ("/store/bench/first-sync-100k", test_bench_first_sync);
 
   return g_test_run ();
 }

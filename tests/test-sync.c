@@ -925,7 +925,9 @@ test_pull_cut_and_resume (Fixture       *fixture,
   Cut cut = { fixture, FALSE, 0 };
   gulong handler;
 
-  for (guint i = 0; i < 3000; i++)
+  /* More than three pages of DK_SYNC_PULL_LIMIT (2500): the page fetched ahead of the
+   * cut still leaves some behind. */
+  for (guint i = 0; i < 8000; i++)
     {
       g_autofree char *id = g_uuid_string_random ();
 
@@ -946,7 +948,7 @@ test_pull_cut_and_resume (Fixture       *fixture,
   dk_test_server_start (fixture->server);
   dk_sync_engine_set_server_url (fixture->engine, fixture->server->url);
   ids = server_case_ids (fixture->server, "servicedesk");
-  g_assert_cmpuint (g_hash_table_size (ids), >, 3000);
+  g_assert_cmpuint (g_hash_table_size (ids), >, 8000);
 
   login (fixture->engine, "servicedesk", "demo", &error);
   g_assert_no_error (error);
@@ -957,10 +959,11 @@ test_pull_cut_and_resume (Fixture       *fixture,
   g_clear_error (&error);
   g_signal_handler_disconnect (fixture->engine, handler);
 
-  /* The first page stayed, with its cursor. */
+  /* The first page stayed, with its cursor; the page fetched behind it while it was
+   * applied (the pull is pipelined) may have been applied too, but not all of them. */
   g_assert_true (cut.killed);
   g_assert_cmpint (cut.cursor_at_kill, >, 0);
-  g_assert_cmpint (dk_store_get_cursor (fixture->store), ==, cut.cursor_at_kill);
+  g_assert_cmpint (dk_store_get_cursor (fixture->store), >=, cut.cursor_at_kill);
   g_assert_cmpuint (store_count_cases (fixture->store), <, g_hash_table_size (ids));
 
   dk_test_server_start (fixture->server);

@@ -7,6 +7,7 @@
 #include "dk-enums.h"
 #include "dk-error.h"
 #include "dk-json.h"
+#include "dk-json-doc.h"
 #include "dk-priority.h"
 #include "dk-protocol.h"
 #include "dk-report.h"

@@ -79,11 +79,20 @@ _dk_store_fold_append (GString    *out,
       guchar byte = (guchar) *p;
       gunichar c;
 
-      /* Most text is ASCII: no Unicode tables for it. */
+      /* Most text is ASCII: no Unicode tables for it, and a whole run at once. */
       if (byte < 0x80)
         {
-          g_string_append_c (out, g_ascii_tolower ((char) byte));
-          p++;
+          const char *run = p;
+          gsize at = out->len;
+
+          while ((guchar) *p - 1u < 0x7fu)   /* 0x01 to 0x7f */
+            p++;
+          g_string_append_len (out, run, p - run);
+          for (char *q = out->str + at; *q != '\0'; q++)
+            {
+              if (*q >= 'A' && *q <= 'Z')
+                *q += 'a' - 'A';
+            }
           continue;
         }
 

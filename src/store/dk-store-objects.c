@@ -191,6 +191,125 @@ case_row_read (JsonObject  *object,
   return TRUE;
 }
 
+/* The same from a page read with dk_json_doc_parse (). */
+static gint64
+doc_int (DkJsonDoc  *doc,
+         guint       object,
+         const char *member,
+         gint64      fallback)
+{
+  guint index = dk_json_doc_member (doc, object, member);
+
+  if (index == DK_JSON_DOC_NONE || dk_json_doc_get (doc, index)->type != DK_JSON_DOC_INT)
+    return fallback;
+  return dk_json_doc_get (doc, index)->v.integer;
+}
+
+static gboolean
+doc_bool (DkJsonDoc  *doc,
+          guint       object,
+          const char *member)
+{
+  guint index = dk_json_doc_member (doc, object, member);
+
+  return index != DK_JSON_DOC_NONE && dk_json_doc_get (doc, index)->type == DK_JSON_DOC_TRUE;
+}
+
+/* A member's string, or NULL when it is not one. */
+static const char *
+value_string (const DkJsonDocValue *value)
+{
+  return value->type == DK_JSON_DOC_STRING ? value->string : NULL;
+}
+
+static gint64
+value_time (const DkJsonDocValue *value)
+{
+  gint64 t = DK_TIME_UNSET;
+
+  if (value->type != DK_JSON_DOC_STRING || !dk_time_parse (value->string, &t, NULL))
+    return DK_TIME_UNSET;
+  return t;
+}
+
+/* One pass over the members (a name given twice counts as its last value, as
+ * dk_json_doc_member () reads it), rather than a search for each column. */
+static gboolean
+case_row_read_doc (DkJsonDoc  *doc,
+                   guint       object,
+                   CaseRow    *row,
+                   GError    **error)
+{
+  guint end = dk_json_doc_get (doc, object)->end;
+  guint services = DK_JSON_DOC_NONE;
+
+  /* What an absent member reads as. */
+  row->priority = 3;
+  row->start = DK_TIME_UNSET;
+  row->expected_end = DK_TIME_UNSET;
+  row->closed_at = DK_TIME_UNSET;
+  for (guint i = object + 1; i < end; i = dk_json_doc_get (doc, i)->end)
+    {
+      const DkJsonDocValue *value = dk_json_doc_get (doc, i);
+      const char *key = value->key;
+
+      if (strcmp (key, "id") == 0)
+        row->id = value_string (value);
+      else if (strcmp (key, "number") == 0)
+        row->number = value_string (value);
+      else if (strcmp (key, "kind") == 0)
+        row->kind = value_string (value);
+      else if (strcmp (key, "area") == 0)
+        row->area = value_string (value);
+      else if (strcmp (key, "status") == 0)
+        row->status = value_string (value);
+      else if (strcmp (key, "title") == 0)
+        row->title = value_string (value);
+      else if (strcmp (key, "priority") == 0)
+        row->priority = value->type == DK_JSON_DOC_INT ? value->v.integer : 3;
+      else if (strcmp (key, "major") == 0)
+        row->major = value->type == DK_JSON_DOC_TRUE;
+      else if (strcmp (key, "public") == 0)
+        row->public = value->type == DK_JSON_DOC_TRUE;
+      else if (strcmp (key, "start") == 0)
+        row->start = value_time (value);
+      else if (strcmp (key, "expected_end") == 0)
+        row->expected_end = value_time (value);
+      else if (strcmp (key, "closed_at") == 0)
+        row->closed_at = value_time (value);
+      else if (strcmp (key, "revision") == 0)
+        row->revision = value->type == DK_JSON_DOC_INT ? value->v.integer : 0;
+      else if (strcmp (key, "services") == 0)
+        services = i;
+    }
+
+  if (row->id == NULL || *row->id == '\0')
+    {
+      g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+                           _("A case without an id"));
+      return FALSE;
+    }
+
+  row->services = g_string_new ("|");
+  if (services != DK_JSON_DOC_NONE && dk_json_doc_get (doc, services)->type == DK_JSON_DOC_ARRAY)
+    {
+      guint services_end = dk_json_doc_get (doc, services)->end;
+
+      for (guint i = services + 1; i < services_end; i = dk_json_doc_get (doc, i)->end)
+        {
+          const DkJsonDocValue *element = dk_json_doc_get (doc, i);
+
+          if (element->type == DK_JSON_DOC_STRING)
+            {
+              g_string_append (row->services, element->string);
+              g_string_append_c (row->services, '|');
+            }
+        }
+    }
+
+  return TRUE;
+}
+
 static void
 bind_time (sqlite3_stmt *stmt,
            int           index,
@@ -225,34 +344,37 @@ bind_case_row (sqlite3_stmt  *stmt,
 
 /* ---- one change ---- */
 
+/* One change's data: where it is in the page and its text as the server sent it. */
+typedef struct {
+  DkJsonDoc  *doc;
+  guint       index;
+  const char *text;
+  int         length;
+} Data;
+
 /* A case new to the replica: the row and its search text in one go. */
 static gboolean
 insert_new_case (DkStore     *self,
-                 JsonObject  *data,
-                 const char  *text,
+                 const Data  *data,
                  CaseRow     *row,
                  gint64       seq,
                  GError     **error)
 {
-  g_autoptr(GString) body = NULL;
+  g_autoptr(GString) body = g_string_sized_new ((gsize) data->length);
   GString *services_text = NULL;
   gboolean plain = FALSE;
   sqlite3_stmt *stmt;
   gint64 pk;
   gboolean ok;
 
-  /* An escaped NUL reads differently in SQLite's JSON than in json-glib. */
-  if (strstr (text, "\\u0000") == NULL)
+  if (!_dk_store_build_body_doc (data->doc, data->index, row->number, body))
     {
-      body = g_string_sized_new (strlen (text));
-      if (!_dk_store_build_body (data, row->number, body))
-        {
-          g_string_free (body, TRUE);
-          body = NULL;
-        }
-      else if (!_dk_store_build_services (self, data, &plain, &services_text, error))
-        return FALSE;
+      g_string_free (body, TRUE);
+      body = NULL;
     }
+  else if (!_dk_store_build_services_doc (self, data->doc, data->index, &plain, &services_text,
+                                          error))
+    return FALSE;
 
   stmt = _dk_store_prepare (self, upsert_server_case_sql, error);
   if (stmt == NULL)
@@ -260,7 +382,7 @@ insert_new_case (DkStore     *self,
   bind_case_row (stmt, row);
   sqlite3_bind_int64 (stmt, 14, row->revision);
   sqlite3_bind_int64 (stmt, 15, seq);
-  sqlite3_bind_text (stmt, 16, text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 16, data->text, data->length, SQLITE_STATIC);
   if (services_text != NULL)
     sqlite3_bind_text (stmt, 17, services_text->str, (int) services_text->len, SQLITE_STATIC);
   if (!_dk_store_step_done (self, stmt, error))
@@ -284,8 +406,7 @@ out_fail:
 
 static gboolean
 apply_case (DkStore     *self,
-            JsonObject  *data,
-            const char  *text,
+            const Data  *data,
             gint64       seq,
             GError     **error)
 {
@@ -294,7 +415,7 @@ apply_case (DkStore     *self,
   gint64 pk = 0;
   gboolean ok;
 
-  if (!case_row_read (data, &row, error))
+  if (!case_row_read_doc (data->doc, data->index, &row, error))
     return FALSE;
 
   if (!_dk_store_lookup_case_pk (self, row.id, &pk, error))
@@ -304,7 +425,7 @@ apply_case (DkStore     *self,
     }
   if (pk == 0)
     {
-      ok = insert_new_case (self, data, text, &row, seq, error);
+      ok = insert_new_case (self, data, &row, seq, error);
       case_row_clear (&row);
       return ok;
     }
@@ -324,7 +445,7 @@ apply_case (DkStore     *self,
   bind_case_row (stmt, &row);
   sqlite3_bind_int64 (stmt, 14, row.revision);
   sqlite3_bind_int64 (stmt, 15, seq);
-  sqlite3_bind_text (stmt, 16, text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 16, data->text, data->length, SQLITE_STATIC);
 
   ok = _dk_store_step_done (self, stmt, error) && _dk_store_index_case (self, pk, error);
   case_row_clear (&row);
@@ -335,8 +456,7 @@ static gboolean
 apply_object (DkStore     *self,
               const char  *type,
               const char  *id,
-              JsonObject  *data,
-              const char  *text,
+              const Data  *data,
               gint64       seq,
               GError     **error)
 {
@@ -346,9 +466,9 @@ apply_object (DkStore     *self,
     return FALSE;
   _dk_store_bind_text (stmt, 1, type);
   _dk_store_bind_text (stmt, 2, id);
-  sqlite3_bind_int64 (stmt, 3, peek_int (data, "revision", 0));
+  sqlite3_bind_int64 (stmt, 3, doc_int (data->doc, data->index, "revision", 0));
   sqlite3_bind_int64 (stmt, 4, seq);
-  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, data->text, data->length, SQLITE_STATIC);
   if (!_dk_store_step_done (self, stmt, error))
     return FALSE;
 
@@ -426,24 +546,24 @@ set_change_error (GError **error,
 
 static gboolean
 apply_change (DkStore     *self,
-              JsonNode    *node,
+              DkJsonDoc   *doc,
+              guint        change,
               guint        index,
               GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *text = NULL;
-  JsonObject *change;
-  JsonNode *data_node;
+  const DkJsonDocValue *value = dk_json_doc_get (doc, change);
   const char *type;
   const char *id;
+  gsize length = 0;
+  Data data = { doc, 0, NULL, 0 };
   gint64 seq;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if (value->type != DK_JSON_DOC_OBJECT)
     return set_change_error (error, index, _("not an object"));
-  change = json_node_get_object (node);
 
-  type = peek_string (change, "type");
-  id = peek_string (change, "id");
+  type = dk_json_doc_string (doc, change, "type");
+  id = dk_json_doc_string (doc, change, "id");
   if (type == NULL || id == NULL || *id == '\0')
     return set_change_error (error, index, _("no type or id"));
   /* Types a newer server adds are for newer clients. */
@@ -453,58 +573,50 @@ apply_change (DkStore     *self,
       return TRUE;
     }
 
-  seq = peek_int (change, "seq", 0);
-  if (peek_bool (change, "deleted"))
+  seq = doc_int (doc, change, "seq", 0);
+  if (doc_bool (doc, change, "deleted"))
     return apply_deleted (self, type, id, seq, error);
 
-  data_node = json_object_get_member (change, "data");
-  if (data_node == NULL || !JSON_NODE_HOLDS_OBJECT (data_node))
+  data.index = dk_json_doc_member (doc, change, "data");
+  if (data.index == DK_JSON_DOC_NONE ||
+      dk_json_doc_get (doc, data.index)->type != DK_JSON_DOC_OBJECT)
     return set_change_error (error, index, _("data is not an object"));
+  /* Stored as the server sent it: checked JSON, no need to write it again. */
+  data.text = dk_json_doc_text (doc, data.index, &length);
+  if (length > G_MAXINT)
+    return set_change_error (error, index, _("data is too large"));
+  data.length = (int) length;
 
-  text = dk_json_to_compact_string (data_node);
   if (g_str_equal (type, DK_TYPE_NAME_CASE))
     {
-      if (!apply_case (self, json_node_get_object (data_node), text, seq, &local_error))
+      if (!apply_case (self, &data, seq, &local_error))
         return set_change_error (error, index, local_error->message);
       return TRUE;
     }
 
-  return apply_object (self, type, id, json_node_get_object (data_node), text, seq, error);
+  return apply_object (self, type, id, &data, seq, error);
 }
 
-/**
- * dk_store_apply_changes:
- * @self: a #DkStore
- * @changes: the "changes" array of one page of /changes
- * @last_seq: the page's "last_seq"
- * @error: return location for a #GError
- *
- * Applies the page and moves the cursor, all or nothing. Unknown types are skipped.
- *
- * Returns: %TRUE when the page is on disk
- */
-gboolean
-dk_store_apply_changes (DkStore    *self,
-                        JsonArray  *changes,
-                        gint64      last_seq,
-                        GError    **error)
+/* The page and its cursor in one transaction. */
+static gboolean
+apply_page (DkStore    *self,
+            DkJsonDoc  *doc,
+            guint       changes,
+            gint64      last_seq,
+            GError    **error)
 {
+  const DkJsonDocValue *array = dk_json_doc_get (doc, changes);
   g_autofree char *cursor = NULL;
-  guint n;
-
-  g_return_val_if_fail (DK_IS_STORE (self), FALSE);
-  g_return_val_if_fail (changes != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  guint n = 0;
 
   if (!_dk_store_begin (self, error))
     return FALSE;
   /* Another process may have written services since. */
   g_hash_table_remove_all (self->service_names);
 
-  n = json_array_get_length (changes);
-  for (guint i = 0; i < n; i++)
+  for (guint i = changes + 1; i < array->end; i = dk_json_doc_get (doc, i)->end, n++)
     {
-      if (!apply_change (self, json_array_get_element (changes, i), i, error))
+      if (!apply_change (self, doc, i, n, error))
         {
           _dk_store_rollback (self);
           return FALSE;
@@ -520,6 +632,97 @@ dk_store_apply_changes (DkStore    *self,
 
   g_debug ("Applied %u changes, cursor %" G_GINT64_FORMAT, n, last_seq);
   return _dk_store_commit (self, error);
+}
+
+/**
+ * dk_store_apply_page:
+ * @self: a #DkStore
+ * @doc: a page of GET /changes, read with dk_json_doc_parse ()
+ * @changes: the index of its "changes" array in @doc
+ * @last_seq: the page's "last_seq"
+ * @error: return location for a #GError
+ *
+ * Applies the page and moves the cursor, all or nothing. Unknown types are skipped.
+ * Each object is stored as the text the server sent.
+ *
+ * The page's commit is not synced to the disk on its own (synchronous=NORMAL for this
+ * transaction): a power cut may take the last pages back, always with their cursor, so
+ * the next pull fetches them again; nothing of the user's is in them. The next commit
+ * of a local change (synchronous=FULL) syncs them along.
+ *
+ * Returns: %TRUE when the page is committed
+ */
+gboolean
+dk_store_apply_page (DkStore    *self,
+                     DkJsonDoc  *doc,
+                     guint       changes,
+                     gint64      last_seq,
+                     GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (DK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (doc != NULL, FALSE);
+  g_return_val_if_fail (changes < dk_json_doc_get_n_values (doc), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (dk_json_doc_get (doc, changes)->type != DK_JSON_DOC_ARRAY)
+    {
+      g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+                           _("The server’s changes are not a list"));
+      return FALSE;
+    }
+
+  if (!_dk_store_exec (self, "PRAGMA synchronous = NORMAL", error))
+    return FALSE;
+  ok = apply_page (self, doc, changes, last_seq, error);
+  /* Back to FULL whatever happened: every other write is the user's. */
+  if (!_dk_store_exec (self, "PRAGMA synchronous = FULL", &local_error))
+    {
+      if (ok)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  return ok;
+}
+
+/**
+ * dk_store_apply_changes:
+ * @self: a #DkStore
+ * @changes: the "changes" array of one page of /changes
+ * @last_seq: the page's "last_seq"
+ * @error: return location for a #GError
+ *
+ * dk_store_apply_page () for a page parsed with json-glib.
+ *
+ * Returns: %TRUE when the page is committed
+ */
+gboolean
+dk_store_apply_changes (DkStore    *self,
+                        JsonArray  *changes,
+                        gint64      last_seq,
+                        GError    **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(DkJsonDoc) doc = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  char *text;
+
+  g_return_val_if_fail (DK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_set_array (node, changes);
+  text = dk_json_to_compact_string (node);
+  bytes = g_bytes_new_take (text, strlen (text));
+  doc = dk_json_doc_parse (bytes, error);
+  if (doc == NULL)
+    return FALSE;
+
+  return dk_store_apply_page (self, doc, 0, last_seq, error);
 }
 
 /**
@@ -773,9 +976,20 @@ _dk_store_set_case_number (DkStore     *self,
 {
   sqlite3_stmt *stmt;
   gint64 pk = 0;
+  int rc;
 
-  if (!_dk_store_lookup_case_pk (self, id, &pk, error))
+  /* Only a case without a number gets one: most answers name a case that has it
+   * already (an update to it), and then the index stays as it is. */
+  stmt = _dk_store_prepare (self, "SELECT pk FROM cases WHERE id = ?1 AND number IS NULL",
+                            error);
+  if (stmt == NULL)
     return FALSE;
+  _dk_store_bind_text (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  pk = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _dk_store_set_error (self, error);
   if (pk == 0)
     return TRUE;
   /* The number is in the search text. */

@@ -353,6 +353,48 @@ answer_entry (DkStore     *self,
   return FALSE;
 }
 
+/* Records one answer inside the caller's transaction. */
+static gboolean
+record_answer (DkStore     *self,
+               JsonObject  *result,
+               GError     **error)
+{
+  g_autofree char *type = NULL;
+  g_autofree char *id = NULL;
+  const char *mutation_id = peek_string (result, "id");
+  const char *status = peek_string (result, "status");
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  if (mutation_id == NULL)
+    {
+      g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+                           _("The server answered a mutation without naming it"));
+      return FALSE;
+    }
+
+  stmt = _dk_store_prepare (self, "SELECT object_type, object_id FROM outbox"
+                                  " WHERE mutation_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, mutation_id);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    {
+      type = g_strdup (_dk_store_column_text (stmt, 0));
+      id = g_strdup (_dk_store_column_text (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+
+  if (!found)
+    {
+      g_debug ("Mutation %s was answered before", mutation_id);
+      return TRUE;
+    }
+
+  return answer_entry (self, result, mutation_id, status, type, id, error);
+}
+
 /**
  * dk_store_outbox_answer:
  * @self: a #DkStore
@@ -373,57 +415,50 @@ dk_store_outbox_answer (DkStore     *self,
                         JsonObject  *result,
                         GError     **error)
 {
-  g_autofree char *type = NULL;
-  g_autofree char *id = NULL;
-  const char *mutation_id;
-  const char *status;
-  sqlite3_stmt *stmt;
-  gboolean found;
+  g_autoptr(GPtrArray) results = g_ptr_array_new ();
 
   g_return_val_if_fail (DK_IS_STORE (self), FALSE);
   g_return_val_if_fail (result != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  mutation_id = peek_string (result, "id");
-  status = peek_string (result, "status");
-  if (mutation_id == NULL)
-    {
-      g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
-                           _("The server answered a mutation without naming it"));
-      return FALSE;
-    }
+  g_ptr_array_add (results, result);
+  return dk_store_outbox_answer_all (self, results, error);
+}
+
+/**
+ * dk_store_outbox_answer_all:
+ * @self: a #DkStore
+ * @results: (element-type JsonObject): result objects of POST /mutations, in order
+ * @error: return location for a #GError
+ *
+ * Records every answer of a batch as dk_store_outbox_answer () does, in one
+ * transaction: all of them or, on an error, none (the entries stay pending and are
+ * sent again; the server answers a mutation it has seen as it did the first time).
+ *
+ * Returns: %TRUE when recorded
+ */
+gboolean
+dk_store_outbox_answer_all (DkStore     *self,
+                            GPtrArray   *results,
+                            GError     **error)
+{
+  g_return_val_if_fail (DK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (results != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!_dk_store_begin (self, error))
     return FALSE;
 
-  stmt = _dk_store_prepare (self, "SELECT object_type, object_id FROM outbox"
-                                  " WHERE mutation_id = ?1", error);
-  if (stmt == NULL)
-    goto failed;
-  _dk_store_bind_text (stmt, 1, mutation_id);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  if (found)
+  for (guint i = 0; i < results->len; i++)
     {
-      type = g_strdup (_dk_store_column_text (stmt, 0));
-      id = g_strdup (_dk_store_column_text (stmt, 1));
+      if (!record_answer (self, g_ptr_array_index (results, i), error))
+        {
+          _dk_store_rollback (self);
+          return FALSE;
+        }
     }
-  sqlite3_reset (stmt);
-
-  if (!found)
-    {
-      g_debug ("Mutation %s was answered before", mutation_id);
-      _dk_store_rollback (self);
-      return TRUE;
-    }
-
-  if (!answer_entry (self, result, mutation_id, status, type, id, error))
-    goto failed;
 
   return _dk_store_commit (self, error);
-
-failed:
-  _dk_store_rollback (self);
-  return FALSE;
 }
 
 /**

@@ -15,7 +15,8 @@ struct _DkStore
   /* owned */
   char       *path;
   sqlite3    *db;
-  GHashTable *statements;   /* SQL text (static) → sqlite3_stmt *, prepared once */
+  GHashTable *statements;   /* SQL text (static: keyed by its address) → sqlite3_stmt *,
+                             * prepared once */
   GHashTable *service_names;  /* service id → name as the search text has it; a cache
                                * emptied whenever a service is written */
 
@@ -136,6 +137,17 @@ gboolean      _dk_store_build_body        (JsonObject    *data,
                                            GString       *out);
 gboolean      _dk_store_build_services    (DkStore       *self,
                                            JsonObject    *data,
+                                           gboolean      *out_plain,
+                                           GString      **out_text,
+                                           GError       **error);
+/* The same, for the case at @data in a page read with dk_json_doc_parse (). */
+gboolean      _dk_store_build_body_doc    (DkJsonDoc     *doc,
+                                           guint          data,
+                                           const char    *number,
+                                           GString       *out);
+gboolean      _dk_store_build_services_doc (DkStore      *self,
+                                           DkJsonDoc     *doc,
+                                           guint          data,
                                            gboolean      *out_plain,
                                            GString      **out_text,
                                            GError       **error);

@@ -317,6 +317,136 @@ _dk_store_build_services (DkStore     *self,
   return TRUE;
 }
 
+/* The same two for a case read from a DkJsonDoc (a page of changes as it came). */
+
+/* A member that is absent, null or a string: appends the string, TRUE. */
+static gboolean
+doc_text_member (DkJsonDoc  *doc,
+                 guint       object,
+                 const char *member,
+                 GString    *out)
+{
+  guint index = dk_json_doc_member (doc, object, member);
+  const DkJsonDocValue *value;
+
+  if (index == DK_JSON_DOC_NONE)
+    return TRUE;
+  value = dk_json_doc_get (doc, index);
+  if (value->type == DK_JSON_DOC_NULL)
+    return TRUE;
+  if (value->type != DK_JSON_DOC_STRING)
+    return FALSE;
+
+  _dk_store_fold_append (out, value->string);
+  return TRUE;
+}
+
+gboolean
+_dk_store_build_body_doc (DkJsonDoc  *doc,
+                          guint       data,
+                          const char *number,
+                          GString    *out)
+{
+  guint updates = dk_json_doc_member (doc, data, "updates");
+  const DkJsonDocValue *array;
+  gboolean first = TRUE;
+
+  if (number != NULL)
+    _dk_store_fold_append (out, number);
+  g_string_append_c (out, ' ');
+  if (!doc_text_member (doc, data, "external_ref", out))
+    return FALSE;
+  g_string_append_c (out, ' ');
+  if (!doc_text_member (doc, data, "description", out))
+    return FALSE;
+  g_string_append_c (out, ' ');
+  if (!doc_text_member (doc, data, "scope", out))
+    return FALSE;
+  g_string_append_c (out, ' ');
+
+  if (updates == DK_JSON_DOC_NONE)
+    return TRUE;
+  array = dk_json_doc_get (doc, updates);
+  if (array->type == DK_JSON_DOC_NULL)
+    return TRUE;
+  if (array->type != DK_JSON_DOC_ARRAY)
+    return FALSE;
+
+  for (guint i = updates + 1; i < array->end; i = dk_json_doc_get (doc, i)->end)
+    {
+      guint text;
+      const DkJsonDocValue *value;
+
+      if (dk_json_doc_get (doc, i)->type != DK_JSON_DOC_OBJECT)
+        return FALSE;
+      text = dk_json_doc_member (doc, i, "text");
+      if (text == DK_JSON_DOC_NONE)
+        continue;  /* group_concat() skips NULL */
+      value = dk_json_doc_get (doc, text);
+      if (value->type == DK_JSON_DOC_NULL)
+        continue;
+      if (value->type != DK_JSON_DOC_STRING)
+        return FALSE;
+      if (!first)
+        g_string_append_c (out, ' ');
+      _dk_store_fold_append (out, value->string);
+      first = FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+_dk_store_build_services_doc (DkStore     *self,
+                              DkJsonDoc   *doc,
+                              guint        data,
+                              gboolean    *out_plain,
+                              GString    **out_text,
+                              GError     **error)
+{
+  guint services = dk_json_doc_member (doc, data, "services");
+  const DkJsonDocValue *array;
+
+  *out_plain = FALSE;
+  *out_text = NULL;
+  if (services == DK_JSON_DOC_NONE ||
+      dk_json_doc_get (doc, services)->type == DK_JSON_DOC_NULL)
+    {
+      *out_plain = TRUE;
+      return TRUE;
+    }
+  array = dk_json_doc_get (doc, services);
+  if (array->type != DK_JSON_DOC_ARRAY)
+    return TRUE;
+
+  for (guint i = services + 1; i < array->end; i++)
+    {
+      if (dk_json_doc_get (doc, i)->type != DK_JSON_DOC_STRING)
+        return TRUE;
+    }
+
+  for (guint i = services + 1; i < array->end; i++)
+    {
+      const char *name = service_name (self, dk_json_doc_get (doc, i)->string, error);
+
+      if (name == NULL)
+        {
+          if (*out_text != NULL)
+            g_string_free (*out_text, TRUE);
+          *out_text = NULL;
+          return FALSE;
+        }
+      if (*out_text == NULL)
+        *out_text = g_string_new (NULL);
+      else
+        g_string_append_c (*out_text, ' ');
+      _dk_store_fold_append (*out_text, name);
+    }
+
+  *out_plain = TRUE;
+  return TRUE;
+}
+
 /* Indexes a case new to the replica with the text built above: @title as the row has
  * it (folded here), @body and @services folded already (@services NULL for none). */
 gboolean

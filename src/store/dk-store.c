@@ -548,7 +548,9 @@ dk_store_class_init (DkStoreClass *klass)
 static void
 dk_store_init (DkStore *self)
 {
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+  /* Keyed by the address of the static SQL text: hashing a kilobyte of SQL for every
+   * row of a first sync showed in its profile. */
+  self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                             finalize_statement);
   self->service_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }

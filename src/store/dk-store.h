@@ -91,6 +91,13 @@ gint64          dk_store_get_cursor           (DkStore           *self);
 /* Applies one page of /changes (the "changes" array) and moves the cursor to @last_seq,
  * in one transaction. Objects with local changes still in the outbox keep their local
  * version (the server's is kept beside it) until the outbox entry is answered. */
+/* The same from a page read with dk_json_doc_parse (): @changes is the index of its
+ * "changes" array; the objects are stored as the text the server sent. */
+gboolean        dk_store_apply_page           (DkStore           *self,
+                                               DkJsonDoc         *doc,
+                                               guint              changes,
+                                               gint64             last_seq,
+                                               GError           **error);
 gboolean        dk_store_apply_changes        (DkStore           *self,
                                                JsonArray         *changes,
                                                gint64             last_seq,
@@ -166,6 +173,10 @@ GPtrArray      *dk_store_outbox_list          (DkStore           *self,
  * object); rejected and conflict keep it with the reason. */
 gboolean        dk_store_outbox_answer        (DkStore           *self,
                                                JsonObject        *result,
+                                               GError           **error);
+/* Every answer of one batch (JsonObject *), in one transaction. */
+gboolean        dk_store_outbox_answer_all    (DkStore           *self,
+                                               GPtrArray         *results,
                                                GError           **error);
 /* Drops a rejected or conflicting entry the user has seen (the server's version then
  * shows again). */

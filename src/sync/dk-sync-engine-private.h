@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define DK_SYNC_PULL_LIMIT           1000
+#define DK_SYNC_PULL_LIMIT           2500
 #define DK_SYNC_KEEPALIVE_SECONDS    30
 #define DK_SYNC_POLL_SECONDS         30
 #define DK_SYNC_REQUEST_TIMEOUT      60
@@ -61,7 +61,9 @@ struct _DkSyncEngine
 /* An answer of the server: any HTTP status. */
 typedef struct {
   guint       status;
-  JsonNode   *json;           /* nullable: the body when it is JSON */
+  JsonNode   *json;           /* nullable: the body when it is JSON (never for a 2xx
+                               * answer read with _dk_sync_engine_fetch_async ()) */
+  GBytes     *body;           /* nullable: a 2xx body from _dk_sync_engine_fetch_async () */
   char       *error_code;     /* nullable: from {"error": {"code", "message"}} */
   char       *error_message;
 } DkReply;
@@ -93,6 +95,13 @@ SoupMessage *_dk_sync_engine_new_message        (DkSyncEngine        *self,
 /* Sends and reads an answer. A transport failure is an error (OFFLINE, TLS or
  * cancelled); any HTTP status is a DkReply. */
 void      _dk_sync_engine_send_async            (DkSyncEngine        *self,
+                                                 SoupMessage         *msg,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+/* The same, but a 2xx body is left unparsed in reply->body, for a worker thread to
+ * parse (pages of changes); error bodies are parsed as above. */
+void      _dk_sync_engine_fetch_async           (DkSyncEngine        *self,
                                                  SoupMessage         *msg,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,

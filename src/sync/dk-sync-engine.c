@@ -61,6 +61,7 @@ dk_reply_free (DkReply *reply)
     return;
 
   g_clear_pointer (&reply->json, json_node_unref);
+  g_clear_pointer (&reply->body, g_bytes_unref);
   g_free (reply->error_code);
   g_free (reply->error_message);
   g_free (reply);
@@ -302,7 +303,12 @@ dk_sync_engine_message_sent_cb (GObject      *object,
   reply->status = soup_message_get_status (msg);
 
   data = g_bytes_get_data (bytes, &length);
-  if (length > 0)
+  if (g_task_get_source_tag (task) == _dk_sync_engine_fetch_async &&
+      SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+    {
+      reply->body = g_steal_pointer (&bytes);
+    }
+  else if (length > 0)
     {
       g_autoptr(JsonParser) parser = json_parser_new_immutable ();
 
@@ -346,6 +352,26 @@ _dk_sync_engine_send_async (DkSyncEngine        *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, _dk_sync_engine_send_async);
+  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    dk_sync_engine_message_sent_cb, g_steal_pointer (&task));
+}
+
+void
+_dk_sync_engine_fetch_async (DkSyncEngine        *self,
+                             SoupMessage         *msg,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_assert (DK_IS_SYNC_ENGINE (self));
+  g_assert (SOUP_IS_MESSAGE (msg));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _dk_sync_engine_fetch_async);
   g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
 
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
