@@ -10,6 +10,8 @@ PACKAGES="
   libgtk-4-dev libadwaita-1-dev libnotify-dev
   xvfb dbus-x11 at-spi2-core python3-dogtail python3-pyatspi gir1.2-atspi-2.0
   dunst libnotify-bin imagemagick
+  libcairo2-dev libpango1.0-dev fonts-cantarell fonts-dejavu-core poppler-utils
+  desktop-file-utils appstream librsvg2-bin dbus xauth
   python3 python3-feedparser chromium curl
   wrk nginx-light hyperfine
 "

@@ -176,6 +176,14 @@ check "status --json has every member" \
 check "status --json: online, user, nothing waiting" \
   json 'j["online"] is True and j["user"] == "servicedesk" and j["outbox"] == 0 and j["rejected"] == []'
 check "status --json: a cursor and a last sync" json 'j["cursor"] > 0 and j["last_sync"]'
+check "status --json: the session is in a private file" json 'j["token_storage"] == "file"'
+check "the session file is private" test "$(stat -c %a "$tmp/a/session.token")" = 600
+run 0 "status" a status
+check "status says where the session is kept" grep -q "private file" "$tmp/stdout"
+run 1 "a CA file that does not exist is refused" a --ca-file "$tmp/no-such-ca.pem" status
+check "the failure names the file" grep -q "no-such-ca.pem" "$tmp/stderr"
+run 0 "a forgotten CA file is not kept" a status --json
+run 0 "an empty --ca-file forgets the kept one" a --ca-file "" status
 
 run 0 "list" a list
 check "list shows an ongoing demo case" grep -q "Cosmic otillgängligt" "$tmp/stdout"

@@ -1680,17 +1680,45 @@ test_run_two_users_tick (Fixture       *f,
   g_autofree char *id = start_run (f);
   g_autoptr(JsonNode) r1 = set_step (f, &staff, id, "report", TRUE, NULL);
   g_autoptr(JsonNode) r2 = set_step (f, &staff2, id, "report", TRUE, NULL);
-  g_autoptr(JsonNode) r3 = set_step (f, &staff2, id, "report", FALSE, NULL);
   g_autoptr(DkRun) run = load_run (f, id);
   DkRunStep *step = dk_run_find_step (run, "report");
+  g_autoptr(GPtrArray) people = NULL;
 
   assert_applied (r1);
   assert_applied (r2);
-  /* Someone else's tick is never lost. */
-  assert_rejected (r3, "invalid_transition");
   g_assert_true (step->done);
-  g_assert_cmpstr (step->by, ==, "nurse");
+  /* Both ticks are kept, each with its author; the later one names the step. */
+  g_assert_cmpuint (step->ticks->len, ==, 2);
+  people = dk_run_step_dup_people (step);
+  g_assert_cmpuint (people->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (people, 0), ==, "nurse");
+  g_assert_cmpstr (g_ptr_array_index (people, 1), ==, "nurse2");
+  g_assert_cmpstr (step->by, ==, "nurse2");
   g_assert_cmpuint (run->steps->len, ==, 1);
+}
+
+static void
+test_run_later_untick_wins (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *id = start_run (f);
+  g_autoptr(JsonNode) r1 = set_step (f, &staff, id, "report", TRUE, NULL);
+  /* nurse2 saw the tick and took it back: the later action decides... */
+  g_autoptr(JsonNode) r2 = set_step (f, &staff2, id, "report", FALSE, NULL);
+  g_autoptr(DkRun) run = load_run (f, id);
+  DkRunStep *step = dk_run_find_step (run, "report");
+  DkRunTick *first;
+
+  assert_applied (r1);
+  assert_applied (r2);
+  g_assert_false (step->done);
+  g_assert_cmpstr (step->by, ==, "nurse2");
+  /* ...but the tick is still there, with who and when. */
+  g_assert_cmpuint (step->ticks->len, ==, 2);
+  first = g_ptr_array_index (step->ticks, 0);
+  g_assert_true (first->done);
+  g_assert_cmpstr (first->by, ==, "nurse");
+  g_assert_cmpint (first->at, ==, NOW);
 }
 
 static void
@@ -1699,20 +1727,20 @@ test_run_notes_merge (Fixture       *f,
 {
   g_autofree char *id = start_run (f);
   g_autoptr(JsonNode) r1 = set_step (f, &staff, id, "register", TRUE, "Times on paper");
-  /* nurse2 was offline and never saw the tick: done false with a note. */
-  g_autoptr(JsonNode) r2 = set_step (f, &staff2, id, "register", FALSE, "Forms in the red folder");
-  g_autoptr(JsonNode) r3 = set_step (f, &staff2, id, "register", TRUE, "Forms in the red folder");
+  g_autoptr(JsonNode) r2 = apply_op (f, &staff2, "run.set_step", 0,
+                                     json_parse_printf ("{\"id\":\"%s\",\"step\":\"register\","
+                                                        "\"note\":\"Forms in the red folder\"}",
+                                                        id));
   g_autoptr(DkRun) run = load_run (f, id);
   DkRunStep *step = dk_run_find_step (run, "register");
 
   assert_applied (r1);
   assert_applied (r2);
-  assert_applied (r3);
+  /* A note alone does not change the tick. */
   g_assert_true (step->done);
+  g_assert_cmpstr (step->by, ==, "nurse");
+  g_assert_cmpuint (step->notes->len, ==, 2);
   g_assert_cmpstr (step->note, ==, "Times on paper\nForms in the red folder");
-  g_assert_cmpstr (step->by, ==, "nurse2");
-  /* The third changed nothing, so it wrote nothing. */
-  g_assert_cmpint (result_revision (r3), ==, result_revision (r2));
   g_assert_cmpint (run->revision, ==, 3);
 }
 
@@ -1749,6 +1777,7 @@ test_run_set_step_rejections (Fixture       *f,
   assert_rejected (no_step, "not_found");
   assert_rejected (no_run, "not_found");
   assert_rejected (bad_done, "invalid_input");
+  /* Neither done nor a note. */
   assert_rejected (missing_done, "invalid_input");
   assert_applied (finish);
   assert_rejected (after, "invalid_transition");
@@ -1957,6 +1986,7 @@ main (int   argc,
   ADD ("/mutations/run-start/rejections", test_run_start_rejections);
   ADD ("/mutations/run-set-step/applied", test_run_set_step_applied);
   ADD ("/mutations/run-set-step/two-users-tick-the-same-step", test_run_two_users_tick);
+  ADD ("/mutations/run-set-step/a-later-untick-wins-and-keeps-the-tick", test_run_later_untick_wins);
   ADD ("/mutations/run-set-step/notes-from-two-users-kept", test_run_notes_merge);
   ADD ("/mutations/run-set-step/own-tick-can-be-unticked", test_run_untick_own);
   ADD ("/mutations/run-set-step/rejections", test_run_set_step_rejections);

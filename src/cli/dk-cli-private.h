@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 typedef struct {
   char         *server_url;  /* --server, or NULL for the one in the replica */
   char         *data_dir;    /* --data-dir, or NULL for the default */
+  char         *ca_file;     /* --ca-file, or NULL for the one kept in the replica */
   DkStore      *store;       /* opened on first use */
   DkSyncEngine *engine;      /* made on first use */
 } DkCli;
@@ -146,5 +147,7 @@ int _dk_cli_routine  (DkCli *cli, const char *command, int argc, char **argv);
 int _dk_cli_run_cmd  (DkCli *cli, const char *command, int argc, char **argv);
 /* dk-cli-report.c */
 int _dk_cli_report   (DkCli *cli, const char *command, int argc, char **argv);
+/* dk-cli-print.c */
+int _dk_cli_print    (DkCli *cli, const char *command, int argc, char **argv);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "dk-cli-private.h"
+#include "dk-store-routines.h"
 
 static int run_start  (DkCli *cli, const char *command, int argc, char **argv);
 static int run_check  (DkCli *cli, const char *command, int argc, char **argv);
@@ -25,10 +26,44 @@ static const DkCliCommand run_commands[] = {
 
 /* ---- helpers ---- */
 
+static const char *
+validity_to_string (DkRoutineValidity validity)
+{
+  switch (validity)
+    {
+    case DK_ROUTINE_EXPIRED:
+      return "expired";
+    case DK_ROUTINE_EXPIRING_SOON:
+      return "expiring_soon";
+    case DK_ROUTINE_VALID:
+    default:
+      return "valid";
+    }
+}
+
+/* The wire shape plus "validity" {"state", "days_left", "warning"} (added fields). */
 static JsonNode *
 routine_to_json (gconstpointer item)
 {
-  return dk_routine_to_json (item);
+  const DkRoutine *routine = item;
+  JsonNode *node = dk_routine_to_json (routine);
+  JsonObject *validity = json_object_new ();
+  gint64 now = dk_time_now ();
+  g_autofree char *warning = dk_routine_dup_validity_warning (routine, now);
+  gint days = 0;
+  DkRoutineValidity state = dk_routine_validity (routine, now, &days);
+
+  json_object_set_string_member (validity, "state", validity_to_string (state));
+  if (routine->valid_until != DK_TIME_UNSET)
+    json_object_set_int_member (validity, "days_left", days);
+  else
+    json_object_set_null_member (validity, "days_left");
+  if (warning != NULL)
+    json_object_set_string_member (validity, "warning", warning);
+  else
+    json_object_set_null_member (validity, "warning");
+  json_object_set_object_member (json_node_get_object (node), "validity", validity);
+  return node;
 }
 
 static JsonNode *
@@ -74,10 +109,42 @@ dup_contact (const DkContact *contact)
 }
 
 static void
+print_step_events (const DkRunStep *state)
+{
+  for (guint i = 0; i < state->ticks->len; i++)
+    {
+      const DkRunTick *tick = g_ptr_array_index (state->ticks, i);
+      g_autofree char *at = _dk_cli_format_time (tick->at);
+      g_autofree char *line = NULL;
+
+      if (tick->done)
+        /* Translators: "ticked by anna 2026-11-24 14:05" */
+        line = g_strdup_printf (_("ticked by %s %s"), tick->by, at);
+      else
+        line = g_strdup_printf (_("unticked by %s %s"), tick->by, at);
+      g_print ("      %s\n", line);
+    }
+  for (guint i = 0; i < state->notes->len; i++)
+    {
+      const DkRunNote *note = g_ptr_array_index (state->notes, i);
+      g_autofree char *at = _dk_cli_format_time (note->at);
+      /* Translators: "note by anna 2026-11-24 14:05: text" */
+      g_autofree char *line = g_strdup_printf (_("note by %s %s: %s"),
+                                               note->by != NULL ? note->by : "—", at,
+                                               note->text);
+
+      g_print ("      %s\n", line);
+    }
+}
+
+static void
 print_routine (DkStore         *store,
                const DkRoutine *routine,
-               const DkRun     *run)
+               const DkRun     *run,
+               const DkCase    *kase)
 {
+  DkRoutinePhase current = run != NULL ? dk_run_get_phase (run, kase) : DK_ROUTINE_PHASE_BEFORE;
+
   for (int phase = DK_ROUTINE_PHASE_BEFORE; phase <= DK_ROUTINE_PHASE_LAST; phase++)
     {
       gboolean heading = FALSE;
@@ -86,26 +153,50 @@ print_routine (DkStore         *store,
         {
           DkRoutineStep *step = g_ptr_array_index (routine->steps, i);
           DkRunStep *state = NULL;
-          g_autofree char *mark = NULL;
+          g_autofree char *reason = NULL;
+          const char *mark = "";
 
           if ((int) step->phase != phase)
             continue;
           if (!heading)
             {
-              g_print ("\n%s\n", dk_routine_phase_label (phase));
+              if (run != NULL)
+                {
+                  DkRunProgress progress;
+                  g_autofree char *counts = NULL;
+
+                  dk_run_get_progress (run, routine, kase, phase, &progress);
+                  /* Translators: progress of a phase: "2 of 5 done" */
+                  counts = g_strdup_printf (_("%u of %u done"), progress.done, progress.total);
+                  if (progress.not_applicable > 0)
+                    {
+                      g_autofree char *more = g_strdup_printf (
+                        g_dngettext (GETTEXT_PACKAGE, "%s, %u not applicable",
+                                     "%s, %u not applicable", progress.not_applicable),
+                        counts, progress.not_applicable);
+
+                      g_free (counts);
+                      counts = g_steal_pointer (&more);
+                    }
+                  g_print ("\n%s  (%s)%s\n", dk_routine_phase_label (phase), counts,
+                           (int) current == phase ? _("  ← now") : "");
+                }
+              else
+                {
+                  g_print ("\n%s\n", dk_routine_phase_label (phase));
+                }
               heading = TRUE;
             }
 
           if (run != NULL)
             {
               state = dk_run_find_step (run, step->id);
-              mark = g_strdup (state != NULL && state->done ? "[x] " : "[ ] ");
-            }
-          else
-            {
-              mark = g_strdup ("");
+              reason = dk_run_dup_not_applicable_reason (step, kase);
+              mark = reason != NULL ? "[-] " : state != NULL && state->done ? "[x] " : "[ ] ";
             }
           g_print ("  %s%s  %s\n", mark, step->id, step->text);
+          if (reason != NULL)
+            g_print ("      %s\n", reason);
           if (step->condition != NULL)
             g_print ("      %s %s\n", _("Only when:"), step->condition);
           if (step->contact != NULL)
@@ -116,14 +207,14 @@ print_routine (DkStore         *store,
             }
           if (step->form != NULL)
             g_print ("      %s %s\n", _("Form:"), step->form);
-          if (state != NULL && (state->by != NULL || state->note != NULL))
+          if (step->deadline != NULL)
             {
-              g_autofree char *at = _dk_cli_format_time (state->at);
+              g_autofree char *deadline = dk_routine_dup_deadline_label (step->deadline);
 
-              g_print ("      %s %s%s%s\n", at, state->by != NULL ? state->by : "",
-                       state->note != NULL ? " · " : "",
-                       state->note != NULL ? state->note : "");
+              g_print ("      %s %s\n", _("Deadline:"), deadline != NULL ? deadline : step->deadline);
             }
+          if (state != NULL)
+            print_step_events (state);
         }
     }
 }
@@ -154,16 +245,28 @@ _dk_cli_routines (DkCli       *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) routines = NULL;
   g_autoptr(DkCliTable) table = NULL;
+  g_autofree char *service = NULL;
+  g_autofree char *audience = NULL;
+  g_autofree char *search = NULL;
   gboolean json = FALSE;
+  DkRoutineQuery query = { NULL, };
   DkStore *store;
   gint64 now = dk_time_now ();
   int status;
   const GOptionEntry entries[] = {
+    { "service", 0, 0, G_OPTION_ARG_STRING, &service, N_("Only routines for this service"),
+      N_("SERVICE") },
+    { "audience", 0, 0, G_OPTION_ARG_STRING, &audience, N_("Only routines for this audience"),
+      N_("AUDIENCE") },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search,
+      N_("Only routines whose title, steps, contacts or forms hold these words"), N_("TEXT") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array of routines"), NULL },
     { NULL }
   };
 
-  status = _dk_cli_parse (cli, command, NULL, _("Lists the reserve routines in the replica."),
+  status = _dk_cli_parse (cli, command, NULL,
+                          _("Lists the reserve routines in the replica by service and audience, "
+                            "with a warning when one has expired or expires within 30 days."),
                           entries, 0, 0, &argc, &argv);
   if (status != DK_CLI_EXIT_OK)
     return status;
@@ -171,7 +274,10 @@ _dk_cli_routines (DkCli       *cli,
   store = _dk_cli_get_store (cli, &error);
   if (store == NULL)
     return _dk_cli_fail (command, error);
-  routines = dk_store_list_routines (store, &error);
+  query.service = service;
+  query.audience = audience;
+  query.text = search;
+  routines = dk_store_query_routines (store, &query, &error);
   if (routines == NULL)
     return _dk_cli_fail (command, error);
 
@@ -187,25 +293,186 @@ _dk_cli_routines (DkCli       *cli,
       return DK_CLI_EXIT_OK;
     }
 
-  table = _dk_cli_table_new (4);
-  _dk_cli_table_add (table, _("ID"), _("REV"), _("VALID UNTIL"), _("TITLE"), NULL);
+  table = _dk_cli_table_new (6);
+  _dk_cli_table_add (table, _("SERVICE"), _("AUDIENCE"), _("ID"), _("REV"), _("VALID UNTIL"),
+                     _("TITLE"), NULL);
   for (guint i = 0; i < routines->len; i++)
     {
       DkRoutine *routine = g_ptr_array_index (routines, i);
+      g_autofree char *services = dup_routine_services (store, routine);
       g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, routine->revision);
       g_autofree char *valid_until = _dk_cli_format_time (routine->valid_until);
+      g_autofree char *warning = dk_routine_dup_validity_warning (routine, now);
       g_autofree char *title = NULL;
 
-      if (dk_rules_routine_is_expired (routine, now))
-        title = g_strdup_printf ("%s (%s)", routine->title, _("expired"));
-      else if (dk_rules_routine_expires_soon (routine, now))
-        title = g_strdup_printf ("%s (%s)", routine->title, _("expires soon"));
+      if (warning != NULL)
+        title = g_strdup_printf ("%s (%s)", routine->title, warning);
       else if (routine->approved_at == DK_TIME_UNSET)
         title = g_strdup_printf ("%s (%s)", routine->title, _("draft"));
       else
         title = g_strdup (routine->title);
 
-      _dk_cli_table_add (table, routine->id, revision, valid_until, title, NULL);
+      _dk_cli_table_add (table, services, routine->audience ? routine->audience : "—",
+                         routine->id, revision, valid_until, title, NULL);
+    }
+  _dk_cli_table_print (table);
+
+  return DK_CLI_EXIT_OK;
+}
+
+/* Fetches the revisions of a routine from the server (0: every one the caller sees). */
+static GPtrArray *
+fetch_revisions (DkCli       *cli,
+                 const char  *routine_id,
+                 gint64       revision,
+                 GError     **error)
+{
+  DkSyncEngine *engine = _dk_cli_get_engine (cli, error);
+  DkCliWait wait;
+  GPtrArray *revisions;
+
+  if (engine == NULL)
+    return NULL;
+
+  _dk_cli_wait_init (&wait);
+  dk_sync_engine_fetch_routine_revisions_async (engine, routine_id, revision, NULL,
+                                                _dk_cli_async_ready_cb, &wait);
+  revisions = dk_sync_engine_fetch_routine_revisions_finish (engine, _dk_cli_wait_run (&wait),
+                                                             error);
+  _dk_cli_wait_clear (&wait);
+  return revisions;
+}
+
+static DkRoutine *
+fetch_revision (DkCli       *cli,
+                const char  *routine_id,
+                const char  *revision_text,
+                GError     **error)
+{
+  g_autoptr(GPtrArray) revisions = NULL;
+  guint64 revision;
+
+  if (!g_ascii_string_to_unsigned (revision_text, 10, 1, G_MAXINT64, &revision, NULL))
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                   _("“%s” is not a revision number"), revision_text);
+      return NULL;
+    }
+
+  revisions = fetch_revisions (cli, routine_id, (gint64) revision, error);
+  if (revisions == NULL)
+    return NULL;
+  if (revisions->len != 1)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_NOT_FOUND,
+                   _("The routine “%s” has no revision %s"), routine_id, revision_text);
+      return NULL;
+    }
+  return dk_routine_ref (g_ptr_array_index (revisions, 0));
+}
+
+static JsonNode *
+changes_to_json (GPtrArray *changes)
+{
+  JsonArray *array = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+  static const char * const kinds[] = { "field", "step_added", "step_removed", "step_changed",
+                                        "step_moved" };
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const DkRoutineChange *change = g_ptr_array_index (changes, i);
+      JsonObject *object = json_object_new ();
+      g_autofree char *text = dk_routine_change_describe (change);
+
+      json_object_set_string_member (object, "kind", kinds[change->kind]);
+      json_object_set_string_member (object, "step", change->step);
+      json_object_set_string_member (object, "field", change->field);
+      json_object_set_string_member (object, "old", change->old_value);
+      json_object_set_string_member (object, "new", change->new_value);
+      json_object_set_string_member (object, "text", text);
+      json_array_add_object_element (array, object);
+    }
+
+  json_node_take_array (node, array);
+  return node;
+}
+
+static int
+show_diff (DkCli       *cli,
+           const char  *command,
+           const char  *routine_id,
+           const char  *from,
+           const char  *to,
+           gboolean     json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkRoutine) old_routine = NULL;
+  g_autoptr(DkRoutine) new_routine = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+
+  old_routine = fetch_revision (cli, routine_id, from, &error);
+  if (old_routine == NULL)
+    return _dk_cli_fail (command, error);
+  new_routine = fetch_revision (cli, routine_id, to, &error);
+  if (new_routine == NULL)
+    return _dk_cli_fail (command, error);
+
+  changes = dk_routine_diff (old_routine, new_routine);
+  if (json)
+    {
+      g_autoptr(JsonNode) node = changes_to_json (changes);
+
+      _dk_cli_print_json (node);
+      return DK_CLI_EXIT_OK;
+    }
+
+  g_print (_("%s: revision %s → %s\n"), new_routine->title, from, to);
+  if (changes->len == 0)
+    g_print ("%s\n", _("No changes"));
+  for (guint i = 0; i < changes->len; i++)
+    {
+      g_autofree char *line = dk_routine_change_describe (g_ptr_array_index (changes, i));
+
+      g_print ("  %s\n", line);
+    }
+
+  return DK_CLI_EXIT_OK;
+}
+
+static int
+show_revisions (DkCli      *cli,
+                const char *command,
+                const char *routine_id,
+                gboolean    json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) revisions = NULL;
+  g_autoptr(DkCliTable) table = NULL;
+
+  revisions = fetch_revisions (cli, routine_id, 0, &error);
+  if (revisions == NULL)
+    return _dk_cli_fail (command, error);
+
+  if (json)
+    {
+      _dk_cli_print_json_array (revisions, routine_to_json);
+      return DK_CLI_EXIT_OK;
+    }
+
+  table = _dk_cli_table_new (4);
+  _dk_cli_table_add (table, _("REV"), _("APPROVED"), _("APPROVED BY"), _("VALID UNTIL"), NULL);
+  for (guint i = 0; i < revisions->len; i++)
+    {
+      DkRoutine *routine = g_ptr_array_index (revisions, i);
+      g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, routine->revision);
+      g_autofree char *approved_at = _dk_cli_format_time (routine->approved_at);
+      g_autofree char *valid_until = _dk_cli_format_time (routine->valid_until);
+
+      _dk_cli_table_add (table, revision,
+                         routine->approved_at == DK_TIME_UNSET ? _("draft") : approved_at,
+                         routine->approved_by != NULL ? routine->approved_by : "—",
+                         valid_until, NULL);
     }
   _dk_cli_table_print (table);
 
@@ -220,20 +487,38 @@ _dk_cli_routine (DkCli       *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DkRoutine) routine = NULL;
+  g_autofree char *warning = NULL;
   gboolean json = FALSE;
+  gboolean diff = FALSE;
+  gboolean revisions = FALSE;
   DkStore *store = NULL;
   int status;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the routine as JSON"), NULL },
+    { "diff", 0, 0, G_OPTION_ARG_NONE, &diff,
+      N_("Show what changed from revision REV1 to REV2 (asks the server)"), NULL },
+    { "revisions", 0, 0, G_OPTION_ARG_NONE, &revisions,
+      N_("List the kept revisions you may see (asks the server)"), NULL },
     { NULL }
   };
 
-  status = _dk_cli_parse (cli, command, _("ROUTINE"),
-                          _("Shows a reserve routine with its steps before, during and after "
-                            "an outage."),
-                          entries, 1, 1, &argc, &argv);
+  status = _dk_cli_parse (cli, command, _("ROUTINE [--diff REV1 REV2]"),
+                          _("Shows a reserve routine with its document control and its steps "
+                            "before, during and after an outage."),
+                          entries, 1, 3, &argc, &argv);
   if (status != DK_CLI_EXIT_OK)
     return status;
+  if (diff && argc != 4)
+    return _dk_cli_usage_error (command, _("--diff needs two revisions: REV1 REV2"));
+  if (!diff && argc != 2)
+    return _dk_cli_usage_error (command, _("Give one routine (revisions only with --diff)"));
+  if (diff && revisions)
+    return _dk_cli_usage_error (command, _("--diff and --revisions do not go together"));
+
+  if (diff)
+    return show_diff (cli, command, argv[1], argv[2], argv[3], json);
+  if (revisions)
+    return show_revisions (cli, command, argv[1], json);
 
   routine = get_routine (cli, argv[1], &store, &error);
   if (routine == NULL)
@@ -241,12 +526,13 @@ _dk_cli_routine (DkCli       *cli,
 
   if (json)
     {
-      g_autoptr(JsonNode) node = dk_routine_to_json (routine);
+      g_autoptr(JsonNode) node = routine_to_json (routine);
 
       _dk_cli_print_json (node);
       return DK_CLI_EXIT_OK;
     }
 
+  warning = dk_routine_dup_validity_warning (routine, dk_time_now ());
   {
     g_autoptr(DkCliTable) table = _dk_cli_table_new (2);
     g_autofree char *services = dup_routine_services (store, routine);
@@ -264,9 +550,11 @@ _dk_cli_routine (DkCli       *cli,
                        routine->approved_at == DK_TIME_UNSET ? _("not yet (draft)") : approved_at,
                        NULL);
     _dk_cli_table_add (table, _("Valid until:"), valid_until, NULL);
+    if (warning != NULL)
+      _dk_cli_table_add (table, _("Warning:"), warning, NULL);
     _dk_cli_table_print (table);
   }
-  print_routine (store, routine, NULL);
+  print_routine (store, routine, NULL, NULL);
 
   return DK_CLI_EXIT_OK;
 }
@@ -335,19 +623,29 @@ run_check (DkCli       *cli,
   g_autoptr(GError) error = NULL;
   g_autofree char *note = NULL;
   gboolean undo = FALSE;
+  gboolean note_only = FALSE;
+  DkRunAction action;
   DkStore *store;
   const char *me;
   int status;
   const GOptionEntry entries[] = {
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("A note on the step"), N_("TEXT") },
     { "undo", 0, 0, G_OPTION_ARG_NONE, &undo, N_("Mark the step as not done"), NULL },
+    { "note-only", 0, 0, G_OPTION_ARG_NONE, &note_only,
+      N_("Only add the note; leave the tick as it is"), NULL },
     { NULL }
   };
 
   status = _dk_cli_parse (cli, command, _("RUN STEP"),
-                          _("Marks a step of a run as done."), entries, 2, 2, &argc, &argv);
+                          _("Marks a step of a run as done. Ticks from several people merge; "
+                            "each is kept with who and when."), entries, 2, 2, &argc, &argv);
   if (status != DK_CLI_EXIT_OK)
     return status;
+  if (note_only && undo)
+    return _dk_cli_usage_error (command, _("--note-only and --undo do not go together"));
+  if (note_only && note == NULL)
+    return _dk_cli_usage_error (command, _("--note-only needs --note"));
+  action = note_only ? DK_RUN_NOTE_ONLY : undo ? DK_RUN_UNTICK : DK_RUN_TICK;
 
   store = _dk_cli_get_store (cli, &error);
   if (store == NULL)
@@ -356,7 +654,8 @@ run_check (DkCli       *cli,
   if (me == NULL)
     return _dk_cli_fail (command, error);
 
-  if (!dk_local_set_run_step (store, argv[1], argv[2], !undo, note, me, dk_time_now (), &error))
+  if (!dk_local_change_run_step (store, argv[1], argv[2], action, note, me, dk_time_now (),
+                                 &error))
     return _dk_cli_fail (command, error);
 
   return DK_CLI_EXIT_OK;
@@ -391,6 +690,63 @@ run_finish (DkCli       *cli,
   return DK_CLI_EXIT_OK;
 }
 
+/* The wire shape plus where the run stands (added fields): "phase", "progress"
+ * {phase: {"done", "total", "not_applicable"}}, "not_applicable" [{"step", "reason"}],
+ * "outage_seconds" and "post_registration_deadline". */
+static JsonNode *
+run_show_to_json (const DkRun     *run,
+                  const DkRoutine *routine,
+                  const DkCase    *kase)
+{
+  JsonNode *node = dk_run_to_json (run);
+  JsonObject *object = json_node_get_object (node);
+  JsonObject *progress = json_object_new ();
+  JsonArray *not_applicable = json_array_new ();
+  gint64 outage = dk_case_outage_seconds (kase);
+  gint64 deadline = DK_TIME_UNSET;
+  g_autofree char *deadline_text = NULL;
+
+  json_object_set_string_member (object, "phase",
+                                 dk_routine_phase_to_string (dk_run_get_phase (run, kase)));
+  for (int phase = DK_ROUTINE_PHASE_BEFORE; routine != NULL && phase <= DK_ROUTINE_PHASE_LAST;
+       phase++)
+    {
+      JsonObject *counts = json_object_new ();
+      DkRunProgress p;
+
+      dk_run_get_progress (run, routine, kase, phase, &p);
+      json_object_set_int_member (counts, "done", p.done);
+      json_object_set_int_member (counts, "total", p.total);
+      json_object_set_int_member (counts, "not_applicable", p.not_applicable);
+      json_object_set_object_member (progress, dk_routine_phase_to_string (phase), counts);
+    }
+  for (guint i = 0; routine != NULL && i < routine->steps->len; i++)
+    {
+      const DkRoutineStep *step = g_ptr_array_index (routine->steps, i);
+      g_autofree char *reason = dk_run_dup_not_applicable_reason (step, kase);
+
+      if (reason != NULL)
+        {
+          JsonObject *item = json_object_new ();
+
+          json_object_set_string_member (item, "step", step->id);
+          json_object_set_string_member (item, "reason", reason);
+          json_array_add_object_element (not_applicable, item);
+        }
+    }
+  json_object_set_object_member (object, "progress", progress);
+  json_object_set_array_member (object, "not_applicable", not_applicable);
+  if (outage >= 0)
+    json_object_set_int_member (object, "outage_seconds", outage);
+  else
+    json_object_set_null_member (object, "outage_seconds");
+  if (routine != NULL)
+    deadline = dk_routine_post_registration_deadline (routine, kase, NULL);
+  deadline_text = dk_time_format (deadline);
+  json_object_set_string_member (object, "post_registration_deadline", deadline_text);
+  return node;
+}
+
 static int
 run_show (DkCli       *cli,
           const char  *command,
@@ -400,6 +756,7 @@ run_show (DkCli       *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(DkRun) run = NULL;
   g_autoptr(DkRoutine) routine = NULL;
+  g_autoptr(DkCase) kase = NULL;
   g_autoptr(DkCliTable) table = NULL;
   g_autofree char *started_at = NULL;
   g_autofree char *finished_at = NULL;
@@ -411,7 +768,9 @@ run_show (DkCli       *cli,
     { NULL }
   };
 
-  status = _dk_cli_parse (cli, command, _("RUN"), _("Shows a run with the state of each step."),
+  status = _dk_cli_parse (cli, command, _("RUN"),
+                          _("Shows a run: progress per phase, who ticked each step and when, "
+                            "and the steps that do not apply with the reason."),
                           entries, 1, 1, &argc, &argv);
   if (status != DK_CLI_EXIT_OK)
     return status;
@@ -422,16 +781,18 @@ run_show (DkCli       *cli,
   run = dk_store_get_run (store, argv[1], &error);
   if (run == NULL)
     return _dk_cli_fail (command, error);
+  routine = dk_store_get_routine (store, run->routine, NULL);
+  if (run->case_id != NULL)
+    kase = dk_store_get_case (store, run->case_id, NULL);
 
   if (json)
     {
-      g_autoptr(JsonNode) node = dk_run_to_json (run);
+      g_autoptr(JsonNode) node = run_show_to_json (run, routine, kase);
 
       _dk_cli_print_json (node);
       return DK_CLI_EXIT_OK;
     }
 
-  routine = dk_store_get_routine (store, run->routine, NULL);
   started_at = _dk_cli_format_time (run->started_at);
   finished_at = _dk_cli_format_time (run->finished_at);
 
@@ -442,14 +803,36 @@ run_show (DkCli       *cli,
   _dk_cli_table_add (table, _("Unit:"), run->unit, NULL);
   if (run->case_id != NULL)
     {
-      g_autoptr(DkCase) kase = dk_store_get_case (store, run->case_id, NULL);
+      g_autofree char *text = NULL;
 
-      _dk_cli_table_add (table, _("Case:"),
-                         kase != NULL && kase->number != NULL ? kase->number : run->case_id,
-                         NULL);
+      if (kase == NULL)
+        text = g_strdup (run->case_id);
+      else if (kase->closed_at != DK_TIME_UNSET)
+        /* Translators: "DK-1042 (closed)" */
+        text = g_strdup_printf (_("%s (closed)"), kase->number != NULL ? kase->number : kase->id);
+      else
+        text = g_strdup (kase->number != NULL ? kase->number : kase->id);
+      _dk_cli_table_add (table, _("Case:"), text, NULL);
     }
   _dk_cli_table_add (table, _("Started:"), started_at, NULL);
   _dk_cli_table_add (table, _("Started by:"), run->started_by ? run->started_by : "—", NULL);
+  _dk_cli_table_add (table, _("Phase:"),
+                     dk_routine_phase_label (dk_run_get_phase (run, kase)), NULL);
+  if (dk_case_outage_seconds (kase) >= 0)
+    {
+      g_autofree char *lasted = dk_format_duration (dk_case_outage_seconds (kase));
+
+      _dk_cli_table_add (table, _("Outage lasted:"), lasted, NULL);
+    }
+  if (routine != NULL && kase != NULL && kase->closed_at != DK_TIME_UNSET)
+    {
+      gint64 deadline = dk_routine_post_registration_deadline (routine, kase, NULL);
+      g_autofree char *text = _dk_cli_format_time (deadline);
+
+      _dk_cli_table_add (table, _("Post-register by:"),
+                         deadline != DK_TIME_UNSET
+                           ? text : _("as the administration announces"), NULL);
+    }
   _dk_cli_table_add (table, _("Finished:"),
                      run->finished_at == DK_TIME_UNSET ? _("not yet") : finished_at, NULL);
   if (dk_store_is_pending (store, "run", run->id))
@@ -457,13 +840,14 @@ run_show (DkCli       *cli,
   _dk_cli_table_print (table);
 
   if (routine != NULL)
-    print_routine (store, routine, run);
+    print_routine (store, routine, run, kase);
   else
     for (guint i = 0; i < run->steps->len; i++)
       {
         DkRunStep *step = g_ptr_array_index (run->steps, i);
 
         g_print ("  %s %s\n", step->done ? "[x]" : "[ ]", step->step);
+        print_step_events (step);
       }
 
   return DK_CLI_EXIT_OK;

@@ -308,6 +308,7 @@ _dk_cli_status (DkCli       *cli,
   g_autofree char *cursor = NULL;
   g_autofree char *outbox = NULL;
   g_autofree char *n_refused = NULL;
+  g_autofree char *token_storage = NULL;
   DkSyncEngine *engine;
   DkStore *store;
   const char *server_url;
@@ -350,6 +351,7 @@ _dk_cli_status (DkCli       *cli,
 
   server_url = dk_sync_engine_get_server_url (engine);
   username = dk_sync_engine_get_username (engine);
+  token_storage = username != NULL ? dk_store_dup_meta (store, "token_storage") : NULL;
   if (server_url != NULL)
     online = probe_server (server_url);
 
@@ -381,6 +383,11 @@ _dk_cli_status (DkCli       *cli,
       json_builder_add_int_value (builder, dk_store_get_cursor (store));
       json_builder_set_member_name (builder, "outbox");
       json_builder_add_int_value (builder, n_pending);
+      json_builder_set_member_name (builder, "token_storage");
+      if (token_storage != NULL)
+        json_builder_add_string_value (builder, token_storage);
+      else
+        json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "rejected");
       json_builder_begin_array (builder);
       for (guint i = 0; i < refused->len; i++)
@@ -417,6 +424,14 @@ _dk_cli_status (DkCli       *cli,
     _dk_cli_table_add (table, _("Outbox:"), outbox, NULL);
     _dk_cli_table_add (table, _("Rejected:"), n_refused, NULL);
     _dk_cli_table_add (table, _("Data dir:"), data_dir, NULL);
+    if (username != NULL)
+      _dk_cli_table_add (table, _("Session kept in:"),
+                         g_strcmp0 (token_storage, "secret-service") == 0
+                           ? _("the Secret Service")
+                           : g_strcmp0 (token_storage, "file") == 0
+                               ? _("a private file in the data dir")
+                               : _("nowhere"),
+                         NULL);
     _dk_cli_table_print (table);
   }
 

@@ -29,6 +29,8 @@ static const DkCliCommand commands[] = {
   { "routines", N_("List the reserve routines"), _dk_cli_routines },
   { "routine", N_("Show one reserve routine"), _dk_cli_routine },
   { "run", N_("Start, check and show runs of reserve routines"), _dk_cli_run_cmd },
+  { "print", N_("Print a routine, a unit’s downtime pack or a case sheet as PDF"),
+    _dk_cli_print },
   { "report", N_("Report a fault or an urgent case"), _dk_cli_report },
   { "publish", N_("Publish a new case"), _dk_cli_publish },
   { "update", N_("Add an update to a case"), _dk_cli_update },
@@ -94,6 +96,9 @@ print_commands (GString            *out,
       g_string_append_printf (out, "  %-18s  %s\n", "--data-dir DIR",
                               _("Where the replica is kept (default: $DRIFTKOLL_DATA_DIR, "
                                 "else the user data dir’s driftkoll)"));
+      g_string_append_printf (out, "  %-18s  %s\n", "--ca-file FILE",
+                              _("Trust this CA certificate file besides the system’s (kept "
+                                "for later commands; an empty value forgets it)"));
       g_string_append_printf (out, "  %-18s  %s\n", "-h, --help", _("Show this help"));
       g_string_append_printf (out, "  %-18s  %s\n", "--version", _("Show the version"));
       g_string_append_c (out, '\n');
@@ -187,6 +192,7 @@ _dk_cli_parse (DkCli               *cli,
   g_autoptr(GError) error = NULL;
   g_autofree char *server_url = NULL;
   g_autofree char *data_dir = NULL;
+  g_autofree char *ca_file = NULL;
   g_autofree GOptionEntry *all_entries = NULL;
   gsize n_entries;
   int given;
@@ -195,6 +201,9 @@ _dk_cli_parse (DkCli               *cli,
       N_("The server, e.g. https://driftkoll.example/"), N_("URL") },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Where the replica is kept"), N_("DIR") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
+      N_("Trust this CA certificate file besides the system’s (kept for later commands; "
+         "an empty value forgets it)"), N_("FILE") },
     { NULL }
   };
 
@@ -221,6 +230,8 @@ _dk_cli_parse (DkCli               *cli,
     set_string (&cli->server_url, server_url);
   if (data_dir != NULL)
     set_string (&cli->data_dir, data_dir);
+  if (ca_file != NULL)
+    set_string (&cli->ca_file, ca_file);
 
   /* a "--" that ended the options is not an argument */
   for (int i = 1; i < *argc; i++)
@@ -265,6 +276,30 @@ _dk_cli_get_store (DkCli   *cli,
   return cli->store;
 }
 
+/* A --ca-file is kept in the replica, so a kiosk names it once at login. */
+static gboolean
+apply_ca_file (DkCli    *cli,
+               DkStore  *store,
+               GError  **error)
+{
+  g_autofree char *kept = NULL;
+
+  if (cli->ca_file != NULL)
+    {
+      const char *value = cli->ca_file[0] != '\0' ? cli->ca_file : NULL;
+
+      if (!dk_sync_engine_set_ca_file (cli->engine, value, error))
+        return FALSE;
+      return dk_store_set_meta (store, "ca_file", value, error);
+    }
+
+  kept = dk_store_dup_meta (store, "ca_file");
+  if (kept == NULL)
+    return TRUE;
+
+  return dk_sync_engine_set_ca_file (cli->engine, kept, error);
+}
+
 DkSyncEngine *
 _dk_cli_get_engine (DkCli   *cli,
                     GError **error)
@@ -279,6 +314,11 @@ _dk_cli_get_engine (DkCli   *cli,
     return NULL;
 
   cli->engine = dk_sync_engine_new (store, cli->server_url);
+  if (!apply_ca_file (cli, store, error))
+    {
+      g_clear_object (&cli->engine);
+      return NULL;
+    }
 
   return cli->engine;
 }
@@ -365,6 +405,7 @@ dk_cli_clear (DkCli *cli)
   g_clear_object (&cli->store);
   g_clear_pointer (&cli->server_url, g_free);
   g_clear_pointer (&cli->data_dir, g_free);
+  g_clear_pointer (&cli->ca_file, g_free);
 }
 
 /* Takes "--name VALUE" or "--name=VALUE" at argv[*i]; FALSE when argv[*i] is not it. */
@@ -447,7 +488,8 @@ dk_cli_run (int    argc,
           return DK_CLI_EXIT_OK;
         }
       if (take_global_option ("--server", argc, argv, &i, &cli.server_url, &missing)
-          || take_global_option ("--data-dir", argc, argv, &i, &cli.data_dir, &missing))
+          || take_global_option ("--data-dir", argc, argv, &i, &cli.data_dir, &missing)
+          || take_global_option ("--ca-file", argc, argv, &i, &cli.ca_file, &missing))
         {
           if (missing)
             {

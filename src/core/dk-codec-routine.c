@@ -40,6 +40,8 @@ routine_step_to_json (const DkRoutineStep *step)
   _dk_codec_set_string (object, "condition", step->condition);
   json_object_set_member (object, "contact", contact_to_json (step->contact));
   _dk_codec_set_string (object, "form", step->form);
+  if (step->deadline != NULL)
+    _dk_codec_set_string (object, "deadline", step->deadline);
   return _dk_codec_node_from_object (object);
 }
 
@@ -57,7 +59,9 @@ routine_step_from_object (JsonObject  *object,
       !dk_json_read_string (object, "condition", SHORT_FLAGS, DK_MAX_SHORT_CHARS,
                             &step->condition, error) ||
       !dk_json_read_object (object, "contact", DK_JSON_NULLABLE, &contact, error) ||
-      !dk_json_read_string (object, "form", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &step->form, error))
+      !dk_json_read_string (object, "form", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &step->form, error) ||
+      !dk_json_read_string (object, "deadline", SHORT_FLAGS, DK_MAX_SHORT_CHARS,
+                            &step->deadline, error))
     return NULL;
 
   if (phase != NULL && !dk_routine_phase_from_string (phase, &step->phase))
@@ -235,7 +239,8 @@ dk_routine_validate (const DkRoutine  *routine,
           return FALSE;
         }
       if (!_dk_codec_require_text (step->text, "text", error) ||
-          !dk_routine_condition_validate (step->condition, error))
+          !dk_routine_condition_validate (step->condition, error) ||
+          !dk_routine_deadline_validate (step->deadline, error))
         {
           g_prefix_error (error, "%s", prefix);
           return FALSE;
@@ -250,30 +255,167 @@ static JsonNode *
 run_step_to_json (const DkRunStep *step)
 {
   JsonObject *object = json_object_new ();
+  JsonArray *ticks = json_array_sized_new (step->ticks->len);
+  JsonArray *notes = json_array_sized_new (step->notes->len);
 
   _dk_codec_set_string (object, "step", step->step);
   json_object_set_boolean_member (object, "done", step->done);
   _dk_codec_set_string (object, "by", step->by);
   _dk_codec_set_time (object, "at", step->at);
   _dk_codec_set_string (object, "note", step->note);
+
+  for (guint i = 0; i < step->ticks->len; i++)
+    {
+      const DkRunTick *tick = g_ptr_array_index (step->ticks, i);
+      JsonObject *item = json_object_new ();
+
+      _dk_codec_set_string (item, "id", tick->id);
+      _dk_codec_set_string (item, "by", tick->by);
+      _dk_codec_set_time (item, "at", tick->at);
+      json_object_set_boolean_member (item, "done", tick->done);
+      json_array_add_object_element (ticks, item);
+    }
+  for (guint i = 0; i < step->notes->len; i++)
+    {
+      const DkRunNote *note = g_ptr_array_index (step->notes, i);
+      JsonObject *item = json_object_new ();
+
+      _dk_codec_set_string (item, "id", note->id);
+      _dk_codec_set_string (item, "by", note->by);
+      _dk_codec_set_time (item, "at", note->at);
+      _dk_codec_set_string (item, "text", note->text);
+      json_array_add_object_element (notes, item);
+    }
+  json_object_set_array_member (object, "ticks", ticks);
+  json_object_set_array_member (object, "notes", notes);
   return _dk_codec_node_from_object (object);
 }
 
-static DkRunStep *
+/* The events of a step: "ticks" [{id, by, at, done}] and "notes" [{id, by, at, text}]. */
+static gboolean
+run_events_from_object (JsonObject  *object,
+                        DkRun       *run,
+                        const char  *step_id,
+                        gboolean    *out_any,
+                        GError     **error)
+{
+  JsonArray *ticks = NULL;
+  JsonArray *notes = NULL;
+
+  if (!dk_json_read_array (object, "ticks", DK_JSON_OPTIONAL, DK_MAX_LIST_ITEMS, &ticks,
+                           error) ||
+      !dk_json_read_array (object, "notes", DK_JSON_OPTIONAL, DK_MAX_LIST_ITEMS, &notes,
+                           error))
+    return FALSE;
+  *out_any = (ticks != NULL && json_array_get_length (ticks) > 0) ||
+             (notes != NULL && json_array_get_length (notes) > 0);
+
+  for (guint i = 0, n = ticks != NULL ? json_array_get_length (ticks) : 0; i < n; i++)
+    {
+      JsonObject *item = _dk_codec_array_object (ticks, "ticks", i, error);
+      g_autoptr(DkRunTick) tick = dk_run_tick_new (NULL, DK_TIME_UNSET, FALSE, NULL);
+
+      if (item == NULL ||
+          !dk_json_read_string (item, "id", DK_JSON_REQUIRED, DK_MAX_SHORT_CHARS, &tick->id,
+                                error) ||
+          !dk_json_read_string (item, "by", DK_JSON_REQUIRED, DK_MAX_SHORT_CHARS, &tick->by,
+                                error) ||
+          !dk_json_read_time (item, "at", DK_JSON_REQUIRED, &tick->at, error) ||
+          !dk_json_read_bool (item, "done", DK_JSON_REQUIRED, &tick->done, error))
+        {
+          if (item != NULL)
+            g_prefix_error (error, "ticks[%u].", i);
+          return FALSE;
+        }
+      dk_run_add_tick (run, step_id, tick);
+    }
+  for (guint i = 0, n = notes != NULL ? json_array_get_length (notes) : 0; i < n; i++)
+    {
+      JsonObject *item = _dk_codec_array_object (notes, "notes", i, error);
+      g_autoptr(DkRunNote) note = dk_run_note_new (NULL, DK_TIME_UNSET, NULL, NULL);
+
+      if (item == NULL ||
+          !dk_json_read_string (item, "id", DK_JSON_REQUIRED, DK_MAX_SHORT_CHARS, &note->id,
+                                error) ||
+          !dk_json_read_string (item, "by", DK_JSON_REQUIRED, DK_MAX_SHORT_CHARS, &note->by,
+                                error) ||
+          !dk_json_read_time (item, "at", DK_JSON_REQUIRED, &note->at, error) ||
+          !dk_json_read_string (item, "text", DK_JSON_REQUIRED | DK_JSON_MULTILINE,
+                                DK_MAX_TEXT_CHARS, &note->text, error))
+        {
+          if (item != NULL)
+            g_prefix_error (error, "notes[%u].", i);
+          return FALSE;
+        }
+      dk_run_add_note (run, step_id, note);
+    }
+
+  return TRUE;
+}
+
+/* A step state; one written without events (before steps had them, or by hand) gets
+ * its one state as one event of each kind, so that it merges like any other. */
+static gboolean
 run_step_from_object (JsonObject  *object,
+                      DkRun       *run,
                       GError     **error)
 {
-  g_autoptr(DkRunStep) step = dk_run_step_new ();
+  g_autoptr(DkRunStep) legacy = dk_run_step_new ();
+  DkRunStep *step;
+  gboolean any_events = FALSE;
 
-  if (!dk_json_read_string (object, "step", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &step->step,
+  if (!dk_json_read_string (object, "step", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &legacy->step,
                             error) ||
-      !dk_json_read_bool (object, "done", DK_JSON_OPTIONAL, &step->done, error) ||
-      !dk_json_read_string (object, "by", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &step->by, error) ||
-      !dk_json_read_time (object, "at", DK_JSON_NULLABLE, &step->at, error) ||
-      !dk_json_read_string (object, "note", TEXT_FLAGS, DK_MAX_TEXT_CHARS, &step->note, error))
-    return NULL;
+      !dk_json_read_bool (object, "done", DK_JSON_OPTIONAL, &legacy->done, error) ||
+      !dk_json_read_string (object, "by", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &legacy->by,
+                            error) ||
+      !dk_json_read_time (object, "at", DK_JSON_NULLABLE, &legacy->at, error) ||
+      !dk_json_read_string (object, "note", TEXT_FLAGS, DK_MAX_TEXT_CHARS, &legacy->note,
+                            error))
+    return FALSE;
+  if (legacy->step == NULL)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: must not be empty"), "step");
+      return FALSE;
+    }
+  if (dk_run_find_step (run, legacy->step) != NULL)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: “%s” is listed twice"), "step",
+                   legacy->step);
+      return FALSE;
+    }
 
-  return g_steal_pointer (&step);
+  if (!run_events_from_object (object, run, legacy->step, &any_events, error))
+    return FALSE;
+  step = dk_run_find_step (run, legacy->step);
+  if (step == NULL)
+    {
+      step = g_steal_pointer (&legacy);
+      g_ptr_array_add (run->steps, step);
+      if (any_events)
+        dk_run_step_derive (step);
+      if (!any_events)
+        {
+          g_autofree char *note_text = g_strdup (step->note);
+          g_autofree char *by = g_strdup (step->by);
+          gint64 at = step->at;
+
+          if (by != NULL)
+            {
+              g_autoptr(DkRunTick) tick = dk_run_tick_new (by, at, step->done, "legacy");
+
+              dk_run_add_tick (run, step->step, tick);
+            }
+          if (note_text != NULL)
+            {
+              g_autoptr(DkRunNote) note = dk_run_note_new (by, at, note_text, "legacy");
+
+              dk_run_add_note (run, step->step, note);
+            }
+        }
+    }
+
+  return TRUE;
 }
 
 /**
@@ -349,17 +491,14 @@ dk_run_from_json (JsonNode  *node,
   for (guint i = 0, n = steps != NULL ? json_array_get_length (steps) : 0; i < n; i++)
     {
       JsonObject *item = _dk_codec_array_object (steps, "steps", i, error);
-      DkRunStep *step;
 
       if (item == NULL)
         return NULL;
-      step = run_step_from_object (item, error);
-      if (step == NULL)
+      if (!run_step_from_object (item, run, error))
         {
           g_prefix_error (error, "steps[%u].", i);
           return NULL;
         }
-      g_ptr_array_add (run->steps, step);
     }
 
   return g_steal_pointer (&run);

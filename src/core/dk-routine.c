@@ -10,11 +10,14 @@
 
 #include "dk-error.h"
 #include "dk-routine.h"
+#include "dk-rules.h"
 
 #define CONDITION_OVER    "outage_over:"
 #define CONDITION_UP_TO   "outage_up_to:"
 #define CONDITION_MIN_HOURS 1
 #define CONDITION_MAX_HOURS 1000
+#define DEADLINE_NEXT_DAY "next_day"
+#define SECONDS_PER_DAY (24 * 3600)
 
 G_DEFINE_BOXED_TYPE (DkRoutine, dk_routine, dk_routine_ref, dk_routine_unref)
 
@@ -67,8 +70,12 @@ copy_step (gconstpointer src,
   copy->condition = g_strdup (step->condition);
   copy->contact = step->contact != NULL ? dk_contact_copy (step->contact) : NULL;
   copy->form = g_strdup (step->form);
+  copy->deadline = g_strdup (step->deadline);
   return copy;
 }
+
+static gboolean parse_hours (const char *rest,
+                             guint64    *hours);
 
 /* Splits a condition into its kind and hours; FALSE when it is not well formed. */
 static gboolean
@@ -77,8 +84,6 @@ parse_condition (const char *condition,
                  guint64    *hours)
 {
   const char *rest;
-  gsize len;
-  g_autofree char *digits = NULL;
 
   if (g_str_has_prefix (condition, CONDITION_OVER))
     {
@@ -95,7 +100,17 @@ parse_condition (const char *condition,
       return FALSE;
     }
 
-  /* "10h": digits without sign or leading zero, then 'h' and nothing more. */
+  return parse_hours (rest, hours);
+}
+
+/* "10h": digits without sign or leading zero, then 'h' and nothing more, 1 to 1000. */
+static gboolean
+parse_hours (const char *rest,
+             guint64    *hours)
+{
+  gsize len;
+  g_autofree char *digits = NULL;
+
   len = strlen (rest);
   if (len < 2 || len > 5 || rest[len - 1] != 'h' || rest[0] == '0')
     return FALSE;
@@ -238,6 +253,7 @@ dk_routine_step_free (DkRoutineStep *step)
   g_free (step->condition);
   g_clear_pointer (&step->contact, dk_contact_free);
   g_free (step->form);
+  g_free (step->deadline);
   g_free (step);
 }
 
@@ -343,4 +359,165 @@ dk_routine_step_applies (const DkRoutineStep *step,
 
   limit = (gint64) hours * 3600;
   return over ? outage_seconds > limit : outage_seconds <= limit;
+}
+
+/**
+ * dk_routine_condition_parse:
+ * @condition: a condition
+ * @out_over: (out): %TRUE for "outage_over:", %FALSE for "outage_up_to:"
+ * @out_hours: (out): the hours
+ *
+ * Returns: %FALSE when @condition is %NULL or not well formed
+ */
+gboolean
+dk_routine_condition_parse (const char *condition,
+                            gboolean   *out_over,
+                            guint      *out_hours)
+{
+  gboolean over;
+  guint64 hours;
+
+  if (condition == NULL || !parse_condition (condition, &over, &hours))
+    return FALSE;
+
+  if (out_over != NULL)
+    *out_over = over;
+  if (out_hours != NULL)
+    *out_hours = (guint) hours;
+  return TRUE;
+}
+
+/**
+ * dk_routine_deadline_validate:
+ * @deadline: (nullable): "next_day", "24h" or %NULL
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when @deadline is well formed; %FALSE with %DK_ERROR_INVALID otherwise
+ */
+gboolean
+dk_routine_deadline_validate (const char  *deadline,
+                              GError     **error)
+{
+  guint64 hours;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (deadline == NULL || g_strcmp0 (deadline, DEADLINE_NEXT_DAY) == 0 ||
+      parse_hours (deadline, &hours))
+    return TRUE;
+
+  g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+               /* Translators: do not translate "next_day" and "24h" */
+               _("deadline: unknown deadline “%s” (use next_day or a number of hours such "
+                 "as 24h, 1 to 1000)"),
+               deadline);
+  return FALSE;
+}
+
+/**
+ * dk_routine_dup_deadline_label:
+ * @deadline: (nullable): a step's deadline
+ *
+ * Returns: (transfer full) (nullable): "by the end of the day after the outage" or
+ *   "within 24 hours after the outage", translated
+ */
+char *
+dk_routine_dup_deadline_label (const char *deadline)
+{
+  guint64 hours;
+
+  if (g_strcmp0 (deadline, DEADLINE_NEXT_DAY) == 0)
+    return g_strdup (_("by the end of the day after the outage"));
+  if (deadline == NULL || !parse_hours (deadline, &hours))
+    return NULL;
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "within %u hour after the outage",
+                                       "within %u hours after the outage", (gulong) hours),
+                          (guint) hours);
+}
+
+/* Days from @now to @until, rounded towards the past: 0 on the last day. */
+static gint
+days_between (gint64 now,
+              gint64 until)
+{
+  gint64 diff = until - now;
+
+  if (diff >= 0)
+    return (gint) (diff / SECONDS_PER_DAY);
+  return (gint) -((-diff + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+}
+
+/**
+ * dk_routine_validity:
+ * @routine: a #DkRoutine
+ * @now: the current time
+ * @out_days_left: (out) (optional): whole days left; 0 on the last day, negative (the
+ *   days since) once expired; 0 when the routine has no end
+ *
+ * A routine is expired from its "valid until" on, and expiring soon within the 30 days
+ * before it (the same rule as dk_rules_routine_is_expired () and
+ * dk_rules_routine_expires_soon ()).
+ *
+ * Returns: where the routine stands
+ */
+DkRoutineValidity
+dk_routine_validity (const DkRoutine *routine,
+                     gint64           now,
+                     gint            *out_days_left)
+{
+  g_return_val_if_fail (routine != NULL, DK_ROUTINE_VALID);
+
+  if (out_days_left != NULL)
+    *out_days_left = routine->valid_until == DK_TIME_UNSET
+                       ? 0 : days_between (now, routine->valid_until);
+
+  if (dk_rules_routine_is_expired (routine, now))
+    return DK_ROUTINE_EXPIRED;
+  if (dk_rules_routine_expires_soon (routine, now))
+    return DK_ROUTINE_EXPIRING_SOON;
+  return DK_ROUTINE_VALID;
+}
+
+/**
+ * dk_routine_dup_validity_warning:
+ * @routine: a #DkRoutine
+ * @now: the current time
+ *
+ * Returns: (transfer full) (nullable): "Expired 12 days ago (valid until 2026-01-31)",
+ *   "Expires in 5 days (valid until ...)", translated; %NULL while it is valid
+ */
+char *
+dk_routine_dup_validity_warning (const DkRoutine *routine,
+                                 gint64           now)
+{
+  g_autoptr(GDateTime) until = NULL;
+  g_autofree char *date = NULL;
+  gint days = 0;
+  DkRoutineValidity validity;
+
+  g_return_val_if_fail (routine != NULL, NULL);
+
+  validity = dk_routine_validity (routine, now, &days);
+  if (validity == DK_ROUTINE_VALID)
+    return NULL;
+
+  until = g_date_time_new_from_unix_local (routine->valid_until);
+  date = until != NULL ? g_date_time_format (until, "%Y-%m-%d") : g_strdup ("?");
+
+  if (validity == DK_ROUTINE_EXPIRED)
+    {
+      if (days == 0)
+        return g_strdup_printf (_("Expired today (valid until %s)"), date);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "Expired %d day ago (valid until %s)",
+                                           "Expired %d days ago (valid until %s)", -days),
+                              -days, date);
+    }
+
+  if (days == 0)
+    return g_strdup_printf (_("Expires today (valid until %s)"), date);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Expires in %d day (valid until %s)",
+                                       "Expires in %d days (valid until %s)", days),
+                          days, date);
 }

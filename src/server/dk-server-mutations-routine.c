@@ -5,8 +5,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
 #include "dk-server-mutations-private.h"
@@ -301,71 +299,28 @@ _dk_mutation_apply_run_start (const DkMutation   *mutation,
 
 /* ---- run.set_step ---- */
 
-/* Two notes on one step, both kept: the new one replaces the old only when it holds it. */
-static char *
-merge_notes (const char *old_note,
-             const char *new_note)
-{
-  if (new_note == NULL || *new_note == '\0')
-    return g_strdup (old_note);
-  if (old_note == NULL || *old_note == '\0' || strstr (new_note, old_note) != NULL)
-    return g_strdup (new_note);
-  if (strstr (old_note, new_note) != NULL)
-    return g_strdup (old_note);
-
-  return g_strconcat (old_note, "\n", new_note, NULL);
-}
-
 /*
- * Ticks commute and none is lost: done stays done, but the one who ticked a step (its
- * last setter) may untick it. An untick by someone else that carries a note keeps the
- * tick and adds the note (it was written without seeing the tick); without a note it is
- * refused.
+ * A tick, an untick and a note are events added to the step's sets (dk-run.c says why
+ * that makes concurrent changes commute and loses none): the tick's identity is the
+ * mutation's id, its time the client's "at" (when it was made, offline or not), its
+ * author the logged-in caller. No base_revision check: events from several people
+ * merge. "done" absent adds only the note. Without "at" (an older client) the server's
+ * clock stands in, but never before the step's latest tick: what someone does after
+ * seeing a tick orders after it (clients do the same, see dk_local_set_run_step ()).
  */
 static gboolean
-merge_run_step (const DkMutation  *mutation,
-                DkRun             *run,
-                const char        *step_id,
-                gboolean           done,
-                const char        *note,
-                gboolean          *changed,
-                GError           **error)
+check_room_for_events (const DkRunStep  *state,
+                       GError          **error)
 {
-  const char *username = mutation->viewer->username;
-  DkRunStep *state = dk_run_find_step (run, step_id);
-  gboolean old_done = state != NULL && state->done;
-  const char *old_note = state != NULL ? state->note : NULL;
-  const char *old_by = state != NULL ? state->by : NULL;
-  g_autofree char *new_note = merge_notes (old_note, note);
-  gboolean new_done = done;
-
-  if (!done && old_done && g_strcmp0 (old_by, username) != 0)
+  if (state != NULL &&
+      (state->ticks->len >= DK_MAX_LIST_ITEMS || state->notes->len >= DK_MAX_LIST_ITEMS))
     {
-      if (note == NULL || *note == '\0')
-        {
-          g_set_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
-                       _("The step was ticked by %s; only they can untick it"), old_by);
-          return FALSE;
-        }
-      new_done = TRUE;
+      g_set_error (error, DK_ERROR, DK_ERROR_TOO_LARGE,
+                   _("step: at most %d ticks and %d notes on one step"), DK_MAX_LIST_ITEMS,
+                   DK_MAX_LIST_ITEMS);
+      return FALSE;
     }
 
-  *changed = new_done != old_done || g_strcmp0 (new_note, old_note) != 0;
-  if (!*changed)
-    return TRUE;
-
-  if (state == NULL)
-    {
-      state = dk_run_step_new ();
-      state->step = g_strdup (step_id);
-      g_ptr_array_add (run->steps, state);
-    }
-  state->done = new_done;
-  g_free (state->note);
-  state->note = g_steal_pointer (&new_note);
-  g_free (state->by);
-  state->by = g_strdup (username);
-  state->at = mutation->now;
   return TRUE;
 }
 
@@ -379,13 +334,27 @@ _dk_mutation_apply_run_set_step (const DkMutation   *mutation,
   g_autofree char *step = NULL;
   g_autofree char *note = NULL;
   gboolean done = FALSE;
+  gboolean has_done;
   gboolean changed = FALSE;
+  gint64 at = DK_TIME_UNSET;
 
   if (!_dk_mutation_read_id (mutation->data, "step", &step, error) ||
-      !dk_json_read_bool (mutation->data, "done", DK_JSON_REQUIRED, &done, error) ||
+      !dk_json_read_bool (mutation->data, "done", DK_JSON_NULLABLE, &done, error) ||
       !dk_json_read_string (mutation->data, "note", DK_JSON_NULLABLE | DK_JSON_MULTILINE,
-                            DK_MAX_TEXT_CHARS, &note, error))
+                            DK_MAX_TEXT_CHARS, &note, error) ||
+      !_dk_mutation_read_client_time (mutation, mutation->data, "at", &at, error))
     return FALSE;
+
+  has_done = json_object_has_member (mutation->data, "done") &&
+             !json_object_get_null_member (mutation->data, "done");
+  if (note != NULL && g_strstrip (note)[0] == '\0')
+    g_clear_pointer (&note, g_free);
+  if (!has_done && note == NULL)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("done: a step change needs done, a note or both"));
+      return FALSE;
+    }
 
   run = load_running_run (mutation, error);
   if (run == NULL)
@@ -399,10 +368,26 @@ _dk_mutation_apply_run_set_step (const DkMutation   *mutation,
                    _("step: the routine has no step “%s”"), step);
       return FALSE;
     }
-
-  /* No base_revision check: ticks from several people merge. */
-  if (!merge_run_step (mutation, run, step, done, note, &changed, error))
+  if (!check_room_for_events (dk_run_find_step (run, step), error))
     return FALSE;
+  if (at == DK_TIME_UNSET)
+    at = dk_run_next_event_time (run, step, mutation->now);
+
+  if (has_done)
+    {
+      g_autoptr(DkRunTick) tick = dk_run_tick_new (mutation->viewer->username, at, done,
+                                                   mutation->id);
+
+      changed |= dk_run_add_tick (run, step, tick);
+    }
+  if (note != NULL)
+    {
+      g_autoptr(DkRunNote) event = dk_run_note_new (mutation->viewer->username, at, note,
+                                                    mutation->id);
+
+      changed |= dk_run_add_note (run, step, event);
+    }
+
   if (!changed)
     {
       _dk_mutation_set_applied (outcome, DK_TYPE_NAME_RUN, run->id, run->revision, NULL);

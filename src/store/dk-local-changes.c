@@ -15,6 +15,8 @@
 #include <glib/gi18n.h>
 
 #include "dk-local-changes.h"
+#include "dk-store-private.h"
+#include "dk-store-routines.h"
 
 /* Members of a case an edit never sends (the server skips them too). */
 static const char * const case_edit_skip[] = {
@@ -617,21 +619,6 @@ dk_local_start_run (DkStore     *store,
   return g_strdup (run->id);
 }
 
-/* Two notes on one step, both kept: the server's merge_notes. */
-static char *
-merge_notes (const char *old_note,
-             const char *new_note)
-{
-  if (new_note == NULL || *new_note == '\0')
-    return g_strdup (old_note);
-  if (old_note == NULL || *old_note == '\0' || strstr (new_note, old_note) != NULL)
-    return g_strdup (new_note);
-  if (strstr (old_note, new_note) != NULL)
-    return g_strdup (old_note);
-
-  return g_strconcat (old_note, "\n", new_note, NULL);
-}
-
 static DkRun *
 load_running_run (DkStore     *store,
                   const char  *run_id,
@@ -662,8 +649,10 @@ load_running_run (DkStore     *store,
  * @now: the current time
  * @error: return location for a #GError
  *
- * Ticks merge as on the server: done stays done unless its last setter unticks it; an
- * untick by someone else with a note keeps the tick and adds the note.
+ * The tick (or untick) and the note are events with the mutation's id, added to the
+ * local version with the same core functions the server uses (dk-run.c says how runs
+ * merge), so nothing shows differently once the server has it. The event's time is
+ * @now, but never before the latest tick this desktop has seen on the step.
  *
  * Returns: %TRUE when the change is in the outbox
  */
@@ -677,14 +666,41 @@ dk_local_set_run_step (DkStore     *store,
                        gint64       now,
                        GError     **error)
 {
+  return dk_local_change_run_step (store, run_id, step_id, done ? DK_RUN_TICK : DK_RUN_UNTICK,
+                                   note, me, now, error);
+}
+
+/**
+ * dk_local_change_run_step:
+ * @store: a #DkStore
+ * @run_id: the run
+ * @step_id: the routine step
+ * @action: tick, untick or leave the tick as it is (a note alone)
+ * @note: (nullable): a note on the step
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the change is in the outbox
+ */
+gboolean
+dk_local_change_run_step (DkStore      *store,
+                          const char   *run_id,
+                          const char   *step_id,
+                          DkRunAction   action,
+                          const char   *note,
+                          const char   *me,
+                          gint64        now,
+                          GError      **error)
+{
   g_autoptr(DkRun) run = NULL;
   g_autoptr(DkRoutine) routine = NULL;
   g_autoptr(JsonNode) data_node = NULL;
   g_autoptr(JsonNode) local_node = NULL;
-  g_autofree char *new_note = NULL;
+  g_autofree char *mutation_id = g_uuid_string_random ();
+  g_autofree char *at_text = NULL;
   JsonObject *data;
-  DkRunStep *state;
-  gboolean new_done = done;
+  gint64 at;
 
   g_return_val_if_fail (DK_IS_STORE (store), FALSE);
   g_return_val_if_fail (run_id != NULL && step_id != NULL, FALSE);
@@ -693,6 +709,14 @@ dk_local_set_run_step (DkStore     *store,
 
   if (note != NULL && !check_text (note, "note", FALSE, DK_MAX_TEXT_CHARS, error))
     return FALSE;
+  if (note != NULL && is_blank (note))
+    note = NULL;
+  if (action == DK_RUN_NOTE_ONLY && note == NULL)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("note: a note must not be empty"));
+      return FALSE;
+    }
 
   run = load_running_run (store, run_id, error);
   if (run == NULL)
@@ -707,46 +731,35 @@ dk_local_set_run_step (DkStore     *store,
       return FALSE;
     }
 
-  state = dk_run_find_step (run, step_id);
-  if (!done && state != NULL && state->done && g_strcmp0 (state->by, me) != 0)
+  at = dk_run_next_event_time (run, step_id, now);
+  if (action != DK_RUN_NOTE_ONLY)
     {
-      if (note == NULL || *note == '\0')
-        {
-          g_set_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
-                       _("The step was ticked by %s; only they can untick it"), state->by);
-          return FALSE;
-        }
-      new_done = TRUE;
+      g_autoptr(DkRunTick) tick = dk_run_tick_new (me, at, action == DK_RUN_TICK, mutation_id);
+
+      dk_run_add_tick (run, step_id, tick);
+    }
+  if (note != NULL)
+    {
+      g_autoptr(DkRunNote) event = dk_run_note_new (me, at, note, mutation_id);
+
+      dk_run_add_note (run, step_id, event);
     }
 
-  new_note = merge_notes (state != NULL ? state->note : NULL, note);
-  if (state == NULL)
-    {
-      state = dk_run_step_new ();
-      state->step = g_strdup (step_id);
-      g_ptr_array_add (run->steps, state);
-    }
-  state->done = new_done;
-  g_free (state->note);
-  state->note = g_steal_pointer (&new_note);
-  g_free (state->by);
-  state->by = g_strdup (me);
-  state->at = now;
-
+  at_text = dk_time_format (at);
   data = json_object_new ();
   json_object_set_string_member (data, "id", run->id);
   json_object_set_string_member (data, "step", step_id);
-  json_object_set_boolean_member (data, "done", done);
+  if (action != DK_RUN_NOTE_ONLY)
+    json_object_set_boolean_member (data, "done", action == DK_RUN_TICK);
   if (note != NULL)
     json_object_set_string_member (data, "note", note);
-  else
-    json_object_set_null_member (data, "note");
+  json_object_set_string_member (data, "at", at_text);
   data_node = node_from_object (data);
   local_node = dk_run_to_json (run);
 
-  /* Ticks from several people merge on the server: no base revision. */
-  return dk_store_enqueue (store, "run.set_step", DK_TYPE_NAME_RUN, run->id, 0, data_node,
-                           local_node, NULL, error);
+  /* Events from several people merge on the server: no base revision. */
+  return _dk_store_enqueue_with_id (store, mutation_id, "run.set_step", DK_TYPE_NAME_RUN,
+                                    run->id, 0, data_node, local_node, error);
 }
 
 /**

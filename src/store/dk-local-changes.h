@@ -64,7 +64,23 @@ char    *dk_local_start_run        (DkStore        *store,
                                     const char     *me,
                                     gint64          now,
                                     GError        **error);
-/* run.set_step */
+/* What a run.set_step does to the tick. */
+typedef enum {
+  DK_RUN_TICK,
+  DK_RUN_UNTICK,
+  DK_RUN_NOTE_ONLY,   /* adds the note, leaves the tick as it is */
+} DkRunAction;
+
+/* run.set_step: a tick or untick event and a note event (dk-run.c says how they merge) */
+gboolean dk_local_change_run_step  (DkStore        *store,
+                                    const char     *run_id,
+                                    const char     *step_id,
+                                    DkRunAction     action,
+                                    const char     *note,               /* may be NULL */
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* run.set_step, ticking (@done) or unticking */
 gboolean dk_local_set_run_step     (DkStore        *store,
                                     const char     *run_id,
                                     const char     *step_id,

@@ -105,7 +105,30 @@ dk_store_enqueue (DkStore     *self,
                   char       **out_mutation_id,
                   GError     **error)
 {
-  g_autofree char *mutation_id = NULL;
+  g_autofree char *mutation_id = g_uuid_string_random ();
+
+  if (!_dk_store_enqueue_with_id (self, mutation_id, op, object_type, object_id, base_revision,
+                                  data, local_object, error))
+    return FALSE;
+
+  if (out_mutation_id != NULL)
+    *out_mutation_id = g_steal_pointer (&mutation_id);
+  return TRUE;
+}
+
+/* dk_store_enqueue () with a mutation id the caller made: an operation whose local
+ * version holds the id (a run's tick events) makes it first. */
+gboolean
+_dk_store_enqueue_with_id (DkStore     *self,
+                           const char  *mutation_id,
+                           const char  *op,
+                           const char  *object_type,
+                           const char  *object_id,
+                           gint64       base_revision,
+                           JsonNode    *data,
+                           JsonNode    *local_object,
+                           GError     **error)
+{
   g_autofree char *text = NULL;
   sqlite3_stmt *stmt;
 
@@ -121,7 +144,6 @@ dk_store_enqueue (DkStore     *self,
       return FALSE;
     }
 
-  mutation_id = g_uuid_string_random ();
   text = json_to_string (data, FALSE);
 
   if (!_dk_store_begin (self, error))
@@ -151,8 +173,6 @@ dk_store_enqueue (DkStore     *self,
     return FALSE;
 
   g_debug ("Enqueued %s %s on %s %s", mutation_id, op, object_type, object_id);
-  if (out_mutation_id != NULL)
-    *out_mutation_id = g_steal_pointer (&mutation_id);
   return TRUE;
 
 failed:

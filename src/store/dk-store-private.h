@@ -18,7 +18,25 @@ struct _DkStore
   GHashTable *statements;   /* SQL text (static) → sqlite3_stmt *, prepared once */
   GHashTable *service_names;  /* service id → name as the search text has it; a cache
                                * emptied whenever a service is written */
+
+  /* state */
+  gboolean    notify_ready;   /* the notified table is known to exist (dk-store-notify.c) */
 };
+
+/* The notifier's table (dk-store-notify.c): what the last notification said of each
+ * followed case. Part of schema v1; IF NOT EXISTS so that a replica made before it was
+ * added gets it on first use. cases_seq finds what changed since the notify cursor. */
+#define DK_STORE_SCHEMA_NOTIFY \
+  "CREATE TABLE IF NOT EXISTS notified (" \
+  "  case_id TEXT PRIMARY KEY NOT NULL," \
+  "  status TEXT NOT NULL," \
+  "  phrase INTEGER," \
+  "  expected_end INTEGER," \
+  "  closed INTEGER NOT NULL," \
+  "  notified_at INTEGER NOT NULL" \
+  ");" \
+  "CREATE INDEX IF NOT EXISTS cases_seq ON cases (seq);"
+
 
 /* SQL: the folded service names of a case whose shown JSON is @d, as the search index
  * has them (cases.search_services); a service without a name shows as its id. */
@@ -112,6 +130,17 @@ gboolean      _dk_store_index_case_text   (DkStore       *self,
 gboolean      _dk_store_clear_index       (DkStore       *self,
                                            GError       **error);
 gboolean      _dk_store_rebuild_index     (DkStore       *self,
+                                           GError       **error);
+
+/* dk_store_enqueue () with the caller's mutation id (dk-store-outbox.c). */
+gboolean      _dk_store_enqueue_with_id   (DkStore       *self,
+                                           const char    *mutation_id,
+                                           const char    *op,
+                                           const char    *object_type,
+                                           const char    *object_id,
+                                           gint64         base_revision,
+                                           JsonNode      *data,
+                                           JsonNode      *local_object,
                                            GError       **error);
 
 /* Writes an object's local version (wire JSON) beside the server's copy. */

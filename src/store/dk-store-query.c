@@ -482,52 +482,6 @@ dk_store_get_routine (DkStore     *self,
 }
 
 /**
- * dk_store_list_runs:
- * @self: a #DkStore
- * @error: return location for a #GError
- *
- * Returns: (transfer container) (element-type DkRun) (nullable): the latest started first
- */
-GPtrArray *
-dk_store_list_runs (DkStore  *self,
-                    GError  **error)
-{
-  g_return_val_if_fail (DK_IS_STORE (self), NULL);
-
-  return list_objects (self,
-                       "SELECT " OBJECT_DATA " FROM objects WHERE type = 'run'"
-                       " ORDER BY json_extract (" OBJECT_DATA ", '$.started_at') DESC, id",
-                       (DecodeFunc) dk_run_from_json, (GDestroyNotify) dk_run_unref, error);
-}
-
-/**
- * dk_store_get_run:
- * @self: a #DkStore
- * @id: the run's id
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (nullable): the run, or %NULL with %DK_STORE_ERROR_NOT_FOUND
- */
-DkRun *
-dk_store_get_run (DkStore     *self,
-                  const char  *id,
-                  GError     **error)
-{
-  DkRun *object;
-  gboolean found = FALSE;
-
-  g_return_val_if_fail (DK_IS_STORE (self), NULL);
-  g_return_val_if_fail (id != NULL, NULL);
-
-  object = get_object (self, DK_TYPE_NAME_RUN, id, (DecodeFunc) dk_run_from_json,
-                       &found, error);
-  if (!found)
-    g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND,
-                 _("There is no run “%s” here"), id);
-  return object;
-}
-
-/**
  * dk_store_list_reports:
  * @self: a #DkStore
  * @error: return location for a #GError

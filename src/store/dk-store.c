@@ -117,7 +117,8 @@ static const char schema_v1[] =
   "  attempts INTEGER NOT NULL DEFAULT 0"
   ");"
   "CREATE INDEX outbox_object ON outbox (object_type, object_id, state);"
-  SCHEMA_SEARCH;
+  SCHEMA_SEARCH
+  DK_STORE_SCHEMA_NOTIFY;
 
 /* The tables a replica of this version has; one missing means the file is damaged. */
 static const char * const schema_tables[] = { "meta", "cases", "objects", "outbox", "cases_fts" };

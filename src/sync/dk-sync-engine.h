@@ -96,6 +96,19 @@ void          dk_sync_engine_stop             (DkSyncEngine  *self);
  * "outbox-size" and, once started, sends it soon. */
 void          dk_sync_engine_local_change_added (DkSyncEngine *self);
 
+/* Added: the kept revisions of a routine (dk-sync-routines.c): @revision 0 for every
+ * one the caller may see (drafts only for routine owners and admins), oldest first, or
+ * just that one. (element-type DkRoutine) */
+void          dk_sync_engine_fetch_routine_revisions_async  (DkSyncEngine        *self,
+                                                             const char          *routine_id,
+                                                             gint64               revision,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+GPtrArray    *dk_sync_engine_fetch_routine_revisions_finish (DkSyncEngine        *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+
 /*
  * Properties: "state" (DkSyncState), "last-sync" (gint64), "outbox-size" (guint),
  *   "username" (string), "server-url" (string).

@@ -1,0 +1,645 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-notifier.c: desktop notifications for followed cases, with a real server, a real
+ * replica and sync engine, and dunst as the notification daemon (run-with-dunst.sh) */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "dk-notifier.h"
+#include "dk-notify-watch.h"
+#include "dk-store-notify.h"
+#include "dk-test-server.h"
+
+typedef struct {
+  DkTestServer  *server;
+  char          *data_dir;
+  char          *token;          /* servicedesk's: publishes through the API */
+  DkStore       *store;
+  DkSyncEngine  *engine;
+  GSettings     *settings;
+  GApplication  *app;
+  DkNotifier    *notifier;
+  DkNotifyWatch *watch;
+  GPtrArray     *opened;         /* "open-case:ID", "open-routine:ID" */
+} Fixture;
+
+/* ---- helpers ---- */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+got_result_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *slot;
+}
+
+static void
+sync_now (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dk_sync_engine_sync_async (f->engine, NULL, got_result_cb, &result);
+  dk_sync_engine_sync_finish (f->engine, wait_result (&result), &error);
+  g_assert_no_error (error);
+  /* The notifier looks when the engine says it is idle again: let that run. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+login (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dk_sync_engine_login_async (f->engine, "staff", "demo", NULL, got_result_cb, &result);
+  dk_sync_engine_login_finish (f->engine, wait_result (&result), &error);
+  g_assert_no_error (error);
+}
+
+static void
+app_action_cb (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  Fixture *f = user_data;
+
+  g_ptr_array_add (f->opened, g_strdup_printf ("%s:%s", g_action_get_name (G_ACTION (action)),
+                                               g_variant_get_string (parameter, NULL)));
+}
+
+static void
+open_replica (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->data_dir, "replica.db", NULL);
+  g_autoptr(GError) error = NULL;
+
+  f->store = dk_store_open (path, &error);
+  g_assert_no_error (error);
+  f->engine = dk_sync_engine_new (f->store, f->server->url);
+}
+
+/* The app as it starts: a notifier on the replica; the engine logs in and syncs. */
+static void
+start_app (Fixture *f)
+{
+  open_replica (f);
+  f->notifier = dk_notifier_new (f->app, f->engine, f->settings);
+  login (f);
+  sync_now (f);
+}
+
+static void
+stop_app (Fixture *f)
+{
+  dk_sync_engine_stop (f->engine);
+  g_clear_object (&f->notifier);
+  g_clear_object (&f->engine);
+  g_clear_object (&f->store);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  static const GActionEntry entries[] = {
+    { "open-case", app_action_cb, "s" },
+    { "open-routine", app_action_cb, "s" },
+  };
+  g_autoptr(GError) error = NULL;
+
+  f->server = dk_test_server_new (TRUE);
+  f->token = dk_test_server_login (f->server, "servicedesk", "demo");
+  f->data_dir = g_dir_make_tmp ("driftkoll-notifier-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->settings = g_settings_new ("io.github.driftkoll.Driftkoll");
+  f->opened = g_ptr_array_new_with_free_func (g_free);
+
+  f->app = g_application_new ("io.github.driftkoll.DriftkollTest", G_APPLICATION_NON_UNIQUE);
+  g_action_map_add_action_entries (G_ACTION_MAP (f->app), entries, G_N_ELEMENTS (entries), f);
+  g_application_register (f->app, NULL, &error);
+  g_assert_no_error (error);
+
+  f->watch = dk_notify_watch_new ();
+  start_app (f);
+  /* The demo data is old news: a first sync notifies nothing. */
+  g_assert_null (dk_notify_watch_next (f->watch, 1));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  stop_app (f);
+  g_clear_pointer (&f->watch, dk_notify_watch_free);
+  g_clear_object (&f->app);
+  g_clear_object (&f->settings);
+  g_clear_pointer (&f->opened, g_ptr_array_unref);
+  g_clear_pointer (&f->server, dk_test_server_free);
+  g_free (f->token);
+  remove_tree (f->data_dir);
+  g_free (f->data_dir);
+}
+
+static void
+apply (Fixture    *f,
+       const char *op,
+       const char *data_json)
+{
+  g_autofree char *mutation_id = g_uuid_string_random ();
+  g_autofree char *mutation = g_strdup_printf ("[{\"id\":\"%s\",\"op\":\"%s\","
+                                               "\"base_revision\":0,\"data\":%s}]",
+                                               mutation_id, op, data_json);
+  g_autoptr(JsonArray) results = dk_test_server_mutate (f->server, f->token, mutation);
+  JsonObject *result = json_array_get_object_element (results, 0);
+
+  if (json_object_has_member (result, "error"))
+    g_test_message ("%s: %s", op, json_object_get_string_member (
+                      json_object_get_object_member (result, "error"), "message"));
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+}
+
+/* Publishes an IT incident through the API as servicedesk; returns its id. */
+static char *
+publish (Fixture    *f,
+         const char *title,
+         int         priority,
+         gboolean    major,
+         const char *service)
+{
+  char *id = g_uuid_string_random ();
+  g_autofree char *update_id = g_uuid_string_random ();
+  g_autofree char *data = g_strdup_printf (
+      "{\"id\":\"%s\",\"kind\":\"incident\",\"area\":\"it_telephony\",\"title\":\"%s\","
+      "\"description\":\"Beskrivning\",\"scope\":\"Alla\",\"services\":[\"%s\"],"
+      "\"status\":\"ongoing\",\"priority\":%d,\"major\":%s,\"public\":false,"
+      "\"external_ref\":null,\"start\":\"2026-11-24T08:00:00Z\",\"expected_end\":null,"
+      "\"closed_at\":null,\"updates\":[{\"id\":\"%s\",\"phrase\":\"identified\","
+      "\"text\":\"Vi felsöker\"}]}",
+      id, title, service, priority, major ? "true" : "false", update_id);
+
+  apply (f, "case.create", data);
+  return id;
+}
+
+static DkNotifyCall *
+expect_notification (Fixture *f)
+{
+  DkNotifyCall *call = dk_notify_watch_next (f->watch, 10);
+
+  g_assert_nonnull (call);
+  g_test_message ("Notify: %s / %s", call->summary, call->body);
+  return call;
+}
+
+static char *
+format_local (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_seconds);
+  g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+
+  return g_date_time_format (local, "%-d %b %H:%M");
+}
+
+/* Runs "dunstctl ARGS..." and returns its stdout. */
+static char *
+dunstctl (const char *first,
+          ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  const char *arg;
+  va_list args;
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) "dunstctl");
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+/* dunst's history, after closing what is on screen (TESTING.md). */
+static JsonArray *
+dunst_history (void)
+{
+  g_autofree char *closed = dunstctl ("close-all", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *data;
+
+  g_usleep (200 * 1000);
+  text = dunstctl ("history", NULL);
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  data = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                       "data");
+  return json_array_ref (json_array_get_array_element (data, 0));
+}
+
+static const char *
+history_field (JsonObject *entry,
+               const char *name)
+{
+  return json_object_get_string_member (json_object_get_object_member (entry, name), "data");
+}
+
+static void
+wait_until (gboolean (*done) (Fixture *f),
+            Fixture   *f,
+            guint      seconds)
+{
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (f) && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+}
+
+static gboolean
+something_opened (Fixture *f)
+{
+  return f->opened->len > 0;
+}
+
+/* ---- tests ---- */
+
+static void
+test_notifier_publish_notifies_with_routine (Fixture       *f,
+                                             gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(DkNotifyCall) call = NULL;
+  g_autoptr(JsonArray) history = NULL;
+  gboolean found = FALSE;
+
+  dk_sync_engine_start (f->engine);
+  id = publish (f, "TES nere i hela regionen", 1, TRUE, "tes");
+
+  call = expect_notification (f);
+  g_assert_cmpstr (call->summary, ==, "TES nere i hela regionen");
+  g_assert_nonnull (strstr (call->body, dk_area_label (DK_AREA_IT_TELEPHONY)));
+  g_assert_nonnull (strstr (call->body, dk_update_phrase_label (DK_UPDATE_PHRASE_IDENTIFIED)));
+  g_assert_nonnull (strstr (call->body, "Estimated end: not known"));
+  g_assert_nonnull (strstr (call->body, "Published"));
+  g_assert_cmpuint (call->urgency, ==, 2);
+  g_assert_true (dk_notify_call_has_action (call, "open", "Open"));
+  g_assert_true (dk_notify_call_has_action (call, "open-routine", "Open reserve routine"));
+
+  /* dunst shows it, with what the bus carried. */
+  history = dunst_history ();
+  for (guint i = 0; i < json_array_get_length (history); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (history, i);
+
+      if (g_strcmp0 (history_field (entry, "summary"), "TES nere i hela regionen") != 0)
+        continue;
+      found = TRUE;
+      /* dunst 1.9 keeps no urgency in its history: the bus showed it above. */
+      g_assert_cmpstr (history_field (entry, "appname"), ==, "Driftkoll");
+      g_assert_cmpstr (history_field (entry, "default_action_name"), ==, "default");
+      g_assert_nonnull (strstr (history_field (entry, "body"),
+                                dk_area_label (DK_AREA_IT_TELEPHONY)));
+    }
+  g_assert_true (found);
+}
+
+static void
+test_notifier_default_action_opens_the_case (Fixture       *f,
+                                             gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(DkNotifyCall) call = NULL;
+
+  g_free (dunstctl ("close-all", NULL));
+  dk_sync_engine_start (f->engine);
+  id = publish (f, "Klicka på mig", 1, TRUE, "cosmic");
+  call = expect_notification (f);
+  g_assert_false (dk_notify_call_has_action (call, "open-routine", "Open reserve routine"));
+
+  g_usleep (200 * 1000);
+  out = dunstctl ("action", "0", NULL);
+  wait_until (something_opened, f, 10);
+  expected = g_strdup_printf ("open-case:%s", id);
+  g_assert_cmpuint (f->opened->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->opened, 0), ==, expected);
+}
+
+static void
+test_notifier_routine_action_opens_the_routine (Fixture       *f,
+                                                gconstpointer  data)
+{
+  const char *pick_file = g_getenv ("DUNST_PICK_FILE");
+  g_autofree char *id = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(DkNotifyCall) call = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (pick_file);
+  g_free (dunstctl ("close-all", NULL));
+  dk_sync_engine_start (f->engine);
+  id = publish (f, "TES-appen hänger", 1, TRUE, "tes");
+  call = expect_notification (f);
+
+  /* dunst's context menu lists the actions; its "dmenu" picks the routine's. */
+  g_file_set_contents (pick_file, "Open reserve routine", -1, &error);
+  g_assert_no_error (error);
+  g_usleep (200 * 1000);
+  out = dunstctl ("context", NULL);
+  wait_until (something_opened, f, 10);
+  g_remove (pick_file);
+
+  g_assert_cmpuint (f->opened->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->opened, 0), ==, "open-routine:driftstopp-tes");
+}
+
+static void
+test_notifier_estimated_end_change_notifies (Fixture       *f,
+                                             gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *update = NULL;
+  g_autofree char *end_text = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *update_id = g_uuid_string_random ();
+  g_autoptr(DkNotifyCall) first = NULL;
+  g_autoptr(DkNotifyCall) second = NULL;
+  gint64 end = dk_time_now () + 3 * 3600;
+
+  dk_sync_engine_start (f->engine);
+  id = publish (f, "Journalen långsam", 2, TRUE, "cosmic");
+  first = expect_notification (f);
+
+  /* Only the estimated end changes: same status, same phrase. */
+  end_text = dk_time_format (end);
+  update = g_strdup_printf ("{\"id\":\"%s\",\"expected_end\":\"%s\",\"update\":{\"id\":\"%s\","
+                            "\"phrase\":\"identified\",\"text\":\"Ny prognos\"}}",
+                            id, end_text, update_id);
+  apply (f, "case.add_update", update);
+
+  second = expect_notification (f);
+  g_assert_cmpstr (second->summary, ==, "Journalen långsam");
+  g_assert_nonnull (strstr (second->body, "New estimated end"));
+  expected = g_strdup_printf ("Estimated end: %s", format_local (end));
+  g_assert_nonnull (strstr (second->body, expected));
+  g_assert_cmpuint (second->urgency, ==, 2);
+}
+
+static void
+test_notifier_status_change_and_close_notify (Fixture       *f,
+                                              gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *update = NULL;
+  g_autofree char *close = NULL;
+  g_autofree char *update_id = g_uuid_string_random ();
+  g_autoptr(DkNotifyCall) first = NULL;
+  g_autoptr(DkNotifyCall) second = NULL;
+  g_autoptr(DkNotifyCall) third = NULL;
+
+  dk_sync_engine_start (f->engine);
+  id = publish (f, "Växeln tappar samtal", 1, TRUE, "telefoni");
+  first = expect_notification (f);
+
+  update = g_strdup_printf ("{\"id\":\"%s\",\"update\":{\"id\":\"%s\","
+                            "\"phrase\":\"fix_deploying\",\"text\":\"Åtgärd på väg\"}}",
+                            id, update_id);
+  apply (f, "case.add_update", update);
+  second = expect_notification (f);
+  g_assert_nonnull (strstr (second->body, "New status"));
+  g_assert_nonnull (strstr (second->body,
+                            dk_update_phrase_label (DK_UPDATE_PHRASE_FIX_DEPLOYING)));
+
+  close = g_strdup_printf ("{\"id\":\"%s\"}", id);
+  apply (f, "case.close", close);
+  third = expect_notification (f);
+  g_assert_cmpstr (third->summary, ==, "Växeln tappar samtal");
+  g_assert_nonnull (strstr (third->body, "Closed at"));
+}
+
+static void
+test_notifier_unfollowed_case_is_quiet (Fixture       *f,
+                                        gconstpointer  data)
+{
+  g_autofree char *quiet = NULL;
+  g_autofree char *loud = NULL;
+  g_autoptr(DkNotifyCall) call = NULL;
+
+  dk_sync_engine_start (f->engine);
+  /* Priority 4, not major: the default subscription does not follow it. */
+  quiet = publish (f, "Skrivaren på plan 2 strular", 4, FALSE, "dips");
+  /* A followed one after it: its notification comes, the first one's never did. */
+  loud = publish (f, "Cosmic otillgängligt igen", 1, TRUE, "cosmic");
+
+  call = expect_notification (f);
+  g_assert_cmpstr (call->summary, ==, "Cosmic otillgängligt igen");
+  g_assert_null (dk_notify_watch_next (f->watch, 1));
+}
+
+static void
+test_notifier_setting_off_is_quiet (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autofree char *quiet = NULL;
+  g_autofree char *loud = NULL;
+  g_autoptr(DkNotifyCall) call = NULL;
+
+  g_settings_set_boolean (f->settings, "notifications", FALSE);
+  quiet = publish (f, "Tyst medan det är avstängt", 1, TRUE, "cosmic");
+  sync_now (f);
+  g_assert_null (dk_notify_watch_next (f->watch, 1));
+
+  /* Turned on again: what was missed stays missed, what comes now shows. */
+  g_settings_set_boolean (f->settings, "notifications", TRUE);
+  loud = publish (f, "Hörs när det är påslaget", 1, TRUE, "cosmic");
+  sync_now (f);
+  call = expect_notification (f);
+  g_assert_cmpstr (call->summary, ==, "Hörs när det är påslaget");
+  g_assert_null (dk_notify_watch_next (f->watch, 1));
+}
+
+static void
+test_notifier_restart_does_not_renotify (Fixture       *f,
+                                         gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *later = NULL;
+  g_autoptr(DkNotifyCall) call = NULL;
+  g_autoptr(DkNotifyCall) after = NULL;
+  g_autoptr(DkNotifiedCase) state = NULL;
+  g_autoptr(GError) error = NULL;
+
+  id = publish (f, "Före omstarten", 1, TRUE, "cosmic");
+  sync_now (f);
+  call = expect_notification (f);
+  g_assert_cmpstr (call->summary, ==, "Före omstarten");
+
+  /* A restart: a new store, engine and notifier on the same replica. */
+  stop_app (f);
+  start_app (f);
+  g_assert_null (dk_notify_watch_next (f->watch, 1));
+  state = dk_store_get_notified (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (state);
+  g_assert_false (state->closed);
+
+  /* ... and the new notifier still tells what comes next. */
+  later = publish (f, "Efter omstarten", 1, TRUE, "cosmic");
+  sync_now (f);
+  after = expect_notification (f);
+  g_assert_cmpstr (after->summary, ==, "Efter omstarten");
+  g_assert_null (dk_notify_watch_next (f->watch, 1));
+}
+
+static void
+test_notifier_many_changes_after_start_give_one_summary (Fixture       *f,
+                                                         gconstpointer  data)
+{
+  g_autoptr(DkNotifyCall) call = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *quiet = NULL;
+
+  /* The app is closed while three followed cases (and one not followed) come. */
+  stop_app (f);
+  a = publish (f, "Medan appen var stängd 1", 1, TRUE, "cosmic");
+  b = publish (f, "Medan appen var stängd 2", 2, TRUE, "tes");
+  c = publish (f, "Medan appen var stängd 3", 1, TRUE, "unilab");
+  quiet = publish (f, "Inte bevakad", 5, FALSE, "dips");
+
+  start_app (f);
+  call = expect_notification (f);
+  g_assert_cmpstr (call->summary, ==, "3 followed cases changed while you were offline");
+  g_assert_nonnull (strstr (call->body, "Medan appen var stängd 1"));
+  g_assert_nonnull (strstr (call->body, "Medan appen var stängd 3"));
+  g_assert_null (strstr (call->body, "Inte bevakad"));
+  g_assert_true (dk_notify_call_has_action (call, "open", "Open"));
+  g_assert_null (dk_notify_watch_next (f->watch, 1));
+}
+
+static void
+test_notifier_one_change_after_start_is_told_as_it_is (Fixture       *f,
+                                                       gconstpointer  data)
+{
+  g_autoptr(DkNotifyCall) call = NULL;
+  g_autofree char *id = NULL;
+
+  stop_app (f);
+  id = publish (f, "Ensam ändring", 1, TRUE, "cosmic");
+  start_app (f);
+  call = expect_notification (f);
+  g_assert_cmpstr (call->summary, ==, "Ensam ändring");
+  g_assert_null (dk_notify_watch_next (f->watch, 1));
+}
+
+static void
+test_notifier_long_offline_spell_gives_one_summary (Fixture       *f,
+                                                    gconstpointer  data)
+{
+  g_autoptr(DkNotifyCall) call = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Any offline spell counts as long here. */
+  g_object_set (f->notifier, "catch-up-seconds", 0, NULL);
+  dk_test_server_stop (f->server, FALSE);
+  dk_sync_engine_sync_async (f->engine, NULL, got_result_cb, &result);
+  dk_sync_engine_sync_finish (f->engine, wait_result (&result), &error);
+  g_assert_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_OFFLINE);
+  g_assert_cmpint (dk_sync_engine_get_state (f->engine), ==, DK_SYNC_STATE_OFFLINE);
+  g_usleep (10 * 1000);
+
+  dk_test_server_start (f->server);
+  dk_sync_engine_set_server_url (f->engine, f->server->url);
+  g_free (f->token);
+  f->token = dk_test_server_login (f->server, "servicedesk", "demo");
+  a = publish (f, "Under avbrottet 1", 1, TRUE, "cosmic");
+  b = publish (f, "Under avbrottet 2", 1, TRUE, "tes");
+  sync_now (f);
+
+  call = expect_notification (f);
+  g_assert_cmpstr (call->summary, ==, "2 followed cases changed while you were offline");
+  g_assert_null (dk_notify_watch_next (f->watch, 1));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("DK_DUNST_INSIDE") == NULL)
+    {
+      g_test_skip ("run through tests/run-with-dunst.sh");
+      return 77;
+    }
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/notifier/publish/notifies-with-area-status-end-and-routine",
+       test_notifier_publish_notifies_with_routine);
+  ADD ("/notifier/actions/default-opens-the-case", test_notifier_default_action_opens_the_case);
+  ADD ("/notifier/actions/routine-opens-the-routine",
+       test_notifier_routine_action_opens_the_routine);
+  ADD ("/notifier/change/estimated-end-notifies", test_notifier_estimated_end_change_notifies);
+  ADD ("/notifier/change/status-and-close-notify", test_notifier_status_change_and_close_notify);
+  ADD ("/notifier/quiet/unfollowed-case", test_notifier_unfollowed_case_is_quiet);
+  ADD ("/notifier/quiet/setting-off", test_notifier_setting_off_is_quiet);
+  ADD ("/notifier/restart/does-not-renotify", test_notifier_restart_does_not_renotify);
+  ADD ("/notifier/catch-up/many-changes-after-start-give-one-summary",
+       test_notifier_many_changes_after_start_give_one_summary);
+  ADD ("/notifier/catch-up/one-change-after-start-is-told-as-it-is",
+       test_notifier_one_change_after_start_is_told_as_it_is);
+  ADD ("/notifier/catch-up/long-offline-spell-gives-one-summary",
+       test_notifier_long_offline_spell_gives_one_summary);
+#undef ADD
+
+  return g_test_run ();
+}
