@@ -204,6 +204,21 @@ open_routine_action (GSimpleAction *action,
 }
 
 static void
+start_routine_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  DkApplication *self = DK_APPLICATION (user_data);
+  const char *routine_id;
+  const char *case_id;
+
+  if (self->store == NULL)
+    return;
+  g_variant_get (parameter, "(&s&s)", &routine_id, &case_id);
+  dk_window_start_routine (ensure_window (self), routine_id, *case_id != '\0' ? case_id : NULL);
+}
+
+static void
 logout_action (GSimpleAction *action,
                GVariant      *parameter,
                gpointer       user_data)
@@ -271,6 +286,7 @@ quit_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "open-case", open_case_action, "s" },
   { "open-routine", open_routine_action, "s" },
+  { "start-routine", start_routine_action, "(ss)" },
   { "logout", logout_action },
   { "about", about_action },
   { "shortcuts", shortcuts_action },
