@@ -124,6 +124,23 @@ def main():
         time.sleep(0.5)
         h.screenshot(shots, "run-view.png")
 
+        # Another desktop (driftkoll-cli as staff) starts a run on another unit and ticks
+        # a step: the routine's runs and that run show it without a click to sync.
+        h.click(app, "push button", "Back to the routine")
+        cli(other_dir, server.url, "sync")
+        routine = [r for r in json.loads(cli(other_dir, server.url, "routines", "--json"))
+                   if r["title"] == ROUTINE][0]
+        step = [s for s in routine["steps"] if s["phase"] == "during"][1]["id"]
+        out = cli(other_dir, server.url, "run", "start", routine["id"], "--unit", "Avdelning 7")
+        other_run = out.strip().split()[-1]
+        cli(other_dir, server.url, "run", "check", other_run, step)
+        cli(other_dir, server.url, "sync")
+        h.click(app, "push button", "Open run on Avdelning 7")
+        h.wait_for("the other desktop's tick", lambda: app.findChildren(
+            lambda n: n.roleName == "label" and "✓ Ticked by staff, " in n.name,
+            recursive=True))
+        h.ok("a run and a tick from another desktop show without syncing by hand")
+
         # The editor, for a routine owner.
         h.click(app, "push button", "Back to the routine")
         h.click(app, "push button", "Edit")
