@@ -62,6 +62,7 @@ struct _DkRoutineEditor
   GPtrArray            *service_checks; /* GtkCheckButton *, "dk-service" data */
 
   /* state */
+  char                 *valid_text;     /* "valid until" as the editor showed it */
   gint64                base_revision;
   gboolean              is_new;
 };
@@ -413,6 +414,7 @@ collect (DkRoutineEditor  *self,
          GError          **error)
 {
   g_autofree char *valid = dup_entry_text (self->valid_row);
+  gint64 valid_until = self->routine->valid_until;
 
   g_free (self->routine->title);
   self->routine->title = dup_entry_text (self->title_row);
@@ -433,7 +435,13 @@ collect (DkRoutineEditor  *self,
 
   collect_steps (self);
 
-  return parse_date (valid, &self->routine->valid_until, error);
+  /* An unchanged date keeps its time of day; a new one is valid through that day. */
+  if (g_strcmp0 (valid, self->valid_text) == 0)
+    return TRUE;
+  if (!parse_date (valid, &valid_until, error))
+    return FALSE;
+  self->routine->valid_until = valid_until;
+  return TRUE;
 }
 
 static void
@@ -553,8 +561,7 @@ save_action (GtkWidget  *widget,
     }
 
   dk_sync_engine_local_change_added (self->engine);
-  if (!gtk_widget_activate_action (widget, "routines.open", "s", saved->id) ||
-      !self->is_new)
+  if (!gtk_widget_activate_action (widget, "routines.open", "s", saved->id))
     gtk_widget_activate_action (widget, "routines.back", NULL);
 }
 
@@ -571,6 +578,7 @@ dk_routine_editor_dispose (GObject *object)
   g_clear_pointer (&self->routine, dk_routine_unref);
   g_clear_pointer (&self->step_widgets, g_ptr_array_unref);
   g_clear_pointer (&self->service_checks, g_ptr_array_unref);
+  g_clear_pointer (&self->valid_text, g_free);
 
   G_OBJECT_CLASS (dk_routine_editor_parent_class)->dispose (object);
 }
@@ -683,6 +691,8 @@ dk_routine_editor_edit (DkRoutineEditor *self,
   set_entry_text (self->owner_row, self->routine->owner);
   valid = format_date (self->routine->valid_until);
   set_entry_text (self->valid_row, valid);
+  g_free (self->valid_text);
+  self->valid_text = g_steal_pointer (&valid);
   build_services (self);
   build_steps (self);
 

@@ -149,7 +149,26 @@ def main():
         h.ok("a routine owner opens the editor")
         time.sleep(0.5)
         h.screenshot(shots, "routine-editor.png")
-        h.click(app, "push button", "Cancel")
+
+        # Save a new revision; What Changed fetches the revisions from the server.
+        title = h.wait_for("the title entry", lambda: h.find(app, "text", "Title"))
+        title.text = ROUTINE + " – reviderad"
+        h.click(app, "push button", "Save Revision")
+        h.wait_for("the routine again", lambda: h.find(app, "push button", "What Changed"))
+        h.wait_for("the revision sent", lambda: h.find(app, "push button", "Connection: Online"))
+        time.sleep(1.0)
+        h.click(app, "push button", "What Changed")
+        h.wait_for("the title's change", lambda: app.findChildren(
+            lambda n: n.roleName == "label" and "– reviderad" in n.name, recursive=True),
+            explain=lambda: "there are: " + ", ".join(
+                repr(n.name) for n in app.findChildren(lambda n: n.roleName == "label"
+                                                       and n.name, recursive=True)[-12:]))
+        if app.findChildren(lambda n: n.roleName == "label" and n.name.startswith("Valid until: "),
+                            recursive=True):
+            h.fail("saving changed the routine's valid until, which nobody edited")
+        h.ok("a saved revision shows in What Changed, fetched from the server")
+        time.sleep(0.5)
+        h.screenshot(shots, "routine-revisions.png")
     except SystemExit:
         h.screenshot(shots, "routines-failure.png")
         raise
