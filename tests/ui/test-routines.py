@@ -169,6 +169,14 @@ def main():
         h.ok("a saved revision shows in What Changed, fetched from the server")
         time.sleep(0.5)
         h.screenshot(shots, "routine-revisions.png")
+
+        # Approving it: wards see the new revision once the server has the approval.
+        click_prefix = h.wait_for("the approve button",
+                                  lambda: h.find(app, "push button", "Approve Revision 7"))
+        click_prefix.doActionNamed("click")
+        h.wait_for("the approved revision on the routine page", lambda: h.find(
+            app, "label", ROUTINE + " – reviderad"), timeout=60)
+        h.ok("approving the draft makes it the routine wards see")
     except SystemExit:
         h.screenshot(shots, "routines-failure.png")
         raise
