@@ -49,7 +49,7 @@ struct _DkRoutineEditor
   AdwEntryRow          *audience_row;
   GtkLabel             *heading_label;
   AdwEntryRow          *owner_row;
-  AdwPreferencesGroup  *services_group;
+  AdwExpanderRow       *services_row;
   GtkBox               *steps_box;
   AdwEntryRow          *title_row;
   AdwEntryRow          *valid_row;
@@ -272,6 +272,27 @@ build_steps (DkRoutineEditor *self)
     add_step_group (self, g_ptr_array_index (self->routine->steps, i), i);
 }
 
+/* The chosen services, named on the collapsed row. */
+static void
+update_services_subtitle (DkRoutineEditor *self)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < self->service_checks->len; i++)
+    {
+      GtkCheckButton *check = g_ptr_array_index (self->service_checks, i);
+      const char *id = g_object_get_data (G_OBJECT (check), "dk-service");
+
+      if (!gtk_check_button_get_active (check))
+        continue;
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, g_hash_table_lookup (self->service_names, id));
+    }
+  adw_expander_row_set_subtitle (self->services_row,
+                                 names->len > 0 ? names->str : _("No service chosen"));
+}
+
 static gint
 compare_names (gconstpointer a,
                gconstpointer b,
@@ -295,7 +316,7 @@ build_services (DkRoutineEditor *self)
       GtkWidget *row = gtk_widget_get_ancestor (g_ptr_array_index (self->service_checks, i),
                                                 ADW_TYPE_ACTION_ROW);
 
-      adw_preferences_group_remove (self->services_group, row);
+      adw_expander_row_remove (self->services_row, row);
     }
   g_ptr_array_set_size (self->service_checks, 0);
   if (self->service_names == NULL)
@@ -323,9 +344,12 @@ build_services (DkRoutineEditor *self)
       g_object_set_data_full (G_OBJECT (check), "dk-service", g_strdup (id), g_free);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       dk_routine_row_activates (ADW_ACTION_ROW (row), check);
-      adw_preferences_group_add (self->services_group, row);
+      adw_expander_row_add_row (self->services_row, row);
       g_ptr_array_add (self->service_checks, check);
+      g_signal_connect_object (check, "toggled", G_CALLBACK (update_services_subtitle), self,
+                               G_CONNECT_SWAPPED);
     }
+  update_services_subtitle (self);
 }
 
 static char *
@@ -596,7 +620,7 @@ dk_routine_editor_class_init (DkRoutineEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkRoutineEditor, audience_row);
   gtk_widget_class_bind_template_child (widget_class, DkRoutineEditor, heading_label);
   gtk_widget_class_bind_template_child (widget_class, DkRoutineEditor, owner_row);
-  gtk_widget_class_bind_template_child (widget_class, DkRoutineEditor, services_group);
+  gtk_widget_class_bind_template_child (widget_class, DkRoutineEditor, services_row);
   gtk_widget_class_bind_template_child (widget_class, DkRoutineEditor, steps_box);
   gtk_widget_class_bind_template_child (widget_class, DkRoutineEditor, title_row);
   gtk_widget_class_bind_template_child (widget_class, DkRoutineEditor, valid_row);

@@ -150,6 +150,15 @@ def main():
         time.sleep(0.5)
         h.screenshot(shots, "routine-editor.png")
 
+        # Steps are added and removed in place.
+        h.click(app, "push button", "Add Step")
+        h.wait_for("the new step", lambda: h.find(app, "push button", "Remove step 11"))
+        time.sleep(0.5)
+        h.screenshot(shots, "routine-editor-steps.png")
+        h.click(app, "push button", "Remove step 11")
+        h.wait_for("the new step gone", lambda: h.find(app, "push button", "Remove step 11") is None)
+        h.ok("the editor adds and removes steps")
+
         # Save a new revision; What Changed fetches the revisions from the server.
         title = h.wait_for("the title entry", lambda: h.find(app, "text", "Title"))
         title.text = ROUTINE + " – reviderad"
@@ -177,6 +186,24 @@ def main():
         h.wait_for("the approved revision on the routine page", lambda: h.find(
             app, "label", ROUTINE + " – reviderad"), timeout=60)
         h.ok("approving the draft makes it the routine wards see")
+        h.click(app, "push button", "Close")  # the What Changed window
+
+        # From the outage's case page, one click starts the routine tied to that case.
+        h.click(app, "page tab", "Incidents")
+        h.click(app, "push button", f"Open “{h.TES}”")
+        h.click(app, "push button", "Start reserve routine for TES")
+        h.wait_for("the case preselected",
+                   lambda: h.find_prefix(app, "combo box", "Outage case")
+                   and app.findChildren(lambda n: n.roleName == "label"
+                                        and n.name.startswith("DK-1002 "), recursive=True))
+        h.wait_for("the dialog's Start", lambda: h.find_prefix(app, "push button", "_Start")
+                   ).doActionNamed("click")
+        h.wait_for("the run tied to the case",
+                   lambda: app.findChildren(lambda n: n.roleName == "label"
+                                            and "For case DK-1002" in n.name, recursive=True))
+        h.ok("a case page starts the routine of its service tied to the case")
+        time.sleep(0.5)
+        h.screenshot(shots, "run-for-case.png")
     except SystemExit:
         h.screenshot(shots, "routines-failure.png")
         raise
