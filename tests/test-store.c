@@ -937,6 +937,129 @@ test_run_closings_looked_at (Fixture       *fx,
   g_assert_cmpuint (closed->len, ==, 0);
 }
 
+static DkRoutine *
+new_routine (const char *title)
+{
+  DkRoutine *routine = dk_routine_new ();
+  DkRoutineStep *step = dk_routine_step_new ();
+
+  routine->title = g_strdup (title);
+  routine->owner = g_strdup ("Objektledare");
+  g_ptr_array_add (routine->services, g_strdup ("el"));
+  step->phase = DK_ROUTINE_PHASE_DURING;
+  step->text = g_strdup ("Tänd ficklampor");
+  step->condition = g_strdup ("outage_over:10h");
+  g_ptr_array_add (routine->steps, step);
+  return routine;
+}
+
+static void
+test_local_routine_save_new (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkRoutine) routine = new_routine ("Elavbrott");
+  g_autoptr(DkRoutine) got = NULL;
+  g_autoptr(DkOutboxEntry) entry = NULL;
+
+  g_assert_true (dk_local_save_routine (fx->store, routine, 0, ME, NOW, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (routine->id);
+  g_assert_nonnull (((DkRoutineStep *) routine->steps->pdata[0])->id);
+
+  /* A new routine shows at once, as the draft the server will make of it. */
+  got = dk_store_get_routine (fx->store, routine->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->title, ==, "Elavbrott");
+  g_assert_cmpint (got->revision, ==, 1);
+  g_assert_cmpint (got->approved_at, ==, DK_TIME_UNSET);
+  g_assert_cmpstr (((DkRoutineStep *) got->steps->pdata[0])->condition, ==, "outage_over:10h");
+  entry = only_entry (fx);
+  g_assert_cmpstr (entry->op, ==, "routine.save");
+  g_assert_cmpint (entry->base_revision, ==, 0);
+}
+
+static void
+test_local_routine_save_keeps_approved (Fixture       *fx,
+                                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkRoutine) routine = new_routine ("Elavbrott");
+  g_autoptr(DkRoutine) edited = NULL;
+  g_autoptr(DkRoutine) got = NULL;
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(DkOutboxEntry) entry = NULL;
+
+  routine->id = g_strdup ("el-avbrott");
+  routine->revision = 3;
+  routine->approved_at = NOW - 86400;
+  routine->approved_by = g_strdup ("owner");
+  ((DkRoutineStep *) routine->steps->pdata[0])->id = g_strdup ("s1");
+  json_array_add_element (page, change_node (++fx->seq, "routine", routine->id,
+                                             dk_routine_to_json (routine)));
+  apply_page (fx, page);
+
+  edited = dk_routine_copy (routine);
+  g_free (edited->title);
+  edited->title = g_strdup ("Elavbrott, ny");
+  g_assert_true (dk_local_save_routine (fx->store, edited, 3, ME, NOW, &error));
+  g_assert_no_error (error);
+
+  /* Wards keep the approved revision until the draft is approved. */
+  got = dk_store_get_routine (fx->store, "el-avbrott", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->title, ==, "Elavbrott");
+  g_assert_cmpint (got->revision, ==, 3);
+  entry = only_entry (fx);
+  g_assert_cmpint (entry->base_revision, ==, 3);
+  g_assert_nonnull (strstr (entry->data, "Elavbrott, ny"));
+}
+
+static void
+test_local_routine_save_refuses_invalid (Fixture       *fx,
+                                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkRoutine) routine = new_routine ("Elavbrott");
+  g_autoptr(DkRoutine) no_title = new_routine (NULL);
+
+  g_free (((DkRoutineStep *) routine->steps->pdata[0])->condition);
+  ((DkRoutineStep *) routine->steps->pdata[0])->condition = g_strdup ("when it rains");
+  g_assert_false (dk_local_save_routine (fx->store, routine, 0, ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (dk_local_save_routine (fx->store, no_title, 0, ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 0);
+}
+
+static void
+test_local_routine_approve (Fixture       *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkRoutine) routine = new_routine ("Elavbrott");
+  g_autoptr(DkRoutine) got = NULL;
+
+  g_assert_true (dk_local_save_routine (fx->store, routine, 0, ME, NOW, &error));
+  g_assert_no_error (error);
+  g_assert_false (dk_local_approve_routine (fx->store, routine->id, 0, ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (dk_local_approve_routine (fx->store, routine->id, 1, ME, NOW + 5, &error));
+  g_assert_no_error (error);
+  got = dk_store_get_routine (fx->store, routine->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (got->approved_at, ==, NOW + 5);
+  g_assert_cmpstr (got->approved_by, ==, ME);
+
+  /* Approving it again is refused here already, as the server would. */
+  g_assert_false (dk_local_approve_routine (fx->store, routine->id, 1, ME, NOW + 6, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 2);
+}
+
 static void
 test_local_subscription_report (Fixture       *fx,
                                 gconstpointer  data)
@@ -1372,6 +1495,13 @@ main (int    argc,
   ADD ("/store/search/words-across-title-and-services", test_search_several_words);
   ADD ("/store/list/current-and-archive", test_list_current_archive);
   ADD ("/store/two-stores-one-file", test_two_stores);
+  ADD ("/store/local/routine/save-new-shows-the-draft", test_local_routine_save_new);
+  ADD ("/store/local/routine/save-keeps-the-approved-revision-showing",
+       test_local_routine_save_keeps_approved);
+  ADD ("/store/local/routine/save-refuses-an-invalid-routine",
+       test_local_routine_save_refuses_invalid);
+  ADD ("/store/local/routine/approve-shows-approved-and-refuses-twice",
+       test_local_routine_approve);
 
   return g_test_run ();
 }

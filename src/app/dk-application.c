@@ -211,6 +211,33 @@ open_routine_action (GSimpleAction *action,
 }
 
 static void
+start_routine_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  DkApplication *self = DK_APPLICATION (user_data);
+  const char *routine_id;
+  const char *case_id;
+
+  if (self->store == NULL)
+    return;
+  g_variant_get (parameter, "(&s&s)", &routine_id, &case_id);
+  dk_window_start_routine (ensure_window (self), routine_id, *case_id != '\0' ? case_id : NULL);
+}
+
+static void
+open_run_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  DkApplication *self = DK_APPLICATION (user_data);
+
+  if (self->store == NULL)
+    return;
+  dk_window_show_run (ensure_window (self), g_variant_get_string (parameter, NULL));
+}
+
+static void
 logout_action (GSimpleAction *action,
                GVariant      *parameter,
                gpointer       user_data)
@@ -305,7 +332,9 @@ quit_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "open-case", open_case_action, "s" },
   { "open-routine", open_routine_action, "s" },
+  { "open-run", open_run_action, "s" },
   { "login", login_action },
+  { "start-routine", start_routine_action, "(ss)" },
   { "logout", logout_action },
   { "preferences", preferences_action },
   { "about", about_action },

@@ -7,8 +7,10 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-application.h"
 #include "dk-case-page.h"
 #include "dk-format.h"
+#include "dk-print-operation.h"
 
 struct _DkCasePage
 {
@@ -177,6 +179,22 @@ show_routines (DkCasePage   *self,
           gtk_widget_add_css_class (button, "pill");
           gtk_flow_box_append (self->routine_buttons, button);
           n_buttons++;
+          if (routine->approved_at != DK_TIME_UNSET)
+            {
+              g_autofree char *start_label = NULL;
+
+              /* Translators: a button on a case page; %s is an affected service's name */
+              start_label = g_strdup_printf (_("Start reserve routine for %s"),
+                                             name != NULL ? name : service);
+              button = gtk_button_new_with_label (start_label);
+              gtk_widget_set_tooltip_text (button, routine->title);
+              gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "app.start-routine");
+              gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)", routine->id,
+                                                kase->id);
+              gtk_widget_add_css_class (button, "pill");
+              gtk_widget_add_css_class (button, "suggested-action");
+              gtk_flow_box_append (self->routine_buttons, button);
+            }
           break;  /* one button per service */
         }
     }
@@ -257,6 +275,18 @@ show_follow_ups (DkCasePage   *self,
 }
 
 static void
+print_sheet_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  DkCasePage *self = DK_CASE_PAGE (widget);
+  GApplication *app = g_application_get_default ();
+
+  if (self->kase != NULL && DK_IS_APPLICATION (app))
+    dk_print_case_sheet (widget, dk_application_get_store (DK_APPLICATION (app)), self->kase->id);
+}
+
+static void
 dk_case_page_dispose (GObject *object)
 {
   DkCasePage *self = DK_CASE_PAGE (object);
@@ -292,6 +322,8 @@ dk_case_page_class_init (DkCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, title_label);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, visibility_label);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, window_title);
+
+  gtk_widget_class_install_action (widget_class, "case.print-sheet", NULL, print_sheet_action);
 }
 
 static void

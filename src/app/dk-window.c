@@ -12,6 +12,7 @@
 #include "dk-case-page.h"
 #include "dk-offline-banner.h"
 #include "dk-outbox-window.h"
+#include "dk-print-operation.h"
 #include "dk-routines-page.h"
 #include "dk-window.h"
 
@@ -521,6 +522,16 @@ show_page_action (GtkWidget  *widget,
                                          g_variant_get_string (parameter, NULL));
 }
 
+static void
+print_pack_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  DkWindow *self = DK_WINDOW (widget);
+
+  dk_print_pack_dialog_present (widget, self->store);
+}
+
 /* ---- GObject and GtkWindow ---- */
 
 static void
@@ -633,6 +644,7 @@ dk_window_class_init (DkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-outbox", NULL, show_outbox_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.print-pack", NULL, print_pack_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search", NULL);
@@ -728,6 +740,7 @@ dk_window_new (DkApplication *app)
 
   restore_window_state (self);
   setup_models (self);
+  dk_routines_page_set_engine (self->routines_page, self->engine);
   reload_everything (self);
   dk_offline_banner_set_engine (self->banner, self->engine);
   update_connection (self);
@@ -796,4 +809,48 @@ dk_window_show_routine (DkWindow   *self,
   adw_view_stack_set_visible_child_name (self->view_stack, "routines");
 
   return dk_routines_page_show_routine (self->routines_page, id);
+}
+
+/**
+ * dk_window_show_run:
+ * @self: a #DkWindow
+ * @id: a run's id
+ *
+ * Returns: whether the replica has the run
+ */
+gboolean
+dk_window_show_run (DkWindow   *self,
+                    const char *id)
+{
+  g_return_val_if_fail (DK_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "lists");
+  adw_view_stack_set_visible_child_name (self->view_stack, "routines");
+
+  return dk_routines_page_show_run (self->routines_page, id);
+}
+
+/**
+ * dk_window_start_routine:
+ * @self: a #DkWindow
+ * @routine_id: a routine's id
+ * @case_id: (nullable): the outage case to tie the run to
+ *
+ * Shows the routine on the Reserve Routines page and asks for the unit to start it on.
+ *
+ * Returns: whether the replica has the routine
+ */
+gboolean
+dk_window_start_routine (DkWindow   *self,
+                         const char *routine_id,
+                         const char *case_id)
+{
+  g_return_val_if_fail (DK_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (routine_id != NULL, FALSE);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "lists");
+  adw_view_stack_set_visible_child_name (self->view_stack, "routines");
+
+  return dk_routines_page_start_routine (self->routines_page, routine_id, case_id);
 }

@@ -19,5 +19,13 @@ gboolean  dk_window_show_case    (DkWindow      *self,
 /* Shows the Reserve Routines page at the routine @id. */
 gboolean  dk_window_show_routine (DkWindow      *self,
                                   const char    *id);
+/* Shows the Reserve Routines page at the run @id: its ticks, notes and phases. */
+gboolean  dk_window_show_run     (DkWindow      *self,
+                                  const char    *id);
+/* Shows the routine @routine_id and asks for the unit to start it on, with the case
+ * @case_id (nullable) preselected. */
+gboolean  dk_window_start_routine (DkWindow     *self,
+                                   const char   *routine_id,
+                                   const char   *case_id);
 
 G_END_DECLS

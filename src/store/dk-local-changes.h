@@ -102,4 +102,24 @@ gboolean dk_local_set_subscription (DkStore        *store,
                                     gint64          now,
                                     GError        **error);
 
+/* routine.save: a new revision of @routine (a new routine when the replica has none).
+ * The server makes every save a draft with the next revision number; @base_revision is
+ * the revision the edit started from (0 for a new routine), so that an edit of an older
+ * revision comes back as a conflict. The replica shows the draft at once only when the
+ * routine has no approved revision (wards keep the approved one until the next approval,
+ * as on the server). */
+gboolean dk_local_save_routine     (DkStore        *store,
+                                    DkRoutine      *routine,
+                                    gint64          base_revision,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* routine.approve: approves @revision, which must be the routine's latest. */
+gboolean dk_local_approve_routine  (DkStore        *store,
+                                    const char     *routine_id,
+                                    gint64          revision,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+
 G_END_DECLS

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-print-labels.h: the words printing uses for a step's condition and forms, for the
+ * app to show the same words on screen as on paper */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A step's condition in words ("Only when the outage lasted more than 10 hours"),
+ * translated, or NULL when @condition is NULL. (transfer full) */
+char *dk_print_describe_condition (const char *condition);
+/* A form's title ("Manual journal note"), translated. (transfer full) */
+char *dk_print_form_title         (const char *form);
+
+G_END_DECLS
