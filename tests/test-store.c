@@ -334,6 +334,51 @@ test_open_refuses_newer (Fixture       *fx,
 
 /* ---- pages of changes ---- */
 
+/* The app and the cli pull into one replica: a page that arrives late is older than what
+ * the other applied, and must neither overwrite it nor move the cursor back. */
+static void
+test_changes_late_page (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) old_page = json_array_new ();
+  g_autoptr(JsonArray) new_page = json_array_new ();
+  g_autoptr(JsonArray) overlapping = json_array_new ();
+  g_autoptr(DkCase) kase = new_case ("Gammal rubrik", "Förr", "tes");
+  g_autoptr(DkCase) other = new_case ("Ett annat ärende", "Nytt", "tes");
+  g_autoptr(DkCase) seen = NULL;
+  g_autoptr(DkCase) seen_other = NULL;
+
+  /* seq 1: the old version; seq 2: the new one, applied first by "the other process" */
+  add_case_change (fx, old_page, kase);
+  g_free (kase->title);
+  kase->title = g_strdup ("Ny rubrik");
+  kase->revision = 2;
+  add_case_change (fx, new_page, kase);
+  g_assert_true (dk_store_apply_changes (fx->store, new_page, 2, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (dk_store_apply_changes (fx->store, old_page, 1, &error));
+  g_assert_no_error (error);
+  seen = get_case (fx, kase->id);
+  g_assert_cmpstr (seen->title, ==, "Ny rubrik");
+  g_assert_cmpint (seen->revision, ==, 2);
+  g_assert_cmpint (dk_store_get_cursor (fx->store), ==, 2);
+
+  /* a page over seq 2..3: only what is new is applied, the cursor moves on */
+  json_array_add_element (overlapping, json_node_copy (json_array_get_element (old_page, 0)));
+  fx->seq = 2;
+  add_case_change (fx, overlapping, other);
+  g_assert_true (dk_store_apply_changes (fx->store, overlapping, 3, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&seen, dk_case_unref);
+  seen = get_case (fx, kase->id);
+  g_assert_cmpstr (seen->title, ==, "Ny rubrik");
+  seen_other = get_case (fx, other->id);
+  g_assert_cmpstr (seen_other->title, ==, "Ett annat ärende");
+  g_assert_cmpint (dk_store_get_cursor (fx->store), ==, 3);
+}
+
 static void
 test_changes_apply (Fixture       *fx,
                     gconstpointer  data)
@@ -1469,6 +1514,7 @@ main (int    argc,
   ADD ("/store/open/refuses-other-database", test_open_refuses_other_database);
   ADD ("/store/open/refuses-newer-version", test_open_refuses_newer);
   ADD ("/store/changes/insert-update-tombstone-unknown", test_changes_apply);
+  ADD ("/store/changes/late-page-never-overwrites-newer", test_changes_late_page);
   ADD ("/store/changes/page-is-atomic", test_changes_atomic);
   ADD ("/store/outbox/offline/add", test_outbox_add);
   ADD ("/store/outbox/offline/add-edit", test_outbox_add_edit);

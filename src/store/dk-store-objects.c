@@ -597,7 +597,12 @@ apply_change (DkStore     *self,
   return apply_object (self, type, id, &data, seq, error);
 }
 
-/* The page and its cursor in one transaction. */
+/* The page and its cursor in one transaction.
+ *
+ * The app and the cli may pull into the same replica at once, so a page can arrive after
+ * another process has already applied newer ones. Every change at or below the cursor is
+ * in the replica already (or something newer is), so those are skipped and the cursor
+ * never moves back: an older page never overwrites newer data. */
 static gboolean
 apply_page (DkStore    *self,
             DkJsonDoc  *doc,
@@ -607,23 +612,34 @@ apply_page (DkStore    *self,
 {
   const DkJsonDocValue *array = dk_json_doc_get (doc, changes);
   g_autofree char *cursor = NULL;
+  gint64 applied_through;
   guint n = 0;
+  guint skipped = 0;
 
   if (!_dk_store_begin (self, error))
     return FALSE;
   /* Another process may have written services since. */
   g_hash_table_remove_all (self->service_names);
+  applied_through = dk_store_get_cursor (self);
 
   for (guint i = changes + 1; i < array->end; i = dk_json_doc_get (doc, i)->end, n++)
     {
+      if (applied_through > 0 && doc_int (doc, i, "seq", 0) <= applied_through)
+        {
+          skipped++;
+          continue;
+        }
       if (!apply_change (self, doc, i, n, error))
         {
           _dk_store_rollback (self);
           return FALSE;
         }
     }
+  if (skipped > 0)
+    g_debug ("Skipped %u changes another sync had applied (cursor %" G_GINT64_FORMAT ")",
+             skipped, applied_through);
 
-  cursor = g_strdup_printf ("%" G_GINT64_FORMAT, last_seq);
+  cursor = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (last_seq, applied_through));
   if (!dk_store_set_meta (self, DK_STORE_META_CURSOR, cursor, error))
     {
       _dk_store_rollback (self);
