@@ -144,7 +144,13 @@ dk_case_row_class_init (DkCaseRowClass *klass)
 static void
 dk_case_row_init (DkCaseRow *self)
 {
+  GtkLabel *times[] = { self->status_label, self->start_label, self->end_label };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The status and times flow as text; their flow box's cells are no stops for Tab. */
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    gtk_widget_set_focusable (gtk_widget_get_parent (GTK_WIDGET (times[i])), FALSE);
 }
 
 /**

@@ -125,11 +125,32 @@ def click_node(node):
     node.doActionNamed("click" if "click" in actions else (actions[0] if actions else "click"))
 
 
-def screenshot(directory, name, size=None):
-    """The screen, or its top left corner where a window without a window manager sits."""
+def window_geometry():
+    """The main window's X geometry, as xwininfo says it ("446x700+0+0")."""
+    info = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True,
+                          check=True).stdout
+    for line in info.splitlines():
+        if '"Driftkoll": ("driftkoll"' in line:
+            return line.split(")")[-1].split()[0]
+    return None
+
+
+def settled_window():
+    """True once the window keeps its size between two looks: GTK grows a window to the
+    least its content needs after the first frame, and with no window manager that is
+    the X window's size, so a picture taken before shows the content cut off."""
+    first = window_geometry()
+    time.sleep(0.3)
+    return first is not None and first == window_geometry()
+
+
+def screenshot(directory, name):
+    """The windows on the screen, without the black of the screen around them (a black
+    border first, so that -trim takes that colour whatever the corner shows)."""
     path = os.path.join(directory, name)
-    crop = ["-crop", f"{size[0]}x{size[1]}+0+0", "+repage"] if size else []
-    subprocess.run(["import", "-window", "root", *crop, path], check=True)
+    subprocess.run(["import", "-window", "root", path], check=True)
+    subprocess.run(["convert", path, "-bordercolor", "black", "-border", "1", "-trim",
+                    "+repage", path], check=True)
     print(f"# screenshot {path}", flush=True)
 
 
@@ -287,9 +308,11 @@ def log_in(app, shots):
              lambda: find_prefix(app, "label", "Not logged in."))
     wait_for("the indicator saying nobody is logged in",
              lambda: find(app, "push button", "Connection: Not logged in"))
-    if find(app, "label", COSMIC) is not None:
-        fail("cases are listed before anyone logged in")
-    ok("an empty data dir shows that nobody is logged in, and no cases")
+    wait_for("the lists saying nothing was synced yet",
+             lambda: find(app, "label", "Nothing Synced Yet"))
+    if find(app, "label", COSMIC) is not None or find(app, "label", "No Incidents") is not None:
+        fail("before anyone logged in the incidents page lists cases or says there are none")
+    ok("an empty data dir shows that nobody is logged in and nothing was synced yet")
 
     click(app, "push button", "Log In…")
     dialog = window(app, "Log In")
@@ -302,7 +325,7 @@ def log_in(app, shots):
     password.text = "fel"
     log_in_button = wait_for("the Log In button enabled", lambda: [
         b for b in [find_prefix(dialog, "push button", "Log In")] if b is not None and b.sensitive])[0]
-    screenshot(shots, "login-dialog.png", (1000, 700))
+    screenshot(shots, "login-dialog.png")
     click_node(log_in_button)
     wait_for("the server's refusal in the dialog",
              lambda: find(dialog, "label", "Wrong username or password"),
@@ -315,12 +338,16 @@ def log_in(app, shots):
     wait_for("the demo incident in the list", lambda: find(app, "label", COSMIC))
     wait_for("the online indicator", lambda: find(app, "push button", "Connection: Online"))
     wait_for("the banner gone", lambda: find_prefix(app, "label", "Not logged in.") is None)
+    wait_for("the empty pages no longer waiting for a first sync",
+             lambda: find(app, "label", "Nothing Synced Yet") is None)
     ok("logging in through the app's dialog syncs and shows the demo cases, online")
 
 
 def filter_and_search(app):
     # Filter by area: only laboratory medicine.
     click(app, "push button", "Filters")
+    wait_for("the service filter, by its name", lambda: find(app, "push button", "Service"),
+             explain=lambda: list_names(app, "push button"))
     click(app, "push button", LAB_MEDICINE)
     wait_for("the IT incident filtered away", lambda: gone(app, "label", COSMIC))
     wait_for("the lab incident still listed", lambda: find(app, "label", UNILAB))
@@ -358,7 +385,7 @@ def open_case(app, shots):
     wait_for("the button to the reserve routine",
              lambda: find(app, "push button", "Open reserve routine for TES"))
     ok("a case opens on its own page with its details, timeline and reserve routine")
-    screenshot(shots, "case-page.png", (1000, 700))
+    screenshot(shots, "case-page.png")
     click(app, "push button", "Open reserve routine for TES")
     wait_for("the routine on the routines page", lambda: find(app, "label", "Driftstopp TES"))
     ok("the case's reserve routine opens on the routines page")
@@ -397,7 +424,7 @@ def preferences(app, shots, config_home):
 
     click(prefs, "page tab", "Following")
     wait_for("the Following page", lambda: find(prefs, "label", "What I Follow"))
-    screenshot(shots, "preferences.png", (1000, 700))
+    screenshot(shots, "preferences.png")
     # Until the user chooses: priority 1-2 in every area, and crisis information always.
     priority = wait_for("the lowest priority", lambda: find_prefix(prefs, "combo box",
                                                                    "Lowest priority"),
@@ -427,7 +454,7 @@ def offline_and_back(app, server, shots, data_dir):
     if "The information is from" not in banner or "No changes wait" not in banner:
         fail(f"the banner says too little: {banner!r}")
     ok("with the server gone the banner says since when and how old the information is")
-    screenshot(shots, "offline-banner.png", (1000, 700))
+    screenshot(shots, "offline-banner.png")
     wait_for("the cases still listed offline", lambda: find(app, "label", COSMIC))
     click(app, "push button", f"Open “{UNILAB}”")
     wait_for("another case's page offline", lambda: find(app, "label", "DK-1003"))
@@ -468,7 +495,7 @@ def offline_and_back(app, server, shots, data_dir):
     discard = wait_for("the refused change with a Discard button",
                        lambda: find_prefix(app, "push button", "Discard Update: DK-1001"))
     wait_for("the server's reason", lambda: find_prefix(app, "label", "Rejected by the server"))
-    screenshot(shots, "outbox.png", (1000, 700))
+    screenshot(shots, "outbox.png")
     discard.doActionNamed("click")
     wait_for("the outbox empty", lambda: find(app, "label", "Nothing Waits") and
              find_prefix(app, "push button", "Discard Update: DK-1001") is None)
@@ -541,7 +568,8 @@ def main():
         app_proc = start_app(data_dir, server.url, config_home)
         app = find_app()
         log_in(app, shots)
-        screenshot(shots, "main-window.png", (1000, 700))
+        wait_for("the window at its size", settled_window)
+        screenshot(shots, "main-window.png")
 
         filter_and_search(app)
         open_case(app, shots)
@@ -563,7 +591,8 @@ def main():
         app = find_app()
         wait_for("the demo incident in a narrow window", lambda: find(app, "label", COSMIC))
         wait_for("the page switcher at the bottom", lambda: find(app, "page tab", "Incidents"))
-        screenshot(shots, "narrow-window.png", (360, 700))
+        wait_for("the narrow window at its size", settled_window)
+        screenshot(shots, "narrow-window.png")
         ok("the app works in a narrow window")
     finally:
         if app_proc is not None:
