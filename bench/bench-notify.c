@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-notify.c: time from a publish on the server to the Notify call reaching the
  * notification daemon, through the real sync engine (WebSocket push, pull, replica) and
- * DkNotifier. Run under tests/run-with-dunst.sh; see bench/README.md. */
+ * DkNotifier. Run under tests/run-ui.sh --dunst; see bench/README.md. */
 
 #include "config.h"
 

@@ -8,4 +8,4 @@ build=${BUILD_DIR:-$top/build}
 export DRIFTKOLL_SERVER="${DRIFTKOLL_SERVER:-$build/src/server/driftkoll-server}"
 export GSETTINGS_SCHEMA_DIR="$build/data"
 export GSETTINGS_BACKEND=memory
-exec sh "$top/tests/run-with-dunst.sh" "$build/bench/bench-notify" "${RUNS:-20}"
+exec sh "$top/tests/run-ui.sh" --dunst "$build/bench/bench-notify" "${RUNS:-20}"

@@ -10,7 +10,7 @@ PACKAGES="
   libcairo2-dev libpango1.0-dev fonts-cantarell fonts-dejavu-core poppler-utils
   libgtk-4-dev libadwaita-1-dev libnotify-dev
   desktop-file-utils appstream librsvg2-bin dbus dbus-x11 dunst libnotify-bin xvfb xauth
-  at-spi2-core python3-dogtail python3-pyatspi gir1.2-atspi-2.0 imagemagick
+  at-spi2-core python3-dogtail python3-pyatspi gir1.2-atspi-2.0 imagemagick x11-utils
   python3 python3-feedparser chromium curl
   wrk nginx-light hyperfine
 "

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dk-notify-watch.h: watches the session bus for Notify calls (a D-Bus monitor), for the
- * notifier's test and bench; run under tests/run-with-dunst.sh */
+ * notifier's test and bench; run under tests/run-ui.sh --dunst */
 #pragma once
 
 #include <gio/gio.h>

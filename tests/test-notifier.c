@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-notifier.c: desktop notifications for followed cases, with a real server, a real
- * replica and sync engine, and dunst as the notification daemon (run-with-dunst.sh) */
+ * replica and sync engine, and dunst as the notification daemon (run-ui.sh --dunst) */
 
 #include "config.h"
 
@@ -616,9 +616,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (g_getenv ("DK_DUNST_INSIDE") == NULL)
+  if (g_getenv ("DK_UI_DUNST") == NULL)
     {
-      g_test_skip ("run through tests/run-with-dunst.sh");
+      g_test_skip ("run through tests/run-ui.sh --dunst");
       return 77;
     }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-run-notifier.c: "post-register" notifications when a run's case closes, with a
- * real server, a real replica and sync engine, and dunst (run-with-dunst.sh) */
+ * real server, a real replica and sync engine, and dunst (run-ui.sh --dunst) */
 
 #include "config.h"
 
@@ -597,9 +597,9 @@ main (int   argc,
   g_setenv ("DRIFTKOLL_TOKEN_STORAGE", "file", TRUE);
   g_test_init (&argc, &argv, NULL);
 
-  if (g_getenv ("DK_DUNST_INSIDE") == NULL)
+  if (g_getenv ("DK_UI_DUNST") == NULL)
     {
-      g_test_skip ("run through tests/run-with-dunst.sh");
+      g_test_skip ("run through tests/run-ui.sh --dunst");
       return 77;
     }
 

@@ -1500,6 +1500,43 @@ test_two_stores (Fixture       *fx,
   g_assert_cmpint (dk_store_get_cursor (cli), ==, fx->seq);
 }
 
+/* The app reads through one connection while each sync writes pages through one of its
+ * own, opened anew: opening the replica again in the same process must not disturb the
+ * connections already open (a stray open ()/close () of the file drops their locks, and
+ * SQLite then says "disk I/O error"). */
+static void
+test_reopen_in_one_process (Fixture       *fx,
+                            gconstpointer  data)
+{
+  for (guint round = 0; round < 5; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DkStore) writer = NULL;
+      g_autoptr(JsonArray) page = json_array_new ();
+      g_autoptr(DkCase) written = new_case ("Skrivet av synken", "x", "tes");
+      g_autoptr(DkCase) local = new_case ("Skrivet i appen", "x", "tes");
+      g_autoptr(DkCase) seen = NULL;
+      g_autoptr(GPtrArray) found = NULL;
+
+      /* the app is in the middle of reading when the sync opens its connection */
+      found = dk_store_search_cases (fx->store, "Skrivet", 0, &error);
+      g_assert_no_error (error);
+      writer = dk_store_open (fx->path, &error);
+      g_assert_no_error (error);
+      add_case_change (fx, page, written);
+      g_assert_true (dk_store_apply_changes (writer, page, fx->seq, &error));
+      g_assert_no_error (error);
+      g_clear_object (&writer);
+
+      seen = get_case (fx, written->id);
+      g_assert_cmpstr (seen->title, ==, "Skrivet av synken");
+      g_clear_pointer (&local->id, g_free);
+      g_assert_true (dk_local_create_case (fx->store, local, ME, NOW, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 5);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1541,6 +1578,7 @@ main (int    argc,
   ADD ("/store/search/words-across-title-and-services", test_search_several_words);
   ADD ("/store/list/current-and-archive", test_list_current_archive);
   ADD ("/store/two-stores-one-file", test_two_stores);
+  ADD ("/store/two-stores-one-process", test_reopen_in_one_process);
   ADD ("/store/local/routine/save-new-shows-the-draft", test_local_routine_save_new);
   ADD ("/store/local/routine/save-keeps-the-approved-revision-showing",
        test_local_routine_save_keeps_approved);

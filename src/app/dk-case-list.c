@@ -207,6 +207,20 @@ dk_case_list_set_service_names (DkCaseList *self,
 }
 
 /**
+ * dk_case_list_set_empty_icon:
+ * @self: a #DkCaseList
+ * @icon_name: the icon of the page shown while the list is empty
+ */
+void
+dk_case_list_set_empty_icon (DkCaseList *self,
+                             const char *icon_name)
+{
+  g_return_if_fail (DK_IS_CASE_LIST (self));
+
+  adw_status_page_set_icon_name (self->empty_page, icon_name);
+}
+
+/**
  * dk_case_list_set_texts:
  * @self: a #DkCaseList
  * @name: the list's accessible name

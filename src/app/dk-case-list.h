@@ -23,5 +23,7 @@ void             dk_case_list_set_texts         (DkCaseList      *self,
                                                  const char      *name,
                                                  const char      *empty_title,
                                                  const char      *empty_description);
+void             dk_case_list_set_empty_icon    (DkCaseList      *self,
+                                                 const char      *icon_name);
 
 G_END_DECLS

@@ -144,7 +144,16 @@ dk_case_row_class_init (DkCaseRowClass *klass)
 static void
 dk_case_row_init (DkCaseRow *self)
 {
+  GtkLabel *times[3];
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  times[0] = self->status_label;
+  times[1] = self->start_label;
+  times[2] = self->end_label;
+
+  /* The status and times flow as text; their flow box's cells are no stops for Tab. */
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    gtk_widget_set_focusable (gtk_widget_get_parent (GTK_WIDGET (times[i])), FALSE);
 }
 
 /**

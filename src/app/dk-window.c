@@ -43,6 +43,8 @@ struct _DkWindow
   GtkSearchEntry       *search_entry;
   DkCaseList           *search_list;
   GtkDropDown          *service_dropdown;
+  AdwViewSwitcherBar   *switcher_bar;
+  AdwViewSwitcherTitle *switcher_title;
   GtkEntry             *to_entry;
   AdwViewStack         *view_stack;
 
@@ -61,6 +63,8 @@ struct _DkWindow
   DkSubscription       *following;
 
   /* state */
+  gboolean              empty_pages_set;
+  gboolean              synced;          /* what the empty pages were last written for */
   gboolean              filter_area;
   DkArea                area;
   gint64                from;
@@ -214,6 +218,63 @@ read_services (DkWindow *self)
                                      0, 0, NULL, NULL, self);
 }
 
+/* What the pages say when they are empty. Before the first sync an empty replica knows
+ * nothing, so it must not say that nothing is broken. */
+static void
+update_empty_pages (DkWindow *self)
+{
+  DkCaseList *lists[] = { self->incidents_list, self->planned_list, self->crisis_list,
+                          self->archive_list };
+  gboolean synced = dk_store_get_cursor (self->store) > 0;
+
+  g_assert (DK_IS_WINDOW (self));
+
+  if (self->empty_pages_set && synced == self->synced)
+    return;
+  self->empty_pages_set = TRUE;
+  self->synced = synced;
+
+  if (!synced)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+        dk_case_list_set_empty_icon (lists[i], "content-loading-symbolic");
+      dk_case_list_set_texts (self->incidents_list, _("Incidents"), _("Nothing Synced Yet"),
+                              _("The cases show here after the first sync with the server."));
+      dk_case_list_set_texts (self->planned_list, _("Planned actions"), _("Nothing Synced Yet"),
+                              _("The cases show here after the first sync with the server."));
+      dk_case_list_set_texts (self->crisis_list, _("Crisis information"),
+                              _("Nothing Synced Yet"),
+                              _("The cases show here after the first sync with the server."));
+      dk_case_list_set_texts (self->archive_list, _("Archive"), _("Nothing Synced Yet"),
+                              _("The cases show here after the first sync with the server."));
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    dk_case_list_set_empty_icon (lists[i], "emblem-ok-symbolic");
+  dk_case_list_set_texts (self->incidents_list, _("Incidents"), _("No Incidents"),
+                          _("Nothing is known to be broken right now."));
+  dk_case_list_set_texts (self->planned_list, _("Planned actions"), _("No Planned Actions"),
+                          _("No planned work is coming up."));
+  dk_case_list_set_texts (self->crisis_list, _("Crisis information"), _("No Crisis Information"),
+                          _("There is no crisis information right now."));
+  dk_case_list_set_texts (self->archive_list, _("Archive"), _("Nothing in the Archive"),
+                          _("Cases closed more than 24 hours ago show here."));
+}
+
+/* GTK 4.8 leaves the button inside a drop-down without an accessible name. */
+static void
+name_dropdown_button (DkWindow *self)
+{
+  g_assert (DK_IS_WINDOW (self));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->service_dropdown));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Service"), -1);
+}
+
 static void
 refresh_case_page (DkWindow *self)
 {
@@ -236,6 +297,7 @@ reload_everything (DkWindow *self)
 
   read_services (self);
   read_following (self);
+  update_empty_pages (self);
   /* apply_filters () reloads every model with the new subscription. */
   apply_filters (self);
   dk_routines_page_reload (self->routines_page, self->store, self->service_names);
@@ -568,6 +630,10 @@ dk_window_dispose (GObject *object)
   DkWindow *self = DK_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  /* libadwaita 1.2's switchers unparent their buttons when they let go of the stack; if
+   * the stack's pages went first, that touches freed widgets and crashes. */
+  adw_view_switcher_bar_set_stack (self->switcher_bar, NULL);
+  adw_view_switcher_title_set_stack (self->switcher_title, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), DK_TYPE_WINDOW);
   g_clear_object (&self->incidents);
   g_clear_object (&self->planned);
@@ -628,6 +694,8 @@ dk_window_class_init (DkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, search_list);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, service_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DkWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, DkWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, to_entry);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, view_stack);
   gtk_widget_class_bind_template_callback (widget_class, dk_window_area_toggled_cb);
@@ -674,16 +742,9 @@ dk_window_init (DkWindow *self)
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 
-  dk_case_list_set_texts (self->incidents_list, _("Incidents"), _("No Incidents"),
-                          _("Nothing is known to be broken right now."));
-  dk_case_list_set_texts (self->planned_list, _("Planned actions"), _("No Planned Actions"),
-                          _("No planned work is coming up."));
-  dk_case_list_set_texts (self->crisis_list, _("Crisis information"), _("No Crisis Information"),
-                          _("There is no crisis information right now."));
-  dk_case_list_set_texts (self->archive_list, _("Archive"), _("Nothing in the Archive"),
-                          _("Cases closed more than 24 hours ago show here."));
   dk_case_list_set_texts (self->search_list, _("Search results"), _("No Matches"),
                           _("Try other words, or fewer filters."));
+  name_dropdown_button (self);
 }
 
 static void

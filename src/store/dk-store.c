@@ -307,18 +307,19 @@ set_open_error (GError     **error,
   return FALSE;
 }
 
-/* Reads the first bytes: anything that is not SQLite is refused before SQLite sees it. */
+/* Whether the file is there and holds anything. The file is never opened outside SQLite:
+ * closing any other descriptor of it would drop the POSIX locks this process's own
+ * connections hold (the sync engine's writer and the app's reader share the file), and
+ * SQLite then fails with "disk I/O error". What is not SQLite is refused by
+ * check_existing (), read-only. */
 static gboolean
-check_header (const char  *path,
-              gboolean    *out_exists,
-              GError     **error)
+check_present (const char  *path,
+               gboolean    *out_exists,
+               GError     **error)
 {
-  char header[16] = { 0 };
-  FILE *file;
-  size_t n;
+  GStatBuf st;
 
-  file = g_fopen (path, "rb");
-  if (file == NULL)
+  if (g_stat (path, &st) != 0)
     {
       int saved_errno = errno;
 
@@ -329,15 +330,11 @@ check_header (const char  *path,
         }
       return set_open_error (error, DK_STORE_ERROR_FAILED, path, g_strerror (saved_errno));
     }
-
-  n = fread (header, 1, sizeof header, file);
-  fclose (file);
-  *out_exists = n > 0;
-  if (n == 0)
-    return TRUE;  /* an empty file is an empty database */
-  if (n < sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
+  if (!S_ISREG (st.st_mode))
     return set_open_error (error, DK_STORE_ERROR_CORRUPT, path, _("not an SQLite file"));
 
+  /* an empty file is an empty database */
+  *out_exists = st.st_size > 0;
   return TRUE;
 }
 
@@ -576,7 +573,7 @@ dk_store_open (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_header (path, &exists, error))
+  if (!check_present (path, &exists, error))
     return NULL;
   if (exists && !check_existing (path, error))
     return NULL;

@@ -53,7 +53,7 @@ def main():
         data_dir = os.path.join(workdir, "data")
         other_dir = os.path.join(workdir, "other")
         config_home = os.path.join(workdir, "config")
-        h.write_window_size(config_home, 1100, 780)
+        h.set_window_size(config_home, 1100, 780)
         cli(data_dir, server.url, "login", USER, stdin="demo\n")
         cli(other_dir, server.url, "login", "staff", stdin="demo\n")
         h.ok("driftkoll-cli logs one data dir in as routine_owner, another as staff")
