@@ -144,6 +144,7 @@ main (int   argc,
       g_autoptr(GString) wire = build_page (lines, first, count, &seq, first + count < n);
       g_autoptr(GBytes) bytes = g_string_free_to_bytes (g_steal_pointer (&wire));
       g_autoptr(DkJsonDoc) doc = NULL;
+      g_autoptr(DkStoreSearchTexts) texts = NULL;
       guint changes;
 
       g_timer_start (timer);
@@ -154,10 +155,12 @@ main (int   argc,
           return 1;
         }
       changes = dk_json_doc_member (doc, 0, "changes");
+      /* As the sync engine does, in its parse thread. */
+      texts = dk_store_search_texts_new (doc, changes);
       parse_seconds += g_timer_elapsed (timer, NULL);
 
       g_timer_start (timer);
-      if (!dk_store_apply_page (store, doc, changes, seq, &error))
+      if (!dk_store_apply_page_with_texts (store, doc, changes, seq, texts, &error))
         {
           g_printerr ("page at line %u: %s\n", first + 1, error->message);
           return 1;

@@ -1237,6 +1237,105 @@ test_search_updates_services (Fixture       *fx,
   g_assert_cmpuint (search_count (fx, "klinisk", 10), ==, 0);
 }
 
+/* Every term of the index with the case and the column it is in, as text. */
+static char *
+index_terms (const char *path)
+{
+  GString *out = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE VIRTUAL TABLE temp.terms USING fts5vocab"
+                                     " (main, cases_fts, 'instance')", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT term, doc, col FROM temp.terms"
+                                           " ORDER BY doc, col, term", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (out, "%s %lld %s\n", sqlite3_column_text (stmt, 0),
+                            (long long) sqlite3_column_int64 (stmt, 1),
+                            sqlite3_column_text (stmt, 2));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return g_string_free (out, FALSE);
+}
+
+/* The page a first sync's parse thread prepares the search texts of: cases between
+ * other types, a tombstone and an unknown type (the positions must not slip), one
+ * with a number, one whose description is not text (indexed the general way). */
+static const char texts_page[] =
+  "{\"changes\":["
+  "{\"seq\":1,\"type\":\"service\",\"id\":\"kem\",\"deleted\":false,"
+  "\"data\":{\"id\":\"kem\",\"name\":\"Klinisk kemi\",\"revision\":1}},"
+  "{\"seq\":2,\"type\":\"case\",\"id\":\"c1\",\"deleted\":false,"
+  "\"data\":{\"id\":\"c1\",\"number\":\"INC-7\",\"kind\":\"incident\",\"area\":\"lab_medicine\","
+  "\"status\":\"ongoing\",\"title\":\"Störning i ÅTGÄRDSKÖN\",\"description\":\"Tromsø och Östersund\","
+  "\"scope\":null,\"services\":[\"kem\"],\"revision\":1,\"updates\":["
+  "{\"id\":\"u1\",\"text\":\"Leverantören felsöker\"},{\"id\":\"u2\",\"text\":null},"
+  "{\"id\":\"u3\",\"text\":\"Café Müller\"}]}},"
+  "{\"seq\":3,\"type\":\"case\",\"id\":\"gone\",\"deleted\":true},"
+  "{\"seq\":4,\"type\":\"gadget\",\"id\":\"g\",\"deleted\":false,\"data\":{\"id\":\"g\"}},"
+  "{\"seq\":5,\"type\":\"case\",\"id\":\"c2\",\"deleted\":false,"
+  "\"data\":{\"id\":\"c2\",\"kind\":\"planned\",\"area\":\"it_telephony\",\"status\":\"planned\","
+  "\"title\":\"Uppgradering av växeln\",\"description\":42,\"services\":[\"okand\"],"
+  "\"revision\":1}},"
+  "{\"seq\":6,\"type\":\"case\",\"id\":\"c3\",\"deleted\":false,"
+  "\"data\":{\"id\":\"c3\",\"kind\":\"incident\",\"area\":\"it_telephony\",\"status\":\"ongoing\","
+  "\"title\":\"Nätet\",\"external_ref\":\"INC0579248\",\"description\":\"Særlig crème\","
+  "\"scope\":\"Berör Ängelholm\",\"services\":[],\"revision\":1,\"updates\":[]}}"
+  "],\"last_seq\":6,\"more\":false}";
+
+static void
+test_search_texts_built_beforehand (Fixture       *fx,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new_static (texts_page, strlen (texts_page));
+  g_autoptr(DkJsonDoc) doc = dk_json_doc_parse (bytes, &error);
+  g_autofree char *other_path = g_build_filename (fx->dir, "other.db", NULL);
+  g_autoptr(DkStore) other = NULL;
+  g_autoptr(DkStoreSearchTexts) texts = NULL;
+  g_autofree char *built_here = NULL;
+  g_autofree char *built_before = NULL;
+  guint changes;
+
+  g_assert_no_error (error);
+  changes = dk_json_doc_member (doc, 0, "changes");
+
+  /* The search text built while the page is applied ... */
+  other = dk_store_open (other_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (dk_store_apply_page (other, doc, changes, 6, &error));
+  g_assert_no_error (error);
+  g_clear_object (&other);
+
+  /* ... and built beforehand, in another thread, index the same words. */
+  texts = dk_store_search_texts_new (doc, changes);
+  g_assert_true (dk_store_apply_page_with_texts (fx->store, doc, changes, 6, texts, &error));
+  g_assert_no_error (error);
+
+  built_here = index_terms (other_path);
+  built_before = index_terms (fx->path);
+  g_assert_cmpstr (built_before, ==, built_here);
+  g_assert_nonnull (strstr (built_before, "inc 1 body\n"));
+  g_assert_nonnull (strstr (built_before, "leverantoren 1 body\n"));
+  g_assert_nonnull (strstr (built_before, "inc0579248 3 body\n"));
+  /* Not text: the view read it (and the case is skipped when shown, so not searched). */
+  g_assert_nonnull (strstr (built_before, "42 2 body\n"));
+  g_assert_nonnull (strstr (built_before, "okand 2 services\n"));
+
+  g_assert_cmpuint (search_count (fx, "atgardskon tromso", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "cafe muller", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "klinisk kemi", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "saerlig creme angelholm", 10), ==, 1);
+  g_assert_cmpuint (search_count (fx, "inc0579248", 10), ==, 1);
+  g_assert_cmpuint (dk_store_get_cursor (fx->store), ==, 6);
+
+  g_remove (other_path);
+}
+
 static void
 test_search_limit (Fixture       *fx,
                    gconstpointer  data)
@@ -1572,6 +1671,8 @@ main (int    argc,
   ADD ("/store/search/title-ranks-first", test_search_ranking);
   ADD ("/store/search/no-fts-syntax", test_search_syntax);
   ADD ("/store/search/updates-and-service-names", test_search_updates_services);
+  ADD ("/store/search/texts-built-beforehand-index-the-same-words",
+       test_search_texts_built_beforehand);
   ADD ("/store/search/capped", test_search_limit);
   ADD ("/store/search/title-first-when-all-match", test_search_common_word);
   ADD ("/store/search/whole-word-before-prefix", test_search_prefixes);

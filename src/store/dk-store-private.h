@@ -145,6 +145,13 @@ gboolean      _dk_store_build_body_doc    (DkJsonDoc     *doc,
                                            guint          data,
                                            const char    *number,
                                            GString       *out);
+/* The body dk_store_search_texts_new () built for the @n-th change: FALSE when
+ * @texts is NULL (build it now), else TRUE with *out_body NULL when the general way
+ * must do it (valid as long as @texts). */
+gboolean      _dk_store_search_texts_get  (DkStoreSearchTexts *texts,
+                                           guint          n,
+                                           const char   **out_body,
+                                           gsize         *out_length);
 gboolean      _dk_store_build_services_doc (DkStore      *self,
                                            DkJsonDoc     *doc,
                                            guint          data,
@@ -154,7 +161,8 @@ gboolean      _dk_store_build_services_doc (DkStore      *self,
 gboolean      _dk_store_index_case_text   (DkStore       *self,
                                            gint64         pk,
                                            const char    *title,
-                                           GString       *body,
+                                           const char    *body,
+                                           gsize          body_length,
                                            GString       *services,
                                            GError       **error);
 /* For a full resync: the index emptied, then built again from the cases that stay. */

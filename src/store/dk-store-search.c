@@ -396,6 +396,121 @@ _dk_store_build_body_doc (DkJsonDoc  *doc,
   return TRUE;
 }
 
+/* ---- the bodies of a page's cases, built before it is applied ---- */
+
+#define NO_BODY G_MAXSIZE
+
+/* The bodies one after the other in one buffer, rather than a string each: the pages
+ * in flight stay a few megabytes. */
+typedef struct
+{
+  gsize start;
+  gsize length;   /* NO_BODY: not a case, or a case the general way must index */
+} BodySpan;
+
+struct _DkStoreSearchTexts
+{
+  guint     n;
+  BodySpan *spans;  /* by the change's position in the page */
+  GString  *text;
+};
+
+/**
+ * dk_store_search_texts_new:
+ * @doc: a page of GET /changes, read with dk_json_doc_parse ()
+ * @changes: the index of its "changes" array in @doc
+ *
+ * Builds the search body (number, external reference, description, scope and the
+ * updates' texts, folded) of each case in the page, as dk_store_apply_page () would
+ * for a case new to the replica. It reads only @doc, so it may run in any thread;
+ * the services' names need the replica and are read when the page is applied.
+ *
+ * Returns: (transfer full): the texts, for dk_store_apply_page_with_texts ()
+ */
+DkStoreSearchTexts *
+dk_store_search_texts_new (DkJsonDoc *doc,
+                           guint      changes)
+{
+  const DkJsonDocValue *array;
+  DkStoreSearchTexts *texts;
+  guint n = 0;
+
+  g_return_val_if_fail (doc != NULL, NULL);
+  g_return_val_if_fail (changes < dk_json_doc_get_n_values (doc), NULL);
+
+  texts = g_new0 (DkStoreSearchTexts, 1);
+  texts->text = g_string_new (NULL);
+  array = dk_json_doc_get (doc, changes);
+  if (array->type != DK_JSON_DOC_ARRAY)
+    return texts;
+  texts->n = array->count;
+  texts->spans = g_new (BodySpan, MAX (texts->n, 1));
+  for (guint i = 0; i < texts->n; i++)
+    texts->spans[i].length = NO_BODY;
+
+  for (guint i = changes + 1; i < array->end && n < texts->n;
+       i = dk_json_doc_get (doc, i)->end, n++)
+    {
+      const char *type;
+      const char *number = NULL;
+      guint data;
+      guint member;
+      gsize start = texts->text->len;
+
+      if (dk_json_doc_get (doc, i)->type != DK_JSON_DOC_OBJECT)
+        continue;
+      type = dk_json_doc_string (doc, i, "type");
+      data = dk_json_doc_member (doc, i, "data");
+      if (type == NULL || !g_str_equal (type, DK_TYPE_NAME_CASE) ||
+          data == DK_JSON_DOC_NONE || dk_json_doc_get (doc, data)->type != DK_JSON_DOC_OBJECT)
+        continue;
+
+      /* The number as the case's row reads it (see case_row_read_doc ()). */
+      member = dk_json_doc_member (doc, data, "number");
+      if (member != DK_JSON_DOC_NONE && dk_json_doc_get (doc, member)->type == DK_JSON_DOC_STRING)
+        number = dk_json_doc_get (doc, member)->string;
+
+      if (_dk_store_build_body_doc (doc, data, number, texts->text))
+        {
+          texts->spans[n].start = start;
+          texts->spans[n].length = texts->text->len - start;
+        }
+      else
+        g_string_truncate (texts->text, start);
+    }
+
+  return texts;
+}
+
+void
+dk_store_search_texts_free (DkStoreSearchTexts *texts)
+{
+  if (texts == NULL)
+    return;
+  g_free (texts->spans);
+  g_string_free (texts->text, TRUE);
+  g_free (texts);
+}
+
+gboolean
+_dk_store_search_texts_get (DkStoreSearchTexts  *texts,
+                            guint                n,
+                            const char         **out_body,
+                            gsize               *out_length)
+{
+  *out_body = NULL;
+  *out_length = 0;
+  if (texts == NULL || n >= texts->n)
+    return FALSE;
+
+  if (texts->spans[n].length != NO_BODY)
+    {
+      *out_body = texts->text->str + texts->spans[n].start;
+      *out_length = texts->spans[n].length;
+    }
+  return TRUE;
+}
+
 gboolean
 _dk_store_build_services_doc (DkStore     *self,
                               DkJsonDoc   *doc,
@@ -453,7 +568,8 @@ gboolean
 _dk_store_index_case_text (DkStore     *self,
                            gint64       pk,
                            const char  *title,
-                           GString     *body,
+                           const char  *body,
+                           gsize        body_length,
                            GString     *services,
                            GError     **error)
 {
@@ -467,7 +583,7 @@ _dk_store_index_case_text (DkStore     *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, pk);
   sqlite3_bind_text (stmt, 2, folded_title->str, (int) folded_title->len, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, body->str, (int) body->len, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, body, (int) body_length, SQLITE_STATIC);
   if (services != NULL)
     sqlite3_bind_text (stmt, 4, services->str, (int) services->len, SQLITE_STATIC);
   return _dk_store_step_done (self, stmt, error);

@@ -98,6 +98,20 @@ gboolean        dk_store_apply_page           (DkStore           *self,
                                                guint              changes,
                                                gint64             last_seq,
                                                GError           **error);
+/* The search text of each new case of such a page, built beforehand in another
+ * thread than the one that applies it (it needs no replica): the pull builds it while
+ * the page before is written. */
+typedef struct _DkStoreSearchTexts DkStoreSearchTexts;
+DkStoreSearchTexts *dk_store_search_texts_new (DkJsonDoc         *doc,
+                                               guint              changes);
+void            dk_store_search_texts_free    (DkStoreSearchTexts *texts);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkStoreSearchTexts, dk_store_search_texts_free)
+gboolean        dk_store_apply_page_with_texts (DkStore          *self,
+                                               DkJsonDoc         *doc,
+                                               guint              changes,
+                                               gint64             last_seq,
+                                               DkStoreSearchTexts *texts,
+                                               GError           **error);
 gboolean        dk_store_apply_changes        (DkStore           *self,
                                                JsonArray         *changes,
                                                gint64             last_seq,

@@ -456,6 +456,7 @@ struct _Page {
   gint64     since;        /* the cursor the page was asked for with */
   GBytes    *body;
   DkJsonDoc *doc;          /* parsed; dropped once applied */
+  DkStoreSearchTexts *texts; /* its cases' search texts, built with the parse */
   GError    *error;        /* why it could not be parsed */
   guint      changes;      /* the index of the "changes" array in doc */
   guint      n_changes;
@@ -477,6 +478,7 @@ page_free (Page *page)
   if (page == NULL)
     return;
   g_clear_pointer (&page->body, g_bytes_unref);
+  g_clear_pointer (&page->texts, dk_store_search_texts_free);
   g_clear_pointer (&page->doc, dk_json_doc_free);
   g_clear_error (&page->error);
   g_free (page);
@@ -567,8 +569,16 @@ parse_page_thread (GTask        *task,
 {
   Page *page = task_data;
 
+  guint changes;
+
   page->doc = dk_json_doc_parse (page->body, &page->error);
   g_clear_pointer (&page->body, g_bytes_unref);
+  /* The search texts need no replica: built here, they are not on the apply
+   * thread, which a first sync waits for. page_read () checks the rest. */
+  if (page->doc != NULL && dk_json_doc_get (page->doc, 0)->type == DK_JSON_DOC_OBJECT &&
+      (changes = dk_json_doc_member (page->doc, 0, "changes")) != DK_JSON_DOC_NONE &&
+      dk_json_doc_get (page->doc, changes)->type == DK_JSON_DOC_ARRAY)
+    page->texts = dk_store_search_texts_new (page->doc, changes);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -587,14 +597,15 @@ apply_page_thread (GTask        *task,
   if (*data->writer == NULL)
     *data->writer = dk_store_open (data->path, &error);
   if (*data->writer == NULL ||
-      !dk_store_apply_page (*data->writer, data->page->doc, data->page->changes,
-                            data->page->last_seq, &error))
+      !dk_store_apply_page_with_texts (*data->writer, data->page->doc, data->page->changes,
+                                       data->page->last_seq, data->page->texts, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
   /* Freed here rather than on the engine's thread. */
+  g_clear_pointer (&data->page->texts, dk_store_search_texts_free);
   g_clear_pointer (&data->page->doc, dk_json_doc_free);
 
   g_task_return_boolean (task, TRUE);
