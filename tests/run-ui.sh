@@ -24,7 +24,9 @@ if [ -z "${DK_UI_SESSION:-}" ]; then
   export GDK_BACKEND=x11
   unset WAYLAND_DISPLAY
   exec 3>&1
-  exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+  # -a takes the first free display from -n on; starting the search at a number of this
+  # process's own keeps two test runs on one machine from taking the same one at once.
+  exec xvfb-run -a -n $(( $$ % 400 + 100 )) -s "-screen 0 1280x800x24 -nolisten tcp" \
     dbus-run-session -- sh "$0" "$@" >&2
 fi
 
