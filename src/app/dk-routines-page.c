@@ -336,6 +336,10 @@ dk_routines_page_dispose (GObject *object)
 {
   DkRoutinesPage *self = DK_ROUTINES_PAGE (object);
 
+  /* The bin's child is the template child "pages": gtk_widget_dispose_template () would
+   * unparent it behind AdwBin's back, and AdwBin's dispose would then unparent the freed
+   * stack again. Letting the bin drop it first keeps AdwBin's pointer right. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), DK_TYPE_ROUTINES_PAGE);
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
