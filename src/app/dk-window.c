@@ -43,8 +43,6 @@ struct _DkWindow
   GtkSearchEntry       *search_entry;
   DkCaseList           *search_list;
   GtkDropDown          *service_dropdown;
-  AdwViewSwitcherBar   *switcher_bar;
-  AdwViewSwitcherTitle *switcher_title;
   GtkEntry             *to_entry;
   AdwViewStack         *view_stack;
 
@@ -630,10 +628,6 @@ dk_window_dispose (GObject *object)
   DkWindow *self = DK_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  /* libadwaita 1.2's switchers unparent their buttons when they let go of the stack; if
-   * the stack's pages went first, that touches freed widgets and crashes. */
-  adw_view_switcher_bar_set_stack (self->switcher_bar, NULL);
-  adw_view_switcher_title_set_stack (self->switcher_title, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), DK_TYPE_WINDOW);
   g_clear_object (&self->incidents);
   g_clear_object (&self->planned);
@@ -694,8 +688,6 @@ dk_window_class_init (DkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, search_list);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, service_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, DkWindow, switcher_bar);
-  gtk_widget_class_bind_template_child (widget_class, DkWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, to_entry);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, view_stack);
   gtk_widget_class_bind_template_callback (widget_class, dk_window_area_toggled_cb);
