@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <libnotify/notify.h>
 
+#include "dk-notification.h"
 #include "dk-notifier.h"
 #include "dk-store-notify.h"
 
@@ -21,13 +22,6 @@ typedef enum {
   EVENT_END,
   EVENT_CLOSED,
 } Event;
-
-/* What one action button does. */
-typedef struct {
-  GApplication *app;      /* weak */
-  char         *action;   /* "open-case", "open-routine", or NULL: activate the app */
-  char         *target;
-} ActionData;
 
 struct _DkNotifier
 {
@@ -46,7 +40,6 @@ struct _DkNotifier
   gboolean            catching_up;    /* after a start or a long offline spell */
   gint64              offline_since;  /* monotonic µs, 0 while online */
   guint               catch_up_seconds;
-  int                 body_markup;    /* -1 unknown, else whether the server reads markup */
 };
 
 G_DEFINE_FINAL_TYPE (DkNotifier, dk_notifier, G_TYPE_OBJECT)
@@ -58,32 +51,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* ---- helpers ---- */
-
-static void
-action_data_free (gpointer data)
-{
-  ActionData *action_data = data;
-
-  g_clear_weak_pointer (&action_data->app);
-  g_free (action_data->action);
-  g_free (action_data->target);
-  g_free (action_data);
-}
-
-static ActionData *
-action_data_new (GApplication *app,
-                 const char   *action,
-                 const char   *target)
-{
-  ActionData *action_data = g_new0 (ActionData, 1);
-
-  g_set_weak_pointer (&action_data->app, app);
-  action_data->action = g_strdup (action);
-  action_data->target = g_strdup (target);
-  return action_data;
-}
 
 static Event
 classify (const DkNotifiedCase *before,   /* (nullable) */
@@ -184,25 +151,6 @@ build_body (const DkCase *kase,
   return g_string_free (body, FALSE);
 }
 
-/* Escapes the body when the notification server reads markup (dunst, GNOME Shell). */
-static char *
-prepare_body (DkNotifier *self,
-              const char *body)
-{
-  g_assert (DK_IS_NOTIFIER (self));
-
-  if (self->body_markup < 0)
-    {
-      GList *caps = notify_get_server_caps ();
-
-      self->body_markup = g_list_find_custom (caps, "body-markup",
-                                              (GCompareFunc) g_strcmp0) != NULL;
-      g_list_free_full (caps, g_free);
-    }
-
-  return self->body_markup ? g_markup_escape_text (body, -1) : g_strdup (body);
-}
-
 /* A routine for one of the case's services, or NULL. */
 static DkRoutine *
 find_routine (DkStore      *store,
@@ -236,39 +184,6 @@ find_routine (DkStore      *store,
 }
 
 static void
-add_action (DkNotifier         *self,
-            NotifyNotification *notification,
-            const char         *name,
-            const char         *label,
-            const char         *app_action,
-            const char         *target);
-
-static void
-set_common_hints (DkNotifier         *self,
-                  NotifyNotification *notification,
-                  gboolean            critical)
-{
-  const char *app_id = self->app != NULL ? g_application_get_application_id (self->app) : NULL;
-
-  notify_notification_set_urgency (notification, critical ? NOTIFY_URGENCY_CRITICAL
-                                                          : NOTIFY_URGENCY_NORMAL);
-  notify_notification_set_app_name (notification, _("Driftkoll"));
-  if (app_id != NULL)
-    notify_notification_set_hint_string (notification, "desktop-entry", app_id);
-  notify_notification_clear_actions (notification);
-}
-
-static void
-show (DkNotifier         *self,
-      NotifyNotification *notification)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!notify_notification_show (notification, &error))
-    g_warning ("Could not show a notification: %s", error->message);
-}
-
-static void
 dk_notifier_notification_closed_cb (NotifyNotification *notification,
                                     DkNotifier         *self);
 
@@ -280,7 +195,7 @@ notify_case (DkNotifier   *self,
   DkStore *store = dk_sync_engine_get_store (self->engine);
   g_autoptr(DkRoutine) routine = find_routine (store, kase);
   g_autofree char *plain = build_body (kase, event);
-  g_autofree char *body = prepare_body (self, plain);
+  g_autofree char *body = dk_notification_body (plain);
   NotifyNotification *notification;
 
   g_assert (DK_IS_NOTIFIER (self));
@@ -303,19 +218,18 @@ notify_case (DkNotifier   *self,
       g_hash_table_insert (self->shown, g_strdup (kase->id), notification);
     }
 
-  set_common_hints (self, notification, is_critical (kase));
-  notify_notification_set_category (notification, "x-driftkoll.case");
-  add_action (self, notification, "default", C_("notification action", "Open"),
-              "open-case", kase->id);
-  add_action (self, notification, "open", C_("notification action", "Open"),
-              "open-case", kase->id);
+  dk_notification_prepare (notification, self->app, is_critical (kase), "x-driftkoll.case");
+  dk_notification_add_action (notification, "default", C_("notification action", "Open"),
+                              self->app, "open-case", kase->id);
+  dk_notification_add_action (notification, "open", C_("notification action", "Open"),
+                              self->app, "open-case", kase->id);
   if (routine != NULL)
-    add_action (self, notification, "open-routine",
-                C_("notification action", "Open reserve routine"), "open-routine",
-                routine->id);
+    dk_notification_add_action (notification, "open-routine",
+                                C_("notification action", "Open reserve routine"), self->app,
+                                "open-routine", routine->id);
 
   g_debug ("Notifying %s (%s)", kase->id, kase->title);
-  show (self, notification);
+  dk_notification_show (notification);
 }
 
 /* One notification for many changes, listing the first few titles. */
@@ -350,7 +264,7 @@ notify_summary (DkNotifier *self,
                                           "%u followed case changed while you were offline",
                                           "%u followed cases changed while you were offline",
                                           n), n);
-  body = prepare_body (self, plain->str);
+  body = dk_notification_body (plain->str);
 
   if (self->summary == NULL)
     self->summary = notify_notification_new (summary, body,
@@ -361,12 +275,14 @@ notify_summary (DkNotifier *self,
     notify_notification_update (self->summary, summary, body,
                                 g_application_get_application_id (self->app));
 
-  set_common_hints (self, self->summary, critical);
-  add_action (self, self->summary, "default", C_("notification action", "Open"), NULL, NULL);
-  add_action (self, self->summary, "open", C_("notification action", "Open"), NULL, NULL);
+  dk_notification_prepare (self->summary, self->app, critical, NULL);
+  dk_notification_add_action (self->summary, "default", C_("notification action", "Open"),
+                              self->app, NULL, NULL);
+  dk_notification_add_action (self->summary, "open", C_("notification action", "Open"),
+                              self->app, NULL, NULL);
 
   g_debug ("Notifying a summary of %u changes", n);
-  show (self, self->summary);
+  dk_notification_show (self->summary);
 }
 
 static gboolean
@@ -459,40 +375,6 @@ look_at_changes (DkNotifier *self,
 
   if (!dk_store_record_notified (store, states, last_seq, &error))
     g_warning ("Could not record what was notified: %s", error->message);
-}
-
-/* ---- callbacks ---- */
-
-static void
-dk_notifier_action_invoked_cb (NotifyNotification *notification,
-                               char               *action,
-                               gpointer            user_data)
-{
-  ActionData *action_data = user_data;
-
-  if (action_data->app == NULL)
-    return;
-
-  g_debug ("Action %s: %s %s", action, action_data->action ? action_data->action : "activate",
-           action_data->target ? action_data->target : "");
-  if (action_data->action == NULL)
-    g_application_activate (action_data->app);
-  else
-    g_action_group_activate_action (G_ACTION_GROUP (action_data->app), action_data->action,
-                                    g_variant_new_string (action_data->target));
-}
-
-static void
-add_action (DkNotifier         *self,
-            NotifyNotification *notification,
-            const char         *name,
-            const char         *label,
-            const char         *app_action,
-            const char         *target)
-{
-  notify_notification_add_action (notification, name, label, dk_notifier_action_invoked_cb,
-                                  action_data_new (self->app, app_action, target),
-                                  action_data_free);
 }
 
 static void
@@ -633,7 +515,6 @@ dk_notifier_init (DkNotifier *self)
   self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->catching_up = TRUE;  /* the first sync after a start */
   self->catch_up_seconds = 600;
-  self->body_markup = -1;
 }
 
 /**
@@ -658,8 +539,7 @@ dk_notifier_new (GApplication *app,
   g_return_val_if_fail (DK_IS_SYNC_ENGINE (engine), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
-  if (!notify_is_initted () && !notify_init (_("Driftkoll")))
-    g_warning ("Could not set up libnotify: notifications will not show");
+  dk_notification_init ();
 
   self = g_object_new (DK_TYPE_NOTIFIER, NULL);
   g_set_weak_pointer (&self->app, app);

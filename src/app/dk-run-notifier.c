@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <libnotify/notify.h>
 
+#include "dk-notification.h"
 #include "dk-run-notifier.h"
 #include "dk-run-progress.h"
 #include "dk-store-run-notify.h"
@@ -21,12 +22,6 @@
 #define STEP_CHARS 120
 /* ... and a step that does not apply, shown with the reason, after this many. */
 #define NOT_APPLICABLE_CHARS 40
-
-/* What an action button does: activates "app.open-run" with the run id. */
-typedef struct {
-  GApplication *app;      /* weak */
-  char         *run_id;
-} ActionData;
 
 struct _DkRunNotifier
 {
@@ -43,33 +38,9 @@ struct _DkRunNotifier
   /* state */
   guint         start_look;    /* the idle source of the look at start */
   gboolean      pending;       /* changes arrived during a sync: look when it ends */
-  int           body_markup;   /* -1 unknown, else whether the server reads markup */
 };
 
 G_DEFINE_FINAL_TYPE (DkRunNotifier, dk_run_notifier, G_TYPE_OBJECT)
-
-/* ---- helpers ---- */
-
-static void
-action_data_free (gpointer data)
-{
-  ActionData *action_data = data;
-
-  g_clear_weak_pointer (&action_data->app);
-  g_free (action_data->run_id);
-  g_free (action_data);
-}
-
-static ActionData *
-action_data_new (GApplication *app,
-                 const char   *run_id)
-{
-  ActionData *action_data = g_new0 (ActionData, 1);
-
-  g_set_weak_pointer (&action_data->app, app);
-  action_data->run_id = g_strdup (run_id);
-  return action_data;
-}
 
 /* Whether @username ticked, unticked or wrote a note on any step of @run. */
 static gboolean
@@ -194,42 +165,8 @@ build_body (const DkRoutine *routine,
   return g_string_free (body, FALSE);
 }
 
-/* Escapes the body when the notification server reads markup (dunst, GNOME Shell). */
-static char *
-prepare_body (DkRunNotifier *self,
-              const char    *body)
-{
-  g_assert (DK_IS_RUN_NOTIFIER (self));
-
-  if (self->body_markup < 0)
-    {
-      GList *caps = notify_get_server_caps ();
-
-      self->body_markup = g_list_find_custom (caps, "body-markup",
-                                              (GCompareFunc) g_strcmp0) != NULL;
-      g_list_free_full (caps, g_free);
-    }
-
-  return self->body_markup ? g_markup_escape_text (body, -1) : g_strdup (body);
-}
-
-static void dk_run_notifier_action_invoked_cb (NotifyNotification *notification,
-                                               char               *action,
-                                               gpointer            user_data);
 static void dk_run_notifier_notification_closed_cb (NotifyNotification *notification,
                                                     DkRunNotifier      *self);
-
-static void
-add_action (DkRunNotifier      *self,
-            NotifyNotification *notification,
-            const char         *name,
-            const char         *label,
-            const char         *run_id)
-{
-  notify_notification_add_action (notification, name, label,
-                                  dk_run_notifier_action_invoked_cb,
-                                  action_data_new (self->app, run_id), action_data_free);
-}
 
 static void
 notify_run (DkRunNotifier   *self,
@@ -241,9 +178,8 @@ notify_run (DkRunNotifier   *self,
 {
   const char *app_id = self->app != NULL ? g_application_get_application_id (self->app) : NULL;
   g_autofree char *plain = build_body (routine, run, kase, deadline, now);
-  g_autofree char *body = prepare_body (self, plain);
+  g_autofree char *body = dk_notification_body (plain);
   g_autofree char *summary = NULL;
-  g_autoptr(GError) error = NULL;
   NotifyNotification *notification;
 
   g_assert (DK_IS_RUN_NOTIFIER (self));
@@ -266,18 +202,14 @@ notify_run (DkRunNotifier   *self,
       g_hash_table_insert (self->shown, g_strdup (run->id), notification);
     }
 
-  notify_notification_set_urgency (notification, NOTIFY_URGENCY_NORMAL);
-  notify_notification_set_app_name (notification, _("Driftkoll"));
-  if (app_id != NULL)
-    notify_notification_set_hint_string (notification, "desktop-entry", app_id);
-  notify_notification_set_category (notification, "x-driftkoll.run");
-  notify_notification_clear_actions (notification);
-  add_action (self, notification, "default", C_("notification action", "Open run"), run->id);
-  add_action (self, notification, "open-run", C_("notification action", "Open run"), run->id);
+  dk_notification_prepare (notification, self->app, FALSE, "x-driftkoll.run");
+  dk_notification_add_action (notification, "default", C_("notification action", "Open run"),
+                              self->app, "open-run", run->id);
+  dk_notification_add_action (notification, "open-run", C_("notification action", "Open run"),
+                              self->app, "open-run", run->id);
 
   g_debug ("Telling to post-register in run %s (%s)", run->id, summary);
-  if (!notify_notification_show (notification, &error))
-    g_warning ("Could not show a notification: %s", error->message);
+  dk_notification_show (notification);
 }
 
 /* Whether the closing of @closed is news worth telling @username, and tells it. */
@@ -365,23 +297,6 @@ look_at_closings (DkRunNotifier *self)
     }
 }
 
-/* ---- callbacks ---- */
-
-static void
-dk_run_notifier_action_invoked_cb (NotifyNotification *notification,
-                                   char               *action,
-                                   gpointer            user_data)
-{
-  ActionData *action_data = user_data;
-
-  if (action_data->app == NULL)
-    return;
-
-  g_debug ("Action %s: open-run %s", action, action_data->run_id);
-  g_action_group_activate_action (G_ACTION_GROUP (action_data->app), "open-run",
-                                  g_variant_new_string (action_data->run_id));
-}
-
 static void
 dk_run_notifier_notification_closed_cb (NotifyNotification *notification,
                                         DkRunNotifier      *self)
@@ -459,7 +374,6 @@ static void
 dk_run_notifier_init (DkRunNotifier *self)
 {
   self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->body_markup = -1;
 }
 
 /**
@@ -484,8 +398,7 @@ dk_run_notifier_new (GApplication *app,
   g_return_val_if_fail (DK_IS_SYNC_ENGINE (engine), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
-  if (!notify_is_initted () && !notify_init (_("Driftkoll")))
-    g_warning ("Could not set up libnotify: notifications will not show");
+  dk_notification_init ();
 
   self = g_object_new (DK_TYPE_RUN_NOTIFIER, NULL);
   g_set_weak_pointer (&self->app, app);
