@@ -196,8 +196,8 @@ dk_test_server_stop (DkTestServer *self,
   g_clear_pointer (&self->url, g_free);
 }
 
-static void
-remove_dir (const char *path)
+void
+dk_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -207,9 +207,30 @@ remove_dir (const char *path)
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        dk_test_remove_tree (child);
+      else
+        g_remove (child);
     }
   g_rmdir (path);
+}
+
+void
+dk_test_async_result_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+GAsyncResult *
+dk_test_wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *slot;
 }
 
 void
@@ -221,7 +242,7 @@ dk_test_server_free (DkTestServer *self)
   dk_test_server_stop (self, FALSE);
   g_clear_object (&self->session);
   if (self->dir != NULL)
-    remove_dir (self->dir);
+    dk_test_remove_tree (self->dir);
   g_free (self->dir);
   g_free (self->db_path);
   g_free (self->url);

@@ -59,6 +59,15 @@ GPtrArray    *dk_test_server_pull_all (DkTestServer  *self,
                                        guint          limit,
                                        guint         *out_pages);
 
+/* Removes a folder and everything in it (symbolic links are removed, not followed). */
+void          dk_test_remove_tree     (const char    *path);
+/* A GAsyncReadyCallback that keeps the result in the GAsyncResult * slot @user_data
+ * points at; dk_test_wait_result () iterates the default context until it is there. */
+void          dk_test_async_result_cb (GObject       *object,
+                                       GAsyncResult  *result,
+                                       gpointer       user_data);
+GAsyncResult *dk_test_wait_result     (GAsyncResult **slot);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkTestServer, dk_test_server_free)
 
 G_END_DECLS

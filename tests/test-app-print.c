@@ -23,41 +23,6 @@ typedef struct {
 } Fixture;
 
 static void
-got_result_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
@@ -74,11 +39,11 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
   f->engine = dk_sync_engine_new (f->store, f->server->url);
 
-  dk_sync_engine_login_async (f->engine, "staff", "demo", NULL, got_result_cb, &login);
-  dk_sync_engine_login_finish (f->engine, wait_result (&login), &error);
+  dk_sync_engine_login_async (f->engine, "staff", "demo", NULL, dk_test_async_result_cb, &login);
+  dk_sync_engine_login_finish (f->engine, dk_test_wait_result (&login), &error);
   g_assert_no_error (error);
-  dk_sync_engine_sync_async (f->engine, NULL, got_result_cb, &sync);
-  dk_sync_engine_sync_finish (f->engine, wait_result (&sync), &error);
+  dk_sync_engine_sync_async (f->engine, NULL, dk_test_async_result_cb, &sync);
+  dk_sync_engine_sync_finish (f->engine, dk_test_wait_result (&sync), &error);
   g_assert_no_error (error);
 }
 
@@ -89,7 +54,7 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->engine);
   g_clear_object (&f->store);
   g_clear_pointer (&f->server, dk_test_server_free);
-  remove_tree (f->dir);
+  dk_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

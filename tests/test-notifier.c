@@ -27,50 +27,13 @@ typedef struct {
 /* ---- helpers ---- */
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-got_result_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
-}
-
-static void
 sync_now (Fixture *f)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  dk_sync_engine_sync_async (f->engine, NULL, got_result_cb, &result);
-  dk_sync_engine_sync_finish (f->engine, wait_result (&result), &error);
+  dk_sync_engine_sync_async (f->engine, NULL, dk_test_async_result_cb, &result);
+  dk_sync_engine_sync_finish (f->engine, dk_test_wait_result (&result), &error);
   g_assert_no_error (error);
   /* The notifier looks when the engine says it is idle again: let that run. */
   while (g_main_context_pending (NULL))
@@ -83,8 +46,8 @@ login (Fixture *f)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  dk_sync_engine_login_async (f->engine, "staff", "demo", NULL, got_result_cb, &result);
-  dk_sync_engine_login_finish (f->engine, wait_result (&result), &error);
+  dk_sync_engine_login_async (f->engine, "staff", "demo", NULL, dk_test_async_result_cb, &result);
+  dk_sync_engine_login_finish (f->engine, dk_test_wait_result (&result), &error);
   g_assert_no_error (error);
 }
 
@@ -168,7 +131,7 @@ fixture_teardown (Fixture       *f,
   g_clear_pointer (&f->opened, g_ptr_array_unref);
   g_clear_pointer (&f->server, dk_test_server_free);
   g_free (f->token);
-  remove_tree (f->data_dir);
+  dk_test_remove_tree (f->data_dir);
   g_free (f->data_dir);
 }
 
@@ -591,8 +554,8 @@ test_notifier_long_offline_spell_gives_one_summary (Fixture       *f,
   /* Any offline spell counts as long here. */
   g_object_set (f->notifier, "catch-up-seconds", 0, NULL);
   dk_test_server_stop (f->server, FALSE);
-  dk_sync_engine_sync_async (f->engine, NULL, got_result_cb, &result);
-  dk_sync_engine_sync_finish (f->engine, wait_result (&result), &error);
+  dk_sync_engine_sync_async (f->engine, NULL, dk_test_async_result_cb, &result);
+  dk_sync_engine_sync_finish (f->engine, dk_test_wait_result (&result), &error);
   g_assert_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_OFFLINE);
   g_assert_cmpint (dk_sync_engine_get_state (f->engine), ==, DK_SYNC_STATE_OFFLINE);
   g_usleep (10 * 1000);

@@ -32,26 +32,6 @@ typedef struct {
 /* ---- helpers ---- */
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
@@ -78,7 +58,7 @@ fixture_teardown (Fixture       *fixture,
   g_clear_object (&fixture->engine);
   g_clear_object (&fixture->store);
   g_clear_pointer (&fixture->server, dk_test_server_free);
-  remove_tree (fixture->data_dir);
+  dk_test_remove_tree (fixture->data_dir);
   g_free (fixture->data_dir);
 }
 
@@ -141,14 +121,6 @@ result_arrived (gpointer data)
   return *(GAsyncResult **) data != NULL;
 }
 
-static void
-got_result_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static GtkWidget *
 child (gpointer    window,
        const char *name)
@@ -195,12 +167,12 @@ login_and_sync (Fixture    *fixture,
   g_autoptr(GAsyncResult) sync = NULL;
   g_autoptr(GError) error = NULL;
 
-  dk_sync_engine_login_async (fixture->engine, username, "demo", NULL, got_result_cb, &login);
+  dk_sync_engine_login_async (fixture->engine, username, "demo", NULL, dk_test_async_result_cb, &login);
   wait_for (result_arrived, &login, "the login");
   g_assert_true (dk_sync_engine_login_finish (fixture->engine, login, &error));
   g_assert_no_error (error);
 
-  dk_sync_engine_sync_async (fixture->engine, NULL, got_result_cb, &sync);
+  dk_sync_engine_sync_async (fixture->engine, NULL, dk_test_async_result_cb, &sync);
   wait_for (result_arrived, &sync, "the sync");
   g_assert_true (dk_sync_engine_sync_finish (fixture->engine, sync, &error));
   g_assert_no_error (error);
@@ -212,7 +184,7 @@ sync_now (Fixture *fixture)
   g_autoptr(GAsyncResult) sync = NULL;
   g_autoptr(GError) error = NULL;
 
-  dk_sync_engine_sync_async (fixture->engine, NULL, got_result_cb, &sync);
+  dk_sync_engine_sync_async (fixture->engine, NULL, dk_test_async_result_cb, &sync);
   wait_for (result_arrived, &sync, "the sync");
   g_assert_true (dk_sync_engine_sync_finish (fixture->engine, sync, &error));
   g_assert_no_error (error);

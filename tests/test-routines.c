@@ -29,50 +29,14 @@ typedef struct {
 
 /* ---- helpers ---- */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-got_result_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 static gboolean
 sync_now (Desktop  *desktop,
           GError  **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  dk_sync_engine_sync_async (desktop->engine, NULL, got_result_cb, &result);
-  return dk_sync_engine_sync_finish (desktop->engine, wait_result (&result), error);
+  dk_sync_engine_sync_async (desktop->engine, NULL, dk_test_async_result_cb, &result);
+  return dk_sync_engine_sync_finish (desktop->engine, dk_test_wait_result (&result), error);
 }
 
 static void
@@ -92,8 +56,8 @@ fetch_revisions (Desktop  *desktop,
   g_autoptr(GAsyncResult) result = NULL;
 
   dk_sync_engine_fetch_routine_revisions_async (desktop->engine, ROUTINE, revision, NULL,
-                                                got_result_cb, &result);
-  return dk_sync_engine_fetch_routine_revisions_finish (desktop->engine, wait_result (&result),
+                                                dk_test_async_result_cb, &result);
+  return dk_sync_engine_fetch_routine_revisions_finish (desktop->engine, dk_test_wait_result (&result),
                                                         error);
 }
 
@@ -114,8 +78,8 @@ desktop_setup (Desktop      *desktop,
   g_assert_no_error (error);
   desktop->engine = dk_sync_engine_new (desktop->store, server->url);
 
-  dk_sync_engine_login_async (desktop->engine, user, "demo", NULL, got_result_cb, &result);
-  dk_sync_engine_login_finish (desktop->engine, wait_result (&result), &error);
+  dk_sync_engine_login_async (desktop->engine, user, "demo", NULL, dk_test_async_result_cb, &result);
+  dk_sync_engine_login_finish (desktop->engine, dk_test_wait_result (&result), &error);
   g_assert_no_error (error);
   sync_ok (desktop);
 }
@@ -125,7 +89,7 @@ desktop_teardown (Desktop *desktop)
 {
   g_clear_object (&desktop->engine);
   g_clear_object (&desktop->store);
-  remove_tree (desktop->dir);
+  dk_test_remove_tree (desktop->dir);
   g_free (desktop->dir);
 }
 

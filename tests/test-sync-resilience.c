@@ -52,26 +52,6 @@ typedef struct {
 
 /* ---- helpers: files ---- */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 static char *
 read_log (Fixture    *fixture,
           const char *name)
@@ -983,7 +963,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_clear_pointer (&fixture->server, dk_test_server_free);
-  remove_tree (fixture->tmp);
+  dk_test_remove_tree (fixture->tmp);
   g_free (fixture->tmp);
   g_free (fixture->data_dir);
   g_free (fixture->token);

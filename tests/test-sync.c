@@ -20,26 +20,6 @@ typedef struct {
 
 /* ---- helpers ---- */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 static DkStore *
 open_store (const char *dir)
 {
@@ -74,25 +54,8 @@ fixture_teardown (Fixture       *fixture,
   g_clear_object (&fixture->engine);
   g_clear_object (&fixture->store);
   g_clear_pointer (&fixture->server, dk_test_server_free);
-  remove_tree (fixture->data_dir);
+  dk_test_remove_tree (fixture->data_dir);
   g_free (fixture->data_dir);
-}
-
-static void
-got_result_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
 }
 
 static gboolean
@@ -103,8 +66,8 @@ login (DkSyncEngine  *engine,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  dk_sync_engine_login_async (engine, username, password, NULL, got_result_cb, &result);
-  return dk_sync_engine_login_finish (engine, wait_result (&result), error);
+  dk_sync_engine_login_async (engine, username, password, NULL, dk_test_async_result_cb, &result);
+  return dk_sync_engine_login_finish (engine, dk_test_wait_result (&result), error);
 }
 
 static gboolean
@@ -113,8 +76,8 @@ logout (DkSyncEngine  *engine,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  dk_sync_engine_logout_async (engine, NULL, got_result_cb, &result);
-  return dk_sync_engine_logout_finish (engine, wait_result (&result), error);
+  dk_sync_engine_logout_async (engine, NULL, dk_test_async_result_cb, &result);
+  return dk_sync_engine_logout_finish (engine, dk_test_wait_result (&result), error);
 }
 
 static gboolean
@@ -123,8 +86,8 @@ sync_now (DkSyncEngine  *engine,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  dk_sync_engine_sync_async (engine, NULL, got_result_cb, &result);
-  return dk_sync_engine_sync_finish (engine, wait_result (&result), error);
+  dk_sync_engine_sync_async (engine, NULL, dk_test_async_result_cb, &result);
+  return dk_sync_engine_sync_finish (engine, dk_test_wait_result (&result), error);
 }
 
 static void
@@ -1084,10 +1047,10 @@ test_sync_requests_coalesce (Fixture       *fixture,
 
   login_and_sync (fixture, "servicedesk");
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    dk_sync_engine_sync_async (fixture->engine, NULL, got_result_cb, &results[i]);
+    dk_sync_engine_sync_async (fixture->engine, NULL, dk_test_async_result_cb, &results[i]);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
-      g_assert_true (dk_sync_engine_sync_finish (fixture->engine, wait_result (&results[i]),
+      g_assert_true (dk_sync_engine_sync_finish (fixture->engine, dk_test_wait_result (&results[i]),
                                                  &error));
       g_assert_no_error (error);
       g_clear_object (&results[i]);
