@@ -26,7 +26,10 @@ if [ -z "${DK_UI_SESSION:-}" ]; then
   exec 3>&1
   # -a takes the first free display from -n on; starting the search at a number of this
   # process's own keeps two test runs on one machine from taking the same one at once.
-  exec xvfb-run -a -n $(( $$ % 400 + 100 )) -s "-screen 0 1280x800x24 -nolisten tcp" \
+  # -noreset: by default Xvfb resets when its last client leaves (the accessibility
+  # launcher's short connection can be that client), and a client connecting during the
+  # reset is refused: dunst then failed with "Cannot open X11 display" about once in 90.
+  exec xvfb-run -a -n $(( $$ % 400 + 100 )) -s "-screen 0 1280x800x24 -nolisten tcp -noreset" \
     dbus-run-session -- sh "$0" "$@" >&2
 fi
 
