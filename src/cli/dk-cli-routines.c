@@ -281,17 +281,8 @@ _dk_cli_routines (DkCli       *cli,
   if (routines == NULL)
     return _dk_cli_fail (command, error);
 
-  if (json)
-    {
-      _dk_cli_print_json_array (routines, routine_to_json);
-      return DK_CLI_EXIT_OK;
-    }
-
-  if (routines->len == 0)
-    {
-      g_print ("%s\n", _("No routines"));
-      return DK_CLI_EXIT_OK;
-    }
+  if (_dk_cli_print_json_or_empty (routines, json, routine_to_json, _("No routines")))
+    return DK_CLI_EXIT_OK;
 
   table = _dk_cli_table_new (6);
   _dk_cli_table_add (table, _("SERVICE"), _("AUDIENCE"), _("ID"), _("REV"), _("VALID UNTIL"),
@@ -598,11 +589,8 @@ run_start (DkCli       *cli,
   if (unit == NULL)
     return _dk_cli_usage_error (command, _("--unit is required"));
 
-  store = _dk_cli_get_store (cli, &error);
+  store = _dk_cli_get_store_as_me (cli, &me, &error);
   if (store == NULL)
-    return _dk_cli_fail (command, error);
-  me = _dk_cli_get_me (cli, &error);
-  if (me == NULL)
     return _dk_cli_fail (command, error);
 
   run_id = dk_local_start_run (store, argv[1], unit, case_id, me, dk_time_now (), &error);
@@ -647,11 +635,8 @@ run_check (DkCli       *cli,
     return _dk_cli_usage_error (command, _("--note-only needs --note"));
   action = note_only ? DK_RUN_NOTE_ONLY : undo ? DK_RUN_UNTICK : DK_RUN_TICK;
 
-  store = _dk_cli_get_store (cli, &error);
+  store = _dk_cli_get_store_as_me (cli, &me, &error);
   if (store == NULL)
-    return _dk_cli_fail (command, error);
-  me = _dk_cli_get_me (cli, &error);
-  if (me == NULL)
     return _dk_cli_fail (command, error);
 
   if (!dk_local_change_run_step (store, argv[1], argv[2], action, note, me, dk_time_now (),
@@ -677,11 +662,8 @@ run_finish (DkCli       *cli,
   if (status != DK_CLI_EXIT_OK)
     return status;
 
-  store = _dk_cli_get_store (cli, &error);
+  store = _dk_cli_get_store_as_me (cli, &me, &error);
   if (store == NULL)
-    return _dk_cli_fail (command, error);
-  me = _dk_cli_get_me (cli, &error);
-  if (me == NULL)
     return _dk_cli_fail (command, error);
 
   if (!dk_local_finish_run (store, argv[1], me, dk_time_now (), &error))
@@ -882,16 +864,8 @@ run_list (DkCli       *cli,
   if (runs == NULL)
     return _dk_cli_fail (command, error);
 
-  if (json)
-    {
-      _dk_cli_print_json_array (runs, run_to_json);
-      return DK_CLI_EXIT_OK;
-    }
-  if (runs->len == 0)
-    {
-      g_print ("%s\n", _("No runs"));
-      return DK_CLI_EXIT_OK;
-    }
+  if (_dk_cli_print_json_or_empty (runs, json, run_to_json, _("No runs")))
+    return DK_CLI_EXIT_OK;
 
   table = _dk_cli_table_new (5);
   _dk_cli_table_add (table, _("ID"), _("STARTED"), _("UNIT"), _("STATE"), _("ROUTINE"), NULL);
