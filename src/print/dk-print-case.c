@@ -18,25 +18,6 @@ add_field (DkPrintBlock *block,
   g_ptr_array_add (block->values, g_strdup (value != NULL && value[0] != '\0' ? value : "—"));
 }
 
-static char *
-dup_service_names (DkStore      *store,
-                   const DkCase *kase)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-
-  for (guint i = 0; i < kase->services->len; i++)
-    {
-      const char *id = g_ptr_array_index (kase->services, i);
-      g_autoptr(DkService) service = dk_store_get_service (store, id, NULL);
-
-      if (names->len > 0)
-        g_string_append (names, ", ");
-      g_string_append (names, service != NULL && service->name != NULL ? service->name : id);
-    }
-
-  return g_string_free (g_steal_pointer (&names), FALSE);
-}
-
 /* The titles of the approved routines for the case's services, one a line, or NULL. */
 static char *
 dup_routine_titles (DkStore      *store,
@@ -76,7 +57,7 @@ add_fields (DkPrintDocument *self,
             const DkCase    *kase)
 {
   DkPrintBlock *block = _dk_print_document_add (self, DK_PRINT_BLOCK_FIELDS);
-  g_autofree char *services = dup_service_names (store, kase);
+  g_autofree char *services = _dk_print_dup_service_names (store, kase->services);
   g_autofree char *start = _dk_print_format_time (kase->start);
   g_autofree char *expected_end = _dk_print_format_time (kase->expected_end);
   g_autofree char *closed_at = _dk_print_format_time (kase->closed_at);

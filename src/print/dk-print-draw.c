@@ -185,6 +185,40 @@ stroke_line (cairo_t      *cr,
   cairo_stroke (cr);
 }
 
+static void
+fill_rectangle (cairo_t      *cr,
+                const Colour *colour,
+                double        x,
+                double        y,
+                double        width,
+                double        height)
+{
+  if (cr == NULL)
+    return;
+
+  set_colour (cr, colour);
+  cairo_rectangle (cr, x, y, width, height);
+  cairo_fill (cr);
+}
+
+static void
+stroke_rectangle (cairo_t      *cr,
+                  const Colour *colour,
+                  double        line_width,
+                  double        x,
+                  double        y,
+                  double        width,
+                  double        height)
+{
+  if (cr == NULL)
+    return;
+
+  set_colour (cr, colour);
+  cairo_set_line_width (cr, line_width);
+  cairo_rectangle (cr, x, y, width, height);
+  cairo_stroke (cr);
+}
+
 /* ---- the blocks, each measured (cr NULL) or drawn by one function ---- */
 
 static double
@@ -280,18 +314,9 @@ do_notice (DkPrintDocument    *self,
                                                block->text, width - 30);
   double height = layout_height (layout) + 18;
 
-  if (cr != NULL)
-    {
-      set_colour (cr, &WARN_BG);
-      cairo_rectangle (cr, x, y, width, height);
-      cairo_fill (cr);
-      set_colour (cr, &WARNING);
-      cairo_rectangle (cr, x, y, 4, height);
-      cairo_fill (cr);
-      cairo_set_line_width (cr, 0.8);
-      cairo_rectangle (cr, x, y, width, height);
-      cairo_stroke (cr);
-    }
+  fill_rectangle (cr, &WARN_BG, x, y, width, height);
+  fill_rectangle (cr, &WARNING, x, y, 4, height);
+  stroke_rectangle (cr, &WARNING, 0.8, x, y, width, height);
   show_layout (cr, layout, &WARNING, x + 16, y + 9);
 
   return height + 14;
@@ -310,12 +335,7 @@ do_banner (DkPrintDocument    *self,
                                                block->text, width - 28);
   double height = layout_height (layout) + 16;
 
-  if (cr != NULL)
-    {
-      set_colour (cr, block->alert ? &WARNING : &ACCENT);
-      cairo_rectangle (cr, x, y, width, height);
-      cairo_fill (cr);
-    }
+  fill_rectangle (cr, block->alert ? &WARNING : &ACCENT, x, y, width, height);
   show_layout (cr, layout, &white, x + 14, y + 8);
 
   return height + 16;
@@ -363,14 +383,8 @@ do_step (DkPrintDocument    *self,
   baseline = layout_baseline (text);
   show_layout (cr, text, &INK, text_x, y);
 
-  if (cr != NULL)
-    {
-      /* the box sits on the first line's baseline */
-      set_colour (cr, &INK);
-      cairo_set_line_width (cr, 1.1);
-      cairo_rectangle (cr, x + 0.5, y + baseline - BOX_SIZE + 1.5, BOX_SIZE, BOX_SIZE);
-      cairo_stroke (cr);
-    }
+  /* the box sits on the first line's baseline */
+  stroke_rectangle (cr, &INK, 1.1, x + 0.5, y + baseline - BOX_SIZE + 1.5, BOX_SIZE, BOX_SIZE);
 
   /* who ticked it and when, written by hand */
   stroke_line (cr, &RULE, 0.7, sign_x, y + baseline + 3, x + width, y + baseline + 3);
@@ -508,12 +522,7 @@ do_form_table (DkPrintDocument    *self,
     }
   height = header + block->n_lines * RULED_LINE;
 
-  if (cr != NULL)
-    {
-      set_colour (cr, &SHADE);
-      cairo_rectangle (cr, x, y, width, header);
-      cairo_fill (cr);
-    }
+  fill_rectangle (cr, &SHADE, x, y, width, header);
   for (guint i = 0; i < block->labels->len; i++)
     {
       double cell_x;
@@ -528,13 +537,7 @@ do_form_table (DkPrintDocument    *self,
   for (guint i = 0; i <= block->n_lines; i++)
     stroke_line (cr, &RULE, 0.7, x, y + header + i * RULED_LINE, x + width,
                  y + header + i * RULED_LINE);
-  if (cr != NULL)
-    {
-      set_colour (cr, &INK);
-      cairo_set_line_width (cr, 0.9);
-      cairo_rectangle (cr, x, y, width, height);
-      cairo_stroke (cr);
-    }
+  stroke_rectangle (cr, &INK, 0.9, x, y, width, height);
 
   return height + 14;
 }
@@ -579,6 +582,28 @@ do_contents (DkPrintDocument    *self,
   return height + 7;
 }
 
+/* Measures (@cr NULL) or draws a block of one kind in the area from @x, @y @width wide;
+ * returns its height with the space after. */
+typedef double (*BlockFunc) (DkPrintDocument    *self,
+                             const DkPrintBlock *block,
+                             cairo_t            *cr,
+                             double              x,
+                             double              y,
+                             double              width);
+
+static const BlockFunc block_funcs[] = {
+  [DK_PRINT_BLOCK_TEXT] = do_text,
+  [DK_PRINT_BLOCK_FIELDS] = do_fields,
+  [DK_PRINT_BLOCK_NOTICE] = do_notice,
+  [DK_PRINT_BLOCK_BANNER] = do_banner,
+  [DK_PRINT_BLOCK_PHASE] = do_phase,
+  [DK_PRINT_BLOCK_STEP] = do_step,
+  [DK_PRINT_BLOCK_FORM_ROW] = do_form_row,
+  [DK_PRINT_BLOCK_FORM_LINES] = do_form_lines,
+  [DK_PRINT_BLOCK_FORM_TABLE] = do_form_table,
+  [DK_PRINT_BLOCK_CONTENTS] = do_contents,
+};
+
 double
 _dk_print_document_do_block (DkPrintDocument    *self,
                              const DkPrintBlock *block,
@@ -587,36 +612,18 @@ _dk_print_document_do_block (DkPrintDocument    *self,
 {
   double x = MARGIN_SIDE;
   double width = self->width - 2 * MARGIN_SIDE;
+  BlockFunc func;
 
-  switch (block->kind)
-    {
-    case DK_PRINT_BLOCK_TEXT:
-      return do_text (self, block, cr, x, y, width);
-    case DK_PRINT_BLOCK_FIELDS:
-      return do_fields (self, block, cr, x, y, width);
-    case DK_PRINT_BLOCK_NOTICE:
-      return do_notice (self, block, cr, x, y, width);
-    case DK_PRINT_BLOCK_BANNER:
-      return do_banner (self, block, cr, x, y, width);
-    case DK_PRINT_BLOCK_PHASE:
-      return do_phase (self, block, cr, x, y, width);
-    case DK_PRINT_BLOCK_STEP:
-      return do_step (self, block, cr, x, y, width);
-    case DK_PRINT_BLOCK_FORM_ROW:
-      return do_form_row (self, block, cr, x, y, width);
-    case DK_PRINT_BLOCK_FORM_LINES:
-      return do_form_lines (self, block, cr, x, y, width);
-    case DK_PRINT_BLOCK_FORM_TABLE:
-      return do_form_table (self, block, cr, x, y, width);
-    case DK_PRINT_BLOCK_CONTENTS:
-      return do_contents (self, block, cr, x, y, width);
-    case DK_PRINT_BLOCK_SPACE:
-      return block->space;
-    case DK_PRINT_BLOCK_PAGE_BREAK:
-      return 0;
-    default:
-      g_assert_not_reached ();
-    }
+  if (block->kind == DK_PRINT_BLOCK_SPACE)
+    return block->space;
+  if (block->kind == DK_PRINT_BLOCK_PAGE_BREAK)
+    return 0;
+
+  g_assert (block->kind < G_N_ELEMENTS (block_funcs));
+  func = block_funcs[block->kind];
+  g_assert (func != NULL);
+
+  return func (self, block, cr, x, y, width);
 }
 
 /* ---- the page's header and footer ---- */

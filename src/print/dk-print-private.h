@@ -83,6 +83,10 @@ void             _dk_print_add_routine           (DkPrintDocument  *self,
 /* "Only when the outage lasted more than 10 hours"; NULL when @condition is NULL.
  * (transfer full) */
 char            *_dk_print_describe_condition    (const char       *condition);
+/* The names of the services with ids @services (char *), ", " between them; an id
+ * the replica does not know stands for itself. (transfer full) */
+char            *_dk_print_dup_service_names     (DkStore          *store,
+                                                  const GPtrArray  *services);
 
 /* ---- dk-print-forms.c ---- */
 /* The name a person reads of a form a step names ("deviation_report"). */

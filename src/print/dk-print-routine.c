@@ -26,25 +26,6 @@
 /* ---- helpers ---- */
 
 static char *
-dup_service_names (DkStore         *store,
-                   const GPtrArray *services)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-
-  for (guint i = 0; i < services->len; i++)
-    {
-      const char *id = g_ptr_array_index (services, i);
-      g_autoptr(DkService) service = dk_store_get_service (store, id, NULL);
-
-      if (names->len > 0)
-        g_string_append (names, ", ");
-      g_string_append (names, service != NULL && service->name != NULL ? service->name : id);
-    }
-
-  return g_string_free (g_steal_pointer (&names), FALSE);
-}
-
-static char *
 dup_contact (const DkContact *contact)
 {
   g_autoptr(GString) text = g_string_new (NULL);
@@ -85,7 +66,7 @@ add_document_control (DkPrintDocument *self,
                       const DkRoutine *routine)
 {
   DkPrintBlock *block = _dk_print_document_add (self, DK_PRINT_BLOCK_FIELDS);
-  g_autofree char *services = dup_service_names (store, routine->services);
+  g_autofree char *services = _dk_print_dup_service_names (store, routine->services);
   g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, routine->revision);
   g_autofree char *approved_at = _dk_print_format_date (routine->approved_at);
   g_autofree char *approved = NULL;
@@ -351,7 +332,7 @@ add_cover (DkPrintDocument *self,
             g_ptr_array_add (service_ids, id);
         }
     }
-  service_names = dup_service_names (store, service_ids);
+  service_names = _dk_print_dup_service_names (store, service_ids);
   block = _dk_print_document_add (self, DK_PRINT_BLOCK_FIELDS);
   block->labels = g_ptr_array_new_with_free_func (g_free);
   block->values = g_ptr_array_new_with_free_func (g_free);
@@ -569,4 +550,23 @@ dk_print_document_new_pack (DkStore            *store,
     _dk_print_add_form (self, g_ptr_array_index (forms, i), unit);
 
   return self;
+}
+
+char *
+_dk_print_dup_service_names (DkStore         *store,
+                             const GPtrArray *services)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < services->len; i++)
+    {
+      const char *id = g_ptr_array_index (services, i);
+      g_autoptr(DkService) service = dk_store_get_service (store, id, NULL);
+
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, service != NULL && service->name != NULL ? service->name : id);
+    }
+
+  return g_string_free (g_steal_pointer (&names), FALSE);
 }
