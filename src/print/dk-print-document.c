@@ -478,6 +478,28 @@ _dk_print_document_add_text (DkPrintDocument *self,
   block->keep_with_next = style == DK_PRINT_STYLE_HEADING;
 }
 
+DkPrintBlock *
+_dk_print_document_add_fields (DkPrintDocument *self)
+{
+  DkPrintBlock *block = _dk_print_document_add (self, DK_PRINT_BLOCK_FIELDS);
+
+  block->labels = g_ptr_array_new_with_free_func (g_free);
+  block->values = g_ptr_array_new_with_free_func (g_free);
+
+  return block;
+}
+
+void
+_dk_print_block_add_field (DkPrintBlock *block,
+                           const char   *label,
+                           const char   *value)
+{
+  g_assert (block->kind == DK_PRINT_BLOCK_FIELDS);
+
+  g_ptr_array_add (block->labels, g_strdup (label));
+  g_ptr_array_add (block->values, g_strdup (value != NULL && value[0] != '\0' ? value : "—"));
+}
+
 void
 _dk_print_document_add_space (DkPrintDocument *self,
                               double           points)

@@ -60,6 +60,12 @@ DkPrintBlock    *_dk_print_document_add          (DkPrintDocument  *self,
 void             _dk_print_document_add_text     (DkPrintDocument  *self,
                                                   DkPrintStyle      style,
                                                   const char       *text);
+/* Adds a FIELDS block, rows of label and value to fill with _dk_print_block_add_field. */
+DkPrintBlock    *_dk_print_document_add_fields   (DkPrintDocument  *self);
+/* Adds a row to a FIELDS block; a NULL or empty @value shows as "—". */
+void             _dk_print_block_add_field       (DkPrintBlock     *block,
+                                                  const char       *label,
+                                                  const char       *value);
 void             _dk_print_document_add_space    (DkPrintDocument  *self,
                                                   double            points);
 void             _dk_print_document_add_page_break (DkPrintDocument *self);
