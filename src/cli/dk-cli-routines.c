@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "dk-cli-private.h"
+#include "dk-print-labels.h"
 #include "dk-store-routines.h"
 
 static int run_start  (DkCli *cli, const char *command, int argc, char **argv);
@@ -70,25 +71,6 @@ static JsonNode *
 run_to_json (gconstpointer item)
 {
   return dk_run_to_json (item);
-}
-
-static char *
-dup_routine_services (DkStore         *store,
-                      const DkRoutine *routine)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-
-  for (guint i = 0; i < routine->services->len; i++)
-    {
-      const char *id = g_ptr_array_index (routine->services, i);
-      g_autoptr(DkService) service = dk_store_get_service (store, id, NULL);
-
-      if (names->len > 0)
-        g_string_append (names, ", ");
-      g_string_append (names, service != NULL && service->name != NULL ? service->name : id);
-    }
-
-  return g_string_free (g_steal_pointer (&names), FALSE);
 }
 
 static char *
@@ -290,7 +272,7 @@ _dk_cli_routines (DkCli       *cli,
   for (guint i = 0; i < routines->len; i++)
     {
       DkRoutine *routine = g_ptr_array_index (routines, i);
-      g_autofree char *services = dup_routine_services (store, routine);
+      g_autofree char *services = dk_print_dup_service_names (store, routine->services);
       g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, routine->revision);
       g_autofree char *valid_until = _dk_cli_format_time (routine->valid_until);
       g_autofree char *warning = dk_routine_dup_validity_warning (routine, now);
@@ -526,7 +508,7 @@ _dk_cli_routine (DkCli       *cli,
   warning = dk_routine_dup_validity_warning (routine, dk_time_now ());
   {
     g_autoptr(DkCliTable) table = _dk_cli_table_new (2);
-    g_autofree char *services = dup_routine_services (store, routine);
+    g_autofree char *services = dk_print_dup_service_names (store, routine->services);
     g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, routine->revision);
     g_autofree char *approved_at = _dk_cli_format_time (routine->approved_at);
     g_autofree char *valid_until = _dk_cli_format_time (routine->valid_until);
