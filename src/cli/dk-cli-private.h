@@ -155,6 +155,15 @@ int _dk_cli_follow_up (DkCli *cli, const char *command, int argc, char **argv);
 /* dk-cli-routines.c */
 int _dk_cli_routines (DkCli *cli, const char *command, int argc, char **argv);
 int _dk_cli_routine  (DkCli *cli, const char *command, int argc, char **argv);
+/* A routine's steps by phase; with @run (and its @kase, nullable) each step's mark, the
+ * phases' progress and the ticks and notes under it. */
+void _dk_cli_print_routine_steps (DkStore         *store,
+                                  const DkRoutine *routine,
+                                  const DkRun     *run,
+                                  const DkCase    *kase);
+/* The ticks and notes of a step of a run, one a line. */
+void _dk_cli_print_step_events   (const DkRunStep *state);
+/* dk-cli-runs.c */
 int _dk_cli_run_cmd  (DkCli *cli, const char *command, int argc, char **argv);
 /* dk-cli-report.c */
 int _dk_cli_report   (DkCli *cli, const char *command, int argc, char **argv);
