@@ -33,19 +33,19 @@ dup_case_label (DkStore      *store,
   return pending ? g_strconcat (kase->number, "*", NULL) : g_strdup (kase->number);
 }
 
-static void
-print_case_table (DkStore   *store,
-                  GPtrArray *cases)
+/* What list and search print: a JSON array, a table or that there are none. */
+static int
+print_cases (DkStore   *store,
+             GPtrArray *cases,
+             gboolean   json)
 {
-  g_autoptr(DkCliTable) table = _dk_cli_table_new (6);
+  g_autoptr(DkCliTable) table = NULL;
   gboolean any_pending = FALSE;
 
-  if (cases->len == 0)
-    {
-      g_print ("%s\n", _("No cases"));
-      return;
-    }
+  if (_dk_cli_print_json_or_empty (cases, json, case_to_json, _("No cases")))
+    return DK_CLI_EXIT_OK;
 
+  table = _dk_cli_table_new (6);
   _dk_cli_table_add (table, _("NUMBER"), _("KIND"), _("STATUS"), _("PRIO"), _("START"),
                      _("TITLE"), NULL);
   for (guint i = 0; i < cases->len; i++)
@@ -65,6 +65,8 @@ print_case_table (DkStore   *store,
 
   if (any_pending)
     g_print ("%s\n", _("* has local changes not yet sent; run “sync”"));
+
+  return DK_CLI_EXIT_OK;
 }
 
 static char *
@@ -253,12 +255,7 @@ _dk_cli_list (DkCli       *cli,
   if (cases == NULL)
     return _dk_cli_fail (command, error);
 
-  if (json)
-    _dk_cli_print_json_array (cases, case_to_json);
-  else
-    print_case_table (store, cases);
-
-  return DK_CLI_EXIT_OK;
+  return print_cases (store, cases, json);
 }
 
 int
@@ -336,10 +333,5 @@ _dk_cli_search (DkCli       *cli,
   if (cases == NULL)
     return _dk_cli_fail (command, error);
 
-  if (json)
-    _dk_cli_print_json_array (cases, case_to_json);
-  else
-    print_case_table (store, cases);
-
-  return DK_CLI_EXIT_OK;
+  return print_cases (store, cases, json);
 }

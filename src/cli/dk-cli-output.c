@@ -54,6 +54,22 @@ _dk_cli_print_json_array (GPtrArray  *items,
   _dk_cli_print_json (root);
 }
 
+gboolean
+_dk_cli_print_json_or_empty (GPtrArray  *items,
+                             gboolean    json,
+                             JsonNode *(*to_json) (gconstpointer item),
+                             const char *empty)
+{
+  if (json)
+    _dk_cli_print_json_array (items, to_json);
+  else if (items->len == 0)
+    g_print ("%s\n", empty);
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
 /* ---- times and numbers ---- */
 
 char *

@@ -35,11 +35,21 @@ write_document (const char       *command,
   return DK_CLI_EXIT_OK;
 }
 
+/* A command that prints one object of the replica, named on the command line. */
+typedef struct {
+  const char        *parameter;   /* N_() */
+  const char        *summary;     /* N_() */
+  DkPrintDocument *(*new_document) (DkStore     *store,
+                                    const char  *id,
+                                    GError     **error);
+} PrintOneCommand;
+
 static int
-print_routine (DkCli       *cli,
-               const char  *command,
-               int          argc,
-               char       **argv)
+print_one (DkCli                 *cli,
+           const char            *command,
+           const PrintOneCommand *print,
+           int                    argc,
+           char                 **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DkPrintDocument) document = NULL;
@@ -52,10 +62,8 @@ print_routine (DkCli       *cli,
     { NULL }
   };
 
-  status = _dk_cli_parse (cli, command, _("ROUTINE"),
-                          _("Writes a reserve routine as a PDF: document control, the steps "
-                            "before, during and after an outage, each with a box to tick."),
-                          entries, 1, 1, &argc, &argv);
+  status = _dk_cli_parse (cli, command, _(print->parameter), _(print->summary), entries, 1, 1,
+                          &argc, &argv);
   if (status != DK_CLI_EXIT_OK)
     return status;
   if (pdf == NULL)
@@ -64,11 +72,27 @@ print_routine (DkCli       *cli,
   store = _dk_cli_get_store (cli, &error);
   if (store == NULL)
     return _dk_cli_fail (command, error);
-  document = dk_print_document_new_routine (store, argv[1], &error);
+  document = print->new_document (store, argv[1], &error);
   if (document == NULL)
     return _dk_cli_fail (command, error);
 
   return write_document (command, document, pdf);
+}
+
+static int
+print_routine (DkCli       *cli,
+               const char  *command,
+               int          argc,
+               char       **argv)
+{
+  static const PrintOneCommand routine = {
+    N_("ROUTINE"),
+    N_("Writes a reserve routine as a PDF: document control, the steps before, during and "
+       "after an outage, each with a box to tick."),
+    dk_print_document_new_routine,
+  };
+
+  return print_one (cli, command, &routine, argc, argv);
 }
 
 static int
@@ -122,34 +146,14 @@ print_case (DkCli       *cli,
             int          argc,
             char       **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DkPrintDocument) document = NULL;
-  g_autofree char *pdf = NULL;
-  DkStore *store;
-  int status;
-  const GOptionEntry entries[] = {
-    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("The PDF file to write (required)"),
-      N_("FILE") },
-    { NULL }
+  static const PrintOneCommand case_sheet = {
+    N_("CASE"),
+    N_("Writes a one-page case sheet for a notice board as a PDF: status, scope, estimated "
+       "end and the latest update."),
+    dk_print_document_new_case,
   };
 
-  status = _dk_cli_parse (cli, command, _("CASE"),
-                          _("Writes a one-page case sheet for a notice board as a PDF: status, "
-                            "scope, estimated end and the latest update."),
-                          entries, 1, 1, &argc, &argv);
-  if (status != DK_CLI_EXIT_OK)
-    return status;
-  if (pdf == NULL)
-    return _dk_cli_usage_error (command, _("--pdf is required"));
-
-  store = _dk_cli_get_store (cli, &error);
-  if (store == NULL)
-    return _dk_cli_fail (command, error);
-  document = dk_print_document_new_case (store, argv[1], &error);
-  if (document == NULL)
-    return _dk_cli_fail (command, error);
-
-  return write_document (command, document, pdf);
+  return print_one (cli, command, &case_sheet, argc, argv);
 }
 
 int

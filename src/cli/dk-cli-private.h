@@ -75,6 +75,11 @@ DkSyncEngine  *_dk_cli_get_engine       (DkCli               *cli,
 /* The logged-in username, or NULL with an error that says to log in. */
 const char    *_dk_cli_get_me           (DkCli               *cli,
                                          GError             **error);
+/* dk-cli-common.c: the replica and the logged-in username, for a command that changes
+ * something; NULL with an error when either is missing. */
+DkStore       *_dk_cli_get_store_as_me  (DkCli               *cli,
+                                         const char         **out_me,
+                                         GError             **error);
 
 /* Runs the thread-default main loop until an async call's callback has run; the
  * callback is _dk_cli_async_ready_cb with a DkCliWait as user data. */
@@ -95,6 +100,12 @@ void           _dk_cli_print_json       (JsonNode            *node);
 /* Prints a JSON array of @items converted by @to_json. */
 void           _dk_cli_print_json_array (GPtrArray           *items,
                                          JsonNode          *(*to_json) (gconstpointer item));
+/* A list command's JSON array of @items when @json, or @empty (translated) when there
+ * are none; FALSE when neither, and the list is for the caller to print. */
+gboolean       _dk_cli_print_json_or_empty (GPtrArray        *items,
+                                            gboolean          json,
+                                            JsonNode       *(*to_json) (gconstpointer item),
+                                            const char       *empty);
 /* "2026-11-24 14:05" in local time; "—" when unset. (transfer full) */
 char          *_dk_cli_format_time      (gint64               t);
 /* RFC 3339, or local "2026-11-24 14:05" / "2026-11-24T14:05[:SS]". */
@@ -144,6 +155,15 @@ int _dk_cli_follow_up (DkCli *cli, const char *command, int argc, char **argv);
 /* dk-cli-routines.c */
 int _dk_cli_routines (DkCli *cli, const char *command, int argc, char **argv);
 int _dk_cli_routine  (DkCli *cli, const char *command, int argc, char **argv);
+/* A routine's steps by phase; with @run (and its @kase, nullable) each step's mark, the
+ * phases' progress and the ticks and notes under it. */
+void _dk_cli_print_routine_steps (DkStore         *store,
+                                  const DkRoutine *routine,
+                                  const DkRun     *run,
+                                  const DkCase    *kase);
+/* The ticks and notes of a step of a run, one a line. */
+void _dk_cli_print_step_events   (const DkRunStep *state);
+/* dk-cli-runs.c */
 int _dk_cli_run_cmd  (DkCli *cli, const char *command, int argc, char **argv);
 /* dk-cli-report.c */
 int _dk_cli_report   (DkCli *cli, const char *command, int argc, char **argv);

@@ -29,6 +29,53 @@ parse_time_option (const char *command,
   return DK_CLI_EXIT_OK;
 }
 
+/* A command that adds a note to a case, given by number or id: close, follow-up. */
+typedef struct {
+  const char *text_help;      /* N_() */
+  const char *summary;        /* N_() */
+  gboolean    text_required;
+  gboolean  (*add) (DkStore     *store,
+                    const char  *case_id_or_number,
+                    const char  *text,
+                    const char  *me,
+                    gint64       now,
+                    GError     **error);
+} CaseNoteCommand;
+
+static int
+add_case_note (DkCli                 *cli,
+               const char            *command,
+               const CaseNoteCommand *note,
+               int                    argc,
+               char                 **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  DkStore *store;
+  const char *me;
+  int status;
+  const GOptionEntry entries[] = {
+    { "text", 0, 0, G_OPTION_ARG_STRING, &text, note->text_help, N_("TEXT") },
+    { NULL }
+  };
+
+  status = _dk_cli_parse (cli, command, _("CASE"), _(note->summary), entries, 1, 1, &argc,
+                          &argv);
+  if (status != DK_CLI_EXIT_OK)
+    return status;
+  if (note->text_required && text == NULL)
+    return _dk_cli_usage_error (command, _("--text is required"));
+
+  store = _dk_cli_get_store_as_me (cli, &me, &error);
+  if (store == NULL)
+    return _dk_cli_fail (command, error);
+
+  if (!note->add (store, argv[1], text, me, dk_time_now (), &error))
+    return _dk_cli_fail (command, error);
+
+  return DK_CLI_EXIT_OK;
+}
+
 /* ---- commands ---- */
 
 int
@@ -130,11 +177,8 @@ _dk_cli_publish (DkCli       *cli,
   else
     kase->status = DK_CASE_STATUS_ONGOING;
 
-  store = _dk_cli_get_store (cli, &error);
+  store = _dk_cli_get_store_as_me (cli, &me, &error);
   if (store == NULL)
-    return _dk_cli_fail (command, error);
-  me = _dk_cli_get_me (cli, &error);
-  if (me == NULL)
     return _dk_cli_fail (command, error);
 
   if (!dk_local_create_case (store, kase, me, now, &error))
@@ -187,11 +231,8 @@ _dk_cli_update (DkCli       *cli,
   if (status != DK_CLI_EXIT_OK)
     return status;
 
-  store = _dk_cli_get_store (cli, &error);
+  store = _dk_cli_get_store_as_me (cli, &me, &error);
   if (store == NULL)
-    return _dk_cli_fail (command, error);
-  me = _dk_cli_get_me (cli, &error);
-  if (me == NULL)
     return _dk_cli_fail (command, error);
 
   if (!dk_local_add_update (store, argv[1], phrase, text, expected_end, me, dk_time_now (),
@@ -207,34 +248,14 @@ _dk_cli_close (DkCli       *cli,
                int          argc,
                char       **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  DkStore *store;
-  const char *me;
-  int status;
-  const GOptionEntry entries[] = {
-    { "text", 0, 0, G_OPTION_ARG_STRING, &text, N_("A closing note"), N_("TEXT") },
-    { NULL }
+  static const CaseNoteCommand close = {
+    N_("A closing note"),
+    N_("Closes a case (number or id). It waits in the outbox until “sync” sends it."),
+    FALSE,
+    dk_local_close_case,
   };
 
-  status = _dk_cli_parse (cli, command, _("CASE"),
-                          _("Closes a case (number or id). It waits in the outbox until “sync” "
-                            "sends it."),
-                          entries, 1, 1, &argc, &argv);
-  if (status != DK_CLI_EXIT_OK)
-    return status;
-
-  store = _dk_cli_get_store (cli, &error);
-  if (store == NULL)
-    return _dk_cli_fail (command, error);
-  me = _dk_cli_get_me (cli, &error);
-  if (me == NULL)
-    return _dk_cli_fail (command, error);
-
-  if (!dk_local_close_case (store, argv[1], text, me, dk_time_now (), &error))
-    return _dk_cli_fail (command, error);
-
-  return DK_CLI_EXIT_OK;
+  return add_case_note (cli, command, &close, argc, argv);
 }
 
 int
@@ -243,34 +264,12 @@ _dk_cli_follow_up (DkCli       *cli,
                    int          argc,
                    char       **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  DkStore *store;
-  const char *me;
-  int status;
-  const GOptionEntry entries[] = {
-    { "text", 0, 0, G_OPTION_ARG_STRING, &text,
-      N_("The note: evaluation, lessons learned (required)"), N_("TEXT") },
-    { NULL }
+  static const CaseNoteCommand follow_up = {
+    N_("The note: evaluation, lessons learned (required)"),
+    N_("Adds a follow-up note to a case (number or id)."),
+    TRUE,
+    dk_local_add_follow_up,
   };
 
-  status = _dk_cli_parse (cli, command, _("CASE"),
-                          _("Adds a follow-up note to a case (number or id)."),
-                          entries, 1, 1, &argc, &argv);
-  if (status != DK_CLI_EXIT_OK)
-    return status;
-  if (text == NULL)
-    return _dk_cli_usage_error (command, _("--text is required"));
-
-  store = _dk_cli_get_store (cli, &error);
-  if (store == NULL)
-    return _dk_cli_fail (command, error);
-  me = _dk_cli_get_me (cli, &error);
-  if (me == NULL)
-    return _dk_cli_fail (command, error);
-
-  if (!dk_local_add_follow_up (store, argv[1], text, me, dk_time_now (), &error))
-    return _dk_cli_fail (command, error);
-
-  return DK_CLI_EXIT_OK;
+  return add_case_note (cli, command, &follow_up, argc, argv);
 }

@@ -92,11 +92,8 @@ _dk_cli_report (DkCli       *cli,
   report->servers = g_steal_pointer (&servers);
   report->competence = g_steal_pointer (&competence);
 
-  store = _dk_cli_get_store (cli, &error);
+  store = _dk_cli_get_store_as_me (cli, &me, &error);
   if (store == NULL)
-    return _dk_cli_fail (command, error);
-  me = _dk_cli_get_me (cli, &error);
-  if (me == NULL)
     return _dk_cli_fail (command, error);
 
   if (!dk_local_create_report (store, report, me, dk_time_now (), &error))

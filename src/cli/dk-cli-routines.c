@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* dk-cli-routines.c: driftkoll-cli routines, routine and run: reserve routines and runs */
+/* dk-cli-routines.c: driftkoll-cli routines and routine: the reserve routines */
 
 #define G_LOG_DOMAIN "dk-cli-routines"
 
@@ -8,21 +8,8 @@
 #include <glib/gi18n.h>
 
 #include "dk-cli-private.h"
+#include "dk-print-labels.h"
 #include "dk-store-routines.h"
-
-static int run_start  (DkCli *cli, const char *command, int argc, char **argv);
-static int run_check  (DkCli *cli, const char *command, int argc, char **argv);
-static int run_finish (DkCli *cli, const char *command, int argc, char **argv);
-static int run_show   (DkCli *cli, const char *command, int argc, char **argv);
-static int run_list   (DkCli *cli, const char *command, int argc, char **argv);
-
-static const DkCliCommand run_commands[] = {
-  { "start", N_("Start a run of a routine on a unit; prints the run’s id last"), run_start },
-  { "check", N_("Mark a step of a run as done (or not, with --undo)"), run_check },
-  { "finish", N_("Mark a run as finished"), run_finish },
-  { "show", N_("Show a run with the state of each step"), run_show },
-  { "list", N_("List the runs"), run_list },
-};
 
 /* ---- helpers ---- */
 
@@ -66,30 +53,22 @@ routine_to_json (gconstpointer item)
   return node;
 }
 
-static JsonNode *
-run_to_json (gconstpointer item)
+static DkRoutine *
+get_routine (DkCli       *cli,
+             const char  *id,
+             DkStore    **out_store,
+             GError     **error)
 {
-  return dk_run_to_json (item);
+  DkStore *store = _dk_cli_get_store (cli, error);
+
+  if (store == NULL)
+    return NULL;
+
+  *out_store = store;
+  return dk_store_get_routine (store, id, error);
 }
 
-static char *
-dup_routine_services (DkStore         *store,
-                      const DkRoutine *routine)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-
-  for (guint i = 0; i < routine->services->len; i++)
-    {
-      const char *id = g_ptr_array_index (routine->services, i);
-      g_autoptr(DkService) service = dk_store_get_service (store, id, NULL);
-
-      if (names->len > 0)
-        g_string_append (names, ", ");
-      g_string_append (names, service != NULL && service->name != NULL ? service->name : id);
-    }
-
-  return g_string_free (g_steal_pointer (&names), FALSE);
-}
+/* ---- a routine's steps, here and under a run (dk-cli-runs.c) ---- */
 
 static char *
 dup_contact (const DkContact *contact)
@@ -108,8 +87,8 @@ dup_contact (const DkContact *contact)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static void
-print_step_events (const DkRunStep *state)
+void
+_dk_cli_print_step_events (const DkRunStep *state)
 {
   for (guint i = 0; i < state->ticks->len; i++)
     {
@@ -137,11 +116,11 @@ print_step_events (const DkRunStep *state)
     }
 }
 
-static void
-print_routine (DkStore         *store,
-               const DkRoutine *routine,
-               const DkRun     *run,
-               const DkCase    *kase)
+void
+_dk_cli_print_routine_steps (DkStore         *store,
+                             const DkRoutine *routine,
+                             const DkRun     *run,
+                             const DkCase    *kase)
 {
   DkRoutinePhase current = run != NULL ? dk_run_get_phase (run, kase) : DK_ROUTINE_PHASE_BEFORE;
 
@@ -214,24 +193,9 @@ print_routine (DkStore         *store,
               g_print ("      %s %s\n", _("Deadline:"), deadline != NULL ? deadline : step->deadline);
             }
           if (state != NULL)
-            print_step_events (state);
+            _dk_cli_print_step_events (state);
         }
     }
-}
-
-static DkRoutine *
-get_routine (DkCli       *cli,
-             const char  *id,
-             DkStore    **out_store,
-             GError     **error)
-{
-  DkStore *store = _dk_cli_get_store (cli, error);
-
-  if (store == NULL)
-    return NULL;
-
-  *out_store = store;
-  return dk_store_get_routine (store, id, error);
 }
 
 /* ---- commands ---- */
@@ -281,17 +245,8 @@ _dk_cli_routines (DkCli       *cli,
   if (routines == NULL)
     return _dk_cli_fail (command, error);
 
-  if (json)
-    {
-      _dk_cli_print_json_array (routines, routine_to_json);
-      return DK_CLI_EXIT_OK;
-    }
-
-  if (routines->len == 0)
-    {
-      g_print ("%s\n", _("No routines"));
-      return DK_CLI_EXIT_OK;
-    }
+  if (_dk_cli_print_json_or_empty (routines, json, routine_to_json, _("No routines")))
+    return DK_CLI_EXIT_OK;
 
   table = _dk_cli_table_new (6);
   _dk_cli_table_add (table, _("SERVICE"), _("AUDIENCE"), _("ID"), _("REV"), _("VALID UNTIL"),
@@ -299,7 +254,7 @@ _dk_cli_routines (DkCli       *cli,
   for (guint i = 0; i < routines->len; i++)
     {
       DkRoutine *routine = g_ptr_array_index (routines, i);
-      g_autofree char *services = dup_routine_services (store, routine);
+      g_autofree char *services = dk_print_dup_service_names (store, routine->services);
       g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, routine->revision);
       g_autofree char *valid_until = _dk_cli_format_time (routine->valid_until);
       g_autofree char *warning = dk_routine_dup_validity_warning (routine, now);
@@ -535,7 +490,7 @@ _dk_cli_routine (DkCli       *cli,
   warning = dk_routine_dup_validity_warning (routine, dk_time_now ());
   {
     g_autoptr(DkCliTable) table = _dk_cli_table_new (2);
-    g_autofree char *services = dup_routine_services (store, routine);
+    g_autofree char *services = dk_print_dup_service_names (store, routine->services);
     g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, routine->revision);
     g_autofree char *approved_at = _dk_cli_format_time (routine->approved_at);
     g_autofree char *valid_until = _dk_cli_format_time (routine->valid_until);
@@ -554,357 +509,7 @@ _dk_cli_routine (DkCli       *cli,
       _dk_cli_table_add (table, _("Warning:"), warning, NULL);
     _dk_cli_table_print (table);
   }
-  print_routine (store, routine, NULL, NULL);
-
-  return DK_CLI_EXIT_OK;
-}
-
-int
-_dk_cli_run_cmd (DkCli       *cli,
-                 const char  *command,
-                 int          argc,
-                 char       **argv)
-{
-  return _dk_cli_dispatch (cli, command, _("Runs of reserve routines on a unit."),
-                           run_commands, G_N_ELEMENTS (run_commands), argc, argv);
-}
-
-static int
-run_start (DkCli       *cli,
-           const char  *command,
-           int          argc,
-           char       **argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *unit = NULL;
-  g_autofree char *case_id = NULL;
-  g_autofree char *run_id = NULL;
-  DkStore *store;
-  const char *me;
-  int status;
-  const GOptionEntry entries[] = {
-    { "unit", 0, 0, G_OPTION_ARG_STRING, &unit, N_("The unit (ward) (required)"), N_("UNIT") },
-    { "case", 0, 0, G_OPTION_ARG_STRING, &case_id,
-      N_("The case it is run for, by number or id"), N_("CASE") },
-    { NULL }
-  };
-
-  status = _dk_cli_parse (cli, command, _("ROUTINE"),
-                          _("Starts a run of a reserve routine on a unit. The run’s id is the "
-                            "last line printed."),
-                          entries, 1, 1, &argc, &argv);
-  if (status != DK_CLI_EXIT_OK)
-    return status;
-  if (unit == NULL)
-    return _dk_cli_usage_error (command, _("--unit is required"));
-
-  store = _dk_cli_get_store (cli, &error);
-  if (store == NULL)
-    return _dk_cli_fail (command, error);
-  me = _dk_cli_get_me (cli, &error);
-  if (me == NULL)
-    return _dk_cli_fail (command, error);
-
-  run_id = dk_local_start_run (store, argv[1], unit, case_id, me, dk_time_now (), &error);
-  if (run_id == NULL)
-    return _dk_cli_fail (command, error);
-
-  g_print ("%s\n", run_id);
-
-  return DK_CLI_EXIT_OK;
-}
-
-static int
-run_check (DkCli       *cli,
-           const char  *command,
-           int          argc,
-           char       **argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *note = NULL;
-  gboolean undo = FALSE;
-  gboolean note_only = FALSE;
-  DkRunAction action;
-  DkStore *store;
-  const char *me;
-  int status;
-  const GOptionEntry entries[] = {
-    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("A note on the step"), N_("TEXT") },
-    { "undo", 0, 0, G_OPTION_ARG_NONE, &undo, N_("Mark the step as not done"), NULL },
-    { "note-only", 0, 0, G_OPTION_ARG_NONE, &note_only,
-      N_("Only add the note; leave the tick as it is"), NULL },
-    { NULL }
-  };
-
-  status = _dk_cli_parse (cli, command, _("RUN STEP"),
-                          _("Marks a step of a run as done. Ticks from several people merge; "
-                            "each is kept with who and when."), entries, 2, 2, &argc, &argv);
-  if (status != DK_CLI_EXIT_OK)
-    return status;
-  if (note_only && undo)
-    return _dk_cli_usage_error (command, _("--note-only and --undo do not go together"));
-  if (note_only && note == NULL)
-    return _dk_cli_usage_error (command, _("--note-only needs --note"));
-  action = note_only ? DK_RUN_NOTE_ONLY : undo ? DK_RUN_UNTICK : DK_RUN_TICK;
-
-  store = _dk_cli_get_store (cli, &error);
-  if (store == NULL)
-    return _dk_cli_fail (command, error);
-  me = _dk_cli_get_me (cli, &error);
-  if (me == NULL)
-    return _dk_cli_fail (command, error);
-
-  if (!dk_local_change_run_step (store, argv[1], argv[2], action, note, me, dk_time_now (),
-                                 &error))
-    return _dk_cli_fail (command, error);
-
-  return DK_CLI_EXIT_OK;
-}
-
-static int
-run_finish (DkCli       *cli,
-            const char  *command,
-            int          argc,
-            char       **argv)
-{
-  g_autoptr(GError) error = NULL;
-  DkStore *store;
-  const char *me;
-  int status;
-
-  status = _dk_cli_parse (cli, command, _("RUN"), _("Marks a run as finished."), NULL, 1, 1,
-                          &argc, &argv);
-  if (status != DK_CLI_EXIT_OK)
-    return status;
-
-  store = _dk_cli_get_store (cli, &error);
-  if (store == NULL)
-    return _dk_cli_fail (command, error);
-  me = _dk_cli_get_me (cli, &error);
-  if (me == NULL)
-    return _dk_cli_fail (command, error);
-
-  if (!dk_local_finish_run (store, argv[1], me, dk_time_now (), &error))
-    return _dk_cli_fail (command, error);
-
-  return DK_CLI_EXIT_OK;
-}
-
-/* The wire shape plus where the run stands (added fields): "phase", "progress"
- * {phase: {"done", "total", "not_applicable"}}, "not_applicable" [{"step", "reason"}],
- * "outage_seconds" and "post_registration_deadline". */
-static JsonNode *
-run_show_to_json (const DkRun     *run,
-                  const DkRoutine *routine,
-                  const DkCase    *kase)
-{
-  JsonNode *node = dk_run_to_json (run);
-  JsonObject *object = json_node_get_object (node);
-  JsonObject *progress = json_object_new ();
-  JsonArray *not_applicable = json_array_new ();
-  gint64 outage = dk_case_outage_seconds (kase);
-  gint64 deadline = DK_TIME_UNSET;
-  g_autofree char *deadline_text = NULL;
-
-  json_object_set_string_member (object, "phase",
-                                 dk_routine_phase_to_string (dk_run_get_phase (run, kase)));
-  for (int phase = DK_ROUTINE_PHASE_BEFORE; routine != NULL && phase <= DK_ROUTINE_PHASE_LAST;
-       phase++)
-    {
-      JsonObject *counts = json_object_new ();
-      DkRunProgress p;
-
-      dk_run_get_progress (run, routine, kase, phase, &p);
-      json_object_set_int_member (counts, "done", p.done);
-      json_object_set_int_member (counts, "total", p.total);
-      json_object_set_int_member (counts, "not_applicable", p.not_applicable);
-      json_object_set_object_member (progress, dk_routine_phase_to_string (phase), counts);
-    }
-  for (guint i = 0; routine != NULL && i < routine->steps->len; i++)
-    {
-      const DkRoutineStep *step = g_ptr_array_index (routine->steps, i);
-      g_autofree char *reason = dk_run_dup_not_applicable_reason (step, kase);
-
-      if (reason != NULL)
-        {
-          JsonObject *item = json_object_new ();
-
-          json_object_set_string_member (item, "step", step->id);
-          json_object_set_string_member (item, "reason", reason);
-          json_array_add_object_element (not_applicable, item);
-        }
-    }
-  json_object_set_object_member (object, "progress", progress);
-  json_object_set_array_member (object, "not_applicable", not_applicable);
-  if (outage >= 0)
-    json_object_set_int_member (object, "outage_seconds", outage);
-  else
-    json_object_set_null_member (object, "outage_seconds");
-  if (routine != NULL)
-    deadline = dk_routine_post_registration_deadline (routine, kase, NULL);
-  deadline_text = dk_time_format (deadline);
-  json_object_set_string_member (object, "post_registration_deadline", deadline_text);
-  return node;
-}
-
-static int
-run_show (DkCli       *cli,
-          const char  *command,
-          int          argc,
-          char       **argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DkRun) run = NULL;
-  g_autoptr(DkRoutine) routine = NULL;
-  g_autoptr(DkCase) kase = NULL;
-  g_autoptr(DkCliTable) table = NULL;
-  g_autofree char *started_at = NULL;
-  g_autofree char *finished_at = NULL;
-  gboolean json = FALSE;
-  DkStore *store;
-  int status;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the run as JSON"), NULL },
-    { NULL }
-  };
-
-  status = _dk_cli_parse (cli, command, _("RUN"),
-                          _("Shows a run: progress per phase, who ticked each step and when, "
-                            "and the steps that do not apply with the reason."),
-                          entries, 1, 1, &argc, &argv);
-  if (status != DK_CLI_EXIT_OK)
-    return status;
-
-  store = _dk_cli_get_store (cli, &error);
-  if (store == NULL)
-    return _dk_cli_fail (command, error);
-  run = dk_store_get_run (store, argv[1], &error);
-  if (run == NULL)
-    return _dk_cli_fail (command, error);
-  routine = dk_store_get_routine (store, run->routine, NULL);
-  if (run->case_id != NULL)
-    kase = dk_store_get_case (store, run->case_id, NULL);
-
-  if (json)
-    {
-      g_autoptr(JsonNode) node = run_show_to_json (run, routine, kase);
-
-      _dk_cli_print_json (node);
-      return DK_CLI_EXIT_OK;
-    }
-
-  started_at = _dk_cli_format_time (run->started_at);
-  finished_at = _dk_cli_format_time (run->finished_at);
-
-  g_print ("%s\n\n", routine != NULL ? routine->title : run->routine);
-  table = _dk_cli_table_new (2);
-  _dk_cli_table_add (table, _("Run:"), run->id, NULL);
-  _dk_cli_table_add (table, _("Routine:"), run->routine, NULL);
-  _dk_cli_table_add (table, _("Unit:"), run->unit, NULL);
-  if (run->case_id != NULL)
-    {
-      g_autofree char *text = NULL;
-
-      if (kase == NULL)
-        text = g_strdup (run->case_id);
-      else if (kase->closed_at != DK_TIME_UNSET)
-        /* Translators: "DK-1042 (closed)" */
-        text = g_strdup_printf (_("%s (closed)"), kase->number != NULL ? kase->number : kase->id);
-      else
-        text = g_strdup (kase->number != NULL ? kase->number : kase->id);
-      _dk_cli_table_add (table, _("Case:"), text, NULL);
-    }
-  _dk_cli_table_add (table, _("Started:"), started_at, NULL);
-  _dk_cli_table_add (table, _("Started by:"), run->started_by ? run->started_by : "—", NULL);
-  _dk_cli_table_add (table, _("Phase:"),
-                     dk_routine_phase_label (dk_run_get_phase (run, kase)), NULL);
-  if (dk_case_outage_seconds (kase) >= 0)
-    {
-      g_autofree char *lasted = dk_format_duration (dk_case_outage_seconds (kase));
-
-      _dk_cli_table_add (table, _("Outage lasted:"), lasted, NULL);
-    }
-  if (routine != NULL && kase != NULL && kase->closed_at != DK_TIME_UNSET)
-    {
-      gint64 deadline = dk_routine_post_registration_deadline (routine, kase, NULL);
-      g_autofree char *text = _dk_cli_format_time (deadline);
-
-      _dk_cli_table_add (table, _("Post-register by:"),
-                         deadline != DK_TIME_UNSET
-                           ? text : _("as the administration announces"), NULL);
-    }
-  _dk_cli_table_add (table, _("Finished:"),
-                     run->finished_at == DK_TIME_UNSET ? _("not yet") : finished_at, NULL);
-  if (dk_store_is_pending (store, "run", run->id))
-    _dk_cli_table_add (table, _("Sync:"), _("local changes not yet sent"), NULL);
-  _dk_cli_table_print (table);
-
-  if (routine != NULL)
-    print_routine (store, routine, run, kase);
-  else
-    for (guint i = 0; i < run->steps->len; i++)
-      {
-        DkRunStep *step = g_ptr_array_index (run->steps, i);
-
-        g_print ("  %s %s\n", step->done ? "[x]" : "[ ]", step->step);
-        print_step_events (step);
-      }
-
-  return DK_CLI_EXIT_OK;
-}
-
-static int
-run_list (DkCli       *cli,
-          const char  *command,
-          int          argc,
-          char       **argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) runs = NULL;
-  g_autoptr(DkCliTable) table = NULL;
-  gboolean json = FALSE;
-  DkStore *store;
-  int status;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array of runs"), NULL },
-    { NULL }
-  };
-
-  status = _dk_cli_parse (cli, command, NULL, _("Lists the runs in the replica."), entries,
-                          0, 0, &argc, &argv);
-  if (status != DK_CLI_EXIT_OK)
-    return status;
-
-  store = _dk_cli_get_store (cli, &error);
-  if (store == NULL)
-    return _dk_cli_fail (command, error);
-  runs = dk_store_list_runs (store, &error);
-  if (runs == NULL)
-    return _dk_cli_fail (command, error);
-
-  if (json)
-    {
-      _dk_cli_print_json_array (runs, run_to_json);
-      return DK_CLI_EXIT_OK;
-    }
-  if (runs->len == 0)
-    {
-      g_print ("%s\n", _("No runs"));
-      return DK_CLI_EXIT_OK;
-    }
-
-  table = _dk_cli_table_new (5);
-  _dk_cli_table_add (table, _("ID"), _("STARTED"), _("UNIT"), _("STATE"), _("ROUTINE"), NULL);
-  for (guint i = 0; i < runs->len; i++)
-    {
-      DkRun *run = g_ptr_array_index (runs, i);
-      g_autofree char *started_at = _dk_cli_format_time (run->started_at);
-
-      _dk_cli_table_add (table, run->id, started_at, run->unit,
-                         run->finished_at == DK_TIME_UNSET ? _("running") : _("finished"),
-                         run->routine, NULL);
-    }
-  _dk_cli_table_print (table);
+  _dk_cli_print_routine_steps (store, routine, NULL, NULL);
 
   return DK_CLI_EXIT_OK;
 }

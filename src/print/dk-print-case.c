@@ -9,34 +9,6 @@
 
 #include "dk-print-private.h"
 
-static void
-add_field (DkPrintBlock *block,
-           const char   *label,
-           const char   *value)
-{
-  g_ptr_array_add (block->labels, g_strdup (label));
-  g_ptr_array_add (block->values, g_strdup (value != NULL && value[0] != '\0' ? value : "—"));
-}
-
-static char *
-dup_service_names (DkStore      *store,
-                   const DkCase *kase)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-
-  for (guint i = 0; i < kase->services->len; i++)
-    {
-      const char *id = g_ptr_array_index (kase->services, i);
-      g_autoptr(DkService) service = dk_store_get_service (store, id, NULL);
-
-      if (names->len > 0)
-        g_string_append (names, ", ");
-      g_string_append (names, service != NULL && service->name != NULL ? service->name : id);
-    }
-
-  return g_string_free (g_steal_pointer (&names), FALSE);
-}
-
 /* The titles of the approved routines for the case's services, one a line, or NULL. */
 static char *
 dup_routine_titles (DkStore      *store,
@@ -71,37 +43,36 @@ dup_routine_titles (DkStore      *store,
 }
 
 static void
-add_fields (DkPrintDocument *self,
-            DkStore         *store,
-            const DkCase    *kase)
+add_case_fields (DkPrintDocument *self,
+                 DkStore         *store,
+                 const DkCase    *kase)
 {
-  DkPrintBlock *block = _dk_print_document_add (self, DK_PRINT_BLOCK_FIELDS);
-  g_autofree char *services = dup_service_names (store, kase);
+  DkPrintBlock *block = _dk_print_document_add_fields (self);
+  g_autofree char *services = _dk_print_dup_service_names (store, kase->services);
   g_autofree char *start = _dk_print_format_time (kase->start);
   g_autofree char *expected_end = _dk_print_format_time (kase->expected_end);
   g_autofree char *closed_at = _dk_print_format_time (kase->closed_at);
   g_autofree char *number = NULL;
 
   block->style = DK_PRINT_STYLE_LARGE;
-  block->labels = g_ptr_array_new_with_free_func (g_free);
-  block->values = g_ptr_array_new_with_free_func (g_free);
 
-  add_field (block, _("Status"), dk_case_status_label (kase->status));
-  add_field (block, _("Area"), dk_area_label (kase->area));
-  add_field (block, _("Affected services"), services);
-  add_field (block, _("Scope"), kase->scope);
-  add_field (block, _("Started"), start);
+  _dk_print_block_add_field (block, _("Status"), dk_case_status_label (kase->status));
+  _dk_print_block_add_field (block, _("Area"), dk_area_label (kase->area));
+  _dk_print_block_add_field (block, _("Affected services"), services);
+  _dk_print_block_add_field (block, _("Scope"), kase->scope);
+  _dk_print_block_add_field (block, _("Started"), start);
   if (closed_at != NULL)
-    add_field (block, _("Ended"), closed_at);
+    _dk_print_block_add_field (block, _("Ended"), closed_at);
   else
-    add_field (block, _("Estimated end"), expected_end != NULL ? expected_end : _("Not known yet"));
+    _dk_print_block_add_field (block, _("Estimated end"),
+                               expected_end != NULL ? expected_end : _("Not known yet"));
 
   if (kase->number != NULL && kase->external_ref != NULL)
     /* Translators: a case number and the publisher's own ticket number */
     number = g_strdup_printf (_("%s (ref. %s)"), kase->number, kase->external_ref);
   else
     number = g_strdup (kase->number != NULL ? kase->number : _("Not assigned yet"));
-  add_field (block, _("Case number"), number);
+  _dk_print_block_add_field (block, _("Case number"), number);
 }
 
 static void
@@ -176,7 +147,7 @@ dk_print_document_new_case (DkStore     *store,
   add_banner (self, kase);
   _dk_print_document_add_text (self, DK_PRINT_STYLE_POSTER, kase->title);
   _dk_print_document_add_space (self, 6);
-  add_fields (self, store, kase);
+  add_case_fields (self, store, kase);
   _dk_print_document_add_space (self, 4);
   add_latest_update (self, kase);
   if (kase->description != NULL && kase->description[0] != '\0')

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* dk-print-labels.c: the words printing uses for conditions and forms, made public */
+/* dk-print-labels.c: the words printing uses for conditions, forms and services, made
+ * public */
 
 #define G_LOG_DOMAIN "dk-print-labels"
 
@@ -32,4 +33,21 @@ dk_print_form_title (const char *form)
   g_return_val_if_fail (form != NULL, NULL);
 
   return _dk_print_form_title (form);
+}
+
+/**
+ * dk_print_dup_service_names:
+ * @store: the replica, which knows the services' names
+ * @services: (element-type utf8): service ids
+ *
+ * Returns: (transfer full): the services' names, ", " between them, as on paper
+ */
+char *
+dk_print_dup_service_names (DkStore         *store,
+                            const GPtrArray *services)
+{
+  g_return_val_if_fail (DK_IS_STORE (store), NULL);
+  g_return_val_if_fail (services != NULL, NULL);
+
+  return _dk_print_dup_service_names (store, services);
 }

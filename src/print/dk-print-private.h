@@ -60,6 +60,12 @@ DkPrintBlock    *_dk_print_document_add          (DkPrintDocument  *self,
 void             _dk_print_document_add_text     (DkPrintDocument  *self,
                                                   DkPrintStyle      style,
                                                   const char       *text);
+/* Adds a FIELDS block, rows of label and value to fill with _dk_print_block_add_field. */
+DkPrintBlock    *_dk_print_document_add_fields   (DkPrintDocument  *self);
+/* Adds a row to a FIELDS block; a NULL or empty @value shows as "—". */
+void             _dk_print_block_add_field       (DkPrintBlock     *block,
+                                                  const char       *label,
+                                                  const char       *value);
 void             _dk_print_document_add_space    (DkPrintDocument  *self,
                                                   double            points);
 void             _dk_print_document_add_page_break (DkPrintDocument *self);
@@ -83,6 +89,10 @@ void             _dk_print_add_routine           (DkPrintDocument  *self,
 /* "Only when the outage lasted more than 10 hours"; NULL when @condition is NULL.
  * (transfer full) */
 char            *_dk_print_describe_condition    (const char       *condition);
+/* The names of the services with ids @services (char *), ", " between them; an id
+ * the replica does not know stands for itself. (transfer full) */
+char            *_dk_print_dup_service_names     (DkStore          *store,
+                                                  const GPtrArray  *services);
 
 /* ---- dk-print-forms.c ---- */
 /* The name a person reads of a form a step names ("deviation_report"). */
