@@ -141,6 +141,16 @@ dk_test_desktop_expect_notification (DkTestDesktop *self)
 }
 
 void
+dk_test_desktop_expect_only (DkTestDesktop *self,
+                             const char    *summary)
+{
+  g_autoptr(DkNotifyCall) call = dk_test_desktop_expect_notification (self);
+
+  g_assert_cmpstr (call->summary, ==, summary);
+  g_assert_null (dk_notify_watch_next (self->watch, 1));
+}
+
+void
 dk_test_desktop_wait_until_opened (DkTestDesktop *self,
                                    guint          seconds)
 {

@@ -54,6 +54,10 @@ void          dk_test_desktop_apply               (DkTestDesktop      *self,
                                                    const char         *data_json);
 /* The next Notify call within 10 s (asserts one came). */
 DkNotifyCall *dk_test_desktop_expect_notification (DkTestDesktop      *self);
+/* The next Notify call within 10 s has the summary @summary, and no other follows it
+ * within a second. */
+void          dk_test_desktop_expect_only         (DkTestDesktop      *self,
+                                                   const char         *summary);
 /* Runs the main loop until an app action was activated, at most @seconds. */
 void          dk_test_desktop_wait_until_opened   (DkTestDesktop      *self,
                                                    guint               seconds);

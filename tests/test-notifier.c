@@ -237,7 +237,6 @@ test_notifier_unfollowed_case_is_quiet (Fixture       *f,
 {
   g_autofree char *quiet = NULL;
   g_autofree char *loud = NULL;
-  g_autoptr(DkNotifyCall) call = NULL;
 
   dk_sync_engine_start (f->engine);
   /* Priority 4, not major: the default subscription does not follow it. */
@@ -245,9 +244,7 @@ test_notifier_unfollowed_case_is_quiet (Fixture       *f,
   /* A followed one after it: its notification comes, the first one's never did. */
   loud = publish (f, "Cosmic otillgängligt igen", 1, TRUE, "cosmic");
 
-  call = dk_test_desktop_expect_notification (f);
-  g_assert_cmpstr (call->summary, ==, "Cosmic otillgängligt igen");
-  g_assert_null (dk_notify_watch_next (f->watch, 1));
+  dk_test_desktop_expect_only (f, "Cosmic otillgängligt igen");
 }
 
 static void
@@ -256,7 +253,6 @@ test_notifier_setting_off_is_quiet (Fixture       *f,
 {
   g_autofree char *quiet = NULL;
   g_autofree char *loud = NULL;
-  g_autoptr(DkNotifyCall) call = NULL;
 
   g_settings_set_boolean (f->settings, "notifications", FALSE);
   quiet = publish (f, "Tyst medan det är avstängt", 1, TRUE, "cosmic");
@@ -267,9 +263,7 @@ test_notifier_setting_off_is_quiet (Fixture       *f,
   g_settings_set_boolean (f->settings, "notifications", TRUE);
   loud = publish (f, "Hörs när det är påslaget", 1, TRUE, "cosmic");
   dk_test_desktop_sync_now (f);
-  call = dk_test_desktop_expect_notification (f);
-  g_assert_cmpstr (call->summary, ==, "Hörs när det är påslaget");
-  g_assert_null (dk_notify_watch_next (f->watch, 1));
+  dk_test_desktop_expect_only (f, "Hörs när det är påslaget");
 }
 
 static void
@@ -279,7 +273,6 @@ test_notifier_restart_does_not_renotify (Fixture       *f,
   g_autofree char *id = NULL;
   g_autofree char *later = NULL;
   g_autoptr(DkNotifyCall) call = NULL;
-  g_autoptr(DkNotifyCall) after = NULL;
   g_autoptr(DkNotifiedCase) state = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -300,9 +293,7 @@ test_notifier_restart_does_not_renotify (Fixture       *f,
   /* ... and the new notifier still tells what comes next. */
   later = publish (f, "Efter omstarten", 1, TRUE, "cosmic");
   dk_test_desktop_sync_now (f);
-  after = dk_test_desktop_expect_notification (f);
-  g_assert_cmpstr (after->summary, ==, "Efter omstarten");
-  g_assert_null (dk_notify_watch_next (f->watch, 1));
+  dk_test_desktop_expect_only (f, "Efter omstarten");
 }
 
 static void
@@ -336,22 +327,18 @@ static void
 test_notifier_one_change_after_start_is_told_as_it_is (Fixture       *f,
                                                        gconstpointer  data)
 {
-  g_autoptr(DkNotifyCall) call = NULL;
   g_autofree char *id = NULL;
 
   dk_test_desktop_stop_app (f);
   id = publish (f, "Ensam ändring", 1, TRUE, "cosmic");
   dk_test_desktop_start_app (f);
-  call = dk_test_desktop_expect_notification (f);
-  g_assert_cmpstr (call->summary, ==, "Ensam ändring");
-  g_assert_null (dk_notify_watch_next (f->watch, 1));
+  dk_test_desktop_expect_only (f, "Ensam ändring");
 }
 
 static void
 test_notifier_long_offline_spell_gives_one_summary (Fixture       *f,
                                                     gconstpointer  data)
 {
-  g_autoptr(DkNotifyCall) call = NULL;
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -374,9 +361,7 @@ test_notifier_long_offline_spell_gives_one_summary (Fixture       *f,
   b = publish (f, "Under avbrottet 2", 1, TRUE, "tes");
   dk_test_desktop_sync_now (f);
 
-  call = dk_test_desktop_expect_notification (f);
-  g_assert_cmpstr (call->summary, ==, "2 followed cases changed while you were offline");
-  g_assert_null (dk_notify_watch_next (f->watch, 1));
+  dk_test_desktop_expect_only (f, "2 followed cases changed while you were offline");
 }
 
 int
