@@ -904,8 +904,7 @@ run_begin (DkSyncEngine *self,
 
   if (self->server_url == NULL)
     {
-      run_finish (run, g_error_new_literal (DK_SYNC_ERROR, DK_SYNC_ERROR_NO_SERVER,
-                                            _("No server is set; give its address first")));
+      run_finish (run, _dk_sync_engine_no_server_error ());
       return;
     }
 
