@@ -100,6 +100,23 @@ work_in_run (Fixture     *f,
   g_assert_no_error (error);
 }
 
+/* Once the case is in the app's replica, staff starts a run on @unit tied to it and ticks
+ * its first step (noting @note); synced. Returns the run's id. */
+static char *
+tick_in_a_run (Fixture    *f,
+               const char *unit,
+               const char *case_id,
+               const char *note)
+{
+  char *run_id;
+
+  dk_test_desktop_sync_now (f);
+  run_id = start_run (f, unit, case_id);
+  work_in_run (f, run_id, "during-1", DK_RUN_TICK, note);
+  dk_test_desktop_sync_now (f);
+  return run_id;
+}
+
 /* servicedesk starts a run tied to @case_id and ticks a step, through the API. */
 static char *
 start_run_as_servicedesk (Fixture    *f,
@@ -192,10 +209,7 @@ test_short_outage_names_the_deadline (Fixture       *f,
   g_autoptr(DkNotifyCall) call = NULL;
   gboolean told = FALSE;
 
-  dk_test_desktop_sync_now (f);
-  run_id = start_run (f, "Hemtjänst Norr", case_id);
-  work_in_run (f, run_id, "during-1", DK_RUN_TICK, NULL);
-  dk_test_desktop_sync_now (f);
+  run_id = tick_in_a_run (f, "Hemtjänst Norr", case_id, NULL);
   /* The case is still open: nothing to post-register yet. */
   g_assert_null (dk_notify_watch_next (f->watch, 1));
   g_assert_false (looked_at (f, run_id, NULL));
@@ -303,10 +317,7 @@ test_restart_does_not_repeat (Fixture       *f,
   g_autofree char *run_id = NULL;
   g_autoptr(DkNotifyCall) call = NULL;
 
-  dk_test_desktop_sync_now (f);
-  run_id = start_run (f, "Hemtjänst Väst", case_id);
-  work_in_run (f, run_id, "during-1", DK_RUN_TICK, "Ringde jouren");
-  dk_test_desktop_sync_now (f);
+  run_id = tick_in_a_run (f, "Hemtjänst Väst", case_id, "Ringde jouren");
 
   /* The case closes while the app is closed: told when it starts and syncs. */
   dk_test_desktop_stop_app (f);
@@ -329,10 +340,7 @@ test_setting_off_is_quiet (Fixture       *f,
   g_autofree char *run_id = NULL;
   gboolean told = TRUE;
 
-  dk_test_desktop_sync_now (f);
-  run_id = start_run (f, "Hemtjänst Öst", case_id);
-  work_in_run (f, run_id, "during-1", DK_RUN_TICK, NULL);
-  dk_test_desktop_sync_now (f);
+  run_id = tick_in_a_run (f, "Hemtjänst Öst", case_id, NULL);
 
   g_settings_set_boolean (f->settings, "notifications", FALSE);
   close_case (f, case_id);
@@ -359,10 +367,7 @@ test_default_action_opens_the_run (Fixture       *f,
   g_autoptr(DkNotifyCall) call = NULL;
 
   g_free (dk_test_dunstctl ("close-all", NULL));
-  dk_test_desktop_sync_now (f);
-  run_id = start_run (f, "Hemtjänst Norr", case_id);
-  work_in_run (f, run_id, "during-1", DK_RUN_TICK, NULL);
-  dk_test_desktop_sync_now (f);
+  run_id = tick_in_a_run (f, "Hemtjänst Norr", case_id, NULL);
   close_case (f, case_id);
   dk_test_desktop_sync_now (f);
   call = dk_test_desktop_expect_notification (f);
