@@ -28,6 +28,13 @@ void          dk_test_server_start    (DkTestServer  *self);
 /* Starts a stopped server again on the port it had, as a real one comes back at its
  * address: clients find it without being told. */
 void          dk_test_server_start_again (DkTestServer *self);
+/* A second server over TLS, with the demo data in "tls.db" of the server's folder and a
+ * self-signed certificate for 127.0.0.1 written to @cert and @key; returns the process
+ * (the caller stops it) and its "https://127.0.0.1:PORT/" in *out_url. */
+GSubprocess  *dk_test_server_start_tls (DkTestServer *self,
+                                        const char   *cert,
+                                        const char   *key,
+                                        char        **out_url);
 /* SIGTERM (clean) or SIGKILL, and waits for the process. */
 void          dk_test_server_stop     (DkTestServer  *self,
                                        gboolean       kill);

@@ -7,115 +7,27 @@
 #include <glib/gstdio.h>
 
 #include "dk-notifier.h"
-#include "dk-notify-watch.h"
 #include "dk-store-notify.h"
-#include "dk-test-server.h"
+#include "dk-test-desktop.h"
 
-typedef struct {
-  DkTestServer  *server;
-  char          *data_dir;
-  char          *token;          /* servicedesk's: publishes through the API */
-  DkStore       *store;
-  DkSyncEngine  *engine;
-  GSettings     *settings;
-  GApplication  *app;
-  DkNotifier    *notifier;
-  DkNotifyWatch *watch;
-  GPtrArray     *opened;         /* "open-case:ID", "open-routine:ID" */
-} Fixture;
+typedef DkTestDesktop Fixture;
 
-/* ---- helpers ---- */
-
-static void
-sync_now (Fixture *f)
+static GObject *
+new_notifier (GApplication *app,
+              DkSyncEngine *engine,
+              GSettings    *settings)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  dk_sync_engine_sync_async (f->engine, NULL, dk_test_async_result_cb, &result);
-  dk_sync_engine_sync_finish (f->engine, dk_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-  /* The notifier looks when the engine says it is idle again: let that run. */
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-login (Fixture *f)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  dk_sync_engine_login_async (f->engine, "staff", "demo", NULL, dk_test_async_result_cb, &result);
-  dk_sync_engine_login_finish (f->engine, dk_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-}
-
-static void
-app_action_cb (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       user_data)
-{
-  Fixture *f = user_data;
-
-  g_ptr_array_add (f->opened, g_strdup_printf ("%s:%s", g_action_get_name (G_ACTION (action)),
-                                               g_variant_get_string (parameter, NULL)));
-}
-
-static void
-open_replica (Fixture *f)
-{
-  g_autofree char *path = g_build_filename (f->data_dir, "replica.db", NULL);
-  g_autoptr(GError) error = NULL;
-
-  f->store = dk_store_open (path, &error);
-  g_assert_no_error (error);
-  f->engine = dk_sync_engine_new (f->store, f->server->url);
-}
-
-/* The app as it starts: a notifier on the replica; the engine logs in and syncs. */
-static void
-start_app (Fixture *f)
-{
-  open_replica (f);
-  f->notifier = dk_notifier_new (f->app, f->engine, f->settings);
-  login (f);
-  sync_now (f);
-}
-
-static void
-stop_app (Fixture *f)
-{
-  dk_sync_engine_stop (f->engine);
-  g_clear_object (&f->notifier);
-  g_clear_object (&f->engine);
-  g_clear_object (&f->store);
+  return G_OBJECT (dk_notifier_new (app, engine, settings));
 }
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  static const GActionEntry entries[] = {
-    { "open-case", app_action_cb, "s" },
-    { "open-routine", app_action_cb, "s" },
-  };
-  g_autoptr(GError) error = NULL;
+  static const char * const actions[] = { "open-case", "open-routine", NULL };
 
-  f->server = dk_test_server_new (TRUE);
-  f->token = dk_test_server_login (f->server, "servicedesk", "demo");
-  f->data_dir = g_dir_make_tmp ("driftkoll-notifier-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->settings = g_settings_new ("io.github.driftkoll.Driftkoll");
-  f->opened = g_ptr_array_new_with_free_func (g_free);
-
-  f->app = g_application_new ("io.github.driftkoll.DriftkollTest", G_APPLICATION_NON_UNIQUE);
-  g_action_map_add_action_entries (G_ACTION_MAP (f->app), entries, G_N_ELEMENTS (entries), f);
-  g_application_register (f->app, NULL, &error);
-  g_assert_no_error (error);
-
-  f->watch = dk_notify_watch_new ();
-  start_app (f);
+  dk_test_desktop_setup (f, "notifier", "io.github.driftkoll.DriftkollTest", actions,
+                         new_notifier);
   /* The demo data is old news: a first sync notifies nothing. */
   g_assert_null (dk_notify_watch_next (f->watch, 1));
 }
@@ -124,34 +36,10 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  stop_app (f);
-  g_clear_pointer (&f->watch, dk_notify_watch_free);
-  g_clear_object (&f->app);
-  g_clear_object (&f->settings);
-  g_clear_pointer (&f->opened, g_ptr_array_unref);
-  g_clear_pointer (&f->server, dk_test_server_free);
-  g_free (f->token);
-  dk_test_remove_tree (f->data_dir);
-  g_free (f->data_dir);
+  dk_test_desktop_teardown (f);
 }
 
-static void
-apply (Fixture    *f,
-       const char *op,
-       const char *data_json)
-{
-  g_autofree char *mutation_id = g_uuid_string_random ();
-  g_autofree char *mutation = g_strdup_printf ("[{\"id\":\"%s\",\"op\":\"%s\","
-                                               "\"base_revision\":0,\"data\":%s}]",
-                                               mutation_id, op, data_json);
-  g_autoptr(JsonArray) results = dk_test_server_mutate (f->server, f->token, mutation);
-  JsonObject *result = json_array_get_object_element (results, 0);
-
-  if (json_object_has_member (result, "error"))
-    g_test_message ("%s: %s", op, json_object_get_string_member (
-                      json_object_get_object_member (result, "error"), "message"));
-  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
-}
+/* ---- helpers ---- */
 
 /* Publishes an IT incident through the API as servicedesk; returns its id. */
 static char *
@@ -172,18 +60,8 @@ publish (Fixture    *f,
       "\"text\":\"Vi felsöker\"}]}",
       id, title, service, priority, major ? "true" : "false", update_id);
 
-  apply (f, "case.create", data);
+  dk_test_desktop_apply (f, "case.create", data);
   return id;
-}
-
-static DkNotifyCall *
-expect_notification (Fixture *f)
-{
-  DkNotifyCall *call = dk_notify_watch_next (f->watch, 10);
-
-  g_assert_nonnull (call);
-  g_test_message ("Notify: %s / %s", call->summary, call->body);
-  return call;
 }
 
 static char *
@@ -193,79 +71,6 @@ format_local (gint64 unix_seconds)
   g_autoptr(GDateTime) local = g_date_time_to_local (utc);
 
   return g_date_time_format (local, "%-d %b %H:%M");
-}
-
-/* Runs "dunstctl ARGS..." and returns its stdout. */
-static char *
-dunstctl (const char *first,
-          ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  char *out = NULL;
-  const char *arg;
-  va_list args;
-  int status = 0;
-
-  g_ptr_array_add (argv, (gpointer) "dunstctl");
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
-                &err, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return out;
-}
-
-/* dunst's history, after closing what is on screen (TESTING.md). */
-static JsonArray *
-dunst_history (void)
-{
-  g_autofree char *closed = dunstctl ("close-all", NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  JsonArray *data;
-
-  g_usleep (200 * 1000);
-  text = dunstctl ("history", NULL);
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  data = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
-                                       "data");
-  return json_array_ref (json_array_get_array_element (data, 0));
-}
-
-static const char *
-history_field (JsonObject *entry,
-               const char *name)
-{
-  return json_object_get_string_member (json_object_get_object_member (entry, name), "data");
-}
-
-static void
-wait_until (gboolean (*done) (Fixture *f),
-            Fixture   *f,
-            guint      seconds)
-{
-  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!done (f) && g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10 * 1000);
-    }
-}
-
-static gboolean
-something_opened (Fixture *f)
-{
-  return f->opened->len > 0;
 }
 
 /* ---- tests ---- */
@@ -282,7 +87,7 @@ test_notifier_publish_notifies_with_routine (Fixture       *f,
   dk_sync_engine_start (f->engine);
   id = publish (f, "TES nere i hela regionen", 1, TRUE, "tes");
 
-  call = expect_notification (f);
+  call = dk_test_desktop_expect_notification (f);
   g_assert_cmpstr (call->summary, ==, "TES nere i hela regionen");
   g_assert_nonnull (strstr (call->body, dk_area_label (DK_AREA_IT_TELEPHONY)));
   g_assert_nonnull (strstr (call->body, dk_update_phrase_label (DK_UPDATE_PHRASE_IDENTIFIED)));
@@ -293,18 +98,19 @@ test_notifier_publish_notifies_with_routine (Fixture       *f,
   g_assert_true (dk_notify_call_has_action (call, "open-routine", "Open reserve routine"));
 
   /* dunst shows it, with what the bus carried. */
-  history = dunst_history ();
+  history = dk_test_dunst_history ();
   for (guint i = 0; i < json_array_get_length (history); i++)
     {
       JsonObject *entry = json_array_get_object_element (history, i);
 
-      if (g_strcmp0 (history_field (entry, "summary"), "TES nere i hela regionen") != 0)
+      if (g_strcmp0 (dk_test_dunst_history_field (entry, "summary"),
+                     "TES nere i hela regionen") != 0)
         continue;
       found = TRUE;
       /* dunst 1.9 keeps no urgency in its history: the bus showed it above. */
-      g_assert_cmpstr (history_field (entry, "appname"), ==, "Driftkoll");
-      g_assert_cmpstr (history_field (entry, "default_action_name"), ==, "default");
-      g_assert_nonnull (strstr (history_field (entry, "body"),
+      g_assert_cmpstr (dk_test_dunst_history_field (entry, "appname"), ==, "Driftkoll");
+      g_assert_cmpstr (dk_test_dunst_history_field (entry, "default_action_name"), ==, "default");
+      g_assert_nonnull (strstr (dk_test_dunst_history_field (entry, "body"),
                                 dk_area_label (DK_AREA_IT_TELEPHONY)));
     }
   g_assert_true (found);
@@ -319,15 +125,15 @@ test_notifier_default_action_opens_the_case (Fixture       *f,
   g_autofree char *out = NULL;
   g_autoptr(DkNotifyCall) call = NULL;
 
-  g_free (dunstctl ("close-all", NULL));
+  g_free (dk_test_dunstctl ("close-all", NULL));
   dk_sync_engine_start (f->engine);
   id = publish (f, "Klicka på mig", 1, TRUE, "cosmic");
-  call = expect_notification (f);
+  call = dk_test_desktop_expect_notification (f);
   g_assert_false (dk_notify_call_has_action (call, "open-routine", "Open reserve routine"));
 
   g_usleep (200 * 1000);
-  out = dunstctl ("action", "0", NULL);
-  wait_until (something_opened, f, 10);
+  out = dk_test_dunstctl ("action", "0", NULL);
+  dk_test_desktop_wait_until_opened (f, 10);
   expected = g_strdup_printf ("open-case:%s", id);
   g_assert_cmpuint (f->opened->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (f->opened, 0), ==, expected);
@@ -344,17 +150,17 @@ test_notifier_routine_action_opens_the_routine (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   g_assert_nonnull (pick_file);
-  g_free (dunstctl ("close-all", NULL));
+  g_free (dk_test_dunstctl ("close-all", NULL));
   dk_sync_engine_start (f->engine);
   id = publish (f, "TES-appen hänger", 1, TRUE, "tes");
-  call = expect_notification (f);
+  call = dk_test_desktop_expect_notification (f);
 
   /* dunst's context menu lists the actions; its "dmenu" picks the routine's. */
   g_file_set_contents (pick_file, "Open reserve routine", -1, &error);
   g_assert_no_error (error);
   g_usleep (200 * 1000);
-  out = dunstctl ("context", NULL);
-  wait_until (something_opened, f, 10);
+  out = dk_test_dunstctl ("context", NULL);
+  dk_test_desktop_wait_until_opened (f, 10);
   g_remove (pick_file);
 
   g_assert_cmpuint (f->opened->len, ==, 1);
@@ -376,16 +182,16 @@ test_notifier_estimated_end_change_notifies (Fixture       *f,
 
   dk_sync_engine_start (f->engine);
   id = publish (f, "Journalen långsam", 2, TRUE, "cosmic");
-  first = expect_notification (f);
+  first = dk_test_desktop_expect_notification (f);
 
   /* Only the estimated end changes: same status, same phrase. */
   end_text = dk_time_format (end);
   update = g_strdup_printf ("{\"id\":\"%s\",\"expected_end\":\"%s\",\"update\":{\"id\":\"%s\","
                             "\"phrase\":\"identified\",\"text\":\"Ny prognos\"}}",
                             id, end_text, update_id);
-  apply (f, "case.add_update", update);
+  dk_test_desktop_apply (f, "case.add_update", update);
 
-  second = expect_notification (f);
+  second = dk_test_desktop_expect_notification (f);
   g_assert_cmpstr (second->summary, ==, "Journalen långsam");
   g_assert_nonnull (strstr (second->body, "New estimated end"));
   expected = g_strdup_printf ("Estimated end: %s", format_local (end));
@@ -407,20 +213,20 @@ test_notifier_status_change_and_close_notify (Fixture       *f,
 
   dk_sync_engine_start (f->engine);
   id = publish (f, "Växeln tappar samtal", 1, TRUE, "telefoni");
-  first = expect_notification (f);
+  first = dk_test_desktop_expect_notification (f);
 
   update = g_strdup_printf ("{\"id\":\"%s\",\"update\":{\"id\":\"%s\","
                             "\"phrase\":\"fix_deploying\",\"text\":\"Åtgärd på väg\"}}",
                             id, update_id);
-  apply (f, "case.add_update", update);
-  second = expect_notification (f);
+  dk_test_desktop_apply (f, "case.add_update", update);
+  second = dk_test_desktop_expect_notification (f);
   g_assert_nonnull (strstr (second->body, "New status"));
   g_assert_nonnull (strstr (second->body,
                             dk_update_phrase_label (DK_UPDATE_PHRASE_FIX_DEPLOYING)));
 
   close = g_strdup_printf ("{\"id\":\"%s\"}", id);
-  apply (f, "case.close", close);
-  third = expect_notification (f);
+  dk_test_desktop_apply (f, "case.close", close);
+  third = dk_test_desktop_expect_notification (f);
   g_assert_cmpstr (third->summary, ==, "Växeln tappar samtal");
   g_assert_nonnull (strstr (third->body, "Closed at"));
 }
@@ -431,7 +237,6 @@ test_notifier_unfollowed_case_is_quiet (Fixture       *f,
 {
   g_autofree char *quiet = NULL;
   g_autofree char *loud = NULL;
-  g_autoptr(DkNotifyCall) call = NULL;
 
   dk_sync_engine_start (f->engine);
   /* Priority 4, not major: the default subscription does not follow it. */
@@ -439,9 +244,7 @@ test_notifier_unfollowed_case_is_quiet (Fixture       *f,
   /* A followed one after it: its notification comes, the first one's never did. */
   loud = publish (f, "Cosmic otillgängligt igen", 1, TRUE, "cosmic");
 
-  call = expect_notification (f);
-  g_assert_cmpstr (call->summary, ==, "Cosmic otillgängligt igen");
-  g_assert_null (dk_notify_watch_next (f->watch, 1));
+  dk_test_desktop_expect_only (f, "Cosmic otillgängligt igen");
 }
 
 static void
@@ -450,20 +253,17 @@ test_notifier_setting_off_is_quiet (Fixture       *f,
 {
   g_autofree char *quiet = NULL;
   g_autofree char *loud = NULL;
-  g_autoptr(DkNotifyCall) call = NULL;
 
   g_settings_set_boolean (f->settings, "notifications", FALSE);
   quiet = publish (f, "Tyst medan det är avstängt", 1, TRUE, "cosmic");
-  sync_now (f);
+  dk_test_desktop_sync_now (f);
   g_assert_null (dk_notify_watch_next (f->watch, 1));
 
   /* Turned on again: what was missed stays missed, what comes now shows. */
   g_settings_set_boolean (f->settings, "notifications", TRUE);
   loud = publish (f, "Hörs när det är påslaget", 1, TRUE, "cosmic");
-  sync_now (f);
-  call = expect_notification (f);
-  g_assert_cmpstr (call->summary, ==, "Hörs när det är påslaget");
-  g_assert_null (dk_notify_watch_next (f->watch, 1));
+  dk_test_desktop_sync_now (f);
+  dk_test_desktop_expect_only (f, "Hörs när det är påslaget");
 }
 
 static void
@@ -473,18 +273,17 @@ test_notifier_restart_does_not_renotify (Fixture       *f,
   g_autofree char *id = NULL;
   g_autofree char *later = NULL;
   g_autoptr(DkNotifyCall) call = NULL;
-  g_autoptr(DkNotifyCall) after = NULL;
   g_autoptr(DkNotifiedCase) state = NULL;
   g_autoptr(GError) error = NULL;
 
   id = publish (f, "Före omstarten", 1, TRUE, "cosmic");
-  sync_now (f);
-  call = expect_notification (f);
+  dk_test_desktop_sync_now (f);
+  call = dk_test_desktop_expect_notification (f);
   g_assert_cmpstr (call->summary, ==, "Före omstarten");
 
   /* A restart: a new store, engine and notifier on the same replica. */
-  stop_app (f);
-  start_app (f);
+  dk_test_desktop_stop_app (f);
+  dk_test_desktop_start_app (f);
   g_assert_null (dk_notify_watch_next (f->watch, 1));
   state = dk_store_get_notified (f->store, id, &error);
   g_assert_no_error (error);
@@ -493,10 +292,8 @@ test_notifier_restart_does_not_renotify (Fixture       *f,
 
   /* ... and the new notifier still tells what comes next. */
   later = publish (f, "Efter omstarten", 1, TRUE, "cosmic");
-  sync_now (f);
-  after = expect_notification (f);
-  g_assert_cmpstr (after->summary, ==, "Efter omstarten");
-  g_assert_null (dk_notify_watch_next (f->watch, 1));
+  dk_test_desktop_sync_now (f);
+  dk_test_desktop_expect_only (f, "Efter omstarten");
 }
 
 static void
@@ -510,14 +307,14 @@ test_notifier_many_changes_after_start_give_one_summary (Fixture       *f,
   g_autofree char *quiet = NULL;
 
   /* The app is closed while three followed cases (and one not followed) come. */
-  stop_app (f);
+  dk_test_desktop_stop_app (f);
   a = publish (f, "Medan appen var stängd 1", 1, TRUE, "cosmic");
   b = publish (f, "Medan appen var stängd 2", 2, TRUE, "tes");
   c = publish (f, "Medan appen var stängd 3", 1, TRUE, "unilab");
   quiet = publish (f, "Inte bevakad", 5, FALSE, "dips");
 
-  start_app (f);
-  call = expect_notification (f);
+  dk_test_desktop_start_app (f);
+  call = dk_test_desktop_expect_notification (f);
   g_assert_cmpstr (call->summary, ==, "3 followed cases changed while you were offline");
   g_assert_nonnull (strstr (call->body, "Medan appen var stängd 1"));
   g_assert_nonnull (strstr (call->body, "Medan appen var stängd 3"));
@@ -530,22 +327,18 @@ static void
 test_notifier_one_change_after_start_is_told_as_it_is (Fixture       *f,
                                                        gconstpointer  data)
 {
-  g_autoptr(DkNotifyCall) call = NULL;
   g_autofree char *id = NULL;
 
-  stop_app (f);
+  dk_test_desktop_stop_app (f);
   id = publish (f, "Ensam ändring", 1, TRUE, "cosmic");
-  start_app (f);
-  call = expect_notification (f);
-  g_assert_cmpstr (call->summary, ==, "Ensam ändring");
-  g_assert_null (dk_notify_watch_next (f->watch, 1));
+  dk_test_desktop_start_app (f);
+  dk_test_desktop_expect_only (f, "Ensam ändring");
 }
 
 static void
 test_notifier_long_offline_spell_gives_one_summary (Fixture       *f,
                                                     gconstpointer  data)
 {
-  g_autoptr(DkNotifyCall) call = NULL;
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -566,11 +359,9 @@ test_notifier_long_offline_spell_gives_one_summary (Fixture       *f,
   f->token = dk_test_server_login (f->server, "servicedesk", "demo");
   a = publish (f, "Under avbrottet 1", 1, TRUE, "cosmic");
   b = publish (f, "Under avbrottet 2", 1, TRUE, "tes");
-  sync_now (f);
+  dk_test_desktop_sync_now (f);
 
-  call = expect_notification (f);
-  g_assert_cmpstr (call->summary, ==, "2 followed cases changed while you were offline");
-  g_assert_null (dk_notify_watch_next (f->watch, 1));
+  dk_test_desktop_expect_only (f, "2 followed cases changed while you were offline");
 }
 
 int

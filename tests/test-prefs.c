@@ -832,50 +832,6 @@ test_general_server_url_reaches_the_engine (Fixture       *fixture,
   close_window (window);
 }
 
-static GSubprocess *
-start_tls_server (Fixture     *fixture,
-                  const char  *cert,
-                  const char  *key,
-                  char       **out_url)
-{
-  g_autofree char *db = g_build_filename (fixture->server->dir, "tls.db", NULL);
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  GSubprocess *process;
-  int status = 0;
-  const char *openssl[] = {
-    "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-    "-keyout", key, "-out", cert, NULL
-  };
-
-  g_spawn_sync (NULL, (char **) openssl, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
-                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_assert_cmpint (dk_test_server_run_cli (fixture->server, NULL, NULL, &err, "init", "--db", db,
-                                           "--demo", NULL), ==, 0);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
-  process = g_subprocess_launcher_spawn (launcher, &error,
-                                         g_getenv ("DRIFTKOLL_SERVER"), "serve", "--db", db,
-                                         "--listen", "127.0.0.1:0", "--tls-cert", cert,
-                                         "--tls-key", key, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on https://127.0.0.1:"));
-  *out_url = g_strdup (line + strlen ("listening on "));
-
-  return process;
-}
-
 static void
 test_general_ca_file_reaches_the_engine (Fixture       *fixture,
                                          gconstpointer  data)
@@ -883,7 +839,8 @@ test_general_ca_file_reaches_the_engine (Fixture       *fixture,
   g_autofree char *cert = g_build_filename (fixture->server->dir, "cert.pem", NULL);
   g_autofree char *key = g_build_filename (fixture->server->dir, "key.pem", NULL);
   g_autofree char *url = NULL;
-  g_autoptr(GSubprocess) process = start_tls_server (fixture, cert, key, &url);
+  g_autoptr(GSubprocess) process = dk_test_server_start_tls (fixture->server, cert, key,
+                                                             &url);
   GtkWindow *window = dk_preferences_window_new (NULL, fixture->engine, fixture->settings);
   GtkWidget *error_label = child (window, "server_error_label");
   GtkWindow *dialog;

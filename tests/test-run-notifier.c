@@ -7,114 +7,34 @@
 #include <glib/gstdio.h>
 
 #include "dk-local-changes.h"
-#include "dk-notify-watch.h"
 #include "dk-run-notifier.h"
 #include "dk-run-progress.h"
 #include "dk-store-routines.h"
 #include "dk-store-run-notify.h"
-#include "dk-test-server.h"
+#include "dk-test-desktop.h"
 
 #define ROUTINE "driftstopp-tes"
 #define HOUR 3600
 
-typedef struct {
-  DkTestServer  *server;
-  char          *data_dir;
-  char          *token;          /* servicedesk's: opens and closes cases, works in runs */
-  DkStore       *store;          /* staff's replica, the app's */
-  DkSyncEngine  *engine;
-  GSettings     *settings;
-  GApplication  *app;
-  DkRunNotifier *notifier;
-  DkNotifyWatch *watch;
-  GPtrArray     *opened;         /* "open-run:ID" */
-} Fixture;
+typedef DkTestDesktop Fixture;
 
-/* ---- helpers ---- */
-
-static void
-sync_now (Fixture *f)
+/* The app's run notifier, on staff's replica. */
+static GObject *
+new_notifier (GApplication *app,
+              DkSyncEngine *engine,
+              GSettings    *settings)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  dk_sync_engine_sync_async (f->engine, NULL, dk_test_async_result_cb, &result);
-  dk_sync_engine_sync_finish (f->engine, dk_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-  /* The notifier looks when the engine says it is idle again: let that run. */
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-login (Fixture *f)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  dk_sync_engine_login_async (f->engine, "staff", "demo", NULL, dk_test_async_result_cb, &result);
-  dk_sync_engine_login_finish (f->engine, dk_test_wait_result (&result), &error);
-  g_assert_no_error (error);
-}
-
-static void
-app_action_cb (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       user_data)
-{
-  Fixture *f = user_data;
-
-  g_ptr_array_add (f->opened, g_strdup_printf ("%s:%s", g_action_get_name (G_ACTION (action)),
-                                               g_variant_get_string (parameter, NULL)));
-}
-
-/* The app as it starts: a run notifier on the replica; the engine logs in and syncs. */
-static void
-start_app (Fixture *f)
-{
-  g_autofree char *path = g_build_filename (f->data_dir, "replica.db", NULL);
-  g_autoptr(GError) error = NULL;
-
-  f->store = dk_store_open (path, &error);
-  g_assert_no_error (error);
-  f->engine = dk_sync_engine_new (f->store, f->server->url);
-  f->notifier = dk_run_notifier_new (f->app, f->engine, f->settings);
-  login (f);
-  sync_now (f);
-}
-
-static void
-stop_app (Fixture *f)
-{
-  dk_sync_engine_stop (f->engine);
-  g_clear_object (&f->notifier);
-  g_clear_object (&f->engine);
-  g_clear_object (&f->store);
+  return G_OBJECT (dk_run_notifier_new (app, engine, settings));
 }
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  static const GActionEntry entries[] = {
-    { "open-run", app_action_cb, "s" },
-  };
-  g_autoptr(GError) error = NULL;
+  static const char * const actions[] = { "open-run", NULL };
 
-  f->server = dk_test_server_new (TRUE);
-  f->token = dk_test_server_login (f->server, "servicedesk", "demo");
-  f->data_dir = g_dir_make_tmp ("driftkoll-run-notifier-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->settings = g_settings_new ("io.github.driftkoll.Driftkoll");
-  f->opened = g_ptr_array_new_with_free_func (g_free);
-
-  f->app = g_application_new ("io.github.driftkoll.DriftkollRunTest", G_APPLICATION_NON_UNIQUE);
-  g_action_map_add_action_entries (G_ACTION_MAP (f->app), entries, G_N_ELEMENTS (entries), f);
-  g_application_register (f->app, NULL, &error);
-  g_assert_no_error (error);
-
-  f->watch = dk_notify_watch_new ();
-  start_app (f);
+  dk_test_desktop_setup (f, "run-notifier", "io.github.driftkoll.DriftkollRunTest", actions,
+                         new_notifier);
   g_assert_null (dk_notify_watch_next (f->watch, 1));
 }
 
@@ -122,34 +42,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  stop_app (f);
-  g_clear_pointer (&f->watch, dk_notify_watch_free);
-  g_clear_object (&f->app);
-  g_clear_object (&f->settings);
-  g_clear_pointer (&f->opened, g_ptr_array_unref);
-  g_clear_pointer (&f->server, dk_test_server_free);
-  g_free (f->token);
-  dk_test_remove_tree (f->data_dir);
-  g_free (f->data_dir);
-}
-
-/* One mutation through the API as servicedesk; asserts it was applied. */
-static void
-apply (Fixture    *f,
-       const char *op,
-       const char *data_json)
-{
-  g_autofree char *mutation_id = g_uuid_string_random ();
-  g_autofree char *mutation = g_strdup_printf ("[{\"id\":\"%s\",\"op\":\"%s\","
-                                               "\"base_revision\":0,\"data\":%s}]",
-                                               mutation_id, op, data_json);
-  g_autoptr(JsonArray) results = dk_test_server_mutate (f->server, f->token, mutation);
-  JsonObject *result = json_array_get_object_element (results, 0);
-
-  if (json_object_has_member (result, "error"))
-    g_test_message ("%s: %s", op, json_object_get_string_member (
-                      json_object_get_object_member (result, "error"), "message"));
-  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+  dk_test_desktop_teardown (f);
 }
 
 /* A TES outage that started @hours_ago hours ago; returns its id. */
@@ -165,7 +58,7 @@ open_case (Fixture *f,
       "\"services\":[\"tes\"],\"priority\":2,\"public\":false,\"start\":\"%s\"}",
       id, start);
 
-  apply (f, "case.create", data);
+  dk_test_desktop_apply (f, "case.create", data);
   return id;
 }
 
@@ -176,7 +69,7 @@ close_case (Fixture    *f,
   g_autofree char *at = dk_time_format (dk_time_now ());
   g_autofree char *data = g_strdup_printf ("{\"id\":\"%s\",\"at\":\"%s\"}", case_id, at);
 
-  apply (f, "case.close", data);
+  dk_test_desktop_apply (f, "case.close", data);
 }
 
 /* staff starts a run on @unit tied to @case_id in the app's replica; returns its id. */
@@ -207,6 +100,23 @@ work_in_run (Fixture     *f,
   g_assert_no_error (error);
 }
 
+/* Once the case is in the app's replica, staff starts a run on @unit tied to it and ticks
+ * its first step (noting @note); synced. Returns the run's id. */
+static char *
+tick_in_a_run (Fixture    *f,
+               const char *unit,
+               const char *case_id,
+               const char *note)
+{
+  char *run_id;
+
+  dk_test_desktop_sync_now (f);
+  run_id = start_run (f, unit, case_id);
+  work_in_run (f, run_id, "during-1", DK_RUN_TICK, note);
+  dk_test_desktop_sync_now (f);
+  return run_id;
+}
+
 /* servicedesk starts a run tied to @case_id and ticks a step, through the API. */
 static char *
 start_run_as_servicedesk (Fixture    *f,
@@ -227,22 +137,12 @@ start_run_as_servicedesk (Fixture    *f,
   run->started_at = dk_time_now ();
   node = dk_run_to_json (run);
   run_json = dk_json_to_string (node);
-  apply (f, "run.start", run_json);
+  dk_test_desktop_apply (f, "run.start", run_json);
 
   tick = g_strdup_printf ("{\"id\":\"%s\",\"step\":\"during-1\",\"done\":true,\"at\":\"%s\"}",
                           run->id, at);
-  apply (f, "run.set_step", tick);
+  dk_test_desktop_apply (f, "run.set_step", tick);
   return g_strdup (run->id);
-}
-
-static DkNotifyCall *
-expect_notification (Fixture *f)
-{
-  DkNotifyCall *call = dk_notify_watch_next (f->watch, 10);
-
-  g_assert_nonnull (call);
-  g_test_message ("Notify: %s / %s", call->summary, call->body);
-  return call;
 }
 
 static void
@@ -264,60 +164,18 @@ end_of_tomorrow (void)
   return g_strdup_printf ("Post-register by the end of tomorrow, %s.", date);
 }
 
-/* Runs "dunstctl ARGS..." and returns its stdout. */
-static char *
-dunstctl (const char *first,
-          ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  char *out = NULL;
-  const char *arg;
-  va_list args;
-  int status = 0;
-
-  g_ptr_array_add (argv, (gpointer) "dunstctl");
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
-                &err, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return out;
-}
-
 /* The body dunst keeps in its history for @summary, after closing what is on screen. */
 static char *
 dunst_body_of (const char *summary)
 {
-  g_autofree char *closed = dunstctl ("close-all", NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  JsonArray *entries;
-
-  g_usleep (200 * 1000);
-  text = dunstctl ("history", NULL);
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  entries = json_array_get_array_element (
-    json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "data"),
-    0);
+  g_autoptr(JsonArray) entries = dk_test_dunst_history ();
 
   for (guint i = 0; i < json_array_get_length (entries); i++)
     {
       JsonObject *entry = json_array_get_object_element (entries, i);
-      const char *shown = json_object_get_string_member (
-        json_object_get_object_member (entry, "summary"), "data");
 
-      if (g_strcmp0 (shown, summary) == 0)
-        return g_strdup (json_object_get_string_member (
-                           json_object_get_object_member (entry, "body"), "data"));
+      if (g_strcmp0 (dk_test_dunst_history_field (entry, "summary"), summary) == 0)
+        return g_strdup (dk_test_dunst_history_field (entry, "body"));
     }
 
   return NULL;
@@ -351,17 +209,14 @@ test_short_outage_names_the_deadline (Fixture       *f,
   g_autoptr(DkNotifyCall) call = NULL;
   gboolean told = FALSE;
 
-  sync_now (f);
-  run_id = start_run (f, "Hemtjänst Norr", case_id);
-  work_in_run (f, run_id, "during-1", DK_RUN_TICK, NULL);
-  sync_now (f);
+  run_id = tick_in_a_run (f, "Hemtjänst Norr", case_id, NULL);
   /* The case is still open: nothing to post-register yet. */
   g_assert_null (dk_notify_watch_next (f->watch, 1));
   g_assert_false (looked_at (f, run_id, NULL));
 
   close_case (f, case_id);
-  sync_now (f);
-  call = expect_notification (f);
+  dk_test_desktop_sync_now (f);
+  call = dk_test_desktop_expect_notification (f);
   g_assert_cmpstr (call->summary, ==, "Post-register: Driftstopp TES on Hemtjänst Norr");
   assert_body_has (call, "“TES nere” lasted 3 h.");
   assert_body_has (call, deadline);
@@ -388,8 +243,8 @@ test_short_outage_names_the_deadline (Fixture       *f,
   /* Another sync, another change to the case: the same closing is not told again. */
   follow_up = g_strdup_printf ("{\"id\":\"%s\",\"follow_up\":{\"id\":\"%s\","
                                "\"text\":\"Uppföljning klar\"}}", case_id, follow_up_id);
-  apply (f, "case.follow_up", follow_up);
-  sync_now (f);
+  dk_test_desktop_apply (f, "case.follow_up", follow_up);
+  dk_test_desktop_sync_now (f);
   g_assert_null (dk_notify_watch_next (f->watch, 1));
 }
 
@@ -401,15 +256,15 @@ test_long_outage_says_the_administration_announces (Fixture       *f,
   g_autofree char *run_id = NULL;
   g_autoptr(DkNotifyCall) call = NULL;
 
-  sync_now (f);
+  dk_test_desktop_sync_now (f);
   run_id = start_run (f, "Hemtjänst Söder", case_id);
   work_in_run (f, run_id, "during-2", DK_RUN_TICK, NULL);
   work_in_run (f, run_id, "during-3", DK_RUN_TICK, NULL);
-  sync_now (f);
+  dk_test_desktop_sync_now (f);
 
   close_case (f, case_id);
-  sync_now (f);
-  call = expect_notification (f);
+  dk_test_desktop_sync_now (f);
+  call = dk_test_desktop_expect_notification (f);
   g_assert_cmpstr (call->summary, ==, "Post-register: Driftstopp TES on Hemtjänst Söder");
   assert_body_has (call, "“TES nere” lasted 12 h.");
   assert_body_has (call, "The administration announces how to post-register.");
@@ -430,23 +285,20 @@ test_only_the_people_who_worked_in_the_run (Fixture       *f,
   g_autofree char *theirs = NULL;
   g_autofree char *started_only = NULL;
   g_autofree char *noted = NULL;
-  g_autoptr(DkNotifyCall) call = NULL;
   gboolean told = TRUE;
 
-  sync_now (f);
+  dk_test_desktop_sync_now (f);
   /* servicedesk works in one run; staff only starts another; staff writes a note (and
    * ticks nothing) in a third. */
   theirs = start_run_as_servicedesk (f, "Avdelning 12", case_id);
   started_only = start_run (f, "Avdelning 14", case_id);
   noted = start_run (f, "Avdelning 16", case_id);
   work_in_run (f, noted, "during-4", DK_RUN_NOTE_ONLY, "Nycklarna finns i expeditionen");
-  sync_now (f);
+  dk_test_desktop_sync_now (f);
 
   close_case (f, case_id);
-  sync_now (f);
-  call = expect_notification (f);
-  g_assert_cmpstr (call->summary, ==, "Post-register: Driftstopp TES on Avdelning 16");
-  g_assert_null (dk_notify_watch_next (f->watch, 1));
+  dk_test_desktop_sync_now (f);
+  dk_test_desktop_expect_only (f, "Post-register: Driftstopp TES on Avdelning 16");
 
   /* Each closing was looked at, and told only where staff worked. */
   g_assert_true (looked_at (f, theirs, &told));
@@ -465,21 +317,18 @@ test_restart_does_not_repeat (Fixture       *f,
   g_autofree char *run_id = NULL;
   g_autoptr(DkNotifyCall) call = NULL;
 
-  sync_now (f);
-  run_id = start_run (f, "Hemtjänst Väst", case_id);
-  work_in_run (f, run_id, "during-1", DK_RUN_TICK, "Ringde jouren");
-  sync_now (f);
+  run_id = tick_in_a_run (f, "Hemtjänst Väst", case_id, "Ringde jouren");
 
   /* The case closes while the app is closed: told when it starts and syncs. */
-  stop_app (f);
+  dk_test_desktop_stop_app (f);
   close_case (f, case_id);
-  start_app (f);
-  call = expect_notification (f);
+  dk_test_desktop_start_app (f);
+  call = dk_test_desktop_expect_notification (f);
   g_assert_cmpstr (call->summary, ==, "Post-register: Driftstopp TES on Hemtjänst Väst");
 
   /* Started again: the closing was told, it is not told twice. */
-  stop_app (f);
-  start_app (f);
+  dk_test_desktop_stop_app (f);
+  dk_test_desktop_start_app (f);
   g_assert_null (dk_notify_watch_next (f->watch, 1));
 }
 
@@ -491,29 +340,20 @@ test_setting_off_is_quiet (Fixture       *f,
   g_autofree char *run_id = NULL;
   gboolean told = TRUE;
 
-  sync_now (f);
-  run_id = start_run (f, "Hemtjänst Öst", case_id);
-  work_in_run (f, run_id, "during-1", DK_RUN_TICK, NULL);
-  sync_now (f);
+  run_id = tick_in_a_run (f, "Hemtjänst Öst", case_id, NULL);
 
   g_settings_set_boolean (f->settings, "notifications", FALSE);
   close_case (f, case_id);
-  sync_now (f);
+  dk_test_desktop_sync_now (f);
   g_assert_null (dk_notify_watch_next (f->watch, 1));
   g_assert_true (looked_at (f, run_id, &told));
   g_assert_false (told);
 
   /* Turned on again, what was missed stays missed. */
   g_settings_set_boolean (f->settings, "notifications", TRUE);
-  stop_app (f);
-  start_app (f);
+  dk_test_desktop_stop_app (f);
+  dk_test_desktop_start_app (f);
   g_assert_null (dk_notify_watch_next (f->watch, 1));
-}
-
-static gboolean
-something_opened (Fixture *f)
-{
-  return f->opened->len > 0;
 }
 
 static void
@@ -525,25 +365,16 @@ test_default_action_opens_the_run (Fixture       *f,
   g_autofree char *expected = NULL;
   g_autofree char *out = NULL;
   g_autoptr(DkNotifyCall) call = NULL;
-  gint64 end;
 
-  g_free (dunstctl ("close-all", NULL));
-  sync_now (f);
-  run_id = start_run (f, "Hemtjänst Norr", case_id);
-  work_in_run (f, run_id, "during-1", DK_RUN_TICK, NULL);
-  sync_now (f);
+  g_free (dk_test_dunstctl ("close-all", NULL));
+  run_id = tick_in_a_run (f, "Hemtjänst Norr", case_id, NULL);
   close_case (f, case_id);
-  sync_now (f);
-  call = expect_notification (f);
+  dk_test_desktop_sync_now (f);
+  call = dk_test_desktop_expect_notification (f);
 
   g_usleep (200 * 1000);
-  out = dunstctl ("action", "0", NULL);
-  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (!something_opened (f) && g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10 * 1000);
-    }
+  out = dk_test_dunstctl ("action", "0", NULL);
+  dk_test_desktop_wait_until_opened (f, 10);
 
   expected = g_strdup_printf ("open-run:%s", run_id);
   g_assert_cmpuint (f->opened->len, ==, 1);

@@ -97,6 +97,16 @@ close_case (DkCase *kase,
     kase->start = closed_at - 60;
 }
 
+/* The server's next revision of @kase, under a new title. */
+static void
+retitle (DkCase     *kase,
+         const char *title)
+{
+  g_free (kase->title);
+  kase->title = g_strdup (title);
+  kase->revision++;
+}
+
 static JsonNode *
 change_node (gint64      seq,
              const char *type,
@@ -351,9 +361,7 @@ test_changes_late_page (Fixture       *fx,
 
   /* seq 1: the old version; seq 2: the new one, applied first by "the other process" */
   add_case_change (fx, old_page, kase);
-  g_free (kase->title);
-  kase->title = g_strdup ("Ny rubrik");
-  kase->revision = 2;
+  retitle (kase, "Ny rubrik");
   add_case_change (fx, new_page, kase);
   g_assert_true (dk_store_apply_changes (fx->store, new_page, 2, &error));
   g_assert_no_error (error);
@@ -411,9 +419,7 @@ test_changes_apply (Fixture       *fx,
   g_assert_cmpuint (cases->len, ==, 2);
 
   /* An update and a tombstone. */
-  g_free (a->title);
-  a->title = g_strdup ("Störning i Melior – åtgärdad");
-  a->revision = 2;
+  retitle (a, "Störning i Melior – åtgärdad");
   add_case_change (fx, page2, a);
   json_array_add_element (page2, change_node (++fx->seq, "case", b->id, NULL));
   apply_page (fx, page2);

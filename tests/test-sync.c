@@ -938,65 +938,18 @@ test_pull_cut_and_resume (Fixture       *fixture,
 
 /* ---- TLS ---- */
 
-static GSubprocess *
-start_tls_server (Fixture     *fixture,
-                  const char  *db,
-                  const char  *cert,
-                  const char  *key,
-                  char       **out_url)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  GSubprocess *process;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  /* The server's own leak checks belong to its tests; under TLS they hit the same
-   * LeakSanitizer crash described in test_tls_ca_file_trusted_and_untrusted. */
-  g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
-  process = g_subprocess_launcher_spawn (launcher, &error,
-                                         g_getenv ("DRIFTKOLL_SERVER"), "serve", "--db", db,
-                                         "--listen", "127.0.0.1:0", "--tls-cert", cert,
-                                         "--tls-key", key, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on https://127.0.0.1:"));
-  *out_url = g_strdup (line + strlen ("listening on "));
-
-  return process;
-}
-
 static void
 test_tls_ca_file_trusted_and_untrusted (Fixture       *fixture,
                                         gconstpointer  data)
 {
   g_autofree char *cert = g_build_filename (fixture->server->dir, "cert.pem", NULL);
   g_autofree char *key = g_build_filename (fixture->server->dir, "key.pem", NULL);
-  g_autofree char *db = g_build_filename (fixture->server->dir, "tls.db", NULL);
   g_autofree char *url = NULL;
-  g_autofree char *err = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) ids = NULL;
-  int status = 0;
-  const char *openssl[] = {
-    "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-    "-keyout", key, "-out", cert, NULL
-  };
 
-  g_spawn_sync (NULL, (char **) openssl, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
-                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_assert_cmpint (dk_test_server_run_cli (fixture->server, NULL, NULL, &err, "init", "--db", db,
-                                           "--demo", NULL), ==, 0);
-
-  process = start_tls_server (fixture, db, cert, key, &url);
+  process = dk_test_server_start_tls (fixture->server, cert, key, &url);
   dk_sync_engine_set_server_url (fixture->engine, url);
 
   /* Not trusted: said plainly, nothing sent. */

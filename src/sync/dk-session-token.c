@@ -35,6 +35,33 @@ token_op_free (TokenOp *op)
   g_free (op);
 }
 
+static TokenOp *
+token_op_new (const char *data_dir,
+              const char *server,
+              const char *username)
+{
+  TokenOp *op = g_new0 (TokenOp, 1);
+
+  op->data_dir = g_strdup (data_dir);
+  op->server = g_strdup (server);
+  op->username = g_strdup (username);
+  return op;
+}
+
+/* Runs @func on @op (transfer full) in a worker thread, for @task (transfer full). */
+static void
+token_op_run (TokenOp         *op,
+              GTask           *task,
+              gpointer         source_tag,
+              GTaskThreadFunc  func)
+{
+  g_autoptr(GTask) owned = task;
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, op, (GDestroyNotify) token_op_free);
+  g_task_run_in_thread (task, func);
+}
+
 static const SecretSchema *
 session_schema (void)
 {
@@ -168,6 +195,17 @@ lookup_secret (const TokenOp  *op,
                                       NULL);
 }
 
+static gboolean
+clear_secret (const TokenOp  *op,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  return secret_password_clear_sync (session_schema (), cancellable, error,
+                                     "server", op->server,
+                                     "username", op->username,
+                                     NULL);
+}
+
 static void
 store_in_thread (GTask        *task,
                  gpointer      source_object,
@@ -221,7 +259,6 @@ dk_session_token_store_async (const char          *data_dir,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   TokenOp *op;
 
   g_return_if_fail (data_dir != NULL);
@@ -229,16 +266,10 @@ dk_session_token_store_async (const char          *data_dir,
   g_return_if_fail (username != NULL);
   g_return_if_fail (token != NULL);
 
-  op = g_new0 (TokenOp, 1);
-  op->data_dir = g_strdup (data_dir);
-  op->server = g_strdup (server);
-  op->username = g_strdup (username);
+  op = token_op_new (data_dir, server, username);
   op->token = g_strdup (token);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dk_session_token_store_async);
-  g_task_set_task_data (task, op, (GDestroyNotify) token_op_free);
-  g_task_run_in_thread (task, store_in_thread);
+  token_op_run (op, g_task_new (NULL, cancellable, callback, user_data),
+                dk_session_token_store_async, store_in_thread);
 }
 
 DkTokenStorage
@@ -302,21 +333,14 @@ dk_session_token_lookup_async (const char          *data_dir,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   TokenOp *op;
 
   g_return_if_fail (data_dir != NULL);
 
-  op = g_new0 (TokenOp, 1);
-  op->data_dir = g_strdup (data_dir);
-  op->server = g_strdup (server);
-  op->username = g_strdup (username);
+  op = token_op_new (data_dir, server, username);
   op->hint = hint;
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dk_session_token_lookup_async);
-  g_task_set_task_data (task, op, (GDestroyNotify) token_op_free);
-  g_task_run_in_thread (task, lookup_in_thread);
+  token_op_run (op, g_task_new (NULL, cancellable, callback, user_data),
+                dk_session_token_lookup_async, lookup_in_thread);
 }
 
 char *
@@ -356,8 +380,7 @@ clear_in_thread (GTask        *task,
           g_autofree char *in_secret = lookup_secret (op, cancellable, NULL);
 
           if (g_strcmp0 (in_secret, op->only_if) == 0)
-            secret_password_clear_sync (session_schema (), cancellable, NULL,
-                                        "server", op->server, "username", op->username, NULL);
+            clear_secret (op, cancellable, NULL);
         }
 
       g_task_return_boolean (task, TRUE);
@@ -369,10 +392,7 @@ clear_in_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (secret &&
-      !secret_password_clear_sync (session_schema (), cancellable, &error,
-                                   "server", op->server, "username", op->username, NULL) &&
-      error != NULL)
+  if (secret && !clear_secret (op, cancellable, &error) && error != NULL)
     g_debug ("Could not clear the token in the Secret Service: %s", error->message);
 
   g_task_return_boolean (task, TRUE);
@@ -387,21 +407,14 @@ dk_session_token_clear_async (const char          *data_dir,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   TokenOp *op;
 
   g_return_if_fail (data_dir != NULL);
 
-  op = g_new0 (TokenOp, 1);
-  op->data_dir = g_strdup (data_dir);
-  op->server = g_strdup (server);
-  op->username = g_strdup (username);
+  op = token_op_new (data_dir, server, username);
   op->only_if = g_strdup (only_if);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dk_session_token_clear_async);
-  g_task_set_task_data (task, op, (GDestroyNotify) token_op_free);
-  g_task_run_in_thread (task, clear_in_thread);
+  token_op_run (op, g_task_new (NULL, cancellable, callback, user_data),
+                dk_session_token_clear_async, clear_in_thread);
 }
 
 gboolean

@@ -113,6 +113,13 @@ DkReply  *_dk_sync_engine_send_finish           (DkSyncEngine        *self,
 gboolean  _dk_sync_engine_check_reply           (DkSyncEngine        *self,
                                                  DkReply             *reply,
                                                  GError             **error);
+/* _dk_sync_engine_send_finish () and _dk_sync_engine_check_reply () in one: the reply
+ * only when it is a 2xx JSON object, else NULL and the error it means. */
+DkReply  *_dk_sync_engine_send_finish_checked   (DkSyncEngine        *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+/* DK_SYNC_ERROR_NO_SERVER, said the one way. */
+GError   *_dk_sync_engine_no_server_error       (void);
 /* dk-sync-session.c */
 /* Makes sure the token is loaded from where it is kept; FALSE (no error) when none. */
 void      _dk_sync_engine_load_token_async      (DkSyncEngine        *self,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dk-sync-engine.c: the engine object, its requests, login and logout
  *
- * The sync itself is in dk-sync-run.c, keeping in sync (WebSocket, polling, back-off)
- * in dk-sync-watch.c; the state they share is in dk-sync-engine-private.h.
+ * The sync itself is in dk-sync-run.c (with dk-sync-push.c and dk-sync-pull.c), keeping
+ * in sync (WebSocket, polling, back-off) in dk-sync-watch.c; the state they share is in
+ * dk-sync-engine-private.h.
  */
 
 #define G_LOG_DOMAIN "dk-sync-engine"
@@ -338,6 +339,21 @@ dk_sync_engine_message_sent_cb (GObject      *object,
   g_task_return_pointer (task, g_steal_pointer (&reply), (GDestroyNotify) dk_reply_free);
 }
 
+/* Sends @msg for @task (transfer full), whose source tag says how to read the answer. */
+static void
+send_for_task (DkSyncEngine *self,
+               GTask        *task,
+               SoupMessage  *msg)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+  g_assert (SOUP_IS_MESSAGE (msg));
+
+  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task),
+                                    dk_sync_engine_message_sent_cb, task);
+}
+
 void
 _dk_sync_engine_send_async (DkSyncEngine        *self,
                             SoupMessage         *msg,
@@ -345,17 +361,10 @@ _dk_sync_engine_send_async (DkSyncEngine        *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  g_assert (DK_IS_SYNC_ENGINE (self));
-  g_assert (SOUP_IS_MESSAGE (msg));
-
-  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, _dk_sync_engine_send_async);
-  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
-
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    dk_sync_engine_message_sent_cb, g_steal_pointer (&task));
+  send_for_task (self, task, msg);
 }
 
 void
@@ -365,17 +374,10 @@ _dk_sync_engine_fetch_async (DkSyncEngine        *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  g_assert (DK_IS_SYNC_ENGINE (self));
-  g_assert (SOUP_IS_MESSAGE (msg));
-
-  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, _dk_sync_engine_fetch_async);
-  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
-
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    dk_sync_engine_message_sent_cb, g_steal_pointer (&task));
+  send_for_task (self, task, msg);
 }
 
 DkReply *
@@ -387,6 +389,26 @@ _dk_sync_engine_send_finish (DkSyncEngine  *self,
   g_assert (g_task_is_valid (result, self));
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+DkReply *
+_dk_sync_engine_send_finish_checked (DkSyncEngine  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_autoptr(DkReply) reply = _dk_sync_engine_send_finish (self, result, error);
+
+  if (reply == NULL || !_dk_sync_engine_check_reply (self, reply, error))
+    return NULL;
+
+  return g_steal_pointer (&reply);
+}
+
+GError *
+_dk_sync_engine_no_server_error (void)
+{
+  return g_error_new_literal (DK_SYNC_ERROR, DK_SYNC_ERROR_NO_SERVER,
+                              _("No server is set; give its address first"));
 }
 
 gboolean

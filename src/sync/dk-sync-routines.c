@@ -71,8 +71,8 @@ dk_sync_engine_revisions_received_cb (GObject      *object,
   g_autoptr(DkReply) reply = NULL;
   GPtrArray *routines;
 
-  reply = _dk_sync_engine_send_finish (self, result, &error);
-  if (reply == NULL || !_dk_sync_engine_check_reply (self, reply, &error))
+  reply = _dk_sync_engine_send_finish_checked (self, result, &error);
+  if (reply == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -121,8 +121,7 @@ dk_sync_engine_revisions_token_loaded_cb (GObject      *object,
   msg = _dk_sync_engine_new_message (self, SOUP_METHOD_GET, path, self->token != NULL, NULL);
   if (msg == NULL)
     {
-      g_task_return_new_error (task, DK_SYNC_ERROR, DK_SYNC_ERROR_NO_SERVER,
-                               _("No server is set; give its address first"));
+      g_task_return_error (task, _dk_sync_engine_no_server_error ());
       return;
     }
 
@@ -168,8 +167,7 @@ dk_sync_engine_fetch_routine_revisions_async (DkSyncEngine        *self,
 
   if (self->server_url == NULL)
     {
-      g_task_return_new_error (task, DK_SYNC_ERROR, DK_SYNC_ERROR_NO_SERVER,
-                               _("No server is set; give its address first"));
+      g_task_return_error (task, _dk_sync_engine_no_server_error ());
       return;
     }
 

@@ -211,8 +211,8 @@ dk_sync_engine_login_sent_cb (GObject      *object,
   const char *token;
   const char *username;
 
-  reply = _dk_sync_engine_send_finish (self, result, &error);
-  if (reply == NULL || !_dk_sync_engine_check_reply (self, reply, &error))
+  reply = _dk_sync_engine_send_finish_checked (self, result, &error);
+  if (reply == NULL)
     {
       /* A wrong password is a refusal, not a lost session. */
       if (g_error_matches (error, DK_SYNC_ERROR, DK_SYNC_ERROR_NEEDS_LOGIN))
@@ -350,8 +350,7 @@ dk_sync_engine_login_async (DkSyncEngine        *self,
 
   if (self->server_url == NULL)
     {
-      g_task_return_new_error (task, DK_SYNC_ERROR, DK_SYNC_ERROR_NO_SERVER,
-                               _("No server is set; give its address first"));
+      g_task_return_error (task, _dk_sync_engine_no_server_error ());
       return;
     }
 
