@@ -175,6 +175,7 @@ test_notifier_estimated_end_change_notifies (Fixture       *f,
   g_autofree char *update = NULL;
   g_autofree char *end_text = NULL;
   g_autofree char *expected = NULL;
+  g_autofree char *end_local = NULL;
   g_autofree char *update_id = g_uuid_string_random ();
   g_autoptr(DkNotifyCall) first = NULL;
   g_autoptr(DkNotifyCall) second = NULL;
@@ -194,7 +195,8 @@ test_notifier_estimated_end_change_notifies (Fixture       *f,
   second = dk_test_desktop_expect_notification (f);
   g_assert_cmpstr (second->summary, ==, "Journalen långsam");
   g_assert_nonnull (strstr (second->body, "New estimated end"));
-  expected = g_strdup_printf ("Estimated end: %s", format_local (end));
+  end_local = format_local (end);
+  expected = g_strdup_printf ("Estimated end: %s", end_local);
   g_assert_nonnull (strstr (second->body, expected));
   g_assert_cmpuint (second->urgency, ==, 2);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* dk-sync-engine.c: the engine object, its requests, login and logout
+/* dk-sync-engine.c: the engine object and its requests
  *
- * The sync itself is in dk-sync-run.c (with dk-sync-push.c and dk-sync-pull.c), keeping
- * in sync (WebSocket, polling, back-off) in dk-sync-watch.c; the state they share is in
- * dk-sync-engine-private.h.
+ * Login and logout are in dk-sync-session.c. The sync itself is in dk-sync-run.c (with
+ * dk-sync-push.c and dk-sync-pull.c), keeping in sync (WebSocket, polling, back-off) in
+ * dk-sync-watch.c; the state they share is in dk-sync-engine-private.h.
  */
 
 #define G_LOG_DOMAIN "dk-sync-engine"
