@@ -353,6 +353,34 @@ answer_entry (DkStore     *self,
   return FALSE;
 }
 
+/* The object an entry is for: its type and id, or NULL for both when there is no entry
+ * with @mutation_id (answered or discarded before). */
+static gboolean
+lookup_entry_object (DkStore     *self,
+                     const char  *mutation_id,
+                     char       **out_type,
+                     char       **out_id,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  *out_type = NULL;
+  *out_id = NULL;
+  stmt = _dk_store_prepare (self, "SELECT object_type, object_id FROM outbox"
+                                  " WHERE mutation_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, mutation_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *out_type = g_strdup (_dk_store_column_text (stmt, 0));
+      *out_id = g_strdup (_dk_store_column_text (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
 /* Records one answer inside the caller's transaction. */
 static gboolean
 record_answer (DkStore     *self,
@@ -363,8 +391,6 @@ record_answer (DkStore     *self,
   g_autofree char *id = NULL;
   const char *mutation_id = peek_string (result, "id");
   const char *status = peek_string (result, "status");
-  sqlite3_stmt *stmt;
-  gboolean found;
 
   if (mutation_id == NULL)
     {
@@ -373,20 +399,9 @@ record_answer (DkStore     *self,
       return FALSE;
     }
 
-  stmt = _dk_store_prepare (self, "SELECT object_type, object_id FROM outbox"
-                                  " WHERE mutation_id = ?1", error);
-  if (stmt == NULL)
+  if (!lookup_entry_object (self, mutation_id, &type, &id, error))
     return FALSE;
-  _dk_store_bind_text (stmt, 1, mutation_id);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  if (found)
-    {
-      type = g_strdup (_dk_store_column_text (stmt, 0));
-      id = g_strdup (_dk_store_column_text (stmt, 1));
-    }
-  sqlite3_reset (stmt);
-
-  if (!found)
+  if (type == NULL)
     {
       g_debug ("Mutation %s was answered before", mutation_id);
       return TRUE;
@@ -482,7 +497,6 @@ dk_store_outbox_discard (DkStore     *self,
   g_autofree char *id = NULL;
   sqlite3_stmt *stmt;
   gint64 others = 0;
-  gboolean found;
 
   g_return_val_if_fail (DK_IS_STORE (self), FALSE);
   g_return_val_if_fail (mutation_id != NULL, FALSE);
@@ -491,19 +505,9 @@ dk_store_outbox_discard (DkStore     *self,
   if (!_dk_store_begin (self, error))
     return FALSE;
 
-  stmt = _dk_store_prepare (self, "SELECT object_type, object_id FROM outbox"
-                                  " WHERE mutation_id = ?1", error);
-  if (stmt == NULL)
+  if (!lookup_entry_object (self, mutation_id, &type, &id, error))
     goto failed;
-  _dk_store_bind_text (stmt, 1, mutation_id);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  if (found)
-    {
-      type = g_strdup (_dk_store_column_text (stmt, 0));
-      id = g_strdup (_dk_store_column_text (stmt, 1));
-    }
-  sqlite3_reset (stmt);
-  if (!found)
+  if (type == NULL)
     {
       _dk_store_rollback (self);
       return TRUE;
