@@ -140,6 +140,8 @@ case_row_clear (CaseRow *row)
   row->services = NULL;
 }
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CaseRow, case_row_clear)
+
 /* Reads the columns of a case; only the id is required, the rest has been checked by
  * whoever wrote the object (the server's codec, or dk-local-changes.c). */
 static gboolean
@@ -355,6 +357,29 @@ typedef struct {
   gsize       body_length;
 } Data;
 
+/* The server's copy of a case into its row (inserted or updated); ?17, the folded
+ * service names (@services_text, NULL for none), only a new row takes. */
+static gboolean
+write_server_case (DkStore        *self,
+                   const Data     *data,
+                   const CaseRow  *row,
+                   gint64          seq,
+                   const GString  *services_text,
+                   GError        **error)
+{
+  sqlite3_stmt *stmt = _dk_store_prepare (self, upsert_server_case_sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_case_row (stmt, row);
+  sqlite3_bind_int64 (stmt, 14, row->revision);
+  sqlite3_bind_int64 (stmt, 15, seq);
+  sqlite3_bind_text (stmt, 16, data->text, data->length, SQLITE_STATIC);
+  if (services_text != NULL)
+    sqlite3_bind_text (stmt, 17, services_text->str, (int) services_text->len, SQLITE_STATIC);
+  return _dk_store_step_done (self, stmt, error);
+}
+
 /* A case new to the replica: the row and its search text in one go. */
 static gboolean
 insert_new_case (DkStore     *self,
@@ -366,11 +391,9 @@ insert_new_case (DkStore     *self,
   g_autoptr(GString) own_body = NULL;
   const char *body = data->body;
   gsize body_length = data->body_length;
-  GString *services_text = NULL;
+  g_autoptr(GString) services_text = NULL;
   gboolean plain = FALSE;
-  sqlite3_stmt *stmt;
   gint64 pk;
-  gboolean ok;
 
   if (!data->has_body)
     {
@@ -388,33 +411,14 @@ insert_new_case (DkStore     *self,
                                      error))
     return FALSE;
 
-  stmt = _dk_store_prepare (self, upsert_server_case_sql, error);
-  if (stmt == NULL)
-    goto out_fail;
-  bind_case_row (stmt, row);
-  sqlite3_bind_int64 (stmt, 14, row->revision);
-  sqlite3_bind_int64 (stmt, 15, seq);
-  sqlite3_bind_text (stmt, 16, data->text, data->length, SQLITE_STATIC);
-  if (services_text != NULL)
-    sqlite3_bind_text (stmt, 17, services_text->str, (int) services_text->len, SQLITE_STATIC);
-  if (!_dk_store_step_done (self, stmt, error))
-    goto out_fail;
+  if (!write_server_case (self, data, row, seq, services_text, error))
+    return FALSE;
   pk = sqlite3_last_insert_rowid (self->db);
 
   if (body == NULL || !plain)
-    ok = _dk_store_index_case (self, pk, error);
-  else
-    ok = _dk_store_index_case_text (self, pk, row->title, body, body_length, services_text,
+    return _dk_store_index_case (self, pk, error);
+  return _dk_store_index_case_text (self, pk, row->title, body, body_length, services_text,
                                     error);
-
-out:
-  if (services_text != NULL)
-    g_string_free (services_text, TRUE);
-  return ok;
-
-out_fail:
-  ok = FALSE;
-  goto out;
 }
 
 static gboolean
@@ -423,46 +427,19 @@ apply_case (DkStore     *self,
             gint64       seq,
             GError     **error)
 {
-  CaseRow row = { 0 };
-  sqlite3_stmt *stmt;
+  g_auto(CaseRow) row = { 0 };
   gint64 pk = 0;
-  gboolean ok;
 
-  if (!case_row_read_doc (data->doc, data->index, &row, error))
+  if (!case_row_read_doc (data->doc, data->index, &row, error) ||
+      !_dk_store_lookup_case_pk (self, row.id, &pk, error))
     return FALSE;
-
-  if (!_dk_store_lookup_case_pk (self, row.id, &pk, error))
-    {
-      case_row_clear (&row);
-      return FALSE;
-    }
   if (pk == 0)
-    {
-      ok = insert_new_case (self, data, &row, seq, error);
-      case_row_clear (&row);
-      return ok;
-    }
+    return insert_new_case (self, data, &row, seq, error);
 
   /* A case the replica has: out of the index, changed, and back in. */
-  if (!_dk_store_unindex_case (self, pk, error))
-    {
-      case_row_clear (&row);
-      return FALSE;
-    }
-  stmt = _dk_store_prepare (self, upsert_server_case_sql, error);
-  if (stmt == NULL)
-    {
-      case_row_clear (&row);
-      return FALSE;
-    }
-  bind_case_row (stmt, &row);
-  sqlite3_bind_int64 (stmt, 14, row.revision);
-  sqlite3_bind_int64 (stmt, 15, seq);
-  sqlite3_bind_text (stmt, 16, data->text, data->length, SQLITE_STATIC);
-
-  ok = _dk_store_step_done (self, stmt, error) && _dk_store_index_case (self, pk, error);
-  case_row_clear (&row);
-  return ok;
+  return _dk_store_unindex_case (self, pk, error) &&
+         write_server_case (self, data, &row, seq, NULL, error) &&
+         _dk_store_index_case (self, pk, error);
 }
 
 static gboolean
@@ -512,32 +489,23 @@ apply_deleted (DkStore     *self,
       _dk_store_bind_text (stmt, 1, id);
       if (!_dk_store_step_done (self, stmt, error))
         return FALSE;
-      stmt = _dk_store_prepare (self, "DELETE FROM cases WHERE id = ?2"
-                                      " AND (local_data IS NULL OR local_until IS NOT NULL)", error);
     }
-  else
-    stmt = _dk_store_prepare (self, "DELETE FROM objects WHERE type = ?1 AND id = ?2"
-                                    " AND (local_data IS NULL OR local_until IS NOT NULL)", error);
-  if (stmt == NULL)
-    return FALSE;
-  if (!is_case)
-    _dk_store_bind_text (stmt, 1, type);
-  _dk_store_bind_text (stmt, 2, id);
-  if (!_dk_store_step_done (self, stmt, error))
+  stmt = _dk_store_prepare_row (self, type, id,
+                                "DELETE FROM cases WHERE id = ?2"
+                                " AND (local_data IS NULL OR local_until IS NOT NULL)",
+                                "DELETE FROM objects WHERE type = ?1 AND id = ?2"
+                                " AND (local_data IS NULL OR local_until IS NOT NULL)", error);
+  if (stmt == NULL || !_dk_store_step_done (self, stmt, error))
     return FALSE;
 
-  if (is_case)
-    stmt = _dk_store_prepare (self, "UPDATE cases SET server_data = NULL, revision = 0,"
-                                    " seq = ?3 WHERE id = ?2 AND server_data IS NOT NULL", error);
-  else
-    stmt = _dk_store_prepare (self, "UPDATE objects SET server_data = NULL, revision = 0,"
-                                    " seq = ?3 WHERE type = ?1 AND id = ?2"
-                                    " AND server_data IS NOT NULL", error);
+  stmt = _dk_store_prepare_row (self, type, id,
+                                "UPDATE cases SET server_data = NULL, revision = 0,"
+                                " seq = ?3 WHERE id = ?2 AND server_data IS NOT NULL",
+                                "UPDATE objects SET server_data = NULL, revision = 0,"
+                                " seq = ?3 WHERE type = ?1 AND id = ?2"
+                                " AND server_data IS NOT NULL", error);
   if (stmt == NULL)
     return FALSE;
-  if (!is_case)
-    _dk_store_bind_text (stmt, 1, type);
-  _dk_store_bind_text (stmt, 2, id);
   sqlite3_bind_int64 (stmt, 3, seq);
   /* A case that stays keeps its local version, and so its text. */
   if (!_dk_store_step_done (self, stmt, error))
@@ -858,28 +826,18 @@ _dk_store_put_local (DkStore     *self,
 
   if (g_str_equal (type, DK_TYPE_NAME_CASE))
     {
-      CaseRow row = { 0 };
-      gboolean ok;
+      g_auto(CaseRow) row = { 0 };
 
-      if (!case_row_read (json_node_get_object (local_object), &row, error))
+      if (!case_row_read (json_node_get_object (local_object), &row, error) ||
+          !_dk_store_unindex_case_id (self, id, error))
         return FALSE;
-      if (!_dk_store_unindex_case_id (self, id, error))
-        {
-          case_row_clear (&row);
-          return FALSE;
-        }
       stmt = _dk_store_prepare (self, upsert_local_case_sql, error);
       if (stmt == NULL)
-        {
-          case_row_clear (&row);
-          return FALSE;
-        }
+        return FALSE;
       bind_case_row (stmt, &row);
       _dk_store_bind_text (stmt, 1, id);
       sqlite3_bind_text (stmt, 14, text, -1, SQLITE_STATIC);
-      ok = _dk_store_step_done (self, stmt, error) && _dk_store_index_case_id (self, id, error);
-      case_row_clear (&row);
-      return ok;
+      return _dk_store_step_done (self, stmt, error) && _dk_store_index_case_id (self, id, error);
     }
 
   stmt = _dk_store_prepare (self, "INSERT INTO objects (type, id, local_data) VALUES (?1, ?2, ?3)"
@@ -904,10 +862,9 @@ drop_local_case (DkStore     *self,
 {
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *server_data = NULL;
-  CaseRow row = { 0 };
+  g_auto(CaseRow) row = { 0 };
   sqlite3_stmt *stmt;
   gboolean found;
-  gboolean ok;
 
   stmt = _dk_store_prepare (self, "SELECT server_data FROM cases WHERE id = ?1", error);
   if (stmt == NULL)
@@ -944,15 +901,10 @@ drop_local_case (DkStore     *self,
 
   stmt = _dk_store_prepare (self, restore_case_sql, error);
   if (stmt == NULL)
-    {
-      case_row_clear (&row);
-      return FALSE;
-    }
+    return FALSE;
   bind_case_row (stmt, &row);
   _dk_store_bind_text (stmt, 1, id);
-  ok = _dk_store_step_done (self, stmt, error) && _dk_store_index_case_id (self, id, error);
-  case_row_clear (&row);
-  return ok;
+  return _dk_store_step_done (self, stmt, error) && _dk_store_index_case_id (self, id, error);
 }
 
 gboolean
@@ -995,38 +947,29 @@ _dk_store_retire_local (DkStore     *self,
                         gint64       revision,
                         GError     **error)
 {
-  gboolean is_case = g_str_equal (type, DK_TYPE_NAME_CASE);
   sqlite3_stmt *stmt;
   gboolean arrived = FALSE;
 
-  if (is_case)
-    stmt = _dk_store_prepare (self, "UPDATE cases SET local_until = ?3 WHERE id = ?2"
-                                    " AND local_data IS NOT NULL", error);
-  else
-    stmt = _dk_store_prepare (self, "UPDATE objects SET local_until = ?3"
-                                    " WHERE type = ?1 AND id = ?2 AND local_data IS NOT NULL",
-                              error);
+  stmt = _dk_store_prepare_row (self, type, id,
+                                "UPDATE cases SET local_until = ?3 WHERE id = ?2"
+                                " AND local_data IS NOT NULL",
+                                "UPDATE objects SET local_until = ?3"
+                                " WHERE type = ?1 AND id = ?2 AND local_data IS NOT NULL",
+                                error);
   if (stmt == NULL)
     return FALSE;
-  if (!is_case)
-    _dk_store_bind_text (stmt, 1, type);
-  _dk_store_bind_text (stmt, 2, id);
   sqlite3_bind_int64 (stmt, 3, revision);
   if (!_dk_store_step_done (self, stmt, error))
     return FALSE;
 
   /* The server's copy may be here already (a pull between send and answer). */
-  if (is_case)
-    stmt = _dk_store_prepare (self, "SELECT 1 FROM cases WHERE id = ?2"
-                                    " AND server_data IS NOT NULL AND revision >= ?3", error);
-  else
-    stmt = _dk_store_prepare (self, "SELECT 1 FROM objects WHERE type = ?1 AND id = ?2"
-                                    " AND server_data IS NOT NULL AND revision >= ?3", error);
+  stmt = _dk_store_prepare_row (self, type, id,
+                                "SELECT 1 FROM cases WHERE id = ?2"
+                                " AND server_data IS NOT NULL AND revision >= ?3",
+                                "SELECT 1 FROM objects WHERE type = ?1 AND id = ?2"
+                                " AND server_data IS NOT NULL AND revision >= ?3", error);
   if (stmt == NULL)
     return FALSE;
-  if (!is_case)
-    _dk_store_bind_text (stmt, 1, type);
-  _dk_store_bind_text (stmt, 2, id);
   sqlite3_bind_int64 (stmt, 3, revision);
   arrived = sqlite3_step (stmt) == SQLITE_ROW;
   sqlite3_reset (stmt);

@@ -242,6 +242,25 @@ _dk_store_rollback (DkStore *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+sqlite3_stmt *
+_dk_store_prepare_row (DkStore     *self,
+                       const char  *type,
+                       const char  *id,
+                       const char  *case_sql,
+                       const char  *object_sql,
+                       GError     **error)
+{
+  gboolean is_case = g_str_equal (type, DK_TYPE_NAME_CASE);
+  sqlite3_stmt *stmt = _dk_store_prepare (self, is_case ? case_sql : object_sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  if (!is_case)
+    _dk_store_bind_text (stmt, 1, type);
+  _dk_store_bind_text (stmt, 2, id);
+  return stmt;
+}
+
 void
 _dk_store_bind_text (sqlite3_stmt *stmt,
                      int           index,
