@@ -77,6 +77,51 @@ node_from_object (JsonObject *object)
   return node;
 }
 
+/* The data of a mutation on one object: the object's id; the operation adds the rest. */
+static JsonObject *
+new_data (const char *id)
+{
+  JsonObject *data = json_object_new ();
+
+  json_object_set_string_member (data, "id", id);
+  return data;
+}
+
+static void remove_members (JsonNode *node,
+                            ...) G_GNUC_NULL_TERMINATED;
+
+/* Takes the members the server owns (a NULL-terminated list) out of an object's JSON. */
+static void
+remove_members (JsonNode *node,
+                ...)
+{
+  JsonObject *object = json_node_get_object (node);
+  va_list members;
+
+  va_start (members, node);
+  for (const char *member = va_arg (members, const char *); member != NULL;
+       member = va_arg (members, const char *))
+    json_object_remove_member (object, member);
+  va_end (members);
+}
+
+/* A new update on a case, written by @me at @now. */
+static DkCaseUpdate *
+new_update (DkUpdatePhrase  phrase,
+            const char     *text,
+            const char     *me,
+            gint64          now)
+{
+  DkCaseUpdate *update = dk_case_update_new ();
+
+  update->id = g_uuid_string_random ();
+  update->at = now;
+  update->phrase = phrase;
+  update->text = g_strdup (text);
+  update->author = g_strdup (me);
+  return update;
+}
+
 static void
 set_time_member (JsonObject *object,
                  const char *member,
@@ -221,10 +266,7 @@ dk_local_create_case (DkStore     *store,
 
   /* The whole case is the data; the server owns number, revision and the stamps. */
   data = dk_case_to_json (local);
-  json_object_remove_member (json_node_get_object (data), "number");
-  json_object_remove_member (json_node_get_object (data), "revision");
-  json_object_remove_member (json_node_get_object (data), "publisher");
-  json_object_remove_member (json_node_get_object (data), "created_at");
+  remove_members (data, "number", "revision", "publisher", "created_at", NULL);
 
   return enqueue_case (store, "case.create", local, 0,
                        json_object_ref (json_node_get_object (data)), error);
@@ -278,8 +320,7 @@ dk_local_edit_case (DkStore     *store,
     }
 
   merged = dk_case_to_json (current);
-  data = json_object_new ();
-  json_object_set_string_member (data, "id", current->id);
+  data = new_data (current->id);
   json_object_iter_init (&iter, changes);
   while (json_object_iter_next (&iter, &name, &node))
     {
@@ -328,7 +369,7 @@ dk_local_add_update (DkStore         *store,
                      GError         **error)
 {
   g_autoptr(DkCase) kase = NULL;
-  g_autoptr(DkCaseUpdate) update = dk_case_update_new ();
+  g_autoptr(DkCaseUpdate) update = NULL;
   JsonObject *data;
   JsonNode *update_node;
 
@@ -351,17 +392,12 @@ dk_local_add_update (DkStore         *store,
                          error))
     return FALSE;
 
-  update->id = g_uuid_string_random ();
-  update->at = now;
-  update->phrase = phrase;
-  update->text = g_strdup (text);
-  update->author = g_strdup (me);
+  update = new_update (phrase, text, me, now);
 
   /* The server takes id, at, phrase and text, and stamps the author itself. */
   update_node = dk_case_update_to_json (update);
-  json_object_remove_member (json_node_get_object (update_node), "author");
-  data = json_object_new ();
-  json_object_set_string_member (data, "id", kase->id);
+  remove_members (update_node, "author", NULL);
+  data = new_data (kase->id);
   json_object_set_member (data, "update", update_node);
   if (expected_end != DK_TIME_UNSET)
     {
@@ -402,7 +438,7 @@ dk_local_close_case (DkStore     *store,
                      GError     **error)
 {
   g_autoptr(DkCase) kase = NULL;
-  g_autoptr(DkCaseUpdate) update = dk_case_update_new ();
+  g_autoptr(DkCaseUpdate) update = NULL;
   JsonObject *data;
 
   g_return_val_if_fail (DK_IS_STORE (store), FALSE);
@@ -426,18 +462,13 @@ dk_local_close_case (DkStore     *store,
       return FALSE;
     }
 
-  data = json_object_new ();
-  json_object_set_string_member (data, "id", kase->id);
+  data = new_data (kase->id);
   set_time_member (data, "at", now);
   if (text != NULL)
     json_object_set_string_member (data, "text", text);
 
   /* The server makes the resolved update (with its own id); this one stands in. */
-  update->id = g_uuid_string_random ();
-  update->at = now;
-  update->phrase = DK_UPDATE_PHRASE_RESOLVED;
-  update->text = g_strdup (text != NULL ? text : _("Resolved"));
-  update->author = g_strdup (me);
+  update = new_update (DK_UPDATE_PHRASE_RESOLVED, text != NULL ? text : _("Resolved"), me, now);
   g_ptr_array_add (kase->updates, g_steal_pointer (&update));
   kase->status = DK_CASE_STATUS_CLOSED;
   kase->closed_at = now;
@@ -490,8 +521,7 @@ dk_local_add_follow_up (DkStore     *store,
   member = json_object_new ();
   json_object_set_string_member (member, "id", follow_up->id);
   json_object_set_string_member (member, "text", text);
-  data = json_object_new ();
-  json_object_set_string_member (data, "id", kase->id);
+  data = new_data (kase->id);
   json_object_set_object_member (data, "follow_up", member);
 
   g_ptr_array_add (kase->follow_ups, g_steal_pointer (&follow_up));
@@ -541,8 +571,7 @@ dk_local_create_report (DkStore     *store,
     return FALSE;
 
   data = dk_report_to_json (local);
-  json_object_remove_member (json_node_get_object (data), "number");
-  json_object_remove_member (json_node_get_object (data), "revision");
+  remove_members (data, "number", "revision", NULL);
   local_node = dk_report_to_json (local);
 
   return dk_store_enqueue (store, "report.create", DK_TYPE_NAME_REPORT, local->id, 0, data,
@@ -746,8 +775,7 @@ dk_local_change_run_step (DkStore      *store,
     }
 
   at_text = dk_time_format (at);
-  data = json_object_new ();
-  json_object_set_string_member (data, "id", run->id);
+  data = new_data (run->id);
   json_object_set_string_member (data, "step", step_id);
   if (action != DK_RUN_NOTE_ONLY)
     json_object_set_boolean_member (data, "done", action == DK_RUN_TICK);
@@ -793,8 +821,7 @@ dk_local_finish_run (DkStore     *store,
     return FALSE;
   run->finished_at = now;
 
-  data = json_object_new ();
-  json_object_set_string_member (data, "id", run->id);
+  data = new_data (run->id);
   data_node = node_from_object (data);
   local_node = dk_run_to_json (run);
 
@@ -840,9 +867,7 @@ dk_local_set_subscription (DkStore         *store,
     return FALSE;
 
   data = dk_subscription_to_json (local);
-  json_object_remove_member (json_node_get_object (data), "id");
-  json_object_remove_member (json_node_get_object (data), "user");
-  json_object_remove_member (json_node_get_object (data), "revision");
+  remove_members (data, "id", "user", "revision", NULL);
   local_node = dk_subscription_to_json (local);
 
   return dk_store_enqueue (store, "subscription.set", DK_TYPE_NAME_SUBSCRIPTION, local->id,
@@ -981,8 +1006,7 @@ dk_local_approve_routine (DkStore     *store,
       local_node = dk_routine_to_json (stored);
     }
 
-  data = json_object_new ();
-  json_object_set_string_member (data, "id", routine_id);
+  data = new_data (routine_id);
   json_object_set_int_member (data, "revision", revision);
   data_node = node_from_object (data);
 
