@@ -79,51 +79,30 @@ static const char upsert_server_object_sql[] =
 
 /* ---- reading members without copies ---- */
 
-static const char *
-peek_string (JsonObject *object,
-             const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 static gint64
 peek_int (JsonObject *object,
           const char *member,
           gint64      fallback)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node = _dk_store_peek_value (object, member, G_TYPE_INT64);
 
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return fallback;
-
-  return json_node_get_int (node);
+  return node != NULL ? json_node_get_int (node) : fallback;
 }
 
 static gboolean
 peek_bool (JsonObject *object,
            const char *member)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node = _dk_store_peek_value (object, member, G_TYPE_BOOLEAN);
 
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return FALSE;
-
-  return json_node_get_boolean (node);
+  return node != NULL && json_node_get_boolean (node);
 }
 
 static gint64
 peek_time (JsonObject *object,
            const char *member)
 {
-  const char *text = peek_string (object, member);
+  const char *text = _dk_store_peek_string (object, member);
   gint64 t = DK_TIME_UNSET;
 
   if (text == NULL || !dk_time_parse (text, &t, NULL))
@@ -151,18 +130,18 @@ case_row_read (JsonObject  *object,
 {
   JsonNode *services = json_object_get_member (object, "services");
 
-  row->id = peek_string (object, "id");
+  row->id = _dk_store_peek_string (object, "id");
   if (row->id == NULL || *row->id == '\0')
     {
       g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
                            _("A case without an id"));
       return FALSE;
     }
-  row->number = peek_string (object, "number");
-  row->kind = peek_string (object, "kind");
-  row->area = peek_string (object, "area");
-  row->status = peek_string (object, "status");
-  row->title = peek_string (object, "title");
+  row->number = _dk_store_peek_string (object, "number");
+  row->kind = _dk_store_peek_string (object, "kind");
+  row->area = _dk_store_peek_string (object, "area");
+  row->status = _dk_store_peek_string (object, "status");
+  row->title = _dk_store_peek_string (object, "title");
   row->priority = peek_int (object, "priority", 3);
   row->major = peek_bool (object, "major");
   row->public = peek_bool (object, "public");

@@ -233,19 +233,6 @@ dk_store_outbox_list (DkStore  *self,
   return collect_entries (self, stmt, error);
 }
 
-static const char *
-peek_string (JsonObject *object,
-             const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 /* The local version stays while something pending or conflicting still needs it;
  * otherwise @retire decides how it goes. */
 static gboolean
@@ -288,7 +275,7 @@ answer_entry (DkStore     *self,
     {
       JsonNode *revision_node = json_object_get_member (result, "revision");
       gint64 revision = 0;
-      const char *number = peek_string (result, "number");
+      const char *number = _dk_store_peek_string (result, "number");
 
       if (revision_node != NULL && JSON_NODE_TYPE (revision_node) == JSON_NODE_VALUE &&
           json_node_get_value_type (revision_node) == G_TYPE_INT64)
@@ -313,8 +300,8 @@ answer_entry (DkStore     *self,
       JsonNode *reason_node = json_object_get_member (result, "error");
       JsonObject *reason = reason_node != NULL && JSON_NODE_HOLDS_OBJECT (reason_node)
                              ? json_node_get_object (reason_node) : NULL;
-      const char *code = peek_string (reason, "code");
-      const char *message = peek_string (reason, "message");
+      const char *code = _dk_store_peek_string (reason, "code");
+      const char *message = _dk_store_peek_string (reason, "message");
 
       stmt = _dk_store_prepare (self, "UPDATE outbox SET state = ?2, error_code = ?3,"
                                       " error_message = ?4, attempts = attempts + 1"
@@ -389,8 +376,8 @@ record_answer (DkStore     *self,
 {
   g_autofree char *type = NULL;
   g_autofree char *id = NULL;
-  const char *mutation_id = peek_string (result, "id");
-  const char *status = peek_string (result, "status");
+  const char *mutation_id = _dk_store_peek_string (result, "id");
+  const char *status = _dk_store_peek_string (result, "status");
 
   if (mutation_id == NULL)
     {

@@ -99,6 +99,14 @@ sqlite3_stmt *_dk_store_prepare_row       (DkStore       *self,
                                            const char    *object_sql,
                                            GError       **error);
 
+/* A member of @object (which may be NULL) that is a value of @type, read without a copy;
+ * NULL when there is none. (transfer none) */
+JsonNode     *_dk_store_peek_value        (JsonObject    *object,
+                                           const char    *member,
+                                           GType          type);
+const char   *_dk_store_peek_string       (JsonObject    *object,
+                                           const char    *member);
+
 /* Binds a string or NULL; the text must outlive the step. */
 void          _dk_store_bind_text         (sqlite3_stmt  *stmt,
                                            int            index,

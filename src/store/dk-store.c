@@ -261,6 +261,29 @@ _dk_store_prepare_row (DkStore     *self,
   return stmt;
 }
 
+JsonNode *
+_dk_store_peek_value (JsonObject  *object,
+                      const char  *member,
+                      GType        type)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != type)
+    return NULL;
+
+  return node;
+}
+
+const char *
+_dk_store_peek_string (JsonObject  *object,
+                       const char  *member)
+{
+  JsonNode *node = _dk_store_peek_value (object, member, G_TYPE_STRING);
+
+  return node != NULL ? json_node_get_string (node) : NULL;
+}
+
 void
 _dk_store_bind_text (sqlite3_stmt *stmt,
                      int           index,
