@@ -35,8 +35,9 @@
  * external-content index over the view cases_search, which derives the text from the
  * row: the text is not stored a second time. The index must always hold exactly what
  * the view says of each row (FTS5 reads the view to remove a row), so the code that
- * writes cases (dk-store-objects.c) removes a case from the index before it changes
- * and adds it again after; a first sync builds the text in C from the parsed change.
+ * writes cases (dk-store-apply.c, dk-store-local.c) removes a case from the index before
+ * it changes and adds it again after; a first sync builds the text in C from the parsed
+ * change.
  * The service names in a case's text are kept in search_services (folded), so that the
  * view stays the same when a service is renamed until the case is indexed again.
  * FTS5 cannot 'rebuild' from this view (it reads it without virtual tables such as

@@ -1,34 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* dk-store-objects.c: writing objects: pages of /changes, local versions, resync */
+/* dk-store-apply.c: the server's objects into the replica: pages of /changes, resync */
 
 #define G_LOG_DOMAIN "dk-store"
 
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
 
-#include "dk-store-private.h"
-
-/* The columns of a case row, borrowed from a parsed JSON object (no copies). */
-typedef struct {
-  const char *id;
-  const char *number;
-  const char *kind;
-  const char *area;
-  const char *status;
-  const char *title;
-  gint64      priority;
-  gboolean    major;
-  gboolean    public;
-  gint64      start;
-  gint64      expected_end;
-  gint64      closed_at;
-  GString    *services;     /* "|tes|dips|" */
-  gint64      revision;
-} CaseRow;
+#include "dk-store-case-row-private.h"
 
 static const char * const known_types[] = {
   DK_TYPE_NAME_CASE, DK_TYPE_NAME_SERVICE, DK_TYPE_NAME_ROUTINE, DK_TYPE_NAME_RUN,
@@ -39,9 +20,6 @@ static const char * const known_types[] = {
  * local version only waits for this revision (see local_until in dk-store.c). */
 #define SERVER_WINS "(local_data IS NULL OR excluded.revision >= local_until)"
 #define TAKE(col) col " = CASE WHEN " SERVER_WINS " THEN excluded." col " ELSE " col " END, "
-
-#define CASE_COLUMNS "id, number, kind, area, status, priority, major, public, start," \
-                     " expected_end, closed_at, title, services"
 
 static const char upsert_server_case_sql[] =
   "INSERT INTO cases (" CASE_COLUMNS ", revision, seq, server_data, search_services)"
@@ -54,22 +32,6 @@ static const char upsert_server_case_sql[] =
   " local_data = CASE WHEN " SERVER_WINS " THEN NULL ELSE local_data END,"
   " local_until = CASE WHEN " SERVER_WINS " THEN NULL ELSE local_until END";
 
-static const char upsert_local_case_sql[] =
-  "INSERT INTO cases (" CASE_COLUMNS ", local_data)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
-  " ON CONFLICT (id) DO UPDATE SET number = COALESCE (excluded.number, number),"
-  " kind = excluded.kind, area = excluded.area, status = excluded.status,"
-  " priority = excluded.priority, major = excluded.major, public = excluded.public,"
-  " start = excluded.start, expected_end = excluded.expected_end,"
-  " closed_at = excluded.closed_at, title = excluded.title, services = excluded.services,"
-  " local_data = excluded.local_data, local_until = NULL";
-
-static const char restore_case_sql[] =
-  "UPDATE cases SET number = COALESCE (?2, number), kind = ?3, area = ?4, status = ?5,"
-  " priority = ?6, major = ?7, public = ?8, start = ?9, expected_end = ?10,"
-  " closed_at = ?11, title = ?12, services = ?13, local_data = NULL, local_until = NULL"
-  " WHERE id = ?1";
-
 static const char upsert_server_object_sql[] =
   "INSERT INTO objects (type, id, revision, seq, server_data) VALUES (?1, ?2, ?3, ?4, ?5)"
   " ON CONFLICT (type, id) DO UPDATE SET revision = excluded.revision,"
@@ -77,102 +39,7 @@ static const char upsert_server_object_sql[] =
   " local_data = CASE WHEN " SERVER_WINS " THEN NULL ELSE local_data END,"
   " local_until = CASE WHEN " SERVER_WINS " THEN NULL ELSE local_until END";
 
-/* ---- reading members without copies ---- */
-
-static gint64
-peek_int (JsonObject *object,
-          const char *member,
-          gint64      fallback)
-{
-  JsonNode *node = _dk_store_peek_value (object, member, G_TYPE_INT64);
-
-  return node != NULL ? json_node_get_int (node) : fallback;
-}
-
-static gboolean
-peek_bool (JsonObject *object,
-           const char *member)
-{
-  JsonNode *node = _dk_store_peek_value (object, member, G_TYPE_BOOLEAN);
-
-  return node != NULL && json_node_get_boolean (node);
-}
-
-static gint64
-peek_time (JsonObject *object,
-           const char *member)
-{
-  const char *text = _dk_store_peek_string (object, member);
-  gint64 t = DK_TIME_UNSET;
-
-  if (text == NULL || !dk_time_parse (text, &t, NULL))
-    return DK_TIME_UNSET;
-
-  return t;
-}
-
-static void
-case_row_clear (CaseRow *row)
-{
-  if (row->services != NULL)
-    g_string_free (row->services, TRUE);
-  row->services = NULL;
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CaseRow, case_row_clear)
-
-/* Reads the columns of a case; only the id is required, the rest has been checked by
- * whoever wrote the object (the server's codec, or dk-local-changes.c). */
-static gboolean
-case_row_read (JsonObject  *object,
-               CaseRow     *row,
-               GError     **error)
-{
-  JsonNode *services = json_object_get_member (object, "services");
-
-  row->id = _dk_store_peek_string (object, "id");
-  if (row->id == NULL || *row->id == '\0')
-    {
-      g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
-                           _("A case without an id"));
-      return FALSE;
-    }
-  row->number = _dk_store_peek_string (object, "number");
-  row->kind = _dk_store_peek_string (object, "kind");
-  row->area = _dk_store_peek_string (object, "area");
-  row->status = _dk_store_peek_string (object, "status");
-  row->title = _dk_store_peek_string (object, "title");
-  row->priority = peek_int (object, "priority", 3);
-  row->major = peek_bool (object, "major");
-  row->public = peek_bool (object, "public");
-  row->start = peek_time (object, "start");
-  row->expected_end = peek_time (object, "expected_end");
-  row->closed_at = peek_time (object, "closed_at");
-  row->revision = peek_int (object, "revision", 0);
-
-  row->services = g_string_new ("|");
-  if (services != NULL && JSON_NODE_HOLDS_ARRAY (services))
-    {
-      JsonArray *array = json_node_get_array (services);
-      guint n = json_array_get_length (array);
-
-      for (guint i = 0; i < n; i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (JSON_NODE_TYPE (element) == JSON_NODE_VALUE &&
-              json_node_get_value_type (element) == G_TYPE_STRING)
-            {
-              g_string_append (row->services, json_node_get_string (element));
-              g_string_append_c (row->services, '|');
-            }
-        }
-    }
-
-  return TRUE;
-}
-
-/* The same from a page read with dk_json_doc_parse (). */
+/* Members of a change in a page read with dk_json_doc_parse (). */
 static gint64
 doc_int (DkJsonDoc  *doc,
          guint       object,
@@ -196,133 +63,6 @@ doc_bool (DkJsonDoc  *doc,
   return index != DK_JSON_DOC_NONE && dk_json_doc_get (doc, index)->type == DK_JSON_DOC_TRUE;
 }
 
-/* A member's string, or NULL when it is not one. */
-static const char *
-value_string (const DkJsonDocValue *value)
-{
-  return value->type == DK_JSON_DOC_STRING ? value->string : NULL;
-}
-
-static gint64
-value_time (const DkJsonDocValue *value)
-{
-  gint64 t = DK_TIME_UNSET;
-
-  if (value->type != DK_JSON_DOC_STRING || !dk_time_parse (value->string, &t, NULL))
-    return DK_TIME_UNSET;
-  return t;
-}
-
-/* One pass over the members (a name given twice counts as its last value, as
- * dk_json_doc_member () reads it), rather than a search for each column. */
-static gboolean
-case_row_read_doc (DkJsonDoc  *doc,
-                   guint       object,
-                   CaseRow    *row,
-                   GError    **error)
-{
-  guint end = dk_json_doc_get (doc, object)->end;
-  guint services = DK_JSON_DOC_NONE;
-
-  /* What an absent member reads as. */
-  row->priority = 3;
-  row->start = DK_TIME_UNSET;
-  row->expected_end = DK_TIME_UNSET;
-  row->closed_at = DK_TIME_UNSET;
-  for (guint i = object + 1; i < end; i = dk_json_doc_get (doc, i)->end)
-    {
-      const DkJsonDocValue *value = dk_json_doc_get (doc, i);
-      const char *key = value->key;
-
-      if (strcmp (key, "id") == 0)
-        row->id = value_string (value);
-      else if (strcmp (key, "number") == 0)
-        row->number = value_string (value);
-      else if (strcmp (key, "kind") == 0)
-        row->kind = value_string (value);
-      else if (strcmp (key, "area") == 0)
-        row->area = value_string (value);
-      else if (strcmp (key, "status") == 0)
-        row->status = value_string (value);
-      else if (strcmp (key, "title") == 0)
-        row->title = value_string (value);
-      else if (strcmp (key, "priority") == 0)
-        row->priority = value->type == DK_JSON_DOC_INT ? value->v.integer : 3;
-      else if (strcmp (key, "major") == 0)
-        row->major = value->type == DK_JSON_DOC_TRUE;
-      else if (strcmp (key, "public") == 0)
-        row->public = value->type == DK_JSON_DOC_TRUE;
-      else if (strcmp (key, "start") == 0)
-        row->start = value_time (value);
-      else if (strcmp (key, "expected_end") == 0)
-        row->expected_end = value_time (value);
-      else if (strcmp (key, "closed_at") == 0)
-        row->closed_at = value_time (value);
-      else if (strcmp (key, "revision") == 0)
-        row->revision = value->type == DK_JSON_DOC_INT ? value->v.integer : 0;
-      else if (strcmp (key, "services") == 0)
-        services = i;
-    }
-
-  if (row->id == NULL || *row->id == '\0')
-    {
-      g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
-                           _("A case without an id"));
-      return FALSE;
-    }
-
-  row->services = g_string_new ("|");
-  if (services != DK_JSON_DOC_NONE && dk_json_doc_get (doc, services)->type == DK_JSON_DOC_ARRAY)
-    {
-      guint services_end = dk_json_doc_get (doc, services)->end;
-
-      for (guint i = services + 1; i < services_end; i = dk_json_doc_get (doc, i)->end)
-        {
-          const DkJsonDocValue *element = dk_json_doc_get (doc, i);
-
-          if (element->type == DK_JSON_DOC_STRING)
-            {
-              g_string_append (row->services, element->string);
-              g_string_append_c (row->services, '|');
-            }
-        }
-    }
-
-  return TRUE;
-}
-
-static void
-bind_time (sqlite3_stmt *stmt,
-           int           index,
-           gint64        t)
-{
-  if (t == DK_TIME_UNSET)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_int64 (stmt, index, t);
-}
-
-/* Binds ?1–?13 in the order of CASE_COLUMNS. */
-static void
-bind_case_row (sqlite3_stmt  *stmt,
-               const CaseRow *row)
-{
-  _dk_store_bind_text (stmt, 1, row->id);
-  _dk_store_bind_text (stmt, 2, row->number);
-  _dk_store_bind_text (stmt, 3, row->kind != NULL ? row->kind : "");
-  _dk_store_bind_text (stmt, 4, row->area != NULL ? row->area : "");
-  _dk_store_bind_text (stmt, 5, row->status != NULL ? row->status : "");
-  sqlite3_bind_int64 (stmt, 6, row->priority);
-  sqlite3_bind_int (stmt, 7, row->major ? 1 : 0);
-  sqlite3_bind_int (stmt, 8, row->public ? 1 : 0);
-  bind_time (stmt, 9, row->start);
-  bind_time (stmt, 10, row->expected_end);
-  bind_time (stmt, 11, row->closed_at);
-  _dk_store_bind_text (stmt, 12, row->title != NULL ? row->title : "");
-  _dk_store_bind_text (stmt, 13, row->services->str);
-}
-
-
 /* ---- one change ---- */
 
 /* One change's data: where it is in the page and its text as the server sent it. */
@@ -339,18 +79,18 @@ typedef struct {
 /* The server's copy of a case into its row (inserted or updated); ?17, the folded
  * service names (@services_text, NULL for none), only a new row takes. */
 static gboolean
-write_server_case (DkStore        *self,
-                   const Data     *data,
-                   const CaseRow  *row,
-                   gint64          seq,
-                   const GString  *services_text,
-                   GError        **error)
+write_server_case (DkStore               *self,
+                   const Data            *data,
+                   const DkStoreCaseRow  *row,
+                   gint64                 seq,
+                   const GString         *services_text,
+                   GError               **error)
 {
   sqlite3_stmt *stmt = _dk_store_prepare (self, upsert_server_case_sql, error);
 
   if (stmt == NULL)
     return FALSE;
-  bind_case_row (stmt, row);
+  _dk_store_case_row_bind (stmt, row);
   sqlite3_bind_int64 (stmt, 14, row->revision);
   sqlite3_bind_int64 (stmt, 15, seq);
   sqlite3_bind_text (stmt, 16, data->text, data->length, SQLITE_STATIC);
@@ -361,11 +101,11 @@ write_server_case (DkStore        *self,
 
 /* A case new to the replica: the row and its search text in one go. */
 static gboolean
-insert_new_case (DkStore     *self,
-                 const Data  *data,
-                 CaseRow     *row,
-                 gint64       seq,
-                 GError     **error)
+insert_new_case (DkStore         *self,
+                 const Data      *data,
+                 DkStoreCaseRow  *row,
+                 gint64           seq,
+                 GError         **error)
 {
   g_autoptr(GString) own_body = NULL;
   const char *body = data->body;
@@ -406,10 +146,10 @@ apply_case (DkStore     *self,
             gint64       seq,
             GError     **error)
 {
-  g_auto(CaseRow) row = { 0 };
+  g_auto(DkStoreCaseRow) row = { 0 };
   gint64 pk = 0;
 
-  if (!case_row_read_doc (data->doc, data->index, &row, error) ||
+  if (!_dk_store_case_row_read_doc (data->doc, data->index, &row, error) ||
       !_dk_store_lookup_case_pk (self, row.id, &pk, error))
     return FALSE;
   if (pk == 0)
@@ -781,213 +521,4 @@ dk_store_reset_server_data (DkStore  *self,
     }
 
   return _dk_store_commit (self, error);
-}
-
-/* ---- local versions (dk-store-private.h) ---- */
-
-gboolean
-_dk_store_put_local (DkStore     *self,
-                     const char  *type,
-                     const char  *id,
-                     JsonNode    *local_object,
-                     GError     **error)
-{
-  g_autofree char *text = NULL;
-  sqlite3_stmt *stmt;
-
-  if (!JSON_NODE_HOLDS_OBJECT (local_object))
-    {
-      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
-                           _("The local version of an object must be a JSON object"));
-      return FALSE;
-    }
-  text = json_to_string (local_object, FALSE);
-
-  if (g_str_equal (type, DK_TYPE_NAME_CASE))
-    {
-      g_auto(CaseRow) row = { 0 };
-
-      if (!case_row_read (json_node_get_object (local_object), &row, error) ||
-          !_dk_store_unindex_case_id (self, id, error))
-        return FALSE;
-      stmt = _dk_store_prepare (self, upsert_local_case_sql, error);
-      if (stmt == NULL)
-        return FALSE;
-      bind_case_row (stmt, &row);
-      _dk_store_bind_text (stmt, 1, id);
-      sqlite3_bind_text (stmt, 14, text, -1, SQLITE_STATIC);
-      return _dk_store_step_done (self, stmt, error) && _dk_store_index_case_id (self, id, error);
-    }
-
-  stmt = _dk_store_prepare (self, "INSERT INTO objects (type, id, local_data) VALUES (?1, ?2, ?3)"
-                                  " ON CONFLICT (type, id) DO UPDATE SET"
-                                  " local_data = excluded.local_data, local_until = NULL", error);
-  if (stmt == NULL)
-    return FALSE;
-  _dk_store_bind_text (stmt, 1, type);
-  _dk_store_bind_text (stmt, 2, id);
-  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_STATIC);
-  if (!_dk_store_step_done (self, stmt, error))
-    return FALSE;
-
-  return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || _dk_store_reindex_service (self, id, error);
-}
-
-/* Puts the columns of the server's copy back on a case that loses its local version. */
-static gboolean
-drop_local_case (DkStore     *self,
-                 const char  *id,
-                 GError     **error)
-{
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *server_data = NULL;
-  g_auto(CaseRow) row = { 0 };
-  sqlite3_stmt *stmt;
-  gboolean found;
-
-  stmt = _dk_store_prepare (self, "SELECT server_data FROM cases WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  _dk_store_bind_text (stmt, 1, id);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  if (found)
-    server_data = g_strdup (_dk_store_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  if (!found)
-    return TRUE;
-
-  if (!_dk_store_unindex_case_id (self, id, error))
-    return FALSE;
-
-  if (server_data == NULL)
-    {
-      stmt = _dk_store_prepare (self, "DELETE FROM cases WHERE id = ?1", error);
-      if (stmt == NULL)
-        return FALSE;
-      _dk_store_bind_text (stmt, 1, id);
-      return _dk_store_step_done (self, stmt, error);
-    }
-
-  node = dk_json_parse (server_data, -1, error);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
-      !case_row_read (json_node_get_object (node), &row, error))
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_CORRUPT,
-                             _("A stored case cannot be read"));
-      return FALSE;
-    }
-
-  stmt = _dk_store_prepare (self, restore_case_sql, error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_case_row (stmt, &row);
-  _dk_store_bind_text (stmt, 1, id);
-  return _dk_store_step_done (self, stmt, error) && _dk_store_index_case_id (self, id, error);
-}
-
-gboolean
-_dk_store_drop_local (DkStore     *self,
-                      const char  *type,
-                      const char  *id,
-                      GError     **error)
-{
-  sqlite3_stmt *stmt;
-
-  if (g_str_equal (type, DK_TYPE_NAME_CASE))
-    return drop_local_case (self, id, error);
-
-  stmt = _dk_store_prepare (self, "DELETE FROM objects WHERE type = ?1 AND id = ?2"
-                                  " AND server_data IS NULL", error);
-  if (stmt == NULL)
-    return FALSE;
-  _dk_store_bind_text (stmt, 1, type);
-  _dk_store_bind_text (stmt, 2, id);
-  if (!_dk_store_step_done (self, stmt, error))
-    return FALSE;
-
-  stmt = _dk_store_prepare (self, "UPDATE objects SET local_data = NULL, local_until = NULL"
-                                  " WHERE type = ?1 AND id = ?2 AND local_data IS NOT NULL",
-                            error);
-  if (stmt == NULL)
-    return FALSE;
-  _dk_store_bind_text (stmt, 1, type);
-  _dk_store_bind_text (stmt, 2, id);
-  if (!_dk_store_step_done (self, stmt, error))
-    return FALSE;
-
-  return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || _dk_store_reindex_service (self, id, error);
-}
-
-gboolean
-_dk_store_retire_local (DkStore     *self,
-                        const char  *type,
-                        const char  *id,
-                        gint64       revision,
-                        GError     **error)
-{
-  sqlite3_stmt *stmt;
-  gboolean arrived = FALSE;
-
-  stmt = _dk_store_prepare_row (self, type, id,
-                                "UPDATE cases SET local_until = ?3 WHERE id = ?2"
-                                " AND local_data IS NOT NULL",
-                                "UPDATE objects SET local_until = ?3"
-                                " WHERE type = ?1 AND id = ?2 AND local_data IS NOT NULL",
-                                error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 3, revision);
-  if (!_dk_store_step_done (self, stmt, error))
-    return FALSE;
-
-  /* The server's copy may be here already (a pull between send and answer). */
-  stmt = _dk_store_prepare_row (self, type, id,
-                                "SELECT 1 FROM cases WHERE id = ?2"
-                                " AND server_data IS NOT NULL AND revision >= ?3",
-                                "SELECT 1 FROM objects WHERE type = ?1 AND id = ?2"
-                                " AND server_data IS NOT NULL AND revision >= ?3", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 3, revision);
-  arrived = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-
-  return !arrived || _dk_store_drop_local (self, type, id, error);
-}
-
-gboolean
-_dk_store_set_case_number (DkStore     *self,
-                           const char  *id,
-                           const char  *number,
-                           GError     **error)
-{
-  sqlite3_stmt *stmt;
-  gint64 pk = 0;
-  int rc;
-
-  /* Only a case without a number gets one: most answers name a case that has it
-   * already (an update to it), and then the index stays as it is. */
-  stmt = _dk_store_prepare (self, "SELECT pk FROM cases WHERE id = ?1 AND number IS NULL",
-                            error);
-  if (stmt == NULL)
-    return FALSE;
-  _dk_store_bind_text (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  pk = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _dk_store_set_error (self, error);
-  if (pk == 0)
-    return TRUE;
-  /* The number is in the search text. */
-  if (!_dk_store_unindex_case (self, pk, error))
-    return FALSE;
-  stmt = _dk_store_prepare (self, "UPDATE cases SET number = ?2 WHERE pk = ?1"
-                                  " AND number IS NULL", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, pk);
-  _dk_store_bind_text (stmt, 2, number);
-  return _dk_store_step_done (self, stmt, error) && _dk_store_index_case (self, pk, error);
 }
