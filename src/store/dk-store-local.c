@@ -126,34 +126,37 @@ drop_local_case (DkStore     *self,
   return _dk_store_step_done (self, stmt, error) && _dk_store_index_case_id (self, id, error);
 }
 
+/* Steps @sql, a statement on the row of one object (not a case): ?1 its type, ?2 its id. */
+static gboolean
+step_on_object (DkStore     *self,
+                const char  *sql,
+                const char  *type,
+                const char  *id,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = _dk_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, type);
+  _dk_store_bind_text (stmt, 2, id);
+  return _dk_store_step_done (self, stmt, error);
+}
+
 gboolean
 _dk_store_drop_local (DkStore     *self,
                       const char  *type,
                       const char  *id,
                       GError     **error)
 {
-  sqlite3_stmt *stmt;
-
   if (g_str_equal (type, DK_TYPE_NAME_CASE))
     return drop_local_case (self, id, error);
 
-  stmt = _dk_store_prepare (self, "DELETE FROM objects WHERE type = ?1 AND id = ?2"
-                                  " AND server_data IS NULL", error);
-  if (stmt == NULL)
-    return FALSE;
-  _dk_store_bind_text (stmt, 1, type);
-  _dk_store_bind_text (stmt, 2, id);
-  if (!_dk_store_step_done (self, stmt, error))
-    return FALSE;
-
-  stmt = _dk_store_prepare (self, "UPDATE objects SET local_data = NULL, local_until = NULL"
-                                  " WHERE type = ?1 AND id = ?2 AND local_data IS NOT NULL",
-                            error);
-  if (stmt == NULL)
-    return FALSE;
-  _dk_store_bind_text (stmt, 1, type);
-  _dk_store_bind_text (stmt, 2, id);
-  if (!_dk_store_step_done (self, stmt, error))
+  if (!step_on_object (self, "DELETE FROM objects WHERE type = ?1 AND id = ?2"
+                             " AND server_data IS NULL", type, id, error) ||
+      !step_on_object (self, "UPDATE objects SET local_data = NULL, local_until = NULL"
+                             " WHERE type = ?1 AND id = ?2 AND local_data IS NOT NULL",
+                       type, id, error))
     return FALSE;
 
   return !g_str_equal (type, DK_TYPE_NAME_SERVICE) || _dk_store_reindex_service (self, id, error);
