@@ -233,19 +233,6 @@ dk_store_outbox_list (DkStore  *self,
   return collect_entries (self, stmt, error);
 }
 
-static const char *
-peek_string (JsonObject *object,
-             const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 /* The local version stays while something pending or conflicting still needs it;
  * otherwise @retire decides how it goes. */
 static gboolean
@@ -288,7 +275,7 @@ answer_entry (DkStore     *self,
     {
       JsonNode *revision_node = json_object_get_member (result, "revision");
       gint64 revision = 0;
-      const char *number = peek_string (result, "number");
+      const char *number = _dk_store_peek_string (result, "number");
 
       if (revision_node != NULL && JSON_NODE_TYPE (revision_node) == JSON_NODE_VALUE &&
           json_node_get_value_type (revision_node) == G_TYPE_INT64)
@@ -313,8 +300,8 @@ answer_entry (DkStore     *self,
       JsonNode *reason_node = json_object_get_member (result, "error");
       JsonObject *reason = reason_node != NULL && JSON_NODE_HOLDS_OBJECT (reason_node)
                              ? json_node_get_object (reason_node) : NULL;
-      const char *code = peek_string (reason, "code");
-      const char *message = peek_string (reason, "message");
+      const char *code = _dk_store_peek_string (reason, "code");
+      const char *message = _dk_store_peek_string (reason, "message");
 
       stmt = _dk_store_prepare (self, "UPDATE outbox SET state = ?2, error_code = ?3,"
                                       " error_message = ?4, attempts = attempts + 1"
@@ -353,6 +340,34 @@ answer_entry (DkStore     *self,
   return FALSE;
 }
 
+/* The object an entry is for: its type and id, or NULL for both when there is no entry
+ * with @mutation_id (answered or discarded before). */
+static gboolean
+lookup_entry_object (DkStore     *self,
+                     const char  *mutation_id,
+                     char       **out_type,
+                     char       **out_id,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  *out_type = NULL;
+  *out_id = NULL;
+  stmt = _dk_store_prepare (self, "SELECT object_type, object_id FROM outbox"
+                                  " WHERE mutation_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  _dk_store_bind_text (stmt, 1, mutation_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *out_type = g_strdup (_dk_store_column_text (stmt, 0));
+      *out_id = g_strdup (_dk_store_column_text (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
 /* Records one answer inside the caller's transaction. */
 static gboolean
 record_answer (DkStore     *self,
@@ -361,10 +376,8 @@ record_answer (DkStore     *self,
 {
   g_autofree char *type = NULL;
   g_autofree char *id = NULL;
-  const char *mutation_id = peek_string (result, "id");
-  const char *status = peek_string (result, "status");
-  sqlite3_stmt *stmt;
-  gboolean found;
+  const char *mutation_id = _dk_store_peek_string (result, "id");
+  const char *status = _dk_store_peek_string (result, "status");
 
   if (mutation_id == NULL)
     {
@@ -373,20 +386,9 @@ record_answer (DkStore     *self,
       return FALSE;
     }
 
-  stmt = _dk_store_prepare (self, "SELECT object_type, object_id FROM outbox"
-                                  " WHERE mutation_id = ?1", error);
-  if (stmt == NULL)
+  if (!lookup_entry_object (self, mutation_id, &type, &id, error))
     return FALSE;
-  _dk_store_bind_text (stmt, 1, mutation_id);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  if (found)
-    {
-      type = g_strdup (_dk_store_column_text (stmt, 0));
-      id = g_strdup (_dk_store_column_text (stmt, 1));
-    }
-  sqlite3_reset (stmt);
-
-  if (!found)
+  if (type == NULL)
     {
       g_debug ("Mutation %s was answered before", mutation_id);
       return TRUE;
@@ -482,7 +484,6 @@ dk_store_outbox_discard (DkStore     *self,
   g_autofree char *id = NULL;
   sqlite3_stmt *stmt;
   gint64 others = 0;
-  gboolean found;
 
   g_return_val_if_fail (DK_IS_STORE (self), FALSE);
   g_return_val_if_fail (mutation_id != NULL, FALSE);
@@ -491,19 +492,9 @@ dk_store_outbox_discard (DkStore     *self,
   if (!_dk_store_begin (self, error))
     return FALSE;
 
-  stmt = _dk_store_prepare (self, "SELECT object_type, object_id FROM outbox"
-                                  " WHERE mutation_id = ?1", error);
-  if (stmt == NULL)
+  if (!lookup_entry_object (self, mutation_id, &type, &id, error))
     goto failed;
-  _dk_store_bind_text (stmt, 1, mutation_id);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  if (found)
-    {
-      type = g_strdup (_dk_store_column_text (stmt, 0));
-      id = g_strdup (_dk_store_column_text (stmt, 1));
-    }
-  sqlite3_reset (stmt);
-  if (!found)
+  if (type == NULL)
     {
       _dk_store_rollback (self);
       return TRUE;

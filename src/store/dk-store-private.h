@@ -89,6 +89,24 @@ void          _dk_store_rollback          (DkStore       *self);
 gboolean      _dk_store_set_error         (DkStore       *self,
                                            GError       **error);
 
+/* _dk_store_prepare () of a statement on one object's row, in cases (@case_sql, where ?2
+ * is the id: the table has no type) or in objects (@object_sql: ?1 the type, ?2 the id),
+ * with those bound. (transfer none) */
+sqlite3_stmt *_dk_store_prepare_row       (DkStore       *self,
+                                           const char    *type,
+                                           const char    *id,
+                                           const char    *case_sql,
+                                           const char    *object_sql,
+                                           GError       **error);
+
+/* A member of @object (which may be NULL) that is a value of @type, read without a copy;
+ * NULL when there is none. (transfer none) */
+JsonNode     *_dk_store_peek_value        (JsonObject    *object,
+                                           const char    *member,
+                                           GType          type);
+const char   *_dk_store_peek_string       (JsonObject    *object,
+                                           const char    *member);
+
 /* Binds a string or NULL; the text must outlive the step. */
 void          _dk_store_bind_text         (sqlite3_stmt  *stmt,
                                            int            index,

@@ -7,33 +7,10 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-store-list.h"
 #include "dk-store-private.h"
 
 typedef gpointer (*DecodeFunc) (JsonNode *node, GError **error);
-
-/*
- * The current list: ongoing cases first, then planned ones, then those closed less than
- * 24 hours ago; within each, priority (1 first), then the latest start first.
- * The archive: the latest closed first. Both filter in SQL; closed_at is indexed, so the
- * current list (a few thousand of 100,000) never reads the archive.
- */
-static const char list_current_sql[] =
-  "SELECT number, COALESCE (local_data, server_data) FROM cases"
-  " WHERE (closed_at IS NULL OR closed_at > ?4)"
-  " AND (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR area = ?2)"
-  " AND (?3 IS NULL OR instr (services, '|' || ?3 || '|') > 0)"
-  " ORDER BY CASE status WHEN 'ongoing' THEN 0 WHEN 'closed' THEN 2 ELSE 1 END,"
-  " priority, start DESC, pk"
-  " LIMIT ?5 OFFSET ?6";
-
-static const char list_archive_sql[] =
-  "SELECT number, COALESCE (local_data, server_data) FROM cases"
-  " WHERE closed_at <= ?4"
-  " AND (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR area = ?2)"
-  " AND (?3 IS NULL OR instr (services, '|' || ?3 || '|') > 0)"
-  " AND (?7 IS NULL OR start >= ?7) AND (?8 IS NULL OR start <= ?8)"
-  " ORDER BY closed_at DESC, pk"
-  " LIMIT ?5 OFFSET ?6";
 
 /* The cases of a search, in the order of the pks in ?1 (a JSON array). */
 static const char search_sql[] =
@@ -105,17 +82,6 @@ collect_cases (DkStore       *self,
   return g_steal_pointer (&cases);
 }
 
-static void
-bind_optional_time (sqlite3_stmt *stmt,
-                    int           index,
-                    gint64        t)
-{
-  if (t == DK_TIME_UNSET || t == 0)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_int64 (stmt, index, t);
-}
-
 /**
  * dk_store_list_cases:
  * @self: a #DkStore
@@ -132,34 +98,10 @@ dk_store_list_cases (DkStore            *self,
                      gint64              now,
                      GError            **error)
 {
-  static const DkCaseQuery everything = { 0 };
-  sqlite3_stmt *stmt;
-
   g_return_val_if_fail (DK_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (query == NULL)
-    query = &everything;
-
-  stmt = _dk_store_prepare (self, query->archived ? list_archive_sql : list_current_sql, error);
-  if (stmt == NULL)
-    return NULL;
-
-  if (query->filter_kind)
-    _dk_store_bind_text (stmt, 1, dk_case_kind_to_string (query->kind));
-  if (query->filter_area)
-    _dk_store_bind_text (stmt, 2, dk_area_to_string (query->area));
-  _dk_store_bind_text (stmt, 3, query->service);
-  sqlite3_bind_int64 (stmt, 4, now - DK_ARCHIVE_DELAY_SECONDS);
-  sqlite3_bind_int64 (stmt, 5, query->limit > 0 ? (gint64) query->limit : -1);
-  sqlite3_bind_int64 (stmt, 6, query->offset);
-  if (query->archived)
-    {
-      bind_optional_time (stmt, 7, query->from);
-      bind_optional_time (stmt, 8, query->to);
-    }
-
-  return collect_cases (self, stmt, error);
+  return dk_store_list_followed_cases (self, query, NULL, now, error);
 }
 
 /**

@@ -256,6 +256,31 @@ service_name (DkStore     *self,
   return value;
 }
 
+/* Appends the service's name, folded, to *@text (made on the first name, the names
+ * apart by a space as group_concat() puts them); on an error *@text is freed and NULL. */
+static gboolean
+append_service_name (DkStore     *self,
+                     const char  *service_id,
+                     GString    **text,
+                     GError     **error)
+{
+  const char *name = service_name (self, service_id, error);
+
+  if (name == NULL)
+    {
+      if (*text != NULL)
+        g_string_free (*text, TRUE);
+      *text = NULL;
+      return FALSE;
+    }
+  if (*text == NULL)
+    *text = g_string_new (NULL);
+  else
+    g_string_append_c (*text, ' ');
+  _dk_store_fold_append (*text, name);
+  return TRUE;
+}
+
 /* services: the names, folded; FALSE with @out_plain unset when the general way must
  * do it. *out_text is NULL when the case names no service (as group_concat()). */
 gboolean
@@ -297,20 +322,8 @@ _dk_store_build_services (DkStore     *self,
 
   for (guint i = 0; i < n; i++)
     {
-      const char *name = service_name (self, json_array_get_string_element (array, i), error);
-
-      if (name == NULL)
-        {
-          if (*out_text != NULL)
-            g_string_free (*out_text, TRUE);
-          *out_text = NULL;
-          return FALSE;
-        }
-      if (*out_text == NULL)
-        *out_text = g_string_new (NULL);
-      else
-        g_string_append_c (*out_text, ' ');
-      _dk_store_fold_append (*out_text, name);
+      if (!append_service_name (self, json_array_get_string_element (array, i), out_text, error))
+        return FALSE;
     }
 
   *out_plain = TRUE;
@@ -542,20 +555,8 @@ _dk_store_build_services_doc (DkStore     *self,
 
   for (guint i = services + 1; i < array->end; i++)
     {
-      const char *name = service_name (self, dk_json_doc_get (doc, i)->string, error);
-
-      if (name == NULL)
-        {
-          if (*out_text != NULL)
-            g_string_free (*out_text, TRUE);
-          *out_text = NULL;
-          return FALSE;
-        }
-      if (*out_text == NULL)
-        *out_text = g_string_new (NULL);
-      else
-        g_string_append_c (*out_text, ' ');
-      _dk_store_fold_append (*out_text, name);
+      if (!append_service_name (self, dk_json_doc_get (doc, i)->string, out_text, error))
+        return FALSE;
     }
 
   *out_plain = TRUE;

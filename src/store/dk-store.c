@@ -35,8 +35,9 @@
  * external-content index over the view cases_search, which derives the text from the
  * row: the text is not stored a second time. The index must always hold exactly what
  * the view says of each row (FTS5 reads the view to remove a row), so the code that
- * writes cases (dk-store-objects.c) removes a case from the index before it changes
- * and adds it again after; a first sync builds the text in C from the parsed change.
+ * writes cases (dk-store-apply.c, dk-store-local.c) removes a case from the index before
+ * it changes and adds it again after; a first sync builds the text in C from the parsed
+ * change.
  * The service names in a case's text are kept in search_services (folded), so that the
  * view stays the same when a service is renamed until the case is indexed again.
  * FTS5 cannot 'rebuild' from this view (it reads it without virtual tables such as
@@ -240,6 +241,48 @@ _dk_store_rollback (DkStore *self)
 {
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+sqlite3_stmt *
+_dk_store_prepare_row (DkStore     *self,
+                       const char  *type,
+                       const char  *id,
+                       const char  *case_sql,
+                       const char  *object_sql,
+                       GError     **error)
+{
+  gboolean is_case = g_str_equal (type, DK_TYPE_NAME_CASE);
+  sqlite3_stmt *stmt = _dk_store_prepare (self, is_case ? case_sql : object_sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  if (!is_case)
+    _dk_store_bind_text (stmt, 1, type);
+  _dk_store_bind_text (stmt, 2, id);
+  return stmt;
+}
+
+JsonNode *
+_dk_store_peek_value (JsonObject  *object,
+                      const char  *member,
+                      GType        type)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != type)
+    return NULL;
+
+  return node;
+}
+
+const char *
+_dk_store_peek_string (JsonObject  *object,
+                       const char  *member)
+{
+  JsonNode *node = _dk_store_peek_value (object, member, G_TYPE_STRING);
+
+  return node != NULL ? json_node_get_string (node) : NULL;
 }
 
 void

@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-local-case-changes.c: what a user does to a case (case.create, .edit, .add_update,
+ * .close, .follow_up), built the way dk-local-changes.c says */
+
+#define G_LOG_DOMAIN "dk-local-changes"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dk-local-changes-private.h"
+
+/* Members of a case an edit never sends (the server skips them too). */
+static const char * const case_edit_skip[] = {
+  "id", "number", "revision", "publisher", "created_at", "closed_at", "updates",
+  "follow_ups", "kind", NULL
+};
+
+/* ---- helpers ---- */
+
+/* A new update on a case, written by @me at @now. */
+static DkCaseUpdate *
+new_update (DkUpdatePhrase  phrase,
+            const char     *text,
+            const char     *me,
+            gint64          now)
+{
+  DkCaseUpdate *update = dk_case_update_new ();
+
+  update->id = g_uuid_string_random ();
+  update->at = now;
+  update->phrase = phrase;
+  update->text = g_strdup (text);
+  update->author = g_strdup (me);
+  return update;
+}
+
+static void
+set_time_member (JsonObject *object,
+                 const char *member,
+                 gint64      t)
+{
+  g_autofree char *text = dk_time_format (t);
+
+  if (text != NULL)
+    json_object_set_string_member (object, member, text);
+  else
+    json_object_set_null_member (object, member);
+}
+
+/* Enqueues a case operation with the case's new local version. */
+static gboolean
+enqueue_case (DkStore      *store,
+              const char   *op,
+              const DkCase *local,
+              gint64        base_revision,
+              JsonObject   *data,
+              GError      **error)
+{
+  g_autoptr(JsonNode) data_node = _dk_local_node_from_object (data);
+  g_autoptr(JsonNode) local_node = dk_case_to_json (local);
+
+  return dk_store_enqueue (store, op, DK_TYPE_NAME_CASE, local->id, base_revision, data_node,
+                           local_node, NULL, error);
+}
+
+static gboolean
+check_not_closed (const DkCase  *kase,
+                  const char    *message,
+                  GError       **error)
+{
+  if (kase->status == DK_CASE_STATUS_CLOSED)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION, message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A status change other than closing, as the server checks it. */
+static gboolean
+check_status_change (const DkCase  *kase,
+                     DkCaseStatus   from,
+                     gint64         now,
+                     GError       **error)
+{
+  if (kase->status == from)
+    return TRUE;
+  if (kase->status == DK_CASE_STATUS_CLOSED)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                           _("status: close a case with case.close, which records when it ended"));
+      return FALSE;
+    }
+  if (!dk_rules_check_transition (from, kase->status, error) ||
+      !dk_rules_check_status_for_kind (kase->kind, kase->status, error))
+    return FALSE;
+  if (kase->status == DK_CASE_STATUS_PLANNED && !dk_rules_check_lead_time (kase, now, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+/* ---- case.create ---- */
+
+/**
+ * dk_local_create_case:
+ * @store: a #DkStore
+ * @kase: the new case; its id is set here when it has none
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the new case is in the outbox (and shows in every list)
+ */
+gboolean
+dk_local_create_case (DkStore     *store,
+                      DkCase      *kase,
+                      const char  *me,
+                      gint64       now,
+                      GError     **error)
+{
+  g_autoptr(DkCase) local = NULL;
+  g_autoptr(JsonNode) data = NULL;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (kase != NULL, FALSE);
+  g_return_val_if_fail (me != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (kase->id == NULL)
+    kase->id = g_uuid_string_random ();
+
+  /* What the server's prepare_new_case does, so the local version matches it. */
+  local = dk_case_copy (kase);
+  g_clear_pointer (&local->number, g_free);
+  g_free (local->publisher);
+  local->publisher = g_strdup (me);
+  local->created_at = now;
+  local->revision = 0;
+  local->closed_at = DK_TIME_UNSET;
+  g_ptr_array_set_size (local->follow_ups, 0);
+  if (local->start == DK_TIME_UNSET && local->kind != DK_CASE_KIND_PLANNED)
+    local->start = now;
+  for (guint i = 0; i < local->updates->len; i++)
+    {
+      DkCaseUpdate *update = g_ptr_array_index (local->updates, i);
+
+      if (update->id == NULL)
+        update->id = g_uuid_string_random ();
+      if (update->at == DK_TIME_UNSET)
+        update->at = now;
+      g_free (update->author);
+      update->author = g_strdup (me);
+    }
+
+  if (local->status == DK_CASE_STATUS_CLOSED)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                           _("status: a new case cannot be closed already"));
+      return FALSE;
+    }
+  if (!dk_case_validate (local, error))
+    return FALSE;
+  if (local->kind == DK_CASE_KIND_PLANNED && !dk_rules_check_lead_time (local, now, error))
+    return FALSE;
+
+  /* The whole case is the data; the server owns number, revision and the stamps. */
+  data = dk_case_to_json (local);
+  _dk_local_remove_members (data, "number", "revision", "publisher", "created_at", NULL);
+
+  return enqueue_case (store, "case.create", local, 0,
+                       json_object_ref (json_node_get_object (data)), error);
+}
+
+/* ---- case.edit ---- */
+
+/**
+ * dk_local_edit_case:
+ * @store: a #DkStore
+ * @case_id_or_number: the case
+ * @changes: the members to change
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the edit is in the outbox
+ */
+gboolean
+dk_local_edit_case (DkStore     *store,
+                    const char  *case_id_or_number,
+                    JsonObject  *changes,
+                    const char  *me,
+                    gint64       now,
+                    GError     **error)
+{
+  g_autoptr(DkCase) current = NULL;
+  g_autoptr(DkCase) edited = NULL;
+  g_autoptr(JsonNode) merged = NULL;
+  JsonObject *data;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+  const char *kind;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  current = _dk_local_load_case (store, case_id_or_number, error);
+  if (current == NULL)
+    return FALSE;
+
+  kind = json_object_get_string_member_with_default (changes, "kind", NULL);
+  if (json_object_has_member (changes, "kind") &&
+      g_strcmp0 (kind, dk_case_kind_to_string (current->kind)) != 0)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("kind: a case’s kind cannot change; publish a new case instead"));
+      return FALSE;
+    }
+
+  merged = dk_case_to_json (current);
+  data = _dk_local_new_data (current->id);
+  json_object_iter_init (&iter, changes);
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      if (g_strv_contains (case_edit_skip, name))
+        continue;
+      json_object_set_member (json_node_get_object (merged), name, json_node_copy (node));
+      json_object_set_member (data, name, json_node_copy (node));
+    }
+
+  edited = dk_case_from_json (merged, error);
+  if (edited == NULL ||
+      !check_status_change (edited, current->status, now, error) ||
+      !dk_case_validate (edited, error))
+    {
+      json_object_unref (data);
+      return FALSE;
+    }
+
+  /* The revision the user saw: the server answers a conflict when it moved on. */
+  return enqueue_case (store, "case.edit", edited, current->revision, data, error);
+}
+
+/* ---- case.add_update ---- */
+
+/**
+ * dk_local_add_update:
+ * @store: a #DkStore
+ * @case_id_or_number: the case
+ * @phrase: the update's phrase
+ * @text: (nullable): the update's text
+ * @expected_end: the new expected end, or %DK_TIME_UNSET to leave it
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the update is in the outbox
+ */
+gboolean
+dk_local_add_update (DkStore         *store,
+                     const char      *case_id_or_number,
+                     DkUpdatePhrase   phrase,
+                     const char      *text,
+                     gint64           expected_end,
+                     const char      *me,
+                     gint64           now,
+                     GError         **error)
+{
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkCaseUpdate) update = NULL;
+  JsonObject *data;
+  JsonNode *update_node;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (me != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if ((guint) phrase > DK_UPDATE_PHRASE_LAST)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID, _("phrase: unknown phrase"));
+      return FALSE;
+    }
+  if (!_dk_local_check_text (text, "update.text", FALSE, DK_MAX_TEXT_CHARS, error))
+    return FALSE;
+
+  kase = _dk_local_load_case (store, case_id_or_number, error);
+  if (kase == NULL)
+    return FALSE;
+  if (!check_not_closed (kase, _("The case is closed: write a follow-up instead of an update"),
+                         error))
+    return FALSE;
+
+  update = new_update (phrase, text, me, now);
+
+  /* The server takes id, at, phrase and text, and stamps the author itself. */
+  update_node = dk_case_update_to_json (update);
+  _dk_local_remove_members (update_node, "author", NULL);
+  data = _dk_local_new_data (kase->id);
+  json_object_set_member (data, "update", update_node);
+  if (expected_end != DK_TIME_UNSET)
+    {
+      set_time_member (data, "expected_end", expected_end);
+      kase->expected_end = expected_end;
+    }
+
+  g_ptr_array_add (kase->updates, g_steal_pointer (&update));
+  if (!dk_case_validate (kase, error))
+    {
+      json_object_unref (data);
+      return FALSE;
+    }
+
+  /* Appends commute on the server: no base revision. */
+  return enqueue_case (store, "case.add_update", kase, 0, data, error);
+}
+
+/* ---- case.close ---- */
+
+/**
+ * dk_local_close_case:
+ * @store: a #DkStore
+ * @case_id_or_number: the case
+ * @text: (nullable): the closing update's text; "Resolved" when %NULL
+ * @me: the logged-in username
+ * @now: the current time (when the case ended)
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the close is in the outbox
+ */
+gboolean
+dk_local_close_case (DkStore     *store,
+                     const char  *case_id_or_number,
+                     const char  *text,
+                     const char  *me,
+                     gint64       now,
+                     GError     **error)
+{
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkCaseUpdate) update = NULL;
+  JsonObject *data;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (me != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (text != NULL && !_dk_local_check_text (text, "text", TRUE, DK_MAX_TEXT_CHARS, error))
+    return FALSE;
+
+  kase = _dk_local_load_case (store, case_id_or_number, error);
+  if (kase == NULL)
+    return FALSE;
+  if (!check_not_closed (kase, _("The case is already closed"), error) ||
+      !dk_rules_check_transition (kase->status, DK_CASE_STATUS_CLOSED, error))
+    return FALSE;
+  if (kase->status == DK_CASE_STATUS_ONGOING && kase->start != DK_TIME_UNSET &&
+      now < kase->start)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("at: a case cannot end before it started"));
+      return FALSE;
+    }
+
+  data = _dk_local_new_data (kase->id);
+  set_time_member (data, "at", now);
+  if (text != NULL)
+    json_object_set_string_member (data, "text", text);
+
+  /* The server makes the resolved update (with its own id); this one stands in. */
+  update = new_update (DK_UPDATE_PHRASE_RESOLVED, text != NULL ? text : _("Resolved"), me, now);
+  g_ptr_array_add (kase->updates, g_steal_pointer (&update));
+  kase->status = DK_CASE_STATUS_CLOSED;
+  kase->closed_at = now;
+
+  return enqueue_case (store, "case.close", kase, 0, data, error);
+}
+
+/* ---- case.follow_up ---- */
+
+/**
+ * dk_local_add_follow_up:
+ * @store: a #DkStore
+ * @case_id_or_number: the case (closed cases take follow-ups too)
+ * @text: the follow-up's text
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the follow-up is in the outbox
+ */
+gboolean
+dk_local_add_follow_up (DkStore     *store,
+                        const char  *case_id_or_number,
+                        const char  *text,
+                        const char  *me,
+                        gint64       now,
+                        GError     **error)
+{
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkCaseFollowUp) follow_up = dk_case_follow_up_new ();
+  JsonObject *data;
+  JsonObject *member;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (me != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!_dk_local_check_text (text, "follow_up.text", TRUE, DK_MAX_TEXT_CHARS, error))
+    return FALSE;
+
+  kase = _dk_local_load_case (store, case_id_or_number, error);
+  if (kase == NULL)
+    return FALSE;
+
+  follow_up->id = g_uuid_string_random ();
+  follow_up->at = now;
+  follow_up->text = g_strdup (text);
+  follow_up->author = g_strdup (me);
+
+  member = json_object_new ();
+  json_object_set_string_member (member, "id", follow_up->id);
+  json_object_set_string_member (member, "text", text);
+  data = _dk_local_new_data (kase->id);
+  json_object_set_object_member (data, "follow_up", member);
+
+  g_ptr_array_add (kase->follow_ups, g_steal_pointer (&follow_up));
+
+  return enqueue_case (store, "case.follow_up", kase, 0, data, error);
+}
