@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-accessible-names.h"
 #include "dk-local-changes.h"
 #include "dk-preferences-window.h"
 
@@ -268,40 +269,6 @@ add_choice (DkPreferencesWindow *self,
   return GTK_CHECK_BUTTON (check);
 }
 
-/* libadwaita 1.2 gives the enable switch of an expander row no accessible name. */
-static void
-name_enable_switch (AdwExpanderRow *row,
-                    const char     *name)
-{
-  GtkWidget *widget = GTK_WIDGET (row);
-
-  while (widget != NULL && !GTK_IS_SWITCH (widget))
-    {
-      GtkWidget *next = gtk_widget_get_first_child (widget);
-
-      while (next == NULL && widget != GTK_WIDGET (row))
-        {
-          next = gtk_widget_get_next_sibling (widget);
-          if (next == NULL)
-            widget = gtk_widget_get_parent (widget);
-        }
-      widget = next;
-    }
-
-  if (widget != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                    name, -1);
-}
-
-/* Nor the text inside an entry row. */
-static void
-name_entry_text (AdwEntryRow *row,
-                 const char  *name)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (row))),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-}
-
 static void
 build_fixed_choices (DkPreferencesWindow *self)
 {
@@ -326,11 +293,11 @@ build_fixed_choices (DkPreferencesWindow *self)
     }
   adw_combo_row_set_model (self->priority_row, G_LIST_MODEL (priorities));
 
-  name_entry_text (self->server_row, _("Server address"));
-  name_entry_text (self->ca_file_row, _("CA certificate file"));
-  name_enable_switch (self->areas_row, _("Only some areas"));
-  name_enable_switch (self->services_row, _("Only some services"));
-  name_enable_switch (self->kinds_row, _("Only some kinds"));
+  dk_accessible_name_entry_text (self->server_row, _("Server address"));
+  dk_accessible_name_entry_text (self->ca_file_row, _("CA certificate file"));
+  dk_accessible_name_enable_switch (self->areas_row, _("Only some areas"));
+  dk_accessible_name_enable_switch (self->services_row, _("Only some services"));
+  dk_accessible_name_enable_switch (self->kinds_row, _("Only some kinds"));
 }
 
 static gboolean
