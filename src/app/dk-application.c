@@ -60,6 +60,15 @@ find_window (DkApplication *self)
   return NULL;
 }
 
+/* The window a dialog opens over: the one the person used last, if any. */
+static GtkWindow *
+active_window (DkApplication *self)
+{
+  g_assert (DK_IS_APPLICATION (self));
+
+  return gtk_application_get_active_window (GTK_APPLICATION (self));
+}
+
 static void
 apply_color_scheme (DkApplication *self)
 {
@@ -186,28 +195,31 @@ dk_application_logout_done_cb (GObject      *object,
 
 /* ---- actions ---- */
 
+/* What app.open-case, app.open-routine and app.open-run show, by the action's name. */
+static const struct {
+  const char *action_name;
+  gboolean  (*show) (DkWindow   *window,
+                     const char *id);
+} open_actions[] = {
+  { "open-case", dk_window_show_case },
+  { "open-routine", dk_window_show_routine },
+  { "open-run", dk_window_show_run },
+};
+
+/* Shows the case, routine or run whose id the action carries in the main window. */
 static void
-open_case_action (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
+open_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
 {
   DkApplication *self = DK_APPLICATION (user_data);
+  const char *action_name = g_action_get_name (G_ACTION (action));
 
   if (self->store == NULL)
     return;
-  dk_window_show_case (ensure_window (self), g_variant_get_string (parameter, NULL));
-}
-
-static void
-open_routine_action (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  DkApplication *self = DK_APPLICATION (user_data);
-
-  if (self->store == NULL)
-    return;
-  dk_window_show_routine (ensure_window (self), g_variant_get_string (parameter, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (open_actions); i++)
+    if (g_str_equal (action_name, open_actions[i].action_name))
+      open_actions[i].show (ensure_window (self), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -223,18 +235,6 @@ start_routine_action (GSimpleAction *action,
     return;
   g_variant_get (parameter, "(&s&s)", &routine_id, &case_id);
   dk_window_start_routine (ensure_window (self), routine_id, *case_id != '\0' ? case_id : NULL);
-}
-
-static void
-open_run_action (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
-{
-  DkApplication *self = DK_APPLICATION (user_data);
-
-  if (self->store == NULL)
-    return;
-  dk_window_show_run (ensure_window (self), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -256,12 +256,9 @@ login_action (GSimpleAction *action,
               gpointer       user_data)
 {
   DkApplication *self = DK_APPLICATION (user_data);
-  GtkWindow *parent;
 
-  if (self->engine == NULL)
-    return;
-  parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  gtk_window_present (dk_login_dialog_new (parent, self->engine));
+  if (self->engine != NULL)
+    gtk_window_present (dk_login_dialog_new (active_window (self), self->engine));
 }
 
 static void
@@ -270,12 +267,10 @@ preferences_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   DkApplication *self = DK_APPLICATION (user_data);
-  GtkWindow *parent;
 
-  if (self->engine == NULL)
-    return;
-  parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  gtk_window_present (dk_preferences_window_new (parent, self->engine, self->settings));
+  if (self->engine != NULL)
+    gtk_window_present (dk_preferences_window_new (active_window (self), self->engine,
+                                                   self->settings));
 }
 
 static void
@@ -288,7 +283,7 @@ about_action (GSimpleAction *action,
   GtkWidget *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "transient-for", active_window (self),
                         "application-name", _("Driftkoll"),
                         "application-icon", APPLICATION_ID,
                         "developer-name", _("The Driftkoll contributors"),
@@ -330,9 +325,9 @@ quit_action (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
-  { "open-case", open_case_action, "s" },
-  { "open-routine", open_routine_action, "s" },
-  { "open-run", open_run_action, "s" },
+  { "open-case", open_action, "s" },
+  { "open-routine", open_action, "s" },
+  { "open-run", open_action, "s" },
   { "login", login_action },
   { "start-routine", start_routine_action, "(ss)" },
   { "logout", logout_action },

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-accessible-names.h"
 #include "dk-login-dialog.h"
 
 struct _DkLoginDialog
@@ -102,15 +103,6 @@ widget_to_fix (DkLoginDialog *self,
     return GTK_WIDGET (self->password_row);
 
   return GTK_WIDGET (self->server_row);
-}
-
-/* libadwaita 1.2 leaves the text inside an entry row without an accessible name. */
-static void
-name_entry_text (AdwEntryRow *row,
-                 const char  *name)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (row))),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
 static void
@@ -350,9 +342,9 @@ dk_login_dialog_init (DkLoginDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  name_entry_text (self->server_row, _("Server address"));
-  name_entry_text (self->username_row, _("Username"));
-  name_entry_text (ADW_ENTRY_ROW (self->password_row), _("Password"));
+  dk_accessible_name_entry_text (self->server_row, _("Server address"));
+  dk_accessible_name_entry_text (self->username_row, _("Username"));
+  dk_accessible_name_entry_text (ADW_ENTRY_ROW (self->password_row), _("Password"));
 
   g_signal_connect_swapped (self->server_row, "changed",
                             G_CALLBACK (dk_login_dialog_row_changed_cb), self);

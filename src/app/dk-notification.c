@@ -59,6 +59,31 @@ dk_notification_action_invoked_cb (NotifyNotification *notification,
                                     g_variant_new_string (action_data->target));
 }
 
+static void
+dk_notification_closed_cb (NotifyNotification *notification,
+                           GHashTable         *shown)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, shown);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == notification)
+      {
+        g_hash_table_iter_remove (&iter);
+        break;
+      }
+}
+
+/* A table lets go of a notification: it may go before the notification closes. */
+static void
+forget_notification (gpointer data)
+{
+  g_signal_handlers_disconnect_matched (data, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                        dk_notification_closed_cb, NULL);
+  g_object_unref (data);
+}
+
 /**
  * dk_notification_init:
  *
@@ -167,4 +192,54 @@ dk_notification_show (NotifyNotification *notification)
 
   if (!notify_notification_show (notification, &error))
     g_warning ("Could not show a notification: %s", error->message);
+}
+
+/**
+ * dk_notification_table_new:
+ *
+ * Returns: (transfer full): an empty table for dk_notification_for()
+ */
+GHashTable *
+dk_notification_table_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, forget_notification);
+}
+
+/**
+ * dk_notification_for:
+ * @shown: a table from dk_notification_table_new()
+ * @id: the id of what the notification is about
+ * @summary: its title
+ * @body: its body, from dk_notification_body()
+ * @app_icon: (nullable): its icon
+ *
+ * A later change of the same case or run replaces its notification rather than adding
+ * one; a notification the person closed is forgotten.
+ *
+ * Returns: (transfer none): the notification, held by @shown
+ */
+NotifyNotification *
+dk_notification_for (GHashTable *shown,
+                     const char *id,
+                     const char *summary,
+                     const char *body,
+                     const char *app_icon)
+{
+  NotifyNotification *notification;
+
+  g_return_val_if_fail (shown != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  notification = g_hash_table_lookup (shown, id);
+  if (notification != NULL)
+    {
+      notify_notification_update (notification, summary, body, app_icon);
+      return notification;
+    }
+
+  notification = notify_notification_new (summary, body, app_icon);
+  g_signal_connect (notification, "closed", G_CALLBACK (dk_notification_closed_cb), shown);
+  g_hash_table_insert (shown, g_strdup (id), notification);
+
+  return notification;
 }

@@ -27,4 +27,15 @@ void      dk_notification_add_action  (NotifyNotification *notification,
 /* Shows it; a failure is logged, never fatal. */
 void      dk_notification_show        (NotifyNotification *notification);
 
+/* A table of the notifications on screen by the id of what each is about (a case, a
+ * run), kept for their actions: id → NotifyNotification. */
+GHashTable         *dk_notification_table_new (void);
+/* The notification about @id in @shown: the one on screen updated with @summary and
+ * @body, so that a later change replaces it, else a new one kept until it is closed. */
+NotifyNotification *dk_notification_for       (GHashTable         *shown,
+                                                const char         *id,
+                                                const char         *summary,
+                                                const char         *body,
+                                                const char         *app_icon);
+
 G_END_DECLS

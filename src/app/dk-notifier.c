@@ -184,14 +184,11 @@ find_routine (DkStore      *store,
 }
 
 static void
-dk_notifier_notification_closed_cb (NotifyNotification *notification,
-                                    DkNotifier         *self);
-
-static void
 notify_case (DkNotifier   *self,
              const DkCase *kase,
              Event         event)
 {
+  const char *app_id = self->app != NULL ? g_application_get_application_id (self->app) : NULL;
   DkStore *store = dk_sync_engine_get_store (self->engine);
   g_autoptr(DkRoutine) routine = find_routine (store, kase);
   g_autofree char *plain = build_body (kase, event);
@@ -201,22 +198,7 @@ notify_case (DkNotifier   *self,
   g_assert (DK_IS_NOTIFIER (self));
 
   /* A later change of the same case replaces its notification. */
-  notification = g_hash_table_lookup (self->shown, kase->id);
-  if (notification != NULL)
-    {
-      notify_notification_update (notification, kase->title, body,
-                                  g_application_get_application_id (self->app));
-    }
-  else
-    {
-      notification = notify_notification_new (kase->title, body,
-                                               self->app != NULL
-                                                 ? g_application_get_application_id (self->app)
-                                                 : NULL);
-      g_signal_connect_object (notification, "closed",
-                               G_CALLBACK (dk_notifier_notification_closed_cb), self, 0);
-      g_hash_table_insert (self->shown, g_strdup (kase->id), notification);
-    }
+  notification = dk_notification_for (self->shown, kase->id, kase->title, body, app_id);
 
   dk_notification_prepare (notification, self->app, is_critical (kase), "x-driftkoll.case");
   dk_notification_add_action (notification, "default", C_("notification action", "Open"),
@@ -378,22 +360,6 @@ look_at_changes (DkNotifier *self,
 }
 
 static void
-dk_notifier_notification_closed_cb (NotifyNotification *notification,
-                                    DkNotifier         *self)
-{
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, self->shown);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (value == notification)
-      {
-        g_hash_table_iter_remove (&iter);
-        break;
-      }
-}
-
-static void
 dk_notifier_engine_changed_cb (DkSyncEngine *engine,
                                DkNotifier   *self)
 {
@@ -512,7 +478,7 @@ dk_notifier_class_init (DkNotifierClass *klass)
 static void
 dk_notifier_init (DkNotifier *self)
 {
-  self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->shown = dk_notification_table_new ();
   self->catching_up = TRUE;  /* the first sync after a start */
   self->catch_up_seconds = 600;
 }

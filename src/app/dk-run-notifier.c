@@ -165,9 +165,6 @@ build_body (const DkRoutine *routine,
   return g_string_free (body, FALSE);
 }
 
-static void dk_run_notifier_notification_closed_cb (NotifyNotification *notification,
-                                                    DkRunNotifier      *self);
-
 static void
 notify_run (DkRunNotifier   *self,
             const DkRoutine *routine,
@@ -189,18 +186,7 @@ notify_run (DkRunNotifier   *self,
   summary = g_strdup_printf (_("Post-register: %s on %s"), routine->title,
                              run->unit != NULL ? run->unit : "");
 
-  notification = g_hash_table_lookup (self->shown, run->id);
-  if (notification != NULL)
-    {
-      notify_notification_update (notification, summary, body, app_id);
-    }
-  else
-    {
-      notification = notify_notification_new (summary, body, app_id);
-      g_signal_connect_object (notification, "closed",
-                               G_CALLBACK (dk_run_notifier_notification_closed_cb), self, 0);
-      g_hash_table_insert (self->shown, g_strdup (run->id), notification);
-    }
+  notification = dk_notification_for (self->shown, run->id, summary, body, app_id);
 
   dk_notification_prepare (notification, self->app, FALSE, "x-driftkoll.run");
   dk_notification_add_action (notification, "default", C_("notification action", "Open run"),
@@ -297,22 +283,6 @@ look_at_closings (DkRunNotifier *self)
     }
 }
 
-static void
-dk_run_notifier_notification_closed_cb (NotifyNotification *notification,
-                                        DkRunNotifier      *self)
-{
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, self->shown);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (value == notification)
-      {
-        g_hash_table_iter_remove (&iter);
-        break;
-      }
-}
-
 static gboolean
 dk_run_notifier_start_look_cb (gpointer user_data)
 {
@@ -373,7 +343,7 @@ dk_run_notifier_class_init (DkRunNotifierClass *klass)
 static void
 dk_run_notifier_init (DkRunNotifier *self)
 {
-  self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->shown = dk_notification_table_new ();
 }
 
 /**
