@@ -157,9 +157,9 @@ _dk_server_cli_require_db (const char *program,
 
 /* Every command but init works on a database that init created: a mistyped path must
  * not leave a new empty database behind. */
-DkServerDb *
-_dk_server_cli_open_existing_db (const char  *path,
-                                 GError     **error)
+static DkServerDb *
+open_existing_db (const char  *path,
+                  GError     **error)
 {
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
@@ -172,6 +172,26 @@ _dk_server_cli_open_existing_db (const char  *path,
     }
 
   return dk_server_db_open (path, error);
+}
+
+/* Opens the existing database of --db into *@db, or says why not and returns the
+ * status to exit with. */
+int
+_dk_server_cli_open_db (const char  *program,
+                        const char  *db_path,
+                        DkServerDb **db)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
+
+  *db = open_existing_db (db_path, &error);
+  if (*db == NULL)
+    return _dk_server_cli_report_failure (program, error);
+
+  return DK_SERVER_CLI_EXIT_OK;
 }
 
 static void
@@ -435,9 +455,8 @@ run_serve (const char  *program,
         return _dk_server_cli_report_failure (program, error);
     }
 
-  db = _dk_server_cli_open_existing_db (db_path, &error);
-  if (db == NULL)
-    return _dk_server_cli_report_failure (program, error);
+  if ((status = _dk_server_cli_open_db (program, db_path, &db)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
   if (dk_server_db_is_empty (db))
     g_printerr (_("%s: the database is empty; add a user with “%s user add”\n"),
                 program, PROGRAM);
@@ -517,12 +536,9 @@ run_import (const char  *program,
                                          entries, 1, &argc, &argv);
   if (status != DK_SERVER_CLI_EXIT_OK)
     return status;
-  if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
-    return status;
 
-  db = _dk_server_cli_open_existing_db (db_path, &error);
-  if (db == NULL)
-    return _dk_server_cli_report_failure (program, error);
+  if ((status = _dk_server_cli_open_db (program, db_path, &db)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
 
   start = g_get_monotonic_time ();
   if (!dk_server_import_file (db, argv[1], &n_services, &n_routines, &error))
@@ -559,12 +575,9 @@ run_import_cases (const char  *program,
                                          entries, 1, &argc, &argv);
   if (status != DK_SERVER_CLI_EXIT_OK)
     return status;
-  if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
-    return status;
 
-  db = _dk_server_cli_open_existing_db (db_path, &error);
-  if (db == NULL)
-    return _dk_server_cli_report_failure (program, error);
+  if ((status = _dk_server_cli_open_db (program, db_path, &db)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
 
   start = g_get_monotonic_time ();
   if (!dk_server_import_cases (db, argv[1], &n_cases, &error))
