@@ -12,6 +12,14 @@
 
 #include "dk-command-line.h"
 
+static void
+print_usage_message (const char *command,
+                     const char *message)
+{
+  g_printerr ("%s: %s\n", command, message);
+  g_printerr (_("Run “%s --help” to see how it is used.\n"), command);
+}
+
 /**
  * dk_command_line_print_usage_error:
  * @command: the words that led here ("driftkoll-server user add")
@@ -31,25 +39,7 @@ dk_command_line_print_usage_error (const char *command,
   g_return_if_fail (format != NULL);
 
   message = g_strdup_vprintf (format, args);
-  g_printerr ("%s: %s\n", command, message);
-  g_printerr (_("Run “%s --help” to see how it is used.\n"), command);
-}
-
-static void
-print_usage_error (const char *command,
-                   const char *format,
-                   ...) G_GNUC_PRINTF (2, 3);
-
-static void
-print_usage_error (const char *command,
-                   const char *format,
-                   ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  dk_command_line_print_usage_error (command, format, args);
-  va_end (args);
+  print_usage_message (command, message);
 }
 
 /**
@@ -63,12 +53,15 @@ void
 dk_command_line_print_unknown (const char *command,
                                const char *word)
 {
+  g_autofree char *message = NULL;
+
   g_return_if_fail (word != NULL);
 
   if (word[0] == '-')
-    print_usage_error (command, _("Unknown option “%s”"), word);
+    message = g_strdup_printf (_("Unknown option “%s”"), word);
   else
-    print_usage_error (command, _("Unknown command “%s”"), word);
+    message = g_strdup_printf (_("Unknown command “%s”"), word);
+  print_usage_message (command, message);
 }
 
 /**
@@ -202,7 +195,7 @@ dk_command_line_parse_options (const char          *command,
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      print_usage_error (command, "%s", error->message);
+      print_usage_message (command, error->message);
       return FALSE;
     }
 
@@ -231,6 +224,7 @@ dk_command_line_check_arguments (const char   *command,
                                  int          *argc,
                                  char       ***argv)
 {
+  g_autofree char *message = NULL;
   int given;
 
   g_return_val_if_fail (argc != NULL && argv != NULL, FALSE);
@@ -248,15 +242,12 @@ dk_command_line_check_arguments (const char   *command,
 
   given = *argc - 1;
   if (given > n_max)
-    {
-      print_usage_error (command, _("Unexpected argument “%s”"), (*argv)[n_max + 1]);
-      return FALSE;
-    }
-  if (given < n_min)
-    {
-      print_usage_error (command, _("Missing %s"), parameters);
-      return FALSE;
-    }
+    message = g_strdup_printf (_("Unexpected argument “%s”"), (*argv)[n_max + 1]);
+  else if (given < n_min)
+    message = g_strdup_printf (_("Missing %s"), parameters);
+  else
+    return TRUE;
 
-  return TRUE;
+  print_usage_message (command, message);
+  return FALSE;
 }
