@@ -45,15 +45,11 @@ _dk_cli_usage_error (const char *command,
                      const char *format,
                      ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  dk_command_line_print_usage_error (command, format, args);
   va_end (args);
-
-  g_printerr ("%s: %s\n", command, message);
-  g_printerr (_("Run “%s --help” to see how it is used.\n"), command);
 
   return DK_CLI_EXIT_USAGE;
 }
@@ -62,7 +58,7 @@ int
 _dk_cli_fail (const char   *command,
               const GError *error)
 {
-  g_printerr ("%s: %s\n", command, error->message);
+  dk_command_line_print_failure (command, error);
 
   return DK_CLI_EXIT_FAILED;
 }
@@ -75,19 +71,16 @@ print_commands (GString            *out,
                 guint               n_commands,
                 gboolean            global)
 {
-  int width = 0;
+  g_autofree DkCommandLineRow *rows = g_new (DkCommandLineRow, n_commands);
 
   for (guint i = 0; i < n_commands; i++)
-    width = MAX (width, (int) strlen (list[i].name));
+    rows[i] = (DkCommandLineRow) { list[i].name, list[i].summary };
 
-  g_string_append_printf (out, "%s\n  %s %s\n\n", _("Usage:"), command,
-                          global ? _("[--server URL] [--data-dir DIR] COMMAND [OPTION…]")
-                                 : _("COMMAND [OPTION…]"));
-  g_string_append_printf (out, "%s\n\n", summary);
-  g_string_append_printf (out, "%s\n", _("Commands:"));
-  for (guint i = 0; i < n_commands; i++)
-    g_string_append_printf (out, "  %-*s  %s\n", width, list[i].name, _(list[i].summary));
-  g_string_append_c (out, '\n');
+  dk_command_line_append_usage (out, command,
+                                global ? _("[--server URL] [--data-dir DIR] COMMAND [OPTION…]")
+                                       : _("COMMAND [OPTION…]"),
+                                summary);
+  dk_command_line_append_commands (out, rows, n_commands);
   if (global)
     {
       g_string_append_printf (out, "%s\n", _("Options:"));
@@ -103,8 +96,7 @@ print_commands (GString            *out,
       g_string_append_printf (out, "  %-18s  %s\n", "--version", _("Show the version"));
       g_string_append_c (out, '\n');
     }
-  g_string_append_printf (out, _("Run “%s COMMAND --help” to see a command’s options.\n"),
-                          command);
+  dk_command_line_append_hint (out, command);
 }
 
 static int
@@ -127,17 +119,8 @@ run_command (DkCli              *cli,
         }
     }
 
-  if (name[0] == '-')
-    return _dk_cli_usage_error (command, _("Unknown option “%s”"), name);
-
-  return _dk_cli_usage_error (command, _("Unknown command “%s”"), name);
-}
-
-static gboolean
-is_help (const char *arg)
-{
-  return g_str_equal (arg, "--help") || g_str_equal (arg, "-h") || g_str_equal (arg, "-?")
-         || g_str_equal (arg, "help");
+  dk_command_line_print_unknown (command, name);
+  return DK_CLI_EXIT_USAGE;
 }
 
 /* Runs one of @list named by argv[1]; argv[0] is the word that led here. */
@@ -160,7 +143,7 @@ _dk_cli_dispatch (DkCli               *cli,
       return DK_CLI_EXIT_USAGE;
     }
 
-  if (is_help (argv[1]))
+  if (dk_command_line_is_help (argv[1]))
     {
       g_print ("%s", help->str);
       return DK_CLI_EXIT_OK;
@@ -188,14 +171,11 @@ _dk_cli_parse (DkCli               *cli,
                int                 *argc,
                char              ***argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *server_url = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *ca_file = NULL;
   g_autofree GOptionEntry *all_entries = NULL;
   gsize n_entries;
-  int given;
   const GOptionEntry global_entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &server_url,
       N_("The server, e.g. https://driftkoll.example/"), N_("URL") },
@@ -207,9 +187,6 @@ _dk_cli_parse (DkCli               *cli,
     { NULL }
   };
 
-  /* "Usage: driftkoll-cli run start [OPTION…] ROUTINE" */
-  g_set_prgname (command);
-
   /* the command's own options, then the global ones, all shown by --help */
   for (n_entries = 0; entries != NULL && entries[n_entries].long_name != NULL; n_entries++)
     ;
@@ -218,13 +195,9 @@ _dk_cli_parse (DkCli               *cli,
     memcpy (all_entries, entries, n_entries * sizeof (GOptionEntry));
   memcpy (all_entries + n_entries, global_entries, sizeof global_entries);
 
-  context = g_option_context_new (parameters);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, summary);
-  g_option_context_add_main_entries (context, all_entries, GETTEXT_PACKAGE);
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    return _dk_cli_usage_error (command, "%s", error->message);
+  /* "Usage: driftkoll-cli run start [OPTION…] ROUTINE" */
+  if (!dk_command_line_parse_options (command, parameters, summary, all_entries, argc, argv))
+    return DK_CLI_EXIT_USAGE;
 
   if (server_url != NULL)
     set_string (&cli->server_url, server_url);
@@ -233,22 +206,8 @@ _dk_cli_parse (DkCli               *cli,
   if (ca_file != NULL)
     set_string (&cli->ca_file, ca_file);
 
-  /* a "--" that ended the options is not an argument */
-  for (int i = 1; i < *argc; i++)
-    {
-      if (g_str_equal ((*argv)[i], "--"))
-        {
-          memmove (&(*argv)[i], &(*argv)[i + 1], sizeof (char *) * (*argc - i));
-          (*argc)--;
-          break;
-        }
-    }
-
-  given = *argc - 1;
-  if (given > n_max)
-    return _dk_cli_usage_error (command, _("Unexpected argument “%s”"), (*argv)[n_max + 1]);
-  if (given < n_min)
-    return _dk_cli_usage_error (command, _("Missing %s"), parameters);
+  if (!dk_command_line_check_arguments (command, parameters, n_min, n_max, argc, argv))
+    return DK_CLI_EXIT_USAGE;
 
   return DK_CLI_EXIT_OK;
 }
@@ -475,7 +434,7 @@ dk_cli_run (int    argc,
           i++;
           break;
         }
-      if (is_help (argv[i]))
+      if (dk_command_line_is_help (argv[i]))
         {
           g_print ("%s", help->str);
           dk_cli_clear (&cli);
@@ -511,7 +470,7 @@ dk_cli_run (int    argc,
       dk_cli_clear (&cli);
       return DK_CLI_EXIT_USAGE;
     }
-  if (is_help (argv[i]))
+  if (dk_command_line_is_help (argv[i]))
     {
       g_print ("%s", help->str);
       dk_cli_clear (&cli);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "dk-case.h"
+#include "dk-ptr-array-private.h"
 
 G_DEFINE_BOXED_TYPE (DkCase, dk_case, dk_case_ref, dk_case_unref)
 
@@ -23,30 +24,6 @@ dk_case_free (DkCase *self)
   g_clear_pointer (&self->follow_ups, g_ptr_array_unref);
   g_free (self->publisher);
   g_free (self);
-}
-
-/* A deep copy of @src (which may be NULL) that frees its items with @free_func. */
-static GPtrArray *
-copy_ptr_array (const GPtrArray *src,
-                GCopyFunc        func,
-                GDestroyNotify   free_func)
-{
-  GPtrArray *copy;
-
-  if (src == NULL)
-    return g_ptr_array_new_with_free_func (free_func);
-
-  copy = g_ptr_array_new_full (src->len, free_func);
-  for (guint i = 0; i < src->len; i++)
-    g_ptr_array_add (copy, func (g_ptr_array_index (src, i), NULL));
-  return copy;
-}
-
-static gpointer
-copy_string (gconstpointer src,
-             gpointer      user_data)
-{
-  return g_strdup (src);
 }
 
 static gpointer
@@ -154,7 +131,7 @@ dk_case_copy (const DkCase *self)
   copy->title = g_strdup (self->title);
   copy->description = g_strdup (self->description);
   copy->scope = g_strdup (self->scope);
-  copy->services = copy_ptr_array (self->services, copy_string, g_free);
+  copy->services = _dk_strings_copy (self->services);
   copy->status = self->status;
   copy->priority = self->priority;
   copy->major = self->major;
@@ -163,10 +140,10 @@ dk_case_copy (const DkCase *self)
   copy->start = self->start;
   copy->expected_end = self->expected_end;
   copy->closed_at = self->closed_at;
-  copy->updates = copy_ptr_array (self->updates, copy_update,
-                                  (GDestroyNotify) dk_case_update_free);
-  copy->follow_ups = copy_ptr_array (self->follow_ups, copy_follow_up,
-                                     (GDestroyNotify) dk_case_follow_up_free);
+  copy->updates = _dk_ptr_array_copy_deep (self->updates, copy_update,
+                                           (GDestroyNotify) dk_case_update_free);
+  copy->follow_ups = _dk_ptr_array_copy_deep (self->follow_ups, copy_follow_up,
+                                              (GDestroyNotify) dk_case_follow_up_free);
   copy->publisher = g_strdup (self->publisher);
   copy->created_at = self->created_at;
   copy->revision = self->revision;

@@ -20,6 +20,11 @@ typedef enum {
   UNKNOWN_STATE,
 } UnknownWhat;
 
+/* How _dk_codec_set_items writes an item, and how _dk_codec_read_items reads one. */
+typedef JsonNode *(*DkCodecWriteItem) (gconstpointer   item);
+typedef gpointer  (*DkCodecReadItem)  (JsonObject     *object,
+                                       GError        **error);
+
 void        _dk_codec_set_string        (JsonObject       *object,
                                          const char       *member,
                                          const char       *value);
@@ -29,6 +34,10 @@ void        _dk_codec_set_time          (JsonObject       *object,
 void        _dk_codec_set_strings       (JsonObject       *object,
                                          const char       *member,
                                          const GPtrArray  *strings);
+void        _dk_codec_set_items         (JsonObject       *object,
+                                         const char       *member,
+                                         const GPtrArray  *items,
+                                         DkCodecWriteItem  to_json);
 JsonNode   *_dk_codec_node_from_object  (JsonObject       *object);
 gboolean    _dk_codec_set_unknown_error (GError          **error,
                                          UnknownWhat       what,
@@ -48,6 +57,11 @@ gboolean    _dk_codec_read_revision     (JsonObject       *object,
 JsonObject *_dk_codec_array_object      (JsonArray        *array,
                                          const char       *member,
                                          guint             index,
+                                         GError          **error);
+gboolean    _dk_codec_read_items        (JsonArray        *array,
+                                         const char       *member,
+                                         DkCodecReadItem   from_object,
+                                         GPtrArray        *items,
                                          GError          **error);
 gboolean    _dk_codec_is_slug           (const char       *text);
 gboolean    _dk_codec_is_blank          (const char       *text);

@@ -95,8 +95,6 @@ JsonNode *
 dk_routine_to_json (const DkRoutine *routine)
 {
   JsonObject *object;
-  JsonArray *steps;
-  guint n;
 
   g_return_val_if_fail (routine != NULL, NULL);
 
@@ -111,11 +109,8 @@ dk_routine_to_json (const DkRoutine *routine)
   _dk_codec_set_string (object, "approved_by", routine->approved_by);
   _dk_codec_set_time (object, "valid_until", routine->valid_until);
 
-  n = routine->steps != NULL ? routine->steps->len : 0;
-  steps = json_array_sized_new (n);
-  for (guint i = 0; i < n; i++)
-    json_array_add_element (steps, routine_step_to_json (g_ptr_array_index (routine->steps, i)));
-  json_object_set_array_member (object, "steps", steps);
+  _dk_codec_set_items (object, "steps", routine->steps,
+                       (DkCodecWriteItem) routine_step_to_json);
   return _dk_codec_node_from_object (object);
 }
 
@@ -155,24 +150,10 @@ dk_routine_from_json (JsonNode  *node,
       !dk_json_read_string (object, "approved_by", SHORT_FLAGS, DK_MAX_SHORT_CHARS,
                             &routine->approved_by, error) ||
       !dk_json_read_time (object, "valid_until", DK_JSON_NULLABLE, &routine->valid_until, error) ||
-      !dk_json_read_array (object, "steps", DK_JSON_OPTIONAL, DK_MAX_LIST_ITEMS, &steps, error))
+      !dk_json_read_array (object, "steps", DK_JSON_OPTIONAL, DK_MAX_LIST_ITEMS, &steps, error) ||
+      !_dk_codec_read_items (steps, "steps", (DkCodecReadItem) routine_step_from_object,
+                             routine->steps, error))
     return NULL;
-
-  for (guint i = 0, n = steps != NULL ? json_array_get_length (steps) : 0; i < n; i++)
-    {
-      JsonObject *item = _dk_codec_array_object (steps, "steps", i, error);
-      DkRoutineStep *step;
-
-      if (item == NULL)
-        return NULL;
-      step = routine_step_from_object (item, error);
-      if (step == NULL)
-        {
-          g_prefix_error (error, "steps[%u].", i);
-          return NULL;
-        }
-      g_ptr_array_add (routine->steps, step);
-    }
 
   return g_steal_pointer (&routine);
 }
@@ -428,8 +409,6 @@ JsonNode *
 dk_run_to_json (const DkRun *run)
 {
   JsonObject *object;
-  JsonArray *steps;
-  guint n;
 
   g_return_val_if_fail (run != NULL, NULL);
 
@@ -442,11 +421,7 @@ dk_run_to_json (const DkRun *run)
   _dk_codec_set_time (object, "started_at", run->started_at);
   _dk_codec_set_time (object, "finished_at", run->finished_at);
 
-  n = run->steps != NULL ? run->steps->len : 0;
-  steps = json_array_sized_new (n);
-  for (guint i = 0; i < n; i++)
-    json_array_add_element (steps, run_step_to_json (g_ptr_array_index (run->steps, i)));
-  json_object_set_array_member (object, "steps", steps);
+  _dk_codec_set_items (object, "steps", run->steps, (DkCodecWriteItem) run_step_to_json);
 
   json_object_set_int_member (object, "revision", run->revision);
   return _dk_codec_node_from_object (object);

@@ -52,6 +52,21 @@ _dk_codec_set_strings (JsonObject      *object,
   json_object_set_array_member (object, member, array);
 }
 
+/* Sets @member to an array of @items (which may be NULL), each written by @to_json. */
+void
+_dk_codec_set_items (JsonObject       *object,
+                     const char       *member,
+                     const GPtrArray  *items,
+                     DkCodecWriteItem  to_json)
+{
+  guint n = items != NULL ? items->len : 0;
+  JsonArray *array = json_array_sized_new (n);
+
+  for (guint i = 0; i < n; i++)
+    json_array_add_element (array, to_json (g_ptr_array_index (items, i)));
+  json_object_set_array_member (object, member, array);
+}
+
 JsonNode *
 _dk_codec_node_from_object (JsonObject *object)
 {
@@ -195,6 +210,34 @@ _dk_codec_array_object (JsonArray   *array,
       return NULL;
     }
   return json_node_get_object (node);
+}
+
+/* Reads each item of @array (the member @member; %NULL when it was absent) with
+ * @from_object and adds it to @items; an error names the item ("updates[2].text: …"). */
+gboolean
+_dk_codec_read_items (JsonArray        *array,
+                      const char       *member,
+                      DkCodecReadItem   from_object,
+                      GPtrArray        *items,
+                      GError          **error)
+{
+  for (guint i = 0, n = array != NULL ? json_array_get_length (array) : 0; i < n; i++)
+    {
+      JsonObject *item = _dk_codec_array_object (array, member, i, error);
+      gpointer read;
+
+      if (item == NULL)
+        return FALSE;
+      read = from_object (item, error);
+      if (read == NULL)
+        {
+          g_prefix_error (error, "%s[%u].", member, i);
+          return FALSE;
+        }
+      g_ptr_array_add (items, read);
+    }
+
+  return TRUE;
 }
 
 gboolean
@@ -361,8 +404,6 @@ JsonNode *
 dk_case_to_json (const DkCase *kase)
 {
   JsonObject *object;
-  JsonArray *array;
-  guint n;
 
   g_return_val_if_fail (kase != NULL, NULL);
 
@@ -384,17 +425,10 @@ dk_case_to_json (const DkCase *kase)
   _dk_codec_set_time (object, "expected_end", kase->expected_end);
   _dk_codec_set_time (object, "closed_at", kase->closed_at);
 
-  n = kase->updates != NULL ? kase->updates->len : 0;
-  array = json_array_sized_new (n);
-  for (guint i = 0; i < n; i++)
-    json_array_add_element (array, dk_case_update_to_json (g_ptr_array_index (kase->updates, i)));
-  json_object_set_array_member (object, "updates", array);
-
-  n = kase->follow_ups != NULL ? kase->follow_ups->len : 0;
-  array = json_array_sized_new (n);
-  for (guint i = 0; i < n; i++)
-    json_array_add_element (array, follow_up_to_json (g_ptr_array_index (kase->follow_ups, i)));
-  json_object_set_array_member (object, "follow_ups", array);
+  _dk_codec_set_items (object, "updates", kase->updates,
+                       (DkCodecWriteItem) dk_case_update_to_json);
+  _dk_codec_set_items (object, "follow_ups", kase->follow_ups,
+                       (DkCodecWriteItem) follow_up_to_json);
 
   _dk_codec_set_string (object, "publisher", kase->publisher);
   _dk_codec_set_time (object, "created_at", kase->created_at);
@@ -463,42 +497,16 @@ dk_case_from_json (JsonNode  *node,
     return _dk_codec_set_unknown_error (error, UNKNOWN_STATUS, "status", status), NULL;
   kase->priority = (int) priority;
 
-  if (!dk_json_read_array (object, "updates", DK_JSON_OPTIONAL, DK_MAX_UPDATES, &array, error))
+  if (!dk_json_read_array (object, "updates", DK_JSON_OPTIONAL, DK_MAX_UPDATES, &array, error) ||
+      !_dk_codec_read_items (array, "updates", (DkCodecReadItem) update_from_object,
+                             kase->updates, error))
     return NULL;
-  for (guint i = 0, n = array != NULL ? json_array_get_length (array) : 0; i < n; i++)
-    {
-      JsonObject *item = _dk_codec_array_object (array, "updates", i, error);
-      DkCaseUpdate *update;
-
-      if (item == NULL)
-        return NULL;
-      update = update_from_object (item, error);
-      if (update == NULL)
-        {
-          g_prefix_error (error, "updates[%u].", i);
-          return NULL;
-        }
-      g_ptr_array_add (kase->updates, update);
-    }
 
   if (!dk_json_read_array (object, "follow_ups", DK_JSON_OPTIONAL, DK_MAX_LIST_ITEMS, &array,
-                           error))
+                           error) ||
+      !_dk_codec_read_items (array, "follow_ups", (DkCodecReadItem) follow_up_from_object,
+                             kase->follow_ups, error))
     return NULL;
-  for (guint i = 0, n = array != NULL ? json_array_get_length (array) : 0; i < n; i++)
-    {
-      JsonObject *item = _dk_codec_array_object (array, "follow_ups", i, error);
-      DkCaseFollowUp *follow_up;
-
-      if (item == NULL)
-        return NULL;
-      follow_up = follow_up_from_object (item, error);
-      if (follow_up == NULL)
-        {
-          g_prefix_error (error, "follow_ups[%u].", i);
-          return NULL;
-        }
-      g_ptr_array_add (kase->follow_ups, follow_up);
-    }
 
   return g_steal_pointer (&kase);
 }

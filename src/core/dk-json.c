@@ -104,6 +104,71 @@ lookup_member (JsonObject   *object,
   return TRUE;
 }
 
+/* What a member must hold, besides null where that is allowed. */
+typedef enum {
+  HOLDS_OBJECT,
+  HOLDS_ARRAY,
+  HOLDS_INTEGER,
+  HOLDS_BOOLEAN,
+} Holds;
+
+static gboolean
+node_holds (JsonNode *node,
+            Holds     what)
+{
+  switch (what)
+    {
+    case HOLDS_OBJECT:
+      return JSON_NODE_HOLDS_OBJECT (node);
+    case HOLDS_ARRAY:
+      return JSON_NODE_HOLDS_ARRAY (node);
+    case HOLDS_INTEGER:
+      return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
+    case HOLDS_BOOLEAN:
+      return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Looks up @member like lookup_member and checks that it holds @what: TRUE with *node
+ * the member, or NULL when it is absent or null. */
+static gboolean
+lookup_typed (JsonObject   *object,
+              const char   *member,
+              DkJsonFlags   flags,
+              Holds         what,
+              JsonNode    **node,
+              GError      **error)
+{
+  gboolean is_null;
+
+  if (!lookup_member (object, member, flags, &is_null, node, error))
+    return FALSE;
+  if (*node == NULL || node_holds (*node, what))
+    return TRUE;
+
+  switch (what)
+    {
+    case HOLDS_OBJECT:
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: must be an object"), member);
+      break;
+    case HOLDS_ARRAY:
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: must be an array"), member);
+      break;
+    case HOLDS_INTEGER:
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: must be an integer"), member);
+      break;
+    case HOLDS_BOOLEAN:
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: must be true or false"), member);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  *node = NULL;
+  return FALSE;
+}
+
 /* How an error names a member, or an item of an array member when @index >= 0. */
 static char *
 dup_name (const char *member,
@@ -346,23 +411,16 @@ dk_json_read_int (JsonObject   *object,
                   GError      **error)
 {
   JsonNode *node;
-  gboolean is_null;
   gint64 value;
 
   g_return_val_if_fail (object != NULL, FALSE);
   g_return_val_if_fail (member != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (!lookup_member (object, member, flags, &is_null, &node, error))
+  if (!lookup_typed (object, member, flags, HOLDS_INTEGER, &node, error))
     return FALSE;
   if (node == NULL)
     return TRUE;
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: must be an integer"), member);
-      return FALSE;
-    }
 
   value = json_node_get_int (node);
   if (value < min || value > max)
@@ -395,24 +453,16 @@ dk_json_read_bool (JsonObject   *object,
                    GError      **error)
 {
   JsonNode *node;
-  gboolean is_null;
 
   g_return_val_if_fail (object != NULL, FALSE);
   g_return_val_if_fail (member != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (!lookup_member (object, member, flags, &is_null, &node, error))
+  if (!lookup_typed (object, member, flags, HOLDS_BOOLEAN, &node, error))
     return FALSE;
-  if (node == NULL)
-    return TRUE;
 
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: must be true or false"), member);
-      return FALSE;
-    }
-
-  *out = json_node_get_boolean (node);
+  if (node != NULL)
+    *out = json_node_get_boolean (node);
   return TRUE;
 }
 
@@ -536,27 +586,15 @@ dk_json_read_object (JsonObject   *object,
                      GError      **error)
 {
   JsonNode *node;
-  gboolean is_null;
 
   g_return_val_if_fail (object != NULL, FALSE);
   g_return_val_if_fail (member != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (!lookup_member (object, member, flags, &is_null, &node, error))
+  if (!lookup_typed (object, member, flags, HOLDS_OBJECT, &node, error))
     return FALSE;
-  if (node == NULL)
-    {
-      *out = NULL;
-      return TRUE;
-    }
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: must be an object"), member);
-      return FALSE;
-    }
-
-  *out = json_node_get_object (node);
+  *out = node != NULL ? json_node_get_object (node) : NULL;
   return TRUE;
 }
 
@@ -580,25 +618,18 @@ dk_json_read_array (JsonObject   *object,
                     GError      **error)
 {
   JsonNode *node;
-  gboolean is_null;
   JsonArray *array;
 
   g_return_val_if_fail (object != NULL, FALSE);
   g_return_val_if_fail (member != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (!lookup_member (object, member, flags, &is_null, &node, error))
+  if (!lookup_typed (object, member, flags, HOLDS_ARRAY, &node, error))
     return FALSE;
   if (node == NULL)
     {
       *out = NULL;
       return TRUE;
-    }
-
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: must be an array"), member);
-      return FALSE;
     }
 
   array = json_node_get_array (node);

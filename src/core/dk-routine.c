@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dk-error.h"
+#include "dk-ptr-array-private.h"
 #include "dk-routine.h"
 #include "dk-rules.h"
 
@@ -32,29 +33,6 @@ dk_routine_free (DkRoutine *self)
   g_free (self->approved_by);
   g_clear_pointer (&self->steps, g_ptr_array_unref);
   g_free (self);
-}
-
-static GPtrArray *
-copy_ptr_array (const GPtrArray *src,
-                GCopyFunc        func,
-                GDestroyNotify   free_func)
-{
-  GPtrArray *copy;
-
-  if (src == NULL)
-    return g_ptr_array_new_with_free_func (free_func);
-
-  copy = g_ptr_array_new_full (src->len, free_func);
-  for (guint i = 0; i < src->len; i++)
-    g_ptr_array_add (copy, func (g_ptr_array_index (src, i), NULL));
-  return copy;
-}
-
-static gpointer
-copy_string (gconstpointer src,
-             gpointer      user_data)
-{
-  return g_strdup (src);
 }
 
 static gpointer
@@ -190,14 +168,15 @@ dk_routine_copy (const DkRoutine *self)
   g_atomic_ref_count_init (&copy->ref_count);
   copy->id = g_strdup (self->id);
   copy->title = g_strdup (self->title);
-  copy->services = copy_ptr_array (self->services, copy_string, g_free);
+  copy->services = _dk_strings_copy (self->services);
   copy->audience = g_strdup (self->audience);
   copy->owner = g_strdup (self->owner);
   copy->revision = self->revision;
   copy->approved_at = self->approved_at;
   copy->approved_by = g_strdup (self->approved_by);
   copy->valid_until = self->valid_until;
-  copy->steps = copy_ptr_array (self->steps, copy_step, (GDestroyNotify) dk_routine_step_free);
+  copy->steps = _dk_ptr_array_copy_deep (self->steps, copy_step,
+                                         (GDestroyNotify) dk_routine_step_free);
   return copy;
 }
 

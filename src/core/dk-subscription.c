@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "dk-ptr-array-private.h"
 #include "dk-subscription.h"
 
 #define DEFAULT_MIN_PRIORITY 2
@@ -20,20 +21,6 @@ dk_subscription_free (DkSubscription *self)
   g_clear_pointer (&self->services, g_ptr_array_unref);
   g_clear_pointer (&self->kinds, g_ptr_array_unref);
   g_free (self);
-}
-
-static GPtrArray *
-copy_strings (const GPtrArray *src)
-{
-  GPtrArray *copy;
-
-  if (src == NULL)
-    return g_ptr_array_new_with_free_func (g_free);
-
-  copy = g_ptr_array_new_full (src->len, g_free);
-  for (guint i = 0; i < src->len; i++)
-    g_ptr_array_add (copy, g_strdup (g_ptr_array_index (src, i)));
-  return copy;
 }
 
 /* Whether @filter (NULL or empty for everything) lets @value through. */
@@ -141,9 +128,9 @@ dk_subscription_copy (const DkSubscription *self)
   g_atomic_ref_count_init (&copy->ref_count);
   copy->id = g_strdup (self->id);
   copy->user = g_strdup (self->user);
-  copy->areas = copy_strings (self->areas);
-  copy->services = copy_strings (self->services);
-  copy->kinds = copy_strings (self->kinds);
+  copy->areas = _dk_strings_copy (self->areas);
+  copy->services = _dk_strings_copy (self->services);
+  copy->kinds = _dk_strings_copy (self->kinds);
   copy->min_priority = self->min_priority;
   copy->major_only = self->major_only;
   copy->all_crisis = self->all_crisis;

@@ -37,8 +37,9 @@ int         _dk_server_cli_parse_command    (const char           *program,
                                              char               ***argv);
 int         _dk_server_cli_require_db       (const char           *program,
                                              const char           *db_path);
-DkServerDb *_dk_server_cli_open_existing_db (const char           *path,
-                                             GError              **error);
+int         _dk_server_cli_open_db          (const char           *program,
+                                             const char           *db_path,
+                                             DkServerDb          **db);
 char       *_dk_server_cli_roles_to_text    (DkRole                roles);
 int         _dk_server_cli_run_user         (const char           *program,
                                              int                   argc,

@@ -145,6 +145,27 @@ check_user_exists (DkServerDb  *db,
   return TRUE;
 }
 
+/* Opens the existing database of --db into *@db for a command on the existing user
+ * @username, or says why not and returns the status to exit with. */
+static int
+open_user_db (const char  *program,
+              const char  *db_path,
+              const char  *username,
+              DkServerDb **db)
+{
+  g_autoptr(DkServerDb) opened = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if ((status = _dk_server_cli_open_db (program, db_path, &opened)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
+  if (!check_user_exists (opened, username, &error))
+    return _dk_server_cli_report_failure (program, error);
+
+  *db = g_steal_pointer (&opened);
+  return DK_SERVER_CLI_EXIT_OK;
+}
+
 static int
 run_user_add (const char  *program,
               int          argc,
@@ -185,9 +206,8 @@ run_user_add (const char  *program,
   if (!dk_username_validate (username, &error) || !parse_roles (roles_text, &roles, &error))
     return _dk_server_cli_usage_error (program, "%s", error->message);
 
-  db = _dk_server_cli_open_existing_db (db_path, &error);
-  if (db == NULL)
-    return _dk_server_cli_report_failure (program, error);
+  if ((status = _dk_server_cli_open_db (program, db_path, &db)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
 
   /* before asking for a password that would be thrown away */
   existing = dk_server_db_get_user (db, username, &error);
@@ -236,15 +256,10 @@ run_user_passwd (const char  *program,
                                          entries, 1, &argc, &argv);
   if (status != DK_SERVER_CLI_EXIT_OK)
     return status;
-  if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
-    return status;
 
   username = argv[1];
-  db = _dk_server_cli_open_existing_db (db_path, &error);
-  if (db == NULL)
-    return _dk_server_cli_report_failure (program, error);
-  if (!check_user_exists (db, username, &error))
-    return _dk_server_cli_report_failure (program, error);
+  if ((status = open_user_db (program, db_path, username, &db)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
 
   hash = read_new_password_hash (username, password_stdin, &error);
   if (hash == NULL)
@@ -378,12 +393,9 @@ run_user_list (const char  *program,
                                          entries, 0, &argc, &argv);
   if (status != DK_SERVER_CLI_EXIT_OK)
     return status;
-  if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
-    return status;
 
-  db = _dk_server_cli_open_existing_db (db_path, &error);
-  if (db == NULL)
-    return _dk_server_cli_report_failure (program, error);
+  if ((status = _dk_server_cli_open_db (program, db_path, &db)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
 
   users = dk_server_db_list_users (db, &error);
   if (users == NULL)
@@ -419,15 +431,10 @@ set_user_disabled (const char  *program,
                                          entries, 1, &argc, &argv);
   if (status != DK_SERVER_CLI_EXIT_OK)
     return status;
-  if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
-    return status;
 
   username = argv[1];
-  db = _dk_server_cli_open_existing_db (db_path, &error);
-  if (db == NULL)
-    return _dk_server_cli_report_failure (program, error);
-  if (!check_user_exists (db, username, &error))
-    return _dk_server_cli_report_failure (program, error);
+  if ((status = open_user_db (program, db_path, username, &db)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
 
   if (!dk_server_db_begin (db, &error))
     return _dk_server_cli_report_failure (program, error);
@@ -498,11 +505,8 @@ run_user_roles (const char  *program,
   if (!parse_roles (roles_text, &roles, &error))
     return _dk_server_cli_usage_error (program, "%s", error->message);
 
-  db = _dk_server_cli_open_existing_db (db_path, &error);
-  if (db == NULL)
-    return _dk_server_cli_report_failure (program, error);
-  if (!check_user_exists (db, username, &error))
-    return _dk_server_cli_report_failure (program, error);
+  if ((status = open_user_db (program, db_path, username, &db)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
   if (!dk_server_db_set_roles (db, username, roles, &error))
     return _dk_server_cli_report_failure (program, error);
 

@@ -50,15 +50,11 @@ _dk_server_cli_usage_error (const char *program,
                             const char *format,
                             ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  dk_command_line_print_usage_error (program, format, args);
   va_end (args);
-
-  g_printerr ("%s: %s\n", program, message);
-  g_printerr (_("Run “%s --help” to see how it is used.\n"), program);
 
   return DK_SERVER_CLI_EXIT_USAGE;
 }
@@ -67,7 +63,7 @@ int
 _dk_server_cli_report_failure (const char   *program,
                                const GError *error)
 {
-  g_printerr ("%s: %s\n", program, error->message);
+  dk_command_line_print_failure (program, error);
 
   return DK_SERVER_CLI_EXIT_FAILED;
 }
@@ -79,19 +75,14 @@ print_commands (GString       *out,
                 const Command *list,
                 guint          n_commands)
 {
-  int width = 0;
+  g_autofree DkCommandLineRow *rows = g_new (DkCommandLineRow, n_commands);
 
   for (guint i = 0; i < n_commands; i++)
-    width = MAX (width, (int) strlen (list[i].name));
+    rows[i] = (DkCommandLineRow) { list[i].name, list[i].summary };
 
-  g_string_append_printf (out, "%s\n  %s %s\n\n", _("Usage:"), program, _("COMMAND [OPTION…]"));
-  g_string_append_printf (out, "%s\n\n", summary);
-  g_string_append_printf (out, "%s\n", _("Commands:"));
-  for (guint i = 0; i < n_commands; i++)
-    g_string_append_printf (out, "  %-*s  %s\n", width, list[i].name, _(list[i].summary));
-  g_string_append_c (out, '\n');
-  g_string_append_printf (out, _("Run “%s COMMAND --help” to see a command’s options.\n"),
-                          program);
+  dk_command_line_append_usage (out, program, _("COMMAND [OPTION…]"), summary);
+  dk_command_line_append_commands (out, rows, n_commands);
+  dk_command_line_append_hint (out, program);
 }
 
 /* Runs one of @list named by argv[1]; argv[0] is the word that led here. */
@@ -115,8 +106,7 @@ _dk_server_cli_dispatch (const char    *program,
     }
 
   name = argv[1];
-  if (g_str_equal (name, "--help") || g_str_equal (name, "-h") || g_str_equal (name, "-?") ||
-      g_str_equal (name, "help"))
+  if (dk_command_line_is_help (name))
     {
       g_print ("%s", help->str);
       return DK_SERVER_CLI_EXIT_OK;
@@ -132,10 +122,8 @@ _dk_server_cli_dispatch (const char    *program,
         }
     }
 
-  if (name[0] == '-')
-    return _dk_server_cli_usage_error (program, _("Unknown option “%s”"), name);
-
-  return _dk_server_cli_usage_error (program, _("Unknown command “%s”"), name);
+  dk_command_line_print_unknown (program, name);
+  return DK_SERVER_CLI_EXIT_USAGE;
 }
 
 /* Parses a leaf command's options (GLib prints --help and exits 0) and checks that
@@ -149,38 +137,10 @@ _dk_server_cli_parse_command (const char          *program,
                               int                 *argc,
                               char              ***argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  int given;
-
-  /* "Usage: driftkoll-server user add [OPTION…] USERNAME" */
-  g_set_prgname (program);
-
-  context = g_option_context_new (parameters);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, summary);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    return _dk_server_cli_usage_error (program, "%s", error->message);
-
-  /* a "--" that ended the options is not an argument */
-  for (int i = 1; i < *argc; i++)
-    {
-      if (g_str_equal ((*argv)[i], "--"))
-        {
-          memmove (&(*argv)[i], &(*argv)[i + 1], sizeof (char *) * (*argc - i));
-          (*argc)--;
-          break;
-        }
-    }
-
-  given = *argc - 1;
-  if (given > n_positional)
-    return _dk_server_cli_usage_error (program, _("Unexpected argument “%s”"),
-                                       (*argv)[n_positional + 1]);
-  if (given < n_positional)
-    return _dk_server_cli_usage_error (program, _("Missing %s"), parameters);
+  if (!dk_command_line_parse_options (program, parameters, summary, entries, argc, argv) ||
+      !dk_command_line_check_arguments (program, parameters, n_positional, n_positional,
+                                        argc, argv))
+    return DK_SERVER_CLI_EXIT_USAGE;
 
   return DK_SERVER_CLI_EXIT_OK;
 }
@@ -197,9 +157,9 @@ _dk_server_cli_require_db (const char *program,
 
 /* Every command but init works on a database that init created: a mistyped path must
  * not leave a new empty database behind. */
-DkServerDb *
-_dk_server_cli_open_existing_db (const char  *path,
-                                 GError     **error)
+static DkServerDb *
+open_existing_db (const char  *path,
+                  GError     **error)
 {
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
@@ -212,6 +172,26 @@ _dk_server_cli_open_existing_db (const char  *path,
     }
 
   return dk_server_db_open (path, error);
+}
+
+/* Opens the existing database of --db into *@db, or says why not and returns the
+ * status to exit with. */
+int
+_dk_server_cli_open_db (const char  *program,
+                        const char  *db_path,
+                        DkServerDb **db)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
+
+  *db = open_existing_db (db_path, &error);
+  if (*db == NULL)
+    return _dk_server_cli_report_failure (program, error);
+
+  return DK_SERVER_CLI_EXIT_OK;
 }
 
 static void
@@ -475,9 +455,8 @@ run_serve (const char  *program,
         return _dk_server_cli_report_failure (program, error);
     }
 
-  db = _dk_server_cli_open_existing_db (db_path, &error);
-  if (db == NULL)
-    return _dk_server_cli_report_failure (program, error);
+  if ((status = _dk_server_cli_open_db (program, db_path, &db)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
   if (dk_server_db_is_empty (db))
     g_printerr (_("%s: the database is empty; add a user with “%s user add”\n"),
                 program, PROGRAM);
@@ -557,12 +536,9 @@ run_import (const char  *program,
                                          entries, 1, &argc, &argv);
   if (status != DK_SERVER_CLI_EXIT_OK)
     return status;
-  if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
-    return status;
 
-  db = _dk_server_cli_open_existing_db (db_path, &error);
-  if (db == NULL)
-    return _dk_server_cli_report_failure (program, error);
+  if ((status = _dk_server_cli_open_db (program, db_path, &db)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
 
   start = g_get_monotonic_time ();
   if (!dk_server_import_file (db, argv[1], &n_services, &n_routines, &error))
@@ -599,12 +575,9 @@ run_import_cases (const char  *program,
                                          entries, 1, &argc, &argv);
   if (status != DK_SERVER_CLI_EXIT_OK)
     return status;
-  if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
-    return status;
 
-  db = _dk_server_cli_open_existing_db (db_path, &error);
-  if (db == NULL)
-    return _dk_server_cli_report_failure (program, error);
+  if ((status = _dk_server_cli_open_db (program, db_path, &db)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
 
   start = g_get_monotonic_time ();
   if (!dk_server_import_cases (db, argv[1], &n_cases, &error))

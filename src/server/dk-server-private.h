@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+#define DK_SERVER_JSON_TYPE "application/json"
+
 struct _DkServer
 {
   GObject          parent_instance;
@@ -42,6 +44,14 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Caller, caller_clear)
 void        _dk_server_reply_json_node          (SoupServerMessage  *msg,
                                                  guint               status,
                                                  JsonNode           *node);
+void        _dk_server_reply_bytes              (SoupServerMessage  *msg,
+                                                 guint               status,
+                                                 const char         *content_type,
+                                                 GBytes             *bytes);
+void        _dk_server_reply_error_full         (SoupServerMessage  *msg,
+                                                 guint               status,
+                                                 const char         *code,
+                                                 const char         *message);
 void        _dk_server_reply_error_code         (SoupServerMessage  *msg,
                                                  DkError             code,
                                                  const char         *message);
@@ -49,14 +59,32 @@ void        _dk_server_reply_error              (SoupServerMessage  *msg,
                                                  const GError       *error);
 void        _dk_server_reply_method_not_allowed (SoupServerMessage  *msg,
                                                  const char         *allowed);
+void        _dk_server_reply_not_found          (SoupServerMessage  *msg);
 gboolean    _dk_server_method_is                (SoupServerMessage  *msg,
                                                  const char         *method);
+gboolean    _dk_server_check_method             (SoupServerMessage  *msg,
+                                                 const char         *allowed);
 JsonNode   *_dk_server_read_json_body           (SoupServerMessage  *msg);
 const char *_dk_server_bearer_token             (SoupServerMessage  *msg);
 gboolean    _dk_server_resolve_caller           (DkServer           *self,
                                                  SoupServerMessage  *msg,
                                                  Caller             *caller,
                                                  GError            **error);
+void        _dk_server_changes_cb               (SoupServer         *soup,
+                                                 SoupServerMessage  *msg,
+                                                 const char         *path,
+                                                 GHashTable         *query,
+                                                 gpointer            user_data);
+void        _dk_server_mutations_cb             (SoupServer         *soup,
+                                                 SoupServerMessage  *msg,
+                                                 const char         *path,
+                                                 GHashTable         *query,
+                                                 gpointer            user_data);
+void        _dk_server_routines_cb              (SoupServer         *soup,
+                                                 SoupServerMessage  *msg,
+                                                 const char         *path,
+                                                 GHashTable         *query,
+                                                 gpointer            user_data);
 void        _dk_server_session_cb               (SoupServer         *soup,
                                                  SoupServerMessage  *msg,
                                                  const char         *path,

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-server-sync.c: the routes of the sync protocol: GET /api/v1/changes and
+ * POST /api/v1/mutations */
+
+#define G_LOG_DOMAIN "dk-server"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dk-core.h"
+#include "dk-server-events.h"
+#include "dk-server-mutations.h"
+#include "dk-server-private.h"
+
+/* ---- GET /api/v1/changes ---- */
+
+static gboolean
+parse_query_int (GHashTable  *query,
+                 const char  *name,
+                 gint64       min,
+                 gint64       max,
+                 gint64      *out,
+                 GError     **error)
+{
+  const char *text = query != NULL ? g_hash_table_lookup (query, name) : NULL;
+  guint64 value;
+
+  if (text == NULL)
+    return TRUE;
+
+  if (!g_ascii_string_to_unsigned (text, 10, (guint64) MAX (min, 0), (guint64) max, &value, NULL))
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                   _("%s: must be a whole number from %lld to %lld"),
+                   name, (long long) min, (long long) max);
+      return FALSE;
+    }
+
+  *out = (gint64) value;
+  return TRUE;
+}
+
+void
+_dk_server_changes_cb (SoupServer        *soup,
+                       SoupServerMessage *msg,
+                       const char        *path,
+                       GHashTable        *query,
+                       gpointer           user_data)
+{
+  DkServer *self = DK_SERVER (user_data);
+  g_auto(Caller) caller = { NULL, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gint64 since = 0;
+  gint64 limit = DK_DEFAULT_CHANGES_LIMIT;
+  DkViewer viewer;
+
+  if (!_dk_server_check_method (msg, "GET"))
+    return;
+
+  if (!_dk_server_resolve_caller (self, msg, &caller, &error) ||
+      !parse_query_int (query, "since", 0, G_MAXINT64, &since, &error) ||
+      !parse_query_int (query, "limit", 1, DK_MAX_CHANGES_LIMIT, &limit, &error))
+    {
+      _dk_server_reply_error (msg, error);
+      return;
+    }
+
+  viewer.username = caller.username;
+  viewer.roles = caller.roles;
+  bytes = dk_server_db_changes_json (self->db, since, (guint) limit, &viewer, &error);
+  if (bytes == NULL)
+    {
+      _dk_server_reply_error (msg, error);
+      return;
+    }
+
+  _dk_server_reply_bytes (msg, SOUP_STATUS_OK, DK_SERVER_JSON_TYPE, bytes);
+}
+
+/* ---- POST /api/v1/mutations ---- */
+
+static JsonNode *
+apply_batch (DkServer     *self,
+             JsonArray    *mutations,
+             const Caller *caller,
+             const char   *address,
+             GError      **error)
+{
+  g_autoptr(JsonArray) results = json_array_sized_new (json_array_get_length (mutations));
+  g_autoptr(JsonNode) node = NULL;
+  DkViewer viewer = { caller->username, caller->roles };
+  gint64 seq_before = dk_server_db_last_seq (self->db);
+  gint64 now = dk_time_now ();
+  gint64 last_seq;
+  JsonObject *object;
+
+  if (!dk_server_db_begin (self->db, error))
+    return NULL;
+
+  for (guint i = 0; i < json_array_get_length (mutations); i++)
+    {
+      JsonNode *result = dk_server_apply_mutation (self->db, &viewer, address,
+                                                   json_array_get_element (mutations, i),
+                                                   now, error);
+      if (result == NULL)
+        {
+          dk_server_db_rollback (self->db);
+          return NULL;
+        }
+      json_array_add_element (results, result);
+    }
+
+  if (!dk_server_db_commit (self->db, error))
+    {
+      dk_server_db_rollback (self->db);
+      return NULL;
+    }
+
+  last_seq = dk_server_db_last_seq (self->db);
+  if (last_seq != seq_before)
+    dk_event_hub_broadcast (self->events, last_seq);
+
+  object = json_object_new ();
+  json_object_set_array_member (object, "results", g_steal_pointer (&results));
+  json_object_set_int_member (object, "last_seq", last_seq);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, object);
+
+  return g_steal_pointer (&node);
+}
+
+void
+_dk_server_mutations_cb (SoupServer        *soup,
+                         SoupServerMessage *msg,
+                         const char        *path,
+                         GHashTable        *query,
+                         gpointer           user_data)
+{
+  DkServer *self = DK_SERVER (user_data);
+  g_auto(Caller) caller = { NULL, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  JsonArray *mutations = NULL;
+
+  if (!_dk_server_check_method (msg, "POST"))
+    return;
+
+  if (!_dk_server_resolve_caller (self, msg, &caller, &error))
+    {
+      _dk_server_reply_error (msg, error);
+      return;
+    }
+  if (caller.username == NULL)
+    {
+      _dk_server_reply_error_code (msg, DK_ERROR_UNAUTHORIZED, _("Log in to make changes"));
+      return;
+    }
+
+  if ((body = _dk_server_read_json_body (msg)) == NULL)
+    return;
+
+  if (!dk_json_read_array (json_node_get_object (body), "mutations", DK_JSON_REQUIRED,
+                           G_MAXUINT, &mutations, &error))
+    {
+      _dk_server_reply_error (msg, error);
+      return;
+    }
+  if (json_array_get_length (mutations) > DK_MAX_MUTATIONS_PER_BATCH)
+    {
+      g_autofree char *message = g_strdup_printf (_("mutations: at most %d in one batch"),
+                                                  DK_MAX_MUTATIONS_PER_BATCH);
+      _dk_server_reply_error_code (msg, DK_ERROR_TOO_LARGE, message);
+      return;
+    }
+
+  reply = apply_batch (self, mutations, &caller, soup_server_message_get_remote_host (msg),
+                       &error);
+  if (reply == NULL)
+    {
+      _dk_server_reply_error (msg, error);
+      return;
+    }
+
+  _dk_server_reply_json_node (msg, SOUP_STATUS_OK, reply);
+}
