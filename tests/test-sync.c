@@ -968,11 +968,37 @@ test_tls_ca_file_trusted_and_untrusted (Fixture       *fixture,
   login_and_sync (fixture, "servicedesk");
   g_assert_cmpuint (store_count_cases (fixture->store), >, 0);
 
-  /* Dropping the CA file: refused again. */
+  /* Kept in the replica: another engine on it (the app beside the cli) trusts it too. */
+  {
+    g_autoptr(DkSyncEngine) other = dk_sync_engine_new (fixture->store, NULL);
+
+    g_assert_null (dk_sync_engine_get_ca_file (other));
+    g_assert_true (dk_sync_engine_load_ca_file (other, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (dk_sync_engine_get_ca_file (other), ==, cert);
+    g_assert_true (sync_now (other, &error));
+    g_assert_no_error (error);
+  }
+
+  /* A kept file that went away is said when loaded, and only the system's CAs count. */
+  g_assert_true (dk_store_set_meta (fixture->store, "ca_file", "/nonexistent/ca.pem", &error));
+  {
+    g_autoptr(DkSyncEngine) other = dk_sync_engine_new (fixture->store, NULL);
+
+    g_assert_false (dk_sync_engine_load_ca_file (other, &error));
+    g_assert_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_TLS);
+    g_assert_nonnull (strstr (error->message, "/nonexistent/ca.pem"));
+    g_clear_error (&error);
+    g_assert_null (dk_sync_engine_get_ca_file (other));
+  }
+
+  /* Dropping the CA file: refused again, by this engine and by the next one. */
   g_assert_true (dk_sync_engine_set_ca_file (fixture->engine, NULL, &error));
+  g_assert_null (dk_store_dup_meta (fixture->store, "ca_file"));
   {
     g_autoptr(DkSyncEngine) plain = dk_sync_engine_new (fixture->store, NULL);
 
+    g_assert_true (dk_sync_engine_load_ca_file (plain, &error));
     g_assert_false (sync_now (plain, &error));
     g_assert_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_TLS);
     g_assert_cmpint (dk_sync_engine_get_state (plain), ==, DK_SYNC_STATE_OFFLINE);

@@ -115,8 +115,17 @@ configure_engine (DkApplication *self)
 
   if (self->server_url == NULL && url[0] != '\0')
     dk_sync_engine_set_server_url (self->engine, url);
-  if (ca_file[0] != '\0' && !dk_sync_engine_set_ca_file (self->engine, ca_file, &error))
-    g_warning ("Could not use the CA file %s: %s", ca_file, error->message);
+  /* The preferences' CA file, else the one driftkoll-cli --ca-file kept in the replica,
+   * which the preferences then show. */
+  if (ca_file[0] != '\0')
+    {
+      if (!dk_sync_engine_set_ca_file (self->engine, ca_file, &error))
+        g_warning ("%s", error->message);
+    }
+  else if (!dk_sync_engine_load_ca_file (self->engine, &error))
+    g_warning ("%s", error->message);
+  else if (dk_sync_engine_get_ca_file (self->engine) != NULL)
+    g_settings_set_string (self->settings, "ca-file", dk_sync_engine_get_ca_file (self->engine));
 }
 
 static void

@@ -238,25 +238,13 @@ _dk_cli_get_store (DkCli   *cli,
 /* A --ca-file is kept in the replica, so a kiosk names it once at login. */
 static gboolean
 apply_ca_file (DkCli    *cli,
-               DkStore  *store,
                GError  **error)
 {
-  g_autofree char *kept = NULL;
-
   if (cli->ca_file != NULL)
-    {
-      const char *value = cli->ca_file[0] != '\0' ? cli->ca_file : NULL;
+    return dk_sync_engine_set_ca_file (cli->engine, cli->ca_file[0] != '\0' ? cli->ca_file : NULL,
+                                       error);
 
-      if (!dk_sync_engine_set_ca_file (cli->engine, value, error))
-        return FALSE;
-      return dk_store_set_meta (store, "ca_file", value, error);
-    }
-
-  kept = dk_store_dup_meta (store, "ca_file");
-  if (kept == NULL)
-    return TRUE;
-
-  return dk_sync_engine_set_ca_file (cli->engine, kept, error);
+  return dk_sync_engine_load_ca_file (cli->engine, error);
 }
 
 DkSyncEngine *
@@ -273,7 +261,7 @@ _dk_cli_get_engine (DkCli   *cli,
     return NULL;
 
   cli->engine = dk_sync_engine_new (store, cli->server_url);
-  if (!apply_ca_file (cli, store, error))
+  if (!apply_ca_file (cli, error))
     {
       g_clear_object (&cli->engine);
       return NULL;

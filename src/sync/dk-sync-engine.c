@@ -723,22 +723,14 @@ dk_sync_engine_set_server_url (DkSyncEngine *self,
     }
 }
 
-/**
- * dk_sync_engine_set_ca_file:
- * @path: (nullable): a PEM file of CA certificates to trust besides the system's
- *
- * Returns: %TRUE, or %FALSE with @error when the file cannot be used
- */
-gboolean
-dk_sync_engine_set_ca_file (DkSyncEngine  *self,
-                            const char    *path,
-                            GError       **error)
+/* Trusts @path's CAs besides the system's (NULL: the system's alone). */
+static gboolean
+use_ca_file (DkSyncEngine  *self,
+             const char    *path,
+             GError       **error)
 {
   g_autoptr(GTlsDatabase) database = NULL;
   g_autoptr(GError) local_error = NULL;
-
-  g_return_val_if_fail (DK_IS_SYNC_ENGINE (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (path == NULL)
     {
@@ -760,6 +752,64 @@ dk_sync_engine_set_ca_file (DkSyncEngine  *self,
   self->ca_file = g_strdup (path);
 
   return TRUE;
+}
+
+/**
+ * dk_sync_engine_set_ca_file:
+ * @path: (nullable): a PEM file of CA certificates to trust besides the system's
+ *
+ * The file is kept in the replica, so the app and the cli, which share it, both trust
+ * it from then on (dk_sync_engine_load_ca_file ()); %NULL forgets it.
+ *
+ * Returns: %TRUE, or %FALSE with @error when the file cannot be used (nothing changes)
+ */
+gboolean
+dk_sync_engine_set_ca_file (DkSyncEngine  *self,
+                            const char    *path,
+                            GError       **error)
+{
+  g_return_val_if_fail (DK_IS_SYNC_ENGINE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!use_ca_file (self, path, error))
+    return FALSE;
+
+  return dk_store_set_meta (self->store, "ca_file", path, error);
+}
+
+/**
+ * dk_sync_engine_load_ca_file:
+ *
+ * Trusts the CA file kept in the replica (dk_sync_engine_set_ca_file ()), if any.
+ *
+ * Returns: %TRUE, or %FALSE with @error when the kept file cannot be used (the
+ *   system's CAs alone are trusted then)
+ */
+gboolean
+dk_sync_engine_load_ca_file (DkSyncEngine  *self,
+                             GError       **error)
+{
+  g_autofree char *kept = NULL;
+
+  g_return_val_if_fail (DK_IS_SYNC_ENGINE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  kept = dk_store_dup_meta (self->store, "ca_file");
+
+  return use_ca_file (self, kept, error);
+}
+
+/**
+ * dk_sync_engine_get_ca_file:
+ *
+ * Returns: (nullable): the CA file trusted besides the system's
+ */
+const char *
+dk_sync_engine_get_ca_file (DkSyncEngine *self)
+{
+  g_return_val_if_fail (DK_IS_SYNC_ENGINE (self), NULL);
+
+  return self->ca_file;
 }
 
 DkSyncState

@@ -50,10 +50,14 @@ const char   *dk_sync_engine_get_server_url   (DkSyncEngine  *self);
  * the session and the replica stay. NULL forgets the URL. */
 void          dk_sync_engine_set_server_url   (DkSyncEngine  *self,
                                                const char    *server_url);
-/* Trust this CA file as well as the system's (NULL: system CAs only). */
+/* Trust this CA file as well as the system's (NULL: system CAs only); it is kept in the
+ * replica, and load_ca_file () trusts the kept one again (the app and the cli share it). */
 gboolean      dk_sync_engine_set_ca_file      (DkSyncEngine  *self,
                                                const char    *path,
                                                GError       **error);
+gboolean      dk_sync_engine_load_ca_file     (DkSyncEngine  *self,
+                                               GError       **error);
+const char   *dk_sync_engine_get_ca_file      (DkSyncEngine  *self);
 DkSyncState   dk_sync_engine_get_state        (DkSyncEngine  *self);
 /* Unix seconds of the last successful sync, DK_TIME_UNSET when never. */
 gint64        dk_sync_engine_get_last_sync    (DkSyncEngine  *self);
