@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "dk-test-desktop.h"
 
 static void
@@ -12,8 +14,8 @@ login (DkTestDesktop *self)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  dk_sync_engine_login_async (self->engine, "staff", "demo", NULL, dk_test_async_result_cb,
-                              &result);
+  dk_sync_engine_login_async (self->engine, self->username, "demo", NULL,
+                              dk_test_async_result_cb, &result);
   dk_sync_engine_login_finish (self->engine, dk_test_wait_result (&result), &error);
   g_assert_no_error (error);
 }
@@ -67,6 +69,17 @@ dk_test_desktop_stop_app (DkTestDesktop *self)
 }
 
 void
+dk_test_desktop_restart_as (DkTestDesktop *self,
+                            const char    *username)
+{
+  dk_test_desktop_stop_app (self);
+  dk_test_remove_tree (self->data_dir);
+  g_assert_no_errno (g_mkdir (self->data_dir, 0700));
+  self->username = username;
+  dk_test_desktop_start_app (self);
+}
+
+void
 dk_test_desktop_setup (DkTestDesktop      *self,
                        const char         *name,
                        const char         *app_id,
@@ -83,6 +96,7 @@ dk_test_desktop_setup (DkTestDesktop      *self,
   self->settings = g_settings_new ("io.github.driftkoll.Driftkoll");
   self->opened = g_ptr_array_new_with_free_func (g_free);
   self->new_notifier = new_notifier;
+  self->username = "staff";
 
   self->app = g_application_new (app_id, G_APPLICATION_NON_UNIQUE);
   for (guint i = 0; actions[i] != NULL; i++)

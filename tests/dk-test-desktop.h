@@ -31,6 +31,7 @@ typedef struct {
   DkNotifyWatch     *watch;
   GPtrArray         *opened;       /* "ACTION:ID" for each app action activated */
   DkTestNotifierNew  new_notifier;
+  const char        *username;     /* whom the app logs in as: staff */
 } DkTestDesktop;
 
 /* Starts the server, registers an application @app_id with the "s" actions @actions
@@ -42,10 +43,14 @@ void          dk_test_desktop_setup               (DkTestDesktop      *self,
                                                    const char * const *actions,
                                                    DkTestNotifierNew   new_notifier);
 void          dk_test_desktop_teardown            (DkTestDesktop      *self);
-/* The app as it starts: a notifier on the replica; the engine logs in as staff and
- * syncs. */
+/* The app as it starts: a notifier on the replica; the engine logs in as ->username
+ * and syncs. */
 void          dk_test_desktop_start_app           (DkTestDesktop      *self);
 void          dk_test_desktop_stop_app            (DkTestDesktop      *self);
+/* Stops the app, forgets its replica and starts it again logged in as @username (a demo
+ * user): a first sync, which notifies nothing. */
+void          dk_test_desktop_restart_as          (DkTestDesktop      *self,
+                                                   const char         *username);
 /* One sync to the end, then what the notifier does when the engine is idle again. */
 void          dk_test_desktop_sync_now            (DkTestDesktop      *self);
 /* One mutation through the API as servicedesk; asserts it was applied. */

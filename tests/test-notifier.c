@@ -249,6 +249,53 @@ test_notifier_unfollowed_case_is_quiet (Fixture       *f,
   dk_test_desktop_expect_only (f, "Cosmic otillgängligt igen");
 }
 
+/* What the user did, here or from another desktop (f->token is servicedesk's, as the cli
+ * would be), is no news to them; what someone else does still is. */
+static void
+test_notifier_own_changes_are_quiet (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autofree char *own = NULL;
+  g_autofree char *update = NULL;
+  g_autofree char *update_id = g_uuid_string_random ();
+  g_autofree char *lab_case = NULL;
+  g_autofree char *lab_id = g_uuid_string_random ();
+  g_autofree char *lab_update_id = g_uuid_string_random ();
+  char *servicedesk_token;
+
+  dk_test_desktop_restart_as (f, "servicedesk");
+  g_assert_null (dk_notify_watch_next (f->watch, 1));
+
+  /* Published and then updated by the user: followed (priority 1, major), yet quiet. */
+  own = publish (f, "Min egen störning", 1, TRUE, "cosmic");
+  dk_test_desktop_sync_now (f);
+  g_assert_null (dk_notify_watch_next (f->watch, 1));
+
+  update = g_strdup_printf ("{\"id\":\"%s\",\"update\":{\"id\":\"%s\","
+                            "\"phrase\":\"fix_deploying\",\"text\":\"Vi åtgärdar\"}}",
+                            own, update_id);
+  dk_test_desktop_apply (f, "case.add_update", update);
+  dk_test_desktop_sync_now (f);
+  g_assert_null (dk_notify_watch_next (f->watch, 1));
+
+  /* Someone else's major incident is news to servicedesk. */
+  servicedesk_token = f->token;
+  f->token = dk_test_server_login (f->server, "lab_communicator", "demo");
+  lab_case = g_strdup_printf (
+      "{\"id\":\"%s\",\"kind\":\"incident\",\"area\":\"lab_medicine\","
+      "\"title\":\"Labbet står still\",\"description\":\"Beskrivning\",\"scope\":\"Alla\","
+      "\"services\":[\"unilab\"],\"status\":\"ongoing\",\"priority\":1,\"major\":true,"
+      "\"public\":false,\"external_ref\":null,\"start\":\"2026-11-24T08:00:00Z\","
+      "\"expected_end\":null,\"closed_at\":null,\"updates\":[{\"id\":\"%s\","
+      "\"phrase\":\"identified\",\"text\":\"Vi felsöker\"}]}",
+      lab_id, lab_update_id);
+  dk_test_desktop_apply (f, "case.create", lab_case);
+  g_free (f->token);
+  f->token = servicedesk_token;
+  dk_test_desktop_sync_now (f);
+  dk_test_desktop_expect_only (f, "Labbet står still");
+}
+
 static void
 test_notifier_setting_off_is_quiet (Fixture       *f,
                                     gconstpointer  data)
@@ -388,6 +435,7 @@ main (int   argc,
   ADD ("/notifier/change/status-and-close-notify", test_notifier_status_change_and_close_notify);
   ADD ("/notifier/quiet/unfollowed-case", test_notifier_unfollowed_case_is_quiet);
   ADD ("/notifier/quiet/setting-off", test_notifier_setting_off_is_quiet);
+  ADD ("/notifier/quiet/own-changes", test_notifier_own_changes_are_quiet);
   ADD ("/notifier/restart/does-not-renotify", test_notifier_restart_does_not_renotify);
   ADD ("/notifier/catch-up/many-changes-after-start-give-one-summary",
        test_notifier_many_changes_after_start_give_one_summary);

@@ -12,6 +12,7 @@
 
 #include "dk-local-changes.h"
 #include "dk-store.h"
+#include "dk-store-notify.h"
 #include "dk-store-run-notify.h"
 
 #define NOW G_GINT64_CONSTANT (1790000000)  /* 2026-09-21 */
@@ -340,6 +341,49 @@ test_open_refuses_newer (Fixture       *fx,
 
   after = read_bytes (fx->path, &n_after);
   g_assert_cmpmem (before, n_before, after, n_after);
+}
+
+/* A replica of version 1 (no last_update in what the notifier keeps) is migrated in
+ * place: what it had stays, the new column works. */
+static void
+test_open_migrates_version_1 (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_notified_case_free);
+  g_autoptr(DkNotifiedCase) kept = NULL;
+  g_autoptr(DkNotifiedCase) again = NULL;
+  DkNotifiedCase *state = g_new0 (DkNotifiedCase, 1);
+  sqlite3 *db = NULL;
+
+  state->case_id = g_strdup ("case-1");
+  state->status = DK_CASE_STATUS_ONGOING;
+  state->phrase = -1;
+  state->expected_end = DK_TIME_UNSET;
+  g_ptr_array_add (states, state);
+  g_assert_true (dk_store_record_notified (fx->store, states, 7, &error));
+  g_assert_no_error (error);
+  g_clear_object (&fx->store);
+
+  g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE notified DROP COLUMN last_update;"
+                                 "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  fx->store = dk_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  kept = dk_store_get_notified (fx->store, "case-1", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (kept);
+  g_assert_null (kept->last_update);
+  g_assert_cmpint (dk_store_get_notify_cursor (fx->store), ==, 7);
+
+  state->last_update = g_strdup ("update-2");
+  g_assert_true (dk_store_record_notified (fx->store, states, 8, &error));
+  g_assert_no_error (error);
+  again = dk_store_get_notified (fx->store, "case-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->last_update, ==, "update-2");
 }
 
 /* ---- pages of changes ---- */
@@ -1655,6 +1699,7 @@ main (int    argc,
   ADD ("/store/open/refuses-garbage", test_open_refuses_garbage);
   ADD ("/store/open/refuses-other-database", test_open_refuses_other_database);
   ADD ("/store/open/refuses-newer-version", test_open_refuses_newer);
+  ADD ("/store/open/migrates-version-1", test_open_migrates_version_1);
   ADD ("/store/changes/insert-update-tombstone-unknown", test_changes_apply);
   ADD ("/store/changes/late-page-never-overwrites-newer", test_changes_late_page);
   ADD ("/store/changes/page-is-atomic", test_changes_atomic);

@@ -70,6 +70,27 @@ classify (const DkNotifiedCase *before,   /* (nullable) */
   return EVENT_NONE;
 }
 
+/* What the user did, on this desktop or another, is no news to them: a case they
+ * published, or a change that came with a new update of theirs (an update, a close and a
+ * publish each add one; the server stamps its author). */
+static gboolean
+is_own_change (const DkCase         *kase,
+               const DkNotifiedCase *before,  /* (nullable) */
+               const DkNotifiedCase *now,
+               const char           *me)
+{
+  const DkCaseUpdate *latest;
+
+  if (me == NULL)
+    return FALSE;
+  if (before == NULL)
+    return g_strcmp0 (kase->publisher, me) == 0;
+
+  latest = dk_case_get_latest_update (kase);
+  return latest != NULL && g_strcmp0 (latest->author, me) == 0 &&
+         g_strcmp0 (now->last_update, before->last_update) != 0;
+}
+
 static const char *
 event_label (Event event)
 {
@@ -302,6 +323,7 @@ look_at_changes (DkNotifier *self,
   g_autoptr(GPtrArray) news = g_ptr_array_new ();
   g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (Event));
   g_autoptr(GError) error = NULL;
+  const char *me = dk_sync_engine_get_username (self->engine);
   gint64 cursor = dk_store_get_notify_cursor (store);
   gint64 last_seq = 0;
   gboolean first_look = cursor < 0;
@@ -334,6 +356,11 @@ look_at_changes (DkNotifier *self,
         }
       now = dk_notified_case_new (kase);
       event = classify (before, now);
+      if (event != EVENT_NONE && is_own_change (kase, before, now, me))
+        {
+          g_debug ("Not telling %s of their own change to %s", me, kase->id);
+          event = EVENT_NONE;
+        }
       g_ptr_array_add (states, now);
       if (event != EVENT_NONE)
         {

@@ -68,6 +68,7 @@ dk_notified_case_new (const DkCase *kase)
   state->phrase = latest != NULL ? (int) latest->phrase : -1;
   state->expected_end = kase->expected_end;
   state->closed = kase->status == DK_CASE_STATUS_CLOSED || kase->closed_at != DK_TIME_UNSET;
+  state->last_update = latest != NULL ? g_strdup (latest->id) : NULL;
 
   return state;
 }
@@ -79,6 +80,7 @@ dk_notified_case_free (DkNotifiedCase *state)
     return;
 
   g_free (state->case_id);
+  g_free (state->last_update);
   g_free (state);
 }
 
@@ -203,7 +205,7 @@ dk_store_get_notified (DkStore     *self,
     return NULL;
 
   stmt = _dk_store_prepare (self,
-                            "SELECT status, phrase, expected_end, closed FROM notified"
+                            "SELECT status, phrase, expected_end, closed, last_update FROM notified"
                             " WHERE case_id = ?1", error);
   if (stmt == NULL)
     return NULL;
@@ -221,6 +223,7 @@ dk_store_get_notified (DkStore     *self,
       state->expected_end = sqlite3_column_type (stmt, 2) == SQLITE_NULL
                               ? DK_TIME_UNSET : sqlite3_column_int64 (stmt, 2);
       state->closed = sqlite3_column_int (stmt, 3) != 0;
+      state->last_update = g_strdup (_dk_store_column_text (stmt, 4));
     }
   else if (rc != SQLITE_DONE)
     {
@@ -240,10 +243,11 @@ put_notified (DkStore               *self,
 
   stmt = _dk_store_prepare (self,
                             "INSERT INTO notified (case_id, status, phrase, expected_end, closed,"
-                            " notified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                            " notified_at, last_update) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
                             " ON CONFLICT (case_id) DO UPDATE SET status = excluded.status,"
                             " phrase = excluded.phrase, expected_end = excluded.expected_end,"
-                            " closed = excluded.closed, notified_at = excluded.notified_at",
+                            " closed = excluded.closed, notified_at = excluded.notified_at,"
+                            " last_update = excluded.last_update",
                             error);
   if (stmt == NULL)
     return FALSE;
@@ -256,6 +260,8 @@ put_notified (DkStore               *self,
     sqlite3_bind_int64 (stmt, 4, state->expected_end);
   sqlite3_bind_int (stmt, 5, state->closed ? 1 : 0);
   sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
+  if (state->last_update != NULL)
+    _dk_store_bind_text (stmt, 7, state->last_update);
 
   return _dk_store_step_done (self, stmt, error);
 }

@@ -18,6 +18,7 @@ typedef struct {
   int           phrase;         /* DkUpdatePhrase of the latest update, -1 when none */
   gint64        expected_end;   /* DK_TIME_UNSET when unknown */
   gboolean      closed;
+  char         *last_update;    /* the id of the latest update, NULL when none */
 } DkNotifiedCase;
 
 DkNotifiedCase *dk_notified_case_new          (const DkCase          *kase);

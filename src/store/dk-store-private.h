@@ -36,7 +36,8 @@ struct _DkStore
   "  phrase INTEGER," \
   "  expected_end INTEGER," \
   "  closed INTEGER NOT NULL," \
-  "  notified_at INTEGER NOT NULL" \
+  "  notified_at INTEGER NOT NULL," \
+  "  last_update TEXT" \
   ");" \
   "CREATE INDEX IF NOT EXISTS cases_seq ON cases (seq);"
 

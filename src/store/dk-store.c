@@ -138,7 +138,20 @@ static const char * const schema_tables[] = { "meta", "cases", "objects", "outbo
 
 /* Migrations: migrations[i - 1] takes a replica from version i to i + 1; a new version
  * appends its SQL before the NULL and bumps DK_STORE_SCHEMA_VERSION. */
-static const char * const migrations[] = { NULL };
+static const char * const migrations[] = {
+  /* 1 -> 2: the notifier keeps the newest update it saw, to tell the user's own changes
+   * from news (a replica from before the table had none: it gets the old one first). */
+  "CREATE TABLE IF NOT EXISTS notified ("
+  "  case_id TEXT PRIMARY KEY NOT NULL,"
+  "  status TEXT NOT NULL,"
+  "  phrase INTEGER,"
+  "  expected_end INTEGER,"
+  "  closed INTEGER NOT NULL,"
+  "  notified_at INTEGER NOT NULL"
+  ");"
+  "ALTER TABLE notified ADD COLUMN last_update TEXT;",
+  NULL
+};
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == DK_STORE_SCHEMA_VERSION);
 
 G_DEFINE_QUARK (dk-store-error, dk_store_error)
