@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dk-cli-private.h"
+#include "dk-command-line.h"
 #include "dk-data-dir.h"
 #include "dk-terminal.h"
 

@@ -4,7 +4,6 @@
 
 #include "dk-case.h"
 #include "dk-codec.h"
-#include "dk-command-line.h"
 #include "dk-enums.h"
 #include "dk-error.h"
 #include "dk-json.h"

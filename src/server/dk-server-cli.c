@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dk-command-line.h"
 #include "dk-core.h"
 #include "dk-server-auth.h"
 #include "dk-server-cli-private.h"
