@@ -157,8 +157,7 @@ int _dk_cli_routines (DkCli *cli, const char *command, int argc, char **argv);
 int _dk_cli_routine  (DkCli *cli, const char *command, int argc, char **argv);
 /* A routine's steps by phase; with @run (and its @kase, nullable) each step's mark, the
  * phases' progress and the ticks and notes under it. */
-void _dk_cli_print_routine_steps (DkStore         *store,
-                                  const DkRoutine *routine,
+void _dk_cli_print_routine_steps (const DkRoutine *routine,
                                   const DkRun     *run,
                                   const DkCase    *kase);
 /* The ticks and notes of a step of a run, one a line. */

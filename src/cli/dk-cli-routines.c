@@ -117,8 +117,7 @@ _dk_cli_print_step_events (const DkRunStep *state)
 }
 
 void
-_dk_cli_print_routine_steps (DkStore         *store,
-                             const DkRoutine *routine,
+_dk_cli_print_routine_steps (const DkRoutine *routine,
                              const DkRun     *run,
                              const DkCase    *kase)
 {
@@ -509,7 +508,7 @@ _dk_cli_routine (DkCli       *cli,
       _dk_cli_table_add (table, _("Warning:"), warning, NULL);
     _dk_cli_table_print (table);
   }
-  _dk_cli_print_routine_steps (store, routine, NULL, NULL);
+  _dk_cli_print_routine_steps (routine, NULL, NULL);
 
   return DK_CLI_EXIT_OK;
 }

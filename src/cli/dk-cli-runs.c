@@ -306,7 +306,7 @@ run_show (DkCli       *cli,
   _dk_cli_table_print (table);
 
   if (routine != NULL)
-    _dk_cli_print_routine_steps (store, routine, run, kase);
+    _dk_cli_print_routine_steps (routine, run, kase);
   else
     for (guint i = 0; i < run->steps->len; i++)
       {
