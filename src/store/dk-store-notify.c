@@ -12,23 +12,6 @@
 
 #define META_NOTIFY_CURSOR "notify-cursor"
 
-/* A replica made before the table existed gets it on first use (DK_STORE_SCHEMA_NOTIFY
- * is also part of schema v1). */
-static gboolean
-ensure_table (DkStore  *self,
-              GError  **error)
-{
-  g_assert (DK_IS_STORE (self));
-
-  if (self->notify_ready)
-    return TRUE;
-  if (!_dk_store_exec (self, DK_STORE_SCHEMA_NOTIFY, error))
-    return FALSE;
-
-  self->notify_ready = TRUE;
-  return TRUE;
-}
-
 /* Enough of a case, from its row's columns, for dk_subscription_matches(). */
 static void
 fill_filter_case (DkCase       *kase,
@@ -137,8 +120,6 @@ dk_store_list_followed_changes (DkStore               *self,
   g_return_val_if_fail (out_last_seq != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!ensure_table (self, error))
-    return NULL;
 
   stmt = _dk_store_prepare (self,
                             "SELECT id, kind, area, priority, major, services, seq FROM cases"
@@ -201,8 +182,6 @@ dk_store_get_notified (DkStore     *self,
   g_return_val_if_fail (case_id != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!ensure_table (self, error))
-    return NULL;
 
   stmt = _dk_store_prepare (self,
                             "SELECT status, phrase, expected_end, closed, last_update FROM notified"
@@ -287,7 +266,7 @@ dk_store_record_notified (DkStore    *self,
   g_return_val_if_fail (states != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!ensure_table (self, error) || !_dk_store_begin (self, error))
+  if (!_dk_store_begin (self, error))
     return FALSE;
 
   for (guint i = 0; i < states->len; i++)

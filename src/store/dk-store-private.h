@@ -19,16 +19,12 @@ struct _DkStore
                              * prepared once */
   GHashTable *service_names;  /* service id → name as the search text has it; a cache
                                * emptied whenever a service is written */
-
-  /* state */
-  gboolean    notify_ready;   /* the notified table is known to exist (dk-store-notify.c) */
-  gboolean    run_notify_ready;  /* the run_notified table is known to exist
-                                  * (dk-store-run-notify.c) */
 };
 
 /* The notifier's table (dk-store-notify.c): what the last notification said of each
- * followed case. Part of schema v1; IF NOT EXISTS so that a replica made before it was
- * added gets it on first use. cases_seq finds what changed since the notify cursor. */
+ * followed case, and its latest update (to tell the user's own changes). Part of the
+ * schema; the migration to version 2 adds it to replicas made before it.
+ * cases_seq finds what changed since the notify cursor. */
 #define DK_STORE_SCHEMA_NOTIFY \
   "CREATE TABLE IF NOT EXISTS notified (" \
   "  case_id TEXT PRIMARY KEY NOT NULL," \
@@ -43,7 +39,7 @@ struct _DkStore
 
 /* The run notifier's table (dk-store-run-notify.c): per run and user, the closing of the
  * tied case (its closed_at) that was last looked at, and whether the user was told to
- * post-register. Part of schema v1 and IF NOT EXISTS, like DK_STORE_SCHEMA_NOTIFY.
+ * post-register. Part of the schema, and of the migration to version 2.
  * objects_run_case finds the runs tied to a case (the expression must stay the one the
  * queries use, dk-store-routines.c's SHOWN_DATA). */
 #define DK_STORE_SCHEMA_RUN_NOTIFY \

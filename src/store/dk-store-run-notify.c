@@ -8,22 +8,6 @@
 #include "dk-store-private.h"
 #include "dk-store-run-notify.h"
 
-/* A replica made before the table existed gets it on first use. */
-static gboolean
-ensure_table (DkStore  *self,
-              GError  **error)
-{
-  g_assert (DK_IS_STORE (self));
-
-  if (self->run_notify_ready)
-    return TRUE;
-  if (!_dk_store_exec (self, DK_STORE_SCHEMA_RUN_NOTIFY, error))
-    return FALSE;
-
-  self->run_notify_ready = TRUE;
-  return TRUE;
-}
-
 void
 dk_closed_run_free (DkClosedRun *closed)
 {
@@ -98,8 +82,6 @@ dk_store_list_unlooked_closed_runs (DkStore     *self,
   g_return_val_if_fail (username != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!ensure_table (self, error))
-    return NULL;
 
   stmt = _dk_store_prepare (self,
                             "SELECT o.id, c.id FROM cases AS c JOIN objects AS o"
@@ -157,8 +139,6 @@ dk_store_record_run_looked_at (DkStore     *self,
   g_return_val_if_fail (closed_at != DK_TIME_UNSET, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!ensure_table (self, error))
-    return FALSE;
 
   stmt = _dk_store_prepare (self,
                             "INSERT INTO run_notified (run_id, username, closed_at, told,"
@@ -209,8 +189,6 @@ dk_store_get_run_looked_at (DkStore     *self,
   if (out_told != NULL)
     *out_told = FALSE;
 
-  if (!ensure_table (self, error))
-    return FALSE;
 
   stmt = _dk_store_prepare (self,
                             "SELECT closed_at, told FROM run_notified"

@@ -140,7 +140,8 @@ static const char * const schema_tables[] = { "meta", "cases", "objects", "outbo
  * appends its SQL before the NULL and bumps DK_STORE_SCHEMA_VERSION. */
 static const char * const migrations[] = {
   /* 1 -> 2: the notifier keeps the newest update it saw, to tell the user's own changes
-   * from news (a replica from before the table had none: it gets the old one first). */
+   * from news. A replica made before the notifiers' tables came gets them here (the
+   * notified table in its version 1 shape first). */
   "CREATE TABLE IF NOT EXISTS notified ("
   "  case_id TEXT PRIMARY KEY NOT NULL,"
   "  status TEXT NOT NULL,"
@@ -149,7 +150,9 @@ static const char * const migrations[] = {
   "  closed INTEGER NOT NULL,"
   "  notified_at INTEGER NOT NULL"
   ");"
-  "ALTER TABLE notified ADD COLUMN last_update TEXT;",
+  "ALTER TABLE notified ADD COLUMN last_update TEXT;"
+  "CREATE INDEX IF NOT EXISTS cases_seq ON cases (seq);"
+  DK_STORE_SCHEMA_RUN_NOTIFY,
   NULL
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == DK_STORE_SCHEMA_VERSION);
