@@ -8,59 +8,18 @@
 
 set -eu
 
-server=${DRIFTKOLL_SERVER:?DRIFTKOLL_SERVER must name the driftkoll-server binary}
-cli=${DRIFTKOLL_CLI:?DRIFTKOLL_CLI must name the driftkoll-cli binary}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/dk-cli-routines.XXXXXX")
-server_pid=
-
-XDG_DATA_HOME="$tmp/xdg"
-export XDG_DATA_HOME
-unset DRIFTKOLL_DATA_DIR || true
-DRIFTKOLL_TOKEN_STORAGE=file
-export DRIFTKOLL_TOKEN_STORAGE
+test_name=cli-routines
+# shellcheck source=tests/cli-env.sh
+. "$(dirname "$0")/cli-env.sh"
 LC_ALL=C.UTF-8
 export LC_ALL
-
-cleanup () {
-  if [ -n "$server_pid" ]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-. "$(dirname "$0")/tap.sh"
-
-json () {
-  python3 -c '
-import json, sys
-j = json.load(open(sys.argv[1]))
-sys.exit(0 if eval(sys.argv[2]) else 1)
-' "$tmp/stdout" "$1" 2>>"$tmp/stderr"
-}
-
-finish () {
-  echo "1..$n_run"
-  [ "$n_failed" -eq 0 ]
-  exit $?
-}
 
 a () { "$cli" --data-dir "$tmp/a" "$@"; }
 b () { "$cli" --data-dir "$tmp/b" "$@"; }
 
-db="$tmp/server.db"
-"$server" init --db "$db" --demo >/dev/null 2>"$tmp/stderr" || { fail "demo database"; finish; }
-"$server" serve --db "$db" --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
-server_pid=$!
-i=0
-while [ "$i" -lt 100 ] && ! grep -q . "$tmp/serve.out" 2>/dev/null; do
-  sleep 0.1
-  i=$((i + 1))
-done
-url=$(head -n 1 "$tmp/serve.out" | sed 's/^listening on //')
-case "$url" in http://127.0.0.1:*) pass "the server starts" ;; *) fail "the server starts"; finish ;; esac
+make_demo_db
+start_server
+pass "the server starts"
 
 run_with_input demo 0 "a logs in as staff" a --server "$url" login staff
 run_with_input demo 0 "b logs in as servicedesk" b --server "$url" login servicedesk

@@ -9,59 +9,9 @@
 
 set -eu
 
-server=${DRIFTKOLL_SERVER:?DRIFTKOLL_SERVER must name the driftkoll-server binary}
-cli=${DRIFTKOLL_CLI:?DRIFTKOLL_CLI must name the driftkoll-cli binary}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/dk-cli.XXXXXX")
-server_pid=
-url=
-
-# Nothing of the user's own data dir may be touched.
-XDG_DATA_HOME="$tmp/xdg"
-export XDG_DATA_HOME
-unset DRIFTKOLL_DATA_DIR || true
-# Sessions go to a file in the data dir, never to the user's keyring.
-DRIFTKOLL_TOKEN_STORAGE=file
-export DRIFTKOLL_TOKEN_STORAGE
-
-stop_server () {
-  if [ -n "$server_pid" ]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=
-  fi
-}
-
-cleanup () {
-  if [ -n "$server_pid" ]; then
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-# TAP helpers: pass, fail, run, run_with_input, check (they use $tmp).
-. "$(dirname "$0")/tap.sh"
-
-# json EXPRESSION: evaluates a Python expression on the JSON in $tmp/stdout (as "j");
-# true when it is true.
-json () {
-  python3 -c '
-import json, sys
-j = json.load(open(sys.argv[1]))
-sys.exit(0 if eval(sys.argv[2]) else 1)
-' "$tmp/stdout" "$1" 2>>"$tmp/stderr"
-}
-
-# json_get EXPRESSION: prints a Python expression on the JSON in $tmp/stdout.
-json_get () {
-  python3 -c '
-import json, sys
-j = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))
-' "$tmp/stdout" "$1"
-}
+test_name=cli
+# shellcheck source=tests/cli-env.sh
+. "$(dirname "$0")/cli-env.sh"
 
 is_uuid () {
   printf '%s\n' "$1" | grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
@@ -71,39 +21,11 @@ not_grep () {
   ! grep "$@"
 }
 
-# start_server: serves $db on a free port and sets $url from the first line.
-start_server () {
-  : >"$tmp/serve.out"
-  "$server" serve --db "$db" --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
-  server_pid=$!
-  i=0
-  while [ "$i" -lt 100 ] && ! grep -q . "$tmp/serve.out" 2>/dev/null; do
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-    i=$((i + 1))
-  done
-  first_line=$(head -n 1 "$tmp/serve.out")
-  case "$first_line" in
-    "listening on http://127.0.0.1:"*/) url=${first_line#listening on } ;;
-    *)
-      cp "$tmp/serve.err" "$tmp/stderr"
-      fail "the server starts (got \"$first_line\")"
-      echo "1..$n_run"
-      exit 1
-      ;;
-  esac
-}
-
 # Each client has a data dir of its own: a is the servicedesk, b is staff.
 a () { "$cli" --data-dir "$tmp/a" "$@"; }
 b () { "$cli" --data-dir "$tmp/b" "$@"; }
 
-db="$tmp/server.db"
-if ! "$server" init --db "$db" --demo >/dev/null 2>"$tmp/stderr"; then
-  fail "the demo server database is made"
-  echo "1..$n_run"
-  exit 1
-fi
+make_demo_db
 
 # ---- usage ----
 
@@ -354,8 +276,4 @@ run 0 "the second client logs out" b --server "$url" logout
 
 stop_server
 
-echo "1..$n_run"
-if [ "$n_failed" -gt 0 ]; then
-  echo "# $n_failed of $n_run failed"
-  exit 1
-fi
+finish

@@ -11,46 +11,14 @@
 
 set -eu
 
-server=${DRIFTKOLL_SERVER:?DRIFTKOLL_SERVER must name the driftkoll-server binary}
-cli=${DRIFTKOLL_CLI:?DRIFTKOLL_CLI must name the driftkoll-cli binary}
+test_name=print
+# shellcheck source=tests/cli-env.sh
+. "$(dirname "$0")/cli-env.sh"
 shots=${G_TEST_BUILDDIR:-.}/screenshots
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/dk-print.XXXXXX")
-server_pid=
 
-XDG_DATA_HOME="$tmp/xdg"
-export XDG_DATA_HOME
-unset DRIFTKOLL_DATA_DIR || true
-DRIFTKOLL_TOKEN_STORAGE=file
-export DRIFTKOLL_TOKEN_STORAGE
 # The footer's times are local; in UTC they read like the replica's.
 TZ=UTC
 export TZ
-
-stop_server () {
-  if [ -n "$server_pid" ]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=
-  fi
-}
-
-cleanup () {
-  if [ -n "$server_pid" ]; then
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-. "$(dirname "$0")/tap.sh"
-
-bail () {
-  fail "$1"
-  echo "1..$n_run"
-  exit 1
-}
 
 for tool in pdftotext pdfinfo pdftoppm; do
   command -v "$tool" >/dev/null || bail "$tool is installed (poppler-utils)"
@@ -146,18 +114,8 @@ EOT
 
 mkdir -p "$shots"
 
-db="$tmp/server.db"
-"$server" init --db "$db" --demo >/dev/null 2>"$tmp/stderr" || bail "the demo database is made"
-"$server" serve --db "$db" --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
-server_pid=$!
-i=0
-while [ "$i" -lt 100 ] && ! grep -q . "$tmp/serve.out" 2>/dev/null; do
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-  i=$((i + 1))
-done
-url=$(head -n 1 "$tmp/serve.out" | sed -n 's|^listening on \(http://127.0.0.1:[0-9]*/\)$|\1|p')
-[ -n "$url" ] || bail "the server starts"
+make_demo_db
+start_server
 
 run_with_input demo 0 "staff logs in" a --server "$url" login staff
 run 0 "staff syncs the demo data" a sync
@@ -356,5 +314,4 @@ check "... from the replica" has "$tmp/offline.pdf" "Driftstopp TES"
 run 0 "print case works with the server gone" a print case DK-1001 --pdf "$tmp/offline-case.pdf"
 run 0 "print pack works with the server gone" a print pack --unit "Avdelning 12B" --pdf "$tmp/offline-pack.pdf"
 
-echo "1..$n_run"
-[ "$n_failed" -eq 0 ]
+finish
