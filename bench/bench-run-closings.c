@@ -15,9 +15,8 @@
 
 #include <stdlib.h>
 
-#include <glib/gstdio.h>
-
 #include "dk-store-run-notify.h"
+#include "dk-test-files.h"
 
 #define NOW G_GINT64_CONSTANT (1790000000)
 /* What the run notifier looks back over (LOOK_BACK_DAYS). */
@@ -176,17 +175,6 @@ main (int   argc,
       g_print ("kept %s\n", path);
       return 0;
     }
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *file = g_build_filename (dir, name, NULL);
-
-        g_remove (file);
-      }
-  }
-  g_rmdir (dir);
+  dk_test_remove_tree (dir);
   return 0;
 }

@@ -5,6 +5,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "dk-test-files.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -66,8 +68,6 @@ GPtrArray    *dk_test_server_pull_all (DkTestServer  *self,
                                        guint          limit,
                                        guint         *out_pages);
 
-/* Removes a folder and everything in it (symbolic links are removed, not followed). */
-void          dk_test_remove_tree     (const char    *path);
 /* A GAsyncReadyCallback that keeps the result in the GAsyncResult * slot @user_data
  * points at; dk_test_wait_result () iterates the default context until it is there. */
 void          dk_test_async_result_cb (GObject       *object,

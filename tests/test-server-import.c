@@ -5,13 +5,12 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "dk-core.h"
 #include "dk-server-auth.h"
 #include "dk-server-db.h"
 #include "dk-server-import.h"
 #include "dk-server-objects.h"
+#include "dk-test-files.h"
 
 /* tests/data/cases.jsonl: gen-cases.py 20 --seed 1, naming 28 distinct services. */
 #define FIXTURE_CASES          20
@@ -39,26 +38,11 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  user_data)
 {
   g_clear_object (&fixture->db);
-  remove_tree (fixture->dir);
+  dk_test_remove_tree (fixture->dir);
   g_clear_pointer (&fixture->dir, g_free);
 }
 

@@ -5,10 +5,9 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "dk-server-mutations.h"
 #include "dk-server-objects.h"
+#include "dk-test-files.h"
 
 #define NOW      ((gint64) 1795529100)   /* 2026-11-24T14:05:00Z */
 #define HOUR     ((gint64) 3600)
@@ -72,26 +71,11 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_object (&f->db);
-  remove_dir (f->dir);
+  dk_test_remove_tree (f->dir);
   g_clear_pointer (&f->dir, g_free);
 }
 

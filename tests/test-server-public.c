@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "dk-core.h"
 #include "dk-server-auth.h"
@@ -16,6 +15,7 @@
 #include "dk-server-import.h"
 #include "dk-server-objects.h"
 #include "dk-server-public.h"
+#include "dk-test-files.h"
 
 #define BASE_URL "https://driftinfo.example.org/"
 #define HOUR     3600
@@ -46,18 +46,8 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   g_clear_object (&fixture->db);
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (fixture->dir, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (fixture->dir);
+  dk_test_remove_tree (fixture->dir);
   g_clear_pointer (&fixture->dir, g_free);
 }
 

@@ -8,10 +8,9 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "dk-local-changes.h"
 #include "dk-store-list.h"
+#include "dk-test-files.h"
 
 #define NOW G_GINT64_CONSTANT (1790000000)  /* 2026-09-21 */
 #define ME "anna"
@@ -99,27 +98,12 @@ fixture_setup (Fixture       *fx,
   g_assert_no_error (error);
 }
 
-/* A replica's folder and the files in it (the replica and its log). */
-static void
-remove_folder (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
 static void
 fixture_teardown (Fixture       *fx,
                   gconstpointer  data)
 {
   g_clear_object (&fx->store);
-  remove_folder (fx->dir);
+  dk_test_remove_tree (fx->dir);
   g_free (fx->dir);
   g_ptr_array_unref (fx->ids);
 }
@@ -381,7 +365,7 @@ test_count_needs_a_place_for_the_count (void)
   g_assert_no_error (error);
   g_setenv ("DK_TEST_CHILD_DIR", dir, TRUE);
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  remove_folder (dir);
+  dk_test_remove_tree (dir);
   g_test_trap_assert_failed ();
   g_test_trap_assert_stderr ("*out_count != NULL*");
 }

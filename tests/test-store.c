@@ -14,6 +14,7 @@
 #include "dk-store.h"
 #include "dk-store-notify.h"
 #include "dk-store-run-notify.h"
+#include "dk-test-files.h"
 
 #define NOW G_GINT64_CONSTANT (1790000000)  /* 2026-09-21 */
 #define ME "anna"
@@ -40,25 +41,11 @@ fixture_setup (Fixture       *fx,
 }
 
 static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture       *fx,
                   gconstpointer  data)
 {
   g_clear_object (&fx->store);
-  remove_dir (fx->dir);
+  dk_test_remove_tree (fx->dir);
   g_free (fx->path);
   g_free (fx->dir);
 }
