@@ -41,6 +41,31 @@ fixture_teardown (Fixture       *f,
 
 /* ---- helpers ---- */
 
+/* Publishes an incident in @area through the API as the user of f->token; returns its
+ * id. */
+static char *
+publish_in (Fixture    *f,
+            const char *area,
+            const char *title,
+            int         priority,
+            gboolean    major,
+            const char *service)
+{
+  char *id = g_uuid_string_random ();
+  g_autofree char *update_id = g_uuid_string_random ();
+  g_autofree char *data = g_strdup_printf (
+      "{\"id\":\"%s\",\"kind\":\"incident\",\"area\":\"%s\",\"title\":\"%s\","
+      "\"description\":\"Beskrivning\",\"scope\":\"Alla\",\"services\":[\"%s\"],"
+      "\"status\":\"ongoing\",\"priority\":%d,\"major\":%s,\"public\":false,"
+      "\"external_ref\":null,\"start\":\"2026-11-24T08:00:00Z\",\"expected_end\":null,"
+      "\"closed_at\":null,\"updates\":[{\"id\":\"%s\",\"phrase\":\"identified\","
+      "\"text\":\"Vi felsöker\"}]}",
+      id, area, title, service, priority, major ? "true" : "false", update_id);
+
+  dk_test_desktop_apply (f, "case.create", data);
+  return id;
+}
+
 /* Publishes an IT incident through the API as servicedesk; returns its id. */
 static char *
 publish (Fixture    *f,
@@ -49,19 +74,7 @@ publish (Fixture    *f,
          gboolean    major,
          const char *service)
 {
-  char *id = g_uuid_string_random ();
-  g_autofree char *update_id = g_uuid_string_random ();
-  g_autofree char *data = g_strdup_printf (
-      "{\"id\":\"%s\",\"kind\":\"incident\",\"area\":\"it_telephony\",\"title\":\"%s\","
-      "\"description\":\"Beskrivning\",\"scope\":\"Alla\",\"services\":[\"%s\"],"
-      "\"status\":\"ongoing\",\"priority\":%d,\"major\":%s,\"public\":false,"
-      "\"external_ref\":null,\"start\":\"2026-11-24T08:00:00Z\",\"expected_end\":null,"
-      "\"closed_at\":null,\"updates\":[{\"id\":\"%s\",\"phrase\":\"identified\","
-      "\"text\":\"Vi felsöker\"}]}",
-      id, title, service, priority, major ? "true" : "false", update_id);
-
-  dk_test_desktop_apply (f, "case.create", data);
-  return id;
+  return publish_in (f, "it_telephony", title, priority, major, service);
 }
 
 static char *
@@ -258,9 +271,7 @@ test_notifier_own_changes_are_quiet (Fixture       *f,
   g_autofree char *own = NULL;
   g_autofree char *update = NULL;
   g_autofree char *update_id = g_uuid_string_random ();
-  g_autofree char *lab_case = NULL;
-  g_autofree char *lab_id = g_uuid_string_random ();
-  g_autofree char *lab_update_id = g_uuid_string_random ();
+  g_autofree char *lab = NULL;
   char *servicedesk_token;
 
   dk_test_desktop_restart_as (f, "servicedesk");
@@ -281,15 +292,7 @@ test_notifier_own_changes_are_quiet (Fixture       *f,
   /* Someone else's major incident is news to servicedesk. */
   servicedesk_token = f->token;
   f->token = dk_test_server_login (f->server, "lab_communicator", "demo");
-  lab_case = g_strdup_printf (
-      "{\"id\":\"%s\",\"kind\":\"incident\",\"area\":\"lab_medicine\","
-      "\"title\":\"Labbet står still\",\"description\":\"Beskrivning\",\"scope\":\"Alla\","
-      "\"services\":[\"unilab\"],\"status\":\"ongoing\",\"priority\":1,\"major\":true,"
-      "\"public\":false,\"external_ref\":null,\"start\":\"2026-11-24T08:00:00Z\","
-      "\"expected_end\":null,\"closed_at\":null,\"updates\":[{\"id\":\"%s\","
-      "\"phrase\":\"identified\",\"text\":\"Vi felsöker\"}]}",
-      lab_id, lab_update_id);
-  dk_test_desktop_apply (f, "case.create", lab_case);
+  lab = publish_in (f, "lab_medicine", "Labbet står still", 1, TRUE, "unilab");
   g_free (f->token);
   f->token = servicedesk_token;
   dk_test_desktop_sync_now (f);

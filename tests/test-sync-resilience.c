@@ -227,25 +227,30 @@ last_line (const char *text)
   return g_steal_pointer (&line);
 }
 
+/* "COMMAND --json", which must succeed and print an object. */
 static JsonObject *
-cli_status (Fixture *fixture)
+cli_json_object (Fixture    *fixture,
+                 const char *command)
 {
-  g_autofree char *out = cli_ok (fixture, "status", "--json", NULL);
-  g_autoptr(JsonNode) node = parse_json (out, "status --json");
+  g_autofree char *out = cli_ok (fixture, command, "--json", NULL);
+  g_autofree char *what = g_strconcat (command, " --json", NULL);
+  g_autoptr(JsonNode) node = parse_json (out, what);
 
   g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
   return json_object_ref (json_node_get_object (node));
+}
+
+static JsonObject *
+cli_status (Fixture *fixture)
+{
+  return cli_json_object (fixture, "status");
 }
 
 /* A whole sync that must succeed; returns its --json summary. */
 static JsonObject *
 cli_sync (Fixture *fixture)
 {
-  g_autofree char *out = cli_ok (fixture, "sync", "--json", NULL);
-  g_autoptr(JsonNode) node = parse_json (out, "sync --json");
-
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  return json_object_ref (json_node_get_object (node));
+  return cli_json_object (fixture, "sync");
 }
 
 /* Starts a driftkoll-cli that runs on its own; its output goes to LOG.out and LOG.err. */
