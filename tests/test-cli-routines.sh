@@ -9,8 +9,9 @@
 set -eu
 
 test_name=cli-routines
-# shellcheck source=tests/cli-env.sh
-. "$(dirname "$0")/cli-env.sh"
+# shellcheck source=tests/test-env.sh
+. "$(dirname "$0")/test-env.sh"
+: "${cli:?DRIFTKOLL_CLI must name the driftkoll-cli binary}"
 LC_ALL=C.UTF-8
 export LC_ALL
 

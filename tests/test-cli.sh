@@ -10,8 +10,9 @@
 set -eu
 
 test_name=cli
-# shellcheck source=tests/cli-env.sh
-. "$(dirname "$0")/cli-env.sh"
+# shellcheck source=tests/test-env.sh
+. "$(dirname "$0")/test-env.sh"
+: "${cli:?DRIFTKOLL_CLI must name the driftkoll-cli binary}"
 
 is_uuid () {
   printf '%s\n' "$1" | grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'

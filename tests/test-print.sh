@@ -12,8 +12,9 @@
 set -eu
 
 test_name=print
-# shellcheck source=tests/cli-env.sh
-. "$(dirname "$0")/cli-env.sh"
+# shellcheck source=tests/test-env.sh
+. "$(dirname "$0")/test-env.sh"
+: "${cli:?DRIFTKOLL_CLI must name the driftkoll-cli binary}"
 shots=${G_TEST_BUILDDIR:-.}/screenshots
 
 # The footer's times are local; in UTC they read like the replica's.

@@ -6,22 +6,9 @@
 
 set -eu
 
-server=${DRIFTKOLL_SERVER:?DRIFTKOLL_SERVER must name the driftkoll-server binary}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/dk-server-cli.XXXXXX")
-server_pid=
-
-cleanup () {
-  if [ -n "$server_pid" ]; then
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-# TAP helpers: pass, fail, run, run_with_input, check (they use $tmp).
-. "$(dirname "$0")/tap.sh"
+test_name=server-cli
+# shellcheck source=tests/test-env.sh
+. "$(dirname "$0")/test-env.sh"
 
 db="$tmp/server.db"
 
@@ -244,8 +231,4 @@ else
   fail "openssl and curl are needed to test TLS"
 fi
 
-echo "1..$n_run"
-if [ "$n_failed" -gt 0 ]; then
-  echo "# $n_failed of $n_run failed"
-  exit 1
-fi
+finish

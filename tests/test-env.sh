@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# cli-env.sh: what the driftkoll-cli shell tests share; source it with $test_name set.
-#   - $server and $cli from DRIFTKOLL_SERVER and DRIFTKOLL_CLI (tests/meson.build sets
-#     them), $tmp a new folder removed at exit with the server still running killed;
+# test-env.sh: what the shell tests share; source it with $test_name set.
+#   - $server from DRIFTKOLL_SERVER and, when set, $cli from DRIFTKOLL_CLI
+#     (tests/meson.build sets them; a test of the cli checks $cli itself), $tmp a new
+#     folder removed at exit with the server still running killed;
 #   - nothing of the user's own: XDG_DATA_HOME in $tmp, no DRIFTKOLL_DATA_DIR, sessions in
 #     a file in the data dir, never in the user's keyring;
 #   - the TAP helpers of tap.sh, plus bail, finish, json, json_get, start_server and
 #     stop_server below.
 
 server=${DRIFTKOLL_SERVER:?DRIFTKOLL_SERVER must name the driftkoll-server binary}
-cli=${DRIFTKOLL_CLI:?DRIFTKOLL_CLI must name the driftkoll-cli binary}
+cli=${DRIFTKOLL_CLI:-}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dk-$test_name.XXXXXX")
 server_pid=
 url=
