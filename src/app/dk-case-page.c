@@ -25,7 +25,7 @@ struct _DkCasePage
   GtkLabel       *major_label;
   GtkLabel       *pending_label;
   GtkLabel       *priority_label;
-  GtkFlowBox     *routine_buttons;
+  GtkBox         *routine_buttons;
   GtkBox         *routines_box;
   GtkBox         *scope_box;
   GtkLabel       *scope_label;
@@ -53,12 +53,12 @@ clear_list_box (GtkListBox *list)
 }
 
 static void
-clear_flow_box (GtkFlowBox *box)
+clear_box (GtkBox *box)
 {
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
-    gtk_flow_box_remove (box, child);
+    gtk_box_remove (box, child);
 }
 
 /* A line "label  value" of the details; nothing for an empty value. */
@@ -150,7 +150,7 @@ show_routines (DkCasePage   *self,
 
   g_assert (DK_IS_CASE_PAGE (self));
 
-  clear_flow_box (self->routine_buttons);
+  clear_box (self->routine_buttons);
   routines = dk_store_list_routines (store, &error);
   if (routines == NULL)
     g_warning ("Could not read the routines: %s", error->message);
@@ -177,7 +177,7 @@ show_routines (DkCasePage   *self,
           gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "app.open-routine");
           gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", routine->id);
           gtk_widget_add_css_class (button, "pill");
-          gtk_flow_box_append (self->routine_buttons, button);
+          gtk_box_append (self->routine_buttons, button);
           n_buttons++;
           if (routine->approved_at != DK_TIME_UNSET)
             {
@@ -193,7 +193,7 @@ show_routines (DkCasePage   *self,
                                                 kase->id);
               gtk_widget_add_css_class (button, "pill");
               gtk_widget_add_css_class (button, "suggested-action");
-              gtk_flow_box_append (self->routine_buttons, button);
+              gtk_box_append (self->routine_buttons, button);
             }
           break;  /* one button per service */
         }

@@ -110,6 +110,17 @@ def text_of(node):
     return text.getText(0, text.characterCount)
 
 
+def find_nearest(node, role, name):
+    """The first node with this role and name under @node's closest ancestor that has one."""
+    ancestor = node.parent
+    while ancestor is not None:
+        found = find(ancestor, role, name)
+        if found is not None:
+            return found
+        ancestor = ancestor.parent
+    return None
+
+
 def gone(node, role, name):
     return find(node, role, name) is None
 
@@ -123,6 +134,19 @@ def click(node, role, name):
 def click_node(node):
     actions = list(node.actions.keys())
     node.doActionNamed("click" if "click" in actions else (actions[0] if actions else "click"))
+
+
+def extents(node):
+    """(x, y, width, height) of a node on the screen."""
+    box = node.queryComponent().getExtents(0)   # ATSPI_COORD_TYPE_SCREEN
+    return box.x, box.y, box.width, box.height
+
+
+def laid_out_above(upper, lower):
+    """True when @upper ends where @lower begins or above: nothing drawn over it."""
+    _, upper_y, _, upper_height = extents(upper)
+    _, lower_y, _, lower_height = extents(lower)
+    return upper_height > 0 and lower_height > 0 and upper_y + upper_height <= lower_y
 
 
 def window_geometry():
@@ -386,6 +410,12 @@ def open_case(app, shots):
              lambda: find(app, "push button", "Open reserve routine for TES"))
     ok("a case opens on its own page with its details, timeline and reserve routine")
     screenshot(shots, "case-page.png")
+    start = find(app, "push button", "Start reserve routine for TES")
+    details = find_nearest(start, "label", "Details")
+    if not laid_out_above(start, details):
+        fail(f"the routine buttons are drawn over the next heading: {extents(start)} "
+             f"reaches into {extents(details)}")
+    ok("the reserve routine's buttons end above the next section")
     click(app, "push button", "Open reserve routine for TES")
     wait_for("the routine on the routines page", lambda: find(app, "label", "Driftstopp TES"))
     ok("the case's reserve routine opens on the routines page")
