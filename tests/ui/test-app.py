@@ -367,7 +367,7 @@ def log_in(app, shots):
     ok("logging in through the app's dialog syncs and shows the demo cases, online")
 
 
-def filter_and_search(app):
+def filter_and_search(app, shots):
     # Filter by area: only laboratory medicine.
     click(app, "push button", "Filters")
     wait_for("the service filter, by its name", lambda: find(app, "push button", "Service"),
@@ -376,6 +376,12 @@ def filter_and_search(app):
     wait_for("the IT incident filtered away", lambda: gone(app, "label", COSMIC))
     wait_for("the lab incident still listed", lambda: find(app, "label", UNILAB))
     ok("filtering by area shows only that area")
+    screenshot(shots, "filters.png")
+    areas = ["All areas", "IT/Telephony", LAB_MEDICINE, "Facilities/Service deliveries"]
+    tops = {name: extents(find(app, "push button", name))[1] for name in areas}
+    if len(set(tops.values())) != 1:
+        fail(f"the area filters are not on one line in a wide window: {tops}")
+    ok("the area filters are on one line in a wide window")
     click(app, "push button", "All areas")
     wait_for("every area again", lambda: find(app, "label", COSMIC))
 
@@ -604,7 +610,7 @@ def main():
         wait_for("the window at its size", settled_window)
         screenshot(shots, "main-window.png")
 
-        filter_and_search(app)
+        filter_and_search(app, shots)
         open_case(app, shots)
         publish_shows_up(app, server)
         preferences(app, shots, config_home)
@@ -626,6 +632,11 @@ def main():
         wait_for("the page switcher at the bottom", lambda: find(app, "page tab", "Incidents"))
         wait_for("the narrow window at its size", settled_window)
         screenshot(shots, "narrow-window.png")
+        click(app, "push button", "Filters")
+        wait_for("the filters in the narrow window", lambda: find(app, "push button", "Service"))
+        time.sleep(0.5)   # the revealer's transition
+        screenshot(shots, "narrow-filters.png")
+        click(app, "push button", "Filters")
         ok("the app works in a narrow window")
     finally:
         if app_proc is not None:
