@@ -141,16 +141,32 @@ insert_new_case (DkStore         *self,
 }
 
 static gboolean
+set_change_error (GError **error,
+                  guint    index,
+                  const char *reason)
+{
+  g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+               _("The server sent a change that cannot be read (changes[%u]: %s)"),
+               index, reason);
+  return FALSE;
+}
+
+/* A case the server sent that cannot be read is the server's fault; anything after
+ * that is the replica's own (a full disk, say) and is told as it is. */
+static gboolean
 apply_case (DkStore     *self,
             const Data  *data,
             gint64       seq,
+            guint        index,
             GError     **error)
 {
   g_auto(DkStoreCaseRow) row = { 0 };
+  g_autoptr(GError) local_error = NULL;
   gint64 pk = 0;
 
-  if (!_dk_store_case_row_read_doc (data->doc, data->index, &row, error) ||
-      !_dk_store_lookup_case_pk (self, row.id, &pk, error))
+  if (!_dk_store_case_row_read_doc (data->doc, data->index, &row, &local_error))
+    return set_change_error (error, index, local_error->message);
+  if (!_dk_store_lookup_case_pk (self, row.id, &pk, error))
     return FALSE;
   if (pk == 0)
     return insert_new_case (self, data, &row, seq, error);
@@ -234,17 +250,6 @@ apply_deleted (DkStore     *self,
 }
 
 static gboolean
-set_change_error (GError **error,
-                  guint    index,
-                  const char *reason)
-{
-  g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
-               _("The server sent a change that cannot be read (changes[%u]: %s)"),
-               index, reason);
-  return FALSE;
-}
-
-static gboolean
 apply_change (DkStore             *self,
               DkJsonDoc           *doc,
               guint                change,
@@ -252,7 +257,6 @@ apply_change (DkStore             *self,
               DkStoreSearchTexts  *texts,
               GError             **error)
 {
-  g_autoptr(GError) local_error = NULL;
   const DkJsonDocValue *value = dk_json_doc_get (doc, change);
   const char *type;
   const char *id;
@@ -291,9 +295,7 @@ apply_change (DkStore             *self,
   if (g_str_equal (type, DK_TYPE_NAME_CASE))
     {
       data.has_body = _dk_store_search_texts_get (texts, index, &data.body, &data.body_length);
-      if (!apply_case (self, &data, seq, &local_error))
-        return set_change_error (error, index, local_error->message);
-      return TRUE;
+      return apply_case (self, &data, seq, index, error);
     }
 
   return apply_object (self, type, id, &data, seq, error);

@@ -163,12 +163,55 @@ G_DEFINE_FINAL_TYPE (DkStore, dk_store, G_TYPE_OBJECT)
 
 /* ---- helpers shared by the parts (dk-store-private.h) ---- */
 
+/* SQLite says SQLITE_FULL when a write finds the disk full, and an I/O error when it
+ * cannot make the shared-memory file that a WAL database needs even to be read. */
+static gboolean
+is_disk_full (sqlite3 *db)
+{
+  int code = sqlite3_errcode (db) & 0xff;
+
+  /* sqlite3_system_errno() is the last I/O failure's: only asked about one. */
+  return code == SQLITE_FULL ||
+         ((code == SQLITE_IOERR || code == SQLITE_CANTOPEN) &&
+          sqlite3_system_errno (db) == ENOSPC);
+}
+
+static void
+set_no_space_error (GError     **error,
+                    const char  *path)
+{
+  g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NO_SPACE,
+               _("The disk that holds the local database “%s” is full: free some space "
+                 "and try again. Nothing saved before was lost."),
+               path);
+}
+
 gboolean
 _dk_store_set_error (DkStore  *self,
                      GError  **error)
 {
-  g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
-               _("The local database failed: %s"), sqlite3_errmsg (self->db));
+  /* What a person can do something about is said as such; SQLite rolled the
+   * transaction back, so nothing that was committed before is lost. */
+  if (is_disk_full (self->db))
+    {
+      set_no_space_error (error, self->path);
+      return FALSE;
+    }
+
+  switch (sqlite3_errcode (self->db) & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+                   _("The local database stayed busy (another Driftkoll program was "
+                     "writing to it): %s"),
+                   sqlite3_errmsg (self->db));
+      break;
+    default:
+      g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+                   _("The local database failed: %s"), sqlite3_errmsg (self->db));
+      break;
+    }
   return FALSE;
 }
 
@@ -367,6 +410,8 @@ set_open_error (GError     **error,
                  _("The file “%s” is not a Driftkoll database or is damaged (%s); it is "
                    "kept as it is. Move it away to start with an empty one."),
                  path, reason);
+  else if (code == DK_STORE_ERROR_NO_SPACE)
+    set_no_space_error (error, path);
   else
     g_set_error (error, DK_STORE_ERROR, code, _("Could not open “%s”: %s"), path, reason);
 
@@ -422,6 +467,23 @@ query_int (sqlite3    *db,
   return ok;
 }
 
+/* A file SQLite could not read: damaged only when SQLite says so. A full disk, a lock
+ * held too long or an I/O error says nothing about the file, and "move it away" would
+ * be the wrong advice with changes in it that wait to be sent. */
+static gboolean
+set_unreadable_error (sqlite3     *db,
+                      const char  *path,
+                      GError     **error)
+{
+  int code = sqlite3_errcode (db) & 0xff;
+
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+    return set_open_error (error, DK_STORE_ERROR_CORRUPT, path, sqlite3_errmsg (db));
+  if (is_disk_full (db))
+    return set_open_error (error, DK_STORE_ERROR_NO_SPACE, path, NULL);
+  return set_open_error (error, DK_STORE_ERROR_FAILED, path, sqlite3_errmsg (db));
+}
+
 /* What the file says about itself: its schema version, and whether it is one of ours
  * (application_id and tables). Cheap: no quick_check over a large file. */
 static gboolean
@@ -437,7 +499,7 @@ inspect (sqlite3     *db,
   if (!query_int (db, "PRAGMA user_version", &version) ||
       !query_int (db, "PRAGMA application_id", &application_id) ||
       !query_int (db, "SELECT count(*) FROM sqlite_schema", &n_objects))
-    return set_open_error (error, DK_STORE_ERROR_CORRUPT, path, sqlite3_errmsg (db));
+    return set_unreadable_error (db, path, error);
 
   if (version == 0 && application_id == 0 && n_objects == 0)
     {

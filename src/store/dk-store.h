@@ -24,7 +24,8 @@ typedef enum {
   DK_STORE_ERROR_CORRUPT,     /* not a Driftkoll replica, or damaged: kept as it is */
   DK_STORE_ERROR_TOO_NEW,     /* written by a newer Driftkoll: kept as it is */
   DK_STORE_ERROR_NOT_FOUND,   /* no such case, routine, run, ... */
-  DK_STORE_ERROR_FAILED,      /* SQLite said no (full disk, locked too long, ...) */
+  DK_STORE_ERROR_FAILED,      /* SQLite said no (locked too long, I/O error, ...) */
+  DK_STORE_ERROR_NO_SPACE,    /* the disk is full: nothing committed is lost */
 } DkStoreError;
 
 GQuark dk_store_error_quark (void);
