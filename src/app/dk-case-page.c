@@ -10,6 +10,7 @@
 #include "dk-application.h"
 #include "dk-case-page.h"
 #include "dk-format.h"
+#include "dk-offline-banner.h"
 #include "dk-print-operation.h"
 
 struct _DkCasePage
@@ -17,6 +18,7 @@ struct _DkCasePage
   AdwBin          parent_instance;
 
   /* template widgets */
+  DkOfflineBanner *banner;
   GtkLabel       *description_label;
   GtkGrid        *details_grid;
   GtkBox         *follow_ups_box;
@@ -296,6 +298,25 @@ dk_case_page_dispose (GObject *object)
   G_OBJECT_CLASS (dk_case_page_parent_class)->dispose (object);
 }
 
+/* The page's banner exists only while the page shows; the window's lists have theirs. */
+static void
+dk_case_page_map (GtkWidget *widget)
+{
+  DkCasePage *self = DK_CASE_PAGE (widget);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->banner), TRUE);
+  GTK_WIDGET_CLASS (dk_case_page_parent_class)->map (widget);
+}
+
+static void
+dk_case_page_unmap (GtkWidget *widget)
+{
+  DkCasePage *self = DK_CASE_PAGE (widget);
+
+  GTK_WIDGET_CLASS (dk_case_page_parent_class)->unmap (widget);
+  gtk_widget_set_visible (GTK_WIDGET (self->banner), FALSE);
+}
+
 static void
 dk_case_page_class_init (DkCasePageClass *klass)
 {
@@ -303,9 +324,13 @@ dk_case_page_class_init (DkCasePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = dk_case_page_dispose;
+  widget_class->map = dk_case_page_map;
+  widget_class->unmap = dk_case_page_unmap;
 
+  g_type_ensure (DK_TYPE_OFFLINE_BANNER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/driftkoll/Driftkoll/dk-case-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, banner);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, description_label);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, details_grid);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, follow_ups_box);
@@ -402,4 +427,22 @@ dk_case_page_get_case_id (DkCasePage *self)
   g_return_val_if_fail (DK_IS_CASE_PAGE (self), NULL);
 
   return self->kase != NULL ? self->kase->id : NULL;
+}
+
+/**
+ * dk_case_page_set_engine:
+ * @self: a #DkCasePage
+ * @engine: the sync engine
+ *
+ * The page says, as the lists do, when the app is offline and how old what it shows
+ * is: a case opened during an outage is read from the replica.
+ */
+void
+dk_case_page_set_engine (DkCasePage   *self,
+                         DkSyncEngine *engine)
+{
+  g_return_if_fail (DK_IS_CASE_PAGE (self));
+  g_return_if_fail (DK_IS_SYNC_ENGINE (engine));
+
+  dk_offline_banner_set_engine (self->banner, engine);
 }

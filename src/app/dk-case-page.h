@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "dk-store.h"
+#include "dk-sync-engine.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,9 @@ void        dk_case_page_set_case    (DkCasePage *self,
                                       DkStore    *store,
                                       DkCase     *kase,
                                       GHashTable *service_names);
+/* Shows the offline banner of @engine's state above the case. */
+void        dk_case_page_set_engine  (DkCasePage   *self,
+                                      DkSyncEngine *engine);
 /* The id of the case shown, or NULL. */
 const char *dk_case_page_get_case_id (DkCasePage *self);
 

@@ -151,6 +151,16 @@ open_case_action (GtkWidget  *widget,
   dk_window_show_case (DK_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+/* One offline banner in the accessibility tree at a time (GTK 4.8 keeps the page that
+ * is not shown in it): the lists' while they show, the case page's (see its map). */
+static void
+dk_window_leaflet_child_cb (DkWindow *self)
+{
+  GtkWidget *shown = adw_leaflet_get_visible_child (self->leaflet);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->banner), shown != GTK_WIDGET (self->case_page));
+}
+
 static void
 back_action (GtkWidget  *widget,
              const char *action_name,
@@ -313,6 +323,7 @@ dk_window_class_init (DkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkWindow, service_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, to_entry);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, view_stack);
+  gtk_widget_class_bind_template_callback (widget_class, dk_window_leaflet_child_cb);
   _dk_window_class_init_lists (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.open-case", "s", open_case_action);
@@ -381,6 +392,7 @@ dk_window_new (DkApplication *app)
   dk_routines_page_set_engine (self->routines_page, self->engine);
   reload_everything (self);
   dk_offline_banner_set_engine (self->banner, self->engine);
+  dk_case_page_set_engine (self->case_page, self->engine);
   update_connection (self);
 
   g_signal_connect_object (self->engine, "changed", G_CALLBACK (dk_window_engine_changed_cb),

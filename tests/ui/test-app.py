@@ -493,7 +493,12 @@ def offline_and_back(app, server, shots, data_dir):
     screenshot(shots, "offline-banner.png")
     wait_for("the cases still listed offline", lambda: find(app, "label", COSMIC))
     click(app, "push button", f"Open “{UNILAB}”")
-    wait_for("another case's page offline", lambda: find(app, "label", "DK-1003"))
+    number = wait_for("another case's page offline", lambda: find(app, "label", "DK-1003"))
+    # The page's own banner, not the one of the lists behind it.
+    if find_nearest(number, "label", banner) is None:
+        fail("the case page does not say the app is offline")
+    screenshot(shots, "offline-case-page.png")
+    ok("a case opened offline says since when the app is offline and how old it is")
     click(app, "push button", "Back")
     click(app, "push button", "Search")
     entry = wait_for("the search entry", lambda: find(app, "entry", "Search cases"))
