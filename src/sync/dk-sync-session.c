@@ -339,6 +339,7 @@ dk_sync_engine_login_async (DkSyncEngine        *self,
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(SoupMessage) msg = NULL;
+  GError *server_error;
 
   g_return_if_fail (DK_IS_SYNC_ENGINE (self));
   g_return_if_fail (username != NULL);
@@ -348,9 +349,9 @@ dk_sync_engine_login_async (DkSyncEngine        *self,
   g_task_set_source_tag (task, dk_sync_engine_login_async);
   g_task_set_task_data (task, g_new0 (Login, 1), (GDestroyNotify) login_free);
 
-  if (self->server_url == NULL)
+  if ((server_error = _dk_sync_engine_check_server (self)) != NULL)
     {
-      g_task_return_error (task, _dk_sync_engine_no_server_error ());
+      g_task_return_error (task, server_error);
       return;
     }
 
