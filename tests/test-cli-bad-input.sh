@@ -124,6 +124,40 @@ check "... saying so, not blaming the server" grep -q "is not UTF-8 text" "$tmp/
 run 0 "status --json after the bad login" a status --json
 check "a is still logged in as servicedesk" json 'j["user"] == "servicedesk"'
 
+# ---- what the server would refuse, refused at once ----
+
+text_of () {
+  python3 -c 'import sys; print(sys.argv[1] * int(sys.argv[2]))' "$1" "$2"
+}
+
+run 0 "status --json before the refused changes" a status --json
+outbox_before=$(json_get 'j["outbox"]')
+run 1 "publish with a description over 20 000 characters fails" a publish --kind incident \
+  --area it_telephony --service tes --priority 3 --title "Lång" \
+  --description "$(text_of x 20001)"
+check "... naming the field and the limit" grep -q "description: must be at most 20000" "$tmp/stderr"
+run 1 "publish with a title over 200 characters fails" a publish --kind incident \
+  --area it_telephony --service tes --priority 3 --title "$(text_of t 201)"
+check "... naming the field" grep -q "title:" "$tmp/stderr"
+run 1 "publish with an escape sequence in the title fails" a publish --kind incident \
+  --area it_telephony --service tes --priority 3 --title "$(printf 'Röd[31m text')"
+check "... naming the field" grep -q "title:" "$tmp/stderr"
+run 1 "report with a description over 20 000 characters fails" a report --service tes \
+  --unit "Avd 12" --reporter "Anna Ek" --contact 031-123 --description "$(text_of x 20001)"
+check "... naming the field" grep -q "description:" "$tmp/stderr"
+run 1 "run start with a unit over 200 characters fails" \
+  a run start driftstopp-tes --unit "$(text_of u 201)"
+check "... naming the field" grep -q "unit:" "$tmp/stderr"
+run 0 "status --json after the refused changes" a status --json
+check "none of them is in the outbox" json "j['outbox'] == $outbox_before"
+
+run 0 "publish with a description of exactly 20 000 characters" a publish --kind incident \
+  --area it_telephony --service tes --priority 3 --title "Lång nog" \
+  --description "$(text_of x 20000)"
+run 0 "sync sends it" a sync
+run 0 "status --json after the sync" a status --json
+check "the server took it" json 'j["outbox"] == 0 and j["rejected"] == []'
+
 stop_server
 
 finish
