@@ -158,6 +158,54 @@ run 0 "sync sends it" a sync
 run 0 "status --json after the sync" a status --json
 check "the server took it" json 'j["outbox"] == 0 and j["rejected"] == []'
 
+# ---- a data dir of one server used for another ----
+
+# Server B: its own users and cases, more changes than the demo server has, so its
+# cursor does not give the mix-up away.
+db_b="$tmp/b.db"
+b_pid=
+trap '[ -z "$b_pid" ] || kill "$b_pid" 2>/dev/null; cleanup' EXIT
+"$server" init --db "$db_b" >/dev/null 2>"$tmp/stderr" || bail "server B's database is made"
+printf 'demo\n' | "$server" user add --db "$db_b" --roles servicedesk --password-stdin \
+  servicedesk >/dev/null 2>>"$tmp/stderr"
+"$server" import --db "$db_b" "$DRIFTKOLL_SOURCE_ROOT/tests/data/catalogue.json" >/dev/null
+"$server" import-cases --db "$db_b" "$DRIFTKOLL_SOURCE_ROOT/tests/data/cases.jsonl" >/dev/null
+"$server" serve --db "$db_b" --listen 127.0.0.1:0 >"$tmp/b.out" 2>"$tmp/b.err" &
+b_pid=$!
+i=0
+while [ "$i" -lt 100 ] && ! grep -q . "$tmp/b.out" 2>/dev/null; do
+  sleep 0.1
+  i=$((i + 1))
+done
+url_b=$(sed -n '1s/^listening on //p' "$tmp/b.out")
+check "server B starts ($url_b)" test -n "$url_b"
+
+run_with_input demo 0 "a fresh data dir logs in to B" \
+  "$cli" --data-dir "$tmp/fresh" --server "$url_b" login servicedesk
+run 0 "... and syncs" "$cli" --data-dir "$tmp/fresh" sync
+run 0 "... and lists B's cases" "$cli" --data-dir "$tmp/fresh" list --archived --json
+b_archive=$(json_get 'sorted(c["id"] for c in j)')
+run 0 "... and lists B's current cases" "$cli" --data-dir "$tmp/fresh" list --json
+b_current=$(json_get 'sorted(c["id"] for c in j)')
+
+run 0 "a's cursor on the demo server" a status --json
+check "... is past where B's first cases are" json 'j["cursor"] > 20'
+run_with_input demo 0 "a, a data dir of the demo server, logs in to B" \
+  a --server "$url_b" login servicedesk
+run 0 "a syncs with B" a sync
+run 0 "a lists the current cases" a list --json
+check "a holds none of the demo server's cases" json 'not any(c["title"].startswith("Cosmic") for c in j)'
+check "a holds exactly B's current cases" json "sorted(c['id'] for c in j) == $b_current"
+run 0 "a lists the archive" a list --archived --json
+check "a holds exactly B's archive" json "sorted(c['id'] for c in j) == $b_archive"
+run 0 "a logs in to B again" sh -c "printf 'demo\n' | '$cli' --data-dir '$tmp/a' login servicedesk"
+run 0 "a syncs with B again" a sync --json
+check "the same server again pulls nothing anew" json 'j["pulled"] == 0'
+
+kill "$b_pid" 2>/dev/null || true
+wait "$b_pid" 2>/dev/null || true
+b_pid=
+
 stop_server
 
 finish
