@@ -231,4 +231,53 @@ else
   fail "openssl and curl are needed to test TLS"
 fi
 
+
+# ---- a --db that is not a driftkoll-server database ----
+
+mkdir "$tmp/folder.db"
+run 1 "user list of a folder fails" "$server" user list --db "$tmp/folder.db"
+check "... saying it is a folder" grep -q "is a folder" "$tmp/stderr"
+# (bounded: a serve that wrongly starts would never end)
+run 1 "serve of a folder fails" timeout 20 "$server" serve --db "$tmp/folder.db" \
+  --listen 127.0.0.1:0
+check "... saying it is a folder" grep -q "is a folder" "$tmp/stderr"
+check "... and left it empty" test -z "$(ls -A "$tmp/folder.db")"
+
+if command -v sqlite3 >/dev/null; then
+  sqlite3 "$tmp/other.db" "CREATE TABLE moz_places (url TEXT); INSERT INTO moz_places VALUES ('x')"
+  cp "$tmp/other.db" "$tmp/other-copy.db"
+  run 1 "user list of another program's SQLite database fails" \
+    "$server" user list --db "$tmp/other.db"
+  check "... saying whose it is" grep -q "another program" "$tmp/stderr"
+  run 1 "serve of it fails" timeout 20 "$server" serve --db "$tmp/other.db" \
+    --listen 127.0.0.1:0
+  check "... and left it byte-identical" cmp -s "$tmp/other.db" "$tmp/other-copy.db"
+  check "... with no tables of ours added" test "$(sqlite3 "$tmp/other.db" .tables)" = moz_places
+
+  # A driftkoll client's replica.db: an application id, a schema version of its own.
+  sqlite3 "$tmp/replica.db" "PRAGMA application_id = 1147891564; PRAGMA user_version = 2;
+                             CREATE TABLE cases (id TEXT)"
+  run 1 "user list of a client's replica fails" "$server" user list --db "$tmp/replica.db"
+  check "... not calling it a newer server's" sh -c "! grep -q newer '$tmp/stderr'"
+  check "... saying it is another program's" grep -q "another program" "$tmp/stderr"
+else
+  fail "sqlite3 is needed to make another program's database"
+fi
+
+# A database the server may read but not write (not as root: root writes anything).
+ro_prefix=
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+  ro_prefix="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+mkdir "$tmp/ro"
+"$server" init --db "$tmp/ro/ro.db" >/dev/null 2>&1
+chmod 755 "$tmp" "$tmp/ro"
+chmod 444 "$tmp/ro/ro.db"
+[ -n "$ro_prefix" ] || chmod 555 "$tmp/ro"
+# shellcheck disable=SC2086 # ro_prefix is a command and its options
+run 1 "user add to a database that cannot be written fails" \
+  $ro_prefix "$server" user add --db "$tmp/ro/ro.db" --password-stdin anna
+check "... saying it cannot be written" grep -q "cannot be written" "$tmp/stderr"
+chmod 755 "$tmp/ro"
+
 finish

@@ -65,6 +65,8 @@ probe_server (const char *server_url)
                                            "idle-timeout", PROBE_TIMEOUT_SECONDS,
                                            NULL);
   message = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  if (message == NULL)
+    return FALSE;
   body = soup_session_send_and_read (session, message, NULL, &error);
   if (body == NULL)
     {

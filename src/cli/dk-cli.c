@@ -161,6 +161,35 @@ set_string (char       **field,
   *field = g_strdup (value);
 }
 
+/* What a careless script passes ("--data-dir "$UNSET"", "--server ftp://…", bytes that
+ * are not text) is refused before anything is opened or kept in the replica. */
+static int
+check_global_options (DkCli       *cli,
+                      const char  *command,
+                      int          argc,
+                      char       **argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (cli->server_url != NULL && !dk_sync_check_server_url (cli->server_url, &error))
+    return _dk_cli_usage_error (command, "--server: %s", error->message);
+  if (cli->data_dir != NULL && cli->data_dir[0] == '\0')
+    return _dk_cli_usage_error (command, _("%s needs a value"), "--data-dir");
+
+  /* the positional arguments are case numbers, names and text, never file names */
+  for (int i = 1; i < argc; i++)
+    {
+      if (!g_utf8_validate (argv[i], -1, NULL))
+        {
+          g_autofree char *shown = g_utf8_make_valid (argv[i], -1);
+
+          return _dk_cli_usage_error (command, _("“%s” is not UTF-8 text"), shown);
+        }
+    }
+
+  return DK_CLI_EXIT_OK;
+}
+
 int
 _dk_cli_parse (DkCli               *cli,
                const char          *command,
@@ -210,7 +239,7 @@ _dk_cli_parse (DkCli               *cli,
   if (!dk_command_line_check_arguments (command, parameters, n_min, n_max, argc, argv))
     return DK_CLI_EXIT_USAGE;
 
-  return DK_CLI_EXIT_OK;
+  return check_global_options (cli, command, *argc, *argv);
 }
 
 /* ---- the replica and the engine ---- */

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "dk-cli.h"
+#include "dk-command-line.h"
 #include "dk-core.h"
 
 int
@@ -15,6 +16,7 @@ main (int   argc,
   dk_core_init_i18n ();
   /* the cli's own strings use gettext () through <glib/gi18n.h> */
   textdomain (GETTEXT_PACKAGE);
+  dk_command_line_init ();
 
-  return dk_cli_run (argc, argv);
+  return dk_command_line_finish_output ("driftkoll-cli", dk_cli_run (argc, argv));
 }

@@ -7,10 +7,34 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "dk-command-line.h"
+
+/* The first error writing standard output (g_print), or 0. */
+static int output_errno;
+
+static void
+print_to_stdout (const char *string)
+{
+  g_autofree char *converted = NULL;
+  const char *charset;
+
+  /* what GLib's own handler does: the locale's charset when it is not UTF-8 */
+  if (!g_get_charset (&charset))
+    converted = g_convert_with_fallback (string, -1, charset, "UTF-8", "?", NULL, NULL, NULL);
+
+  errno = 0;
+  if (fputs (converted != NULL ? converted : string, stdout) == EOF || fflush (stdout) != 0)
+    {
+      if (output_errno == 0)
+        output_errno = errno != 0 ? errno : EIO;
+    }
+}
 
 static void
 print_usage_message (const char *command,
@@ -18,6 +42,55 @@ print_usage_message (const char *command,
 {
   g_printerr ("%s: %s\n", command, message);
   g_printerr (_("Run “%s --help” to see how it is used.\n"), command);
+}
+
+/**
+ * dk_command_line_init:
+ *
+ * Call once in main(), after setlocale(): a program run with no locale (the "C" of cron,
+ * systemd and bare containers) reads and writes UTF-8 all the same, as Python does, so
+ * "--title Strömavbrott" is not refused; and g_print () remembers when standard output
+ * could not be written, for dk_command_line_finish_output ().
+ */
+void
+dk_command_line_init (void)
+{
+  const char *ctype = setlocale (LC_CTYPE, NULL);
+
+  if (ctype != NULL && (g_str_equal (ctype, "C") || g_str_equal (ctype, "POSIX")))
+    {
+      if (setlocale (LC_CTYPE, "C.UTF-8") == NULL)
+        setlocale (LC_CTYPE, "C.utf8");
+    }
+
+  g_set_print_handler (print_to_stdout);
+}
+
+/**
+ * dk_command_line_finish_output:
+ * @program: the program's name, for the message
+ * @status: the exit status so far
+ *
+ * Checks that what the command printed on standard output reached it: a full disk or a
+ * closed stdout must not look like success to a script. A reader that went away on
+ * purpose (a broken pipe: "| head -1") is not a failure.
+ *
+ * Returns: @status, or 1 after saying why on stderr when the output was lost
+ */
+int
+dk_command_line_finish_output (const char *program,
+                               int         status)
+{
+  g_return_val_if_fail (program != NULL, status);
+
+  errno = 0;
+  if (fflush (stdout) != 0 && output_errno == 0)
+    output_errno = errno != 0 ? errno : EIO;
+  if (output_errno == 0 || output_errno == EPIPE)
+    return status;
+
+  g_printerr (_("%s: Could not write the output: %s\n"), program, g_strerror (output_errno));
+  return status == 0 ? 1 : status;
 }
 
 /**

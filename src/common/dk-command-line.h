@@ -12,6 +12,9 @@ typedef struct {
   const char *summary;   /* N_() */
 } DkCommandLineRow;
 
+void     dk_command_line_init              (void);
+int      dk_command_line_finish_output     (const char              *program,
+                                            int                      status);
 void     dk_command_line_print_usage_error (const char              *command,
                                             const char              *format,
                                             va_list                  args) G_GNUC_PRINTF (2, 0);

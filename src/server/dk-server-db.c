@@ -191,6 +191,11 @@ set_error_from_code (GError     **error,
       g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
                    _("%s: the disk is full (%s)"), what, message);
       break;
+    case SQLITE_READONLY:
+      g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
+                   _("%s: the database or the folder it is in cannot be written (%s)"),
+                   what, message);
+      break;
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
       g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
@@ -373,6 +378,13 @@ check_file_is_database (const char  *path,
   FILE *file;
   size_t n;
 
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
+                   _("“%s” is a folder, not a database file; it was left as it is"), path);
+      return FALSE;
+    }
+
   file = g_fopen (path, "rb");
   if (file == NULL)
     {
@@ -474,6 +486,8 @@ open_database (DkServerDb  *self,
 {
   g_autofree char *what = g_strdup_printf (_("Could not open the database “%s”"), self->path);
   gint64 version = 0;
+  gint64 n_objects = 0;
+  gint64 application_id = 0;
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -502,12 +516,32 @@ open_database (DkServerDb  *self,
    * stay exactly as it is. Counting the schema makes SQLite parse it. */
   if (!read_user_version (self, &version, error))
     return FALSE;
-  rc = sqlite3_prepare_v2 (self->db, "SELECT count(*) FROM sqlite_schema", -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (self->db,
+                           "SELECT count(*), (SELECT application_id FROM pragma_application_id)"
+                           " FROM sqlite_schema", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt) == SQLITE_ROW ? SQLITE_OK : sqlite3_errcode (self->db);
+    {
+      rc = sqlite3_step (stmt) == SQLITE_ROW ? SQLITE_OK : sqlite3_errcode (self->db);
+      if (rc == SQLITE_OK)
+        {
+          n_objects = sqlite3_column_int64 (stmt, 0);
+          application_id = sqlite3_column_int64 (stmt, 1);
+        }
+    }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_OK)
     return _dk_server_db_set_sqlite_error (self, error, rc, what);
+
+  /* Ours never sets an application id and has a version once it has tables: anything
+   * else is another program's database (a client's replica.db, say), not to be
+   * migrated into. */
+  if (application_id != 0 || (version == 0 && n_objects > 0))
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
+                   _("“%s” is not a driftkoll-server database (an SQLite database of "
+                     "another program); it was left as it is"), self->path);
+      return FALSE;
+    }
 
   if (version > DK_SERVER_DB_SCHEMA_VERSION)
     {

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "dk-command-line.h"
 #include "dk-core.h"
 #include "dk-server-cli.h"
 
@@ -11,6 +12,7 @@ main (int   argc,
       char *argv[])
 {
   dk_core_init_i18n ();
+  dk_command_line_init ();
 
-  return dk_server_cli_run (argc, argv);
+  return dk_command_line_finish_output ("driftkoll-server", dk_server_cli_run (argc, argv));
 }

@@ -122,6 +122,7 @@ dk_local_create_case (DkStore     *store,
                       GError     **error)
 {
   g_autoptr(DkCase) local = NULL;
+  g_autoptr(DkCase) checked = NULL;
   g_autoptr(JsonNode) data = NULL;
 
   g_return_val_if_fail (DK_IS_STORE (store), FALSE);
@@ -166,8 +167,14 @@ dk_local_create_case (DkStore     *store,
   if (local->kind == DK_CASE_KIND_PLANNED && !dk_rules_check_lead_time (local, now, error))
     return FALSE;
 
-  /* The whole case is the data; the server owns number, revision and the stamps. */
+  /* The whole case is the data; the server owns number, revision and the stamps. It is
+   * read back the way the server reads it, so what it would refuse for its length or
+   * characters (a description of 100 000 characters, an escape sequence in the title)
+   * is refused now, not after the person has left. */
   data = dk_case_to_json (local);
+  checked = dk_case_from_json (data, error);
+  if (checked == NULL)
+    return FALSE;
   _dk_local_remove_members (data, "number", "revision", "publisher", "created_at", NULL);
 
   return enqueue_case (store, "case.create", local, 0,

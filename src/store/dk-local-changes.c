@@ -35,6 +35,7 @@ dk_local_create_report (DkStore     *store,
                         GError     **error)
 {
   g_autoptr(DkReport) local = NULL;
+  g_autoptr(DkReport) checked = NULL;
   g_autoptr(JsonNode) data = NULL;
   g_autoptr(JsonNode) local_node = NULL;
 
@@ -56,7 +57,11 @@ dk_local_create_report (DkStore     *store,
   if (!dk_report_validate (local, error))
     return FALSE;
 
+  /* read back the way the server reads it: lengths and characters refused now */
   data = dk_report_to_json (local);
+  checked = dk_report_from_json (data, error);
+  if (checked == NULL)
+    return FALSE;
   _dk_local_remove_members (data, "number", "revision", NULL);
   local_node = dk_report_to_json (local);
 

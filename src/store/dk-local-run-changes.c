@@ -35,6 +35,7 @@ dk_local_start_run (DkStore     *store,
 {
   g_autoptr(DkRoutine) routine = NULL;
   g_autoptr(DkRun) run = dk_run_new ();
+  g_autoptr(DkRun) checked = NULL;
   g_autoptr(JsonNode) data = NULL;
   g_autoptr(JsonNode) local_node = NULL;
 
@@ -71,7 +72,11 @@ dk_local_start_run (DkStore     *store,
   if (!dk_run_validate (run, error))
     return NULL;
 
+  /* read back the way the server reads it: lengths and characters refused now */
   data = dk_run_to_json (run);
+  checked = dk_run_from_json (data, error);
+  if (checked == NULL)
+    return NULL;
   local_node = dk_run_to_json (run);
   if (!dk_store_enqueue (store, "run.start", DK_TYPE_NAME_RUN, run->id, 0, data, local_node,
                          NULL, error))

@@ -120,6 +120,7 @@ DkReply  *_dk_sync_engine_send_finish_checked   (DkSyncEngine        *self,
                                                  GError             **error);
 /* DK_SYNC_ERROR_NO_SERVER, said the one way. */
 GError   *_dk_sync_engine_no_server_error       (void);
+GError   *_dk_sync_engine_check_server          (DkSyncEngine  *self);
 /* dk-sync-session.c */
 /* Makes sure the token is loaded from where it is kept; FALSE (no error) when none. */
 void      _dk_sync_engine_load_token_async      (DkSyncEngine        *self,

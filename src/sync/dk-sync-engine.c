@@ -411,6 +411,22 @@ _dk_sync_engine_no_server_error (void)
                               _("No server is set; give its address first"));
 }
 
+/* The error a request would end in before it is made: no server, or an address that
+ * names none ("http://" would become a request to the host "api"). */
+GError *
+_dk_sync_engine_check_server (DkSyncEngine *self)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  if (self->server_url == NULL)
+    return _dk_sync_engine_no_server_error ();
+  if (!dk_sync_check_server_url (self->server_url, NULL))
+    return g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_NO_SERVER,
+                        _("“%s” is not a server address"), self->server_url);
+
+  return NULL;
+}
+
 gboolean
 _dk_sync_engine_check_reply (DkSyncEngine  *self,
                              DkReply       *reply,
@@ -637,6 +653,47 @@ dk_sync_engine_init (DkSyncEngine *self)
 /* ---- public API ---- */
 
 /**
+ * dk_sync_check_server_url:
+ * @server_url: an address a person gave
+ * @error: return location for a #GError
+ *
+ * Checks that @server_url can name a server: http or https, with a host. What
+ * soup_message_new () would take is not enough ("ftp://host/", or "http://", which
+ * becomes a request to the host "api").
+ *
+ * Returns: %TRUE when it can; %FALSE with %G_IO_ERROR_INVALID_ARGUMENT
+ */
+gboolean
+dk_sync_check_server_url (const char  *server_url,
+                          GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme = NULL;
+  const char *host = NULL;
+
+  g_return_val_if_fail (server_url != NULL, FALSE);
+
+  uri = g_uri_parse (server_url, G_URI_FLAGS_NONE, NULL);
+  if (uri != NULL)
+    {
+      scheme = g_uri_get_scheme (uri);
+      host = g_uri_get_host (uri);
+    }
+  if (uri == NULL || host == NULL || *host == '\0' ||
+      (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
+    {
+      g_autofree char *shown = g_utf8_make_valid (server_url, -1);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a server address; give one such as "
+                     "https://driftkoll.example.org/"), shown);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
  * dk_sync_engine_new:
  * @store: the replica
  * @server_url: (nullable): "https://host/", or %NULL for the one stored in the replica
@@ -659,9 +716,15 @@ dk_sync_engine_new (DkStore    *store,
   self->store = g_object_ref (store);
   self->data_dir = g_path_get_dirname (dk_store_get_path (store));
 
+  /* One that names no server (an older version kept "http:///") is none: each request
+   * to it would fail. A given one that names none is used, so the error names it, but
+   * never kept. */
   stored_url = dk_store_dup_meta (store, "server_url");
+  if (stored_url != NULL && !dk_sync_check_server_url (stored_url, NULL))
+    g_clear_pointer (&stored_url, g_free);
   self->server_url = normalize_url (server_url != NULL ? server_url : stored_url);
-  if (self->server_url != NULL && g_strcmp0 (self->server_url, stored_url) != 0)
+  if (self->server_url != NULL && g_strcmp0 (self->server_url, stored_url) != 0 &&
+      dk_sync_check_server_url (self->server_url, NULL))
     _dk_sync_engine_set_meta (self, "server_url", self->server_url);
 
   username = dk_store_dup_meta (store, "username");
@@ -713,7 +776,8 @@ dk_sync_engine_set_server_url (DkSyncEngine *self,
 
   g_free (self->server_url);
   self->server_url = g_steal_pointer (&url);
-  _dk_sync_engine_set_meta (self, "server_url", self->server_url);
+  if (self->server_url == NULL || dk_sync_check_server_url (self->server_url, NULL))
+    _dk_sync_engine_set_meta (self, "server_url", self->server_url);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
 
   if (self->started)

@@ -41,6 +41,10 @@ GType dk_sync_state_get_type (void);
 #define DK_TYPE_SYNC_ENGINE (dk_sync_engine_get_type ())
 G_DECLARE_FINAL_TYPE (DkSyncEngine, dk_sync_engine, DK, SYNC_ENGINE, GObject)
 
+/* Added: whether @server_url is an http or https URL with a host, as a person typed it;
+ * FALSE with G_IO_ERROR_INVALID_ARGUMENT saying so. */
+gboolean      dk_sync_check_server_url        (const char    *server_url,
+                                               GError       **error);
 /* @server_url: "https://host/" or NULL to use the one stored in the replica. */
 DkSyncEngine *dk_sync_engine_new              (DkStore       *store,
                                                const char    *server_url);

@@ -152,6 +152,7 @@ dk_sync_engine_fetch_routine_revisions_async (DkSyncEngine        *self,
                                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  GError *server_error;
   Fetch *fetch;
 
   g_return_if_fail (DK_IS_SYNC_ENGINE (self));
@@ -165,9 +166,9 @@ dk_sync_engine_fetch_routine_revisions_async (DkSyncEngine        *self,
   fetch->revision = revision;
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
 
-  if (self->server_url == NULL)
+  if ((server_error = _dk_sync_engine_check_server (self)) != NULL)
     {
-      g_task_return_error (task, _dk_sync_engine_no_server_error ());
+      g_task_return_error (task, server_error);
       return;
     }
 

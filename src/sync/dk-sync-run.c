@@ -174,6 +174,7 @@ run_begin (DkSyncEngine *self,
            GPtrArray    *tasks)
 {
   DkSyncRun *run;
+  GError *server_error;
 
   g_assert (DK_IS_SYNC_ENGINE (self));
   g_assert (self->run == NULL);
@@ -202,9 +203,9 @@ run_begin (DkSyncEngine *self,
       g_array_append_val (run->waiters, waiter);
     }
 
-  if (self->server_url == NULL)
+  if ((server_error = _dk_sync_engine_check_server (self)) != NULL)
     {
-      _dk_sync_run_finish (run, _dk_sync_engine_no_server_error ());
+      _dk_sync_run_finish (run, server_error);
       return;
     }
 

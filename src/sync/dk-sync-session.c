@@ -148,6 +148,7 @@ dk_sync_engine_login_stored_cb (GObject      *object,
   Login *login = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *owner = NULL;
+  g_autofree char *origin = NULL;
   DkTokenStorage storage;
 
   storage = dk_session_token_store_finish (result, &error);
@@ -158,10 +159,17 @@ dk_sync_engine_login_stored_cb (GObject      *object,
       return;
     }
 
-  /* The replica holds what one user may see: another user starts from nothing (the
-   * outbox stays; the server judges it under the new user). */
+  /* The replica holds what one user may see of one server: another user, or a login to
+   * another server (a data dir of server A used for server B), starts from nothing, or
+   * A's cases would stay beside B's and B's changes before A's cursor never come. The
+   * outbox stays; the server judges it under the new login. A replica older than
+   * replica_server names its server in session_server while logged in. */
   owner = dk_store_dup_meta (self->store, "replica_owner");
-  if (owner != NULL && g_strcmp0 (owner, login->username) != 0)
+  origin = dk_store_dup_meta (self->store, "replica_server");
+  if (origin == NULL)
+    origin = dk_store_dup_meta (self->store, "session_server");
+  if ((owner != NULL && g_strcmp0 (owner, login->username) != 0) ||
+      (origin != NULL && g_strcmp0 (origin, self->server_url) != 0))
     {
       if (!dk_store_reset_server_data (self->store, &error))
         {
@@ -172,6 +180,7 @@ dk_sync_engine_login_stored_cb (GObject      *object,
     }
 
   _dk_sync_engine_set_meta (self, "replica_owner", login->username);
+  _dk_sync_engine_set_meta (self, "replica_server", self->server_url);
   _dk_sync_engine_set_meta (self, "username", login->username);
   _dk_sync_engine_set_meta (self, "roles", login->roles);
   _dk_sync_engine_set_meta (self, "server_url", self->server_url);
@@ -339,6 +348,7 @@ dk_sync_engine_login_async (DkSyncEngine        *self,
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(SoupMessage) msg = NULL;
+  GError *server_error;
 
   g_return_if_fail (DK_IS_SYNC_ENGINE (self));
   g_return_if_fail (username != NULL);
@@ -348,9 +358,9 @@ dk_sync_engine_login_async (DkSyncEngine        *self,
   g_task_set_source_tag (task, dk_sync_engine_login_async);
   g_task_set_task_data (task, g_new0 (Login, 1), (GDestroyNotify) login_free);
 
-  if (self->server_url == NULL)
+  if ((server_error = _dk_sync_engine_check_server (self)) != NULL)
     {
-      g_task_return_error (task, _dk_sync_engine_no_server_error ());
+      g_task_return_error (task, server_error);
       return;
     }
 

@@ -234,7 +234,8 @@ connect_socket (DkSyncEngine *self)
 
   g_assert (DK_IS_SYNC_ENGINE (self));
 
-  if (!self->started || self->socket != NULL || self->connecting || self->server_url == NULL ||
+  if (!self->started || self->socket != NULL || self->connecting ||
+      !dk_sync_check_server_url (self->server_url != NULL ? self->server_url : "", NULL) ||
       self->token == NULL)
     return;
 
