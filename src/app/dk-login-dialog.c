@@ -176,6 +176,7 @@ log_in_action (GtkWidget  *widget,
   DkLoginDialog *self = DK_LOGIN_DIALOG (widget);
   g_autofree char *server = NULL;
   g_autofree char *username = NULL;
+  g_autoptr(GError) error = NULL;
   const char *password;
 
   if (is_busy (self))
@@ -184,6 +185,13 @@ log_in_action (GtkWidget  *widget,
   server = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_row))));
   username = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->username_row))));
   password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+
+  /* A mistyped address is said here, and the engine keeps the one it had. */
+  if (!dk_sync_check_server_url (server, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
 
   g_debug ("Logging in as %s at %s", username, server);
   dk_sync_engine_set_server_url (self->engine, server);

@@ -48,13 +48,11 @@ _dk_preferences_window_show_error (GtkLabel   *label,
 
 /* ---- General: the server address and the CA file ---- */
 
+/* An empty field asks for an address; anything else is checked as the cli does. */
 static gboolean
 check_server_url (const char  *text,
                   GError     **error)
 {
-  g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-
   if (*text == '\0')
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -62,18 +60,7 @@ check_server_url (const char  *text,
       return FALSE;
     }
 
-  uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-      (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("“%s” is not a server address; give one such as "
-                     "https://driftkoll.example.org/"), text);
-      return FALSE;
-    }
-
-  return TRUE;
+  return dk_sync_check_server_url (text, error);
 }
 
 static void

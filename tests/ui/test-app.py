@@ -350,6 +350,17 @@ def log_in(app, shots):
     log_in_button = wait_for("the Log In button enabled", lambda: [
         b for b in [find_prefix(dialog, "push button", "Log In")] if b is not None and b.sensitive])[0]
     screenshot(shots, "login-dialog.png")
+
+    # A mistyped address is told in the dialog, before anything is sent.
+    address = text_of(server_entry)
+    server_entry.text = "http://"
+    click_node(log_in_button)
+    wait_for("the address refused in the dialog",
+             lambda: find_prefix(dialog, "label", "“http://” is not a server address"),
+             explain=lambda: list_names(dialog, "label"))
+    ok("a server address that names no server is refused in the login dialog")
+    server_entry.text = address
+
     click_node(log_in_button)
     wait_for("the server's refusal in the dialog",
              lambda: find(dialog, "label", "Wrong username or password"),
