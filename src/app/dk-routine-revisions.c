@@ -90,7 +90,16 @@ show_changes (DkRoutineRevisions *self)
       adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
-  if (changes->len == 0)
+  /* A revision set against itself says so, rather than that nothing changed. */
+  if (self->revisions->len == 1)
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                           _("The routine has one revision only: there is "
+                                             "nothing to compare it with yet."));
+  else if (from == to)
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                           _("Choose two different revisions to see what "
+                                             "changed."));
+  else if (changes->len == 0)
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                            _("The two revisions are the same."));
   gtk_box_append (self->changes_box, group);

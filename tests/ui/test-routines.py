@@ -143,6 +143,15 @@ def main():
 
         # The editor, for a routine owner.
         h.click(app, "push button", "Back to the routine")
+
+        # With one revision What Changed says there is nothing to compare yet.
+        h.click(app, "push button", "What Changed")
+        h.wait_for("nothing to compare yet", lambda: h.find_prefix(
+            app, "label", "The routine has one revision only"))
+        h.ok("What Changed of a routine with one revision says there is nothing to compare")
+        h.click(h.window(app, "What Changed"), "push button", "Close")
+        h.wait_for("What Changed closed", lambda: h.no_window(app, "What Changed"))
+
         h.click(app, "push button", "Edit")
         h.wait_for("the editor", lambda: h.find(app, "push button", "Save Revision"))
         h.wait_for("a step's phase", lambda: h.find_prefix(app, "push button", "Move step 2 up"))
