@@ -121,7 +121,9 @@ check "... saying so" grep -q "is not UTF-8 text" "$tmp/stderr"
 run_with_input demo 2 "login as bytes that are not UTF-8 is bad usage" \
   a login "$(printf 'staff\377')"
 check "... saying so, not blaming the server" grep -q "is not UTF-8 text" "$tmp/stderr"
-run 0 "status --json after the bad login" a status --json
+run_with_input "" 1 "login with an empty password fails" a login servicedesk
+check "... saying the password is empty" grep -q "The password is empty" "$tmp/stderr"
+run 0 "status --json after the bad logins" a status --json
 check "a is still logged in as servicedesk" json 'j["user"] == "servicedesk"'
 
 # ---- what the server would refuse, refused at once ----

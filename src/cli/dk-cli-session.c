@@ -293,6 +293,14 @@ _dk_cli_login (DkCli       *cli,
   password = _dk_cli_read_password (_("Password: "), &error);
   if (password == NULL)
     return _dk_cli_fail (command, error);
+  /* No account has an empty password (the server refuses to set one): an empty line is
+   * a slip, not worth a round trip that counts as a failed login. */
+  if (*password == '\0')
+    {
+      _dk_cli_secret_free (password);
+      g_set_error_literal (&error, DK_ERROR, DK_ERROR_INVALID, _("The password is empty"));
+      return _dk_cli_fail (command, error);
+    }
 
   _dk_cli_wait_init (&wait);
   dk_sync_engine_login_async (engine, username, password, NULL, _dk_cli_async_ready_cb, &wait);
