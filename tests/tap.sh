@@ -20,18 +20,31 @@ fail () {
   fi
 }
 
-# run EXPECTED-STATUS DESCRIPTION COMMAND...: stdout in $tmp/stdout, stderr in $tmp/stderr
-run () {
-  expected=$1
-  description=$2
-  shift 2
+# run_to FILE EXPECTED-STATUS DESCRIPTION COMMAND...: stdout to FILE, stderr in
+# $tmp/stderr
+run_to () {
+  out=$1
+  expected=$2
+  description=$3
+  shift 3
   status=0
-  "$@" >"$tmp/stdout" 2>"$tmp/stderr" </dev/null || status=$?
+  "$@" >"$out" 2>"$tmp/stderr" </dev/null || status=$?
   if [ "$status" -eq "$expected" ]; then
     pass "$description"
   else
     fail "$description (exit $status, expected $expected)"
   fi
+}
+
+# run EXPECTED-STATUS DESCRIPTION COMMAND...: stdout in $tmp/stdout, stderr in $tmp/stderr
+run () {
+  run_to "$tmp/stdout" "$@"
+}
+
+# not_grep ARGS...: true when grep finds nothing (for check).
+# shellcheck disable=SC2317 # called through check
+not_grep () {
+  ! grep "$@"
 }
 
 # run_with_input INPUT EXPECTED-STATUS DESCRIPTION COMMAND...

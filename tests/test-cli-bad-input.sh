@@ -19,25 +19,6 @@ export LC_ALL
 
 a () { "$cli" --data-dir "$tmp/a" "$@"; }
 
-not_grep () {
-  ! grep "$@"
-}
-
-# run_to FILE EXPECTED-STATUS DESCRIPTION COMMAND...: like run, stdout to FILE.
-run_to () {
-  out=$1
-  expected=$2
-  description=$3
-  shift 3
-  status=0
-  "$@" >"$out" 2>"$tmp/stderr" </dev/null || status=$?
-  if [ "$status" -eq "$expected" ]; then
-    pass "$description"
-  else
-    fail "$description (exit $status, expected $expected)"
-  fi
-}
-
 make_demo_db
 start_server
 

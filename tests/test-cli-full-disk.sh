@@ -23,11 +23,6 @@ generator=${DRIFTKOLL_GEN_CASES:-${DRIFTKOLL_SOURCE_ROOT:-.}/../shared/bench/gen
 [ -f "$generator" ] || bail "the case generator $generator is missing (set DRIFTKOLL_GEN_CASES)"
 command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 0; }
 
-# shellcheck disable=SC2317 # called through check
-not_grep () {
-  ! grep "$@"
-}
-
 make_demo_db
 /usr/bin/python3 "$generator" 4000 "$tmp/cases.jsonl" --seed 1 >/dev/null
 "$server" import-cases --db "$tmp/server.db" "$tmp/cases.jsonl" >/dev/null ||

@@ -18,10 +18,6 @@ is_uuid () {
   printf '%s\n' "$1" | grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
 }
 
-not_grep () {
-  ! grep "$@"
-}
-
 # Each client has a data dir of its own: a is the servicedesk, b is staff.
 a () { "$cli" --data-dir "$tmp/a" "$@"; }
 b () { "$cli" --data-dir "$tmp/b" "$@"; }
