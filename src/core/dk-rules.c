@@ -239,6 +239,107 @@ dk_rules_check_status_for_kind (DkCaseKind     kind,
 }
 
 /**
+ * dk_rules_check_status_change:
+ * @edited: the case as an edit would leave it
+ * @from: its status before the edit
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * The client checks an edit with this before it queues it, the server before it
+ * applies it: the same rules, the same messages.
+ *
+ * Returns: %TRUE when the edit may change the status so
+ */
+gboolean
+dk_rules_check_status_change (const DkCase  *edited,
+                              DkCaseStatus   from,
+                              gint64         now,
+                              GError       **error)
+{
+  g_return_val_if_fail (edited != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (edited->status == from)
+    return TRUE;
+  if (edited->status == DK_CASE_STATUS_CLOSED)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                           _("status: close a case with case.close, which records when it ended"));
+      return FALSE;
+    }
+
+  return dk_rules_check_transition (from, edited->status, error) &&
+         dk_rules_check_status_for_kind (edited->kind, edited->status, error) &&
+         (edited->status != DK_CASE_STATUS_PLANNED ||
+          dk_rules_check_lead_time (edited, now, error));
+}
+
+static gboolean
+check_open (const DkCase  *kase,
+            const char    *message,
+            GError       **error)
+{
+  g_return_val_if_fail (kase != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (status_is_open (kase->status))
+    return TRUE;
+
+  g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION, message);
+  return FALSE;
+}
+
+gboolean
+dk_rules_check_may_update (const DkCase  *kase,
+                           GError       **error)
+{
+  return check_open (kase, _("The case is closed: write a follow-up instead of an update"),
+                     error);
+}
+
+gboolean
+dk_rules_check_may_close (const DkCase  *kase,
+                          GError       **error)
+{
+  return check_open (kase, _("The case is already closed"), error) &&
+         dk_rules_check_transition (kase->status, DK_CASE_STATUS_CLOSED, error);
+}
+
+gboolean
+dk_rules_check_close_time (const DkCase  *kase,
+                           gint64         closed_at,
+                           GError       **error)
+{
+  g_return_val_if_fail (kase != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (kase->status == DK_CASE_STATUS_ONGOING && kase->start != DK_TIME_UNSET &&
+      closed_at < kase->start)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("at: a case cannot end before it started"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+dk_rules_check_run_open (const DkRun  *run,
+                         GError      **error)
+{
+  g_return_val_if_fail (run != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (run->finished_at == DK_TIME_UNSET)
+    return TRUE;
+
+  g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                       _("The run is finished already"));
+  return FALSE;
+}
+
+/**
  * dk_rules_check_transition:
  * @from: the current status
  * @to: the new status

@@ -5,6 +5,7 @@
 #include "dk-case.h"
 #include "dk-enums.h"
 #include "dk-routine.h"
+#include "dk-run.h"
 
 G_BEGIN_DECLS
 
@@ -57,6 +58,29 @@ gboolean dk_rules_check_status_for_kind (DkCaseKind   kind,
                                         GError      **error);
 gboolean dk_rules_check_transition     (DkCaseStatus  from,
                                         DkCaseStatus  to,
+                                        GError      **error);
+
+/* An edit's status change, other than closing (which is case.close's, recording when
+ * the case ended): allowed by dk_rules_check_transition() and for the case's kind, and a
+ * case moved to "planned" must still have its lead time at @now. */
+gboolean dk_rules_check_status_change  (const DkCase *edited,
+                                        DkCaseStatus  from,
+                                        gint64        now,
+                                        GError      **error);
+/* A closed case takes follow-ups, not updates; and it is closed once. Both FALSE with
+ * DK_ERROR_INVALID_TRANSITION. */
+gboolean dk_rules_check_may_update     (const DkCase *kase,
+                                        GError      **error);
+gboolean dk_rules_check_may_close      (const DkCase *kase,
+                                        GError      **error);
+/* An ongoing case ends no earlier than it started (planned work that has not started
+ * may be cancelled ahead of its start): DK_ERROR_INVALID otherwise. */
+gboolean dk_rules_check_close_time     (const DkCase *kase,
+                                        gint64        closed_at,
+                                        GError      **error);
+
+/* A finished run takes no more ticks, notes or finish: DK_ERROR_INVALID_TRANSITION. */
+gboolean dk_rules_check_run_open       (const DkRun  *run,
                                         GError      **error);
 
 /* Whether a routine is expired or will expire within 30 days of @now. */

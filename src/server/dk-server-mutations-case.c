@@ -41,47 +41,6 @@ load_case_to_publish (const DkMutation  *mutation,
 }
 
 static gboolean
-check_not_closed (const DkCase  *kase,
-                  const char    *message,
-                  GError       **error)
-{
-  if (kase->status == DK_CASE_STATUS_CLOSED)
-    {
-      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION, message);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* A status change other than closing: allowed by the rules, and a planned case moved to
- * "planned" must still have its seven days' lead time. */
-static gboolean
-check_status_change (const DkMutation  *mutation,
-                     const DkCase      *kase,
-                     DkCaseStatus       from,
-                     GError           **error)
-{
-  if (kase->status == from)
-    return TRUE;
-  if (kase->status == DK_CASE_STATUS_CLOSED)
-    {
-      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
-                           _("status: close a case with case.close, which records when it ended"));
-      return FALSE;
-    }
-  if (!dk_rules_check_transition (from, kase->status, error))
-    return FALSE;
-  if (!dk_rules_check_status_for_kind (kase->kind, kase->status, error))
-    return FALSE;
-  if (kase->status == DK_CASE_STATUS_PLANNED &&
-      !dk_rules_check_lead_time (kase, mutation->now, error))
-    return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
 has_non_null_member (JsonObject *object,
                      const char *member)
 {
@@ -331,7 +290,7 @@ _dk_mutation_apply_case_edit (const DkMutation   *mutation,
   if (edited->area != current->area &&
       !dk_rules_check_may_publish (mutation->viewer->roles, edited->kind, edited->area, error))
     return FALSE;
-  if (!check_status_change (mutation, edited, current->status, error))
+  if (!dk_rules_check_status_change (edited, current->status, mutation->now, error))
     return FALSE;
   if (!_dk_mutation_check_services (mutation->db, edited->services, error))
     return FALSE;
@@ -404,8 +363,7 @@ _dk_mutation_apply_case_add_update (const DkMutation   *mutation,
   kase = load_case_to_publish (mutation, error);
   if (kase == NULL)
     return FALSE;
-  if (!check_not_closed (kase, _("The case is closed: write a follow-up instead of an update"),
-                         error))
+  if (!dk_rules_check_may_update (kase, error))
     return FALSE;
 
   update = read_new_update (mutation, kase, error);
@@ -424,7 +382,7 @@ _dk_mutation_apply_case_add_update (const DkMutation   *mutation,
   from = kase->status;
   if (!read_status (mutation->data, &kase->status, error))
     return FALSE;
-  if (!check_status_change (mutation, kase, from, error))
+  if (!dk_rules_check_status_change (kase, from, mutation->now, error))
     return FALSE;
 
   /* Appends commute: no base_revision check. */
@@ -446,20 +404,10 @@ _dk_mutation_apply_case_close (const DkMutation   *mutation,
   kase = load_case_to_publish (mutation, error);
   if (kase == NULL)
     return FALSE;
-  if (!check_not_closed (kase, _("The case is already closed"), error))
+  if (!dk_rules_check_may_close (kase, error) ||
+      !_dk_mutation_read_client_time (mutation, mutation->data, "at", &closed_at, error) ||
+      !dk_rules_check_close_time (kase, closed_at, error))
     return FALSE;
-  if (!dk_rules_check_transition (kase->status, DK_CASE_STATUS_CLOSED, error))
-    return FALSE;
-  if (!_dk_mutation_read_client_time (mutation, mutation->data, "at", &closed_at, error))
-    return FALSE;
-  /* Planned work that has not started may be cancelled ahead of its start. */
-  if (kase->status == DK_CASE_STATUS_ONGOING && kase->start != DK_TIME_UNSET &&
-      closed_at < kase->start)
-    {
-      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
-                           _("at: a case cannot end before it started"));
-      return FALSE;
-    }
   if (!dk_json_read_string (mutation->data, "text",
                             DK_JSON_NULLABLE | DK_JSON_MULTILINE | DK_JSON_NONEMPTY,
                             DK_MAX_TEXT_CHARS, &text, error))

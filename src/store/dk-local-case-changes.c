@@ -64,44 +64,6 @@ enqueue_case (DkStore      *store,
                            local_node, NULL, error);
 }
 
-static gboolean
-check_not_closed (const DkCase  *kase,
-                  const char    *message,
-                  GError       **error)
-{
-  if (kase->status == DK_CASE_STATUS_CLOSED)
-    {
-      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION, message);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* A status change other than closing, as the server checks it. */
-static gboolean
-check_status_change (const DkCase  *kase,
-                     DkCaseStatus   from,
-                     gint64         now,
-                     GError       **error)
-{
-  if (kase->status == from)
-    return TRUE;
-  if (kase->status == DK_CASE_STATUS_CLOSED)
-    {
-      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
-                           _("status: close a case with case.close, which records when it ended"));
-      return FALSE;
-    }
-  if (!dk_rules_check_transition (from, kase->status, error) ||
-      !dk_rules_check_status_for_kind (kase->kind, kase->status, error))
-    return FALSE;
-  if (kase->status == DK_CASE_STATUS_PLANNED && !dk_rules_check_lead_time (kase, now, error))
-    return FALSE;
-
-  return TRUE;
-}
-
 /* ---- case.create ---- */
 
 /**
@@ -241,7 +203,7 @@ dk_local_edit_case (DkStore     *store,
 
   edited = dk_case_from_json (merged, error);
   if (edited == NULL ||
-      !check_status_change (edited, current->status, now, error) ||
+      !dk_rules_check_status_change (edited, current->status, now, error) ||
       !dk_case_validate (edited, error))
     {
       json_object_unref (data);
@@ -297,8 +259,7 @@ dk_local_add_update (DkStore         *store,
   kase = _dk_local_load_case (store, case_id_or_number, error);
   if (kase == NULL)
     return FALSE;
-  if (!check_not_closed (kase, _("The case is closed: write a follow-up instead of an update"),
-                         error))
+  if (!dk_rules_check_may_update (kase, error))
     return FALSE;
 
   update = new_update (phrase, text, me, now);
@@ -360,16 +321,9 @@ dk_local_close_case (DkStore     *store,
   kase = _dk_local_load_case (store, case_id_or_number, error);
   if (kase == NULL)
     return FALSE;
-  if (!check_not_closed (kase, _("The case is already closed"), error) ||
-      !dk_rules_check_transition (kase->status, DK_CASE_STATUS_CLOSED, error))
+  if (!dk_rules_check_may_close (kase, error) ||
+      !dk_rules_check_close_time (kase, now, error))
     return FALSE;
-  if (kase->status == DK_CASE_STATUS_ONGOING && kase->start != DK_TIME_UNSET &&
-      now < kase->start)
-    {
-      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
-                           _("at: a case cannot end before it started"));
-      return FALSE;
-    }
 
   data = _dk_local_new_data (kase->id);
   set_time_member (data, "at", now);

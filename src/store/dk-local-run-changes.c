@@ -94,12 +94,8 @@ load_running_run (DkStore     *store,
 
   if (run == NULL)
     return NULL;
-  if (run->finished_at != DK_TIME_UNSET)
-    {
-      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
-                           _("The run is finished already"));
-      return NULL;
-    }
+  if (!dk_rules_check_run_open (run, error))
+    return NULL;
 
   return g_steal_pointer (&run);
 }
