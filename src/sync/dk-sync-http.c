@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-sync-http.c: the engine's requests: messages to the server, sending them, and
+ * what a failed one is told as (an unreachable server, an untrusted certificate, a
+ * reply that is not the Driftkoll protocol) */
+
+#define G_LOG_DOMAIN "dk-sync-engine"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dk-core.h"
+#include "dk-sync-engine-private.h"
+
+char *
+_dk_sync_engine_dup_url (DkSyncEngine *self,
+                         const char   *path)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+  g_assert (self->server_url != NULL);
+
+  while (*path == '/')
+    path++;
+
+  return g_strconcat (self->server_url, path, NULL);
+}
+
+SoupMessage *
+_dk_sync_engine_new_message (DkSyncEngine *self,
+                             const char   *method,
+                             const char   *path,
+                             gboolean      authorize,
+                             JsonNode     *body)
+{
+  g_autofree char *url = _dk_sync_engine_dup_url (self, path);
+  g_autoptr(SoupMessage) msg = NULL;
+  SoupMessageHeaders *headers;
+
+  msg = soup_message_new (method, url);
+  if (msg == NULL)
+    return NULL;
+
+  headers = soup_message_get_request_headers (msg);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (authorize && self->token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", self->token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+
+  if (body != NULL)
+    {
+      g_autofree char *text = dk_json_to_string (body);
+      gsize length = strlen (text);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  return g_steal_pointer (&msg);
+}
+
+static const char *
+message_host (SoupMessage *msg)
+{
+  GUri *uri = soup_message_get_uri (msg);
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  return host != NULL ? host : "?";
+}
+
+static char *
+describe_certificate_problem (GTlsCertificateFlags flags)
+{
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    return g_strdup (_("it is signed by an authority this computer does not trust"));
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    return g_strdup (_("it was made for another server name"));
+  if (flags & G_TLS_CERTIFICATE_EXPIRED)
+    return g_strdup (_("it has expired"));
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    return g_strdup (_("it is not valid yet"));
+  if (flags & G_TLS_CERTIFICATE_REVOKED)
+    return g_strdup (_("it has been revoked"));
+  if (flags & G_TLS_CERTIFICATE_INSECURE)
+    return g_strdup (_("it uses an insecure algorithm"));
+
+  return g_strdup (_("it is not valid"));
+}
+
+/* What a transport failure means for the person using Driftkoll. */
+static GError *
+transport_error (SoupMessage *msg,
+                 GError      *error)
+{
+  GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (msg);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+
+  if (error->domain == G_TLS_ERROR || flags != 0)
+    {
+      g_autofree char *why = describe_certificate_problem (flags);
+
+      if (flags == 0)
+        return g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_TLS,
+                            _("The secure connection to %s failed, so nothing was sent: %s"),
+                            message_host (msg), error->message);
+
+      return g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_TLS,
+                          _("The certificate of %s is not trusted (%s), so nothing was sent. "
+                            "Ask the administrator, or give the server’s CA file in the "
+                            "settings."),
+                          message_host (msg), why);
+    }
+
+  return g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_OFFLINE, _("Cannot reach %s: %s"),
+                      message_host (msg), error->message);
+}
+
+static void
+dk_sync_engine_message_sent_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(DkReply) reply = NULL;
+  gsize length = 0;
+  const char *data;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (bytes == NULL)
+    {
+      g_debug ("%s %s failed: %s", soup_message_get_method (msg),
+               g_uri_get_path (soup_message_get_uri (msg)), error->message);
+      g_task_return_error (task, transport_error (msg, error));
+      return;
+    }
+
+  reply = g_new0 (DkReply, 1);
+  reply->status = soup_message_get_status (msg);
+
+  data = g_bytes_get_data (bytes, &length);
+  if (g_task_get_source_tag (task) == _dk_sync_engine_fetch_async &&
+      SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+    {
+      reply->body = g_steal_pointer (&bytes);
+    }
+  else if (length > 0)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+      if (json_parser_load_from_data (parser, data, length, NULL) &&
+          json_parser_get_root (parser) != NULL)
+        reply->json = json_node_ref (json_parser_get_root (parser));
+    }
+
+  if (reply->json != NULL && JSON_NODE_HOLDS_OBJECT (reply->json))
+    {
+      JsonObject *object_ = json_node_get_object (reply->json);
+      JsonNode *error_node = json_object_get_member (object_, "error");
+
+      if (error_node != NULL && JSON_NODE_HOLDS_OBJECT (error_node))
+        {
+          JsonObject *error_object = json_node_get_object (error_node);
+          JsonNode *code = json_object_get_member (error_object, "code");
+          JsonNode *message = json_object_get_member (error_object, "message");
+
+          if (code != NULL && json_node_get_value_type (code) == G_TYPE_STRING)
+            reply->error_code = g_strdup (json_node_get_string (code));
+          if (message != NULL && json_node_get_value_type (message) == G_TYPE_STRING)
+            reply->error_message = g_strdup (json_node_get_string (message));
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&reply), (GDestroyNotify) dk_reply_free);
+}
+
+/* Sends @msg for @task (transfer full), whose source tag says how to read the answer. */
+static void
+send_for_task (DkSyncEngine *self,
+               GTask        *task,
+               SoupMessage  *msg)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+  g_assert (SOUP_IS_MESSAGE (msg));
+
+  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task),
+                                    dk_sync_engine_message_sent_cb, task);
+}
+
+void
+_dk_sync_engine_send_async (DkSyncEngine        *self,
+                            SoupMessage         *msg,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, _dk_sync_engine_send_async);
+  send_for_task (self, task, msg);
+}
+
+void
+_dk_sync_engine_fetch_async (DkSyncEngine        *self,
+                             SoupMessage         *msg,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, _dk_sync_engine_fetch_async);
+  send_for_task (self, task, msg);
+}
+
+DkReply *
+_dk_sync_engine_send_finish (DkSyncEngine  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+  g_assert (g_task_is_valid (result, self));
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+DkReply *
+_dk_sync_engine_send_finish_checked (DkSyncEngine  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_autoptr(DkReply) reply = _dk_sync_engine_send_finish (self, result, error);
+
+  if (reply == NULL || !_dk_sync_engine_check_reply (self, reply, error))
+    return NULL;
+
+  return g_steal_pointer (&reply);
+}
+
+GError *
+_dk_sync_engine_no_server_error (void)
+{
+  return g_error_new_literal (DK_SYNC_ERROR, DK_SYNC_ERROR_NO_SERVER,
+                              _("No server is set; give its address first"));
+}
+
+/* The error a request would end in before it is made: no server, or an address that
+ * names none ("http://" would become a request to the host "api"). */
+GError *
+_dk_sync_engine_check_server (DkSyncEngine *self)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  if (self->server_url == NULL)
+    return _dk_sync_engine_no_server_error ();
+  if (!dk_sync_check_server_url (self->server_url, NULL))
+    return g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_NO_SERVER,
+                        _("“%s” is not a server address"), self->server_url);
+
+  return NULL;
+}
+
+gboolean
+_dk_sync_engine_check_reply (DkSyncEngine  *self,
+                             DkReply       *reply,
+                             GError       **error)
+{
+  const char *host = "?";
+  g_autoptr(GUri) uri = NULL;
+
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  if (self->server_url != NULL && (uri = g_uri_parse (self->server_url, G_URI_FLAGS_NONE, NULL)))
+    host = g_uri_get_host (uri);
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+    {
+      if (reply->json == NULL || !JSON_NODE_HOLDS_OBJECT (reply->json))
+        {
+          g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_SERVER,
+                       _("%s gave an answer that is not the Driftkoll protocol; is the "
+                         "server address right?"), host);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (reply->status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      g_set_error_literal (error, DK_SYNC_ERROR, DK_SYNC_ERROR_NEEDS_LOGIN,
+                           reply->error_message != NULL ? reply->error_message
+                                                        : _("Log in again"));
+      return FALSE;
+    }
+
+  if (reply->status >= 500)
+    {
+      g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_SERVER,
+                   _("The server %s had a problem (%u): %s"), host, reply->status,
+                   reply->error_message != NULL ? reply->error_message
+                                                : soup_status_get_phrase (reply->status));
+      return FALSE;
+    }
+
+  if (reply->error_message != NULL)
+    g_set_error_literal (error, DK_SYNC_ERROR, DK_SYNC_ERROR_REFUSED, reply->error_message);
+  else
+    g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_REFUSED,
+                 _("%s refused the request (%u %s); is the server address right?"), host,
+                 reply->status, soup_status_get_phrase (reply->status));
+
+  return FALSE;
+}
