@@ -76,11 +76,9 @@ print(eval(sys.argv[2]))
 ' "$tmp/stdout" "$1"
 }
 
-# start_server: serves $db on a free port and sets $url from the first line.
-start_server () {
-  : >"$tmp/serve.out"
-  "$server" serve --db "$db" --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
-  server_pid=$!
+# await_first_line: waits (10 s at most) for the first line the server started as
+# $server_pid writes to $tmp/serve.out, or for it to exit, and sets $first_line.
+await_first_line () {
   i=0
   while [ "$i" -lt 100 ] && ! grep -q . "$tmp/serve.out" 2>/dev/null; do
     kill -0 "$server_pid" 2>/dev/null || break
@@ -88,6 +86,14 @@ start_server () {
     i=$((i + 1))
   done
   first_line=$(head -n 1 "$tmp/serve.out")
+}
+
+# start_server: serves $db on a free port and sets $url from the first line.
+start_server () {
+  : >"$tmp/serve.out"
+  "$server" serve --db "$db" --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+  server_pid=$!
+  await_first_line
   case "$first_line" in
     "listening on http://127.0.0.1:"*/) url=${first_line#listening on } ;;
     *)

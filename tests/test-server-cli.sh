@@ -131,16 +131,7 @@ check "serve did not create a database" test ! -e "$tmp/missing.db"
 
 "$server" serve --db "$db" --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 server_pid=$!
-
-# wait for the first line, at most 10 s
-i=0
-while [ "$i" -lt 100 ] && ! grep -q . "$tmp/serve.out" 2>/dev/null; do
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-  i=$((i + 1))
-done
-
-first_line=$(head -n 1 "$tmp/serve.out")
+await_first_line
 if printf '%s\n' "$first_line" | grep -Eq '^listening on http://127\.0\.0\.1:[0-9]+/$'; then
   pass "serve prints \"listening on URL\" first ($first_line)"
 else
