@@ -6,6 +6,7 @@
 #include "dk-codec.h"
 #include "dk-enums.h"
 #include "dk-error.h"
+#include "dk-inbox.h"
 #include "dk-json.h"
 #include "dk-json-doc.h"
 #include "dk-priority.h"
