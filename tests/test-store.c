@@ -190,6 +190,24 @@ only_entry (Fixture *fx)
   return g_steal_pointer (&entries->pdata[0]);
 }
 
+static DkOutboxEntry *
+only_entry_of_type (Fixture    *fx,
+                    const char *type)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = dk_store_outbox_list (fx->store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      DkOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (g_str_equal (entry->object_type, type))
+        return g_steal_pointer (&entries->pdata[i]);
+    }
+  g_assert_not_reached ();
+}
+
 static JsonObject *
 result_new (const char *mutation_id,
             const char *status,
@@ -1679,6 +1697,164 @@ test_reopen_in_one_process (Fixture       *fx,
   g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 5);
 }
 
+/* ---- revision-changed (as evolution-data-server's ECache) ---- */
+
+typedef struct {
+  guint    count;
+  guint    changes;
+  DkStore *reader;          /* another connection: sees only what is committed */
+  guint    committed;       /* the reader's pending count when the signal came */
+  GThread *thread;          /* where it came */
+} Announced;
+
+static void
+revision_changed_cb (DkStore  *store,
+                     guint     changes,
+                     gpointer  user_data)
+{
+  Announced *announced = user_data;
+
+  announced->count++;
+  announced->changes |= changes;
+  announced->thread = g_thread_self ();
+  if (announced->reader != NULL)
+    announced->committed = dk_store_outbox_count (announced->reader, DK_OUTBOX_PENDING);
+}
+
+static void
+drain_main_context (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+test_revision_changed_local_write (Fixture       *fx,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkStore) reader = dk_store_open (fx->path, &error);
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkReport) report = dk_report_new ();
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  Announced announced = { 0, };
+
+  g_assert_no_error (error);
+  drain_main_context ();
+  announced.reader = reader;
+  g_signal_connect (fx->store, "revision-changed", G_CALLBACK (revision_changed_cb),
+                    &announced);
+
+  /* one write: told once, after the commit, on this thread */
+  kase = create_local (fx, "Lokal störning");
+  g_assert_cmpuint (announced.count, ==, 0);  /* from an idle, never inside the write */
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_LOCAL);
+  g_assert_cmpuint (announced.committed, ==, 1);
+  g_assert_true (announced.thread == g_thread_self ());
+
+  /* a burst of writes before the main loop runs: told once */
+  announced.count = announced.changes = 0;
+  edit_title (fx, kase->id, "Andra titeln");
+  report->kind = DK_REPORT_KIND_FAULT;
+  report->service = g_strdup ("tes");
+  report->unit = g_strdup ("Avd 12");
+  report->reporter = g_strdup ("Anna");
+  report->description = g_strdup ("TES startar inte");
+  g_assert_true (dk_local_create_report (fx->store, report, ME, NOW, &error));
+  g_assert_no_error (error);
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_LOCAL);
+  g_assert_cmpuint (announced.committed, ==, 3);
+
+  /* a write that fails commits nothing and tells nothing; nor does meta */
+  announced.count = announced.changes = 0;
+  g_assert_false (dk_local_add_follow_up (fx->store, "DK-404", "x", ME, NOW, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_true (dk_store_set_meta (fx->store, "last_sync", "x", NULL));
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 0);
+
+  /* an answer is OUTBOX */
+  entry = only_entry_of_type (fx, "report");
+  result = result_new (entry->mutation_id, "applied", 1);
+  g_assert_true (dk_store_outbox_answer (fx->store, result, &error));
+  g_assert_no_error (error);
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_OUTBOX);
+}
+
+static gpointer
+write_in_thread (gpointer data)
+{
+  Fixture *fx = data;
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(DkCase) kase = new_case ("Från tråden", "x", "tes");
+  g_autoptr(DkStore) writer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* a page through the shared store, then one through a connection of the thread's own
+   * (as the pull's writer does) */
+  add_case_change (fx, page, kase);
+  g_assert_true (dk_store_apply_changes (fx->store, page, fx->seq, &error));
+  g_assert_no_error (error);
+
+  writer = dk_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&page, json_array_unref);
+  page = json_array_new ();
+  g_clear_pointer (&kase, dk_case_unref);
+  kase = new_case ("Från skrivaren", "x", "tes");
+  add_case_change (fx, page, kase);
+  g_assert_true (dk_store_apply_changes (writer, page, fx->seq, &error));
+  g_assert_no_error (error);
+
+  return NULL;
+}
+
+static void
+test_revision_changed_from_a_thread (Fixture       *fx,
+                                     gconstpointer  data)
+{
+  Announced announced = { 0, };
+  GThread *thread;
+
+  drain_main_context ();
+  g_signal_connect (fx->store, "revision-changed", G_CALLBACK (revision_changed_cb),
+                    &announced);
+
+  thread = g_thread_new ("writer", write_in_thread, fx);
+  g_thread_join (thread);
+  g_assert_cmpuint (announced.count, ==, 0);
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_SERVER);
+  g_assert_true (announced.thread == g_thread_self ());
+}
+
+static void
+test_revision_changed_resync (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) kase = put_server_case (fx, "Server", "x", "tes");
+  Announced announced = { 0, };
+
+  drain_main_context ();
+  g_signal_connect (fx->store, "revision-changed", G_CALLBACK (revision_changed_cb),
+                    &announced);
+  g_assert_true (dk_store_reset_server_data (fx->store, &error));
+  g_assert_no_error (error);
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_SERVER);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1723,6 +1899,11 @@ main (int    argc,
   ADD ("/store/search/words-across-title-and-services", test_search_several_words);
   ADD ("/store/list/current-and-archive", test_list_current_archive);
   ADD ("/store/two-stores-one-file", test_two_stores);
+  ADD ("/store/revision-changed/local-write-once-after-commit",
+       test_revision_changed_local_write);
+  ADD ("/store/revision-changed/from-a-thread-on-the-opening-context",
+       test_revision_changed_from_a_thread);
+  ADD ("/store/revision-changed/resync", test_revision_changed_resync);
   ADD ("/store/two-stores-one-process", test_reopen_in_one_process);
   ADD ("/store/local/routine/save-new-shows-the-draft", test_local_routine_save_new);
   ADD ("/store/local/routine/save-keeps-the-approved-revision-showing",

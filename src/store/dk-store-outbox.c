@@ -169,6 +169,7 @@ _dk_store_enqueue_with_id (DkStore     *self,
       !_dk_store_put_local (self, object_type, object_id, local_object, error))
     goto failed;
 
+  _dk_store_note_change (self, DK_STORE_CHANGE_LOCAL);
   if (!_dk_store_commit (self, error))
     return FALSE;
 
@@ -460,6 +461,8 @@ dk_store_outbox_answer_all (DkStore     *self,
         }
     }
 
+  if (results->len > 0)
+    _dk_store_note_change (self, DK_STORE_CHANGE_OUTBOX);
   return _dk_store_commit (self, error);
 }
 
@@ -514,6 +517,7 @@ dk_store_outbox_discard (DkStore     *self,
   if (others == 0 && !_dk_store_drop_local (self, type, id, error))
     goto failed;
 
+  _dk_store_note_change (self, DK_STORE_CHANGE_OUTBOX);
   return _dk_store_commit (self, error);
 
 failed:
