@@ -408,6 +408,15 @@ announce (DkStore *self,
     }
   g_mutex_unlock (&stores_lock);
 
+  /* Only stores someone listens to are told: the pull's writer connection, used from
+   * its worker thread, never is. */
+  for (guint i = stores->len; i-- > 0;)
+    {
+      if (!g_signal_has_handler_pending (g_ptr_array_index (stores, i),
+                                         signals[SIGNAL_REVISION_CHANGED], 0, TRUE))
+        g_ptr_array_remove_index_fast (stores, i);
+    }
+
   for (guint i = 0; i < stores->len; i++)
     queue_announce (g_ptr_array_index (stores, i), changes);
 }
