@@ -9,6 +9,7 @@
 #include "dk-case-list.h"
 #include "dk-case-page.h"
 #include "dk-offline-banner.h"
+#include "dk-reports-page.h"
 #include "dk-routines-page.h"
 #include "dk-window.h"
 
@@ -37,6 +38,8 @@ struct _DkWindow
   AdwLeaflet           *leaflet;
   DkCaseList           *planned_list;
   DkRoutinesPage       *routines_page;
+  DkReportsPage        *my_reports_page;   /* dk-reports-page.c */
+  DkReportsPage        *inbox_page;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   DkCaseList           *search_list;

@@ -1,0 +1,228 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Fault reports, urgent cases and the service desk's inbox, driven as a person would.
+
+A real driftkoll-server with the demo data:
+  - a nurse (staff) reports a fault and an urgent case with the server stopped: the
+    dialog says the report waits and which number to call now; My Reports lists them as
+    waiting; after the server returns they have their numbers;
+  - the service desk sees three reports from three units on one service grouped as a
+    probable incident, turns them into one incident, and each reporter's desktop is
+    notified with the case number (dunst).
+Screenshots of the report forms, the call instructions and the inbox, in en, sv and nb,
+narrow and dark, go to SCREENSHOT_DIR.
+
+    test-reports.py SCREENSHOT_DIR     (run by run-ui.sh --dunst)
+Environment: DRIFTKOLL_SERVER, DRIFTKOLL_CLI, DRIFTKOLL_APP, GSETTINGS_SCHEMA_DIR,
+DRIFTKOLL_LOCALEDIR (the build dir's po/, for sv and nb).
+"""
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+_spec = importlib.util.spec_from_file_location(
+    "ui_harness", os.path.join(os.path.dirname(os.path.abspath(__file__)), "test-app.py"))
+h = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(h)
+from dogtail import rawinput  # noqa: E402
+
+SCHEMA = "io.github.driftkoll.Driftkoll"
+UNIT = "Avdelning 12"
+
+
+def cli(data_dir, url, *args, stdin=None, check=True):
+    result = subprocess.run([os.environ["DRIFTKOLL_CLI"], "--server", url,
+                             "--data-dir", data_dir, *args],
+                            input=stdin, text=True, capture_output=True)
+    if check and result.returncode != 0:
+        h.fail(f"driftkoll-cli {' '.join(args)}: {result.stderr}")
+    return result.stdout
+
+
+def set_text(node, text):
+    """Types into an entry or a text view (the text view has no editable text to set)."""
+    try:
+        node.text = text
+        if h.text_of(node) == text:
+            return
+    except Exception:
+        pass
+    node.grabFocus()
+    rawinput.typeText(text)
+
+
+def click_prefix(node, role, prefix):
+    """GTK 4.8 names a button with an accessible label and a text "Label Text"."""
+    h.click_node(h.wait_for(f"a {role} named {prefix!r}…", lambda: h.find_prefix(node, role, prefix),
+                            explain=lambda: h.list_names(node, role)))
+
+
+def fill_report(dialog, service, description, unit=None):
+    if unit is not None:
+        set_text(h.wait_for("the unit", lambda: h.find(dialog, "text", "Unit that found the fault")),
+                 unit)
+    search = h.wait_for("the service search", lambda: h.find(dialog, "entry", "Search services")
+                        or h.find(dialog, "text", "Search services"))
+    search.text = service
+
+    def choose():
+        button = h.find(dialog, "push button", service)
+        if button is not None:
+            h.click_node(button)
+        time.sleep(0.3)
+        return h.find(dialog, "label", f"Chosen: {service}")
+    h.wait_for("the chosen service", choose, explain=lambda: h.list_names(dialog, "push button"))
+    view = h.wait_for("the description", lambda: h.find(
+        dialog, "text", "What is wrong and how far it reaches"),
+        explain=lambda: h.list_names(dialog, "text"))
+    set_text(view, description)
+
+
+def start(data_dir, url, config_home, language=None, dark=False, width=1000, height=760):
+    env_lang = os.environ.pop("LANGUAGE", None)
+    if language is not None:
+        os.environ["LANGUAGE"] = language
+    h.set_window_size(config_home, width, height)
+    h.gsettings(config_home, "set", SCHEMA, "color-scheme",
+                "force-dark" if dark else "default")
+    proc = h.start_app(data_dir, url, config_home)
+    if language is None and env_lang is not None:
+        os.environ["LANGUAGE"] = env_lang
+    os.environ.pop("LANGUAGE", None)
+    return proc
+
+
+def staff_reports_offline(shots, server, workdir):
+    data_dir = os.path.join(workdir, "staff")
+    config_home = os.path.join(workdir, "config-staff")
+    cli(data_dir, server.url, "login", "staff", stdin="demo\n")
+    h.gsettings(config_home, "set", SCHEMA, "unit", UNIT)
+    proc = start(data_dir, server.url, config_home)
+    app = h.find_app()
+    h.wait_for("the online indicator", lambda: h.find(app, "push button", "Connection: Online"))
+
+    server.stop()
+    h.click(app, "push button", "Connection: Online")
+    h.wait_for("the offline indicator", lambda: h.find(app, "push button", "Connection: Offline"))
+
+    # A fault report, prefilled with the name and the desktop's unit.
+    h.click(app, "push button", "Report a fault")
+    dialog = h.window(app, "Report a Fault")
+    name = h.wait_for("the name", lambda: h.find(dialog, "text", "Your name"))
+    if h.text_of(name) != "staff":
+        h.fail(f"the reporter is prefilled with {h.text_of(name)!r}")
+    if h.text_of(h.find(dialog, "text", "Unit that found the fault")) != UNIT:
+        h.fail("the unit is not prefilled with the desktop's unit")
+    set_text(name, "Sjuksköterska Eva Berg")
+    set_text(h.find(dialog, "text", "Contact details (phone or e-mail)"), "031-390 07 12")
+    fill_report(dialog, "TES", "TES-appen loggar ut alla på avdelningen; inga insatser kan "
+                "registreras sedan 10.15.")
+    h.ok("the fault report is prefilled with the name and unit, and filled in")
+    time.sleep(0.5)
+    h.screenshot(shots, "report-fault-form.png")
+    click_prefix(dialog, "push button", "Send report")
+    h.wait_for("the report waiting", lambda: h.find(dialog, "label", "Report Waiting to Be Sent"),
+               explain=lambda: h.list_names(dialog, "label"))
+    h.wait_for("the number to call now", lambda: h.find_prefix(dialog, "label", "1. Call "),
+               explain=lambda: h.list_names(dialog, "label"))
+    step = h.find_prefix(dialog, "label", "1. Call ").name
+    if "031-390 06" not in step:
+        h.fail(f"the dialog names no number to call: {step!r}")
+    h.ok(f"offline, the fault report waits and the dialog says whom to call now ({step})")
+    time.sleep(0.5)
+    h.screenshot(shots, "report-fault-waiting.png")
+    click_prefix(dialog, "push button", "Done")
+    h.wait_for("the dialog closed", lambda: h.no_window(app, "Report a Fault"))
+
+    # An urgent case for a criticality-1 application.
+    h.click(app, "push button", "Report a fault")
+    dialog = h.window(app, "Report a Fault")
+    h.click_node(h.wait_for("the urgent case choice",
+                            lambda: h.find_prefix(dialog, "toggle button", "Urgent case")
+                            or h.find_prefix(dialog, "push button", "Urgent case"),
+                            explain=lambda: "there are: " + ", ".join(
+                                f"{n.roleName}:{n.name!r}" for n in dialog.findChildren(
+                                    lambda n: n.roleName not in ("label", "filler", "panel"),
+                                    recursive=True))))
+    dialog = h.window(app, "Report an Urgent Case")
+    fill_report(dialog, "DIPS", "DIPS svarer ikke; ingen journaler kan åpnes.")
+    h.wait_for("the prescribed subject",
+               lambda: h.find_prefix(dialog, "label", "Subject: DIPS OK skal hjelpe"),
+               explain=lambda: h.list_names(dialog, "label"))
+    set_text(h.find(dialog, "text", "Affected users"), "Alle på avdelingen")
+    set_text(h.find(dialog, "text", "Affected PCs"), "Alle PC-er")
+    set_text(h.find(dialog, "text", "Affected servers"), "dips-app01")
+    set_text(h.find(dialog, "text", "Contact's mobile number"), "070-555 01 23")
+    h.ok("the urgent case has the subject and first line seed 004 prescribes")
+    time.sleep(0.5)
+    h.screenshot(shots, "report-urgent-form.png")
+    click_prefix(dialog, "push button", "Send report")
+    h.wait_for("the urgent case waiting",
+               lambda: h.find(dialog, "label", "Report Waiting to Be Sent"))
+    h.wait_for("step 3: distributed by OK", lambda: h.find_prefix(
+        dialog, "label", "3. Say that the case is to be distributed by OK"))
+    h.ok("offline, the urgent case waits; the dialog says whom to call, in seed 004's order")
+    time.sleep(0.5)
+    h.screenshot(shots, "report-urgent-waiting.png")
+    click_prefix(dialog, "push button", "Done")
+
+    # My Reports: both waiting; after the server returns, their numbers.
+    h.click(app, "page tab", "My Reports")
+    h.wait_for("two reports waiting", lambda: len(app.findChildren(
+        lambda n: n.roleName == "label" and n.name == "Waiting to be sent", recursive=True)) >= 2,
+        explain=lambda: h.list_names(app, "label"))
+    h.ok("My Reports lists both reports as waiting to be sent")
+    h.screenshot(shots, "my-reports-waiting.png")
+    server.start()
+    try_again = h.find(app, "push button", "Try Again")
+    if try_again is not None:
+        try_again.doActionNamed("click")
+    h.wait_for("the online indicator again",
+               lambda: h.find(app, "push button", "Connection: Online"), timeout=60)
+    h.wait_for("the reports' numbers", lambda: len(app.findChildren(
+        lambda n: n.roleName == "label" and n.name.startswith("FA-"), recursive=True)) >= 2,
+        timeout=60, explain=lambda: h.list_names(app, "label"))
+    h.ok("after the sync My Reports shows each report's number")
+    time.sleep(0.5)
+    h.screenshot(shots, "my-reports.png")
+    h.stop_app(proc)
+    return data_dir
+
+
+def main():
+    shots = sys.argv[1]
+    os.makedirs(shots, exist_ok=True)
+    workdir = tempfile.mkdtemp(prefix="driftkoll-ui-reports-")
+    server = h.Server(workdir)
+    try:
+        server.start()
+        staff_reports_offline(shots, server, workdir)
+    except SystemExit:
+        h.screenshot(shots, "reports-failure.png")
+        raise
+    finally:
+        if server.proc is not None:
+            server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"1..{h.steps}", flush=True)
+    if h.steps == 0:
+        h.fail("no step ran")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except SystemExit:
+        raise
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        print("not ok - the test broke (traceback above)", flush=True)
+        sys.exit(1)
