@@ -174,6 +174,17 @@ DkRun          *dk_store_get_run              (DkStore           *self,
                                                GError           **error);
 GPtrArray      *dk_store_list_reports         (DkStore           *self,
                                                GError           **error);  /* DkReport * */
+/* By id or by number ("FA-17"); NULL with DK_STORE_ERROR_NOT_FOUND. */
+DkReport       *dk_store_get_report           (DkStore           *self,
+                                               const char        *id_or_number,
+                                               GError           **error);
+/* The message templates the user may use (their own and their teams'), by name. */
+GPtrArray      *dk_store_list_templates       (DkStore           *self,
+                                               GError           **error);  /* DkTemplate * */
+/* NULL with DK_STORE_ERROR_NOT_FOUND (also when deleted here, not yet sent). */
+DkTemplate     *dk_store_get_template         (DkStore           *self,
+                                               const char        *id,
+                                               GError           **error);
 /* The user's subscription, or NULL when there is none yet. */
 DkSubscription *dk_store_get_subscription     (DkStore           *self,
                                                GError           **error);
@@ -219,5 +230,17 @@ gboolean        dk_store_outbox_discard       (DkStore           *self,
                                                GError           **error);
 guint           dk_store_outbox_count         (DkStore           *self,
                                                DkOutboxState      state);
+/* One entry; NULL with DK_STORE_ERROR_NOT_FOUND when it left the outbox. */
+DkOutboxEntry  *dk_store_outbox_get           (DkStore           *self,
+                                               const char        *mutation_id,
+                                               GError           **error);
+/* A rejected entry edited by the user: its data replaced by @data (and the object's
+ * local version by @local_object, when given) and sent again, under a new mutation id,
+ * in one transaction. */
+gboolean        dk_store_outbox_retry         (DkStore           *self,
+                                               const char        *mutation_id,
+                                               JsonNode          *data,
+                                               JsonNode          *local_object,
+                                               GError           **error);
 
 G_END_DECLS
