@@ -173,12 +173,8 @@ create_incident (InboxDialogData  *data,
     {
       const DkReport *report = g_ptr_array_index (data->reports, i);
 
-#ifdef DK_HAVE_REPORT_HANDLING
       if (!dk_local_link_report (store, report->id, kase->id, me, now, error))
         return FALSE;
-#else
-      g_debug ("Not linking %s yet", report->id);
-#endif
     }
   dk_sync_engine_local_change_added (self->engine);
 
@@ -316,15 +312,10 @@ handle_response_cb (AdwMessageDialog *dialog,
   note = dup_row (data->note_row);
   if (*note == '\0')
     g_clear_pointer (&note, g_free);
-#ifdef DK_HAVE_REPORT_HANDLING
   if (data->close)
     done = dk_local_close_report (store, data->report_id, note, me, dk_time_now (), &error);
   else
     done = dk_local_acknowledge_report (store, data->report_id, note, me, dk_time_now (), &error);
-#else
-  done = FALSE;
-  g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "not yet");
-#endif
   if (!done)
     {
       show_error (self, data->close ? _("The Report Was Not Closed")

@@ -29,17 +29,18 @@ struct _DkReportNotifier
   gboolean      pending;
 };
 
+/* A handler's change older than this is not told to a desktop that never saw the report. */
+#define STALE_DAYS 7
+
 G_DEFINE_FINAL_TYPE (DkReportNotifier, dk_report_notifier, G_TYPE_OBJECT)
 
 /* What a notification tells of a report: its state, and the case it is linked to. */
 static char *
 dup_told_state (const DkReport *report)
 {
-#ifdef DK_HAVE_REPORT_HANDLING
   if (report->state == DK_REPORT_STATE_LINKED && report->case_number != NULL)
     return g_strdup_printf ("%s:%s", dk_report_state_to_string (report->state),
                             report->case_number);
-#endif
   return g_strdup (dk_report_state_to_string (report->state));
 }
 
@@ -63,11 +64,9 @@ notify_report (DkReportNotifier *self,
   const char *note = NULL;
   NotifyNotification *notification;
 
-#ifdef DK_HAVE_REPORT_HANDLING
   case_number = report->case_number;
   case_id = report->case_id;
   note = report->note;
-#endif
 
   switch (report->state)
     {
@@ -145,6 +144,7 @@ look_at_reports (DkReportNotifier *self)
   gboolean first_look;
   gboolean changed = FALSE;
   gboolean notify = g_settings_get_boolean (self->settings, "notifications");
+  gint64 now = dk_time_now ();
 
   self->pending = FALSE;
   if (me == NULL)
@@ -188,7 +188,11 @@ look_at_reports (DkReportNotifier *self)
       if (g_strcmp0 (before, state) == 0)
         continue;
       changed = TRUE;
-      if (first_look || (before == NULL && report->state == DK_REPORT_STATE_NEW))
+      /* A report not seen before is news only when a handler changed it lately (it
+       * was linked while this desktop was away, or before its first look). */
+      if (before == NULL &&
+          (report->state == DK_REPORT_STATE_NEW || report->handled_at == DK_TIME_UNSET ||
+           report->handled_at < now - STALE_DAYS * 86400))
         continue;
       if (!notify)
         continue;

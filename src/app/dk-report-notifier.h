@@ -5,8 +5,8 @@
  * case's number; "Open case" opens it) or closed (with the handler's note) is told in a
  * desktop notification, once per state. What was last told of each report is kept in the
  * replica's meta ("report-notified:USERNAME", a JSON object id → state), so a restart
- * repeats nothing and loses nothing; a report seen for the first time as new is not
- * news, nor is anything at the very first look (a fresh login). The settings key
+ * repeats nothing and loses nothing; a report seen for the first time is news only when
+ * a handler changed it in the last STALE_DAYS days. The settings key
  * "notifications" off: looked at, not told.
  *
  * Created beside DkNotifier and DkRunNotifier, the same way.

@@ -26,7 +26,7 @@ struct _DkReportRow
   GtkLabel  *probable_badge;
   GtkLabel  *details_label;
   GtkLabel  *description_label;
-  GtkBox    *buttons;
+  GtkFlowBox *buttons;
   GtkButton *open_button;
   GtkButton *acknowledge_button;
   GtkButton *close_button;
@@ -49,7 +49,7 @@ add_label (GtkBox     *box,
 }
 
 static GtkButton *
-add_button (GtkBox     *box,
+add_button (GtkFlowBox *box,
             const char *label,
             const char *action)
 {
@@ -57,7 +57,8 @@ add_button (GtkBox     *box,
 
   /* The action is set with its target (set_button): one without would warn. */
   g_object_set_data (G_OBJECT (button), "dk-action", (gpointer) action);
-  gtk_box_append (box, button);
+  gtk_flow_box_append (box, button);
+  gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
   return GTK_BUTTON (button);
 }
 
@@ -81,6 +82,8 @@ set_button (GtkButton  *button,
             const char *name)
 {
   gtk_widget_set_visible (GTK_WIDGET (button), visible);
+  /* The flow box's child too, or it keeps its spacing. */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (button)), visible);
   if (!visible)
     {
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), NULL);
@@ -120,11 +123,17 @@ show_group (DkReportRow  *self,
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "dk-probable");
 
-  /* Translators: the heading of a service's reports in the inbox: "3 reports from 3
-   * units, the newest 5 min ago" (the counts are numbers, then an age) */
-  details = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u report from %u unit(s), the newest %s",
-                                          "%u reports from %u unit(s), the newest %s", item->count),
-                             item->count, item->units, age);
+  g_autofree char *reports = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u report",
+                                                           "%u reports", item->count),
+                                              item->count);
+  g_autofree char *units = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "from %u unit",
+                                                         "from %u units", item->units),
+                                            item->units);
+
+  /* Translators: the heading of a service's reports in the inbox: "3 reports", "from 3
+   * units", then how long ago the latest came: "3 reports from 3 units, the latest 5
+   * minutes ago" */
+  details = g_strdup_printf (_("%s %s, the latest %s ago"), reports, units, age);
   gtk_label_set_label (self->details_label, details);
   gtk_widget_set_visible (GTK_WIDGET (self->description_label), FALSE);
   set_button (self->open_button, FALSE, NULL, NULL);
@@ -133,6 +142,7 @@ show_group (DkReportRow  *self,
   /* Translators: the accessible name of a button: "Create incident for TES" */
   name = g_strdup_printf (_("Create incident for %s"), item->service_name);
   set_button (self->incident_button, item->count > 0, item->service_id, name);
+  gtk_widget_add_css_class (GTK_WIDGET (self->incident_button), "suggested-action");
 }
 
 static void
@@ -185,8 +195,40 @@ show_report (DkReportRow  *self,
     set_button (self->close_button, item->in_inbox && !item->pending && open, report->id, close);
     set_button (self->incident_button, item->in_inbox && !item->pending && open, target,
                 incident);
+    gtk_widget_remove_css_class (GTK_WIDGET (self->incident_button), "suggested-action");
   }
-  set_button (self->open_button, FALSE, NULL, NULL);
+  if (report->state == DK_REPORT_STATE_LINKED && report->case_id != NULL)
+    {
+      /* Translators: a button's accessible name: "Open case DK-1042" */
+      g_autofree char *open_name = g_strdup_printf (_("Open case %s"),
+                                                    report->case_number != NULL
+                                                      ? report->case_number : "");
+      /* Translators: a button: "Open DK-1042" */
+      g_autofree char *open_label = g_strdup_printf (_("Open %s"),
+                                                     report->case_number != NULL
+                                                       ? report->case_number : _("Case"));
+
+      gtk_button_set_label (self->open_button, open_label);
+      set_button (self->open_button, TRUE, report->case_id, open_name);
+    }
+  else
+    set_button (self->open_button, FALSE, NULL, NULL);
+
+  if (report->state == DK_REPORT_STATE_LINKED && report->case_number != NULL)
+    {
+      /* Translators: a report's state: "Linked to case DK-1042" */
+      g_autofree char *state = g_strdup_printf (_("Linked to case %s"), report->case_number);
+
+      set_badge (self->state_badge, state, NULL);
+    }
+  if (report->note != NULL && !item->in_inbox)
+    {
+      /* Translators: the handler's note on a report, shown to the reporter */
+      g_autofree char *with_note = g_strdup_printf (_("%s\nService desk: %s"), description,
+                                                    report->note);
+
+      gtk_label_set_label (self->description_label, with_note);
+    }
 }
 
 /**
@@ -244,7 +286,12 @@ dk_report_row_init (DkReportRow *self)
   gtk_label_set_lines (self->description_label, 3);
   gtk_label_set_ellipsize (self->description_label, PANGO_ELLIPSIZE_END);
 
-  self->buttons = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6));
+  /* A flow box: the buttons go on two lines in a narrow window. */
+  self->buttons = GTK_FLOW_BOX (gtk_flow_box_new ());
+  gtk_flow_box_set_selection_mode (self->buttons, GTK_SELECTION_NONE);
+  gtk_flow_box_set_column_spacing (self->buttons, 6);
+  gtk_flow_box_set_row_spacing (self->buttons, 6);
+  gtk_flow_box_set_max_children_per_line (self->buttons, 4);
   gtk_widget_set_margin_top (GTK_WIDGET (self->buttons), 4);
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->buttons));
   self->open_button = add_button (self->buttons, _("_Open Case"), "win.open-case");
@@ -252,7 +299,6 @@ dk_report_row_init (DkReportRow *self)
   self->close_button = add_button (self->buttons, _("C_lose…"), "inbox.close");
   self->incident_button = add_button (self->buttons, _("Create _Incident…"),
                                       "inbox.create-incident");
-  gtk_widget_add_css_class (GTK_WIDGET (self->incident_button), "suggested-action");
 }
 
 /**

@@ -28,20 +28,11 @@ read_roles (DkStore *store)
   return roles;
 }
 
-/* Which areas a report handler sees (a bit per DkArea), as the core's
- * dk_rules_report_inbox_areas () says once it is merged. */
+/* Which areas a report handler sees (a bit per DkArea). */
 static guint
 inbox_areas (DkRole roles)
 {
-  guint areas = 0;
-
-  if (roles & DK_ROLE_SERVICEDESK)
-    areas |= 1u << DK_AREA_IT_TELEPHONY;
-  if (roles & DK_ROLE_CUSTOMER_CENTER)
-    areas |= 1u << DK_AREA_FACILITIES;
-  if (roles & DK_ROLE_LAB_COMMUNICATOR)
-    areas |= 1u << DK_AREA_LAB_MEDICINE;
-  return areas;
+  return dk_rules_report_inbox_areas (roles);
 }
 
 static gboolean

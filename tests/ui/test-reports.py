@@ -195,14 +195,100 @@ def staff_reports_offline(shots, server, workdir):
     return data_dir
 
 
+def add_user(server, name):
+    subprocess.run([server.binary, "user", "add", "--db", server.db, "--password-stdin", name],
+                   input="demo\n", text=True, check=True, capture_output=True)
+
+
+def reporter_notified(server, data_dir, config_home, what):
+    """Starts the reporter's desktop; its notification names the case."""
+    proc = start(data_dir, server.url, config_home)
+    try:
+        app = h.find_app()
+        found = h.wait_for(f"{what}'s notification with the case number", lambda: [
+            (summary, body) for summary, body in h.dunst_history()
+            if " is now case DK-" in summary and summary not in seen],
+            timeout=60, explain=lambda: repr(h.dunst_history()))
+        seen.update(summary for summary, _ in found)
+        h.ok(f"{what}'s desktop is notified: {found[0][0]}")
+        return found[0][0]
+    finally:
+        h.stop_app(proc)
+
+
+seen = set()
+
+
+def service_desk_makes_incident(shots, server, workdir, staff_dir):
+    # Two more units report TES from their own desktops (the cli), close together.
+    reporters = [(staff_dir, os.path.join(workdir, "config-staff"), "the nurse")]
+    for user, unit in (("nurse2", "Avdelning 14"), ("nurse3", "Avdelning 7")):
+        data_dir = os.path.join(workdir, user)
+        config_home = os.path.join(workdir, "config-" + user)
+        cli(data_dir, server.url, "login", user, stdin="demo\n")
+        cli(data_dir, server.url, "report", "--service", "tes", "--unit", unit,
+            "--reporter", user, "--contact", "031-390 07 00",
+            "--description", f"TES-appen går inte att logga in i på {unit}.")
+        cli(data_dir, server.url, "sync")
+        # The reporter's desktop has seen its report as new before it is handled.
+        proc = start(data_dir, server.url, config_home)
+        app = h.find_app()
+        h.wait_for("the online indicator", lambda: h.find(app, "push button", "Connection: Online"))
+        h.click(app, "page tab", "My Reports")
+        h.wait_for("the report's number", lambda: h.find_prefix(app, "label", "FA-"))
+        h.stop_app(proc)
+        reporters.append((data_dir, config_home, user))
+    h.ok("three units have reported TES, each from its own desktop")
+
+    desk_dir = os.path.join(workdir, "servicedesk")
+    desk_config = os.path.join(workdir, "config-servicedesk")
+    cli(desk_dir, server.url, "login", "servicedesk", stdin="demo\n")
+    proc = start(desk_dir, server.url, desk_config)
+    app = h.find_app()
+    h.wait_for("the online indicator", lambda: h.find(app, "push button", "Connection: Online"))
+    h.click(app, "page tab", "Inbox")
+    create = h.wait_for("the TES group", lambda: h.find_prefix(app, "push button",
+                                                               "Create incident for TES"),
+                        explain=lambda: h.list_names(app, "push button"))
+    h.wait_for("the probable incident", lambda: h.find(app, "label", "Probable incident"),
+               explain=lambda: h.list_names(app, "label"))
+    heading = h.wait_for("the group's count", lambda: h.find_prefix(app, "label", "3 reports from 3 units, the latest"),
+                         explain=lambda: h.list_names(app, "label"))
+    h.ok(f"the inbox groups the three TES reports as a probable incident ({heading.name})")
+    time.sleep(0.5)
+    h.screenshot(shots, "inbox.png")
+
+    h.click_node(create)
+    dialog = h.window(app, "Create Incident")
+    h.wait_for("the scope from the units", lambda: [
+        n for n in dialog.findChildren(lambda n: n.roleName == "text" and n.name == "Scope",
+                                       recursive=True)
+        if "Avdelning 12" in h.text_of(n) and "Avdelning 7" in h.text_of(n)])
+    time.sleep(0.5)
+    h.screenshot(shots, "inbox-create-incident.png")
+    click_prefix(dialog, "push button", "_Create and Link")
+    h.wait_for("the TES group gone from the inbox",
+               lambda: h.find_prefix(app, "push button", "Create incident for TES") is None,
+               timeout=60)
+    h.wait_for("everything sent", lambda: h.find(app, "push button", "Connection: Online"))
+    h.ok("one action turns the group into an incident linked to its three reports")
+    h.stop_app(proc)
+
+    for data_dir, config_home, who in reporters:
+        reporter_notified(server, data_dir, config_home, who)
+
+
 def main():
     shots = sys.argv[1]
     os.makedirs(shots, exist_ok=True)
     workdir = tempfile.mkdtemp(prefix="driftkoll-ui-reports-")
     server = h.Server(workdir)
     try:
+        add_user(server, "nurse2")
+        add_user(server, "nurse3")
         server.start()
-        staff_reports_offline(shots, server, workdir)
+        staff_dir = staff_reports_offline(shots, server, workdir)
+        service_desk_makes_incident(shots, server, workdir, staff_dir)
     except SystemExit:
         h.screenshot(shots, "reports-failure.png")
         raise
