@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-affected-box.h"
 #include "dk-application.h"
 #include "dk-case-page.h"
 #include "dk-format.h"
@@ -18,6 +19,7 @@ struct _DkCasePage
   AdwBin          parent_instance;
 
   /* template widgets */
+  DkAffectedBox  *affected_box;     /* dk-affected-box.c: "We are affected too" */
   DkOfflineBanner *banner;
   GtkLabel       *description_label;
   GtkGrid        *details_grid;
@@ -328,8 +330,10 @@ dk_case_page_class_init (DkCasePageClass *klass)
   widget_class->unmap = dk_case_page_unmap;
 
   g_type_ensure (DK_TYPE_OFFLINE_BANNER);
+  g_type_ensure (DK_TYPE_AFFECTED_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/driftkoll/Driftkoll/dk-case-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, affected_box);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, banner);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, description_label);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, details_grid);
@@ -413,6 +417,7 @@ dk_case_page_set_case (DkCasePage *self,
   show_routines (self, store, kase, service_names);
   show_timeline (self, kase);
   show_follow_ups (self, kase);
+  dk_affected_box_set_case (self->affected_box, store, kase);
 }
 
 /**
@@ -445,4 +450,5 @@ dk_case_page_set_engine (DkCasePage   *self,
   g_return_if_fail (DK_IS_SYNC_ENGINE (engine));
 
   dk_offline_banner_set_engine (self->banner, engine);
+  dk_affected_box_set_engine (self->affected_box, engine);
 }

@@ -26,7 +26,7 @@ struct _DkReportRow
   GtkLabel  *probable_badge;
   GtkLabel  *details_label;
   GtkLabel  *description_label;
-  GtkFlowBox *buttons;
+  GtkBox    *buttons;
   GtkButton *open_button;
   GtkButton *acknowledge_button;
   GtkButton *close_button;
@@ -49,7 +49,7 @@ add_label (GtkBox     *box,
 }
 
 static GtkButton *
-add_button (GtkFlowBox *box,
+add_button (GtkBox     *box,
             const char *label,
             const char *action)
 {
@@ -57,8 +57,7 @@ add_button (GtkFlowBox *box,
 
   /* The action is set with its target (set_button): one without would warn. */
   g_object_set_data (G_OBJECT (button), "dk-action", (gpointer) action);
-  gtk_flow_box_append (box, button);
-  gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+  gtk_box_append (box, button);
   return GTK_BUTTON (button);
 }
 
@@ -82,8 +81,6 @@ set_button (GtkButton  *button,
             const char *name)
 {
   gtk_widget_set_visible (GTK_WIDGET (button), visible);
-  /* The flow box's child too, or it keeps its spacing. */
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (button)), visible);
   if (!visible)
     {
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), NULL);
@@ -141,8 +138,11 @@ show_group (DkReportRow  *self,
   set_button (self->close_button, FALSE, NULL, NULL);
   /* Translators: the accessible name of a button: "Create incident for TES" */
   name = g_strdup_printf (_("Create incident for %s"), item->service_name);
-  set_button (self->incident_button, item->count > 0, item->service_id, name);
+  /* The label first: GTK sets the accessible name from it. */
+  gtk_button_set_label (self->incident_button, _("Create _Incident…"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->incident_button), NULL);
   gtk_widget_add_css_class (GTK_WIDGET (self->incident_button), "suggested-action");
+  set_button (self->incident_button, item->count > 0, item->service_id, name);
 }
 
 static void
@@ -193,9 +193,12 @@ show_report (DkReportRow  *self,
                 item->in_inbox && !item->pending && report->state == DK_REPORT_STATE_NEW,
                 report->id, ack);
     set_button (self->close_button, item->in_inbox && !item->pending && open, report->id, close);
+    gtk_widget_remove_css_class (GTK_WIDGET (self->incident_button), "suggested-action");
+    gtk_button_set_label (self->incident_button, _("_Incident…"));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->incident_button),
+                                 _("Create an incident from this report"));
     set_button (self->incident_button, item->in_inbox && !item->pending && open, target,
                 incident);
-    gtk_widget_remove_css_class (GTK_WIDGET (self->incident_button), "suggested-action");
   }
   if (report->state == DK_REPORT_STATE_LINKED && report->case_id != NULL)
     {
@@ -286,12 +289,8 @@ dk_report_row_init (DkReportRow *self)
   gtk_label_set_lines (self->description_label, 3);
   gtk_label_set_ellipsize (self->description_label, PANGO_ELLIPSIZE_END);
 
-  /* A flow box: the buttons go on two lines in a narrow window. */
-  self->buttons = GTK_FLOW_BOX (gtk_flow_box_new ());
-  gtk_flow_box_set_selection_mode (self->buttons, GTK_SELECTION_NONE);
-  gtk_flow_box_set_column_spacing (self->buttons, 6);
-  gtk_flow_box_set_row_spacing (self->buttons, 6);
-  gtk_flow_box_set_max_children_per_line (self->buttons, 4);
+  /* Short labels: the three fit a 360 px window. */
+  self->buttons = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6));
   gtk_widget_set_margin_top (GTK_WIDGET (self->buttons), 4);
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->buttons));
   self->open_button = add_button (self->buttons, _("_Open Case"), "win.open-case");

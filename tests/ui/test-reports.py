@@ -191,6 +191,17 @@ def staff_reports_offline(shots, server, workdir):
     h.ok("after the sync My Reports shows each report's number")
     time.sleep(0.5)
     h.screenshot(shots, "my-reports.png")
+
+    # "We are affected too" on a published open case: once per unit.
+    h.click(app, "page tab", "Incidents")
+    h.click(app, "push button", f"Open “{h.TES}”")
+    click_prefix(app, "push button", f"We are affected too ({UNIT})")
+    listed = h.wait_for("the button saying the unit is listed",
+                        lambda: h.find_prefix(app, "push button", f"{UNIT} is listed as affected"))
+    if listed.sensitive:
+        h.fail("the unit can say twice that it is affected")
+    h.ok("a nurse adds the unit to the case's affected units, once")
+    h.click(app, "push button", "Back")
     h.stop_app(proc)
     return data_dir
 
@@ -272,6 +283,16 @@ def service_desk_makes_incident(shots, server, workdir, staff_dir):
                timeout=60)
     h.wait_for("everything sent", lambda: h.find(app, "push button", "Connection: Online"))
     h.ok("one action turns the group into an incident linked to its three reports")
+
+    # Publishers see the affected units with a count and times.
+    h.click(app, "page tab", "Incidents")
+    h.click(app, "push button", f"Open “{h.TES}”")
+    h.wait_for("the affected count", lambda: h.find(app, "label", "1 unit says it is affected too"),
+               explain=lambda: h.list_names(app, "label"))
+    h.wait_for("the affected unit", lambda: h.find_prefix(app, "label", f"{UNIT} · "))
+    h.ok("the service desk sees the affected units with a count and times on the case page")
+    time.sleep(0.5)
+    h.screenshot(shots, "case-affected-units.png")
     h.stop_app(proc)
 
     for data_dir, config_home, who in reporters:
