@@ -616,6 +616,11 @@ dk_report_dialog_new (GtkWindow    *parent,
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (DK_TYPE_REPORT_DIALOG, "transient-for", parent, NULL);
+  /* No wider than a narrow main window. */
+  if (gtk_widget_get_width (GTK_WIDGET (parent)) > 0 &&
+      gtk_widget_get_width (GTK_WIDGET (parent)) < 560)
+    gtk_window_set_default_size (GTK_WINDOW (self), gtk_widget_get_width (GTK_WIDGET (parent)),
+                                 720);
   self->engine = g_object_ref (engine);
   self->settings = g_object_ref (settings);
   self->service_id = g_strdup (service_id);

@@ -63,12 +63,22 @@ def click_prefix(node, role, prefix):
                             explain=lambda: h.list_names(node, role)))
 
 
-def fill_report(dialog, service, description, unit=None):
+def click_toggle(node, prefix):
+    """A GtkToggleButton: "toggle button" or, in GTK 4.8, "push button"."""
+    h.click_node(h.wait_for(f"the toggle {prefix!r}", lambda: h.find_prefix(node, "toggle button", prefix)
+                            or h.find_prefix(node, "push button", prefix),
+                            explain=lambda: h.list_names(node, "push button")))
+
+
+def fill_report(dialog, service, description, unit=None, names=None):
+    search_name = names["search"] if names else "Search services"
+    chosen = names["chosen"] if names else "Chosen: "
+    what = names["what"] if names else "What is wrong and how far it reaches"
     if unit is not None:
         set_text(h.wait_for("the unit", lambda: h.find(dialog, "text", "Unit that found the fault")),
                  unit)
-    search = h.wait_for("the service search", lambda: h.find(dialog, "entry", "Search services")
-                        or h.find(dialog, "text", "Search services"))
+    search = h.wait_for("the service search", lambda: h.find(dialog, "entry", search_name)
+                        or h.find(dialog, "text", search_name))
     search.text = service
 
     def choose():
@@ -76,26 +86,34 @@ def fill_report(dialog, service, description, unit=None):
         if button is not None:
             h.click_node(button)
         time.sleep(0.3)
-        return h.find(dialog, "label", f"Chosen: {service}")
+        return h.find(dialog, "label", f"{chosen}{service}")
     h.wait_for("the chosen service", choose, explain=lambda: h.list_names(dialog, "push button"))
-    view = h.wait_for("the description", lambda: h.find(
-        dialog, "text", "What is wrong and how far it reaches"),
+    view = h.wait_for("the description", lambda: h.find(dialog, "text", what),
         explain=lambda: h.list_names(dialog, "text"))
     set_text(view, description)
 
 
 def start(data_dir, url, config_home, language=None, dark=False, width=1000, height=760):
-    env_lang = os.environ.pop("LANGUAGE", None)
-    if language is not None:
-        os.environ["LANGUAGE"] = language
+    """Starts the app; @language "sv" or "nb" with the build dir's translations."""
     h.set_window_size(config_home, width, height)
+    # Only a close button on the window, as GNOME has it (test-app.py does the same).
+    os.makedirs(os.path.join(config_home, "gtk-4.0"), exist_ok=True)
+    with open(os.path.join(config_home, "gtk-4.0", "settings.ini"), "w") as settings:
+        settings.write("[Settings]\ngtk-decoration-layout=:close\n")
     h.gsettings(config_home, "set", SCHEMA, "color-scheme",
-                "force-dark" if dark else "default")
-    proc = h.start_app(data_dir, url, config_home)
-    if language is None and env_lang is not None:
-        os.environ["LANGUAGE"] = env_lang
-    os.environ.pop("LANGUAGE", None)
-    return proc
+                "dark" if dark else "default")
+    saved = {k: os.environ.get(k) for k in ("LANGUAGE", "LANG", "LC_ALL")}
+    os.environ.pop("LC_ALL", None)
+    os.environ["LANG"] = "C.UTF-8"
+    os.environ["LANGUAGE"] = language if language is not None else "en"
+    try:
+        return h.start_app(data_dir, url, config_home)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def staff_reports_offline(shots, server, workdir):
@@ -299,6 +317,92 @@ def service_desk_makes_incident(shots, server, workdir, staff_dir):
         reporter_notified(server, data_dir, config_home, who)
 
 
+# What the screenshots in other languages click, as the translations name it.
+NAMES = {
+    "sv": {"report": "Gör en felanmälan", "urgent": "Brådskande ärende", "send": "Skicka anmälan",
+           "done": "Klar", "inbox": "Inkorg", "my": "Mina anmälningar",
+           "sent": "Felanmälan FA-", "dialog": "Gör en felanmälan", "search": "Sök tjänster",
+           "chosen": "Vald: ", "what": "Vad är fel och hur långt det når"},
+    "nb": {"report": "Meld en feil", "urgent": "Hastesak", "send": "Send meldingen",
+           "done": "Utført", "inbox": "Innboks", "my": "Mine meldinger",
+           "sent": "Feilmelding FA-", "dialog": "Meld en feil", "search": "Søk i tjenester",
+           "chosen": "Valgt: ", "what": "Hva er galt og hvor langt det rekker",
+           "mobile": "Mobiltelefonnummer til kontaktperson", "sent_urgent": "Hastesak FA-"},
+    "en": {"report": "Report a fault", "urgent": "Urgent case", "send": "Send report",
+           "done": "Done", "inbox": "Inbox", "my": "My Reports",
+           "sent": "Fault Report FA-", "dialog": "Report a Fault", "search": "Search services",
+           "chosen": "Chosen: ", "what": "What is wrong and how far it reaches"},
+}
+
+
+def report_screenshots(shots, server, data_dir, config_home, language, width=1000, dark=False):
+    """The form, the urgent form and the call instructions after sending, in @language."""
+    names = NAMES[language]
+    suffix = f"-{language}" + ("-narrow" if width < 500 else "") + ("-dark" if dark else "")
+    proc = start(data_dir, server.url, config_home, language=language, dark=dark, width=width)
+    try:
+        app = h.find_app()
+        h.wait_for("the window", lambda: h.find_prefix(app, "push button", names["report"]))
+        h.wait_for("the window at its size", h.settled_window)
+        h.click_node(h.find_prefix(app, "push button", names["report"]))
+        dialog = h.window(app, names["dialog"])
+        fill_report(dialog, "Treserva", "Genomförandewebben svarar inte.", names=names)
+        time.sleep(0.5)
+        h.screenshot(shots, f"report-form{suffix}.png")
+        click_toggle(dialog, names["urgent"])
+        time.sleep(0.5)
+        h.screenshot(shots, f"report-urgent-form{suffix}.png")
+        if language == "nb":
+            # Seed 004 is Norwegian: the urgent case is sent, and its call instructions shown.
+            set_text(h.wait_for("the mobile", lambda: h.find(dialog, "text", names["mobile"])),
+                     "070-555 01 23")
+            click_prefix(dialog, "push button", names["send"])
+            h.wait_for("the number after sending", lambda: h.find_prefix(
+                dialog, "label", names["sent_urgent"]), timeout=60,
+                explain=lambda: h.list_names(dialog, "label"))
+            h.wait_for("the number to quote", lambda: h.find_prefix(dialog, "label",
+                                                                  "2. Oppgi saksnummeret FA-"))
+        else:
+            click_toggle(dialog, {"sv": "Felanmälan", "nb": "Feilmelding",
+                                  "en": "Fault report"}[language])
+            click_prefix(dialog, "push button", names["send"])
+            h.wait_for("the number after sending", lambda: h.find_prefix(
+                dialog, "label", names["sent"]), timeout=60,
+                explain=lambda: h.list_names(dialog, "label"))
+        time.sleep(0.5)
+        h.screenshot(shots, f"report-sent{suffix}.png")
+        click_prefix(dialog, "push button", names["done"])
+        h.click(app, "page tab", names["my"])
+        time.sleep(0.5)
+        h.screenshot(shots, f"my-reports{suffix}.png")
+    finally:
+        h.stop_app(proc)
+    h.ok(f"the report forms and the call instructions in {language}"
+         + (", narrow" if width < 500 else "") + (", dark" if dark else ""))
+
+
+def inbox_screenshot(shots, server, data_dir, config_home, language, width=1000, dark=False):
+    names = NAMES[language]
+    suffix = f"-{language}" + ("-narrow" if width < 500 else "") + ("-dark" if dark else "")
+    proc = start(data_dir, server.url, config_home, language=language, dark=dark, width=width)
+    try:
+        app = h.find_app()
+        h.click(app, "page tab", names["inbox"])
+        h.wait_for("a group", lambda: h.find_prefix(app, "label", "Treserva"))
+        h.wait_for("the window at its size", h.settled_window)
+        time.sleep(0.5)
+        h.screenshot(shots, f"inbox{suffix}.png")
+        if width < 500:
+            actual = h.extents(h.window(app, "Driftkoll"))[2]
+            print(f"# the narrow inbox window is {actual} px wide", flush=True)
+            if actual > 420:
+                h.fail(f"the narrow window is {actual} px wide: something keeps it from shrinking")
+    finally:
+        h.stop_app(proc)
+    h.ok(f"the inbox in {language}" + (", narrow" if width < 500 else "")
+         + (", dark" if dark else ""))
+
+
 def main():
     shots = sys.argv[1]
     os.makedirs(shots, exist_ok=True)
@@ -310,6 +414,16 @@ def main():
         server.start()
         staff_dir = staff_reports_offline(shots, server, workdir)
         service_desk_makes_incident(shots, server, workdir, staff_dir)
+        staff_config = os.path.join(workdir, "config-staff")
+        desk_dir = os.path.join(workdir, "servicedesk")
+        desk_config = os.path.join(workdir, "config-servicedesk")
+        for language in ("sv", "nb"):
+            report_screenshots(shots, server, staff_dir, staff_config, language)
+        report_screenshots(shots, server, staff_dir, staff_config, "en", width=360)
+        report_screenshots(shots, server, staff_dir, staff_config, "sv", dark=True)
+        inbox_screenshot(shots, server, desk_dir, desk_config, "sv")
+        inbox_screenshot(shots, server, desk_dir, desk_config, "nb", dark=True)
+        inbox_screenshot(shots, server, desk_dir, desk_config, "en", width=360)
     except SystemExit:
         h.screenshot(shots, "reports-failure.png")
         raise
