@@ -21,7 +21,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-incident-it-telephony-sv", "Driftstörning IT/Telefoni", "sv",
     DK_CASE_KIND_INCIDENT, DK_AREA_IT_TELEPHONY,
     "Störning i {service}",
-    "Vi har en störning i {service} som påverkar {scope}.\n"
+    "Vi har en störning i {service}.\n"
     "{about}\n"
     "{service} används dygnet runt, och en fungerande tjänst är viktig för en säker och "
     "trygg vård.\n"
@@ -37,7 +37,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-incident-lab-medicine-sv", "Driftstörning Labmedicin", "sv",
     DK_CASE_KIND_INCIDENT, DK_AREA_LAB_MEDICINE,
     "Störning i {service} – fördröjda provsvar",
-    "Vi har en störning i laboratoriedatasystemet {service} som påverkar {scope}.\n"
+    "Vi har en störning i laboratoriedatasystemet {service}.\n"
     "{about}\n"
     "{service} används dygnet runt för beställningar och provsvar. Under störningen "
     "lämnar laboratoriet akuta provsvar per telefon.\n"
@@ -53,7 +53,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-incident-facilities-sv", "Driftstörning Fastigheter/Serviceleveranser", "sv",
     DK_CASE_KIND_INCIDENT, DK_AREA_FACILITIES,
     "Störning i {service}",
-    "Vi har en störning i {service} som påverkar {scope}.\n"
+    "Vi har en störning i {service}.\n"
     "{about}\n"
     "{service} behövs dygnet runt i vårdens lokaler.\n"
     "\n"
@@ -68,7 +68,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-planned-it-telephony-sv", "Planerad åtgärd", "sv",
     DK_CASE_KIND_PLANNED, DK_AREA_IT_TELEPHONY,
     "Planerat arbete i {service}",
-    "{service} är otillgängligt under ett planerat arbete som påverkar {scope}.\n"
+    "{service} är otillgängligt under ett planerat arbete.\n"
     "{about}\n"
     "{service} används dygnet runt: skriv ut det som behövs enligt reservrutinen innan "
     "arbetet börjar.\n"
@@ -84,7 +84,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-crisis-it-telephony-sv", "Krisinformation: omfattande IT-störning", "sv",
     DK_CASE_KIND_CRISIS, DK_AREA_IT_TELEPHONY,
     "Omfattande IT-störning",
-    "En omfattande IT-störning påverkar {scope}. Krisledningen följer läget.\n"
+    "En omfattande IT-störning pågår. Krisledningen följer läget.\n"
     "{about}\n"
     "Verksamheterna är i drift dygnet runt: gå över till reservrutinerna där det behövs.\n"
     "\n"
@@ -99,7 +99,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-crisis-facilities-sv", "Krisinformation: vädervarning", "sv",
     DK_CASE_KIND_CRISIS, DK_AREA_FACILITIES,
     "Vädervarning",
-    "En vädervarning gäller för {scope}. Risk för elavbrott och stängda vägar.\n"
+    "En vädervarning är utfärdad. Risk för elavbrott och stängda vägar.\n"
     "{about}\n"
     "Verksamheterna är i drift dygnet runt: kontrollera att reservrutinerna finns "
     "utskrivna och ladda handenheter och mobiltelefoner.\n"
@@ -116,7 +116,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-incident-it-telephony-nb", "Driftsforstyrrelse IT/Telefoni", "nb",
     DK_CASE_KIND_INCIDENT, DK_AREA_IT_TELEPHONY,
     "Forstyrrelse i {service}",
-    "Vi har en forstyrrelse i {service} som berører {scope}.\n"
+    "Vi har en forstyrrelse i {service}.\n"
     "{about}\n"
     "{service} brukes døgnet rundt, og en tjeneste som fungerer er viktig for trygg og "
     "sikker behandling.\n"
@@ -132,7 +132,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-incident-lab-medicine-nb", "Driftsforstyrrelse Laboratoriemedisin", "nb",
     DK_CASE_KIND_INCIDENT, DK_AREA_LAB_MEDICINE,
     "Forstyrrelse i {service} – forsinkede prøvesvar",
-    "Vi har en forstyrrelse i laboratoriesystemet {service} som berører {scope}.\n"
+    "Vi har en forstyrrelse i laboratoriesystemet {service}.\n"
     "{about}\n"
     "{service} brukes døgnet rundt til rekvisisjoner og prøvesvar. Mens forstyrrelsen "
     "varer, gir laboratoriet akutte prøvesvar på telefon.\n"
@@ -148,7 +148,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-incident-facilities-nb", "Driftsforstyrrelse Eiendom/Serviceleveranser", "nb",
     DK_CASE_KIND_INCIDENT, DK_AREA_FACILITIES,
     "Forstyrrelse i {service}",
-    "Vi har en forstyrrelse i {service} som berører {scope}.\n"
+    "Vi har en forstyrrelse i {service}.\n"
     "{about}\n"
     "{service} trengs døgnet rundt i helsetjenestens lokaler.\n"
     "\n"
@@ -163,7 +163,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-planned-it-telephony-nb", "Planlagt tiltak", "nb",
     DK_CASE_KIND_PLANNED, DK_AREA_IT_TELEPHONY,
     "Planlagt arbeid i {service}",
-    "{service} er utilgjengelig under et planlagt arbeid som berører {scope}.\n"
+    "{service} er utilgjengelig under et planlagt arbeid.\n"
     "{about}\n"
     "{service} brukes døgnet rundt: skriv ut det som trengs etter reserverutinen før "
     "arbeidet begynner.\n"
@@ -179,7 +179,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-crisis-it-telephony-nb", "Kriseinformasjon: omfattende IT-forstyrrelse", "nb",
     DK_CASE_KIND_CRISIS, DK_AREA_IT_TELEPHONY,
     "Omfattende IT-forstyrrelse",
-    "En omfattende IT-forstyrrelse berører {scope}. Kriseledelsen følger situasjonen.\n"
+    "En omfattende IT-forstyrrelse pågår. Kriseledelsen følger situasjonen.\n"
     "{about}\n"
     "Virksomhetene er i drift døgnet rundt: gå over til reserverutinene der det trengs.\n"
     "\n"
@@ -194,7 +194,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-crisis-facilities-nb", "Kriseinformasjon: farevarsel", "nb",
     DK_CASE_KIND_CRISIS, DK_AREA_FACILITIES,
     "Farevarsel",
-    "Et farevarsel gjelder for {scope}. Fare for strømbrudd og stengte veier.\n"
+    "Et farevarsel er utstedt. Fare for strømbrudd og stengte veier.\n"
     "{about}\n"
     "Virksomhetene er i drift døgnet rundt: sjekk at reserverutinene er skrevet ut, og "
     "lad håndterminaler og mobiltelefoner.\n"
@@ -211,7 +211,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-incident-it-telephony-en", "Incident IT/Telephony", "en",
     DK_CASE_KIND_INCIDENT, DK_AREA_IT_TELEPHONY,
     "Disruption in {service}",
-    "We have a disruption in {service} that affects {scope}.\n"
+    "We have a disruption in {service}.\n"
     "{about}\n"
     "{service} is used around the clock, and a working service matters for safe and "
     "secure care.\n"
@@ -227,7 +227,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-incident-lab-medicine-en", "Incident Laboratory medicine", "en",
     DK_CASE_KIND_INCIDENT, DK_AREA_LAB_MEDICINE,
     "Disruption in {service} – delayed test results",
-    "We have a disruption in the laboratory system {service} that affects {scope}.\n"
+    "We have a disruption in the laboratory system {service}.\n"
     "{about}\n"
     "{service} is used around the clock for orders and test results. While the "
     "disruption lasts, the laboratory gives urgent results by telephone.\n"
@@ -243,7 +243,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-incident-facilities-en", "Incident Facilities/Service deliveries", "en",
     DK_CASE_KIND_INCIDENT, DK_AREA_FACILITIES,
     "Disruption in {service}",
-    "We have a disruption in {service} that affects {scope}.\n"
+    "We have a disruption in {service}.\n"
     "{about}\n"
     "{service} is needed around the clock in the care buildings.\n"
     "\n"
@@ -258,7 +258,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-planned-it-telephony-en", "Planned action", "en",
     DK_CASE_KIND_PLANNED, DK_AREA_IT_TELEPHONY,
     "Planned work on {service}",
-    "{service} is unavailable during planned work that affects {scope}.\n"
+    "{service} is unavailable during planned work.\n"
     "{about}\n"
     "{service} is used around the clock: print what the reserve routine asks for before "
     "the work begins.\n"
@@ -274,7 +274,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-crisis-it-telephony-en", "Crisis information: wide IT disruption", "en",
     DK_CASE_KIND_CRISIS, DK_AREA_IT_TELEPHONY,
     "Wide IT disruption",
-    "A wide IT disruption affects {scope}. Crisis management follows the situation.\n"
+    "A wide IT disruption is going on. Crisis management follows the situation.\n"
     "{about}\n"
     "Care goes on around the clock: switch to the reserve routines where needed.\n"
     "\n"
@@ -289,7 +289,7 @@ static const DkMessageTemplateText texts[] = {
     "builtin-crisis-facilities-en", "Crisis information: weather warning", "en",
     DK_CASE_KIND_CRISIS, DK_AREA_FACILITIES,
     "Weather warning",
-    "A weather warning is in force for {scope}. Power cuts and closed roads are likely.\n"
+    "A weather warning has been issued. Power cuts and closed roads are likely.\n"
     "{about}\n"
     "Care goes on around the clock: check that the reserve routines are printed, and "
     "charge handsets and mobile phones.\n"
