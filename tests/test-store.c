@@ -190,6 +190,24 @@ only_entry (Fixture *fx)
   return g_steal_pointer (&entries->pdata[0]);
 }
 
+static DkOutboxEntry *
+only_entry_of_type (Fixture    *fx,
+                    const char *type)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = dk_store_outbox_list (fx->store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      DkOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (g_str_equal (entry->object_type, type))
+        return g_steal_pointer (&entries->pdata[i]);
+    }
+  g_assert_not_reached ();
+}
+
 static JsonObject *
 result_new (const char *mutation_id,
             const char *status,
@@ -1679,6 +1697,733 @@ test_reopen_in_one_process (Fixture       *fx,
   g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 5);
 }
 
+/* ---- what publishers and report handlers do, offline ---- */
+
+static DkOutboxEntry *
+last_entry (Fixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = dk_store_outbox_list (fx->store, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, >, 0);
+  return g_steal_pointer (&entries->pdata[entries->len - 1]);
+}
+
+static void
+test_local_affected_once_per_unit (Fixture       *fx,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "TES ligger nere", "x", "tes");
+  g_autoptr(DkCase) closed = new_case ("Stängd", "x", "tes");
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(DkCase) got = NULL;
+  DkCaseAffected *affected;
+
+  g_assert_true (dk_local_mark_affected (fx->store, server->number, " Avd 12 ", ME, NOW, &error));
+  g_assert_no_error (error);
+  entry = only_entry (fx);
+  g_assert_cmpstr (entry->op, ==, "case.affected");
+  g_assert_cmpstr (entry->object_id, ==, server->id);
+  g_assert_nonnull (strstr (entry->data, "\"unit\":\"Avd 12\""));
+  g_assert_nonnull (strstr (entry->data, "\"case\":"));
+  got = get_case (fx, server->id);
+  g_assert_cmpuint (got->affected->len, ==, 1);
+  affected = g_ptr_array_index (got->affected, 0);
+  g_assert_cmpstr (affected->unit, ==, "Avd 12");
+  g_assert_cmpstr (affected->by, ==, ME);
+  g_assert_cmpint (affected->at, ==, NOW);
+
+  /* once per unit, whatever its case */
+  g_assert_false (dk_local_mark_affected (fx->store, server->id, "avd 12", ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_DUPLICATE);
+  g_clear_error (&error);
+  g_assert_false (dk_local_mark_affected (fx->store, server->id, "  ", ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (dk_local_mark_affected (fx->store, server->id, "Avd 14", ME, NOW, &error));
+  g_assert_no_error (error);
+
+  /* not on a closed case */
+  close_case (closed, NOW - 60);
+  add_case_change (fx, page, closed);
+  apply_page (fx, page);
+  g_assert_false (dk_local_mark_affected (fx->store, closed->id, "Avd 12", ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 2);
+}
+
+static void
+test_local_reserve_declare_lift (Fixture       *fx,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "TakeCare ligger nere", "x", "tes");
+  const char * const units[] = { "Avd 12", "Akuten", NULL };
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(DkCase) got = NULL;
+  const DkCaseReserveEvent *in_force;
+
+  /* a lift with nothing in force, a declaration for nobody */
+  g_assert_false (dk_local_lift_reserve (fx->store, server->id, NULL, ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+  g_assert_false (dk_local_declare_reserve (fx->store, server->id, FALSE, NULL, NULL, ME, NOW,
+                                            &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (dk_local_declare_reserve (fx->store, server->number, FALSE, units,
+                                           "Övergå till reservrutin", ME, NOW, &error));
+  g_assert_no_error (error);
+  entry = only_entry (fx);
+  g_assert_cmpstr (entry->op, ==, "case.reserve");
+  g_assert_nonnull (strstr (entry->data, "\"action\":\"declared\""));
+  g_assert_nonnull (strstr (entry->data, "\"all_units\":false"));
+  g_assert_nonnull (strstr (entry->data, "\"units\":[\"Avd 12\",\"Akuten\"]"));
+  got = get_case (fx, server->id);
+  in_force = dk_case_get_reserve_in_force (got);
+  g_assert_nonnull (in_force);
+  g_assert_cmpstr (in_force->author, ==, ME);
+  g_assert_true (dk_case_reserve_applies_to (got, "akuten"));
+  g_assert_false (dk_case_reserve_applies_to (got, "Avd 3"));
+  g_clear_pointer (&got, dk_case_unref);
+
+  g_assert_true (dk_local_declare_reserve (fx->store, server->id, TRUE, NULL, NULL, ME, NOW + 60,
+                                           &error));
+  g_assert_no_error (error);
+  got = get_case (fx, server->id);
+  g_assert_true (dk_case_reserve_applies_to (got, "Avd 3"));
+  g_clear_pointer (&got, dk_case_unref);
+
+  g_assert_true (dk_local_lift_reserve (fx->store, server->id, "Systemet är uppe", ME, NOW + 120,
+                                        &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&entry, dk_outbox_entry_free);
+  entry = last_entry (fx);
+  g_assert_nonnull (strstr (entry->data, "\"action\":\"lifted\""));
+  got = get_case (fx, server->id);
+  g_assert_null (dk_case_get_reserve_in_force (got));
+  g_assert_cmpuint (got->reserve->len, ==, 3);  /* all on the timeline */
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 3);
+}
+
+static DkReport *
+put_server_report (Fixture    *fx,
+                   const char *number,
+                   const char *unit)
+{
+  g_autoptr(JsonArray) page = json_array_new ();
+  DkReport *report = dk_report_new ();
+
+  report->id = g_uuid_string_random ();
+  report->number = g_strdup (number);
+  report->kind = DK_REPORT_KIND_FAULT;
+  report->service = g_strdup ("tes");
+  report->unit = g_strdup (unit);
+  report->reporter = g_strdup ("Eva");
+  report->description = g_strdup ("TES startar inte");
+  report->created_by = g_strdup ("eva");
+  report->created_at = NOW - 600;
+  report->revision = 1;
+  json_array_add_element (page, change_node (++fx->seq, "report", report->id,
+                                             dk_report_to_json (report)));
+  apply_page (fx, page);
+  return report;
+}
+
+static DkReport *
+get_report (Fixture    *fx,
+            const char *id_or_number)
+{
+  g_autoptr(GError) error = NULL;
+  DkReport *report = dk_store_get_report (fx->store, id_or_number, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+static void
+test_local_report_acknowledge_link_close (Fixture       *fx,
+                                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkReport) first = put_server_report (fx, "FA-1", "Avd 12");
+  g_autoptr(DkReport) second = put_server_report (fx, "FA-2", "Akuten");
+  g_autoptr(DkCase) incident = NULL;
+  g_autoptr(DkReport) got = NULL;
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+
+  g_assert_null (dk_store_get_report (fx->store, "FA-404", &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  got = get_report (fx, "fa-1");
+  g_assert_cmpstr (got->id, ==, first->id);
+  g_clear_pointer (&got, dk_report_unref);
+
+  g_assert_true (dk_local_acknowledge_report (fx->store, "FA-1", "Vi tittar på det", ME, NOW,
+                                              &error));
+  g_assert_no_error (error);
+  entry = only_entry (fx);
+  g_assert_cmpstr (entry->op, ==, "report.acknowledge");
+  g_assert_nonnull (strstr (entry->data, "\"report\":"));
+  g_assert_nonnull (strstr (entry->data, "\"note\":\"Vi tittar på det\""));
+  got = get_report (fx, first->id);
+  g_assert_cmpint (got->state, ==, DK_REPORT_STATE_ACKNOWLEDGED);
+  g_assert_cmpstr (got->note, ==, "Vi tittar på det");
+  g_assert_cmpstr (got->handled_by, ==, ME);
+  g_clear_pointer (&got, dk_report_unref);
+  g_assert_false (dk_local_acknowledge_report (fx->store, "FA-1", NULL, ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+
+  /* an incident made offline, the two reports linked to it in the same outbox order */
+  incident = create_local (fx, "TES ligger nere");
+  g_assert_true (dk_local_link_report (fx->store, "FA-1", incident->id, ME, NOW, &error));
+  g_assert_no_error (error);
+  g_assert_true (dk_local_link_report (fx->store, second->id, incident->id, ME, NOW, &error));
+  g_assert_no_error (error);
+  got = get_report (fx, "FA-2");
+  g_assert_cmpint (got->state, ==, DK_REPORT_STATE_LINKED);
+  g_assert_cmpstr (got->case_id, ==, incident->id);
+  g_assert_null (got->case_number);  /* not numbered before the server has it */
+  g_clear_pointer (&got, dk_report_unref);
+  entries = dk_store_outbox_list (fx->store, &error);
+  g_assert_cmpuint (entries->len, ==, 4);
+  g_assert_cmpstr (((DkOutboxEntry *) entries->pdata[1])->op, ==, "case.create");
+  g_assert_cmpstr (((DkOutboxEntry *) entries->pdata[2])->op, ==, "report.link");
+  g_assert_cmpstr (((DkOutboxEntry *) entries->pdata[3])->op, ==, "report.link");
+
+  /* linking twice says so */
+  g_assert_false (dk_local_link_report (fx->store, "FA-2", incident->id, ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_DUPLICATE);
+  g_clear_error (&error);
+
+  g_assert_true (dk_local_close_report (fx->store, "FA-2", "Löst", ME, NOW, &error));
+  g_assert_no_error (error);
+  got = get_report (fx, "FA-2");
+  g_assert_cmpint (got->state, ==, DK_REPORT_STATE_CLOSED);
+  g_clear_pointer (&got, dk_report_unref);
+  g_assert_false (dk_local_close_report (fx->store, "FA-2", NULL, ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+  g_assert_false (dk_local_link_report (fx->store, "FA-404", incident->id, ME, NOW, &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND);
+}
+
+static DkTemplate *
+new_template (const char *name)
+{
+  DkTemplate *tmpl = dk_template_new ();
+
+  tmpl->name = g_strdup (name);
+  tmpl->language = g_strdup ("sv");
+  tmpl->kind = DK_CASE_KIND_INCIDENT;
+  tmpl->area = DK_AREA_LAB_MEDICINE;
+  tmpl->title = g_strdup ("{service} ligger nere");
+  tmpl->description = g_strdup ("{service} används dygnet runt. Störningen började {start}.");
+  tmpl->scope = g_strdup ("{scope}");
+  return tmpl;
+}
+
+static guint
+template_count (Fixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) templates = dk_store_list_templates (fx->store, &error);
+
+  g_assert_no_error (error);
+  return templates->len;
+}
+
+static void
+test_local_template_save_edit_delete (Fixture       *fx,
+                                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkTemplate) tmpl = new_template ("Labbstörning");
+  g_autoptr(DkTemplate) shared = new_template ("Delad");
+  g_autoptr(DkTemplate) got = NULL;
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(GPtrArray) templates = NULL;
+
+  /* offline: a new private template shows at once, the user's own */
+  g_assert_true (dk_local_save_template (fx->store, tmpl, 0, ME, NOW, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (tmpl->id);
+  entry = only_entry (fx);
+  g_assert_cmpstr (entry->op, ==, "template.save");
+  g_assert_cmpstr (entry->object_type, ==, "template");
+  g_assert_cmpint (entry->base_revision, ==, 0);
+  g_assert_null (strstr (entry->data, "\"owner\""));
+  g_assert_nonnull (strstr (entry->data, "Labbstörning"));
+  got = dk_store_get_template (fx->store, tmpl->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->owner, ==, ME);
+  g_clear_pointer (&got, dk_template_unref);
+
+  /* edited before it was sent: shared with the team */
+  g_free (tmpl->name);
+  tmpl->name = g_strdup ("Labbstörning, delad");
+  tmpl->team = DK_ROLE_LAB_COMMUNICATOR;
+  g_assert_true (dk_local_save_template (fx->store, tmpl, 0, ME, NOW + 60, &error));
+  g_assert_no_error (error);
+  templates = dk_store_list_templates (fx->store, &error);
+  g_assert_cmpuint (templates->len, ==, 1);
+  g_assert_cmpstr (((DkTemplate *) templates->pdata[0])->name, ==, "Labbstörning, delad");
+  g_assert_cmpint (((DkTemplate *) templates->pdata[0])->team, ==, DK_ROLE_LAB_COMMUNICATOR);
+
+  /* one the server sent shows beside it, by name */
+  shared->id = g_uuid_string_random ();
+  shared->owner = g_strdup ("lisa");
+  shared->team = DK_ROLE_LAB_COMMUNICATOR;
+  shared->revision = 3;
+  json_array_add_element (page, change_node (++fx->seq, "template", shared->id,
+                                             dk_template_to_json (shared)));
+  apply_page (fx, page);
+  g_assert_cmpuint (template_count (fx), ==, 2);
+
+  /* deleted: gone from the lists at once, a tombstone from the server later */
+  g_assert_true (dk_local_delete_template (fx->store, tmpl->id, ME, NOW + 120, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (template_count (fx), ==, 1);
+  g_assert_null (dk_store_get_template (fx->store, tmpl->id, &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (dk_local_delete_template (fx->store, tmpl->id, ME, NOW + 120, &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_pointer (&entry, dk_outbox_entry_free);
+  entry = last_entry (fx);
+  g_assert_cmpstr (entry->op, ==, "template.delete");
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 3);
+
+  /* an invalid one is refused before the outbox */
+  g_clear_pointer (&tmpl, dk_template_unref);
+  tmpl = new_template ("");
+  g_assert_false (dk_local_save_template (fx->store, tmpl, 0, ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 3);
+}
+
+/* ---- a conflict resolved field by field, a rejected change edited and sent again ---- */
+
+static DkOutboxEntry *
+answer_conflict (Fixture *fx,
+                 DkCase  *server_now)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkOutboxEntry) entry = only_entry (fx);
+  g_autoptr(JsonObject) result = result_new (entry->mutation_id, "conflict", 0);
+
+  json_object_set_member (result, "current", dk_case_to_json (server_now));
+  g_assert_true (dk_store_outbox_answer (fx->store, result, &error));
+  g_assert_no_error (error);
+  return only_entry (fx);
+}
+
+static void
+test_outbox_conflict_resolved_field_by_field (Fixture       *fx,
+                                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "Från servern", "Serverns text", "tes");
+  g_autoptr(DkCase) server_now = dk_case_copy (server);
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonObject) chosen = json_object_new ();
+  g_autoptr(DkOutboxEntry) conflict = NULL;
+  g_autoptr(DkOutboxEntry) resolved = NULL;
+  g_autoptr(DkCase) got = NULL;
+
+  /* offline: the user edits title and description; someone else changed the
+   * description and the scope on the server meanwhile */
+  json_object_set_string_member (changes, "title", "Lokalt ändrad");
+  json_object_set_string_member (changes, "description", "Min text");
+  g_assert_true (dk_local_edit_case (fx->store, server->id, changes, ME, NOW, &error));
+  g_assert_no_error (error);
+  g_free (server_now->description);
+  server_now->description = g_strdup ("Någon annans text");
+  g_free (server_now->scope);
+  server_now->scope = g_strdup ("Endast Avd 12");
+  server_now->revision = 2;
+  conflict = answer_conflict (fx, server_now);
+  g_assert_cmpint (conflict->state, ==, DK_OUTBOX_CONFLICT);
+
+  /* a change that is not a conflict cannot be resolved */
+  g_assert_false (dk_local_resolve_case_conflict (fx->store, "no-such-mutation", chosen, ME, NOW,
+                                                  &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* the user keeps their title, takes the server's description (and scope) */
+  json_object_set_string_member (chosen, "title", "Lokalt ändrad");
+  g_assert_true (dk_local_resolve_case_conflict (fx->store, conflict->mutation_id, chosen, ME,
+                                                 NOW, &error));
+  g_assert_no_error (error);
+
+  resolved = only_entry (fx);
+  g_assert_cmpint (resolved->state, ==, DK_OUTBOX_PENDING);
+  g_assert_cmpstr (resolved->op, ==, "case.edit");
+  g_assert_cmpstr (resolved->mutation_id, !=, conflict->mutation_id);
+  g_assert_cmpint (resolved->base_revision, ==, 2);
+  g_assert_nonnull (strstr (resolved->data, "Lokalt ändrad"));
+  g_assert_null (strstr (resolved->data, "description"));
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Lokalt ändrad");
+  g_assert_cmpstr (got->description, ==, "Någon annans text");
+  g_assert_cmpstr (got->scope, ==, "Endast Avd 12");
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_CONFLICT), ==, 0);
+
+  /* resolving a pending entry is refused and changes nothing */
+  g_assert_false (dk_local_resolve_case_conflict (fx->store, resolved->mutation_id, chosen, ME,
+                                                  NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+  g_clear_pointer (&conflict, dk_outbox_entry_free);
+  conflict = only_entry (fx);
+  g_assert_cmpstr (conflict->mutation_id, ==, resolved->mutation_id);
+}
+
+static void
+test_outbox_conflict_resolved_to_the_server (Fixture       *fx,
+                                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "Från servern", "x", "tes");
+  g_autoptr(DkCase) server_now = dk_case_copy (server);
+  g_autoptr(JsonObject) chosen = json_object_new ();
+  g_autoptr(DkOutboxEntry) conflict = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(DkCase) got = NULL;
+
+  edit_title (fx, server->id, "Lokalt ändrad");
+  retitle (server_now, "Serverns nya titel");
+  conflict = answer_conflict (fx, server_now);
+
+  /* every field from the server: nothing to send */
+  g_assert_true (dk_local_resolve_case_conflict (fx->store, conflict->mutation_id, chosen, ME,
+                                                 NOW, &error));
+  g_assert_no_error (error);
+  entries = dk_store_outbox_list (fx->store, &error);
+  g_assert_cmpuint (entries->len, ==, 0);
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Från servern");  /* until the pull brings revision 2 */
+}
+
+static void
+test_outbox_rejected_edited_retried_applied (Fixture       *fx,
+                                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "Från servern", "x", "tes");
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(DkOutboxEntry) retried = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonNode) data_node = NULL;
+  g_autoptr(JsonNode) local_node = NULL;
+  g_autoptr(DkCase) edited = NULL;
+  g_autoptr(DkCase) got = NULL;
+  g_autoptr(JsonArray) page = json_array_new ();
+  JsonObject *reason = json_object_new ();
+  JsonObject *new_data;
+
+  edit_title (fx, server->id, "Fel titel");
+  entry = only_entry (fx);
+
+  /* not refused yet: nothing to send again */
+  data_node = json_from_string ("{}", NULL);
+  g_assert_false (dk_store_outbox_retry (fx->store, entry->mutation_id, data_node, NULL, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+  g_clear_pointer (&data_node, json_node_unref);
+
+  result = result_new (entry->mutation_id, "rejected", 0);
+  json_object_set_string_member (reason, "code", "invalid_input");
+  json_object_set_string_member (reason, "message", "title: för lång");
+  json_object_set_object_member (result, "error", reason);
+  g_assert_true (dk_store_outbox_answer (fx->store, result, &error));
+  g_assert_no_error (error);
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Från servern");
+  g_clear_pointer (&got, dk_case_unref);
+
+  /* the user edits the refused change and sends it again */
+  new_data = json_object_new ();
+  json_object_set_string_member (new_data, "id", server->id);
+  json_object_set_string_member (new_data, "title", "Rätt titel");
+  data_node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (data_node, new_data);
+  edited = dk_case_copy (server);
+  g_free (edited->title);
+  edited->title = g_strdup ("Rätt titel");
+  local_node = dk_case_to_json (edited);
+  g_assert_true (dk_store_outbox_retry (fx->store, entry->mutation_id, data_node, local_node,
+                                        &error));
+  g_assert_no_error (error);
+
+  retried = only_entry (fx);
+  g_assert_cmpint (retried->state, ==, DK_OUTBOX_PENDING);
+  g_assert_cmpstr (retried->mutation_id, !=, entry->mutation_id);
+  g_assert_cmpstr (retried->op, ==, "case.edit");
+  g_assert_cmpint (retried->base_revision, ==, 1);
+  g_assert_null (retried->error_code);
+  g_assert_null (retried->error_message);
+  g_assert_nonnull (strstr (retried->data, "Rätt titel"));
+  g_assert_true (dk_store_is_pending (fx->store, "case", server->id));
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Rätt titel");
+  g_clear_pointer (&got, dk_case_unref);
+
+  /* applied: the local version stays until the pull brings revision 2, then the server's */
+  g_clear_pointer (&result, json_object_unref);
+  result = result_new (retried->mutation_id, "applied", 2);
+  g_assert_true (dk_store_outbox_answer (fx->store, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 0);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_REJECTED), ==, 0);
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Rätt titel");
+  g_clear_pointer (&got, dk_case_unref);
+  retitle (server, "Rätt titel");
+  add_case_change (fx, page, server);
+  apply_page (fx, page);
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Rätt titel");
+  g_assert_cmpint (got->revision, ==, 2);
+  g_assert_false (dk_store_is_pending (fx->store, "case", server->id));
+}
+
+/* ---- revision-changed (as evolution-data-server's ECache) ---- */
+
+typedef struct {
+  guint    count;
+  guint    changes;
+  DkStore *reader;          /* another connection: sees only what is committed */
+  guint    committed;       /* the reader's pending count when the signal came */
+  GThread *thread;          /* where it came */
+} Announced;
+
+static void
+revision_changed_cb (DkStore  *store,
+                     guint     changes,
+                     gpointer  user_data)
+{
+  Announced *announced = user_data;
+
+  announced->count++;
+  announced->changes |= changes;
+  announced->thread = g_thread_self ();
+  if (announced->reader != NULL)
+    announced->committed = dk_store_outbox_count (announced->reader, DK_OUTBOX_PENDING);
+}
+
+static void
+drain_main_context (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+test_revision_changed_local_write (Fixture       *fx,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkStore) reader = dk_store_open (fx->path, &error);
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkReport) report = dk_report_new ();
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  Announced announced = { 0, };
+
+  g_assert_no_error (error);
+  drain_main_context ();
+  announced.reader = reader;
+  g_signal_connect (fx->store, "revision-changed", G_CALLBACK (revision_changed_cb),
+                    &announced);
+
+  /* one write: told once, after the commit, on this thread */
+  kase = create_local (fx, "Lokal störning");
+  g_assert_cmpuint (announced.count, ==, 0);  /* from an idle, never inside the write */
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_LOCAL);
+  g_assert_cmpuint (announced.committed, ==, 1);
+  g_assert_true (announced.thread == g_thread_self ());
+
+  /* a burst of writes before the main loop runs: told once */
+  announced.count = announced.changes = 0;
+  edit_title (fx, kase->id, "Andra titeln");
+  report->kind = DK_REPORT_KIND_FAULT;
+  report->service = g_strdup ("tes");
+  report->unit = g_strdup ("Avd 12");
+  report->reporter = g_strdup ("Anna");
+  report->description = g_strdup ("TES startar inte");
+  g_assert_true (dk_local_create_report (fx->store, report, ME, NOW, &error));
+  g_assert_no_error (error);
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_LOCAL);
+  g_assert_cmpuint (announced.committed, ==, 3);
+
+  /* a write that fails commits nothing and tells nothing; nor does meta */
+  announced.count = announced.changes = 0;
+  g_assert_false (dk_local_add_follow_up (fx->store, "DK-404", "x", ME, NOW, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_true (dk_store_set_meta (fx->store, "last_sync", "x", NULL));
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 0);
+
+  /* an answer is OUTBOX */
+  entry = only_entry_of_type (fx, "report");
+  result = result_new (entry->mutation_id, "applied", 1);
+  g_assert_true (dk_store_outbox_answer (fx->store, result, &error));
+  g_assert_no_error (error);
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_OUTBOX);
+}
+
+static gpointer
+write_in_thread (gpointer data)
+{
+  Fixture *fx = data;
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(DkCase) kase = new_case ("Från tråden", "x", "tes");
+  g_autoptr(DkStore) writer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* a page through the shared store, then one through a connection of the thread's own
+   * (as the pull's writer does) */
+  add_case_change (fx, page, kase);
+  g_assert_true (dk_store_apply_changes (fx->store, page, fx->seq, &error));
+  g_assert_no_error (error);
+
+  writer = dk_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&page, json_array_unref);
+  page = json_array_new ();
+  g_clear_pointer (&kase, dk_case_unref);
+  kase = new_case ("Från skrivaren", "x", "tes");
+  add_case_change (fx, page, kase);
+  g_assert_true (dk_store_apply_changes (writer, page, fx->seq, &error));
+  g_assert_no_error (error);
+
+  return NULL;
+}
+
+static void
+test_revision_changed_from_a_thread (Fixture       *fx,
+                                     gconstpointer  data)
+{
+  Announced announced = { 0, };
+  GThread *thread;
+
+  drain_main_context ();
+  g_signal_connect (fx->store, "revision-changed", G_CALLBACK (revision_changed_cb),
+                    &announced);
+
+  thread = g_thread_new ("writer", write_in_thread, fx);
+  g_thread_join (thread);
+  g_assert_cmpuint (announced.count, ==, 0);
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_SERVER);
+  g_assert_true (announced.thread == g_thread_self ());
+}
+
+static void
+test_revision_changed_resync (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) kase = put_server_case (fx, "Server", "x", "tes");
+  Announced announced = { 0, };
+
+  drain_main_context ();
+  g_signal_connect (fx->store, "revision-changed", G_CALLBACK (revision_changed_cb),
+                    &announced);
+  g_assert_true (dk_store_reset_server_data (fx->store, &error));
+  g_assert_no_error (error);
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_SERVER);
+}
+
+/* Another process (here a connection the store does not know, as the cli's would be). */
+static void
+write_as_another_process (const char *path,
+                          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static gboolean
+wait_announced (Announced *announced,
+                guint      count)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (announced->count < count && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  return announced->count >= count;
+}
+
+static gboolean
+give_up_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_revision_changed_another_process (Fixture       *fx,
+                                       gconstpointer  data)
+{
+  g_autoptr(DkCase) kase = NULL;
+  Announced announced = { 0, };
+
+  dk_store_watch_other_writers (fx->store);
+  drain_main_context ();
+  g_signal_connect (fx->store, "revision-changed", G_CALLBACK (revision_changed_cb),
+                    &announced);
+
+  /* the cli queues a change: the app's store tells it, as a local change */
+  write_as_another_process (fx->path,
+                            "INSERT INTO outbox (mutation_id, op, object_type, object_id, data,"
+                            " created_at) VALUES ('m1', 'case.close', 'case', 'c1', '{}', 0)");
+  g_assert_true (wait_announced (&announced, 1));
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_LOCAL | DK_STORE_CHANGE_OUTBOX);
+
+  /* the cli pulls a page */
+  announced.count = announced.changes = 0;
+  write_as_another_process (fx->path,
+                            "INSERT INTO meta (key, value) VALUES ('cursor', '42')"
+                            " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  g_assert_true (wait_announced (&announced, 1));
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_SERVER);
+
+  /* the store's own writes are told once, not again when the file changes */
+  announced.count = announced.changes = 0;
+  kase = create_local (fx, "Lokal störning");
+  g_assert_true (wait_announced (&announced, 1));
+  g_timeout_add (600, give_up_cb, NULL);
+  g_main_context_iteration (NULL, TRUE);
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_LOCAL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1706,9 +2451,19 @@ main (int    argc,
   ADD ("/store/outbox/answer/batch-all-or-nothing", test_outbox_answer_batch_all_or_nothing);
   ADD ("/store/outbox/answer/rejected", test_outbox_answer_rejected);
   ADD ("/store/outbox/answer/conflict", test_outbox_answer_conflict);
+  ADD ("/store/outbox/conflict/resolved-field-by-field",
+       test_outbox_conflict_resolved_field_by_field);
+  ADD ("/store/outbox/conflict/resolved-to-the-server",
+       test_outbox_conflict_resolved_to_the_server);
+  ADD ("/store/outbox/rejected/edited-retried-applied",
+       test_outbox_rejected_edited_retried_applied);
   ADD ("/store/local/update-close-follow-up", test_local_update_close);
   ADD ("/store/local/runs", test_local_runs);
   ADD ("/store/local/subscription-report", test_local_subscription_report);
+  ADD ("/store/local/case/affected-offline-once-per-unit", test_local_affected_once_per_unit);
+  ADD ("/store/local/case/reserve-declared-and-lifted", test_local_reserve_declare_lift);
+  ADD ("/store/local/report/acknowledge-link-close", test_local_report_acknowledge_link_close);
+  ADD ("/store/local/template/offline-save-edit-delete", test_local_template_save_edit_delete);
   ADD ("/store/run-notify/a-closing-is-looked-at-once-per-user-and-again-when-closed-anew",
        test_run_closings_looked_at);
   ADD ("/store/search/folds-swedish-norwegian", test_search_folding);
@@ -1723,6 +2478,12 @@ main (int    argc,
   ADD ("/store/search/words-across-title-and-services", test_search_several_words);
   ADD ("/store/list/current-and-archive", test_list_current_archive);
   ADD ("/store/two-stores-one-file", test_two_stores);
+  ADD ("/store/revision-changed/local-write-once-after-commit",
+       test_revision_changed_local_write);
+  ADD ("/store/revision-changed/from-a-thread-on-the-opening-context",
+       test_revision_changed_from_a_thread);
+  ADD ("/store/revision-changed/resync", test_revision_changed_resync);
+  ADD ("/store/revision-changed/another-process", test_revision_changed_another_process);
   ADD ("/store/two-stores-one-process", test_reopen_in_one_process);
   ADD ("/store/local/routine/save-new-shows-the-draft", test_local_routine_save_new);
   ADD ("/store/local/routine/save-keeps-the-approved-revision-showing",

@@ -9,11 +9,39 @@
 
 #include "dk-cli-private.h"
 
+static const DkCliCommand report_commands[] = {
+  { "ack", N_("Acknowledge a new report"), _dk_cli_report_ack },
+  { "close", N_("Close a report"), _dk_cli_report_close },
+};
+
+static int
+create_report (DkCli       *cli,
+               const char  *command,
+               int          argc,
+               char       **argv);
+
+/* "report OPTION…" reports; "report ack|close REPORT" is for report handlers. */
 int
 _dk_cli_report (DkCli       *cli,
                 const char  *command,
                 int          argc,
                 char       **argv)
+{
+  for (guint i = 0; argc > 1 && i < G_N_ELEMENTS (report_commands); i++)
+    {
+      if (g_str_equal (argv[1], report_commands[i].name))
+        return _dk_cli_dispatch (cli, command, _("Fault reports and urgent cases."),
+                                 report_commands, G_N_ELEMENTS (report_commands), argc, argv);
+    }
+
+  return create_report (cli, command, argc, argv);
+}
+
+static int
+create_report (DkCli       *cli,
+               const char  *command,
+               int          argc,
+               char       **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DkReport) report = NULL;

@@ -13,7 +13,7 @@
 
 static const char * const known_types[] = {
   DK_TYPE_NAME_CASE, DK_TYPE_NAME_SERVICE, DK_TYPE_NAME_ROUTINE, DK_TYPE_NAME_RUN,
-  DK_TYPE_NAME_REPORT, DK_TYPE_NAME_SUBSCRIPTION, NULL
+  DK_TYPE_NAME_REPORT, DK_TYPE_NAME_SUBSCRIPTION, DK_TYPE_NAME_TEMPLATE, NULL
 };
 
 /* The server's copy replaces what shows when there is no local version, or when the
@@ -351,6 +351,8 @@ apply_page (DkStore             *self,
       return FALSE;
     }
 
+  if (n > skipped)
+    _dk_store_note_change (self, DK_STORE_CHANGE_SERVER);
   g_debug ("Applied %u changes, cursor %" G_GINT64_FORMAT, n, last_seq);
   return _dk_store_commit (self, error);
 }
@@ -522,5 +524,6 @@ dk_store_reset_server_data (DkStore  *self,
       return FALSE;
     }
 
+  _dk_store_note_change (self, DK_STORE_CHANGE_SERVER);
   return _dk_store_commit (self, error);
 }
