@@ -85,6 +85,31 @@ test_builtin_in_every_language (void)
 }
 
 static void
+test_builtin_as_templates (void)
+{
+  g_autoptr(GPtrArray) templates = dk_message_templates_builtin ();
+  guint n = 0;
+  const DkMessageTemplateText *texts = dk_message_template_texts (&n);
+
+  g_assert_cmpuint (templates->len, ==, n);
+  for (guint i = 0; i < templates->len; i++)
+    {
+      DkTemplate *tmpl = g_ptr_array_index (templates, i);
+
+      g_assert_cmpstr (tmpl->id, ==, texts[i].id);
+      g_assert_true (dk_message_template_is_builtin (tmpl->id));
+      g_assert_cmpstr (tmpl->language, ==, texts[i].language);
+      g_assert_cmpint (tmpl->kind, ==, texts[i].kind);
+      g_assert_cmpint (tmpl->area, ==, texts[i].area);
+      g_assert_cmpstr (tmpl->description, ==, texts[i].description);
+      g_assert_null (tmpl->owner);
+      g_assert_cmpint (tmpl->team, ==, 0);
+    }
+  g_assert_false (dk_message_template_is_builtin ("0b6c1f4e-8a3d-4c56-9e7f-2d1a5b8c9e0f"));
+  g_assert_false (dk_message_template_is_builtin (NULL));
+}
+
+static void
 test_fill_replaces_known_keeps_unknown (void)
 {
   g_autoptr(GHashTable) values = g_hash_table_new (g_str_hash, g_str_equal);
@@ -188,6 +213,7 @@ main (int   argc,
                    test_builtin_say_what_seed_002_asks);
   g_test_add_func ("/message-template/builtin/in-every-language", test_builtin_in_every_language);
   g_test_add_func ("/message-template/builtin/filled-whole", test_builtin_filled_whole);
+  g_test_add_func ("/message-template/builtin/as-templates", test_builtin_as_templates);
   g_test_add_func ("/message-template/fill/replaces-known-keeps-unknown",
                    test_fill_replaces_known_keeps_unknown);
   g_test_add_func ("/message-template/fill/drops-lines-filled-empty",

@@ -13,7 +13,6 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
-#include "dk-application.h"
 #include "dk-case-writer-bar.h"
 #include "dk-local-changes.h"
 #include "dk-publish-rights.h"
@@ -51,14 +50,6 @@ form_free (Form *form)
   g_free (form->case_id);
   g_free (form->op);
   g_free (form);
-}
-
-static DkSyncEngine *
-get_engine (void)
-{
-  GApplication *app = g_application_get_default ();
-
-  return DK_IS_APPLICATION (app) ? dk_application_get_engine (DK_APPLICATION (app)) : NULL;
 }
 
 static GtkWindow *
@@ -118,7 +109,6 @@ dk_case_writer_bar_response_cb (AdwMessageDialog *dialog,
                                 Form             *form)
 {
   DkCaseWriterBar *self = form->bar;
-  DkSyncEngine *engine = get_engine ();
   g_autofree char *me = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
@@ -169,13 +159,9 @@ dk_case_writer_bar_response_cb (AdwMessageDialog *dialog,
                                      &error);
     }
 
+  /* Saved: the replica announces the commit, the engine sends it, the page shows it. */
   if (!done)
-    {
-      show_error (self, _("Not Saved"), error->message);
-      return;
-    }
-  if (engine != NULL)
-    dk_publish_rights_announce_change (engine);
+    show_error (self, _("Not Saved"), error->message);
 }
 
 static GtkWidget *

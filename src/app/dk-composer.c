@@ -908,9 +908,9 @@ publish_action (GtkWidget  *widget,
       show_error (self, error->message);
       return;
     }
+  /* The replica announces the commit: the engine sends it and every list shows it. */
   id = g_strdup (self->draft->id);
   g_debug ("Published %s", id);
-  dk_publish_rights_announce_change (self->engine);
 
   if (parent != NULL)
     gtk_widget_activate_action (GTK_WIDGET (parent), "win.open-case", "s", id);

@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include "dk-publish-rights.h"
-#include "dk-sync-engine.h"
 
 /**
  * dk_publish_rights_get_roles:
@@ -69,20 +68,4 @@ dk_publish_rights_may_publish_case (DkStore      *store,
 
   return dk_rules_check_may_publish (dk_publish_rights_get_roles (store), kase->kind, kase->area,
                                      NULL);
-}
-
-/**
- * dk_publish_rights_announce_change:
- * @engine: (type DkSyncEngine): the sync engine
- *
- * After a dk_local_* write: the engine sends it soon and the lists and pages show it
- * (until the replica announces its own commits, see issue 11's "revision-changed").
- */
-void
-dk_publish_rights_announce_change (gpointer engine)
-{
-  g_return_if_fail (DK_IS_SYNC_ENGINE (engine));
-
-  dk_sync_engine_local_change_added (engine);
-  g_signal_emit_by_name (engine, "changed");
 }

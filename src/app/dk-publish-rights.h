@@ -16,7 +16,5 @@ gboolean dk_publish_rights_may_publish_any  (DkRole        roles);
 /* Whether the logged-in user may write on @kase: its kind in its area. */
 gboolean dk_publish_rights_may_publish_case (DkStore      *store,
                                              const DkCase *kase);
-/* Sends what was just put in the outbox soon, and lets every list show it. */
-void     dk_publish_rights_announce_change  (gpointer      engine);
 
 G_END_DECLS

@@ -342,6 +342,46 @@ dk_message_template_text_by_id (const char *id)
   return NULL;
 }
 
+/**
+ * dk_message_templates_builtin:
+ *
+ * Returns: (transfer full) (element-type DkTemplate): every built-in template
+ */
+GPtrArray *
+dk_message_templates_builtin (void)
+{
+  GPtrArray *templates = g_ptr_array_new_full (G_N_ELEMENTS (texts),
+                                               (GDestroyNotify) dk_template_unref);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      DkTemplate *tmpl = dk_template_new ();
+
+      tmpl->id = g_strdup (texts[i].id);
+      tmpl->name = g_strdup (texts[i].name);
+      tmpl->language = g_strdup (texts[i].language);
+      tmpl->kind = texts[i].kind;
+      tmpl->area = texts[i].area;
+      tmpl->title = g_strdup (texts[i].title);
+      tmpl->description = g_strdup (texts[i].description);
+      tmpl->scope = g_strdup (texts[i].scope);
+      g_ptr_array_add (templates, tmpl);
+    }
+  return templates;
+}
+
+/**
+ * dk_message_template_is_builtin:
+ * @id: (nullable): a template's id
+ *
+ * Returns: whether @id is a built-in template's
+ */
+gboolean
+dk_message_template_is_builtin (const char *id)
+{
+  return id != NULL && g_str_has_prefix (id, "builtin-");
+}
+
 /* Fills one line (without its newline) into @out; returns whether it held a
  * placeholder that was filled. */
 static gboolean

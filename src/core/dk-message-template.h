@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "dk-enums.h"
+#include "dk-template.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,13 @@ typedef struct {
 const DkMessageTemplateText *dk_message_template_texts (guint *n_texts);
 /* The built-in template with this id, or NULL. */
 const DkMessageTemplateText *dk_message_template_text_by_id (const char *id);
+
+/* The built-in templates as DkTemplate (owner NULL, team 0, revision 0, ids
+ * "builtin-…"), in the order of dk_message_template_texts (). (transfer full)
+ * (element-type DkTemplate) */
+GPtrArray  *dk_message_templates_builtin (void);
+/* Whether @id names a built-in template (it is never saved to the server). */
+gboolean    dk_message_template_is_builtin (const char *id);
 
 /* Replaces every {key} of @text whose key is in @values (char * → char *; NULL: none)
  * with its value; a {key} not in @values stays as it is, so the publisher sees what is
