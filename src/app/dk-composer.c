@@ -27,18 +27,6 @@
 #include "dk-priority-matrix.h"
 #include "dk-publish-rights.h"
 
-/* A template the menu offers: built in (seed 002) or the user's or their team's. */
-typedef struct {
-  char       *id;
-  char       *name;
-  char       *language;
-  DkCaseKind  kind;
-  DkArea      area;
-  char       *title;
-  char       *description;
-  char       *scope;
-} Choice;
-
 struct _DkComposer
 {
   AdwWindow          parent_instance;
@@ -76,10 +64,10 @@ struct _DkComposer
   GPtrArray         *services;       /* DkService *, the catalogue */
   GHashTable        *service_names;  /* id → name */
   GHashTable        *chosen;         /* service id set */
-  GPtrArray         *choices;        /* Choice * */
+  GPtrArray         *choices;        /* DkTemplate *: the user's and team's, then built in */
   GArray            *kinds;          /* DkCaseKind the user may publish */
   GArray            *areas;          /* DkArea for the chosen kind */
-  Choice            *applied;        /* the template last applied, a copy */
+  DkTemplate        *applied;        /* the template last applied */
   char              *filled_title;   /* what the template last wrote, to see edits */
   char              *filled_description;
   char              *filled_scope;
@@ -93,36 +81,6 @@ struct _DkComposer
 };
 
 G_DEFINE_FINAL_TYPE (DkComposer, dk_composer, ADW_TYPE_WINDOW)
-
-static void
-choice_free (Choice *choice)
-{
-  g_free (choice->id);
-  g_free (choice->name);
-  g_free (choice->language);
-  g_free (choice->title);
-  g_free (choice->description);
-  g_free (choice->scope);
-  g_free (choice);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Choice, choice_free)
-
-static Choice *
-choice_copy (const Choice *choice)
-{
-  Choice *copy = g_new0 (Choice, 1);
-
-  copy->id = g_strdup (choice->id);
-  copy->name = g_strdup (choice->name);
-  copy->language = g_strdup (choice->language);
-  copy->kind = choice->kind;
-  copy->area = choice->area;
-  copy->title = g_strdup (choice->title);
-  copy->description = g_strdup (choice->description);
-  copy->scope = g_strdup (choice->scope);
-  return copy;
-}
 
 /* ---- reading the form ---- */
 
@@ -318,20 +276,20 @@ fill_from_template (DkComposer *self)
 static void select_kind_area (DkComposer *self, DkCaseKind kind, DkArea area);
 
 static void
-apply_template (DkComposer   *self,
-                const Choice *choice)
+apply_template (DkComposer *self,
+                DkTemplate *choice)
 {
   g_autofree char *subtitle = NULL;
 
   g_assert (DK_IS_COMPOSER (self));
 
-  g_clear_pointer (&self->applied, choice_free);
+  g_clear_pointer (&self->applied, dk_template_unref);
   g_clear_pointer (&self->filled_title, g_free);
   g_clear_pointer (&self->filled_description, g_free);
   g_clear_pointer (&self->filled_scope, g_free);
 
   select_kind_area (self, choice->kind, choice->area);
-  self->applied = choice_copy (choice);
+  self->applied = dk_template_ref (choice);
   /* Translators: the template row's subtitle: a template's name and its language code */
   subtitle = g_strdup_printf (_("%s (%s)"), choice->name, choice->language);
   adw_action_row_set_subtitle (self->template_row, subtitle);
@@ -498,26 +456,25 @@ fill_services (DkComposer *self)
 
 /* ---- templates ---- */
 
+/* The user's own and their teams' templates (synced, editable offline), then the
+ * built-in ones of seed 002. */
 static void
-add_builtin_choices (DkComposer *self)
+load_choices (DkComposer *self)
 {
-  guint n = 0;
-  const DkMessageTemplateText *texts = dk_message_template_texts (&n);
+  g_autoptr(GPtrArray) builtin = dk_message_templates_builtin ();
+  g_autoptr(GPtrArray) own = NULL;
+  g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < n; i++)
-    {
-      Choice *choice = g_new0 (Choice, 1);
+  g_assert (DK_IS_COMPOSER (self));
 
-      choice->id = g_strdup (texts[i].id);
-      choice->name = g_strdup (texts[i].name);
-      choice->language = g_strdup (texts[i].language);
-      choice->kind = texts[i].kind;
-      choice->area = texts[i].area;
-      choice->title = g_strdup (texts[i].title);
-      choice->description = g_strdup (texts[i].description);
-      choice->scope = g_strdup (texts[i].scope);
-      g_ptr_array_add (self->choices, choice);
-    }
+  g_ptr_array_set_size (self->choices, 0);
+  own = dk_store_list_templates (get_store (self), &error);
+  if (own == NULL)
+    g_warning ("Could not read the templates: %s", error->message);
+  for (guint i = 0; own != NULL && i < own->len; i++)
+    g_ptr_array_add (self->choices, dk_template_ref (g_ptr_array_index (own, i)));
+  for (guint i = 0; i < builtin->len; i++)
+    g_ptr_array_add (self->choices, dk_template_ref (g_ptr_array_index (builtin, i)));
 }
 
 static gboolean
@@ -548,14 +505,19 @@ fill_templates (DkComposer *self)
 
   for (guint i = 0; i < self->choices->len; i++)
     {
-      Choice *choice = g_ptr_array_index (self->choices, i);
+      DkTemplate *choice = g_ptr_array_index (self->choices, i);
       g_autofree char *label = NULL;
       g_autofree char *joined = NULL;
       GtkWidget *button;
 
       if (!dk_rules_check_may_publish (self->roles, choice->kind, choice->area, NULL))
         continue;
-      label = g_strdup_printf (_("%s (%s)"), choice->name, choice->language);
+      if (choice->team != 0)
+        /* Translators: a team template in the menu: its name, language, and the team */
+        label = g_strdup_printf (_("%s (%s, %s)"), choice->name, choice->language,
+                                 dk_role_label (choice->team));
+      else
+        label = g_strdup_printf (_("%s (%s)"), choice->name, choice->language);
       button = gtk_button_new_with_label (label);
       gtk_widget_add_css_class (button, "flat");
       gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), 0);
@@ -830,7 +792,7 @@ apply_template_action (GtkWidget  *widget,
 
   for (guint i = 0; i < self->choices->len; i++)
     {
-      Choice *choice = g_ptr_array_index (self->choices, i);
+      DkTemplate *choice = g_ptr_array_index (self->choices, i);
 
       if (g_strcmp0 (choice->id, id) == 0)
         {
@@ -917,6 +879,202 @@ publish_action (GtkWidget  *widget,
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+/* ---- saving a template ---- */
+
+/* The language of the user's interface, as a template language ("sv", "nb", "en"). */
+static char *
+dup_ui_language (void)
+{
+  const char * const *names = g_get_language_names ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_has_prefix (names[i], "sv") || g_str_has_prefix (names[i], "nb") ||
+        g_str_has_prefix (names[i], "en"))
+      return g_strndup (names[i], 2);
+  return g_strdup ("en");
+}
+
+/* A field as the template keeps it: the applied template's own text, placeholders and
+ * all, while the person has not changed what it filled in. */
+static char *
+template_text (const char *now,
+               const char *filled,
+               const char *original)
+{
+  if (original != NULL && filled != NULL && g_strcmp0 (now, filled) == 0)
+    return g_strdup (original);
+  return g_strdup (now);
+}
+
+typedef struct {
+  DkComposer  *composer;   /* strong */
+  AdwEntryRow *name_row;
+  AdwComboRow *team_row;
+  GArray      *teams;      /* DkRole, after "Only me" */
+} SaveForm;
+
+static void
+save_form_free (SaveForm *form)
+{
+  g_clear_object (&form->composer);
+  g_clear_pointer (&form->teams, g_array_unref);
+  g_free (form);
+}
+
+static void
+dk_composer_save_template_response_cb (AdwMessageDialog *dialog,
+                                       const char       *response,
+                                       SaveForm         *form)
+{
+  DkComposer *self = form->composer;
+  g_autoptr(DkTemplate) tmpl = dk_template_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *me = dk_store_dup_meta (get_store (self), "username");
+  g_autofree char *title = dup_entry (self->title_row);
+  g_autofree char *scope = dup_entry (self->scope_row);
+  g_autofree char *description = dup_description (self);
+  gboolean replace = g_strcmp0 (response, "replace") == 0;
+  gint64 base_revision = 0;
+  guint team;
+
+  if (!replace && g_strcmp0 (response, "save") != 0)
+    return;
+
+  tmpl->name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (form->name_row))));
+  if (tmpl->name[0] == '\0')
+    {
+      show_error (self, _("Give the template a name."));
+      return;
+    }
+  if (replace && self->applied != NULL)
+    {
+      tmpl->id = g_strdup (self->applied->id);
+      base_revision = self->applied->revision;
+    }
+  tmpl->language = self->applied != NULL ? g_strdup (self->applied->language) : dup_ui_language ();
+  tmpl->kind = get_kind (self);
+  tmpl->area = get_area (self);
+  tmpl->title = template_text (title, self->filled_title,
+                               self->applied != NULL ? self->applied->title : NULL);
+  tmpl->description = template_text (description, self->filled_description,
+                                     self->applied != NULL ? self->applied->description : NULL);
+  tmpl->scope = template_text (scope, self->filled_scope,
+                               self->applied != NULL ? self->applied->scope : NULL);
+  team = adw_combo_row_get_selected (form->team_row);
+  tmpl->team = team > 0 && team <= form->teams->len ? g_array_index (form->teams, DkRole, team - 1) : 0;
+
+  if (me == NULL ||
+      !dk_local_save_template (get_store (self), tmpl, base_revision, me, dk_time_now (), &error))
+    {
+      show_error (self, error != NULL ? error->message : _("Log in to publish."));
+      return;
+    }
+  show_error (self, NULL);
+  load_choices (self);
+  fill_templates (self);
+  g_clear_pointer (&self->applied, dk_template_unref);
+  self->applied = dk_template_ref (tmpl);
+  {
+    g_autofree char *subtitle = g_strdup_printf (_("%s (%s)"), tmpl->name, tmpl->language);
+
+    adw_action_row_set_subtitle (self->template_row, subtitle);
+  }
+}
+
+static void
+save_template_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  DkComposer *self = DK_COMPOSER (widget);
+  GtkWidget *dialog;
+  GtkWidget *list = gtk_list_box_new ();
+  g_autoptr(GtkStringList) teams = gtk_string_list_new (NULL);
+  SaveForm *form = g_new0 (SaveForm, 1);
+  gboolean own = self->applied != NULL && !dk_message_template_is_builtin (self->applied->id);
+
+  form->composer = g_object_ref (self);
+  form->teams = g_array_new (FALSE, FALSE, sizeof (DkRole));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save as Template"),
+                                   _("A template keeps the kind, area, title, description and "
+                                     "scope. It syncs to your other desktops; one shared with a "
+                                     "team reaches everyone who holds that role. Saving works "
+                                     "offline."));
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  form->name_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (form->name_row), _("Template name"));
+  if (own)
+    gtk_editable_set_text (GTK_EDITABLE (form->name_row), self->applied->name);
+  gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (form->name_row));
+
+  /* Translators: a template shared with nobody */
+  gtk_string_list_append (teams, _("Only me"));
+  for (DkRole role = DK_ROLE_SERVICEDESK; role <= DK_ROLE_RELEASE_COORDINATOR; role <<= 1)
+    if ((self->roles & role) != 0)
+      {
+        g_array_append_val (form->teams, role);
+        gtk_string_list_append (teams, dk_role_label (role));
+      }
+  form->team_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (form->team_row), _("Shared with"));
+  adw_combo_row_set_model (form->team_row, G_LIST_MODEL (teams));
+  if (own && self->applied->team != 0)
+    for (guint i = 0; i < form->teams->len; i++)
+      if (g_array_index (form->teams, DkRole, i) == self->applied->team)
+        adw_combo_row_set_selected (form->team_row, i + 1);
+  gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (form->team_row));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
+  if (own)
+    {
+      g_autofree char *label = NULL;
+
+      /* Translators: a response of "Save as Template": overwrite the template applied */
+      label = g_strdup_printf (_("_Replace “%s”"), self->applied->name);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "replace", label);
+    }
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "save",
+                                   own ? _("Save as _New") : _("_Save"));
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (dk_composer_save_template_response_cb),
+                         form, (GClosureNotify) (void (*) (void)) save_form_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Templates saved on another desktop, or shared by the team, arrive with a sync. */
+static char *
+dup_choices_signature (DkComposer *self)
+{
+  GString *signature = g_string_new (NULL);
+
+  for (guint i = 0; i < self->choices->len; i++)
+    {
+      DkTemplate *tmpl = g_ptr_array_index (self->choices, i);
+
+      g_string_append_printf (signature, "%s:%" G_GINT64_FORMAT ";", tmpl->id, tmpl->revision);
+    }
+  return g_string_free (signature, FALSE);
+}
+
+static void
+dk_composer_engine_changed_cb (DkComposer *self)
+{
+  g_autofree char *before = dup_choices_signature (self);
+  g_autofree char *after = NULL;
+
+  load_choices (self);
+  after = dup_choices_signature (self);
+  /* Most changes are cases: the menu is rebuilt only when a template changed. */
+  if (g_strcmp0 (before, after) != 0)
+    fill_templates (self);
+}
+
 static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
@@ -940,7 +1098,7 @@ dk_composer_dispose (GObject *object)
   g_clear_pointer (&self->choices, g_ptr_array_unref);
   g_clear_pointer (&self->kinds, g_array_unref);
   g_clear_pointer (&self->areas, g_array_unref);
-  g_clear_pointer (&self->applied, choice_free);
+  g_clear_pointer (&self->applied, dk_template_unref);
   g_clear_pointer (&self->filled_title, g_free);
   g_clear_pointer (&self->filled_description, g_free);
   g_clear_pointer (&self->filled_scope, g_free);
@@ -1002,6 +1160,8 @@ dk_composer_class_init (DkComposerClass *klass)
   gtk_widget_class_install_action (widget_class, "composer.edit", NULL, edit_action);
   gtk_widget_class_install_action (widget_class, "composer.publish", NULL, publish_action);
   gtk_widget_class_install_action (widget_class, "composer.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "composer.save-template", NULL,
+                                   save_template_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "composer.cancel", NULL);
 }
@@ -1012,7 +1172,7 @@ dk_composer_init (DkComposer *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->chosen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->choices = g_ptr_array_new_with_free_func ((GDestroyNotify) choice_free);
+  self->choices = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_template_unref);
   self->kinds = g_array_new (FALSE, FALSE, sizeof (DkCaseKind));
   self->areas = g_array_new (FALSE, FALSE, sizeof (DkArea));
   self->service_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -1078,7 +1238,7 @@ set_up_form (DkComposer *self)
   gtk_editable_set_text (GTK_EDITABLE (self->start_row), start);
 
   fill_services (self);
-  add_builtin_choices (self);
+  load_choices (self);
   fill_templates (self);
   update_major (self);
   check_lead_time (self);
@@ -1115,6 +1275,8 @@ dk_composer_new (GtkWindow    *parent,
   self->roles = dk_publish_rights_get_roles (dk_sync_engine_get_store (engine));
   load_services (self);
   set_up_form (self);
+  g_signal_connect_object (engine, "changed", G_CALLBACK (dk_composer_engine_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   return self;
 }

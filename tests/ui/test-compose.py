@@ -55,11 +55,11 @@ def cli(data_dir, url, *args, stdin=None, check=True):
     return result.stdout
 
 
-def server_cases(server, title):
-    """The cases with this title the server has, as a logged-in reader sees them."""
-    token = server.post("api/v1/session", {"username": "staff", "password": "demo"})["token"]
+def server_objects(server, username, kind, title=None, name=None):
+    """The objects of @kind the server gives @username, with this title or name."""
+    token = server.post("api/v1/session", {"username": username, "password": "demo"})["token"]
     import urllib.request
-    found = []
+    found = {}
     since = 0
     while True:
         request = urllib.request.Request(f"{server.url}api/v1/changes?since={since}&limit=500",
@@ -67,12 +67,20 @@ def server_cases(server, title):
         with server.opener.open(request, timeout=h.TIMEOUT) as answer:
             page = json.load(answer)
         for change in page["changes"]:
-            if change["type"] == "case" and not change.get("deleted") and \
-                    change["data"].get("title") == title:
-                found = [c for c in found if c["id"] != change["id"]] + [change["data"]]
+            if change["type"] != kind:
+                continue
+            found.pop(change["id"], None)
+            data = change.get("data") or {}
+            if not change.get("deleted") and (title is None or data.get("title") == title) \
+                    and (name is None or data.get("name") == name):
+                found[change["id"]] = data
         since = page["last_seq"]
         if not page["more"]:
-            return found
+            return list(found.values())
+
+
+def server_cases(server, title):
+    return server_objects(server, "staff", "case", title=title)
 
 
 def notified(title, body_part=None):
@@ -216,6 +224,26 @@ def lab_communicator(server, workdir, shots, staff):
              "major incident, saying what it starts")
         time.sleep(0.5)
         h.screenshot(shots, "composer.png")
+
+        # Saved as the user's own template, shared with the lab communicators: it is in
+        # the menu at once (offline too) and reaches the server with the next push.
+        h.click(composer, "push button", "Save as Template")
+        dialog = h.wait_for("the save-as-template dialog",
+                            lambda: [w for w in app.children
+                                     if h.find_prefix(w, "text", "Template name")])[0]
+        h.find_prefix(dialog, "text", "Template name").text = "Unilab-störning"
+        time.sleep(0.3)
+        h.screenshot(shots, "save-template-dialog.png")
+        press(dialog, "Save")
+        press(composer, "Template")
+        h.wait_for("the own template in the menu",
+                   lambda: h.find(composer, "push button", "Unilab-störning (sv)"),
+                   explain=lambda: names(composer, "push button"))
+        press(composer, "Template")
+        h.wait_for("the template on the server", lambda: server_objects(
+            server, "lab_communicator", "template", name="Unilab-störning"), timeout=60)
+        h.ok("Save as Template keeps the message as the user's template: in the menu at "
+             "once and on the server after the push")
 
         h.dunstctl("close-all")
         preview_and_publish(app, composer, shots, "composer")
