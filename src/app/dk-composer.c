@@ -72,6 +72,7 @@ struct _DkComposer
   char              *filled_description;
   char              *filled_scope;
   DkCase            *draft;          /* what the preview shows */
+  GStrv              reports;        /* to link once published */
 
   /* state */
   DkRole             roles;
@@ -870,6 +871,15 @@ publish_action (GtkWidget  *widget,
       show_error (self, error->message);
       return;
     }
+  /* The reports it answers, linked in the same outbox order (offline too). */
+  for (guint i = 0; self->reports != NULL && self->reports[i] != NULL; i++)
+    if (!dk_local_link_report (get_store (self), self->reports[i], self->draft->id, me,
+                               dk_time_now (), &error))
+      {
+        g_warning ("Could not link report %s: %s", self->reports[i], error->message);
+        g_clear_error (&error);
+      }
+
   /* The replica announces the commit: the engine sends it and every list shows it. */
   id = g_strdup (self->draft->id);
   g_debug ("Published %s", id);
@@ -1103,6 +1113,7 @@ dk_composer_dispose (GObject *object)
   g_clear_pointer (&self->filled_description, g_free);
   g_clear_pointer (&self->filled_scope, g_free);
   g_clear_pointer (&self->draft, dk_case_unref);
+  g_clear_pointer (&self->reports, g_strfreev);
 
   G_OBJECT_CLASS (dk_composer_parent_class)->dispose (object);
 }
@@ -1279,4 +1290,62 @@ dk_composer_new (GtkWindow    *parent,
                            G_CONNECT_SWAPPED);
 
   return self;
+}
+
+/**
+ * dk_composer_set_draft:
+ * @self: a #DkComposer
+ * @draft: what to start from
+ */
+void
+dk_composer_set_draft (DkComposer   *self,
+                       const DkCase *draft)
+{
+  static const DkLevel levels[6][2] = {
+    { DK_LEVEL_MEDIUM, DK_LEVEL_MEDIUM },
+    { DK_LEVEL_HIGH, DK_LEVEL_HIGH }, { DK_LEVEL_HIGH, DK_LEVEL_MEDIUM },
+    { DK_LEVEL_MEDIUM, DK_LEVEL_MEDIUM }, { DK_LEVEL_MEDIUM, DK_LEVEL_LOW },
+    { DK_LEVEL_LOW, DK_LEVEL_LOW },
+  };
+  g_autofree char *start = NULL;
+  g_autofree char *end = NULL;
+  int priority;
+
+  g_return_if_fail (DK_IS_COMPOSER (self));
+  g_return_if_fail (draft != NULL);
+
+  select_kind_area (self, draft->kind, draft->area);
+  gtk_editable_set_text (GTK_EDITABLE (self->title_row), draft->title != NULL ? draft->title : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->scope_row), draft->scope != NULL ? draft->scope : "");
+  set_text_view (self->description_view, draft->description);
+  if (draft->start != DK_TIME_UNSET && (start = format_local_time (draft->start)) != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->start_row), start);
+  if (draft->expected_end != DK_TIME_UNSET &&
+      (end = format_local_time (draft->expected_end)) != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->end_row), end);
+  if (draft->external_ref != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->external_ref_row), draft->external_ref);
+  gtk_switch_set_active (self->public_switch, draft->public);
+  priority = dk_priority_is_valid (draft->priority) ? draft->priority : 0;
+  dk_priority_matrix_set_levels (self->matrix, levels[priority][0], levels[priority][1]);
+
+  g_hash_table_remove_all (self->chosen);
+  for (guint i = 0; draft->services != NULL && i < draft->services->len; i++)
+    g_hash_table_add (self->chosen, g_strdup (g_ptr_array_index (draft->services, i)));
+  fill_services (self);
+}
+
+/**
+ * dk_composer_set_reports:
+ * @self: a #DkComposer
+ * @report_ids: (nullable) (array zero-terminated=1): report ids or numbers
+ */
+void
+dk_composer_set_reports (DkComposer         *self,
+                         const char * const *report_ids)
+{
+  g_return_if_fail (DK_IS_COMPOSER (self));
+
+  g_clear_pointer (&self->reports, g_strfreev);
+  self->reports = g_strdupv ((char **) report_ids);
 }

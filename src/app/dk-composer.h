@@ -16,4 +16,14 @@ G_DECLARE_FINAL_TYPE (DkComposer, dk_composer, DK, COMPOSER, AdwWindow)
 DkComposer *dk_composer_new (GtkWindow    *parent,
                              DkSyncEngine *engine);
 
+/* Prefills the form from @draft (kind and area when the roles allow them, title,
+ * description, scope, services, start, estimated end, priority, public, external
+ * reference): "turn these reports into an incident". */
+void        dk_composer_set_draft   (DkComposer         *self,
+                                     const DkCase       *draft);
+/* Reports to link to the new case when it is published (report.link after case.create,
+ * in one outbox order, so it works offline). */
+void        dk_composer_set_reports (DkComposer         *self,
+                                     const char * const *report_ids);
+
 G_END_DECLS
