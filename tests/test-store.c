@@ -2356,6 +2356,74 @@ test_revision_changed_resync (Fixture       *fx,
   g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_SERVER);
 }
 
+/* Another process (here a connection the store does not know, as the cli's would be). */
+static void
+write_as_another_process (const char *path,
+                          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static gboolean
+wait_announced (Announced *announced,
+                guint      count)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (announced->count < count && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  return announced->count >= count;
+}
+
+static gboolean
+give_up_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_revision_changed_another_process (Fixture       *fx,
+                                       gconstpointer  data)
+{
+  g_autoptr(DkCase) kase = NULL;
+  Announced announced = { 0, };
+
+  dk_store_watch_other_writers (fx->store);
+  drain_main_context ();
+  g_signal_connect (fx->store, "revision-changed", G_CALLBACK (revision_changed_cb),
+                    &announced);
+
+  /* the cli queues a change: the app's store tells it, as a local change */
+  write_as_another_process (fx->path,
+                            "INSERT INTO outbox (mutation_id, op, object_type, object_id, data,"
+                            " created_at) VALUES ('m1', 'case.close', 'case', 'c1', '{}', 0)");
+  g_assert_true (wait_announced (&announced, 1));
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_LOCAL | DK_STORE_CHANGE_OUTBOX);
+
+  /* the cli pulls a page */
+  announced.count = announced.changes = 0;
+  write_as_another_process (fx->path,
+                            "INSERT INTO meta (key, value) VALUES ('cursor', '42')"
+                            " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  g_assert_true (wait_announced (&announced, 1));
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_SERVER);
+
+  /* the store's own writes are told once, not again when the file changes */
+  announced.count = announced.changes = 0;
+  kase = create_local (fx, "Lokal störning");
+  g_assert_true (wait_announced (&announced, 1));
+  g_timeout_add (600, give_up_cb, NULL);
+  g_main_context_iteration (NULL, TRUE);
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_LOCAL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2415,6 +2483,7 @@ main (int    argc,
   ADD ("/store/revision-changed/from-a-thread-on-the-opening-context",
        test_revision_changed_from_a_thread);
   ADD ("/store/revision-changed/resync", test_revision_changed_resync);
+  ADD ("/store/revision-changed/another-process", test_revision_changed_another_process);
   ADD ("/store/two-stores-one-process", test_reopen_in_one_process);
   ADD ("/store/local/routine/save-new-shows-the-draft", test_local_routine_save_new);
   ADD ("/store/local/routine/save-keeps-the-approved-revision-showing",

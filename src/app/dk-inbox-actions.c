@@ -14,16 +14,12 @@
 #include <glib/gi18n.h>
 
 #include "dk-accessible-names.h"
+#include "dk-composer.h"
 #include "dk-local-changes.h"
 #include "dk-reports-page-private.h"
 
 typedef struct {
   DkReportsPage *page;
-  GPtrArray     *reports;        /* DkReport * */
-  char          *service_id;
-  AdwEntryRow   *title_row;
-  AdwEntryRow   *scope_row;
-  GtkTextView   *description_view;
   char          *report_id;      /* acknowledge / close */
   gboolean       close;
   AdwEntryRow   *note_row;
@@ -33,8 +29,6 @@ static void
 inbox_dialog_data_free (InboxDialogData *data)
 {
   g_clear_object (&data->page);
-  g_clear_pointer (&data->reports, g_ptr_array_unref);
-  g_free (data->service_id);
   g_free (data->report_id);
   g_free (data);
 }
@@ -108,16 +102,6 @@ dup_description (GPtrArray  *reports,
 }
 
 static char *
-dup_text (GtkTextView *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
-}
-
-static char *
 dup_row (AdwEntryRow *row)
 {
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
@@ -137,61 +121,29 @@ new_entry_row (const char *title,
 
 /* ---- create an incident ---- */
 
-static gboolean
-create_incident (InboxDialogData  *data,
-                 GError          **error)
+/* The incident the reports suggest: their service and its area, the units as scope, the
+ * reports as description. (transfer full) */
+static DkCase *
+new_draft (DkReportsPage *self,
+           GPtrArray     *reports,
+           const char    *service_id)
 {
-  DkReportsPage *self = data->page;
   DkStore *store = dk_sync_engine_get_store (self->engine);
-  g_autofree char *me = dup_me (self);
-  g_autoptr(DkService) service = NULL;
-  g_autoptr(DkCase) kase = dk_case_new ();
-  g_autoptr(DkCaseUpdate) update = dk_case_update_new ();
-  gint64 now = dk_time_now ();
+  g_autoptr(DkService) service = dk_store_get_service (store, service_id, NULL);
+  const char *name = service != NULL ? service->name : service_id;
+  DkCase *draft = dk_case_new ();
 
-  service = dk_store_get_service (store, data->service_id, error);
-  if (service == NULL)
-    return FALSE;
+  draft->kind = DK_CASE_KIND_INCIDENT;
+  draft->area = service != NULL ? service->area : DK_AREA_IT_TELEPHONY;
+  /* Translators: the proposed title of an incident made from fault reports */
+  draft->title = g_strdup_printf (_("Disruption in %s"), name);
+  draft->scope = dup_units (reports);
+  draft->description = dup_description (reports, name);
+  g_ptr_array_add (draft->services, g_strdup (service_id));
+  draft->status = DK_CASE_STATUS_ONGOING;
+  draft->priority = 3;
 
-  kase->kind = DK_CASE_KIND_INCIDENT;
-  kase->area = service->area;
-  kase->title = dup_row (data->title_row);
-  kase->scope = dup_row (data->scope_row);
-  kase->description = dup_text (data->description_view);
-  g_ptr_array_add (kase->services, g_strdup (service->id));
-  kase->status = DK_CASE_STATUS_ONGOING;
-  kase->priority = 3;
-  kase->start = now;
-  update->phrase = DK_UPDATE_PHRASE_IDENTIFIED;
-  update->at = DK_TIME_UNSET;
-  update->text = g_strdup (kase->scope);
-  g_ptr_array_add (kase->updates, g_steal_pointer (&update));
-
-  if (!dk_local_create_case (store, kase, me, now, error))
-    return FALSE;
-  for (guint i = 0; i < data->reports->len; i++)
-    {
-      const DkReport *report = g_ptr_array_index (data->reports, i);
-
-      if (!dk_local_link_report (store, report->id, kase->id, me, now, error))
-        return FALSE;
-    }
-  dk_sync_engine_local_change_added (self->engine);
-
-  return TRUE;
-}
-
-static void
-incident_response_cb (AdwMessageDialog *dialog,
-                      const char       *response,
-                      InboxDialogData  *data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (g_strcmp0 (response, "create") != 0)
-    return;
-  if (!create_incident (data, &error))
-    show_error (data->page, _("The Incident Was Not Created"), error);
+  return draft;
 }
 
 static void
@@ -201,95 +153,41 @@ create_incident_action (GtkWidget  *widget,
 {
   DkReportsPage *self = DK_REPORTS_PAGE (widget);
   const char *target = g_variant_get_string (parameter, NULL);
-  InboxDialogData *data = g_new0 (InboxDialogData, 1);
-  g_autoptr(DkService) service = NULL;
-  g_autofree char *units = NULL;
-  g_autofree char *description = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *body = NULL;
-  GtkWidget *dialog;
-  GtkWidget *box;
-  GtkWidget *group;
-  GtkWidget *frame;
-  GtkWidget *view;
+  g_autoptr(GPtrArray) reports = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(DkCase) draft = NULL;
+  g_autofree char *service_id = NULL;
+  DkComposer *composer;
 
-  data->page = g_object_ref (self);
   if (g_str_has_prefix (target, "report:"))
     {
       g_autoptr(DkReport) report = _dk_reports_page_get_report (self, target + strlen ("report:"));
 
-      data->reports = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_report_unref);
+      reports = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_report_unref);
       if (report != NULL)
         {
-          data->service_id = g_strdup (report->service);
-          g_ptr_array_add (data->reports, g_steal_pointer (&report));
+          service_id = g_strdup (report->service);
+          g_ptr_array_add (reports, g_steal_pointer (&report));
         }
     }
   else
     {
-      data->service_id = g_strdup (target);
-      data->reports = _dk_reports_page_group_reports (self, target);
+      service_id = g_strdup (target);
+      reports = _dk_reports_page_group_reports (self, target);
     }
-  if (data->reports->len == 0 || data->service_id == NULL)
-    {
-      inbox_dialog_data_free (data);
-      return;
-    }
+  if (reports->len == 0 || service_id == NULL)
+    return;
 
-  service = dk_store_get_service (dk_sync_engine_get_store (self->engine), data->service_id, NULL);
-  units = dup_units (data->reports);
-  description = dup_description (data->reports, service != NULL ? service->name : data->service_id);
-  /* Translators: the proposed title of an incident made from fault reports */
-  title = g_strdup_printf (_("Disruption in %s"), service != NULL ? service->name : data->service_id);
-  /* Translators: the body of the "Create Incident" dialog: the service's name, its area,
-   * then how many reports */
-  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "An incident in %s (%s), linked to %u report. Its "
-                                       "reporter is notified with the case number.",
-                                       "An incident in %s (%s), linked to %u reports. Their "
-                                       "reporters are notified with the case number.",
-                                       data->reports->len),
-                          service != NULL ? service->name : data->service_id,
-                          service != NULL ? dk_area_label (service->area) : "",
-                          data->reports->len);
+  /* H3's composer, prefilled, links the reports when it publishes (one outbox order). */
+  draft = new_draft (self, reports, service_id);
+  for (guint i = 0; i < reports->len; i++)
+    g_ptr_array_add (ids, ((DkReport *) g_ptr_array_index (reports, i))->id);
+  g_ptr_array_add (ids, NULL);
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                   _("Create Incident"), body);
-  gtk_window_set_default_size (GTK_WINDOW (dialog), 520, -1);
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  group = adw_preferences_group_new ();
-  data->title_row = ADW_ENTRY_ROW (new_entry_row (_("Title"), title));
-  data->scope_row = ADW_ENTRY_ROW (new_entry_row (_("Scope"), units));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (data->title_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (data->scope_row));
-  gtk_box_append (GTK_BOX (box), group);
-  view = gtk_text_view_new ();
-  data->description_view = GTK_TEXT_VIEW (view);
-  gtk_text_view_set_wrap_mode (data->description_view, GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_top_margin (data->description_view, 8);
-  gtk_text_view_set_bottom_margin (data->description_view, 8);
-  gtk_text_view_set_left_margin (data->description_view, 8);
-  gtk_text_view_set_right_margin (data->description_view, 8);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (data->description_view), description, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Description"), -1);
-  frame = gtk_frame_new (NULL);
-  gtk_frame_set_child (GTK_FRAME (frame), view);
-  gtk_widget_set_size_request (frame, -1, 120);
-  gtk_box_append (GTK_BOX (box), frame);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "create", _("_Create and Link"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "create",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "create");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (incident_response_cb), data,
-                         inbox_dialog_data_closure_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  composer = dk_composer_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->engine);
+  dk_composer_set_draft (composer, draft);
+  dk_composer_set_reports (composer, (const char * const *) ids->pdata);
+  gtk_window_present (GTK_WINDOW (composer));
 }
 
 /* ---- acknowledge, close ---- */

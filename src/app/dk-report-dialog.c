@@ -131,7 +131,7 @@ update_form (DkReportDialog *self)
 
   if (service_name (self) != NULL)
     /* Translators: the service a report is about, once chosen */
-    service_text = g_strdup_printf (_("Chosen: %s"), service_name (self));
+    service_text = g_strdup_printf (C_("one service", "Chosen: %s"), service_name (self));
   else
     service_text = g_strdup (_("No service chosen yet: search and choose one below"));
   gtk_label_set_label (self->service_label, service_text);

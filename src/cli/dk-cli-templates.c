@@ -102,6 +102,9 @@ template_save (DkCli       *cli,
   g_autofree char *scope = NULL;
   g_autofree char *team = NULL;
   gint64 base_revision = 0;
+  DkCaseKind kind_value = DK_CASE_KIND_INCIDENT;
+  DkArea area_value = DK_AREA_IT_TELEPHONY;
+  DkRole team_value = 0;
   DkStore *store;
   const char *me;
   int status;
@@ -134,17 +137,8 @@ template_save (DkCli       *cli,
   if (status != DK_CLI_EXIT_OK)
     return status;
 
-  store = _dk_cli_get_store_as_me (cli, &me, &error);
-  if (store == NULL)
-    return _dk_cli_fail (command, error);
-
-  if (id != NULL)
-    tmpl = dk_store_get_template (store, id, NULL);
-  if (tmpl != NULL)
-    {
-      base_revision = tmpl->revision;
-    }
-  else
+  /* what can be checked without the replica, first: bad usage is 2 whoever runs it */
+  if (id == NULL)
     {
       if (name == NULL)
         return _dk_cli_usage_error (command, _("--name is required"));
@@ -158,25 +152,46 @@ template_save (DkCli       *cli,
         return _dk_cli_usage_error (command, _("--title is required"));
       if (description == NULL)
         return _dk_cli_usage_error (command, _("--description is required"));
+    }
+  if (kind != NULL && !dk_case_kind_from_string (kind, &kind_value))
+    return _dk_cli_usage_error (command, _("Unknown kind “%s”"), kind);
+  if (area != NULL && !dk_area_from_string (area, &area_value))
+    return _dk_cli_usage_error (command, _("Unknown area “%s”"), area);
+  if (team != NULL && !g_str_equal (team, "none") && team[0] != '\0' &&
+      !dk_role_from_string (team, &team_value))
+    return _dk_cli_usage_error (command, _("Unknown role “%s”"), team);
+
+  store = _dk_cli_get_store_as_me (cli, &me, &error);
+  if (store == NULL)
+    return _dk_cli_fail (command, error);
+
+  /* --id of a template here changes it; an unknown one names a new template */
+  if (id != NULL)
+    tmpl = dk_store_get_template (store, id, NULL);
+  if (tmpl != NULL)
+    {
+      base_revision = tmpl->revision;
+    }
+  else
+    {
+      if (name == NULL || language == NULL || kind == NULL || area == NULL || title == NULL ||
+          description == NULL)
+        {
+          g_set_error (&error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND,
+                       _("There is no template “%s” here; a new one needs --name, "
+                         "--language, --kind, --area, --title and --description"), id);
+          return _dk_cli_fail (command, error);
+        }
       tmpl = dk_template_new ();
       tmpl->id = g_steal_pointer (&id);
     }
 
-  if (kind != NULL && !dk_case_kind_from_string (kind, &tmpl->kind))
-    return _dk_cli_usage_error (command, _("Unknown kind “%s”"), kind);
-  if (area != NULL && !dk_area_from_string (area, &tmpl->area))
-    return _dk_cli_usage_error (command, _("Unknown area “%s”"), area);
+  if (kind != NULL)
+    tmpl->kind = kind_value;
+  if (area != NULL)
+    tmpl->area = area_value;
   if (team != NULL)
-    {
-      DkRole role = 0;
-
-      if (g_str_equal (team, "none") || team[0] == '\0')
-        tmpl->team = 0;
-      else if (dk_role_from_string (team, &role))
-        tmpl->team = role;
-      else
-        return _dk_cli_usage_error (command, _("Unknown role “%s”"), team);
-    }
+    tmpl->team = team_value;
   take_option (&tmpl->name, &name);
   take_option (&tmpl->language, &language);
   take_option (&tmpl->title, &title);

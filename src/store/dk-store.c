@@ -353,6 +353,11 @@ announce_cb (gpointer user_data)
 
   if (changes != 0)
     {
+      if (self->wal_monitor != NULL)
+        {
+          g_free (self->snapshot);
+          self->snapshot = _dk_store_watch_snapshot (self);
+        }
       g_debug ("Revision changed (%#x) in %s", changes, self->path);
       g_signal_emit (self, signals[SIGNAL_REVISION_CHANGED], 0, changes);
     }
@@ -847,6 +852,7 @@ dk_store_finalize (GObject *object)
 {
   DkStore *self = (DkStore *) object;
 
+  _dk_store_watch_dispose (self);
   if (self->path != NULL)
     unregister_store (self);
   g_mutex_lock (&self->announce_lock);

@@ -288,20 +288,33 @@ def service_desk_makes_incident(shots, server, workdir, staff_dir):
     h.screenshot(shots, "inbox.png")
 
     h.click_node(create)
-    dialog = h.window(app, "Create Incident")
+    # The composer (H3's), prefilled from the reports.
+    composer = h.window(app, "New Case")
     h.wait_for("the scope from the units", lambda: [
-        n for n in dialog.findChildren(lambda n: n.roleName == "text" and n.name == "Scope",
-                                       recursive=True)
-        if "Avdelning 12" in h.text_of(n) and "Avdelning 7" in h.text_of(n)])
+        n for n in composer.findChildren(lambda n: n.roleName == "text" and n.name.startswith("Scope"),
+                                         recursive=True)
+        if "Avdelning 12" in h.text_of(n) and "Avdelning 7" in h.text_of(n)],
+        explain=lambda: h.list_names(composer, "text"))
     time.sleep(0.5)
     h.screenshot(shots, "inbox-create-incident.png")
-    click_prefix(dialog, "push button", "_Create and Link")
+    click_prefix(composer, "push button", "Pre_view")
+    publish = h.wait_for("the composer's Publish", lambda: [
+        n for n in composer.findChildren(lambda n: n.roleName == "push button"
+                                         and n.name.replace("_", "").startswith("Publish"),
+                                         recursive=True)],
+        explain=lambda: h.list_names(composer, "push button"))[0]
+    h.click_node(publish)
+    h.wait_for("the composer closed", lambda: h.no_window(app, "New Case"),
+               explain=lambda: h.list_names(composer, "label"))
     h.wait_for("the TES group gone from the inbox",
                lambda: h.find_prefix(app, "push button", "Create incident for TES") is None,
                timeout=60)
     h.wait_for("everything sent", lambda: h.find(app, "push button", "Connection: Online"))
     h.ok("one action turns the group into an incident linked to its three reports")
 
+    # The composer shows the new case: back to the lists.
+    h.wait_for("the new case's page", lambda: h.find(app, "label", "Disruption in TES"))
+    h.click(app, "push button", "Back")
     # Publishers see the affected units with a count and times.
     h.click(app, "page tab", "Incidents")
     h.click(app, "push button", f"Open “{h.TES}”")
@@ -395,7 +408,9 @@ def inbox_screenshot(shots, server, data_dir, config_home, language, width=1000,
         if width < 500:
             actual = h.extents(h.window(app, "Driftkoll"))[2]
             print(f"# the narrow inbox window is {actual} px wide", flush=True)
-            if actual > 420:
+            # A service desk's header holds New Case and Report besides test-app.py's
+            # buttons, and its switcher seven pages: about 440 px.
+            if actual > 460:
                 h.fail(f"the narrow window is {actual} px wide: something keeps it from shrinking")
     finally:
         h.stop_app(proc)
