@@ -229,7 +229,7 @@ def add_user(server, name):
                    input="demo\n", text=True, check=True, capture_output=True)
 
 
-def reporter_notified(server, data_dir, config_home, what):
+def reporter_notified(server, data_dir, config_home, what, shots=None, open_case=False):
     """Starts the reporter's desktop; its notification names the case."""
     proc = start(data_dir, server.url, config_home)
     try:
@@ -240,6 +240,16 @@ def reporter_notified(server, data_dir, config_home, what):
             timeout=60, explain=lambda: repr(h.dunst_history()))
         seen.update(summary for summary, _ in found)
         h.ok(f"{what}'s desktop is notified: {found[0][0]}")
+        if open_case:
+            case = found[0][0].split(" is now case ")[1]
+            h.click(app, "page tab", "My Reports")
+            h.wait_for("the linked state", lambda: h.find(app, "label", f"Linked to case {case}"),
+                       explain=lambda: h.list_names(app, "label"))
+            time.sleep(0.5)
+            h.screenshot(shots, "my-reports-linked.png")
+            click_prefix(app, "push button", f"Open case {case}")
+            h.wait_for("the case page", lambda: h.find(app, "label", "Disruption in TES"))
+            h.ok(f"My Reports says the report is linked to {case} and opens it")
         return found[0][0]
     finally:
         h.stop_app(proc)
@@ -324,10 +334,30 @@ def service_desk_makes_incident(shots, server, workdir, staff_dir):
     h.ok("the service desk sees the affected units with a count and times on the case page")
     time.sleep(0.5)
     h.screenshot(shots, "case-affected-units.png")
+    h.click(app, "push button", "Back")
+
+    # A single report acknowledged, then closed, each with a note to the reporter.
+    h.click(app, "page tab", "Inbox")
+    click_prefix(app, "push button", "Acknowledge FA-1001")
+    h.wait_for("the note", lambda: h.find(app, "text", "Note to the reporter")).text = \
+        "Vi felsöker växeln."
+    time.sleep(0.3)
+    h.screenshot(shots, "inbox-acknowledge.png")
+    click_prefix(app, "push button", "_Acknowledge")
+    h.wait_for("the report acknowledged",
+               lambda: h.find_prefix(app, "push button", "Acknowledge FA-1001") is None
+               and h.find_prefix(app, "push button", "Close FA-1001"))
+    click_prefix(app, "push button", "Close FA-1001")
+    h.wait_for("the note", lambda: h.find(app, "text", "Note to the reporter")).text = \
+        "Växeln är lagad."
+    click_prefix(app, "push button", "C_lose Report")
+    h.wait_for("the closed report gone from the inbox",
+               lambda: h.find_prefix(app, "push button", "Close FA-1001") is None)
+    h.ok("a report is acknowledged and then closed from the inbox, each with a note")
     h.stop_app(proc)
 
-    for data_dir, config_home, who in reporters:
-        reporter_notified(server, data_dir, config_home, who)
+    for i, (data_dir, config_home, who) in enumerate(reporters):
+        reporter_notified(server, data_dir, config_home, who, shots, open_case=i == 0)
 
 
 # What the screenshots in other languages click, as the translations name it.
