@@ -151,7 +151,9 @@ show_report (DkReportRow  *self,
              gint64        now)
 {
   const DkReport *report = item->report;
-  g_autofree char *when = dk_format_age (report->created_at, now);
+  g_autofree char *age = dk_format_age (report->created_at, now);
+  /* Translators: when a report came: "5 minutes ago" */
+  g_autofree char *when = g_strdup_printf (_("%s ago"), age);
   g_autofree char *details = NULL;
   g_autofree char *description = first_lines (report->description);
   const char *number = report->number != NULL ? report->number : _("Waiting to be sent");
@@ -180,6 +182,15 @@ show_report (DkReportRow  *self,
                              report->unit != NULL ? report->unit : "",
                              report->reporter != NULL ? report->reporter : "", when);
   gtk_label_set_label (self->details_label, details);
+  if (report->kind == DK_REPORT_KIND_URGENT)
+    {
+      /* Seed 004's subject first: what the operational coordinator sees. */
+      g_autofree char *subject = dk_report_dup_urgent_subject (report, item->service_name);
+      g_autofree char *text = g_strdup_printf ("%s\n%s", subject, description);
+
+      g_free (description);
+      description = g_steal_pointer (&text);
+    }
   gtk_label_set_label (self->description_label, description);
   gtk_widget_set_visible (GTK_WIDGET (self->description_label), TRUE);
 
