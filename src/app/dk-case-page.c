@@ -7,8 +7,10 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-affected-box.h"
 #include "dk-application.h"
 #include "dk-case-page.h"
+#include "dk-case-writer-bar.h"
 #include "dk-format.h"
 #include "dk-offline-banner.h"
 #include "dk-print-operation.h"
@@ -18,6 +20,7 @@ struct _DkCasePage
   AdwBin          parent_instance;
 
   /* template widgets */
+  DkAffectedBox  *affected_box;     /* dk-affected-box.c: "We are affected too" */
   DkOfflineBanner *banner;
   GtkLabel       *description_label;
   GtkGrid        *details_grid;
@@ -35,6 +38,7 @@ struct _DkCasePage
   GtkLabel       *title_label;
   GtkLabel       *visibility_label;
   AdwWindowTitle *window_title;
+  DkCaseWriterBar *writer_bar;
 
   /* owned */
   DkCase         *kase;
@@ -328,8 +332,11 @@ dk_case_page_class_init (DkCasePageClass *klass)
   widget_class->unmap = dk_case_page_unmap;
 
   g_type_ensure (DK_TYPE_OFFLINE_BANNER);
+  g_type_ensure (DK_TYPE_AFFECTED_BOX);
+  g_type_ensure (DK_TYPE_CASE_WRITER_BAR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/driftkoll/Driftkoll/dk-case-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, affected_box);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, banner);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, description_label);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, details_grid);
@@ -347,6 +354,7 @@ dk_case_page_class_init (DkCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, title_label);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, visibility_label);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, window_title);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, writer_bar);
 
   gtk_widget_class_install_action (widget_class, "case.print-sheet", NULL, print_sheet_action);
 }
@@ -413,6 +421,8 @@ dk_case_page_set_case (DkCasePage *self,
   show_routines (self, store, kase, service_names);
   show_timeline (self, kase);
   show_follow_ups (self, kase);
+  dk_affected_box_set_case (self->affected_box, store, kase);
+  dk_case_writer_bar_set_case (self->writer_bar, store, kase);
 }
 
 /**
@@ -445,4 +455,5 @@ dk_case_page_set_engine (DkCasePage   *self,
   g_return_if_fail (DK_IS_SYNC_ENGINE (engine));
 
   dk_offline_banner_set_engine (self->banner, engine);
+  dk_affected_box_set_engine (self->affected_box, engine);
 }

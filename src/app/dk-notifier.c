@@ -172,6 +172,23 @@ build_body (const DkCase *kase,
   return g_string_free (body, FALSE);
 }
 
+/**
+ * dk_notifier_dup_published_body:
+ * @kase: a case
+ *
+ * The body of the notification a follower gets when @kase is published, for the
+ * composer's preview: the very text notify_case () shows.
+ *
+ * Returns: (transfer full): the body, plain text
+ */
+char *
+dk_notifier_dup_published_body (const DkCase *kase)
+{
+  g_return_val_if_fail (kase != NULL, NULL);
+
+  return build_body (kase, EVENT_PUBLISHED);
+}
+
 /* A routine for one of the case's services, or NULL. */
 static DkRoutine *
 find_routine (DkStore      *store,

@@ -21,6 +21,8 @@ G_DECLARE_FINAL_TYPE (DkNotifier, dk_notifier, DK, NOTIFIER, GObject)
 DkNotifier *dk_notifier_new (GApplication *app,
                              DkSyncEngine *engine,
                              GSettings    *settings);
+/* The body of the notification shown when @kase is published (the composer's preview). */
+char       *dk_notifier_dup_published_body (const DkCase *kase);
 
 /*
  * Properties: "catch-up-seconds" (guint, 600): an offline spell longer than this ends

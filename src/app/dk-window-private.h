@@ -9,6 +9,7 @@
 #include "dk-case-list.h"
 #include "dk-case-page.h"
 #include "dk-offline-banner.h"
+#include "dk-reports-page.h"
 #include "dk-routines-page.h"
 #include "dk-window.h"
 
@@ -35,8 +36,11 @@ struct _DkWindow
   GtkEntry             *from_entry;
   DkCaseList           *incidents_list;
   AdwLeaflet           *leaflet;
+  GtkButton            *new_case_button;
   DkCaseList           *planned_list;
   DkRoutinesPage       *routines_page;
+  DkReportsPage        *my_reports_page;   /* dk-reports-page.c */
+  DkReportsPage        *inbox_page;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   DkCaseList           *search_list;
@@ -72,5 +76,8 @@ void _dk_window_class_init_lists (GtkWidgetClass *widget_class);
 void _dk_window_setup_lists      (DkWindow       *self);
 void _dk_window_reload_lists     (DkWindow       *self);
 void _dk_window_apply_filters    (DkWindow       *self);
+/* dk-window-compose.c: "New Case" for publishers */
+void _dk_window_class_init_compose (GtkWidgetClass *widget_class);
+void _dk_window_setup_compose      (DkWindow       *self);
 
 G_END_DECLS

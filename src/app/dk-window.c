@@ -12,6 +12,7 @@
 
 #include "dk-outbox-window.h"
 #include "dk-print-operation.h"
+#include "dk-report-dialog.h"
 #include "dk-window-private.h"
 
 G_DEFINE_FINAL_TYPE (DkWindow, dk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -40,6 +41,13 @@ reload_everything (DkWindow *self)
 
   _dk_window_reload_lists (self);
   dk_routines_page_reload (self->routines_page, self->store, self->service_names);
+  /* My Reports for whoever is logged in; the inbox for report handlers only. */
+  adw_view_stack_page_set_visible (adw_view_stack_get_page (self->view_stack,
+                                                            GTK_WIDGET (self->my_reports_page)),
+                                   dk_reports_page_reload (self->my_reports_page));
+  adw_view_stack_page_set_visible (adw_view_stack_get_page (self->view_stack,
+                                                            GTK_WIDGET (self->inbox_page)),
+                                   dk_reports_page_reload (self->inbox_page));
   refresh_case_page (self);
 }
 
@@ -225,6 +233,23 @@ print_pack_action (GtkWidget  *widget,
   dk_print_pack_dialog_present (widget, self->store);
 }
 
+/* Fault reports and urgent cases (dk-report-dialog.c): any logged-in user. */
+static void
+report_fault_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  DkWindow *self = DK_WINDOW (widget);
+
+  if (dk_sync_engine_get_username (self->engine) == NULL)
+    {
+      gtk_widget_activate_action (widget, "app.login", NULL);
+      return;
+    }
+  gtk_window_present (dk_report_dialog_new (GTK_WINDOW (self), self->engine, self->settings,
+                                            NULL));
+}
+
 /* ---- GObject and GtkWindow ---- */
 
 static void
@@ -296,6 +321,7 @@ dk_window_class_init (DkWindowClass *klass)
   g_type_ensure (DK_TYPE_CASE_PAGE);
   g_type_ensure (DK_TYPE_OFFLINE_BANNER);
   g_type_ensure (DK_TYPE_ROUTINES_PAGE);
+  g_type_ensure (DK_TYPE_REPORTS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/driftkoll/Driftkoll/dk-window.ui");
@@ -314,7 +340,9 @@ dk_window_class_init (DkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkWindow, follow_button);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, from_entry);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, incidents_list);
+  gtk_widget_class_bind_template_child (widget_class, DkWindow, inbox_page);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, DkWindow, my_reports_page);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, planned_list);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, routines_page);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, search_bar);
@@ -325,6 +353,7 @@ dk_window_class_init (DkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkWindow, view_stack);
   gtk_widget_class_bind_template_callback (widget_class, dk_window_leaflet_child_cb);
   _dk_window_class_init_lists (widget_class);
+  _dk_window_class_init_compose (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.open-case", "s", open_case_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
@@ -333,6 +362,7 @@ dk_window_class_init (DkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.print-pack", NULL, print_pack_action);
+  gtk_widget_class_install_action (widget_class, "win.report-fault", NULL, report_fault_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search", NULL);
@@ -388,12 +418,15 @@ dk_window_new (DkApplication *app)
   self->settings = g_object_ref (dk_application_get_settings (app));
 
   restore_window_state (self);
+  dk_reports_page_setup (self->my_reports_page, DK_REPORTS_PAGE_MINE, self->engine, self->settings);
+  dk_reports_page_setup (self->inbox_page, DK_REPORTS_PAGE_INBOX, self->engine, self->settings);
   _dk_window_setup_lists (self);
   dk_routines_page_set_engine (self->routines_page, self->engine);
   reload_everything (self);
   dk_offline_banner_set_engine (self->banner, self->engine);
   dk_case_page_set_engine (self->case_page, self->engine);
   update_connection (self);
+  _dk_window_setup_compose (self);
 
   g_signal_connect_object (self->engine, "changed", G_CALLBACK (dk_window_engine_changed_cb),
                            self, G_CONNECT_SWAPPED);

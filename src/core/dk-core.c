@@ -20,8 +20,13 @@
 void
 dk_core_init_i18n (void)
 {
+  /* DRIFTKOLL_LOCALEDIR: the build dir's po/, for tests and screenshots of an
+   * uninstalled build in another language. */
+  const char *localedir = g_getenv ("DRIFTKOLL_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir
+                                                                            : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 }
