@@ -9,6 +9,7 @@
 #include "dk-case-list.h"
 #include "dk-case-page.h"
 #include "dk-offline-banner.h"
+#include "dk-reserve-banner.h"
 #include "dk-routines-page.h"
 #include "dk-window.h"
 
@@ -36,6 +37,7 @@ struct _DkWindow
   DkCaseList           *incidents_list;
   AdwLeaflet           *leaflet;
   DkCaseList           *planned_list;
+  DkReserveBanner      *reserve_banner;
   DkRoutinesPage       *routines_page;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
