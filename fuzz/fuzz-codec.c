@@ -78,6 +78,7 @@ DEFINE_OBJECT_WRAPPERS (DkRoutine, routine)
 DEFINE_OBJECT_WRAPPERS (DkRun, run)
 DEFINE_OBJECT_WRAPPERS (DkReport, report)
 DEFINE_OBJECT_WRAPPERS (DkSubscription, subscription)
+DEFINE_OBJECT_WRAPPERS (DkTemplate, template)
 DEFINE_CODEC_WRAPPERS (DkCaseUpdate, case_update)
 
 static void
@@ -96,6 +97,7 @@ static const Codec codecs[] = {
   OBJECT_CODEC ("run", run),
   OBJECT_CODEC ("report", report),
   OBJECT_CODEC ("subscription", subscription),
+  OBJECT_CODEC ("template", template),
   { "case update", case_update_decode, case_update_encode, NULL, NULL, case_update_free },
 };
 

@@ -84,6 +84,31 @@ assert_cases_equal (const DkCase *a,
       g_assert_cmpstr (fa->text, ==, fb->text);
       g_assert_cmpstr (fa->author, ==, fb->author);
     }
+  g_assert_cmpuint (a->affected->len, ==, b->affected->len);
+  for (guint i = 0; i < a->affected->len; i++)
+    {
+      const DkCaseAffected *fa = g_ptr_array_index (a->affected, i);
+      const DkCaseAffected *fb = g_ptr_array_index (b->affected, i);
+
+      g_assert_cmpstr (fa->unit, ==, fb->unit);
+      g_assert_cmpint (fa->at, ==, fb->at);
+      g_assert_cmpstr (fa->by, ==, fb->by);
+    }
+  g_assert_cmpuint (a->reserve->len, ==, b->reserve->len);
+  for (guint i = 0; i < a->reserve->len; i++)
+    {
+      const DkCaseReserveEvent *ra = g_ptr_array_index (a->reserve, i);
+      const DkCaseReserveEvent *rb = g_ptr_array_index (b->reserve, i);
+
+      g_assert_cmpstr (ra->id, ==, rb->id);
+      g_assert_cmpint (ra->at, ==, rb->at);
+      g_assert_cmpint (ra->declared, ==, rb->declared);
+      g_assert_cmpint (ra->all_units, ==, rb->all_units);
+      assert_strv_equal (ra->units, rb->units);
+      g_assert_cmpstr (ra->author, ==, rb->author);
+      g_assert_cmpstr (ra->text, ==, rb->text);
+    }
+  assert_strv_equal (a->reports, b->reports);
   g_assert_cmpstr (a->publisher, ==, b->publisher);
   g_assert_cmpint (a->created_at, ==, b->created_at);
   g_assert_cmpint (a->revision, ==, b->revision);
@@ -133,6 +158,33 @@ make_full_case (void)
     follow_up->author = g_strdup ("rs.kommunikator");
     g_ptr_array_add (kase->follow_ups, follow_up);
   }
+  {
+    DkCaseAffected *affected = dk_case_affected_new ();
+
+    affected->unit = g_strdup ("Avd 12, Lund");
+    affected->at = NOW + 120;
+    affected->by = g_strdup ("staff.karin");
+    g_ptr_array_add (kase->affected, affected);
+  }
+  {
+    DkCaseReserveEvent *declared = dk_case_reserve_event_new ();
+    DkCaseReserveEvent *lifted = dk_case_reserve_event_new ();
+
+    declared->id = g_strdup ("7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+    declared->at = NOW + 300;
+    declared->declared = TRUE;
+    g_ptr_array_add (declared->units, g_strdup ("Avd 12, Lund"));
+    g_ptr_array_add (declared->units, g_strdup ("Akutmottagningen"));
+    declared->author = g_strdup ("lab.kommunikator");
+    declared->text = g_strdup ("Övergång till reservrutin i delar av verksamheterna.");
+    g_ptr_array_add (kase->reserve, declared);
+    lifted->id = g_strdup ("8b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e");
+    lifted->at = NOW + 900;
+    lifted->all_units = FALSE;
+    lifted->author = g_strdup ("lab.kommunikator");
+    g_ptr_array_add (kase->reserve, lifted);
+  }
+  g_ptr_array_add (kase->reports, g_strdup ("9c3d4e5f-6a7b-4c8d-8e9f-1a2b3c4d5e6f"));
   kase->publisher = g_strdup ("release.coordinator");
   kase->created_at = NOW - 8 * 86400;
   kase->revision = 17;
@@ -604,7 +656,8 @@ test_case_writes_every_wire_field (void)
   static const char *members[] = {
     "id", "number", "kind", "area", "title", "description", "scope", "services", "status",
     "priority", "major", "public", "external_ref", "start", "expected_end", "closed_at",
-    "updates", "revision", "follow_ups", "publisher", "created_at",
+    "updates", "revision", "follow_ups", "publisher", "created_at", "affected", "reserve",
+    "reports",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
@@ -620,6 +673,29 @@ test_case_writes_every_wire_field (void)
   g_assert_cmpstr (json_object_get_string_member (update, "author"), ==, "servicedesk.anna");
   g_assert_true (json_object_has_member (update, "id"));
   g_assert_true (json_object_has_member (update, "text"));
+
+  {
+    JsonObject *affected = json_array_get_object_element (
+      json_object_get_array_member (object, "affected"), 0);
+    JsonArray *reserve = json_object_get_array_member (object, "reserve");
+    JsonObject *declared = json_array_get_object_element (reserve, 0);
+    JsonObject *lifted = json_array_get_object_element (reserve, 1);
+
+    g_assert_cmpstr (json_object_get_string_member (affected, "unit"), ==, "Avd 12, Lund");
+    g_assert_cmpstr (json_object_get_string_member (affected, "at"), ==, "2026-11-24T14:07:00Z");
+    g_assert_cmpstr (json_object_get_string_member (affected, "by"), ==, "staff.karin");
+    g_assert_cmpstr (json_object_get_string_member (declared, "action"), ==, "declared");
+    g_assert_false (json_object_get_boolean_member (declared, "all_units"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (declared, "units")),
+                      ==, 2);
+    g_assert_true (json_object_has_member (declared, "id"));
+    g_assert_true (json_object_has_member (declared, "author"));
+    g_assert_true (json_object_has_member (declared, "text"));
+    g_assert_cmpstr (json_object_get_string_member (lifted, "action"), ==, "lifted");
+    g_assert_cmpstr (json_array_get_string_element (
+                       json_object_get_array_member (object, "reports"), 0),
+                     ==, "9c3d4e5f-6a7b-4c8d-8e9f-1a2b3c4d5e6f");
+  }
 }
 
 static void
@@ -716,6 +792,21 @@ test_case_rejects_wrong_types (void)
       "updates[2].at: must be an RFC 3339 time such as 2026-11-24T14:05:00Z" },
     { "follow_ups", "[{\"author\": []}]", "follow_ups[0].author: must be a string" },
     { "revision", "\"1\"", "revision: must be an integer" },
+    { "affected", "{}", "affected: must be an array" },
+    { "affected", "[\"Avd 12\"]", "affected[0]: must be an object" },
+    { "affected", "[{\"unit\": 12}]", "affected[0].unit: must be a string" },
+    { "affected", "[{}, {\"by\": []}]", "affected[1].by: must be a string" },
+    { "affected", "[{\"at\": \"igår\"}]",
+      "affected[0].at: must be an RFC 3339 time such as 2026-11-24T14:05:00Z" },
+    { "reserve", "true", "reserve: must be an array" },
+    { "reserve", "[{\"action\": true}]", "reserve[0].action: must be a string" },
+    { "reserve", "[{\"action\": \"in_force\"}]", "reserve[0].action: unknown action “in_force”" },
+    { "reserve", "[{\"all_units\": \"yes\"}]", "reserve[0].all_units: must be true or false" },
+    { "reserve", "[{\"units\": \"Avd 12\"}]", "reserve[0].units: must be an array" },
+    { "reserve", "[{\"units\": [1]}]", "reserve[0].units[0]: must be a string" },
+    { "reserve", "[{\"text\": {}}]", "reserve[0].text: must be a string" },
+    { "reports", "\"r1\"", "reports: must be an array" },
+    { "reports", "[null]", "reports[0]: must be a string" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -957,6 +1048,53 @@ test_case_validate (void)
   g_assert_true (dk_case_validate (kase, NULL));
   kase->status = DK_CASE_STATUS_ONGOING;
   assert_case_invalid (kase, "closed_at: must not be set while the case is open");
+  kase->closed_at = DK_TIME_UNSET;
+
+  /* Crisis information may name no service (a weather warning); the others must. */
+  g_ptr_array_set_size (kase->services, 0);
+  kase->kind = DK_CASE_KIND_CRISIS;
+  g_assert_true (dk_case_validate (kase, NULL));
+  kase->kind = DK_CASE_KIND_INCIDENT;
+  assert_case_invalid (kase, "services: must name at least one service");
+  g_ptr_array_add (kase->services, g_strdup ("tes"));
+
+  {
+    DkCaseAffected *affected = dk_case_affected_new ();
+    DkCaseReserveEvent *event = dk_case_reserve_event_new ();
+
+    g_ptr_array_add (kase->affected, affected);
+    assert_case_invalid (kase, "affected[0].unit: must not be empty");
+    affected->unit = g_strdup ("Avd 12");
+    g_assert_true (dk_case_validate (kase, NULL));
+
+    event->declared = TRUE;
+    g_ptr_array_add (kase->reserve, event);
+    assert_case_invalid (kase, "reserve[0].units: must name at least one unit, or all units");
+    event->all_units = TRUE;
+    g_assert_true (dk_case_validate (kase, NULL));
+    g_ptr_array_add (event->units, g_strdup (" "));
+    assert_case_invalid (kase, "reserve[0].units[0]: must not be empty");
+    g_ptr_array_set_size (event->units, 0);
+
+    g_ptr_array_add (kase->reports, g_strdup (""));
+    assert_case_invalid (kase, "reports[0]: must not be empty");
+    g_ptr_array_set_size (kase->reports, 0);
+    g_assert_true (dk_case_validate (kase, NULL));
+  }
+}
+
+static void
+test_case_copy_is_deep (void)
+{
+  g_autoptr(DkCase) kase = make_full_case ();
+  g_autoptr(DkCase) copy = dk_case_copy (kase);
+  DkCaseReserveEvent *event;
+
+  assert_cases_equal (kase, copy);
+  event = g_ptr_array_index (copy->reserve, 0);
+  g_assert_true (event->units != ((DkCaseReserveEvent *) g_ptr_array_index (kase->reserve, 0))->units);
+  g_assert_true (copy->reports != kase->reports);
+  g_assert_true (copy->affected != kase->affected);
 }
 
 static void
@@ -1374,7 +1512,7 @@ test_report_round_trip_and_validate (void)
   static const char *members[] = {
     "id", "number", "kind", "service", "unit", "reporter", "contact", "description", "state",
     "users", "computers", "servers", "competence", "mobile", "created_by", "created_at",
-    "revision",
+    "revision", "case", "case_number", "note", "handled_by", "handled_at",
   };
 
   report->id = g_strdup (CASE_ID);
@@ -1393,6 +1531,11 @@ test_report_round_trip_and_validate (void)
   report->mobile = g_strdup ("+47 912 34 567");
   report->created_by = g_strdup ("kari");
   report->created_at = NOW;
+  report->case_id = g_strdup (CASE_ID);
+  report->case_number = g_strdup ("DK-1042");
+  report->note = g_strdup ("Kopplad till störningen.\nVi återkommer.");
+  report->handled_by = g_strdup ("servicedesk");
+  report->handled_at = NOW + 60;
   report->revision = 2;
 
   node = dk_report_to_json (report);
@@ -1421,6 +1564,21 @@ test_report_round_trip_and_validate (void)
   g_assert_cmpstr (back->created_by, ==, report->created_by);
   g_assert_cmpint (back->created_at, ==, report->created_at);
   g_assert_cmpint (back->revision, ==, 2);
+  g_assert_cmpstr (back->case_id, ==, CASE_ID);
+  g_assert_cmpstr (back->case_number, ==, "DK-1042");
+  g_assert_cmpstr (back->note, ==, report->note);
+  g_assert_cmpstr (back->handled_by, ==, "servicedesk");
+  g_assert_cmpint (back->handled_at, ==, NOW + 60);
+  g_assert_cmpstr (json_object_get_string_member (object, "case"), ==, CASE_ID);
+  g_assert_cmpstr (json_object_get_string_member (object, "handled_at"), ==,
+                   "2026-11-24T14:06:00Z");
+  {
+    g_autoptr(DkReport) copy = dk_report_copy (back);
+
+    g_assert_cmpstr (copy->case_number, ==, "DK-1042");
+    g_assert_cmpstr (copy->note, ==, back->note);
+    g_assert_cmpint (copy->handled_at, ==, NOW + 60);
+  }
   g_assert_true (dk_report_validate (back, &error));
   g_assert_no_error (error);
 
@@ -1448,6 +1606,21 @@ test_report_round_trip_and_validate (void)
   g_assert_null (dk_report_from_json (node, &error));
   g_assert_cmpstr (error->message, ==, "kind: unknown kind “incident”");
   g_clear_error (&error);
+  json_object_set_string_member (object, "kind", "fault");
+  json_object_set_int_member (object, "case", 7);
+  g_assert_null (dk_report_from_json (node, &error));
+  g_assert_cmpstr (error->message, ==, "case: must be a string");
+  g_clear_error (&error);
+  json_object_set_null_member (object, "case");
+  json_object_set_string_member (object, "handled_at", "förra veckan");
+  g_assert_null (dk_report_from_json (node, &error));
+  g_assert_true (g_str_has_prefix (error->message, "handled_at: "));
+  g_clear_error (&error);
+  json_object_set_null_member (object, "handled_at");
+  json_object_set_boolean_member (object, "note", TRUE);
+  g_assert_null (dk_report_from_json (node, &error));
+  g_assert_cmpstr (error->message, ==, "note: must be a string");
+  g_clear_error (&error);
 
   {
     g_autoptr(DkReport) empty = dk_report_new ();
@@ -1457,8 +1630,172 @@ test_report_round_trip_and_validate (void)
     g_assert_no_error (error);
     g_assert_null (empty_back->users);
     g_assert_cmpint (empty_back->created_at, ==, DK_TIME_UNSET);
+    g_assert_cmpint (empty_back->handled_at, ==, DK_TIME_UNSET);
+    g_assert_null (empty_back->case_id);
     g_assert_false (dk_report_validate (empty_back, &error));
     g_assert_true (g_str_has_prefix (error->message, "id: "));
+  }
+}
+
+/* ---- templates ---- */
+
+static DkTemplate *
+make_full_template (void)
+{
+  DkTemplate *tmpl = dk_template_new ();
+
+  tmpl->id = g_strdup (CASE_ID);
+  tmpl->name = g_strdup ("Labbsystem nere – dygnet runt");
+  tmpl->language = g_strdup ("sv");
+  tmpl->kind = DK_CASE_KIND_INCIDENT;
+  tmpl->area = DK_AREA_LAB_MEDICINE;
+  tmpl->title = g_strdup ("Störning i {service}");
+  tmpl->description = g_strdup ("{service} används dygnet runt.\nStörningen började {start}.");
+  tmpl->scope = g_strdup ("{scope}");
+  tmpl->owner = g_strdup ("lab_communicator");
+  tmpl->team = DK_ROLE_LAB_COMMUNICATOR;
+  tmpl->updated_at = NOW;
+  tmpl->revision = 3;
+  return tmpl;
+}
+
+static void
+test_template_round_trip_and_validate (void)
+{
+  g_autoptr(DkTemplate) tmpl = make_full_template ();
+  g_autoptr(JsonNode) node = dk_template_to_json (tmpl);
+  g_autofree char *text = dk_json_to_string (node);
+  JsonObject *object = json_node_get_object (node);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkTemplate) back = NULL;
+  g_autoptr(DkTemplate) copy = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autofree char *again_text = NULL;
+  static const char *members[] = {
+    "id", "name", "language", "kind", "area", "title", "description", "scope", "owner",
+    "team", "updated_at", "revision",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    g_assert_true (json_object_has_member (object, members[i]));
+  g_assert_cmpstr (json_object_get_string_member (object, "team"), ==, "lab_communicator");
+  g_assert_cmpstr (json_object_get_string_member (object, "area"), ==, "lab_medicine");
+
+  back = dk_template_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->id, ==, tmpl->id);
+  g_assert_cmpstr (back->name, ==, tmpl->name);
+  g_assert_cmpstr (back->language, ==, "sv");
+  g_assert_cmpint (back->kind, ==, tmpl->kind);
+  g_assert_cmpint (back->area, ==, tmpl->area);
+  g_assert_cmpstr (back->title, ==, tmpl->title);
+  g_assert_cmpstr (back->description, ==, tmpl->description);
+  g_assert_cmpstr (back->scope, ==, tmpl->scope);
+  g_assert_cmpstr (back->owner, ==, tmpl->owner);
+  g_assert_cmpint (back->team, ==, DK_ROLE_LAB_COMMUNICATOR);
+  g_assert_cmpint (back->updated_at, ==, NOW);
+  g_assert_cmpint (back->revision, ==, 3);
+  again = dk_template_to_json (back);
+  again_text = dk_json_to_string (again);
+  g_assert_cmpstr (again_text, ==, text);
+  g_assert_true (dk_template_validate (back, &error));
+  g_assert_no_error (error);
+
+  copy = dk_template_copy (back);
+  g_assert_cmpstr (copy->description, ==, back->description);
+  g_assert_cmpint (copy->team, ==, back->team);
+
+  /* Visible to its owner and its team, nobody else. */
+  g_assert_true (dk_template_is_visible_to (copy, "lab_communicator", DK_ROLE_STAFF));
+  g_assert_true (dk_template_is_visible_to (copy, "lab.other",
+                                            DK_ROLE_STAFF | DK_ROLE_LAB_COMMUNICATOR));
+  g_assert_false (dk_template_is_visible_to (copy, "servicedesk",
+                                             DK_ROLE_STAFF | DK_ROLE_SERVICEDESK));
+  copy->team = 0;
+  g_assert_false (dk_template_is_visible_to (copy, "lab.other", DK_ROLE_LAB_COMMUNICATOR));
+  g_assert_true (dk_template_is_visible_to (copy, "lab_communicator", 0));
+
+  /* A private template: team null. */
+  {
+    g_autoptr(JsonNode) private_node = dk_template_to_json (copy);
+    g_autoptr(DkTemplate) private_back = NULL;
+
+    g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (
+      json_node_get_object (private_node), "team")));
+    private_back = dk_template_from_json (private_node, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (private_back->team, ==, 0);
+    g_assert_true (dk_template_validate (private_back, NULL));
+  }
+
+  /* Bad input names the member. */
+  {
+    static const struct {
+      const char *member;
+      const char *value;
+      const char *message;
+    } bad[] = {
+      { "team", "\"nurses\"", "team: unknown role “nurses”" },
+      { "team", "3", "team: must be a string" },
+      { "kind", "\"outage\"", "kind: unknown kind “outage”" },
+      { "area", "[]", "area: must be a string" },
+      { "name", "{}", "name: must be a string" },
+      { "description", "1", "description: must be a string" },
+      { "updated_at", "\"x\"", "updated_at: must be an RFC 3339 time such as 2026-11-24T14:05:00Z" },
+      { "revision", "-1", "revision: must be between 0 and 9223372036854775807" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(JsonNode) bad_node = dk_template_to_json (tmpl);
+        g_autoptr(GError) bad_error = NULL;
+        g_autoptr(DkTemplate) bad_back = NULL;
+
+        json_object_set_member (json_node_get_object (bad_node), bad[i].member,
+                                parse (bad[i].value));
+        bad_back = dk_template_from_json (bad_node, &bad_error);
+        if (bad_back != NULL)
+          g_error ("%s = %s was accepted", bad[i].member, bad[i].value);
+        g_assert_error (bad_error, DK_ERROR, DK_ERROR_INVALID);
+        g_assert_cmpstr (bad_error->message, ==, bad[i].message);
+      }
+  }
+
+  /* What validate checks. */
+  g_free (back->language);
+  back->language = g_strdup ("de");
+  g_assert_false (dk_template_validate (back, &error));
+  g_assert_cmpstr (error->message, ==, "language: must be one of sv, nb, en");
+  g_clear_error (&error);
+  g_free (back->language);
+  back->language = g_strdup ("nb");
+  back->team = DK_ROLE_ROUTINE_OWNER;
+  g_assert_false (dk_template_validate (back, &error));
+  g_assert_true (g_str_has_prefix (error->message, "team: "));
+  g_clear_error (&error);
+  back->team = DK_ROLE_SERVICEDESK | DK_ROLE_LAB_COMMUNICATOR;
+  g_assert_false (dk_template_validate (back, &error));
+  g_assert_true (g_str_has_prefix (error->message, "team: "));
+  g_clear_error (&error);
+  back->team = DK_ROLE_CRISIS_COMMUNICATOR;
+  g_free (back->name);
+  back->name = g_strdup (" ");
+  g_assert_false (dk_template_validate (back, &error));
+  g_assert_cmpstr (error->message, ==, "name: must not be empty");
+  g_clear_error (&error);
+  g_free (back->name);
+  back->name = g_strdup ("Väder");
+  g_free (back->id);
+  back->id = g_strdup ("builtin-x");
+  g_assert_false (dk_template_validate (back, &error));
+  g_assert_true (g_str_has_prefix (error->message, "id: "));
+  g_clear_error (&error);
+
+  {
+    g_autoptr(JsonNode) array = parse ("[]");
+
+    g_assert_null (dk_template_from_json (array, &error));
+    g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
   }
 }
 
@@ -1651,6 +1988,7 @@ main (int   argc,
   g_test_add_func ("/codec/case/rejects-numbers-out-of-range", test_case_rejects_numbers_out_of_range);
   g_test_add_func ("/codec/case/rejects-arrays-too-long", test_case_rejects_arrays_too_long);
   g_test_add_func ("/codec/case/validate-names-the-field", test_case_validate);
+  g_test_add_func ("/codec/case/copy-is-deep", test_case_copy_is_deep);
   g_test_add_func ("/codec/update/round-trip", test_case_update_round_trip);
   g_test_add_func ("/codec/service/round-trip-and-validate", test_service_round_trip_and_validate);
   g_test_add_func ("/codec/routine/round-trip", test_routine_round_trip);
@@ -1658,6 +1996,8 @@ main (int   argc,
   g_test_add_func ("/codec/routine/validate-names-the-step", test_routine_validate);
   g_test_add_func ("/codec/run/round-trip-and-validate", test_run_round_trip_and_validate);
   g_test_add_func ("/codec/report/round-trip-and-validate", test_report_round_trip_and_validate);
+  g_test_add_func ("/codec/template/round-trip-and-validate",
+                   test_template_round_trip_and_validate);
   g_test_add_func ("/codec/subscription/round-trip-and-validate",
                    test_subscription_round_trip_and_validate);
   g_test_add_func ("/codec/robustness/survives-mutated-input", test_codec_survives_mutated_input);

@@ -221,6 +221,7 @@ test_error_codes_have_wire_names_and_statuses (void)
     { DK_ERROR_DISABLED, "account_disabled", 403 },
     { DK_ERROR_STORAGE, "storage", 500 },
     { DK_ERROR_FAILED, "failed", 500 },
+    { DK_ERROR_DUPLICATE, "duplicate", 409 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (codes); i++)

@@ -541,6 +541,123 @@ test_subscription_all_crisis_overrides_filters (void)
   g_assert_false (dk_subscription_matches (sub, crisis));
 }
 
+/* ---- report handlers, publishers ---- */
+
+static void
+test_may_publish_any (void)
+{
+  static const DkRole publishers[] = {
+    DK_ROLE_SERVICEDESK, DK_ROLE_CUSTOMER_CENTER, DK_ROLE_LAB_COMMUNICATOR,
+    DK_ROLE_CRISIS_COMMUNICATOR, DK_ROLE_RELEASE_COORDINATOR,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (publishers); i++)
+    g_assert_true (dk_rules_may_publish_any (publishers[i] | DK_ROLE_STAFF));
+  g_assert_false (dk_rules_may_publish_any (DK_ROLE_STAFF));
+  g_assert_false (dk_rules_may_publish_any (DK_ROLE_ADMIN | DK_ROLE_ROUTINE_OWNER));
+  g_assert_false (dk_rules_may_publish_any (0));
+}
+
+static void
+test_may_handle_reports (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dk_rules_check_may_handle_reports (DK_ROLE_SERVICEDESK, NULL));
+  g_assert_true (dk_rules_check_may_handle_reports (DK_ROLE_CUSTOMER_CENTER, NULL));
+  g_assert_true (dk_rules_check_may_handle_reports (DK_ROLE_LAB_COMMUNICATOR | DK_ROLE_STAFF,
+                                                    NULL));
+  g_assert_false (dk_rules_check_may_handle_reports (DK_ROLE_STAFF, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+  g_assert_false (dk_rules_check_may_handle_reports (DK_ROLE_CRISIS_COMMUNICATOR |
+                                                     DK_ROLE_RELEASE_COORDINATOR |
+                                                     DK_ROLE_ADMIN, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_FORBIDDEN);
+}
+
+static void
+test_report_inbox_areas (void)
+{
+  g_assert_cmpuint (dk_rules_report_inbox_areas (DK_ROLE_SERVICEDESK), ==,
+                    1u << DK_AREA_IT_TELEPHONY);
+  g_assert_cmpuint (dk_rules_report_inbox_areas (DK_ROLE_CUSTOMER_CENTER), ==,
+                    1u << DK_AREA_FACILITIES);
+  g_assert_cmpuint (dk_rules_report_inbox_areas (DK_ROLE_LAB_COMMUNICATOR), ==,
+                    1u << DK_AREA_LAB_MEDICINE);
+  g_assert_cmpuint (dk_rules_report_inbox_areas (DK_ROLE_SERVICEDESK | DK_ROLE_LAB_COMMUNICATOR),
+                    ==, (1u << DK_AREA_IT_TELEPHONY) | (1u << DK_AREA_LAB_MEDICINE));
+  g_assert_cmpuint (dk_rules_report_inbox_areas (DK_ROLE_STAFF | DK_ROLE_CRISIS_COMMUNICATOR |
+                                                 DK_ROLE_ADMIN), ==, 0);
+}
+
+/* ---- a case's reserve routine and affected units ---- */
+
+static DkCaseReserveEvent *
+add_reserve_event (DkCase     *kase,
+                   gboolean    declared,
+                   gboolean    all_units,
+                   const char *unit)
+{
+  DkCaseReserveEvent *event = dk_case_reserve_event_new ();
+
+  event->at = NOW + kase->reserve->len * 60;
+  event->declared = declared;
+  event->all_units = all_units;
+  if (unit != NULL)
+    g_ptr_array_add (event->units, g_strdup (unit));
+  g_ptr_array_add (kase->reserve, event);
+  return event;
+}
+
+static void
+test_reserve_in_force (void)
+{
+  g_autoptr(DkCase) kase = dk_case_new ();
+  DkCaseReserveEvent *event;
+
+  g_assert_null (dk_case_get_reserve_in_force (kase));
+  g_assert_false (dk_case_reserve_applies_to (kase, "Avd 12"));
+
+  event = add_reserve_event (kase, TRUE, FALSE, "Avd 12");
+  g_assert_true (dk_case_get_reserve_in_force (kase) == event);
+  g_assert_true (dk_case_reserve_applies_to (kase, "Avd 12"));
+  g_assert_true (dk_case_reserve_applies_to (kase, "AVD 12"));
+  g_assert_false (dk_case_reserve_applies_to (kase, "Avd 13"));
+  g_assert_false (dk_case_reserve_applies_to (kase, NULL));
+
+  add_reserve_event (kase, FALSE, FALSE, NULL);
+  g_assert_null (dk_case_get_reserve_in_force (kase));
+  g_assert_false (dk_case_reserve_applies_to (kase, "Avd 12"));
+
+  event = add_reserve_event (kase, TRUE, TRUE, NULL);
+  g_assert_true (dk_case_get_reserve_in_force (kase) == event);
+  g_assert_true (dk_case_reserve_applies_to (kase, "Avd 13"));
+  g_assert_true (dk_case_reserve_applies_to (kase, NULL));
+}
+
+static void
+test_affected_units (void)
+{
+  g_autoptr(DkCase) kase = dk_case_new ();
+  DkCaseAffected *affected = dk_case_affected_new ();
+
+  g_assert_false (dk_case_has_affected_unit (kase, "Avd 12"));
+  affected->unit = g_strdup ("Avd 12, Ålesund");
+  affected->at = NOW;
+  affected->by = g_strdup ("staff");
+  g_ptr_array_add (kase->affected, affected);
+  g_assert_true (dk_case_has_affected_unit (kase, "Avd 12, Ålesund"));
+  g_assert_true (dk_case_has_affected_unit (kase, "avd 12, ålesund"));
+  g_assert_false (dk_case_has_affected_unit (kase, "Avd 12"));
+  g_assert_false (dk_case_has_affected_unit (kase, NULL));
+
+  g_assert_false (dk_case_has_report (kase, "r1"));
+  g_ptr_array_add (kase->reports, g_strdup ("r1"));
+  g_assert_true (dk_case_has_report (kase, "r1"));
+  g_assert_false (dk_case_has_report (kase, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -564,6 +681,12 @@ main (int   argc,
                    test_publish_crisis_needs_crisis_communicator);
   g_test_add_func ("/rules/roles/routines-and-admin-need-their-roles",
                    test_routines_and_admin_need_their_roles);
+  g_test_add_func ("/rules/publish/any-publishing-role", test_may_publish_any);
+  g_test_add_func ("/rules/reports/handlers-are-servicedesk-customer-center-lab",
+                   test_may_handle_reports);
+  g_test_add_func ("/rules/reports/inbox-areas-follow-the-roles", test_report_inbox_areas);
+  g_test_add_func ("/case/reserve/in-force-until-lifted", test_reserve_in_force);
+  g_test_add_func ("/case/affected/once-per-unit-ignoring-case", test_affected_units);
   g_test_add_func ("/rules/status/allowed-for-each-kind", test_status_for_kind);
   g_test_add_func ("/rules/transitions/every-pair", test_transitions_table);
   g_test_add_func ("/rules/transitions/closed-stays-closed", test_transitions_closed_stays_closed);

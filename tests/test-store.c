@@ -190,6 +190,24 @@ only_entry (Fixture *fx)
   return g_steal_pointer (&entries->pdata[0]);
 }
 
+static DkOutboxEntry *
+only_entry_of_type (Fixture    *fx,
+                    const char *type)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = dk_store_outbox_list (fx->store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      DkOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (g_str_equal (entry->object_type, type))
+        return g_steal_pointer (&entries->pdata[i]);
+    }
+  g_assert_not_reached ();
+}
+
 static JsonObject *
 result_new (const char *mutation_id,
             const char *status,
@@ -1679,6 +1697,351 @@ test_reopen_in_one_process (Fixture       *fx,
   g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 5);
 }
 
+/* ---- a conflict resolved field by field, a rejected change edited and sent again ---- */
+
+static DkOutboxEntry *
+answer_conflict (Fixture *fx,
+                 DkCase  *server_now)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkOutboxEntry) entry = only_entry (fx);
+  g_autoptr(JsonObject) result = result_new (entry->mutation_id, "conflict", 0);
+
+  json_object_set_member (result, "current", dk_case_to_json (server_now));
+  g_assert_true (dk_store_outbox_answer (fx->store, result, &error));
+  g_assert_no_error (error);
+  return only_entry (fx);
+}
+
+static void
+test_outbox_conflict_resolved_field_by_field (Fixture       *fx,
+                                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "Från servern", "Serverns text", "tes");
+  g_autoptr(DkCase) server_now = dk_case_copy (server);
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonObject) chosen = json_object_new ();
+  g_autoptr(DkOutboxEntry) conflict = NULL;
+  g_autoptr(DkOutboxEntry) resolved = NULL;
+  g_autoptr(DkCase) got = NULL;
+
+  /* offline: the user edits title and description; someone else changed the
+   * description and the scope on the server meanwhile */
+  json_object_set_string_member (changes, "title", "Lokalt ändrad");
+  json_object_set_string_member (changes, "description", "Min text");
+  g_assert_true (dk_local_edit_case (fx->store, server->id, changes, ME, NOW, &error));
+  g_assert_no_error (error);
+  g_free (server_now->description);
+  server_now->description = g_strdup ("Någon annans text");
+  g_free (server_now->scope);
+  server_now->scope = g_strdup ("Endast Avd 12");
+  server_now->revision = 2;
+  conflict = answer_conflict (fx, server_now);
+  g_assert_cmpint (conflict->state, ==, DK_OUTBOX_CONFLICT);
+
+  /* a change that is not a conflict cannot be resolved */
+  g_assert_false (dk_local_resolve_case_conflict (fx->store, "no-such-mutation", chosen, ME, NOW,
+                                                  &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* the user keeps their title, takes the server's description (and scope) */
+  json_object_set_string_member (chosen, "title", "Lokalt ändrad");
+  g_assert_true (dk_local_resolve_case_conflict (fx->store, conflict->mutation_id, chosen, ME,
+                                                 NOW, &error));
+  g_assert_no_error (error);
+
+  resolved = only_entry (fx);
+  g_assert_cmpint (resolved->state, ==, DK_OUTBOX_PENDING);
+  g_assert_cmpstr (resolved->op, ==, "case.edit");
+  g_assert_cmpstr (resolved->mutation_id, !=, conflict->mutation_id);
+  g_assert_cmpint (resolved->base_revision, ==, 2);
+  g_assert_nonnull (strstr (resolved->data, "Lokalt ändrad"));
+  g_assert_null (strstr (resolved->data, "description"));
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Lokalt ändrad");
+  g_assert_cmpstr (got->description, ==, "Någon annans text");
+  g_assert_cmpstr (got->scope, ==, "Endast Avd 12");
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_CONFLICT), ==, 0);
+
+  /* resolving a pending entry is refused and changes nothing */
+  g_assert_false (dk_local_resolve_case_conflict (fx->store, resolved->mutation_id, chosen, ME,
+                                                  NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+  g_clear_pointer (&conflict, dk_outbox_entry_free);
+  conflict = only_entry (fx);
+  g_assert_cmpstr (conflict->mutation_id, ==, resolved->mutation_id);
+}
+
+static void
+test_outbox_conflict_resolved_to_the_server (Fixture       *fx,
+                                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "Från servern", "x", "tes");
+  g_autoptr(DkCase) server_now = dk_case_copy (server);
+  g_autoptr(JsonObject) chosen = json_object_new ();
+  g_autoptr(DkOutboxEntry) conflict = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(DkCase) got = NULL;
+
+  edit_title (fx, server->id, "Lokalt ändrad");
+  retitle (server_now, "Serverns nya titel");
+  conflict = answer_conflict (fx, server_now);
+
+  /* every field from the server: nothing to send */
+  g_assert_true (dk_local_resolve_case_conflict (fx->store, conflict->mutation_id, chosen, ME,
+                                                 NOW, &error));
+  g_assert_no_error (error);
+  entries = dk_store_outbox_list (fx->store, &error);
+  g_assert_cmpuint (entries->len, ==, 0);
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Från servern");  /* until the pull brings revision 2 */
+}
+
+static void
+test_outbox_rejected_edited_retried_applied (Fixture       *fx,
+                                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "Från servern", "x", "tes");
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(DkOutboxEntry) retried = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonNode) data_node = NULL;
+  g_autoptr(JsonNode) local_node = NULL;
+  g_autoptr(DkCase) edited = NULL;
+  g_autoptr(DkCase) got = NULL;
+  g_autoptr(JsonArray) page = json_array_new ();
+  JsonObject *reason = json_object_new ();
+  JsonObject *new_data;
+
+  edit_title (fx, server->id, "Fel titel");
+  entry = only_entry (fx);
+
+  /* not refused yet: nothing to send again */
+  data_node = json_from_string ("{}", NULL);
+  g_assert_false (dk_store_outbox_retry (fx->store, entry->mutation_id, data_node, NULL, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+  g_clear_pointer (&data_node, json_node_unref);
+
+  result = result_new (entry->mutation_id, "rejected", 0);
+  json_object_set_string_member (reason, "code", "invalid_input");
+  json_object_set_string_member (reason, "message", "title: för lång");
+  json_object_set_object_member (result, "error", reason);
+  g_assert_true (dk_store_outbox_answer (fx->store, result, &error));
+  g_assert_no_error (error);
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Från servern");
+  g_clear_pointer (&got, dk_case_unref);
+
+  /* the user edits the refused change and sends it again */
+  new_data = json_object_new ();
+  json_object_set_string_member (new_data, "id", server->id);
+  json_object_set_string_member (new_data, "title", "Rätt titel");
+  data_node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (data_node, new_data);
+  edited = dk_case_copy (server);
+  g_free (edited->title);
+  edited->title = g_strdup ("Rätt titel");
+  local_node = dk_case_to_json (edited);
+  g_assert_true (dk_store_outbox_retry (fx->store, entry->mutation_id, data_node, local_node,
+                                        &error));
+  g_assert_no_error (error);
+
+  retried = only_entry (fx);
+  g_assert_cmpint (retried->state, ==, DK_OUTBOX_PENDING);
+  g_assert_cmpstr (retried->mutation_id, !=, entry->mutation_id);
+  g_assert_cmpstr (retried->op, ==, "case.edit");
+  g_assert_cmpint (retried->base_revision, ==, 1);
+  g_assert_null (retried->error_code);
+  g_assert_null (retried->error_message);
+  g_assert_nonnull (strstr (retried->data, "Rätt titel"));
+  g_assert_true (dk_store_is_pending (fx->store, "case", server->id));
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Rätt titel");
+  g_clear_pointer (&got, dk_case_unref);
+
+  /* applied: the local version stays until the pull brings revision 2, then the server's */
+  g_clear_pointer (&result, json_object_unref);
+  result = result_new (retried->mutation_id, "applied", 2);
+  g_assert_true (dk_store_outbox_answer (fx->store, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 0);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_REJECTED), ==, 0);
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Rätt titel");
+  g_clear_pointer (&got, dk_case_unref);
+  retitle (server, "Rätt titel");
+  add_case_change (fx, page, server);
+  apply_page (fx, page);
+  got = get_case (fx, server->id);
+  g_assert_cmpstr (got->title, ==, "Rätt titel");
+  g_assert_cmpint (got->revision, ==, 2);
+  g_assert_false (dk_store_is_pending (fx->store, "case", server->id));
+}
+
+/* ---- revision-changed (as evolution-data-server's ECache) ---- */
+
+typedef struct {
+  guint    count;
+  guint    changes;
+  DkStore *reader;          /* another connection: sees only what is committed */
+  guint    committed;       /* the reader's pending count when the signal came */
+  GThread *thread;          /* where it came */
+} Announced;
+
+static void
+revision_changed_cb (DkStore  *store,
+                     guint     changes,
+                     gpointer  user_data)
+{
+  Announced *announced = user_data;
+
+  announced->count++;
+  announced->changes |= changes;
+  announced->thread = g_thread_self ();
+  if (announced->reader != NULL)
+    announced->committed = dk_store_outbox_count (announced->reader, DK_OUTBOX_PENDING);
+}
+
+static void
+drain_main_context (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+test_revision_changed_local_write (Fixture       *fx,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkStore) reader = dk_store_open (fx->path, &error);
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkReport) report = dk_report_new ();
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  Announced announced = { 0, };
+
+  g_assert_no_error (error);
+  drain_main_context ();
+  announced.reader = reader;
+  g_signal_connect (fx->store, "revision-changed", G_CALLBACK (revision_changed_cb),
+                    &announced);
+
+  /* one write: told once, after the commit, on this thread */
+  kase = create_local (fx, "Lokal störning");
+  g_assert_cmpuint (announced.count, ==, 0);  /* from an idle, never inside the write */
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_LOCAL);
+  g_assert_cmpuint (announced.committed, ==, 1);
+  g_assert_true (announced.thread == g_thread_self ());
+
+  /* a burst of writes before the main loop runs: told once */
+  announced.count = announced.changes = 0;
+  edit_title (fx, kase->id, "Andra titeln");
+  report->kind = DK_REPORT_KIND_FAULT;
+  report->service = g_strdup ("tes");
+  report->unit = g_strdup ("Avd 12");
+  report->reporter = g_strdup ("Anna");
+  report->description = g_strdup ("TES startar inte");
+  g_assert_true (dk_local_create_report (fx->store, report, ME, NOW, &error));
+  g_assert_no_error (error);
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_LOCAL);
+  g_assert_cmpuint (announced.committed, ==, 3);
+
+  /* a write that fails commits nothing and tells nothing; nor does meta */
+  announced.count = announced.changes = 0;
+  g_assert_false (dk_local_add_follow_up (fx->store, "DK-404", "x", ME, NOW, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_true (dk_store_set_meta (fx->store, "last_sync", "x", NULL));
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 0);
+
+  /* an answer is OUTBOX */
+  entry = only_entry_of_type (fx, "report");
+  result = result_new (entry->mutation_id, "applied", 1);
+  g_assert_true (dk_store_outbox_answer (fx->store, result, &error));
+  g_assert_no_error (error);
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_OUTBOX);
+}
+
+static gpointer
+write_in_thread (gpointer data)
+{
+  Fixture *fx = data;
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(DkCase) kase = new_case ("Från tråden", "x", "tes");
+  g_autoptr(DkStore) writer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* a page through the shared store, then one through a connection of the thread's own
+   * (as the pull's writer does) */
+  add_case_change (fx, page, kase);
+  g_assert_true (dk_store_apply_changes (fx->store, page, fx->seq, &error));
+  g_assert_no_error (error);
+
+  writer = dk_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&page, json_array_unref);
+  page = json_array_new ();
+  g_clear_pointer (&kase, dk_case_unref);
+  kase = new_case ("Från skrivaren", "x", "tes");
+  add_case_change (fx, page, kase);
+  g_assert_true (dk_store_apply_changes (writer, page, fx->seq, &error));
+  g_assert_no_error (error);
+
+  return NULL;
+}
+
+static void
+test_revision_changed_from_a_thread (Fixture       *fx,
+                                     gconstpointer  data)
+{
+  Announced announced = { 0, };
+  GThread *thread;
+
+  drain_main_context ();
+  g_signal_connect (fx->store, "revision-changed", G_CALLBACK (revision_changed_cb),
+                    &announced);
+
+  thread = g_thread_new ("writer", write_in_thread, fx);
+  g_thread_join (thread);
+  g_assert_cmpuint (announced.count, ==, 0);
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_SERVER);
+  g_assert_true (announced.thread == g_thread_self ());
+}
+
+static void
+test_revision_changed_resync (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) kase = put_server_case (fx, "Server", "x", "tes");
+  Announced announced = { 0, };
+
+  drain_main_context ();
+  g_signal_connect (fx->store, "revision-changed", G_CALLBACK (revision_changed_cb),
+                    &announced);
+  g_assert_true (dk_store_reset_server_data (fx->store, &error));
+  g_assert_no_error (error);
+  drain_main_context ();
+  g_assert_cmpuint (announced.count, ==, 1);
+  g_assert_cmpuint (announced.changes, ==, DK_STORE_CHANGE_SERVER);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1706,6 +2069,12 @@ main (int    argc,
   ADD ("/store/outbox/answer/batch-all-or-nothing", test_outbox_answer_batch_all_or_nothing);
   ADD ("/store/outbox/answer/rejected", test_outbox_answer_rejected);
   ADD ("/store/outbox/answer/conflict", test_outbox_answer_conflict);
+  ADD ("/store/outbox/conflict/resolved-field-by-field",
+       test_outbox_conflict_resolved_field_by_field);
+  ADD ("/store/outbox/conflict/resolved-to-the-server",
+       test_outbox_conflict_resolved_to_the_server);
+  ADD ("/store/outbox/rejected/edited-retried-applied",
+       test_outbox_rejected_edited_retried_applied);
   ADD ("/store/local/update-close-follow-up", test_local_update_close);
   ADD ("/store/local/runs", test_local_runs);
   ADD ("/store/local/subscription-report", test_local_subscription_report);
@@ -1723,6 +2092,11 @@ main (int    argc,
   ADD ("/store/search/words-across-title-and-services", test_search_several_words);
   ADD ("/store/list/current-and-archive", test_list_current_archive);
   ADD ("/store/two-stores-one-file", test_two_stores);
+  ADD ("/store/revision-changed/local-write-once-after-commit",
+       test_revision_changed_local_write);
+  ADD ("/store/revision-changed/from-a-thread-on-the-opening-context",
+       test_revision_changed_from_a_thread);
+  ADD ("/store/revision-changed/resync", test_revision_changed_resync);
   ADD ("/store/two-stores-one-process", test_reopen_in_one_process);
   ADD ("/store/local/routine/save-new-shows-the-draft", test_local_routine_save_new);
   ADD ("/store/local/routine/save-keeps-the-approved-revision-showing",

@@ -200,9 +200,8 @@ discard_action (GtkWidget  *widget,
       return;
     }
 
-  /* The server's version shows again: the lists read the replica anew. */
-  g_signal_emit_by_name (self->engine, "changed");
-  dk_sync_engine_local_change_added (self->engine);
+  /* The server's version shows again: the store's "revision-changed" has the engine say
+   * "changed", and the lists read the replica anew. */
   reload (self);
 }
 

@@ -420,7 +420,6 @@ save_subscription (DkPreferencesWindow  *self,
   self->subscription = g_steal_pointer (&subscription);
   g_free (self->subscription->id);
   self->subscription->id = g_strdup_printf ("sub:%s", username);
-  dk_sync_engine_local_change_added (self->engine);
 
   return TRUE;
 }

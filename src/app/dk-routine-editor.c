@@ -584,7 +584,6 @@ save_action (GtkWidget  *widget,
       return;
     }
 
-  dk_sync_engine_local_change_added (self->engine);
   if (!gtk_widget_activate_action (widget, "routines.open", "s", saved->id))
     gtk_widget_activate_action (widget, "routines.back", NULL);
 }

@@ -235,7 +235,6 @@ approve_action (GtkWidget  *widget,
       return;
     }
 
-  dk_sync_engine_local_change_added (self->engine);
   gtk_window_close (GTK_WINDOW (self));
 }
 

@@ -215,7 +215,6 @@ dk_run_page_step_toggled_cb (DkRunPage       *self,
       return;
     }
 
-  dk_sync_engine_local_change_added (self->engine);
   schedule_reload (self);
 }
 
@@ -245,7 +244,6 @@ dk_run_page_note_response_cb (AdwMessageDialog *dialog,
       return;
     }
 
-  dk_sync_engine_local_change_added (self->engine);
   schedule_reload (self);
 }
 
@@ -514,7 +512,6 @@ finish_response_cb (AdwMessageDialog *dialog,
       show_error (self, _("Could Not Finish the Run"), error->message);
       return;
     }
-  dk_sync_engine_local_change_added (self->engine);
   schedule_reload (self);
 }
 

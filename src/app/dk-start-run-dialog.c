@@ -96,7 +96,6 @@ dk_start_run_dialog_response_cb (AdwMessageDialog *dialog,
   settings = get_settings ();
   if (settings != NULL)
     g_settings_set_string (settings, "unit", unit);
-  dk_sync_engine_local_change_added (start->engine);
   if (start->origin != NULL)
     gtk_widget_activate_action (start->origin, "routines.open-run", "s", run_id);
 }

@@ -22,6 +22,9 @@ dk_case_free (DkCase *self)
   g_free (self->external_ref);
   g_clear_pointer (&self->updates, g_ptr_array_unref);
   g_clear_pointer (&self->follow_ups, g_ptr_array_unref);
+  g_clear_pointer (&self->affected, g_ptr_array_unref);
+  g_clear_pointer (&self->reserve, g_ptr_array_unref);
+  g_clear_pointer (&self->reports, g_ptr_array_unref);
   g_free (self->publisher);
   g_free (self);
 }
@@ -55,6 +58,52 @@ copy_follow_up (gconstpointer src,
   return copy;
 }
 
+static gpointer
+copy_affected (gconstpointer src,
+               gpointer      user_data)
+{
+  const DkCaseAffected *affected = src;
+  DkCaseAffected *copy = dk_case_affected_new ();
+
+  copy->unit = g_strdup (affected->unit);
+  copy->at = affected->at;
+  copy->by = g_strdup (affected->by);
+  return copy;
+}
+
+static gpointer
+copy_reserve_event (gconstpointer src,
+                    gpointer      user_data)
+{
+  const DkCaseReserveEvent *event = src;
+  DkCaseReserveEvent *copy = dk_case_reserve_event_new ();
+
+  copy->id = g_strdup (event->id);
+  copy->at = event->at;
+  copy->declared = event->declared;
+  copy->all_units = event->all_units;
+  g_clear_pointer (&copy->units, g_ptr_array_unref);
+  copy->units = _dk_strings_copy (event->units);
+  copy->author = g_strdup (event->author);
+  copy->text = g_strdup (event->text);
+  return copy;
+}
+
+/* Whether @a and @b are the same unit name, ignoring case. */
+static gboolean
+unit_equal (const char *a,
+            const char *b)
+{
+  g_autofree char *fa = NULL;
+  g_autofree char *fb = NULL;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+  fa = g_utf8_casefold (a, -1);
+  fb = g_utf8_casefold (b, -1);
+  return g_strcmp0 (fa, fb) == 0;
+}
+
 /**
  * dk_case_new:
  *
@@ -77,6 +126,9 @@ dk_case_new (void)
   self->closed_at = DK_TIME_UNSET;
   self->updates = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_case_update_free);
   self->follow_ups = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_case_follow_up_free);
+  self->affected = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_case_affected_free);
+  self->reserve = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_case_reserve_event_free);
+  self->reports = g_ptr_array_new_with_free_func (g_free);
   self->created_at = DK_TIME_UNSET;
   return self;
 }
@@ -144,6 +196,11 @@ dk_case_copy (const DkCase *self)
                                            (GDestroyNotify) dk_case_update_free);
   copy->follow_ups = _dk_ptr_array_copy_deep (self->follow_ups, copy_follow_up,
                                               (GDestroyNotify) dk_case_follow_up_free);
+  copy->affected = _dk_ptr_array_copy_deep (self->affected, copy_affected,
+                                            (GDestroyNotify) dk_case_affected_free);
+  copy->reserve = _dk_ptr_array_copy_deep (self->reserve, copy_reserve_event,
+                                           (GDestroyNotify) dk_case_reserve_event_free);
+  copy->reports = _dk_strings_copy (self->reports);
   copy->publisher = g_strdup (self->publisher);
   copy->created_at = self->created_at;
   copy->revision = self->revision;
@@ -164,6 +221,99 @@ dk_case_get_latest_update (const DkCase *self)
   if (self->updates == NULL || self->updates->len == 0)
     return NULL;
   return g_ptr_array_index (self->updates, self->updates->len - 1);
+}
+
+/**
+ * dk_case_get_reserve_in_force:
+ * @self: a #DkCase
+ *
+ * Returns: (transfer none) (nullable): the latest reserve event when it declares the
+ *   reserve routine in force, %NULL when there is none or it was lifted
+ */
+const DkCaseReserveEvent *
+dk_case_get_reserve_in_force (const DkCase *self)
+{
+  const DkCaseReserveEvent *latest;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->reserve == NULL || self->reserve->len == 0)
+    return NULL;
+  latest = g_ptr_array_index (self->reserve, self->reserve->len - 1);
+  return latest->declared ? latest : NULL;
+}
+
+/**
+ * dk_case_reserve_applies_to:
+ * @self: a #DkCase
+ * @unit: (nullable): a unit's name
+ *
+ * Returns: whether the reserve routine is in force for all units, or for @unit by name
+ *   (ignoring case)
+ */
+gboolean
+dk_case_reserve_applies_to (const DkCase *self,
+                            const char   *unit)
+{
+  const DkCaseReserveEvent *in_force;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  in_force = dk_case_get_reserve_in_force (self);
+  if (in_force == NULL)
+    return FALSE;
+  if (in_force->all_units)
+    return TRUE;
+  for (guint i = 0; in_force->units != NULL && i < in_force->units->len; i++)
+    {
+      if (unit_equal (g_ptr_array_index (in_force->units, i), unit))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * dk_case_has_affected_unit:
+ * @self: a #DkCase
+ * @unit: (nullable): a unit's name
+ *
+ * Returns: whether @unit (ignoring case) said it is affected too
+ */
+gboolean
+dk_case_has_affected_unit (const DkCase *self,
+                           const char   *unit)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  for (guint i = 0; self->affected != NULL && i < self->affected->len; i++)
+    {
+      const DkCaseAffected *affected = g_ptr_array_index (self->affected, i);
+
+      if (unit_equal (affected->unit, unit))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * dk_case_has_report:
+ * @self: a #DkCase
+ * @report_id: (nullable): a report's id
+ *
+ * Returns: whether the report is linked to @self
+ */
+gboolean
+dk_case_has_report (const DkCase *self,
+                    const char   *report_id)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  for (guint i = 0; report_id != NULL && self->reports != NULL && i < self->reports->len; i++)
+    {
+      if (g_strcmp0 (g_ptr_array_index (self->reports, i), report_id) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /**
@@ -224,4 +374,65 @@ dk_case_follow_up_free (DkCaseFollowUp *follow_up)
   g_free (follow_up->text);
   g_free (follow_up->author);
   g_free (follow_up);
+}
+
+/**
+ * dk_case_affected_new:
+ *
+ * Returns: (transfer full): a new, empty "affected too" entry with its time unset
+ */
+DkCaseAffected *
+dk_case_affected_new (void)
+{
+  DkCaseAffected *affected = g_new0 (DkCaseAffected, 1);
+
+  affected->at = DK_TIME_UNSET;
+  return affected;
+}
+
+/**
+ * dk_case_affected_free:
+ * @affected: (nullable): an "affected too" entry
+ */
+void
+dk_case_affected_free (DkCaseAffected *affected)
+{
+  if (affected == NULL)
+    return;
+
+  g_free (affected->unit);
+  g_free (affected->by);
+  g_free (affected);
+}
+
+/**
+ * dk_case_reserve_event_new:
+ *
+ * Returns: (transfer full): a new, empty reserve event (lifted, no units, time unset)
+ */
+DkCaseReserveEvent *
+dk_case_reserve_event_new (void)
+{
+  DkCaseReserveEvent *event = g_new0 (DkCaseReserveEvent, 1);
+
+  event->at = DK_TIME_UNSET;
+  event->units = g_ptr_array_new_with_free_func (g_free);
+  return event;
+}
+
+/**
+ * dk_case_reserve_event_free:
+ * @event: (nullable): a reserve event
+ */
+void
+dk_case_reserve_event_free (DkCaseReserveEvent *event)
+{
+  if (event == NULL)
+    return;
+
+  g_free (event->id);
+  g_clear_pointer (&event->units, g_ptr_array_unref);
+  g_free (event->author);
+  g_free (event->text);
+  g_free (event);
 }

@@ -18,6 +18,8 @@ typedef enum {
   UNKNOWN_PHRASE,
   UNKNOWN_PHASE,
   UNKNOWN_STATE,
+  UNKNOWN_ACTION,
+  UNKNOWN_ROLE,
 } UnknownWhat;
 
 /* How _dk_codec_set_items writes an item, and how _dk_codec_read_items reads one. */

@@ -44,6 +44,11 @@ dk_report_to_json (const DkReport *report)
   _dk_codec_set_string (object, "mobile", report->mobile);
   _dk_codec_set_string (object, "created_by", report->created_by);
   _dk_codec_set_time (object, "created_at", report->created_at);
+  _dk_codec_set_string (object, "case", report->case_id);
+  _dk_codec_set_string (object, "case_number", report->case_number);
+  _dk_codec_set_string (object, "note", report->note);
+  _dk_codec_set_string (object, "handled_by", report->handled_by);
+  _dk_codec_set_time (object, "handled_at", report->handled_at);
   json_object_set_int_member (object, "revision", report->revision);
   return _dk_codec_node_from_object (object);
 }
@@ -98,6 +103,15 @@ dk_report_from_json (JsonNode  *node,
       !dk_json_read_string (object, "created_by", SHORT_FLAGS, DK_MAX_SHORT_CHARS,
                             &report->created_by, error) ||
       !dk_json_read_time (object, "created_at", DK_JSON_NULLABLE, &report->created_at, error) ||
+      !dk_json_read_string (object, "case", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &report->case_id,
+                            error) ||
+      !dk_json_read_string (object, "case_number", SHORT_FLAGS, DK_MAX_SHORT_CHARS,
+                            &report->case_number, error) ||
+      !dk_json_read_string (object, "note", TEXT_FLAGS, DK_MAX_TEXT_CHARS, &report->note,
+                            error) ||
+      !dk_json_read_string (object, "handled_by", SHORT_FLAGS, DK_MAX_SHORT_CHARS,
+                            &report->handled_by, error) ||
+      !dk_json_read_time (object, "handled_at", DK_JSON_NULLABLE, &report->handled_at, error) ||
       !_dk_codec_read_revision (object, &report->revision, error))
     return NULL;
 

@@ -135,6 +135,14 @@ _dk_codec_set_unknown_error (GError      **error,
       g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: unknown phase “%s”"), member,
                    printable);
       break;
+    case UNKNOWN_ACTION:
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: unknown action “%s”"), member,
+                   printable);
+      break;
+    case UNKNOWN_ROLE:
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: unknown role “%s”"), member,
+                   printable);
+      break;
     case UNKNOWN_STATE:
     default:
       g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s: unknown state “%s”"), member,
@@ -394,6 +402,95 @@ follow_up_from_object (JsonObject  *object,
   return g_steal_pointer (&follow_up);
 }
 
+static JsonNode *
+affected_to_json (const DkCaseAffected *affected)
+{
+  JsonObject *object = json_object_new ();
+
+  _dk_codec_set_string (object, "unit", affected->unit);
+  _dk_codec_set_time (object, "at", affected->at);
+  _dk_codec_set_string (object, "by", affected->by);
+  return _dk_codec_node_from_object (object);
+}
+
+static DkCaseAffected *
+affected_from_object (JsonObject  *object,
+                      GError     **error)
+{
+  g_autoptr(DkCaseAffected) affected = dk_case_affected_new ();
+
+  if (!dk_json_read_string (object, "unit", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &affected->unit,
+                            error) ||
+      !dk_json_read_time (object, "at", DK_JSON_NULLABLE, &affected->at, error) ||
+      !dk_json_read_string (object, "by", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &affected->by, error))
+    return NULL;
+
+  return g_steal_pointer (&affected);
+}
+
+/* The wire names of DkCaseReserveEvent.declared. */
+#define RESERVE_DECLARED "declared"
+#define RESERVE_LIFTED   "lifted"
+
+static JsonNode *
+reserve_event_to_json (const DkCaseReserveEvent *event)
+{
+  JsonObject *object = json_object_new ();
+
+  _dk_codec_set_string (object, "id", event->id);
+  _dk_codec_set_time (object, "at", event->at);
+  json_object_set_string_member (object, "action",
+                                 event->declared ? RESERVE_DECLARED : RESERVE_LIFTED);
+  json_object_set_boolean_member (object, "all_units", event->all_units);
+  _dk_codec_set_strings (object, "units", event->units);
+  _dk_codec_set_string (object, "author", event->author);
+  _dk_codec_set_string (object, "text", event->text);
+  return _dk_codec_node_from_object (object);
+}
+
+/**
+ * dk_case_reserve_action_from_string:
+ * @str: (nullable): "declared" or "lifted"
+ * @declared: (out): whether it declares the reserve routine in force
+ *
+ * Returns: %FALSE for any other name
+ */
+gboolean
+dk_case_reserve_action_from_string (const char *str,
+                                    gboolean   *declared)
+{
+  if (g_strcmp0 (str, RESERVE_DECLARED) == 0)
+    *declared = TRUE;
+  else if (g_strcmp0 (str, RESERVE_LIFTED) == 0)
+    *declared = FALSE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static DkCaseReserveEvent *
+reserve_event_from_object (JsonObject  *object,
+                           GError     **error)
+{
+  g_autoptr(DkCaseReserveEvent) event = dk_case_reserve_event_new ();
+  const char *action = NULL;
+
+  if (!dk_json_read_string (object, "id", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &event->id, error) ||
+      !dk_json_read_time (object, "at", DK_JSON_NULLABLE, &event->at, error) ||
+      !_dk_codec_read_name (object, "action", &action, error) ||
+      !dk_json_read_bool (object, "all_units", DK_JSON_OPTIONAL, &event->all_units, error) ||
+      !_dk_codec_read_strings (object, "units", &event->units, error) ||
+      !dk_json_read_string (object, "author", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &event->author,
+                            error) ||
+      !dk_json_read_string (object, "text", TEXT_FLAGS, DK_MAX_TEXT_CHARS, &event->text, error))
+    return NULL;
+
+  if (action != NULL && !dk_case_reserve_action_from_string (action, &event->declared))
+    return _dk_codec_set_unknown_error (error, UNKNOWN_ACTION, "action", action), NULL;
+
+  return g_steal_pointer (&event);
+}
+
 /**
  * dk_case_to_json:
  * @kase: a #DkCase
@@ -429,6 +526,11 @@ dk_case_to_json (const DkCase *kase)
                        (DkCodecWriteItem) dk_case_update_to_json);
   _dk_codec_set_items (object, "follow_ups", kase->follow_ups,
                        (DkCodecWriteItem) follow_up_to_json);
+  _dk_codec_set_items (object, "affected", kase->affected,
+                       (DkCodecWriteItem) affected_to_json);
+  _dk_codec_set_items (object, "reserve", kase->reserve,
+                       (DkCodecWriteItem) reserve_event_to_json);
+  _dk_codec_set_strings (object, "reports", kase->reports);
 
   _dk_codec_set_string (object, "publisher", kase->publisher);
   _dk_codec_set_time (object, "created_at", kase->created_at);
@@ -450,6 +552,7 @@ dk_case_from_json (JsonNode  *node,
   g_autoptr(DkCase) kase = NULL;
   JsonObject *object;
   JsonArray *array = NULL;
+  GPtrArray *reports = NULL;
   const char *kind = NULL, *area = NULL, *status = NULL;
   gint64 priority;
 
@@ -508,6 +611,27 @@ dk_case_from_json (JsonNode  *node,
                              kase->follow_ups, error))
     return NULL;
 
+  if (!dk_json_read_array (object, "affected", DK_JSON_OPTIONAL, DK_MAX_AFFECTED, &array,
+                           error) ||
+      !_dk_codec_read_items (array, "affected", (DkCodecReadItem) affected_from_object,
+                             kase->affected, error))
+    return NULL;
+
+  if (!dk_json_read_array (object, "reserve", DK_JSON_OPTIONAL, DK_MAX_LIST_ITEMS, &array,
+                           error) ||
+      !_dk_codec_read_items (array, "reserve", (DkCodecReadItem) reserve_event_from_object,
+                             kase->reserve, error))
+    return NULL;
+
+  if (!dk_json_read_string_array (object, "reports", DK_JSON_OPTIONAL, DK_MAX_AFFECTED,
+                                  DK_MAX_SHORT_CHARS, &reports, error))
+    return NULL;
+  if (reports != NULL)
+    {
+      g_ptr_array_unref (kase->reports);
+      kase->reports = reports;
+    }
+
   return g_steal_pointer (&kase);
 }
 
@@ -517,7 +641,8 @@ dk_case_from_json (JsonNode  *node,
  * @error: return location for a #GError
  *
  * Checks what the shape alone cannot say: the id is a UUID, the title is not empty, at
- * least one service is named, the priority is 1–5, the status is one the kind may have,
+ * least one service is named (crisis information may name none: a weather warning
+ * affects no service), the priority is 1–5, the status is one the kind may have,
  * the expected end is not before the start, and closed_at is set exactly when the case
  * is closed.
  *
@@ -542,13 +667,13 @@ dk_case_validate (const DkCase  *kase,
     return _dk_codec_set_unknown_error (error, UNKNOWN_STATUS, "status", "?");
   if (!_dk_codec_require_text (kase->title, "title", error))
     return FALSE;
-  if (kase->services == NULL || kase->services->len == 0)
+  if (kase->kind != DK_CASE_KIND_CRISIS && (kase->services == NULL || kase->services->len == 0))
     {
       g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
                    _("%s: must name at least one service"), "services");
       return FALSE;
     }
-  for (guint i = 0; i < kase->services->len; i++)
+  for (guint i = 0; kase->services != NULL && i < kase->services->len; i++)
     {
       if (_dk_codec_is_blank (g_ptr_array_index (kase->services, i)))
         {
@@ -596,6 +721,48 @@ dk_case_validate (const DkCase  *kase,
           g_autofree char *member = g_strdup_printf ("updates[%u].phrase", i);
 
           return _dk_codec_set_unknown_error (error, UNKNOWN_PHRASE, member, "?");
+        }
+    }
+  for (guint i = 0; kase->affected != NULL && i < kase->affected->len; i++)
+    {
+      const DkCaseAffected *affected = g_ptr_array_index (kase->affected, i);
+
+      if (_dk_codec_is_blank (affected->unit))
+        {
+          g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s[%u].%s: must not be empty"),
+                       "affected", i, "unit");
+          return FALSE;
+        }
+    }
+  for (guint i = 0; kase->reserve != NULL && i < kase->reserve->len; i++)
+    {
+      const DkCaseReserveEvent *event = g_ptr_array_index (kase->reserve, i);
+
+      if (event->declared && !event->all_units &&
+          (event->units == NULL || event->units->len == 0))
+        {
+          g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                       _("%s[%u].%s: must name at least one unit, or all units"),
+                       "reserve", i, "units");
+          return FALSE;
+        }
+      for (guint j = 0; event->units != NULL && j < event->units->len; j++)
+        {
+          if (_dk_codec_is_blank (g_ptr_array_index (event->units, j)))
+            {
+              g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("%s[%u].%s[%u]: must not be empty"), "reserve", i, "units", j);
+              return FALSE;
+            }
+        }
+    }
+  for (guint i = 0; kase->reports != NULL && i < kase->reports->len; i++)
+    {
+      if (_dk_codec_is_blank (g_ptr_array_index (kase->reports, i)))
+        {
+          g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s[%u]: must not be empty"),
+                       "reports", i);
+          return FALSE;
         }
     }
   return TRUE;

@@ -10,6 +10,7 @@
 #include "dk-run.h"
 #include "dk-service.h"
 #include "dk-subscription.h"
+#include "dk-template.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,9 @@ DkCase         *dk_case_from_json         (JsonNode             *node,
 JsonNode       *dk_case_update_to_json    (const DkCaseUpdate   *update);
 DkCaseUpdate   *dk_case_update_from_json  (JsonNode             *node,
                                            GError              **error);
+/* The wire name of a reserve event's "action": "declared" (TRUE) or "lifted" (FALSE). */
+gboolean        dk_case_reserve_action_from_string (const char *str,
+                                           gboolean             *declared);
 JsonNode       *dk_service_to_json        (const DkService      *service);
 DkService      *dk_service_from_json      (JsonNode             *node,
                                            GError              **error);
@@ -45,6 +49,9 @@ DkReport       *dk_report_from_json       (JsonNode             *node,
                                            GError              **error);
 JsonNode       *dk_subscription_to_json   (const DkSubscription *subscription);
 DkSubscription *dk_subscription_from_json (JsonNode             *node,
+                                           GError              **error);
+JsonNode       *dk_template_to_json       (const DkTemplate     *tmpl);
+DkTemplate     *dk_template_from_json     (JsonNode             *node,
                                            GError              **error);
 
 /* Whole-object checks after decoding, for what the shape alone cannot say: required
@@ -62,6 +69,8 @@ gboolean        dk_run_validate           (const DkRun          *run,
 gboolean        dk_report_validate        (const DkReport       *report,
                                            GError              **error);
 gboolean        dk_subscription_validate  (const DkSubscription *subscription,
+                                           GError              **error);
+gboolean        dk_template_validate      (const DkTemplate     *tmpl,
                                            GError              **error);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include "dk-codec.h"
 #include "dk-enums.h"
 #include "dk-error.h"
+#include "dk-inbox.h"
 #include "dk-json.h"
 #include "dk-json-doc.h"
 #include "dk-priority.h"
@@ -18,6 +19,7 @@
 #include "dk-run.h"
 #include "dk-service.h"
 #include "dk-subscription.h"
+#include "dk-template.h"
 #include "dk-time.h"
 
 /* Call once in every program's main: binds the text domain so labels are translated. */

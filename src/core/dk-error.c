@@ -25,6 +25,7 @@ static const struct {
   [DK_ERROR_DISABLED]           = { "account_disabled",   403 },
   [DK_ERROR_STORAGE]            = { "storage",            500 },
   [DK_ERROR_FAILED]             = { "failed",             500 },
+  [DK_ERROR_DUPLICATE]          = { "duplicate",          409 },
 };
 
 /**

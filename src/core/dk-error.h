@@ -21,6 +21,7 @@ typedef enum {
   DK_ERROR_DISABLED,           /* 403 "account_disabled" */
   DK_ERROR_STORAGE,            /* 500 "storage": the database failed (full disk, corrupt file) */
   DK_ERROR_FAILED,             /* 500 "failed" */
+  DK_ERROR_DUPLICATE,          /* 409 "duplicate": e.g. a unit already affected, a report already linked */
 } DkError;
 
 GQuark      dk_error_quark              (void);

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 #define DK_MAX_TEXT_CHARS          20000           /* descriptions, update texts */
 #define DK_MAX_LIST_ITEMS          200             /* services of a case, steps, updates */
 #define DK_MAX_UPDATES             1000
+#define DK_MAX_AFFECTED            1000            /* units affected too, reports linked to a case */
 
 #define DK_SESSION_SECONDS         (12 * 3600)
 
@@ -29,6 +30,7 @@ G_BEGIN_DECLS
 #define DK_TYPE_NAME_RUN           "run"
 #define DK_TYPE_NAME_REPORT        "report"
 #define DK_TYPE_NAME_SUBSCRIPTION  "subscription"
+#define DK_TYPE_NAME_TEMPLATE      "template"
 
 /* Mutation results */
 #define DK_RESULT_APPLIED          "applied"

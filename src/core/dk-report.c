@@ -25,6 +25,10 @@ dk_report_free (DkReport *self)
   g_free (self->competence);
   g_free (self->mobile);
   g_free (self->created_by);
+  g_free (self->case_id);
+  g_free (self->case_number);
+  g_free (self->note);
+  g_free (self->handled_by);
   g_free (self);
 }
 
@@ -40,6 +44,7 @@ dk_report_new (void)
 
   g_atomic_ref_count_init (&self->ref_count);
   self->created_at = DK_TIME_UNSET;
+  self->handled_at = DK_TIME_UNSET;
   return self;
 }
 
@@ -101,6 +106,11 @@ dk_report_copy (const DkReport *self)
   copy->mobile = g_strdup (self->mobile);
   copy->created_by = g_strdup (self->created_by);
   copy->created_at = self->created_at;
+  copy->case_id = g_strdup (self->case_id);
+  copy->case_number = g_strdup (self->case_number);
+  copy->note = g_strdup (self->note);
+  copy->handled_by = g_strdup (self->handled_by);
+  copy->handled_at = self->handled_at;
   copy->revision = self->revision;
   return copy;
 }

@@ -32,6 +32,12 @@ typedef struct {
   char            *mobile;       /* the contact's mobile number */
   char            *created_by;   /* username, set by the server */
   gint64           created_at;
+  /* Set by the server as a report handler works on it. */
+  char            *case_id;      /* the linked case's id, NULL until linked */
+  char            *case_number;  /* the linked case's number ("DK-1042") */
+  char            *note;         /* the handler's last note */
+  char            *handled_by;   /* username of the handler who last changed its state */
+  gint64           handled_at;   /* DK_TIME_UNSET until handled */
   gint64           revision;
 } DkReport;
 

@@ -170,6 +170,62 @@ dk_rules_check_may_publish (DkRole      roles,
 }
 
 /**
+ * dk_rules_may_publish_any:
+ * @roles: a set of roles
+ *
+ * Returns: whether @roles holds a role that publishes some kind of case
+ */
+gboolean
+dk_rules_may_publish_any (DkRole roles)
+{
+  return (roles & DK_ROLES_PUBLISHING) != 0;
+}
+
+/**
+ * dk_rules_check_may_handle_reports:
+ * @roles: the caller's roles
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE for the service desk, the customer center and lab communicators;
+ *   %FALSE with %DK_ERROR_FORBIDDEN otherwise
+ */
+gboolean
+dk_rules_check_may_handle_reports (DkRole    roles,
+                                   GError  **error)
+{
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if ((roles & DK_ROLES_REPORT_HANDLERS) != 0)
+    return TRUE;
+  g_set_error_literal (error, DK_ERROR, DK_ERROR_FORBIDDEN,
+                       _("Handling fault reports needs the role of the service desk, the "
+                         "customer center or a lab communicator"));
+  return FALSE;
+}
+
+/**
+ * dk_rules_report_inbox_areas:
+ * @roles: a report handler's roles
+ *
+ * Returns: the areas whose reports @roles sees in the inbox, a bit (1 << area) per
+ *   #DkArea: the service desk IT/Telephony, the customer center facilities, a lab
+ *   communicator laboratory medicine; 0 for anyone else
+ */
+guint
+dk_rules_report_inbox_areas (DkRole roles)
+{
+  guint areas = 0;
+
+  if (roles & DK_ROLE_SERVICEDESK)
+    areas |= 1u << DK_AREA_IT_TELEPHONY;
+  if (roles & DK_ROLE_CUSTOMER_CENTER)
+    areas |= 1u << DK_AREA_FACILITIES;
+  if (roles & DK_ROLE_LAB_COMMUNICATOR)
+    areas |= 1u << DK_AREA_LAB_MEDICINE;
+  return areas;
+}
+
+/**
  * dk_rules_check_may_edit_routines:
  * @roles: the caller's roles
  * @error: return location for a #GError

@@ -43,6 +43,25 @@ gboolean dk_rules_check_may_publish    (DkRole        roles,
                                         DkCaseKind    kind,
                                         DkArea        area,
                                         GError      **error);
+/* The roles that publish cases of some kind: servicedesk, customer_center,
+ * lab_communicator, crisis_communicator, release_coordinator. */
+#define DK_ROLES_PUBLISHING ((DkRole) (DK_ROLE_SERVICEDESK | DK_ROLE_CUSTOMER_CENTER | \
+                                       DK_ROLE_LAB_COMMUNICATOR | DK_ROLE_CRISIS_COMMUNICATOR | \
+                                       DK_ROLE_RELEASE_COORDINATOR))
+/* The roles that handle fault reports and urgent cases. */
+#define DK_ROLES_REPORT_HANDLERS ((DkRole) (DK_ROLE_SERVICEDESK | DK_ROLE_CUSTOMER_CENTER | \
+                                            DK_ROLE_LAB_COMMUNICATOR))
+
+/* Whether @roles holds any publishing role. */
+gboolean dk_rules_may_publish_any      (DkRole        roles);
+/* Servicedesk, customer_center and lab_communicator handle reports; DK_ERROR_FORBIDDEN
+ * otherwise. */
+gboolean dk_rules_check_may_handle_reports (DkRole    roles,
+                                        GError      **error);
+/* Which areas a report handler sees in the inbox, a bit per DkArea (1 << area):
+ * servicedesk IT/Telefoni, customer_center facilities, lab_communicator lab medicine. */
+guint    dk_rules_report_inbox_areas   (DkRole        roles);
+
 gboolean dk_rules_check_may_edit_routines (DkRole     roles,
                                         GError      **error);
 gboolean dk_rules_check_may_admin      (DkRole        roles,

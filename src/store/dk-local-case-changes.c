@@ -156,30 +156,23 @@ dk_local_create_case (DkStore     *store,
  *
  * Returns: %TRUE when the edit is in the outbox
  */
-gboolean
-dk_local_edit_case (DkStore     *store,
-                    const char  *case_id_or_number,
-                    JsonObject  *changes,
-                    const char  *me,
-                    gint64       now,
-                    GError     **error)
+/* A case.edit of @current: the edited case (the local version) and the mutation's data;
+ * what the core refuses is refused here. */
+static gboolean
+build_case_edit (DkCase      *current,
+                 JsonObject  *changes,
+                 gint64       now,
+                 DkCase     **out_edited,
+                 JsonObject **out_data,
+                 GError     **error)
 {
-  g_autoptr(DkCase) current = NULL;
   g_autoptr(DkCase) edited = NULL;
   g_autoptr(JsonNode) merged = NULL;
-  JsonObject *data;
+  g_autoptr(JsonObject) data = NULL;
   JsonObjectIter iter;
   const char *name;
   JsonNode *node;
   const char *kind;
-
-  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
-  g_return_val_if_fail (changes != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  current = _dk_local_load_case (store, case_id_or_number, error);
-  if (current == NULL)
-    return FALSE;
 
   kind = json_object_get_string_member_with_default (changes, "kind", NULL);
   if (json_object_has_member (changes, "kind") &&
@@ -205,13 +198,120 @@ dk_local_edit_case (DkStore     *store,
   if (edited == NULL ||
       !dk_rules_check_status_change (edited, current->status, now, error) ||
       !dk_case_validate (edited, error))
-    {
-      json_object_unref (data);
-      return FALSE;
-    }
+    return FALSE;
+
+  *out_edited = g_steal_pointer (&edited);
+  *out_data = g_steal_pointer (&data);
+  return TRUE;
+}
+
+gboolean
+dk_local_edit_case (DkStore     *store,
+                    const char  *case_id_or_number,
+                    JsonObject  *changes,
+                    const char  *me,
+                    gint64       now,
+                    GError     **error)
+{
+  g_autoptr(DkCase) current = NULL;
+  g_autoptr(DkCase) edited = NULL;
+  JsonObject *data = NULL;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  current = _dk_local_load_case (store, case_id_or_number, error);
+  if (current == NULL)
+    return FALSE;
+  if (!build_case_edit (current, changes, now, &edited, &data, error))
+    return FALSE;
 
   /* The revision the user saw: the server answers a conflict when it moved on. */
   return enqueue_case (store, "case.edit", edited, current->revision, data, error);
+}
+
+/**
+ * dk_local_resolve_case_conflict:
+ * @store: a #DkStore
+ * @mutation_id: the conflicting entry (a case.edit the server answered with conflict)
+ * @chosen: the case members the user kept from their own version (a case.edit's
+ *   members); the others stay as the server has them
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * The user chose field by field between their version and the server's: the
+ * conflicting entry goes, and a case.edit with @chosen, based on the server's current
+ * revision (the "current" the conflict answer carried), takes its place, in one
+ * transaction. When @chosen is empty (the server's version in every field) only the
+ * entry goes.
+ *
+ * Returns: %TRUE when done
+ */
+gboolean
+dk_local_resolve_case_conflict (DkStore     *store,
+                                const char  *mutation_id,
+                                JsonObject  *chosen,
+                                const char  *me,
+                                gint64       now,
+                                GError     **error)
+{
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(JsonNode) current_node = NULL;
+  g_autoptr(DkCase) current = NULL;
+  g_autoptr(DkCase) edited = NULL;
+  JsonObject *data = NULL;
+  gboolean any = FALSE;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (mutation_id != NULL, FALSE);
+  g_return_val_if_fail (chosen != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  entry = dk_store_outbox_get (store, mutation_id, error);
+  if (entry == NULL)
+    return FALSE;
+  if (entry->state != DK_OUTBOX_CONFLICT || !g_str_equal (entry->object_type, DK_TYPE_NAME_CASE) ||
+      entry->current == NULL)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                   _("The change %s is not a conflicting edit of a case"), mutation_id);
+      return FALSE;
+    }
+
+  current_node = dk_json_parse (entry->current, -1, error);
+  if (current_node == NULL)
+    return FALSE;
+  current = dk_case_from_json (current_node, error);
+  if (current == NULL)
+    return FALSE;
+
+  json_object_iter_init (&iter, chosen);
+  while (json_object_iter_next (&iter, &name, &node))
+    any = any || !g_strv_contains (case_edit_skip, name);
+  if (any && !build_case_edit (current, chosen, now, &edited, &data, error))
+    return FALSE;
+
+  if (!_dk_store_begin (store, error))
+    {
+      g_clear_pointer (&data, json_object_unref);
+      return FALSE;
+    }
+  if (!dk_store_outbox_discard (store, mutation_id, error) ||
+      (data != NULL &&
+       !enqueue_case (store, "case.edit", edited, current->revision,
+                      g_steal_pointer (&data), error)))
+    {
+      g_clear_pointer (&data, json_object_unref);
+      _dk_store_rollback (store);
+      return FALSE;
+    }
+
+  return _dk_store_commit (store, error);
 }
 
 /* ---- case.add_update ---- */

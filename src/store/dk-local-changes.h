@@ -27,6 +27,15 @@ gboolean dk_local_edit_case        (DkStore        *store,
                                     const char     *me,
                                     gint64          now,
                                     GError        **error);
+/* Conflict resolved field by field: @chosen holds the case fields the user picked (a
+ * case.edit's members); drops the conflicting entry and queues a case.edit based on the
+ * server's current revision, in one transaction. */
+gboolean dk_local_resolve_case_conflict (DkStore   *store,
+                                    const char     *mutation_id,
+                                    JsonObject     *chosen,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
 /* case.add_update; @expected_end DK_TIME_UNSET leaves it as it is. */
 gboolean dk_local_add_update       (DkStore        *store,
                                     const char     *case_id_or_number,

@@ -351,6 +351,8 @@ apply_page (DkStore             *self,
       return FALSE;
     }
 
+  if (n > skipped)
+    _dk_store_note_change (self, DK_STORE_CHANGE_SERVER);
   g_debug ("Applied %u changes, cursor %" G_GINT64_FORMAT, n, last_seq);
   return _dk_store_commit (self, error);
 }
@@ -522,5 +524,6 @@ dk_store_reset_server_data (DkStore  *self,
       return FALSE;
     }
 
+  _dk_store_note_change (self, DK_STORE_CHANGE_SERVER);
   return _dk_store_commit (self, error);
 }

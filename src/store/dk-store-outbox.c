@@ -169,6 +169,7 @@ _dk_store_enqueue_with_id (DkStore     *self,
       !_dk_store_put_local (self, object_type, object_id, local_object, error))
     goto failed;
 
+  _dk_store_note_change (self, DK_STORE_CHANGE_LOCAL);
   if (!_dk_store_commit (self, error))
     return FALSE;
 
@@ -460,6 +461,8 @@ dk_store_outbox_answer_all (DkStore     *self,
         }
     }
 
+  if (results->len > 0)
+    _dk_store_note_change (self, DK_STORE_CHANGE_OUTBOX);
   return _dk_store_commit (self, error);
 }
 
@@ -514,7 +517,131 @@ dk_store_outbox_discard (DkStore     *self,
   if (others == 0 && !_dk_store_drop_local (self, type, id, error))
     goto failed;
 
+  _dk_store_note_change (self, DK_STORE_CHANGE_OUTBOX);
   return _dk_store_commit (self, error);
+
+failed:
+  _dk_store_rollback (self);
+  return FALSE;
+}
+
+/**
+ * dk_store_outbox_get:
+ * @self: a #DkStore
+ * @mutation_id: the entry's mutation id
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the entry, or %NULL with
+ *   %DK_STORE_ERROR_NOT_FOUND when it is not in the outbox (answered or discarded)
+ */
+DkOutboxEntry *
+dk_store_outbox_get (DkStore     *self,
+                     const char  *mutation_id,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+  g_return_val_if_fail (mutation_id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = _dk_store_prepare (self, "SELECT " ENTRY_COLUMNS " FROM outbox WHERE mutation_id = ?1",
+                            error);
+  if (stmt == NULL)
+    return NULL;
+  _dk_store_bind_text (stmt, 1, mutation_id);
+  entries = collect_entries (self, stmt, error);
+  if (entries == NULL)
+    return NULL;
+  if (entries->len == 0)
+    {
+      g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND,
+                   _("The change %s is not waiting in the outbox any more"), mutation_id);
+      return NULL;
+    }
+
+  return g_steal_pointer (&entries->pdata[0]);
+}
+
+/**
+ * dk_store_outbox_retry:
+ * @self: a #DkStore
+ * @mutation_id: a rejected entry's mutation id
+ * @data: the mutation's new data (the user's edit of it), a JSON object
+ * @local_object: (nullable): the object's new local version, shown at once
+ * @error: return location for a #GError
+ *
+ * Sends a rejected change again after the user edited it: its data is replaced, it
+ * goes to the end of the outbox as pending, without the server's reason, in one
+ * transaction. It gets a new mutation id (the server answers an id it has seen as it
+ * did the first time, so the old one would be refused again); the entry keeps its
+ * operation, object and base revision.
+ *
+ * Returns: %TRUE when the entry waits to be sent again
+ */
+gboolean
+dk_store_outbox_retry (DkStore     *self,
+                       const char  *mutation_id,
+                       JsonNode    *data,
+                       JsonNode    *local_object,
+                       GError     **error)
+{
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *new_id = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (mutation_id != NULL, FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!JSON_NODE_HOLDS_OBJECT (data))
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("A change’s data must be a JSON object"));
+      return FALSE;
+    }
+  text = json_to_string (data, FALSE);
+  new_id = g_uuid_string_random ();
+
+  if (!_dk_store_begin (self, error))
+    return FALSE;
+
+  entry = dk_store_outbox_get (self, mutation_id, error);
+  if (entry == NULL)
+    goto failed;
+  if (entry->state != DK_OUTBOX_REJECTED)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                   _("Only a change the server refused can be edited and sent again"));
+      goto failed;
+    }
+
+  stmt = _dk_store_prepare (self,
+                            "UPDATE outbox SET mutation_id = ?2, data = ?3, state = 0,"
+                            " error_code = NULL, error_message = NULL, current = NULL,"
+                            " position = (SELECT max (position) + 1 FROM outbox)"
+                            " WHERE mutation_id = ?1", error);
+  if (stmt == NULL)
+    goto failed;
+  _dk_store_bind_text (stmt, 1, mutation_id);
+  _dk_store_bind_text (stmt, 2, new_id);
+  _dk_store_bind_text (stmt, 3, text);
+  if (!_dk_store_step_done (self, stmt, error))
+    goto failed;
+
+  if (local_object != NULL &&
+      !_dk_store_put_local (self, entry->object_type, entry->object_id, local_object, error))
+    goto failed;
+
+  _dk_store_note_change (self, DK_STORE_CHANGE_LOCAL | DK_STORE_CHANGE_OUTBOX);
+  if (!_dk_store_commit (self, error))
+    return FALSE;
+
+  g_debug ("Sending %s again as %s", mutation_id, new_id);
+  return TRUE;
 
 failed:
   _dk_store_rollback (self);

@@ -19,6 +19,15 @@ struct _DkStore
                              * prepared once */
   GHashTable *service_names;  /* service id → name as the search text has it; a cache
                                * emptied whenever a service is written */
+  GMainContext *context;    /* where "revision-changed" is emitted: the thread-default
+                             * context of the thread that opened the store */
+
+  /* state */
+  guint       depth;        /* transactions open: 1 is BEGIN, more are savepoints */
+  guint       tx_changes;   /* DkStoreChange of the open transaction, announced on commit */
+  GMutex      announce_lock;  /* the two below: a commit in a worker thread announces */
+  guint       announce_changes;
+  GSource    *announce_source;
 };
 
 /* The notifier's table (dk-store-notify.c): what the last notification said of each
@@ -82,6 +91,10 @@ gboolean      _dk_store_begin             (DkStore       *self,
 gboolean      _dk_store_commit            (DkStore       *self,
                                            GError       **error);
 void          _dk_store_rollback          (DkStore       *self);
+/* The open transaction (or, outside one, the write just done) changed what @changes
+ * says; "revision-changed" tells it once the transaction is committed. */
+void          _dk_store_note_change       (DkStore       *self,
+                                           guint          changes);
 /* Sets DK_STORE_ERROR_FAILED with SQLite's message; always FALSE. */
 gboolean      _dk_store_set_error         (DkStore       *self,
                                            GError       **error);

@@ -409,6 +409,53 @@ dk_store_list_reports (DkStore  *self,
 }
 
 /**
+ * dk_store_get_report:
+ * @self: a #DkStore
+ * @id_or_number: a report's id, or its number ("FA-17")
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the report as it shows (local changes included),
+ *   or %NULL with %DK_STORE_ERROR_NOT_FOUND
+ */
+DkReport *
+dk_store_get_report (DkStore     *self,
+                     const char  *id_or_number,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt;
+  DkReport *report = NULL;
+  int rc;
+
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+  g_return_val_if_fail (id_or_number != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = _dk_store_prepare (self,
+                            "SELECT " OBJECT_DATA " FROM objects"
+                            " WHERE type = 'report' AND id = ?1"
+                            " UNION ALL "
+                            "SELECT " OBJECT_DATA " FROM objects WHERE type = 'report'"
+                            " AND json_extract (" OBJECT_DATA ", '$.number') = ?1"
+                            " COLLATE NOCASE AND id != ?1"
+                            " LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  _dk_store_bind_text (stmt, 1, id_or_number);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    report = decode_object (stmt, (DecodeFunc) dk_report_from_json, error);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND,
+                 _("There is no report “%s” here"), id_or_number);
+  else
+    _dk_store_set_error (self, error);
+  sqlite3_reset (stmt);
+
+  return report;
+}
+
+/**
  * dk_store_get_subscription:
  * @self: a #DkStore
  * @error: return location for a #GError

@@ -273,31 +273,226 @@ _dk_store_step_done (DkStore       *self,
   return TRUE;
 }
 
+/* ---- transactions, and what they changed ---- */
+
+/* The stores open in this process, by file: a commit through one (the pull's writer in
+ * its thread) is told by all of them (the app's, on the main thread). GWeakRef *s. */
+static GMutex stores_lock;
+static GHashTable *stores_by_path;
+
+static void
+register_store (DkStore *self)
+{
+  GPtrArray *refs;
+  GWeakRef *ref;
+
+  g_mutex_lock (&stores_lock);
+  if (stores_by_path == NULL)
+    stores_by_path = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) g_ptr_array_unref);
+  refs = g_hash_table_lookup (stores_by_path, self->path);
+  if (refs == NULL)
+    {
+      refs = g_ptr_array_new ();
+      g_hash_table_insert (stores_by_path, g_strdup (self->path), refs);
+    }
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  g_ptr_array_add (refs, ref);
+  g_mutex_unlock (&stores_lock);
+}
+
+static void
+unregister_store (DkStore *self)
+{
+  /* released after the lock: the last reference of another store may go here */
+  g_autoptr(GPtrArray) alive = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *refs;
+
+  g_mutex_lock (&stores_lock);
+  refs = stores_by_path != NULL ? g_hash_table_lookup (stores_by_path, self->path) : NULL;
+  for (guint i = 0; refs != NULL && i < refs->len;)
+    {
+      GWeakRef *ref = g_ptr_array_index (refs, i);
+      GObject *object = g_weak_ref_get (ref);
+
+      /* this one (its weak refs are cleared by now) and any other gone */
+      if (object == NULL)
+        {
+          g_weak_ref_clear (ref);
+          g_free (ref);
+          g_ptr_array_remove_index_fast (refs, i);
+          continue;
+        }
+      g_ptr_array_add (alive, object);
+      i++;
+    }
+  if (refs != NULL && refs->len == 0)
+    g_hash_table_remove (stores_by_path, self->path);
+  g_mutex_unlock (&stores_lock);
+}
+
+enum {
+  SIGNAL_REVISION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gboolean
+announce_cb (gpointer user_data)
+{
+  DkStore *self = user_data;
+  guint changes;
+
+  g_mutex_lock (&self->announce_lock);
+  changes = self->announce_changes;
+  self->announce_changes = 0;
+  g_clear_pointer (&self->announce_source, g_source_unref);
+  g_mutex_unlock (&self->announce_lock);
+
+  if (changes != 0)
+    {
+      g_debug ("Revision changed (%#x) in %s", changes, self->path);
+      g_signal_emit (self, signals[SIGNAL_REVISION_CHANGED], 0, changes);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Queues "revision-changed" on the store's context: one idle for any number of commits
+ * until it runs. Any thread. */
+static void
+queue_announce (DkStore *self,
+                guint    changes)
+{
+  g_mutex_lock (&self->announce_lock);
+  self->announce_changes |= changes;
+  if (self->announce_source == NULL)
+    {
+      self->announce_source = g_idle_source_new ();
+      g_source_set_priority (self->announce_source, G_PRIORITY_DEFAULT);
+      g_source_set_static_name (self->announce_source, "[dk-store] revision-changed");
+      /* no reference: a store nobody holds any more has nobody to tell (finalize
+       * destroys the source) */
+      g_source_set_callback (self->announce_source, announce_cb, self, NULL);
+      g_source_attach (self->announce_source, self->context);
+    }
+  g_mutex_unlock (&self->announce_lock);
+}
+
+/* A commit: every store open on the file in this process tells it. */
+static void
+announce (DkStore *self,
+          guint    changes)
+{
+  g_autoptr(GPtrArray) stores = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *refs;
+
+  if (changes == 0)
+    return;
+
+  g_mutex_lock (&stores_lock);
+  refs = stores_by_path != NULL ? g_hash_table_lookup (stores_by_path, self->path) : NULL;
+  for (guint i = 0; refs != NULL && i < refs->len; i++)
+    {
+      GObject *object = g_weak_ref_get (g_ptr_array_index (refs, i));
+
+      if (object != NULL)
+        g_ptr_array_add (stores, object);
+    }
+  g_mutex_unlock (&stores_lock);
+
+  for (guint i = 0; i < stores->len; i++)
+    queue_announce (g_ptr_array_index (stores, i), changes);
+}
+
+void
+_dk_store_note_change (DkStore *self,
+                       guint    changes)
+{
+  if (self->depth > 0)
+    self->tx_changes |= changes;
+  else
+    announce (self, changes);
+}
+
 /* IMMEDIATE: take the write lock now (waiting up to the busy timeout) rather than fail
- * half way when the app and the cli write at once. */
+ * half way when the app and the cli write at once. Inside a transaction, a savepoint:
+ * an operation made of others (a conflict resolved: a discard and an enqueue) is still
+ * one transaction. */
 gboolean
 _dk_store_begin (DkStore  *self,
                  GError  **error)
 {
-  return _dk_store_exec (self, "BEGIN IMMEDIATE", error);
+  g_autofree char *sql = NULL;
+
+  if (self->depth == 0)
+    {
+      if (!_dk_store_exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      self->tx_changes = 0;
+    }
+  else
+    {
+      sql = g_strdup_printf ("SAVEPOINT dk_%u", self->depth);
+      if (!_dk_store_exec (self, sql, error))
+        return FALSE;
+    }
+
+  self->depth++;
+  return TRUE;
 }
 
 gboolean
 _dk_store_commit (DkStore  *self,
                   GError  **error)
 {
+  g_autofree char *sql = NULL;
+  guint changes;
+
+  g_assert (self->depth > 0);
+
+  if (self->depth > 1)
+    {
+      sql = g_strdup_printf ("RELEASE dk_%u", self->depth - 1);
+      if (!_dk_store_exec (self, sql, error))
+        {
+          _dk_store_rollback (self);
+          return FALSE;
+        }
+      self->depth--;
+      return TRUE;
+    }
+
   if (!_dk_store_exec (self, "COMMIT", error))
     {
       _dk_store_rollback (self);
       return FALSE;
     }
 
+  self->depth = 0;
+  changes = self->tx_changes;
+  self->tx_changes = 0;
+  announce (self, changes);
   return TRUE;
 }
 
 void
 _dk_store_rollback (DkStore *self)
 {
+  g_autofree char *sql = NULL;
+
+  if (self->depth > 1)
+    {
+      sql = g_strdup_printf ("ROLLBACK TO dk_%u; RELEASE dk_%u", self->depth - 1, self->depth - 1);
+      sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+      self->depth--;
+      return;
+    }
+
+  self->depth = 0;
+  self->tx_changes = 0;
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -652,6 +847,16 @@ dk_store_finalize (GObject *object)
 {
   DkStore *self = (DkStore *) object;
 
+  if (self->path != NULL)
+    unregister_store (self);
+  g_mutex_lock (&self->announce_lock);
+  if (self->announce_source != NULL)
+    g_source_destroy (self->announce_source);
+  g_clear_pointer (&self->announce_source, g_source_unref);
+  g_mutex_unlock (&self->announce_lock);
+  g_mutex_clear (&self->announce_lock);
+  g_clear_pointer (&self->context, g_main_context_unref);
+
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->service_names, g_hash_table_unref);
   if (self->db != NULL)
@@ -668,6 +873,18 @@ dk_store_class_init (DkStoreClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = dk_store_finalize;
+
+  /**
+   * DkStore::revision-changed:
+   * @self: the store
+   * @changes: what changed, a #DkStoreChange mask
+   *
+   * Emitted after committed writes (see dk-store.h), on the thread-default main
+   * context of the thread that opened the store.
+   */
+  signals[SIGNAL_REVISION_CHANGED] =
+    g_signal_new ("revision-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -678,6 +895,8 @@ dk_store_init (DkStore *self)
   self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                             finalize_statement);
   self->service_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&self->announce_lock);
 }
 
 /**
@@ -710,6 +929,7 @@ dk_store_open (const char  *path,
   self->path = g_strdup (path);
   if (!open_database (self, error))
     return NULL;
+  register_store (self);
 
   return g_steal_pointer (&self);
 }

@@ -30,6 +30,13 @@ typedef enum {
 
 GQuark dk_store_error_quark (void);
 
+/* What a commit changed: the argument of "revision-changed" (a bit mask). */
+typedef enum {
+  DK_STORE_CHANGE_LOCAL  = 1 << 0,  /* an outbox entry was added (a local change to send) */
+  DK_STORE_CHANGE_SERVER = 1 << 1,  /* server data applied (a page, a resync) */
+  DK_STORE_CHANGE_OUTBOX = 1 << 2,  /* an outbox entry was answered, discarded or resolved */
+} DkStoreChange;
+
 /* Where a local change stands. */
 typedef enum {
   DK_OUTBOX_PENDING,    /* waiting to be sent (or sent, not yet answered) */
@@ -72,6 +79,18 @@ typedef struct {
 
 #define DK_TYPE_STORE (dk_store_get_type ())
 G_DECLARE_FINAL_TYPE (DkStore, dk_store, DK, STORE, GObject)
+
+/*
+ * Signals:
+ *   "revision-changed" (guint changes): after a committed write, as evolution-data-server's
+ *     ECache does: @changes is a DkStoreChange mask. Emitted on the thread-default main
+ *     context of the thread that opened the store, from an idle, so that a burst of
+ *     commits is told once and whatever a handler reads is committed. Commits made
+ *     through another DkStore on the same file in this process (the pull's writer
+ *     thread) are told too; another process's (the cli's) are noticed when the file
+ *     changes, as DK_STORE_CHANGE_SERVER | DK_STORE_CHANGE_OUTBOX, plus LOCAL when
+ *     the outbox grew.
+ */
 
 /* Opens (creating when missing) the replica at @path. A corrupt file or one from a
  * newer version is an error and is left untouched. */
@@ -155,6 +174,10 @@ DkRun          *dk_store_get_run              (DkStore           *self,
                                                GError           **error);
 GPtrArray      *dk_store_list_reports         (DkStore           *self,
                                                GError           **error);  /* DkReport * */
+/* By id or by number ("FA-17"); NULL with DK_STORE_ERROR_NOT_FOUND. */
+DkReport       *dk_store_get_report           (DkStore           *self,
+                                               const char        *id_or_number,
+                                               GError           **error);
 /* The user's subscription, or NULL when there is none yet. */
 DkSubscription *dk_store_get_subscription     (DkStore           *self,
                                                GError           **error);
@@ -200,5 +223,17 @@ gboolean        dk_store_outbox_discard       (DkStore           *self,
                                                GError           **error);
 guint           dk_store_outbox_count         (DkStore           *self,
                                                DkOutboxState      state);
+/* One entry; NULL with DK_STORE_ERROR_NOT_FOUND when it left the outbox. */
+DkOutboxEntry  *dk_store_outbox_get           (DkStore           *self,
+                                               const char        *mutation_id,
+                                               GError           **error);
+/* A rejected entry edited by the user: its data replaced by @data (and the object's
+ * local version by @local_object, when given) and sent again, under a new mutation id,
+ * in one transaction. */
+gboolean        dk_store_outbox_retry         (DkStore           *self,
+                                               const char        *mutation_id,
+                                               JsonNode          *data,
+                                               JsonNode          *local_object,
+                                               GError           **error);
 
 G_END_DECLS

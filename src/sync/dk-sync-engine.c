@@ -172,6 +172,25 @@ _dk_sync_engine_update_outbox_size (DkSyncEngine *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OUTBOX_SIZE]);
 }
 
+/* The replica committed something. A local change is sent soon, without the caller
+ * having to say so; what the user did (a change, an entry discarded or resolved) is
+ * "changed" for every list and page. Pages of the pull say "changed" themselves. */
+static void
+dk_sync_engine_store_revision_changed_cb (DkSyncEngine *self,
+                                          guint         changes,
+                                          DkStore      *store)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  if ((changes & (DK_STORE_CHANGE_LOCAL | DK_STORE_CHANGE_OUTBOX)) == 0)
+    return;
+
+  _dk_sync_engine_update_outbox_size (self);
+  if ((changes & DK_STORE_CHANGE_LOCAL) != 0 && self->started && self->username != NULL)
+    _dk_sync_engine_request_sync (self);
+  _dk_sync_engine_emit_changed (self);
+}
+
 /* ---- object ---- */
 
 static void
@@ -429,6 +448,9 @@ dk_sync_engine_new (DkStore    *store,
     self->last_sync = when;
 
   self->outbox_size = dk_store_outbox_count (store, DK_OUTBOX_PENDING);
+  g_signal_connect_object (store, "revision-changed",
+                           G_CALLBACK (dk_sync_engine_store_revision_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   return self;
 }

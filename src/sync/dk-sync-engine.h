@@ -100,8 +100,8 @@ gboolean      dk_sync_engine_sync_finish      (DkSyncEngine        *self,
  * back-off, until dk_sync_engine_stop (). */
 void          dk_sync_engine_start            (DkSyncEngine  *self);
 void          dk_sync_engine_stop             (DkSyncEngine  *self);
-/* Added: call after putting a change in the outbox (dk-local-changes.h): updates
- * "outbox-size" and, once started, sends it soon. */
+/* Not needed any more: the engine follows the store's "revision-changed" and sends a
+ * local change soon by itself (and says "changed"). Updates "outbox-size" at once. */
 void          dk_sync_engine_local_change_added (DkSyncEngine *self);
 
 /* Added: the kept revisions of a routine (dk-sync-routines.c): @revision 0 for every

@@ -307,9 +307,8 @@ dk_sync_engine_sync_finish (DkSyncEngine  *self,
 /**
  * dk_sync_engine_local_change_added:
  *
- * Tells the engine that a local change went into the outbox: "outbox-size" is
- * updated and, while it keeps in sync (dk_sync_engine_start ()), the change is sent
- * soon.
+ * Kept for callers from before: the engine follows the replica's "revision-changed"
+ * and sends a local change soon by itself. This only updates "outbox-size" at once.
  */
 void
 dk_sync_engine_local_change_added (DkSyncEngine *self)
@@ -317,6 +316,4 @@ dk_sync_engine_local_change_added (DkSyncEngine *self)
   g_return_if_fail (DK_IS_SYNC_ENGINE (self));
 
   _dk_sync_engine_update_outbox_size (self);
-  if (self->started && self->username != NULL)
-    _dk_sync_engine_request_sync (self);
 }
