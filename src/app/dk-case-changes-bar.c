@@ -184,7 +184,7 @@ dk_case_changes_bar_set_case (DkCaseChangesBar *self,
     }
   else if (rejected != NULL)
     {
-      g_autoptr(DkOutboxEntry) entry = dk_conflict_dialog_get_entry (store, rejected, NULL);
+      g_autoptr(DkOutboxEntry) entry = dk_store_outbox_get (store, rejected, NULL);
       g_autofree char *text = NULL;
 
       /* Translators: on a case page; %s is the server's reason */

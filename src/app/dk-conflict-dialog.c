@@ -251,7 +251,7 @@ load_entry (DkConflictDialog *self)
 
   g_assert (DK_IS_CONFLICT_DIALOG (self));
 
-  entry = dk_conflict_dialog_get_entry (store, self->mutation_id, &error);
+  entry = dk_store_outbox_get (store, self->mutation_id, &error);
   if (entry == NULL)
     {
       g_warning ("Could not read the change: %s",
@@ -511,39 +511,3 @@ dk_conflict_dialog_find_entry (DkStore       *store,
   return NULL;
 }
 
-/**
- * dk_conflict_dialog_get_entry:
- * @store: the replica
- * @mutation_id: an outbox entry's mutation id
- * @error: return location for a #GError
- *
- * The outbox is short (what one desktop did while offline), so it is read whole.
- *
- * Returns: (transfer full) (nullable): the entry, %NULL with DK_STORE_ERROR_NOT_FOUND
- *   when it is gone
- */
-DkOutboxEntry *
-dk_conflict_dialog_get_entry (DkStore     *store,
-                              const char  *mutation_id,
-                              GError     **error)
-{
-  g_autoptr(GPtrArray) entries = NULL;
-
-  g_return_val_if_fail (DK_IS_STORE (store), NULL);
-  g_return_val_if_fail (mutation_id != NULL, NULL);
-
-  entries = dk_store_outbox_list (store, error);
-  if (entries == NULL)
-    return NULL;
-  for (guint i = 0; i < entries->len; i++)
-    {
-      DkOutboxEntry *entry = g_ptr_array_index (entries, i);
-
-      if (g_strcmp0 (entry->mutation_id, mutation_id) == 0)
-        return g_ptr_array_steal_index (entries, i);
-    }
-
-  g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND,
-               _("The change %s is no longer waiting"), mutation_id);
-  return NULL;
-}

@@ -21,9 +21,4 @@ char       *dk_conflict_dialog_find_entry   (DkStore      *store,
                                              const char   *case_id,
                                              DkOutboxState state);
 
-/* The outbox entry @mutation_id, or NULL with @error. */
-DkOutboxEntry *dk_conflict_dialog_get_entry (DkStore     *store,
-                                             const char  *mutation_id,
-                                             GError     **error);
-
 G_END_DECLS

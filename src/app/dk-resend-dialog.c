@@ -15,7 +15,6 @@
 
 #include <glib/gi18n.h>
 
-#include "dk-conflict-dialog.h"
 #include "dk-resend-dialog.h"
 
 /* The texts of a case mutation's data a person may edit: a member, or "object.member". */
@@ -160,7 +159,7 @@ load_entry (DkResendDialog *self,
 
   g_assert (DK_IS_RESEND_DIALOG (self));
 
-  self->entry = dk_conflict_dialog_get_entry (store, mutation_id, &error);
+  self->entry = dk_store_outbox_get (store, mutation_id, &error);
   if (self->entry == NULL)
     {
       g_warning ("Could not read the change: %s",
