@@ -88,17 +88,6 @@ show_error (DkCaseReserve *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* After a declaration or a lifting is in the outbox: everything reads the replica anew
- * and the engine sends it. */
-static void
-announce_change (DkCaseReserve *self)
-{
-  g_assert (DK_IS_CASE_RESERVE (self));
-
-  g_signal_emit_by_name (self->engine, "changed");
-  dk_sync_engine_local_change_added (self->engine);
-}
-
 static GtkWidget *
 new_entry_row (const char *title,
                const char *text)
@@ -239,7 +228,7 @@ dk_case_reserve_declare_response_cb (AdwMessageDialog *dialog,
       return;
     }
 
-  announce_change (self);
+  /* The store announces the commit: the page and lists read it, the engine sends it. */
 }
 
 static void
@@ -334,7 +323,7 @@ dk_case_reserve_lift_response_cb (AdwMessageDialog *dialog,
       return;
     }
 
-  announce_change (self);
+  /* The store announces the commit: the page and lists read it, the engine sends it. */
 }
 
 static void

@@ -376,9 +376,7 @@ send_action (GtkWidget  *widget,
 
   g_debug ("Resolved %s with %u fields of the user's", self->mutation_id,
            json_object_get_size (chosen));
-  /* The lists read the replica anew and the engine sends the new edit. */
-  g_signal_emit_by_name (self->engine, "changed");
-  dk_sync_engine_local_change_added (self->engine);
+  /* The store announces the commit: the lists read the replica anew, the engine sends. */
   gtk_window_destroy (GTK_WINDOW (self));
 }
 

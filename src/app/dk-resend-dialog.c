@@ -385,8 +385,6 @@ send_action (GtkWidget  *widget,
     }
 
   g_debug ("Sending %s again", self->entry->mutation_id);
-  g_signal_emit_by_name (self->engine, "changed");
-  dk_sync_engine_local_change_added (self->engine);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 

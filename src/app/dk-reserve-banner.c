@@ -221,8 +221,6 @@ start_action (GtkWidget  *widget,
       return;
     }
 
-  g_signal_emit_by_name (self->engine, "changed");
-  dk_sync_engine_local_change_added (self->engine);
   gtk_widget_activate_action (widget, "app.open-run", "s", run_id);
 }
 

@@ -15,7 +15,9 @@ main (int   argc,
   g_autoptr(DkApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* DRIFTKOLL_LOCALEDIR: the build dir's translations, for the UI tests' screenshots. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("DRIFTKOLL_LOCALEDIR") != NULL
+                                   ? g_getenv ("DRIFTKOLL_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

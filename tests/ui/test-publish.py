@@ -1,0 +1,426 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Publishing offline and what the server answers, driven as a person would.
+
+A real driftkoll-server with the demo data; the app logged in as servicedesk:
+  - a concurrent edit: the app is offline and a change of its own to DK-1001 waits
+    (dk-ui-local-change, the edit the app's case page would make); meanwhile another
+    publisher changes the same case on the server. Back online, the list marks the case
+    "Changed meanwhile", the case page offers Compare…, the side-by-side view shows both
+    versions field by field; the user keeps their title and description and the
+    server's scope, and the server ends with exactly that mix;
+  - a refused publication (a title far too long, as an older client sent it) stays in
+    the outbox with the server's reason; Edit and Send Again… opens its title, the
+    corrected change is applied;
+  - the reserve routine: a staff desktop of "Avdelning 12" (GSettings unit) gets a
+    critical notification and a banner above the lists when servicedesk declares it for
+    that unit (through the API), and starts the routine's run with one click; then the
+    publisher's desktop declares it offline ("Waiting to publish" in the list), back
+    online it is published, and lifted; both are on the case's timeline.
+Screenshots of the conflict view, the refused change's editor and the banner, in en, sv
+and nb, narrow and dark, go to SCREENSHOT_DIR.
+
+    test-publish.py SCREENSHOT_DIR   (run by tests/run-ui.sh --dunst)
+Environment: DRIFTKOLL_SERVER, DRIFTKOLL_CLI, DRIFTKOLL_APP, GSETTINGS_SCHEMA_DIR,
+DK_UI_LOCAL_CHANGE, DRIFTKOLL_LOCALEDIR.
+"""
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+# The harness of the app's UI test: the server, starting the app, finding controls.
+_spec = importlib.util.spec_from_file_location(
+    "ui_harness", os.path.join(os.path.dirname(os.path.abspath(__file__)), "test-app.py"))
+h = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(h)
+
+SCHEMA = "io.github.driftkoll.Driftkoll"
+COSMIC = "DK-1001"
+TES = "DK-1002"
+UNIT = "Avdelning 12"
+ROUTINE = "Driftstopp TES"
+MY_TITLE = "Cosmic otillgängligt – journalen nås inte från avdelningarna"
+MY_DESCRIPTION = "Vi felsöker inloggningen tillsammans med leverantören."
+THEIR_TITLE = "Cosmic: inloggningen fungerar inte"
+THEIR_SCOPE = "Alla vårdenheter i regionen"
+LONG_TITLE = "Växeln " + "mycket " * 60 + "långsam"
+SHORT_TITLE = "Växeln svarar långsamt"
+
+# (language, what the conflict view's title says in it)
+LANGUAGES = [("sv", "Välj vad som ska behållas"), ("nb", "Velg hva som skal beholdes")]
+
+
+def cli(data_dir, url, *args, stdin=None, check=True):
+    result = subprocess.run([os.environ["DRIFTKOLL_CLI"], "--server", url,
+                             "--data-dir", data_dir, *args],
+                            input=stdin, text=True, capture_output=True)
+    if check and result.returncode != 0:
+        h.fail(f"driftkoll-cli {' '.join(args)}: {result.stderr}")
+    return result.stdout
+
+
+def local_change(data_dir, kind, case, changes):
+    result = subprocess.run([os.environ["DK_UI_LOCAL_CHANGE"], data_dir, kind, case,
+                             json.dumps(changes)], capture_output=True, text=True)
+    if result.returncode != 0:
+        h.fail(f"dk-ui-local-change {kind} {case}: {result.stderr}")
+
+
+def server_case(other_dir, url, number):
+    cli(other_dir, url, "sync")
+    return json.loads(cli(other_dir, url, "show", number, "--json"))
+
+
+def start_app(data_dir, url, config_home, language=None):
+    env = h.app_env(config_home)
+    if language is not None:
+        env["LANGUAGE"] = language
+    return subprocess.Popen([os.environ["DRIFTKOLL_APP"], "--server", url,
+                             "--data-dir", data_dir], env=env)
+
+
+def restart(proc, data_dir, url, config_home, language=None):
+    if proc is not None:
+        h.stop_app(proc)
+    proc = start_app(data_dir, url, config_home, language)
+    return proc, h.find_app()
+
+
+def main_window(app):
+    return h.window(app, "Driftkoll")
+
+
+def other_windows(app):
+    return [w for w in app.children if w.name != "Driftkoll"]
+
+
+def close_others(app):
+    for other in other_windows(app):
+        for name in ("Close", "Later", "Cancel", "Senare", "Senere", "Avbryt"):
+            button = h.find(other, "push button", name)
+            if button is not None:
+                h.click_node(button)
+                break
+    h.wait_for("only the main window left", lambda: not other_windows(app),
+               explain=lambda: f"windows: {[w.name for w in app.children]}")
+
+
+def go_online(app):
+    if h.find(app, "push button", "Connection: Offline") is not None:
+        again = h.find(app, "push button", "Try Again")
+        if again is not None:
+            h.click_node(again)
+    h.wait_for("the app online", lambda: h.find(app, "push button", "Connection: Online"))
+
+
+def looks(shots, name, config_home, data_dir, url, proc, opened, languages=True):
+    """Screenshots of what opened() shows: in English wide, narrow and dark, and in the
+    languages of LANGUAGES; the app restarts for each. Returns the running app."""
+    shots_taken = []
+    variants = [("", None, 1000, 720, "default")]
+    if languages:
+        variants += [(f"-{lang}", lang, 1000, 720, "default") for lang, _ in LANGUAGES]
+    variants += [("-narrow", None, 360, 720, "default"), ("-dark", None, 1000, 720, "dark")]
+    app = None
+    for suffix, language, width, height, scheme in variants:
+        h.set_window_size(config_home, width, height)
+        h.gsettings(config_home, "set", SCHEMA, "color-scheme", scheme)
+        proc, app = restart(proc, data_dir, url, config_home, language)
+        h.wait_for("the main window", lambda: main_window(app))
+        opened(app, language)
+        time.sleep(0.6)   # transitions
+        h.screenshot(shots, f"{name}{suffix}.png")
+        shots_taken.append(f"{name}{suffix}.png")
+        close_others(app)
+    h.set_window_size(config_home, 1000, 720)
+    h.gsettings(config_home, "set", SCHEMA, "color-scheme", "default")
+    proc, app = restart(proc, data_dir, url, config_home)
+    h.ok(f"screenshots of {name}: {', '.join(shots_taken)}")
+    return proc, app
+
+
+# ---- the steps ----
+
+def concurrent_edit(shots, server, data_dir, other_dir, config_home, token):
+    proc = start_app(data_dir, server.url, config_home)
+    app = h.find_app()
+    h.wait_for("the app online", lambda: h.find(app, "push button", "Connection: Online"))
+    h.wait_for("the demo case", lambda: h.find_prefix(app, "push button", "Open “Cosmic"))
+    before = server_case(other_dir, server.url, COSMIC)
+
+    # Offline, the app's own change waits in the outbox.
+    server.stop()
+    h.click(app, "push button", "Connection: Online")
+    h.wait_for("the app offline", lambda: h.find(app, "push button", "Connection: Offline"))
+    local_change(data_dir, "edit", COSMIC, {"title": MY_TITLE, "description": MY_DESCRIPTION})
+
+    # Meanwhile someone else changes the same case on the server.
+    server.start()
+    answer = server.post("api/v1/mutations", {"mutations": [{
+        "id": str(uuid.uuid4()), "op": "case.edit", "base_revision": before["revision"],
+        "data": {"id": before["id"], "title": THEIR_TITLE, "scope": THEIR_SCOPE}}]}, token)
+    if answer["results"][0]["status"] != "applied":
+        h.fail(f"the other publisher's edit: {answer}")
+    h.ok("offline, a change of the app's own waits while another publisher edits the case")
+
+    go_online(app)
+    mark = h.wait_for("the list marking the case changed meanwhile",
+                      lambda: h.find_prefix(app, "label", "Changed meanwhile: "),
+                      explain=lambda: h.list_names(app, "label"))
+    h.ok(f"back online, the conflict is marked in the list ({mark.name!r})")
+
+    def open_conflict(app, language):
+        h.click(main_window(app), "push button", f"Open “{MY_TITLE}”")
+        h.click(main_window(app), "push button", {"sv": "_Jämför…", "nb": "_Sammenlign…"}
+                .get(language, "Compare…").replace("_", ""))
+        title = dict(LANGUAGES).get(language, "Choose What to Keep")
+        h.wait_for("the side-by-side view", lambda: [
+            w for w in other_windows(app) if h.find(w, "label", title) is not None])
+
+    open_conflict(app, None)
+    dialog = other_windows(app)[0]
+    for name in ("Title: keep yours", "Title: keep the server’s",
+                 "Description: keep yours", "Scope: keep the server’s"):
+        h.wait_for(f"the choice {name!r}", lambda: h.find(dialog, "toggle button", name),
+                   explain=lambda: h.list_names(dialog, "toggle button"))
+    if not h.find(dialog, "toggle button", "Title: keep yours").checked:
+        h.fail("the title the user changed does not start on theirs")
+    if not h.find(dialog, "toggle button", "Scope: keep the server’s").checked:
+        h.fail("the scope only the server changed does not start on the server's")
+    h.ok("the side-by-side view shows title, description and scope, each on a sensible side")
+    close_others(app)
+
+    proc, app = looks(shots, "conflict-view", config_home, data_dir, server.url, proc,
+                      open_conflict)
+
+    # The choice: my title and description, the server's scope.
+    open_conflict(app, None)
+    dialog = other_windows(app)[0]
+    h.click_node(h.find(dialog, "toggle button", "Scope: keep the server’s"))
+    h.click_node(h.find(dialog, "toggle button", "Title: keep yours"))
+    h.click(dialog, "push button", "Publish Choice")
+    h.wait_for("the view closed", lambda: not other_windows(app))
+    h.wait_for("the mark gone", lambda: h.find_prefix(app, "label", "Changed meanwhile: ") is None
+               and h.find_prefix(app, "label", "Waiting to publish: ") is None, timeout=60)
+    after = server_case(other_dir, server.url, COSMIC)
+    if (after["title"], after["description"], after["scope"]) != (MY_TITLE, MY_DESCRIPTION,
+                                                                  THEIR_SCOPE):
+        h.fail(f"the server has title {after['title']!r}, description "
+               f"{after['description']!r}, scope {after['scope']!r}")
+    h.ok("the server ends with the picked mix: the user's title and description, the "
+         "other publisher's scope")
+    return proc, app
+
+
+def refused_and_sent_again(shots, server, data_dir, other_dir, config_home, proc, app):
+    server.stop()
+    h.click(app, "push button", "Connection: Online")
+    h.wait_for("the app offline", lambda: h.find(app, "push button", "Connection: Offline"))
+    local_change(data_dir, "raw-edit", "DK-1005", {"title": LONG_TITLE})
+    server.start()
+    go_online(app)
+    h.wait_for("the banner about the refused change",
+               lambda: h.find_prefix(app, "label", "1 change was not accepted by the server"))
+    h.click(app, "push button", "Show Changes")
+    outbox = h.wait_for("the outbox", lambda: [w for w in other_windows(app)
+                                                if w.name == "Changes Not Yet Accepted"])[0]
+    h.wait_for("the server's reason", lambda: h.find_prefix(outbox, "label",
+                                                            "Rejected by the server"))
+    edit = h.wait_for("Edit and Send Again", lambda: h.find_prefix(
+        outbox, "push button", "Edit and send again Changed case: DK-1005"),
+        explain=lambda: h.list_names(outbox, "push button"))
+    h.ok("a refused publication stays in the outbox with the server's reason")
+    close_others(app)
+
+    def open_editor(app, language):
+        h.click(main_window(app), "push button", {"sv": "Visa ändringar", "nb": "Vis endringer"}
+                .get(language, "Show Changes"))
+        outbox = h.wait_for("the outbox", lambda: other_windows(app))[0]
+        button = h.wait_for("Edit and Send Again", lambda: h.find_prefix(
+            outbox, "push button", "Edit" if language is None else
+            {"sv": "Redigera", "nb": "Rediger"}[language]))
+        h.click_node(button)
+        h.wait_for("the editor", lambda: len(other_windows(app)) == 2)
+
+    proc, app = looks(shots, "resend-editor", config_home, data_dir, server.url, proc,
+                      open_editor)
+
+    open_editor(app, None)
+    editor = [w for w in other_windows(app) if w.name == "Edit and Send Again"][0]
+    h.wait_for("the server's reason in the editor",
+               lambda: h.find(editor, "label", "The server did not accept it"))
+    title = h.wait_for("the title", lambda: h.find_prefix(editor, "text", "Title"),
+                       explain=lambda: h.list_names(editor, "text"))
+    title.text = SHORT_TITLE
+    h.click(editor, "push button", "Send Again")
+    h.wait_for("the editor closed", lambda: len(other_windows(app)) <= 1)
+    close_others(app)
+    h.wait_for("the refused change gone",
+               lambda: h.find_prefix(app, "label", "1 change was not accepted") is None,
+               timeout=60)
+    after = server_case(other_dir, server.url, "DK-1005")
+    if after["title"] != SHORT_TITLE:
+        h.fail(f"the server has the title {after['title']!r}")
+    h.ok("edited and sent again, the corrected publication reaches the server")
+    return proc, app
+
+
+def dunst_urgencies():
+    h.dunstctl("close-all")
+    history = json.loads(h.dunstctl("history"))
+    return [(n["summary"]["data"], n["urgency"]["data"]) for n in history["data"][0]]
+
+
+def reserve_routine(shots, server, workdir, token):
+    staff_dir = os.path.join(workdir, "staff")
+    staff_config = os.path.join(workdir, "staff-config")
+    h.set_window_size(staff_config, 1000, 720)
+    cli(staff_dir, server.url, "login", "staff", stdin="demo\n")
+    h.gsettings(staff_config, "set", SCHEMA, "unit", UNIT)
+    tes = server_case(staff_dir, server.url, TES)
+
+    proc = start_app(staff_dir, server.url, staff_config)
+    app = h.find_app()
+    h.wait_for("the staff desktop online",
+               lambda: h.find(app, "push button", "Connection: Online"))
+    h.dunst_history()
+    answer = server.post("api/v1/mutations", {"mutations": [{
+        "id": str(uuid.uuid4()), "op": "case.reserve", "base_revision": 0,
+        "data": {"case": tes["id"], "action": "declared", "all_units": False,
+                 "units": [UNIT, "Avdelning 14"], "text": "Pappersjournal enligt rutinen"}}]},
+        token)
+    if answer["results"][0]["status"] != "applied":
+        h.fail(f"declaring the reserve routine through the API: {answer}")
+
+    banner = h.wait_for("the reserve banner above the lists",
+                        lambda: h.find_prefix(app, "label", "Reserve routine in force: "),
+                        explain=lambda: h.list_names(app, "label"))
+    h.ok(f"the staff desktop of {UNIT} shows the banner: {banner.name!r}")
+    told = h.wait_for("the critical notification", lambda: [
+        u for s, u in dunst_urgencies() if s == f"Reserve routine in force for {UNIT}"],
+        explain=lambda: f"dunst: {dunst_urgencies()!r}")
+    if told[0] != "CRITICAL":
+        h.fail(f"the notification's urgency is {told[0]}")
+    h.ok("the staff desktop gets a critical notification for its unit")
+
+    def show_banner(app, language):
+        h.wait_for("the banner", lambda: h.find_prefix(main_window(app), "label", {
+            "sv": "Reservrutin gäller: ", "nb": "Reserverutine gjelder: "}.get(
+                language, "Reserve routine in force: ")))
+
+    proc, app = looks(shots, "reserve-banner", staff_config, staff_dir, server.url, proc,
+                      show_banner)
+    h.click(app, "push button", f"Start routine for {UNIT}")
+    h.wait_for("the run page of the unit", lambda: h.find_prefix(app, "label", f"Unit {UNIT}"),
+               explain=lambda: h.list_names(app, "label"))
+    h.wait_for("the banner's button opening the run now",
+               lambda: h.find(app, "push button", f"Open the routine for {UNIT}"))
+    h.ok("one click on the banner starts the routine's run for the unit")
+    h.screenshot(shots, "reserve-run-started.png")
+    h.stop_app(proc)
+
+
+def declare_offline(shots, server, data_dir, config_home, proc, app):
+    h.click(app, "push button", "Open “Inloggning i TES-appen misslyckas”")
+    h.wait_for("the lift button", lambda: h.find(app, "push button", "Lift Reserve Routine…"))
+    server.stop()
+    h.click(app, "push button", "Connection: Online")
+    h.wait_for("the app offline", lambda: h.find(app, "push button", "Connection: Offline"))
+    h.click(app, "push button", "Lift Reserve Routine…")
+    dialog = h.wait_for("the lift dialog", lambda: other_windows(app))[0]
+    h.click(dialog, "push button", "Lift")
+    h.wait_for("the declare button again",
+               lambda: h.find(app, "push button", "Declare Reserve Routine…"))
+    h.click(app, "push button", "Back")
+    h.wait_for("the case waiting to publish in the list", lambda: h.find(
+        app, "label", "Waiting to publish: Inloggning i TES-appen misslyckas"),
+        explain=lambda: h.list_names(app, "label"))
+    h.screenshot(shots, "waiting-to-publish.png")
+    h.ok("offline, a publication (lifting the reserve routine) shows 'waiting to publish' "
+         "in the list")
+
+    h.click(app, "push button", "Open “Inloggning i TES-appen misslyckas”")
+    h.click(app, "push button", "Declare Reserve Routine…")
+    dialog = h.wait_for("the declare dialog", lambda: other_windows(app))[0]
+    h.click(dialog, "radio button", "All units")
+    h.wait_for("the message row", lambda: h.find_prefix(dialog, "text", "Message to the units"),
+               explain=lambda: h.list_names(dialog, "text")).text = "Alla enheter: reservrutin"
+    h.screenshot(shots, "reserve-declare-dialog.png")
+    h.click(dialog, "push button", "Declare")
+    h.wait_for("the page saying it is in force", lambda: h.find_prefix(
+        app, "label", "In force for all units"))
+    server.start()
+    go_online(app)
+    h.wait_for("nothing waiting", lambda: h.find(app, "label", "Waiting to publish") is None,
+               timeout=60)
+    h.wait_for("the timeline's declaration",
+               lambda: h.find_prefix(app, "label", "") and [
+                   n for n in app.findChildren(lambda n: n.roleName == "label" and
+                                               "Reserve routine declared for all units" in n.name,
+                                               recursive=True)])
+    h.wait_for("the timeline's lifting", lambda: [
+        n for n in app.findChildren(lambda n: n.roleName == "label" and
+                                    "Reserve routine lifted" in n.name, recursive=True)])
+    h.screenshot(shots, "reserve-case-page.png")
+    h.ok("back online the lifting and the new declaration are published, both on the timeline")
+    return proc, app
+
+
+def main():
+    shots = sys.argv[1]
+    os.makedirs(shots, exist_ok=True)
+    workdir = tempfile.mkdtemp(prefix="driftkoll-ui-publish-")
+    server = h.Server(workdir)
+    proc = None
+    try:
+        server.start()
+        data_dir = os.path.join(workdir, "data")
+        other_dir = os.path.join(workdir, "other")
+        config_home = os.path.join(workdir, "config")
+        h.set_window_size(config_home, 1000, 720)
+        for home in (config_home, os.path.join(workdir, "staff-config")):
+            os.makedirs(os.path.join(home, "gtk-4.0"))
+            with open(os.path.join(home, "gtk-4.0", "settings.ini"), "w") as settings:
+                settings.write("[Settings]\ngtk-decoration-layout=:close\n")
+        cli(data_dir, server.url, "login", "servicedesk", stdin="demo\n")
+        cli(other_dir, server.url, "login", "servicedesk", stdin="demo\n")
+        token = server.post("api/v1/session",
+                            {"username": "servicedesk", "password": "demo"})["token"]
+        h.ok("driftkoll-cli logs the app's data dir and another one in as servicedesk")
+
+        proc, app = concurrent_edit(shots, server, data_dir, other_dir, config_home, token)
+        proc, app = refused_and_sent_again(shots, server, data_dir, other_dir, config_home,
+                                           proc, app)
+        h.stop_app(proc)
+        proc = None
+        reserve_routine(shots, server, workdir, token)
+        proc, app = restart(None, data_dir, server.url, config_home)
+        h.wait_for("the app online", lambda: h.find(app, "push button", "Connection: Online"))
+        proc, app = declare_offline(shots, server, data_dir, config_home, proc, app)
+    finally:
+        if proc is not None:
+            h.stop_app(proc)
+        if server.proc is not None:
+            server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"1..{h.steps}", flush=True)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except SystemExit:
+        raise
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        print("not ok - the test broke (traceback above)", flush=True)
+        sys.exit(1)
