@@ -1697,6 +1697,320 @@ test_reopen_in_one_process (Fixture       *fx,
   g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 5);
 }
 
+/* ---- what publishers and report handlers do, offline ---- */
+
+static DkOutboxEntry *
+last_entry (Fixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = dk_store_outbox_list (fx->store, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, >, 0);
+  return g_steal_pointer (&entries->pdata[entries->len - 1]);
+}
+
+static void
+test_local_affected_once_per_unit (Fixture       *fx,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "TES ligger nere", "x", "tes");
+  g_autoptr(DkCase) closed = new_case ("Stängd", "x", "tes");
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(DkCase) got = NULL;
+  DkCaseAffected *affected;
+
+  g_assert_true (dk_local_mark_affected (fx->store, server->number, " Avd 12 ", ME, NOW, &error));
+  g_assert_no_error (error);
+  entry = only_entry (fx);
+  g_assert_cmpstr (entry->op, ==, "case.affected");
+  g_assert_cmpstr (entry->object_id, ==, server->id);
+  g_assert_nonnull (strstr (entry->data, "\"unit\":\"Avd 12\""));
+  g_assert_nonnull (strstr (entry->data, "\"case\":"));
+  got = get_case (fx, server->id);
+  g_assert_cmpuint (got->affected->len, ==, 1);
+  affected = g_ptr_array_index (got->affected, 0);
+  g_assert_cmpstr (affected->unit, ==, "Avd 12");
+  g_assert_cmpstr (affected->by, ==, ME);
+  g_assert_cmpint (affected->at, ==, NOW);
+
+  /* once per unit, whatever its case */
+  g_assert_false (dk_local_mark_affected (fx->store, server->id, "avd 12", ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_DUPLICATE);
+  g_clear_error (&error);
+  g_assert_false (dk_local_mark_affected (fx->store, server->id, "  ", ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (dk_local_mark_affected (fx->store, server->id, "Avd 14", ME, NOW, &error));
+  g_assert_no_error (error);
+
+  /* not on a closed case */
+  close_case (closed, NOW - 60);
+  add_case_change (fx, page, closed);
+  apply_page (fx, page);
+  g_assert_false (dk_local_mark_affected (fx->store, closed->id, "Avd 12", ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 2);
+}
+
+static void
+test_local_reserve_declare_lift (Fixture       *fx,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) server = put_server_case (fx, "TakeCare ligger nere", "x", "tes");
+  const char * const units[] = { "Avd 12", "Akuten", NULL };
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(DkCase) got = NULL;
+  const DkCaseReserveEvent *in_force;
+
+  /* a lift with nothing in force, a declaration for nobody */
+  g_assert_false (dk_local_lift_reserve (fx->store, server->id, NULL, ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+  g_assert_false (dk_local_declare_reserve (fx->store, server->id, FALSE, NULL, NULL, ME, NOW,
+                                            &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (dk_local_declare_reserve (fx->store, server->number, FALSE, units,
+                                           "Övergå till reservrutin", ME, NOW, &error));
+  g_assert_no_error (error);
+  entry = only_entry (fx);
+  g_assert_cmpstr (entry->op, ==, "case.reserve");
+  g_assert_nonnull (strstr (entry->data, "\"action\":\"declared\""));
+  g_assert_nonnull (strstr (entry->data, "\"all_units\":false"));
+  g_assert_nonnull (strstr (entry->data, "\"units\":[\"Avd 12\",\"Akuten\"]"));
+  got = get_case (fx, server->id);
+  in_force = dk_case_get_reserve_in_force (got);
+  g_assert_nonnull (in_force);
+  g_assert_cmpstr (in_force->author, ==, ME);
+  g_assert_true (dk_case_reserve_applies_to (got, "akuten"));
+  g_assert_false (dk_case_reserve_applies_to (got, "Avd 3"));
+  g_clear_pointer (&got, dk_case_unref);
+
+  g_assert_true (dk_local_declare_reserve (fx->store, server->id, TRUE, NULL, NULL, ME, NOW + 60,
+                                           &error));
+  g_assert_no_error (error);
+  got = get_case (fx, server->id);
+  g_assert_true (dk_case_reserve_applies_to (got, "Avd 3"));
+  g_clear_pointer (&got, dk_case_unref);
+
+  g_assert_true (dk_local_lift_reserve (fx->store, server->id, "Systemet är uppe", ME, NOW + 120,
+                                        &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&entry, dk_outbox_entry_free);
+  entry = last_entry (fx);
+  g_assert_nonnull (strstr (entry->data, "\"action\":\"lifted\""));
+  got = get_case (fx, server->id);
+  g_assert_null (dk_case_get_reserve_in_force (got));
+  g_assert_cmpuint (got->reserve->len, ==, 3);  /* all on the timeline */
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 3);
+}
+
+static DkReport *
+put_server_report (Fixture    *fx,
+                   const char *number,
+                   const char *unit)
+{
+  g_autoptr(JsonArray) page = json_array_new ();
+  DkReport *report = dk_report_new ();
+
+  report->id = g_uuid_string_random ();
+  report->number = g_strdup (number);
+  report->kind = DK_REPORT_KIND_FAULT;
+  report->service = g_strdup ("tes");
+  report->unit = g_strdup (unit);
+  report->reporter = g_strdup ("Eva");
+  report->description = g_strdup ("TES startar inte");
+  report->created_by = g_strdup ("eva");
+  report->created_at = NOW - 600;
+  report->revision = 1;
+  json_array_add_element (page, change_node (++fx->seq, "report", report->id,
+                                             dk_report_to_json (report)));
+  apply_page (fx, page);
+  return report;
+}
+
+static DkReport *
+get_report (Fixture    *fx,
+            const char *id_or_number)
+{
+  g_autoptr(GError) error = NULL;
+  DkReport *report = dk_store_get_report (fx->store, id_or_number, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+static void
+test_local_report_acknowledge_link_close (Fixture       *fx,
+                                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkReport) first = put_server_report (fx, "FA-1", "Avd 12");
+  g_autoptr(DkReport) second = put_server_report (fx, "FA-2", "Akuten");
+  g_autoptr(DkCase) incident = NULL;
+  g_autoptr(DkReport) got = NULL;
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+
+  g_assert_null (dk_store_get_report (fx->store, "FA-404", &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  got = get_report (fx, "fa-1");
+  g_assert_cmpstr (got->id, ==, first->id);
+  g_clear_pointer (&got, dk_report_unref);
+
+  g_assert_true (dk_local_acknowledge_report (fx->store, "FA-1", "Vi tittar på det", ME, NOW,
+                                              &error));
+  g_assert_no_error (error);
+  entry = only_entry (fx);
+  g_assert_cmpstr (entry->op, ==, "report.acknowledge");
+  g_assert_nonnull (strstr (entry->data, "\"report\":"));
+  g_assert_nonnull (strstr (entry->data, "\"note\":\"Vi tittar på det\""));
+  got = get_report (fx, first->id);
+  g_assert_cmpint (got->state, ==, DK_REPORT_STATE_ACKNOWLEDGED);
+  g_assert_cmpstr (got->note, ==, "Vi tittar på det");
+  g_assert_cmpstr (got->handled_by, ==, ME);
+  g_clear_pointer (&got, dk_report_unref);
+  g_assert_false (dk_local_acknowledge_report (fx->store, "FA-1", NULL, ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+
+  /* an incident made offline, the two reports linked to it in the same outbox order */
+  incident = create_local (fx, "TES ligger nere");
+  g_assert_true (dk_local_link_report (fx->store, "FA-1", incident->id, ME, NOW, &error));
+  g_assert_no_error (error);
+  g_assert_true (dk_local_link_report (fx->store, second->id, incident->id, ME, NOW, &error));
+  g_assert_no_error (error);
+  got = get_report (fx, "FA-2");
+  g_assert_cmpint (got->state, ==, DK_REPORT_STATE_LINKED);
+  g_assert_cmpstr (got->case_id, ==, incident->id);
+  g_assert_null (got->case_number);  /* not numbered before the server has it */
+  g_clear_pointer (&got, dk_report_unref);
+  entries = dk_store_outbox_list (fx->store, &error);
+  g_assert_cmpuint (entries->len, ==, 4);
+  g_assert_cmpstr (((DkOutboxEntry *) entries->pdata[1])->op, ==, "case.create");
+  g_assert_cmpstr (((DkOutboxEntry *) entries->pdata[2])->op, ==, "report.link");
+  g_assert_cmpstr (((DkOutboxEntry *) entries->pdata[3])->op, ==, "report.link");
+
+  /* linking twice says so */
+  g_assert_false (dk_local_link_report (fx->store, "FA-2", incident->id, ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_DUPLICATE);
+  g_clear_error (&error);
+
+  g_assert_true (dk_local_close_report (fx->store, "FA-2", "Löst", ME, NOW, &error));
+  g_assert_no_error (error);
+  got = get_report (fx, "FA-2");
+  g_assert_cmpint (got->state, ==, DK_REPORT_STATE_CLOSED);
+  g_clear_pointer (&got, dk_report_unref);
+  g_assert_false (dk_local_close_report (fx->store, "FA-2", NULL, ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+  g_assert_false (dk_local_link_report (fx->store, "FA-404", incident->id, ME, NOW, &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND);
+}
+
+static DkTemplate *
+new_template (const char *name)
+{
+  DkTemplate *tmpl = dk_template_new ();
+
+  tmpl->name = g_strdup (name);
+  tmpl->language = g_strdup ("sv");
+  tmpl->kind = DK_CASE_KIND_INCIDENT;
+  tmpl->area = DK_AREA_LAB_MEDICINE;
+  tmpl->title = g_strdup ("{service} ligger nere");
+  tmpl->description = g_strdup ("{service} används dygnet runt. Störningen började {start}.");
+  tmpl->scope = g_strdup ("{scope}");
+  return tmpl;
+}
+
+static guint
+template_count (Fixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) templates = dk_store_list_templates (fx->store, &error);
+
+  g_assert_no_error (error);
+  return templates->len;
+}
+
+static void
+test_local_template_save_edit_delete (Fixture       *fx,
+                                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkTemplate) tmpl = new_template ("Labbstörning");
+  g_autoptr(DkTemplate) shared = new_template ("Delad");
+  g_autoptr(DkTemplate) got = NULL;
+  g_autoptr(DkOutboxEntry) entry = NULL;
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(GPtrArray) templates = NULL;
+
+  /* offline: a new private template shows at once, the user's own */
+  g_assert_true (dk_local_save_template (fx->store, tmpl, 0, ME, NOW, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (tmpl->id);
+  entry = only_entry (fx);
+  g_assert_cmpstr (entry->op, ==, "template.save");
+  g_assert_cmpstr (entry->object_type, ==, "template");
+  g_assert_cmpint (entry->base_revision, ==, 0);
+  g_assert_null (strstr (entry->data, "\"owner\""));
+  g_assert_nonnull (strstr (entry->data, "Labbstörning"));
+  got = dk_store_get_template (fx->store, tmpl->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->owner, ==, ME);
+  g_clear_pointer (&got, dk_template_unref);
+
+  /* edited before it was sent: shared with the team */
+  g_free (tmpl->name);
+  tmpl->name = g_strdup ("Labbstörning, delad");
+  tmpl->team = DK_ROLE_LAB_COMMUNICATOR;
+  g_assert_true (dk_local_save_template (fx->store, tmpl, 0, ME, NOW + 60, &error));
+  g_assert_no_error (error);
+  templates = dk_store_list_templates (fx->store, &error);
+  g_assert_cmpuint (templates->len, ==, 1);
+  g_assert_cmpstr (((DkTemplate *) templates->pdata[0])->name, ==, "Labbstörning, delad");
+  g_assert_cmpint (((DkTemplate *) templates->pdata[0])->team, ==, DK_ROLE_LAB_COMMUNICATOR);
+
+  /* one the server sent shows beside it, by name */
+  shared->id = g_uuid_string_random ();
+  shared->owner = g_strdup ("lisa");
+  shared->team = DK_ROLE_LAB_COMMUNICATOR;
+  shared->revision = 3;
+  json_array_add_element (page, change_node (++fx->seq, "template", shared->id,
+                                             dk_template_to_json (shared)));
+  apply_page (fx, page);
+  g_assert_cmpuint (template_count (fx), ==, 2);
+
+  /* deleted: gone from the lists at once, a tombstone from the server later */
+  g_assert_true (dk_local_delete_template (fx->store, tmpl->id, ME, NOW + 120, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (template_count (fx), ==, 1);
+  g_assert_null (dk_store_get_template (fx->store, tmpl->id, &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (dk_local_delete_template (fx->store, tmpl->id, ME, NOW + 120, &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_pointer (&entry, dk_outbox_entry_free);
+  entry = last_entry (fx);
+  g_assert_cmpstr (entry->op, ==, "template.delete");
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 3);
+
+  /* an invalid one is refused before the outbox */
+  g_clear_pointer (&tmpl, dk_template_unref);
+  tmpl = new_template ("");
+  g_assert_false (dk_local_save_template (fx->store, tmpl, 0, ME, NOW, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 3);
+}
+
 /* ---- a conflict resolved field by field, a rejected change edited and sent again ---- */
 
 static DkOutboxEntry *
@@ -2078,6 +2392,10 @@ main (int    argc,
   ADD ("/store/local/update-close-follow-up", test_local_update_close);
   ADD ("/store/local/runs", test_local_runs);
   ADD ("/store/local/subscription-report", test_local_subscription_report);
+  ADD ("/store/local/case/affected-offline-once-per-unit", test_local_affected_once_per_unit);
+  ADD ("/store/local/case/reserve-declared-and-lifted", test_local_reserve_declare_lift);
+  ADD ("/store/local/report/acknowledge-link-close", test_local_report_acknowledge_link_close);
+  ADD ("/store/local/template/offline-save-edit-delete", test_local_template_save_edit_delete);
   ADD ("/store/run-notify/a-closing-is-looked-at-once-per-user-and-again-when-closed-anew",
        test_run_closings_looked_at);
   ADD ("/store/search/folds-swedish-norwegian", test_search_folding);

@@ -491,3 +491,220 @@ dk_local_add_follow_up (DkStore     *store,
 
   return enqueue_case (store, "case.follow_up", kase, 0, data, error);
 }
+
+/* ---- case.affected ---- */
+
+/**
+ * dk_local_mark_affected:
+ * @store: a #DkStore
+ * @case_id_or_number: the case
+ * @unit: the user's unit
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * "We are affected too": adds @unit to the case's affected units. Refused when the
+ * case is closed, or with %DK_ERROR_DUPLICATE when the unit is listed already
+ * (compared without case).
+ *
+ * Returns: %TRUE when the change is in the outbox
+ */
+gboolean
+dk_local_mark_affected (DkStore     *store,
+                        const char  *case_id_or_number,
+                        const char  *unit,
+                        const char  *me,
+                        gint64       now,
+                        GError     **error)
+{
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkCaseAffected) affected = dk_case_affected_new ();
+  g_autofree char *trimmed = NULL;
+  JsonObject *data;
+
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (me != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!_dk_local_check_text (unit, "unit", TRUE, DK_MAX_SHORT_CHARS, error))
+    return FALSE;
+  trimmed = g_strstrip (g_strdup (unit));
+
+  kase = _dk_local_load_case (store, case_id_or_number, error);
+  if (kase == NULL)
+    return FALSE;
+  if (kase->status == DK_CASE_STATUS_CLOSED)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                   _("%s is closed: units can no longer say they are affected"),
+                   kase->number != NULL ? kase->number : kase->id);
+      return FALSE;
+    }
+  if (dk_case_has_affected_unit (kase, trimmed))
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_DUPLICATE,
+                   _("%s already says that %s is affected"),
+                   kase->number != NULL ? kase->number : kase->id, trimmed);
+      return FALSE;
+    }
+
+  data = json_object_new ();
+  json_object_set_string_member (data, "case", kase->id);
+  json_object_set_string_member (data, "unit", trimmed);
+
+  affected->unit = g_strdup (trimmed);
+  affected->at = now;
+  affected->by = g_strdup (me);
+  g_ptr_array_add (kase->affected, g_steal_pointer (&affected));
+  if (!dk_case_validate (kase, error))
+    {
+      json_object_unref (data);
+      return FALSE;
+    }
+
+  /* Appends commute on the server: no base revision. */
+  return enqueue_case (store, "case.affected", kase, 0, data, error);
+}
+
+/* ---- case.reserve ---- */
+
+/* A reserve routine event on a case: declared (@all_units or @units) or lifted. */
+static gboolean
+change_reserve (DkStore            *store,
+                const char         *case_id_or_number,
+                gboolean            declared,
+                gboolean            all_units,
+                const char * const *units,
+                const char         *text,
+                const char         *me,
+                gint64              now,
+                GError            **error)
+{
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkCaseReserveEvent) event = dk_case_reserve_event_new ();
+  g_autoptr(JsonArray) unit_array = json_array_new ();
+  const char *shown;
+  JsonObject *data;
+
+  if (!_dk_local_check_text (text, "text", FALSE, DK_MAX_TEXT_CHARS, error))
+    return FALSE;
+  for (guint i = 0; !all_units && units != NULL && units[i] != NULL; i++)
+    {
+      if (!_dk_local_check_text (units[i], "units", TRUE, DK_MAX_SHORT_CHARS, error))
+        return FALSE;
+    }
+
+  kase = _dk_local_load_case (store, case_id_or_number, error);
+  if (kase == NULL)
+    return FALSE;
+  shown = kase->number != NULL ? kase->number : kase->id;
+  if (kase->status == DK_CASE_STATUS_CLOSED)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                   _("%s is closed: its reserve routine can no longer change"), shown);
+      return FALSE;
+    }
+  if (declared && !all_units && (units == NULL || units[0] == NULL))
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("units: name the units the reserve routine is for, or all units"));
+      return FALSE;
+    }
+  if (!declared && dk_case_get_reserve_in_force (kase) == NULL)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                   _("%s has no reserve routine in force to lift"), shown);
+      return FALSE;
+    }
+
+  event->id = g_uuid_string_random ();
+  event->at = now;
+  event->declared = declared;
+  event->all_units = declared && all_units;
+  for (guint i = 0; declared && !all_units && units[i] != NULL; i++)
+    {
+      g_autofree char *unit = g_strstrip (g_strdup (units[i]));
+
+      json_array_add_string_element (unit_array, unit);
+      g_ptr_array_add (event->units, g_steal_pointer (&unit));
+    }
+  event->author = g_strdup (me);
+  event->text = text != NULL && !_dk_local_is_blank (text) ? g_strdup (text) : NULL;
+
+  data = json_object_new ();
+  json_object_set_string_member (data, "case", kase->id);
+  json_object_set_string_member (data, "action", declared ? "declared" : "lifted");
+  json_object_set_boolean_member (data, "all_units", event->all_units);
+  json_object_set_array_member (data, "units", g_steal_pointer (&unit_array));
+  if (event->text != NULL)
+    json_object_set_string_member (data, "text", event->text);
+
+  g_ptr_array_add (kase->reserve, g_steal_pointer (&event));
+  if (!dk_case_validate (kase, error))
+    {
+      json_object_unref (data);
+      return FALSE;
+    }
+
+  return enqueue_case (store, "case.reserve", kase, 0, data, error);
+}
+
+/**
+ * dk_local_declare_reserve:
+ * @store: a #DkStore
+ * @case_id_or_number: the case (open)
+ * @all_units: the reserve routine is in force for every unit
+ * @units: (nullable) (array zero-terminated=1): else the units it is in force for
+ * @text: (nullable): what the declaration says
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Declares the switch to the reserve routine (seed 002). The server checks that the
+ * user may publish the case's kind and area.
+ *
+ * Returns: %TRUE when the declaration is in the outbox
+ */
+gboolean
+dk_local_declare_reserve (DkStore            *store,
+                          const char         *case_id_or_number,
+                          gboolean            all_units,
+                          const char * const *units,
+                          const char         *text,
+                          const char         *me,
+                          gint64              now,
+                          GError            **error)
+{
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (me != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return change_reserve (store, case_id_or_number, TRUE, all_units, units, text, me, now,
+                         error);
+}
+
+/**
+ * dk_local_lift_reserve:
+ * @store: a #DkStore
+ * @case_id_or_number: the case (open, with a reserve routine in force)
+ * @text: (nullable): what the lifting says
+ * @me: the logged-in username
+ * @now: the current time
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the lifting is in the outbox
+ */
+gboolean
+dk_local_lift_reserve (DkStore     *store,
+                       const char  *case_id_or_number,
+                       const char  *text,
+                       const char  *me,
+                       gint64       now,
+                       GError     **error)
+{
+  g_return_val_if_fail (DK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (me != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return change_reserve (store, case_id_or_number, FALSE, FALSE, NULL, text, me, now, error);
+}

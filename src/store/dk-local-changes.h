@@ -131,4 +131,63 @@ gboolean dk_local_approve_routine  (DkStore        *store,
                                     gint64          now,
                                     GError        **error);
 
+/* case.affected: "we are affected too"; DK_ERROR_DUPLICATE when @unit is listed. */
+gboolean dk_local_mark_affected    (DkStore        *store,
+                                    const char     *case_id_or_number,
+                                    const char     *unit,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* case.reserve "declared": for @all_units, or for @units (NULL-terminated). */
+gboolean dk_local_declare_reserve  (DkStore        *store,
+                                    const char     *case_id_or_number,
+                                    gboolean        all_units,
+                                    const char * const *units,
+                                    const char     *text,               /* may be NULL */
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* case.reserve "lifted": needs one in force. */
+gboolean dk_local_lift_reserve     (DkStore        *store,
+                                    const char     *case_id_or_number,
+                                    const char     *text,               /* may be NULL */
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* report.acknowledge: new → acknowledged. */
+gboolean dk_local_acknowledge_report (DkStore      *store,
+                                    const char     *report_id_or_number,
+                                    const char     *note,               /* may be NULL */
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* report.close: any state but closed. */
+gboolean dk_local_close_report     (DkStore        *store,
+                                    const char     *report_id_or_number,
+                                    const char     *note,               /* may be NULL */
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* report.link: DK_ERROR_DUPLICATE when linked already; the case may be one created
+ * offline just before. */
+gboolean dk_local_link_report      (DkStore        *store,
+                                    const char     *report_id_or_number,
+                                    const char     *case_id_or_number,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* template.save: @base_revision 0 for a new template (its id is set when NULL). */
+gboolean dk_local_save_template    (DkStore        *store,
+                                    DkTemplate     *tmpl,
+                                    gint64          base_revision,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* template.delete */
+gboolean dk_local_delete_template  (DkStore        *store,
+                                    const char     *template_id,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+
 G_END_DECLS

@@ -455,6 +455,75 @@ dk_store_get_report (DkStore     *self,
   return report;
 }
 
+/* A template deleted here (dk-local-template-changes.c) shows no more. */
+#define TEMPLATE_SHOWN \
+  "type = 'template' AND json_extract (" OBJECT_DATA ", '$.deleted') IS NOT 1"
+
+/**
+ * dk_store_list_templates:
+ * @self: a #DkStore
+ * @error: return location for a #GError
+ *
+ * The message templates the user may use: their own and their teams' (the server sends
+ * no other), local changes included.
+ *
+ * Returns: (transfer container) (element-type DkTemplate) (nullable): by name
+ */
+GPtrArray *
+dk_store_list_templates (DkStore  *self,
+                         GError  **error)
+{
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return list_objects (self,
+                       "SELECT " OBJECT_DATA " FROM objects WHERE " TEMPLATE_SHOWN
+                       " ORDER BY json_extract (" OBJECT_DATA ", '$.name') COLLATE NOCASE, id",
+                       (DecodeFunc) dk_template_from_json, (GDestroyNotify) dk_template_unref,
+                       error);
+}
+
+/**
+ * dk_store_get_template:
+ * @self: a #DkStore
+ * @id: the template's id
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the template, or %NULL with
+ *   %DK_STORE_ERROR_NOT_FOUND (also when it was deleted here)
+ */
+DkTemplate *
+dk_store_get_template (DkStore     *self,
+                       const char  *id,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt;
+  DkTemplate *tmpl = NULL;
+  int rc;
+
+  g_return_val_if_fail (DK_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = _dk_store_prepare (self, "SELECT " OBJECT_DATA " FROM objects WHERE " TEMPLATE_SHOWN
+                                  " AND id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  _dk_store_bind_text (stmt, 1, id);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    tmpl = decode_object (stmt, (DecodeFunc) dk_template_from_json, error);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND,
+                 _("There is no template “%s” here"), id);
+  else
+    _dk_store_set_error (self, error);
+  sqlite3_reset (stmt);
+
+  return tmpl;
+}
+
 /**
  * dk_store_get_subscription:
  * @self: a #DkStore

@@ -178,6 +178,13 @@ GPtrArray      *dk_store_list_reports         (DkStore           *self,
 DkReport       *dk_store_get_report           (DkStore           *self,
                                                const char        *id_or_number,
                                                GError           **error);
+/* The message templates the user may use (their own and their teams'), by name. */
+GPtrArray      *dk_store_list_templates       (DkStore           *self,
+                                               GError           **error);  /* DkTemplate * */
+/* NULL with DK_STORE_ERROR_NOT_FOUND (also when deleted here, not yet sent). */
+DkTemplate     *dk_store_get_template         (DkStore           *self,
+                                               const char        *id,
+                                               GError           **error);
 /* The user's subscription, or NULL when there is none yet. */
 DkSubscription *dk_store_get_subscription     (DkStore           *self,
                                                GError           **error);
