@@ -502,6 +502,49 @@ test_demo_loads (Fixture       *fixture,
     }
   g_assert_true (fault && urgent);
 
+  /* Three units report Treserva within half an hour: the inbox's probable incident. */
+  {
+    g_autoptr(GHashTable) units = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    gint64 first = G_MAXINT64, last = G_MININT64;
+
+    for (guint i = 0; i < reports->len; i++)
+      {
+        DkStoredObject *object = g_ptr_array_index (reports, i);
+        g_autoptr(DkReport) report = dk_server_load_report (fixture->db, object->id, &error);
+
+        g_assert_no_error (error);
+        if (g_strcmp0 (report->service, "treserva") != 0)
+          continue;
+        g_hash_table_add (units, g_strdup (report->unit));
+        first = MIN (first, report->created_at);
+        last = MAX (last, report->created_at);
+      }
+    g_assert_cmpuint (g_hash_table_size (units), >=, 3);
+    g_assert_cmpint (last - first, <=, 30 * 60);
+  }
+
+  /* A shared message template per publishing team, owned by its demo user. */
+  {
+    g_autoptr(GPtrArray) templates = dk_server_db_list_objects (fixture->db,
+                                                                DK_TYPE_NAME_TEMPLATE, FALSE,
+                                                                &error);
+    DkRole teams = 0;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < templates->len; i++)
+      {
+        DkStoredObject *object = g_ptr_array_index (templates, i);
+        g_autoptr(DkTemplate) tmpl = dk_server_load_template (fixture->db, object->id, &error);
+
+        g_assert_no_error (error);
+        g_assert_true (dk_template_validate (tmpl, NULL));
+        g_assert_cmpstr (tmpl->owner, ==, dk_role_to_string (tmpl->team));
+        g_assert_cmpuint (object->readers, ==, tmpl->team);
+        teams |= tmpl->team;
+      }
+    g_assert_cmpuint (teams, ==, DK_ROLES_PUBLISHING);
+  }
+
   /* One user per role, password "demo". */
   for (guint bit = 0; (1u << bit) & DK_ROLE_ALL; bit++)
     {

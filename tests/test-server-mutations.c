@@ -404,7 +404,8 @@ count_audit (Fixture *f)
 static const char * const all_ops[] = {
   "case.create", "case.edit", "case.add_update", "case.close", "case.follow_up",
   "report.create", "run.start", "run.set_step", "run.finish", "subscription.set",
-  "routine.save", "routine.approve", "service.save",
+  "routine.save", "routine.approve", "service.save", "case.affected", "case.reserve",
+  "report.acknowledge", "report.close", "report.link", "template.save", "template.delete",
 };
 
 static void

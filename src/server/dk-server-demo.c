@@ -22,7 +22,7 @@
 /* Members that hold times, written in demo.json as offsets from now. */
 static const char * const time_members[] = {
   "start", "expected_end", "closed_at", "at", "approved_at", "valid_until",
-  "created_at", "started_at", "finished_at", NULL,
+  "created_at", "started_at", "finished_at", "updated_at", NULL,
 };
 
 /* Parses an offset such as "-3h", "+9d", "-1d2h30m", "-2y" or "now" into seconds. */
@@ -474,6 +474,43 @@ load_reports (DkServerDb  *db,
   return TRUE;
 }
 
+/* One shared message template per publishing team, owned by that team's demo user. */
+static gboolean
+load_templates (DkServerDb  *db,
+                JsonObject  *root,
+                GError     **error)
+{
+  JsonArray *array = get_array (root, "templates", error);
+
+  if (array == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = get_object (array, i, "templates", error);
+      g_autoptr(DkTemplate) tmpl = NULL;
+      g_autofree char *seed = NULL;
+
+      if (object == NULL)
+        return FALSE;
+      seed = g_strconcat ("template/",
+                          json_object_get_string_member_with_default (object, "name", ""), NULL);
+      ensure_id (object, seed);
+
+      tmpl = dk_template_from_json (json_array_get_element (array, i), error);
+      if (tmpl == NULL)
+        return FALSE;
+      if (tmpl->owner == NULL && tmpl->team != 0)
+        tmpl->owner = g_strdup (dk_role_to_string (tmpl->team));
+      tmpl->revision = 1;
+      if (!dk_template_validate (tmpl, error)
+          || dk_server_store_template (db, tmpl, error) <= 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* One user per role, named by the role's wire name, password "demo". */
 static gboolean
 load_users (DkServerDb  *db,
@@ -501,8 +538,10 @@ load_users (DkServerDb  *db,
  *
  * Loads the demo data of demo/demo.json: the services and reserve routines of the
  * seed documents, cases of every kind, area and status (ongoing, planned, recently
- * closed, archived; public and internal), a fault report and an urgent case, and one
- * user per role (the role's wire name, password "demo"). One transaction.
+ * closed, archived; public and internal), fault reports (three units on one service
+ * within half an hour, a probable incident) and an urgent case, a shared message
+ * template per publishing team, and one user per role (the role's wire name, password
+ * "demo"). One transaction.
  *
  * Returns: %TRUE when everything was loaded
  */
@@ -557,6 +596,7 @@ dk_server_load_demo (DkServerDb  *db,
       || !load_routines (db, object, known, error)
       || !load_cases (db, object, known, now, error)
       || !load_reports (db, object, error)
+      || !load_templates (db, object, error)
       || !load_users (db, error)
       || !dk_server_db_commit (db, error))
     {

@@ -13,7 +13,7 @@
 /* Members of a case an edit never takes from the client. */
 static const char * const case_edit_skip[] = {
   "id", "number", "revision", "publisher", "created_at", "closed_at", "updates",
-  "follow_ups", "kind", NULL
+  "follow_ups", "kind", "affected", "reserve", "reports", NULL
 };
 
 /* Members a new case must name: their defaults would be a guess. */
@@ -171,6 +171,10 @@ prepare_new_case (const DkMutation  *mutation,
   kase->revision = 1;
   kase->closed_at = DK_TIME_UNSET;
   g_ptr_array_set_size (kase->follow_ups, 0);
+  /* Units, the reserve routine and reports come by their own operations. */
+  g_ptr_array_set_size (kase->affected, 0);
+  g_ptr_array_set_size (kase->reserve, 0);
+  g_ptr_array_set_size (kase->reports, 0);
 
   /* An incident or a crisis is published when it happens. */
   if (kase->start == DK_TIME_UNSET && kase->kind != DK_CASE_KIND_PLANNED)
@@ -391,6 +395,47 @@ _dk_mutation_apply_case_add_update (const DkMutation   *mutation,
 
 /* ---- case.close ---- */
 
+/* Closes every report linked to @kase that is still open, so that its reporter hears
+ * the case is over. */
+static gboolean
+close_linked_reports (const DkMutation  *mutation,
+                      const DkCase      *kase,
+                      gint64             closed_at,
+                      GError           **error)
+{
+  for (guint i = 0; i < kase->reports->len; i++)
+    {
+      const char *report_id = g_ptr_array_index (kase->reports, i);
+      g_autoptr(DkReport) report = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      report = dk_server_load_report (mutation->db, report_id, &local_error);
+      if (report == NULL)
+        {
+          if (g_error_matches (local_error, DK_ERROR, DK_ERROR_NOT_FOUND))
+            continue;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (report->state == DK_REPORT_STATE_CLOSED)
+        continue;
+
+      report->state = DK_REPORT_STATE_CLOSED;
+      g_free (report->note);
+      /* Translators: the note a linked fault report gets when its case closes;
+       * %s is the case's number ("DK-1042") */
+      report->note = g_strdup_printf (_("Closed with case %s"), kase->number);
+      g_free (report->handled_by);
+      report->handled_by = g_strdup (mutation->viewer->username);
+      report->handled_at = closed_at;
+      report->revision++;
+      if (dk_server_store_report (mutation->db, report, error) == 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 gboolean
 _dk_mutation_apply_case_close (const DkMutation   *mutation,
                                DkMutationOutcome  *outcome,
@@ -423,6 +468,8 @@ _dk_mutation_apply_case_close (const DkMutation   *mutation,
   kase->status = DK_CASE_STATUS_CLOSED;
   kase->closed_at = closed_at;
 
+  if (!close_linked_reports (mutation, kase, closed_at, error))
+    return FALSE;
   return store_changed_case (mutation, kase, kase->revision, outcome, error);
 }
 
@@ -480,5 +527,147 @@ _dk_mutation_apply_case_follow_up (const DkMutation   *mutation,
     return FALSE;
   g_ptr_array_add (kase->follow_ups, follow_up);
 
+  return store_changed_case (mutation, kase, kase->revision, outcome, error);
+}
+
+/* ---- case.affected ---- */
+
+/* Loads the case named by data's "case"; any logged-in user may ask. */
+static DkCase *
+load_named_case (const DkMutation  *mutation,
+                 GError           **error)
+{
+  g_autofree char *id = NULL;
+
+  if (!_dk_mutation_read_id (mutation->data, "case", &id, error))
+    return NULL;
+  return dk_server_load_case (mutation->db, id, error);
+}
+
+gboolean
+_dk_mutation_apply_case_affected (const DkMutation   *mutation,
+                                  DkMutationOutcome  *outcome,
+                                  GError            **error)
+{
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkCaseAffected) affected = dk_case_affected_new ();
+
+  kase = load_named_case (mutation, error);
+  if (kase == NULL)
+    return FALSE;
+  if (!dk_json_read_string (mutation->data, "unit", DK_JSON_REQUIRED | DK_JSON_NONEMPTY,
+                            DK_MAX_SHORT_CHARS, &affected->unit, error))
+    return FALSE;
+  g_strstrip (affected->unit);
+  if (kase->status == DK_CASE_STATUS_CLOSED)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                           _("The case is closed; it takes no more affected units"));
+      return FALSE;
+    }
+  if (dk_case_has_affected_unit (kase, affected->unit))
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_DUPLICATE,
+                   _("unit: “%s” is already among the affected units"), affected->unit);
+      return FALSE;
+    }
+
+  affected->at = mutation->now;
+  affected->by = g_strdup (mutation->viewer->username);
+  g_ptr_array_add (kase->affected, g_steal_pointer (&affected));
+
+  /* Appends commute: no base_revision check. */
+  return store_changed_case (mutation, kase, kase->revision, outcome, error);
+}
+
+/* ---- case.reserve ---- */
+
+static DkCaseReserveEvent *
+read_reserve_event (const DkMutation  *mutation,
+                    GError           **error)
+{
+  g_autoptr(DkCaseReserveEvent) event = dk_case_reserve_event_new ();
+  g_autofree char *action = NULL;
+
+  if (!dk_json_read_string (mutation->data, "action", DK_JSON_REQUIRED, DK_MAX_SHORT_CHARS,
+                            &action, error))
+    return NULL;
+  if (!dk_case_reserve_action_from_string (action, &event->declared))
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                   _("action: must be “declared” or “lifted”, not “%s”"), action);
+      return NULL;
+    }
+  if (!dk_json_read_bool (mutation->data, "all_units", DK_JSON_OPTIONAL, &event->all_units,
+                          error) ||
+      !dk_json_read_string_array (mutation->data, "units", DK_JSON_NULLABLE, DK_MAX_LIST_ITEMS,
+                                  DK_MAX_SHORT_CHARS, &event->units, error) ||
+      !dk_json_read_string (mutation->data, "text", DK_JSON_NULLABLE | DK_JSON_MULTILINE,
+                            DK_MAX_TEXT_CHARS, &event->text, error))
+    return NULL;
+  if (event->units == NULL)
+    event->units = g_ptr_array_new_with_free_func (g_free);
+
+  if (!event->declared || event->all_units)
+    {
+      /* A lifting lifts it everywhere; "all units" lists none. */
+      event->all_units = event->declared && event->all_units;
+      g_ptr_array_set_size (event->units, 0);
+    }
+  else if (event->units->len == 0)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("units: name at least one unit, or declare it for all units"));
+      return NULL;
+    }
+  for (guint i = 0; i < event->units->len; i++)
+    {
+      /* Units are names people typed: " Avd 12" is "Avd 12". */
+      if (*g_strstrip ((char *) g_ptr_array_index (event->units, i)) == '\0')
+        {
+          g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s[%u]: must not be empty"),
+                       "units", i);
+          return NULL;
+        }
+    }
+
+  event->id = g_uuid_string_random ();
+  event->at = mutation->now;
+  event->author = g_strdup (mutation->viewer->username);
+  return g_steal_pointer (&event);
+}
+
+gboolean
+_dk_mutation_apply_case_reserve (const DkMutation   *mutation,
+                                 DkMutationOutcome  *outcome,
+                                 GError            **error)
+{
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkCaseReserveEvent) event = NULL;
+
+  kase = load_named_case (mutation, error);
+  if (kase == NULL)
+    return FALSE;
+  if (!dk_rules_check_may_publish (mutation->viewer->roles, kase->kind, kase->area, error))
+    return FALSE;
+  event = read_reserve_event (mutation, error);
+  if (event == NULL)
+    return FALSE;
+  if (kase->status == DK_CASE_STATUS_CLOSED)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                           _("The case is closed; its reserve routine cannot change"));
+      return FALSE;
+    }
+  if (!event->declared && dk_case_get_reserve_in_force (kase) == NULL)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
+                           _("The reserve routine is not in force; there is nothing to lift"));
+      return FALSE;
+    }
+
+  g_ptr_array_add (kase->reserve, g_steal_pointer (&event));
+
+  /* Appends commute: no base_revision check. */
   return store_changed_case (mutation, kase, kase->revision, outcome, error);
 }

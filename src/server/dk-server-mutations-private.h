@@ -114,6 +114,31 @@ gboolean  _dk_mutation_apply_case_close       (const DkMutation   *mutation,
 gboolean  _dk_mutation_apply_case_follow_up   (const DkMutation   *mutation,
                                                DkMutationOutcome  *outcome,
                                                GError            **error);
+gboolean  _dk_mutation_apply_case_affected    (const DkMutation   *mutation,
+                                               DkMutationOutcome  *outcome,
+                                               GError            **error);
+gboolean  _dk_mutation_apply_case_reserve     (const DkMutation   *mutation,
+                                               DkMutationOutcome  *outcome,
+                                               GError            **error);
+
+/* dk-server-mutations-report.c */
+gboolean  _dk_mutation_apply_report_acknowledge (const DkMutation *mutation,
+                                               DkMutationOutcome  *outcome,
+                                               GError            **error);
+gboolean  _dk_mutation_apply_report_close     (const DkMutation   *mutation,
+                                               DkMutationOutcome  *outcome,
+                                               GError            **error);
+gboolean  _dk_mutation_apply_report_link      (const DkMutation   *mutation,
+                                               DkMutationOutcome  *outcome,
+                                               GError            **error);
+
+/* dk-server-mutations-template.c */
+gboolean  _dk_mutation_apply_template_save    (const DkMutation   *mutation,
+                                               DkMutationOutcome  *outcome,
+                                               GError            **error);
+gboolean  _dk_mutation_apply_template_delete  (const DkMutation   *mutation,
+                                               DkMutationOutcome  *outcome,
+                                               GError            **error);
 
 /* dk-server-mutations-routine.c */
 gboolean  _dk_mutation_apply_routine_save     (const DkMutation   *mutation,

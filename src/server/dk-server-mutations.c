@@ -31,7 +31,12 @@ static const DkOperation operations[] = {
   { "case.add_update",  _dk_mutation_apply_case_add_update },
   { "case.close",       _dk_mutation_apply_case_close },
   { "case.follow_up",   _dk_mutation_apply_case_follow_up },
+  { "case.affected",    _dk_mutation_apply_case_affected },
+  { "case.reserve",     _dk_mutation_apply_case_reserve },
   { "report.create",    apply_report_create },
+  { "report.acknowledge", _dk_mutation_apply_report_acknowledge },
+  { "report.close",     _dk_mutation_apply_report_close },
+  { "report.link",      _dk_mutation_apply_report_link },
   { "run.start",        _dk_mutation_apply_run_start },
   { "run.set_step",     _dk_mutation_apply_run_set_step },
   { "run.finish",       _dk_mutation_apply_run_finish },
@@ -39,6 +44,8 @@ static const DkOperation operations[] = {
   { "routine.save",     _dk_mutation_apply_routine_save },
   { "routine.approve",  _dk_mutation_apply_routine_approve },
   { "service.save",     apply_service_save },
+  { "template.save",    _dk_mutation_apply_template_save },
+  { "template.delete",  _dk_mutation_apply_template_delete },
 };
 
 /* ---- helpers shared by the operations ---- */
@@ -273,6 +280,12 @@ apply_report_create (const DkMutation   *mutation,
 
   g_clear_pointer (&report->number, g_free);
   report->state = DK_REPORT_STATE_NEW;
+  /* A handler's fields come by the handler's operations. */
+  g_clear_pointer (&report->case_id, g_free);
+  g_clear_pointer (&report->case_number, g_free);
+  g_clear_pointer (&report->note, g_free);
+  g_clear_pointer (&report->handled_by, g_free);
+  report->handled_at = DK_TIME_UNSET;
   g_free (report->created_by);
   report->created_by = g_strdup (mutation->viewer->username);
   report->created_at = mutation->now;

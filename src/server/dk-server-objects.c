@@ -101,6 +101,30 @@ dk_server_store_subscription (DkServerDb            *db,
                      node, &visibility, error);
 }
 
+gint64
+dk_server_store_template (DkServerDb        *db,
+                          const DkTemplate  *tmpl,
+                          GError           **error)
+{
+  g_autoptr(JsonNode) node = dk_template_to_json (tmpl);
+  DkVisibility visibility = { FALSE, tmpl->team, tmpl->owner };
+
+  return store_node (db, DK_TYPE_NAME_TEMPLATE, tmpl->id, tmpl->revision, node, &visibility,
+                     error);
+}
+
+gint64
+dk_server_delete_template (DkServerDb        *db,
+                           const DkTemplate  *tmpl,
+                           gint64             revision,
+                           GError           **error)
+{
+  DkVisibility visibility = { FALSE, tmpl->team, tmpl->owner };
+
+  return dk_server_db_put_object (db, DK_TYPE_NAME_TEMPLATE, tmpl->id, NULL, revision, TRUE,
+                                  &visibility, error);
+}
+
 /* Reads an object's JSON node, or NULL with DK_ERROR_NOT_FOUND. */
 static JsonNode *
 load_node (DkServerDb  *db,
@@ -146,3 +170,4 @@ DEFINE_LOADER (DkRoutine, routine, DK_TYPE_NAME_ROUTINE)
 DEFINE_LOADER (DkRun, run, DK_TYPE_NAME_RUN)
 DEFINE_LOADER (DkReport, report, DK_TYPE_NAME_REPORT)
 DEFINE_LOADER (DkSubscription, subscription, DK_TYPE_NAME_SUBSCRIPTION)
+DEFINE_LOADER (DkTemplate, template, DK_TYPE_NAME_TEMPLATE)

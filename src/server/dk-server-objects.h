@@ -8,6 +8,7 @@
  *   run           every logged-in user (the ward works on it together)
  *   report        its author, and servicedesk, customer_center, lab_communicator, admin
  *   subscription  its user only
+ *   template      its owner, and every holder of its team role
  * Each store_ function serializes with the core codec, writes with the next seq and
  * returns that seq (0 on error).
  */
@@ -36,6 +37,14 @@ gint64          dk_server_store_report       (DkServerDb           *db,
 gint64          dk_server_store_subscription (DkServerDb           *db,
                                               const DkSubscription *subscription,
                                               GError              **error);
+gint64          dk_server_store_template     (DkServerDb           *db,
+                                              const DkTemplate     *tmpl,
+                                              GError              **error);
+/* A tombstone at @revision that reaches whoever could read @tmpl. */
+gint64          dk_server_delete_template    (DkServerDb           *db,
+                                              const DkTemplate     *tmpl,
+                                              gint64                revision,
+                                              GError              **error);
 
 /* NULL with DK_ERROR_NOT_FOUND when there is none (or it is a tombstone). */
 DkCase         *dk_server_load_case          (DkServerDb           *db,
@@ -54,6 +63,9 @@ DkReport       *dk_server_load_report        (DkServerDb           *db,
                                               const char           *id,
                                               GError              **error);
 DkSubscription *dk_server_load_subscription  (DkServerDb           *db,
+                                              const char           *id,
+                                              GError              **error);
+DkTemplate     *dk_server_load_template      (DkServerDb           *db,
                                               const char           *id,
                                               GError              **error);
 

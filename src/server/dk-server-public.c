@@ -349,7 +349,9 @@ append_case (GString      *out,
   g_string_append (out, "</p>\n<dl>\n");
 
   append_escaped (out, "<dt>%s</dt><dd>%s</dd>\n", _("Area"), dk_area_label (kase->area));
-  append_escaped (out, "<dt>%s</dt><dd>%s</dd>\n", _("Affected services"), service_names);
+  /* Crisis information may name no service (a weather warning). */
+  if (kase->services->len > 0)
+    append_escaped (out, "<dt>%s</dt><dd>%s</dd>\n", _("Affected services"), service_names);
   if (kase->scope != NULL && kase->scope[0] != '\0')
     append_escaped (out, "<dt>%s</dt><dd>%s</dd>\n", _("Scope"), kase->scope);
   if (kase->priority >= 1 && kase->priority <= 5)
@@ -565,10 +567,11 @@ append_feed_entry (GString      *out,
 
   g_return_if_fail (kase->public);
 
-  g_string_append_printf (summary, "%s: %s. %s: %s. %s: %s.",
+  g_string_append_printf (summary, "%s: %s. %s: %s.",
                           dk_case_kind_label (kase->kind), dk_case_status_label (kase->status),
-                          _("Area"), dk_area_label (kase->area),
-                          _("Affected services"), service_names);
+                          _("Area"), dk_area_label (kase->area));
+  if (kase->services->len > 0)
+    g_string_append_printf (summary, " %s: %s.", _("Affected services"), service_names);
   if (kase->scope != NULL && kase->scope[0] != '\0')
     g_string_append_printf (summary, " %s: %s.", _("Scope"), kase->scope);
   if (kase->expected_end != DK_TIME_UNSET)
