@@ -101,81 +101,6 @@ new_entry_row (const char *title,
   return row;
 }
 
-/* case.reserve (ARCHITECTURE.md, CONTRACT.md): until the store has
- * dk_local_declare_reserve () and dk_local_lift_reserve (), the mutation is built here
- * the way dk-local-case-changes.c builds the others, with the case's local version
- * showing the event at once. */
-static gboolean
-enqueue_reserve (DkStore             *store,
-                 const char          *case_id,
-                 gboolean             declared,
-                 gboolean             all_units,
-                 const char * const  *units,
-                 const char          *text,
-                 const char          *me,
-                 gint64               now,
-                 GError             **error)
-{
-  g_autoptr(DkCase) stored = dk_store_get_case (store, case_id, error);
-  g_autoptr(DkCase) local = NULL;
-  g_autoptr(JsonNode) data = NULL;
-  g_autoptr(JsonNode) local_node = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  DkCaseReserveEvent *event;
-
-  if (stored == NULL)
-    return FALSE;
-  if (stored->status == DK_CASE_STATUS_CLOSED)
-    {
-      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
-                           _("The case is closed: its reserve routine cannot change"));
-      return FALSE;
-    }
-  if (!declared && dk_case_get_reserve_in_force (stored) == NULL)
-    {
-      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
-                           _("No reserve routine is in force to lift"));
-      return FALSE;
-    }
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "case");
-  json_builder_add_string_value (builder, stored->id);
-  json_builder_set_member_name (builder, "action");
-  json_builder_add_string_value (builder, declared ? "declared" : "lifted");
-  json_builder_set_member_name (builder, "all_units");
-  json_builder_add_boolean_value (builder, declared && all_units);
-  json_builder_set_member_name (builder, "units");
-  json_builder_begin_array (builder);
-  for (guint i = 0; declared && !all_units && units != NULL && units[i] != NULL; i++)
-    json_builder_add_string_value (builder, units[i]);
-  json_builder_end_array (builder);
-  if (text != NULL)
-    {
-      json_builder_set_member_name (builder, "text");
-      json_builder_add_string_value (builder, text);
-    }
-  json_builder_end_object (builder);
-  data = json_builder_get_root (builder);
-
-  local = dk_case_copy (stored);
-  event = dk_case_reserve_event_new ();
-  event->id = g_uuid_string_random ();
-  event->at = now;
-  event->declared = declared;
-  event->all_units = declared && all_units;
-  for (guint i = 0; declared && !all_units && units != NULL && units[i] != NULL; i++)
-    g_ptr_array_add (event->units, g_strdup (units[i]));
-  event->author = g_strdup (me);
-  event->text = g_strdup (text);
-  g_ptr_array_add (local->reserve, event);
-  local_node = dk_case_to_json (local);
-
-  /* Appends commute on the server: no base revision. */
-  return dk_store_enqueue (store, "case.reserve", DK_TYPE_NAME_CASE, stored->id, 0, data,
-                           local_node, NULL, error);
-}
-
 /* ---- declaring ---- */
 
 static void
@@ -220,9 +145,9 @@ dk_case_reserve_declare_response_cb (AdwMessageDialog *dialog,
       return;
     }
 
-  if (!enqueue_reserve (store, self->case_id, TRUE, all_units,
-                        all_units ? NULL : (const char * const *) units,
-                        *text != '\0' ? text : NULL, me, dk_time_now (), &error))
+  if (!dk_local_declare_reserve (store, self->case_id, all_units,
+                                 all_units ? NULL : (const char * const *) units,
+                                 *text != '\0' ? text : NULL, me, dk_time_now (), &error))
     {
       show_error (self, _("Could Not Declare the Reserve Routine"), error->message);
       return;
@@ -316,8 +241,8 @@ dk_case_reserve_lift_response_cb (AdwMessageDialog *dialog,
                   _("Log in to lift the reserve routine."));
       return;
     }
-  if (!enqueue_reserve (store, self->case_id, FALSE, FALSE, NULL,
-                        *text != '\0' ? text : NULL, me, dk_time_now (), &error))
+  if (!dk_local_lift_reserve (store, self->case_id, *text != '\0' ? text : NULL, me,
+                              dk_time_now (), &error))
     {
       show_error (self, _("Could Not Lift the Reserve Routine"), error->message);
       return;
