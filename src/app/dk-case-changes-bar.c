@@ -30,6 +30,20 @@ struct _DkCaseChangesBar
 
 G_DEFINE_FINAL_TYPE (DkCaseChangesBar, dk_case_changes_bar, ADW_TYPE_BIN)
 
+/* A button's label with its mnemonic, and the same words as its accessible name (GTK
+ * 4.8 names a button by its label's raw text, underscore included). */
+static void
+set_button_label (GtkButton  *button,
+                  const char *label)
+{
+  g_autoptr(GString) name = g_string_new (label);
+
+  gtk_button_set_label (button, label);
+  g_string_replace (name, "_", "", 0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name->str, -1);
+}
+
 static void
 hide (DkCaseChangesBar *self)
 {
@@ -37,7 +51,7 @@ hide (DkCaseChangesBar *self)
 
   /* GTK 4.8 tells assistive technologies of hidden widgets: no text, nothing to find. */
   gtk_label_set_label (self->label, "");
-  gtk_button_set_label (self->button, "");
+  set_button_label (self->button, "");
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
   g_clear_pointer (&self->mutation_id, g_free);
 }
@@ -54,7 +68,7 @@ show (DkCaseChangesBar *self,
   gtk_image_set_from_icon_name (self->icon, icon);
   gtk_label_set_label (self->label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->button), button_label != NULL);
-  gtk_button_set_label (self->button, button_label != NULL ? button_label : "");
+  set_button_label (self->button, button_label != NULL ? button_label : "");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->button), action_name);
   gtk_widget_remove_css_class (GTK_WIDGET (self->box), "dk-problem");
   if (action_name != NULL)

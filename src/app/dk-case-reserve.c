@@ -69,7 +69,12 @@ show_button (GtkButton  *button,
              gboolean    shown,
              const char *label)
 {
+  g_autoptr(GString) name = g_string_new (shown ? label : "");
+
   gtk_button_set_label (button, shown ? label : "");
+  g_string_replace (name, "_", "", 0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name->str, -1);
   gtk_widget_set_visible (GTK_WIDGET (button), shown);
 }
 

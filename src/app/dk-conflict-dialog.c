@@ -75,6 +75,9 @@ struct _DkConflictDialog
   DkCase         *theirs;
   JsonNode       *mine_json;
   GArray         *choices;         /* Choice */
+
+  /* state */
+  gboolean        narrow;          /* the versions one above the other */
 };
 
 G_DEFINE_FINAL_TYPE (DkConflictDialog, dk_conflict_dialog, ADW_TYPE_WINDOW)
@@ -222,7 +225,8 @@ add_field (DkConflictDialog *self,
   gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (theirs_button), GTK_TOGGLE_BUTTON (mine_button));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (edited ? mine_button : theirs_button), TRUE);
 
-  sides = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  sides = gtk_box_new (self->narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL,
+                       self->narrow ? 6 : 12);
   gtk_box_set_homogeneous (GTK_BOX (sides), TRUE);
   gtk_box_append (GTK_BOX (sides), mine_button);
   gtk_box_append (GTK_BOX (sides), theirs_button);
@@ -458,6 +462,15 @@ dk_conflict_dialog_new (GtkWindow    *parent,
   g_return_val_if_fail (mutation_id != NULL, NULL);
 
   self = g_object_new (DK_TYPE_CONFLICT_DIALOG, "transient-for", parent, NULL);
+  /* No wider than the window it belongs to: a narrow one gets the versions stacked. */
+  if (parent != NULL && gtk_widget_get_width (GTK_WIDGET (parent)) > 0)
+    {
+      int width = gtk_widget_get_width (GTK_WIDGET (parent));
+      int height = gtk_widget_get_height (GTK_WIDGET (parent));
+
+      self->narrow = width < 600;
+      gtk_window_set_default_size (GTK_WINDOW (self), MIN (width, 760), MIN (height, 640));
+    }
   self->engine = g_object_ref (engine);
   self->mutation_id = g_strdup (mutation_id);
   if (!load_entry (self))

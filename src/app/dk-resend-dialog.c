@@ -454,6 +454,11 @@ dk_resend_dialog_new (GtkWindow    *parent,
   g_return_val_if_fail (mutation_id != NULL, NULL);
 
   self = g_object_new (DK_TYPE_RESEND_DIALOG, "transient-for", parent, NULL);
+  /* No wider than the window it belongs to. */
+  if (parent != NULL && gtk_widget_get_width (GTK_WIDGET (parent)) > 0)
+    gtk_window_set_default_size (GTK_WINDOW (self),
+                                 MIN (gtk_widget_get_width (GTK_WIDGET (parent)), 640),
+                                 MIN (gtk_widget_get_height (GTK_WIDGET (parent)), 600));
   self->engine = g_object_ref (engine);
   if (!load_entry (self, mutation_id))
     {

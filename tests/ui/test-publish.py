@@ -93,6 +93,39 @@ def restart(proc, data_dir, url, config_home, language=None):
     return proc, h.find_app()
 
 
+def press(node, name):
+    """Clicks the push button whose name starts with @name: GTK 4.8 adds a button's label
+    to the accessible name it was given ("Compare… Compare…")."""
+    button = h.wait_for(f"a push button named {name!r}",
+                        lambda: h.find_prefix(node, "push button", name),
+                        explain=lambda: h.list_names(node, "push button"))
+    h.click_node(button)
+
+
+def press_containing(node, text):
+    """Clicks the push button whose name holds @text (a title, whatever the language)."""
+    def search():
+        found = node.findChildren(lambda n: n.roleName == "push button" and text in n.name,
+                                  recursive=True)
+        return found[0] if found else None
+    h.click_node(h.wait_for(f"a push button with {text!r}", search,
+                            explain=lambda: h.list_names(node, "push button")))
+
+
+def is_on(node):
+    """Whether a toggle button is down: GTK 4.8 gives it the push button's role and says
+    so with the checked or the pressed state."""
+    import pyatspi
+    states = node.getState()
+    return states.contains(pyatspi.STATE_CHECKED) or states.contains(pyatspi.STATE_PRESSED)
+
+
+def conflict_window(app, language=None):
+    title = dict(LANGUAGES).get(language, "Choose What to Keep")
+    found = [w for w in other_windows(app) if h.find(w, "label", title) is not None]
+    return found[0] if found else None
+
+
 def main_window(app):
     return h.window(app, "Driftkoll")
 
@@ -103,8 +136,8 @@ def other_windows(app):
 
 def close_others(app):
     for other in other_windows(app):
-        for name in ("Close", "Later", "Cancel", "Senare", "Senere", "Avbryt"):
-            button = h.find(other, "push button", name)
+        for name in ("Close", "Later", "Cancel", "Stäng", "Lukk", "Senare", "Senere", "Avbryt"):
+            button = h.find_prefix(other, "push button", name)
             if button is not None:
                 h.click_node(button)
                 break
@@ -157,7 +190,7 @@ def concurrent_edit(shots, server, data_dir, other_dir, config_home, token):
 
     # Offline, the app's own change waits in the outbox.
     server.stop()
-    h.click(app, "push button", "Connection: Online")
+    press(app, "Connection: Online")
     h.wait_for("the app offline", lambda: h.find(app, "push button", "Connection: Offline"))
     local_change(data_dir, "edit", COSMIC, {"title": MY_TITLE, "description": MY_DESCRIPTION})
 
@@ -177,22 +210,20 @@ def concurrent_edit(shots, server, data_dir, other_dir, config_home, token):
     h.ok(f"back online, the conflict is marked in the list ({mark.name!r})")
 
     def open_conflict(app, language):
-        h.click(main_window(app), "push button", f"Open “{MY_TITLE}”")
-        h.click(main_window(app), "push button", {"sv": "_Jämför…", "nb": "_Sammenlign…"}
+        press_containing(main_window(app), MY_TITLE)
+        press(main_window(app), {"sv": "_Jämför…", "nb": "_Sammenlign…"}
                 .get(language, "Compare…").replace("_", ""))
-        title = dict(LANGUAGES).get(language, "Choose What to Keep")
-        h.wait_for("the side-by-side view", lambda: [
-            w for w in other_windows(app) if h.find(w, "label", title) is not None])
+        h.wait_for("the side-by-side view", lambda: conflict_window(app, language))
 
     open_conflict(app, None)
-    dialog = other_windows(app)[0]
+    dialog = conflict_window(app)
     for name in ("Title: keep yours", "Title: keep the server’s",
                  "Description: keep yours", "Scope: keep the server’s"):
-        h.wait_for(f"the choice {name!r}", lambda: h.find(dialog, "toggle button", name),
-                   explain=lambda: h.list_names(dialog, "toggle button"))
-    if not h.find(dialog, "toggle button", "Title: keep yours").checked:
+        h.wait_for(f"the choice {name!r}", lambda: h.find_prefix(dialog, "push button", name),
+                   explain=lambda: h.list_names(dialog, "push button"))
+    if not is_on(h.find_prefix(dialog, "push button", "Title: keep yours")):
         h.fail("the title the user changed does not start on theirs")
-    if not h.find(dialog, "toggle button", "Scope: keep the server’s").checked:
+    if not is_on(h.find_prefix(dialog, "push button", "Scope: keep the server’s")):
         h.fail("the scope only the server changed does not start on the server's")
     h.ok("the side-by-side view shows title, description and scope, each on a sensible side")
     close_others(app)
@@ -202,10 +233,10 @@ def concurrent_edit(shots, server, data_dir, other_dir, config_home, token):
 
     # The choice: my title and description, the server's scope.
     open_conflict(app, None)
-    dialog = other_windows(app)[0]
-    h.click_node(h.find(dialog, "toggle button", "Scope: keep the server’s"))
-    h.click_node(h.find(dialog, "toggle button", "Title: keep yours"))
-    h.click(dialog, "push button", "Publish Choice")
+    dialog = conflict_window(app)
+    press(dialog, "Scope: keep the server’s")
+    press(dialog, "Title: keep yours")
+    press(dialog, "Publish Choice")
     h.wait_for("the view closed", lambda: not other_windows(app))
     h.wait_for("the mark gone", lambda: h.find_prefix(app, "label", "Changed meanwhile: ") is None
                and h.find_prefix(app, "label", "Waiting to publish: ") is None, timeout=60)
@@ -221,14 +252,14 @@ def concurrent_edit(shots, server, data_dir, other_dir, config_home, token):
 
 def refused_and_sent_again(shots, server, data_dir, other_dir, config_home, proc, app):
     server.stop()
-    h.click(app, "push button", "Connection: Online")
+    press(app, "Connection: Online")
     h.wait_for("the app offline", lambda: h.find(app, "push button", "Connection: Offline"))
     local_change(data_dir, "raw-edit", "DK-1005", {"title": LONG_TITLE})
     server.start()
     go_online(app)
     h.wait_for("the banner about the refused change",
                lambda: h.find_prefix(app, "label", "1 change was not accepted by the server"))
-    h.click(app, "push button", "Show Changes")
+    press(app, "Show Changes")
     outbox = h.wait_for("the outbox", lambda: [w for w in other_windows(app)
                                                 if w.name == "Changes Not Yet Accepted"])[0]
     h.wait_for("the server's reason", lambda: h.find_prefix(outbox, "label",
@@ -240,7 +271,7 @@ def refused_and_sent_again(shots, server, data_dir, other_dir, config_home, proc
     close_others(app)
 
     def open_editor(app, language):
-        h.click(main_window(app), "push button", {"sv": "Visa ändringar", "nb": "Vis endringer"}
+        press(main_window(app), {"sv": "Visa ändringar", "nb": "Vis endringer"}
                 .get(language, "Show Changes"))
         outbox = h.wait_for("the outbox", lambda: other_windows(app))[0]
         button = h.wait_for("Edit and Send Again", lambda: h.find_prefix(
@@ -259,7 +290,7 @@ def refused_and_sent_again(shots, server, data_dir, other_dir, config_home, proc
     title = h.wait_for("the title", lambda: h.find_prefix(editor, "text", "Title"),
                        explain=lambda: h.list_names(editor, "text"))
     title.text = SHORT_TITLE
-    h.click(editor, "push button", "Send Again")
+    press(editor, "Send Again")
     h.wait_for("the editor closed", lambda: len(other_windows(app)) <= 1)
     close_others(app)
     h.wait_for("the refused change gone",
@@ -317,7 +348,7 @@ def reserve_routine(shots, server, workdir, token):
 
     proc, app = looks(shots, "reserve-banner", staff_config, staff_dir, server.url, proc,
                       show_banner)
-    h.click(app, "push button", f"Start routine for {UNIT}")
+    press(app, f"Start routine for {UNIT}")
     h.wait_for("the run page of the unit", lambda: h.find_prefix(app, "label", f"Unit {UNIT}"),
                explain=lambda: h.list_names(app, "label"))
     h.wait_for("the banner's button opening the run now",
@@ -328,17 +359,17 @@ def reserve_routine(shots, server, workdir, token):
 
 
 def declare_offline(shots, server, data_dir, config_home, proc, app):
-    h.click(app, "push button", "Open “Inloggning i TES-appen misslyckas”")
+    press(app, "Open “Inloggning i TES-appen misslyckas”")
     h.wait_for("the lift button", lambda: h.find(app, "push button", "Lift Reserve Routine…"))
     server.stop()
-    h.click(app, "push button", "Connection: Online")
+    press(app, "Connection: Online")
     h.wait_for("the app offline", lambda: h.find(app, "push button", "Connection: Offline"))
-    h.click(app, "push button", "Lift Reserve Routine…")
+    press(app, "Lift Reserve Routine…")
     dialog = h.wait_for("the lift dialog", lambda: other_windows(app))[0]
-    h.click(dialog, "push button", "Lift")
+    press(dialog, "Lift")
     h.wait_for("the declare button again",
                lambda: h.find(app, "push button", "Declare Reserve Routine…"))
-    h.click(app, "push button", "Back")
+    press(app, "Back")
     h.wait_for("the case waiting to publish in the list", lambda: h.find(
         app, "label", "Waiting to publish: Inloggning i TES-appen misslyckas"),
         explain=lambda: h.list_names(app, "label"))
@@ -346,14 +377,14 @@ def declare_offline(shots, server, data_dir, config_home, proc, app):
     h.ok("offline, a publication (lifting the reserve routine) shows 'waiting to publish' "
          "in the list")
 
-    h.click(app, "push button", "Open “Inloggning i TES-appen misslyckas”")
-    h.click(app, "push button", "Declare Reserve Routine…")
+    press(app, "Open “Inloggning i TES-appen misslyckas”")
+    press(app, "Declare Reserve Routine…")
     dialog = h.wait_for("the declare dialog", lambda: other_windows(app))[0]
     h.click(dialog, "radio button", "All units")
     h.wait_for("the message row", lambda: h.find_prefix(dialog, "text", "Message to the units"),
                explain=lambda: h.list_names(dialog, "text")).text = "Alla enheter: reservrutin"
     h.screenshot(shots, "reserve-declare-dialog.png")
-    h.click(dialog, "push button", "Declare")
+    press(dialog, "Declare")
     h.wait_for("the page saying it is in force", lambda: h.find_prefix(
         app, "label", "In force for all units"))
     server.start()
