@@ -52,6 +52,7 @@ describe_op (const char *op)
     { "case.add_update", N_("Update") },
     { "case.close", N_("Closing") },
     { "case.follow_up", N_("Follow-up note") },
+    { "case.reserve", N_("Reserve routine") },
     { "report.create", N_("Fault report") },
     { "run.start", N_("Started routine") },
     { "run.set_step", N_("Routine step") },

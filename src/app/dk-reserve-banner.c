@@ -73,6 +73,26 @@ find_run (DkStore    *store,
   return NULL;
 }
 
+/* A button's label that wraps rather than widen a narrow window. */
+static void
+set_button_label (GtkButton  *button,
+                  const char *text)
+{
+  GtkWidget *label = gtk_button_get_child (button);
+
+  if (!GTK_IS_LABEL (label))
+    {
+      label = gtk_label_new (NULL);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+      gtk_button_set_child (button, label);
+    }
+  gtk_label_set_label (GTK_LABEL (label), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+}
+
 static void
 hide (DkReserveBanner *self)
 {
@@ -80,8 +100,8 @@ hide (DkReserveBanner *self)
 
   /* GTK 4.8 tells assistive technologies of hidden widgets: nothing to find then. */
   gtk_label_set_label (self->label, "");
-  gtk_button_set_label (self->start_button, "");
-  gtk_button_set_label (self->case_button, "");
+  set_button_label (self->start_button, "");
+  set_button_label (self->case_button, "");
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }
 
@@ -165,13 +185,13 @@ refresh (DkReserveBanner *self)
         label = g_strdup_printf (_("Start routine for %s"), unit);
       else
         label = g_strdup (_("Start Routine…"));
-      gtk_button_set_label (self->start_button, label);
+      set_button_label (self->start_button, label);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_button), routine->title);
     }
   else
-    gtk_button_set_label (self->start_button, "");
+    set_button_label (self->start_button, "");
   gtk_widget_set_visible (GTK_WIDGET (self->start_button), routine != NULL);
-  gtk_button_set_label (self->case_button, _("Open the Case"));
+  set_button_label (self->case_button, _("Open the Case"));
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
 }
 
