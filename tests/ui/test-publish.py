@@ -396,7 +396,8 @@ def declare_offline(shots, server, data_dir, config_home, proc, app):
     h.wait_for("the app offline", lambda: h.find(app, "push button", "Connection: Offline"))
     press(app, "Lift Reserve Routine…")
     dialog = h.wait_for("the lift dialog", lambda: other_windows(app))[0]
-    press(dialog, "Lift")
+    press_containing(dialog, "Lift")
+    h.wait_for("the lift dialog closed", lambda: not other_windows(app))
     h.wait_for("the declare button again",
                lambda: h.find_prefix(app, "push button", "Declare Reserve Routine…"))
     press(app, "Back")
@@ -409,14 +410,18 @@ def declare_offline(shots, server, data_dir, config_home, proc, app):
 
     press(app, "Open “Inloggning i TES-appen misslyckas”")
     press(app, "Declare Reserve Routine…")
-    dialog = h.wait_for("the declare dialog", lambda: other_windows(app))[0]
-    h.click(dialog, "radio button", "All units")
-    h.wait_for("the message row", lambda: h.find_prefix(dialog, "text", "Message to the units"),
-               explain=lambda: h.list_names(dialog, "text")).text = "Alla enheter: reservrutin"
+    dialog = h.wait_for("the declare dialog", lambda: [
+        w for w in other_windows(app)
+        if h.find(w, "label", "Declare the Reserve Routine?") is not None])[0]
+    # GTK 4.8's check buttons offer assistive technologies no action: the units are typed.
+    h.wait_for("the units row", lambda: h.find_prefix(app, "text", "Units, separated by commas"),
+               explain=lambda: h.list_names(app, "text")).text = "Avdelning 3, Avdelning 7"
+    h.wait_for("the message row", lambda: h.find_prefix(app, "text", "Message to the units"),
+               explain=lambda: h.list_names(app, "text")).text = "Avdelning 3 och 7: reservrutin"
     h.screenshot(shots, "reserve-declare-dialog.png")
-    press(dialog, "Declare")
+    press_containing(app, "_Declare")
     h.wait_for("the page saying it is in force", lambda: h.find_prefix(
-        app, "label", "In force for all units"))
+        app, "label", "In force for Avdelning 3, Avdelning 7"))
     server.start()
     go_online(app)
     h.wait_for("nothing waiting", lambda: h.find(app, "label", "Waiting to publish") is None,
@@ -424,7 +429,7 @@ def declare_offline(shots, server, data_dir, config_home, proc, app):
     h.wait_for("the timeline's declaration",
                lambda: h.find_prefix(app, "label", "") and [
                    n for n in app.findChildren(lambda n: n.roleName == "label" and
-                                               "Reserve routine declared for all units" in n.name,
+                                               "Reserve routine declared for Avdelning 3, Avdelning 7" in n.name,
                                                recursive=True)])
     h.wait_for("the timeline's lifting", lambda: [
         n for n in app.findChildren(lambda n: n.roleName == "label" and
