@@ -385,34 +385,41 @@ def reserve_routine(shots, server, workdir, token):
                lambda: h.find_prefix(app, "push button", f"Open the routine for {UNIT}"))
     h.ok("one click on the banner starts the routine's run for the unit")
     h.screenshot(shots, "reserve-run-started.png")
+
+    # Lifted by the publisher: the banner goes and the unit is told.
+    answer = server.post("api/v1/mutations", {"mutations": [{
+        "id": str(uuid.uuid4()), "op": "case.reserve", "base_revision": 0,
+        "data": {"case": tes["id"], "action": "lifted", "text": "Systemet fungerar igen"}}]},
+        token)
+    if answer["results"][0]["status"] != "applied":
+        h.fail(f"lifting the reserve routine through the API: {answer}")
+    h.wait_for("the banner gone",
+               lambda: h.find_prefix(app, "label", "Reserve routine in force: ") is None)
+    h.wait_for("the notification that it was lifted",
+               lambda: h.in_dunst_history("Reserve routine lifted"),
+               explain=lambda: f"dunst: {h.dunst_history()!r}")
+    h.ok("lifted, the banner goes and the staff desktop is told")
     h.stop_app(proc)
 
 
+def labels_holding(app, text):
+    return app.findChildren(lambda n: n.roleName == "label" and text in n.name, recursive=True)
+
+
 def declare_offline(shots, server, data_dir, config_home, proc, app):
-    press(app, "Open “Inloggning i TES-appen misslyckas”")
-    h.wait_for("the lift button", lambda: h.find_prefix(app, "push button", "Lift Reserve Routine…"))
+    """The publisher's desktop declares the reserve routine offline (it waits to
+    publish), then online lifts it; both are on the timeline."""
+    tes = "Inloggning i TES-appen misslyckas"
+    press(app, f"Open “{tes}”")
+    h.wait_for("the declare button",
+               lambda: h.find_prefix(app, "push button", "Declare Reserve Routine…"))
     server.stop()
     press(app, "Connection: Online")
     h.wait_for("the app offline", lambda: h.find(app, "push button", "Connection: Offline"))
-    press(app, "Lift Reserve Routine…")
-    dialog = h.wait_for("the lift dialog", lambda: other_windows(app))[0]
-    press_containing(dialog, "Lift")
-    h.wait_for("the lift dialog closed", lambda: not other_windows(app))
-    h.wait_for("the declare button again",
-               lambda: h.find_prefix(app, "push button", "Declare Reserve Routine…"))
-    press(app, "Back")
-    h.wait_for("the case waiting to publish in the list", lambda: h.find(
-        app, "label", "Waiting to publish: Inloggning i TES-appen misslyckas"),
-        explain=lambda: h.list_names(app, "label"))
-    h.screenshot(shots, "waiting-to-publish.png")
-    h.ok("offline, a publication (lifting the reserve routine) shows 'waiting to publish' "
-         "in the list")
-
-    press(app, "Open “Inloggning i TES-appen misslyckas”")
     press(app, "Declare Reserve Routine…")
-    dialog = h.wait_for("the declare dialog", lambda: [
+    h.wait_for("the declare dialog", lambda: [
         w for w in other_windows(app)
-        if h.find(w, "label", "Declare the Reserve Routine?") is not None])[0]
+        if h.find(w, "label", "Declare the Reserve Routine?") is not None])
     # GTK 4.8's check buttons offer assistive technologies no action: the units are typed.
     h.wait_for("the units row", lambda: h.find_prefix(app, "text", "Units, separated by commas"),
                explain=lambda: h.list_names(app, "text")).text = "Avdelning 3, Avdelning 7"
@@ -420,22 +427,36 @@ def declare_offline(shots, server, data_dir, config_home, proc, app):
                explain=lambda: h.list_names(app, "text")).text = "Avdelning 3 och 7: reservrutin"
     h.screenshot(shots, "reserve-declare-dialog.png")
     press_containing(app, "_Declare")
+    h.wait_for("the declare dialog closed", lambda: not other_windows(app))
     h.wait_for("the page saying it is in force", lambda: h.find_prefix(
         app, "label", "In force for Avdelning 3, Avdelning 7"))
+    press(app, "Back")
+    h.wait_for("the case waiting to publish in the list",
+               lambda: h.find(app, "label", f"Waiting to publish: {tes}"),
+               explain=lambda: h.list_names(app, "label"))
+    h.screenshot(shots, "waiting-to-publish.png")
+    h.ok("offline, a publication (declaring the reserve routine) shows 'waiting to publish' "
+         "in the list")
+
     server.start()
     go_online(app)
-    h.wait_for("nothing waiting", lambda: h.find(app, "label", "Waiting to publish") is None,
-               timeout=60)
-    h.wait_for("the timeline's declaration",
-               lambda: h.find_prefix(app, "label", "") and [
-                   n for n in app.findChildren(lambda n: n.roleName == "label" and
-                                               "Reserve routine declared for Avdelning 3, Avdelning 7" in n.name,
-                                               recursive=True)])
-    h.wait_for("the timeline's lifting", lambda: [
-        n for n in app.findChildren(lambda n: n.roleName == "label" and
-                                    "Reserve routine lifted" in n.name, recursive=True)])
+    h.wait_for("nothing waiting to publish",
+               lambda: h.find_prefix(app, "label", "Waiting to publish: ") is None, timeout=60)
+    press(app, f"Open “{tes}”")
+    press(app, "Lift Reserve Routine…")
+    dialog = h.wait_for("the lift dialog", lambda: [
+        w for w in other_windows(app)
+        if h.find(w, "label", "Lift the Reserve Routine?") is not None])[0]
+    press_containing(dialog, "_Lift")
+    h.wait_for("the lift dialog closed", lambda: not other_windows(app))
+    h.wait_for("the timeline's declaration", lambda: labels_holding(
+        app, "Reserve routine declared for Avdelning 3, Avdelning 7"))
+    h.wait_for("the timeline's lifting", lambda: len(labels_holding(
+        app, "Reserve routine lifted")) >= 2)
+    h.wait_for("the lifting published",
+               lambda: h.find_prefix(app, "label", "Waiting to publish") is None, timeout=60)
     h.screenshot(shots, "reserve-case-page.png")
-    h.ok("back online the lifting and the new declaration are published, both on the timeline")
+    h.ok("back online the declaration is published and lifted; both are on the timeline")
     return proc, app
 
 
