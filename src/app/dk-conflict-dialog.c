@@ -227,7 +227,7 @@ add_field (DkConflictDialog *self,
 
   sides = gtk_box_new (self->narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL,
                        self->narrow ? 6 : 12);
-  gtk_box_set_homogeneous (GTK_BOX (sides), TRUE);
+  gtk_box_set_homogeneous (GTK_BOX (sides), !self->narrow);
   gtk_box_append (GTK_BOX (sides), mine_button);
   gtk_box_append (GTK_BOX (sides), theirs_button);
   gtk_box_append (GTK_BOX (field_box), sides);
