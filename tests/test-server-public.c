@@ -494,6 +494,44 @@ test_escaping (Fixture       *fixture,
 }
 
 static void
+test_internal_members_and_no_services (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) kase = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *feed = NULL;
+  DkCaseAffected *affected = dk_case_affected_new ();
+
+  store_service (fixture, "tes", "TES", DK_AREA_IT_TELEPHONY);
+  kase = store_case (fixture, "DK-1001", "Stormvarning", DK_CASE_KIND_CRISIS,
+                     DK_CASE_STATUS_ONGOING, 2, TRUE, -HOUR, 0);
+  /* A weather warning affects no service; units and reports are the publishers'. */
+  g_ptr_array_set_size (kase->services, 0);
+  affected->unit = g_strdup ("Hemliga avdelningen");
+  affected->at = fixture->now;
+  affected->by = g_strdup ("staff");
+  g_ptr_array_add (kase->affected, affected);
+  g_ptr_array_add (kase->reports, g_strdup ("0b6c1f4e-8a3d-4c56-9e7f-2d1a5b8c9e0f"));
+  kase->revision++;
+  g_assert_true (dk_case_validate (kase, &error));
+  g_assert_cmpint (dk_server_store_case (fixture->db, kase, &error), >, 0);
+  g_assert_no_error (error);
+
+  page = render_page (fixture);
+  g_assert_nonnull (strstr (page, "Stormvarning"));
+  g_assert_null (strstr (page, _("Affected services")));
+  g_assert_null (strstr (page, "Hemliga avdelningen"));
+  g_assert_null (strstr (page, "0b6c1f4e"));
+
+  feed = render_feed (fixture);
+  g_assert_nonnull (strstr (feed, "Stormvarning"));
+  g_assert_null (strstr (feed, _("Affected services")));
+  g_assert_null (strstr (feed, "Hemliga avdelningen"));
+  assert_feed_valid (feed, 1);
+}
+
+static void
 test_empty (Fixture       *fixture,
             gconstpointer  user_data)
 {
@@ -580,6 +618,8 @@ main (int   argc,
   ADD ("/server/public/page/marks-overdue-end", test_overdue);
   ADD ("/server/public/escapes-every-text", test_escaping);
   ADD ("/server/public/empty-says-so", test_empty);
+  ADD ("/server/public/crisis-without-services-and-no-internal-members",
+       test_internal_members_and_no_services);
   ADD ("/server/public/page/language-follows-strings", test_language);
   ADD ("/server/public/demo-shows-public-hides-internal", test_demo);
 #undef ADD

@@ -109,13 +109,16 @@ expect_rejected (const char *username,
   assert_result (result, DK_RESULT_REJECTED, code);
 }
 
-/* The latest change of @type and @id that @username sees, or NULL. */
+/* The latest change of @type and @id that @username (NULL: anonymous) sees, or NULL. */
 static JsonObject *
 find_change (const char *username,
              const char *type,
              const char *id)
 {
-  g_autoptr(GPtrArray) changes = dk_test_server_pull_all (server, token_for (username), 500, NULL);
+  g_autoptr(GPtrArray) changes = dk_test_server_pull_all (server,
+                                                          username != NULL ? token_for (username)
+                                                                           : NULL,
+                                                          500, NULL);
 
   for (guint i = changes->len; i > 0; i--)
     {
@@ -262,6 +265,37 @@ test_affected_once_per_unit (void)
   g_assert_cmpstr (affected->by, ==, "staff");
   g_assert_cmpint (affected->at, !=, DK_TIME_UNSET);
   g_assert_true (dk_case_has_affected_unit (kase, "Akuten"));
+}
+
+static void
+test_affected_not_for_anonymous_callers (void)
+{
+  g_autofree char *id = create_incident ("servicedesk", "it_telephony");
+  g_autofree char *report_id = create_report ("staff", "Avd 40");
+  g_autoptr(JsonObject) outside = NULL;
+  g_autoptr(DkCase) inside = NULL;
+  g_autoptr(DkCase) seen = NULL;
+  g_autoptr(GError) error = NULL;
+
+  expect_applied ("staff", mutation_json (NULL, "case.affected", 0,
+                                          "{\"case\":\"%s\",\"unit\":\"Avd 40\"}", id));
+  expect_applied ("servicedesk", mutation_json (NULL, "report.link", 0,
+                                                "{\"report\":\"%s\",\"case\":\"%s\"}",
+                                                report_id, id));
+
+  inside = fetch_case (id);
+  g_assert_cmpuint (inside->affected->len, ==, 1);
+  g_assert_cmpuint (inside->reports->len, ==, 1);
+
+  /* The public case reaches anonymous callers without its internal members. */
+  outside = find_change (NULL, DK_TYPE_NAME_CASE, id);
+  g_assert_nonnull (outside);
+  seen = dk_case_from_json (json_object_get_member (outside, "data"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (seen->title, ==, inside->title);
+  g_assert_cmpint (seen->revision, ==, inside->revision);
+  g_assert_cmpuint (seen->affected->len, ==, 0);
+  g_assert_cmpuint (seen->reports->len, ==, 0);
 }
 
 static void
@@ -804,6 +838,8 @@ main (int   argc,
     g_error ("user add lab2 failed (%d): %s", status, err);
 
   g_test_add_func ("/server/writers/affected/once-per-unit", test_affected_once_per_unit);
+  g_test_add_func ("/server/writers/affected/not-for-anonymous-callers",
+                   test_affected_not_for_anonymous_callers);
   g_test_add_func ("/server/writers/affected/bad-input", test_affected_bad_input);
   g_test_add_func ("/server/writers/affected/replay-answers-the-same",
                    test_affected_replay_answers_the_same);

@@ -406,6 +406,8 @@ dk_application_startup (GApplication *app)
       g_warning ("%s", self->open_error->message);
       return;
     }
+  /* what the cli does beside the app shows in the lists too */
+  dk_store_watch_other_writers (self->store);
 
   self->engine = dk_sync_engine_new (self->store, self->server_url);
   configure_engine (self);

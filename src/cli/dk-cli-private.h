@@ -166,6 +166,17 @@ void _dk_cli_print_step_events   (const DkRunStep *state);
 int _dk_cli_run_cmd  (DkCli *cli, const char *command, int argc, char **argv);
 /* dk-cli-report.c */
 int _dk_cli_report   (DkCli *cli, const char *command, int argc, char **argv);
+/* dk-cli-inbox.c */
+int _dk_cli_inbox    (DkCli *cli, const char *command, int argc, char **argv);
+int _dk_cli_link     (DkCli *cli, const char *command, int argc, char **argv);
+int _dk_cli_report_ack (DkCli *cli, const char *command, int argc, char **argv);
+int _dk_cli_report_close (DkCli *cli, const char *command, int argc, char **argv);
+/* dk-cli-reserve.c */
+int _dk_cli_affected (DkCli *cli, const char *command, int argc, char **argv);
+int _dk_cli_reserve  (DkCli *cli, const char *command, int argc, char **argv);
+/* dk-cli-templates.c */
+int _dk_cli_templates (DkCli *cli, const char *command, int argc, char **argv);
+int _dk_cli_template (DkCli *cli, const char *command, int argc, char **argv);
 /* dk-cli-print.c */
 int _dk_cli_print    (DkCli *cli, const char *command, int argc, char **argv);
 

@@ -9,11 +9,39 @@
 
 #include "dk-cli-private.h"
 
+static const DkCliCommand report_commands[] = {
+  { "ack", N_("Acknowledge a new report"), _dk_cli_report_ack },
+  { "close", N_("Close a report"), _dk_cli_report_close },
+};
+
+static int
+create_report (DkCli       *cli,
+               const char  *command,
+               int          argc,
+               char       **argv);
+
+/* "report OPTION…" reports; "report ack|close REPORT" is for report handlers. */
 int
 _dk_cli_report (DkCli       *cli,
                 const char  *command,
                 int          argc,
                 char       **argv)
+{
+  for (guint i = 0; argc > 1 && i < G_N_ELEMENTS (report_commands); i++)
+    {
+      if (g_str_equal (argv[1], report_commands[i].name))
+        return _dk_cli_dispatch (cli, command, _("Fault reports and urgent cases."),
+                                 report_commands, G_N_ELEMENTS (report_commands), argc, argv);
+    }
+
+  return create_report (cli, command, argc, argv);
+}
+
+static int
+create_report (DkCli       *cli,
+               const char  *command,
+               int          argc,
+               char       **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DkReport) report = NULL;
@@ -27,6 +55,7 @@ _dk_cli_report (DkCli       *cli,
   g_autofree char *computers = NULL;
   g_autofree char *servers = NULL;
   g_autofree char *competence = NULL;
+  g_autofree char *summary = NULL;
   gboolean urgent = FALSE;
   DkStore *store;
   const char *me;
@@ -56,10 +85,13 @@ _dk_cli_report (DkCli       *cli,
     { NULL }
   };
 
-  status = _dk_cli_parse (cli, command, NULL,
-                          _("Reports a fault, or with --urgent an urgent case. It waits in the "
-                            "outbox until “sync” sends it. Prints the report’s id."),
-                          entries, 0, 0, &argc, &argv);
+  summary = g_strconcat (_("Reports a fault, or with --urgent an urgent case. It waits in the "
+                           "outbox until “sync” sends it. Prints the report’s id."),
+                         " ",
+                         _("Report handlers acknowledge and close one with “report ack” and "
+                           "“report close”."),
+                         NULL);
+  status = _dk_cli_parse (cli, command, NULL, summary, entries, 0, 0, &argc, &argv);
   if (status != DK_CLI_EXIT_OK)
     return status;
 

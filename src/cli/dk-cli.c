@@ -37,6 +37,13 @@ static const DkCliCommand commands[] = {
   { "update", N_("Add an update to a case"), _dk_cli_update },
   { "close", N_("Close a case"), _dk_cli_close },
   { "follow-up", N_("Add a follow-up note to a case"), _dk_cli_follow_up },
+  { "affected", N_("Tell a case’s publishers that your unit is affected too"),
+    _dk_cli_affected },
+  { "reserve", N_("Declare or lift the reserve routine on a case"), _dk_cli_reserve },
+  { "inbox", N_("List the reports waiting for a report handler, by service"), _dk_cli_inbox },
+  { "link", N_("Link a report to the case about it"), _dk_cli_link },
+  { "templates", N_("List your message templates"), _dk_cli_templates },
+  { "template", N_("Save or delete a message template"), _dk_cli_template },
 };
 
 /* ---- usage and errors ---- */

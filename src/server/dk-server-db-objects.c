@@ -114,6 +114,7 @@ dk_server_db_put_object (DkServerDb          *self,
     _dk_server_db_bind_text (stmt, 8, visibility->owner);
     _dk_server_db_bind_text (stmt, 9, deleted ? NULL : data);
     sqlite3_bind_int (stmt, 10, keep_visibility ? 1 : 0);
+    _dk_server_db_bind_text (stmt, 11, deleted ? NULL : visibility->public_data);
     if (!_dk_server_db_step_done (self, stmt, _("Could not store the object"), error))
       goto failed;
   }
@@ -260,6 +261,7 @@ dk_server_db_changes_json (DkServerDb      *self,
       gint64 seq = sqlite3_column_int64 (stmt, 0);
       gboolean deleted = sqlite3_column_int (stmt, 3) != 0;
       const char *data;
+      int column;
 
       if (count == limit)
         {
@@ -278,9 +280,11 @@ dk_server_db_changes_json (DkServerDb      *self,
       g_string_append (out, ",\"id\":");
       _dk_server_db_append_json_string (out, (const char *) sqlite3_column_text (stmt, 2));
       g_string_append (out, deleted ? ",\"deleted\":true,\"data\":" : ",\"deleted\":false,\"data\":");
-      data = deleted ? NULL : (const char *) sqlite3_column_text (stmt, 6);
+      /* Anonymous callers get the public text of an object that has one. */
+      column = anonymous && sqlite3_column_type (stmt, 7) != SQLITE_NULL ? 7 : 6;
+      data = deleted ? NULL : (const char *) sqlite3_column_text (stmt, column);
       if (data != NULL)
-        g_string_append_len (out, data, sqlite3_column_bytes (stmt, 6));
+        g_string_append_len (out, data, sqlite3_column_bytes (stmt, column));
       else
         g_string_append (out, "null");
       g_string_append_c (out, '}');

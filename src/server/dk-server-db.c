@@ -17,7 +17,8 @@
 #include "dk-server-db-private.h"
 
 #define OBJECT_COLUMNS "type, id, data, seq, revision, deleted, public, readers, owner"
-#define CHANGES_COLUMNS "SELECT seq, type, id, deleted, public, was_public, data FROM objects "
+#define CHANGES_COLUMNS \
+  "SELECT seq, type, id, deleted, public, was_public, data, public_data FROM objects "
 
 static const char * const stmt_sql[N_STMTS] = {
   [STMT_BUMP_SEQ] =
@@ -26,11 +27,11 @@ static const char * const stmt_sql[N_STMTS] = {
     "SELECT value FROM meta WHERE key = 'seq'",
   [STMT_PUT_OBJECT] =
     "INSERT INTO objects (type, id, seq, revision, deleted, public, readers, owner,"
-    "                     was_public, data)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)"
+    "                     was_public, data, public_data)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?11)"
     " ON CONFLICT (type, id) DO UPDATE SET"
     "   seq = excluded.seq, revision = excluded.revision, deleted = excluded.deleted,"
-    "   data = excluded.data,"
+    "   data = excluded.data, public_data = excluded.public_data,"
     /* ?10: keep the stored visibility. Every right side reads the old row. */
     "   was_public = CASE WHEN ?10 != 0 THEN objects.was_public"
     "                     WHEN excluded.public != 0 THEN 0"
@@ -167,6 +168,9 @@ static const char * const migrations[] = {
   "  address   TEXT,"
   "  detail    TEXT"
   ");",
+  /* 1 → 2: what anonymous callers get of an object, when it is less than data (a
+   * public case without its internal members); NULL: data itself. */
+  "ALTER TABLE objects ADD COLUMN public_data TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == DK_SERVER_DB_SCHEMA_VERSION);

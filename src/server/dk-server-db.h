@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-#define DK_SERVER_DB_SCHEMA_VERSION 1
+#define DK_SERVER_DB_SCHEMA_VERSION 2
 
 /* Who reads: anonymous (roles 0, username NULL) or a user with roles. */
 typedef struct {
@@ -28,6 +28,8 @@ typedef struct {
   DkRole      readers;   /* logged-in users with any of these roles see it
                           * (DK_ROLE_STAFF = every logged-in user) */
   const char *owner;     /* this user always sees it; may be NULL */
+  const char *public_data; /* the wire JSON text anonymous callers get in /changes
+                            * instead of the data; NULL: the data itself */
 } DkVisibility;
 
 /* A stored object as read back. */
@@ -101,7 +103,8 @@ GPtrArray      *dk_server_db_list_objects       (DkServerDb      *self,
                                                  const char      *type,
                                                  gboolean         public_only,
                                                  GError         **error);
-/* The body of GET /changes for @viewer, written straight from the stored text:
+/* The body of GET /changes for @viewer, written straight from the stored text (an
+ * anonymous @viewer gets an object's public_data when it has one):
  * {"changes":[{"seq":..,"type":..,"id":..,"deleted":..,"data":{..}}],"last_seq":N,"more":B}
  * where last_seq is the seq of the last change returned, or @since when there is none
  * (or the newest seq when nothing visible remains), and "newest_seq": the newest seq

@@ -32,7 +32,22 @@ dk_server_store_case (DkServerDb    *db,
                       GError       **error)
 {
   g_autoptr(JsonNode) node = dk_case_to_json (kase);
-  DkVisibility visibility = { kase->public, DK_ROLE_STAFF, NULL };
+  g_autofree char *public_data = NULL;
+  DkVisibility visibility = { kase->public, DK_ROLE_STAFF, NULL, NULL };
+
+  /* The units that said they are affected and the linked fault reports are the
+   * publishers' business: anonymous callers get a public case without them. */
+  if (kase->public && (kase->affected->len > 0 || kase->reports->len > 0))
+    {
+      g_autoptr(DkCase) outside = dk_case_copy (kase);
+      g_autoptr(JsonNode) outside_node = NULL;
+
+      g_ptr_array_set_size (outside->affected, 0);
+      g_ptr_array_set_size (outside->reports, 0);
+      outside_node = dk_case_to_json (outside);
+      public_data = dk_json_to_string (outside_node);
+      visibility.public_data = public_data;
+    }
 
   return store_node (db, DK_TYPE_NAME_CASE, kase->id, kase->revision, node, &visibility, error);
 }

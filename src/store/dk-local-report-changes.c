@@ -99,7 +99,9 @@ dk_local_acknowledge_report (DkStore     *store,
   if (report->state != DK_REPORT_STATE_NEW)
     {
       g_set_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION,
-                   _("%s is %s: only a new report can be acknowledged"),
+                   /* Translators: "FA-17 cannot be acknowledged: only a new report can be, and it is
+                    * “Closed”" */
+                   _("%s cannot be acknowledged: only a new report can be, and it is “%s”"),
                    report_name (report), dk_report_state_label (report->state));
       return FALSE;
     }

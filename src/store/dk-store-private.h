@@ -14,6 +14,7 @@ struct _DkStore
 
   /* owned */
   char       *path;
+  char       *file_key;     /* the absolute path: the stores of one file in this process */
   sqlite3    *db;
   GHashTable *statements;   /* SQL text (static: keyed by its address) → sqlite3_stmt *,
                              * prepared once */
@@ -28,6 +29,11 @@ struct _DkStore
   GMutex      announce_lock;  /* the two below: a commit in a worker thread announces */
   guint       announce_changes;
   GSource    *announce_source;
+
+  /* other processes' commits (dk-store-watch.c), on the store's context */
+  GFileMonitor *wal_monitor;
+  gint64      data_version;   /* SQLite's: moves when another connection commits */
+  char       *snapshot;       /* cursor and outbox, as last seen */
 };
 
 /* The notifier's table (dk-store-notify.c): what the last notification said of each
@@ -95,6 +101,11 @@ void          _dk_store_rollback          (DkStore       *self);
  * says; "revision-changed" tells it once the transaction is committed. */
 void          _dk_store_note_change       (DkStore       *self,
                                            guint          changes);
+/* dk-store-watch.c: what the cursor and the outbox are now, to tell another process's
+ * commit from one this process announced already (transfer full, nullable). Called on
+ * the store's context before it says "revision-changed". */
+char         *_dk_store_watch_snapshot    (DkStore       *self);
+void          _dk_store_watch_dispose     (DkStore       *self);
 /* Sets DK_STORE_ERROR_FAILED with SQLite's message; always FALSE. */
 gboolean      _dk_store_set_error         (DkStore       *self,
                                            GError       **error);

@@ -97,6 +97,10 @@ G_DECLARE_FINAL_TYPE (DkStore, dk_store, DK, STORE, GObject)
 DkStore        *dk_store_open                 (const char        *path,
                                                GError           **error);
 const char     *dk_store_get_path             (DkStore           *self);
+/* Says "revision-changed" for commits by other processes on the file too (the cli
+ * beside the app): watches the replica's write-ahead log. Call on the thread that
+ * opened the store; once is enough. */
+void            dk_store_watch_other_writers  (DkStore           *self);
 
 /* ---- key/value: server URL, username, roles, last successful sync, ... ---- */
 char           *dk_store_dup_meta             (DkStore           *self,

@@ -173,8 +173,9 @@ _dk_sync_engine_update_outbox_size (DkSyncEngine *self)
 }
 
 /* The replica committed something. A local change is sent soon, without the caller
- * having to say so; what the user did (a change, an entry discarded or resolved) is
- * "changed" for every list and page. Pages of the pull say "changed" themselves. */
+ * having to say so; what the user did (a change, an entry discarded or resolved) and
+ * what another process pulled (the cli beside the app) is "changed" for every list and
+ * page. The pages of this engine's own pull say "changed" themselves. */
 static void
 dk_sync_engine_store_revision_changed_cb (DkSyncEngine *self,
                                           guint         changes,
@@ -182,7 +183,8 @@ dk_sync_engine_store_revision_changed_cb (DkSyncEngine *self,
 {
   g_assert (DK_IS_SYNC_ENGINE (self));
 
-  if ((changes & (DK_STORE_CHANGE_LOCAL | DK_STORE_CHANGE_OUTBOX)) == 0)
+  if ((changes & (DK_STORE_CHANGE_LOCAL | DK_STORE_CHANGE_OUTBOX)) == 0 &&
+      ((changes & DK_STORE_CHANGE_SERVER) == 0 || self->run != NULL))
     return;
 
   _dk_sync_engine_update_outbox_size (self);
