@@ -14,6 +14,7 @@
 #include "dk-notifier.h"
 #include "dk-preferences-window.h"
 #include "dk-report-notifier.h"
+#include "dk-reserve-notifier.h"
 #include "dk-run-notifier.h"
 #include "dk-window.h"
 
@@ -27,6 +28,7 @@ struct _DkApplication
   DkNotifier     *notifier;
   DkRunNotifier  *run_notifier;
   DkReportNotifier *report_notifier;
+  DkReserveNotifier *reserve_notifier;
   GSettings      *settings;
   char           *server_url;     /* --server */
   char           *data_dir;       /* --data-dir */
@@ -417,6 +419,8 @@ dk_application_startup (GApplication *app)
                                             self->settings);
   self->report_notifier = dk_report_notifier_new (G_APPLICATION (self), self->engine,
                                                   self->settings);
+  self->reserve_notifier = dk_reserve_notifier_new (G_APPLICATION (self), self->engine,
+                                                    self->settings);
   dk_sync_engine_start (self->engine);
 
   /* Started by D-Bus activation or at login with no window: keep syncing and notifying
@@ -462,6 +466,7 @@ dk_application_dispose (GObject *object)
 
   g_clear_object (&self->report_notifier);
   g_clear_object (&self->run_notifier);
+  g_clear_object (&self->reserve_notifier);
   g_clear_object (&self->notifier);
   g_clear_object (&self->engine);
   g_clear_object (&self->store);

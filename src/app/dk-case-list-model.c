@@ -26,7 +26,7 @@ struct _DkCaseListModel
   char           *search;
   GHashTable     *chunks;        /* chunk index → GPtrArray of DkCaseObject */
   GQueue          chunk_order;   /* chunk indexes, the latest read first */
-  GHashTable     *pending;       /* ids of cases waiting to be sent */
+  GHashTable     *marks;         /* case id → DkCaseMark, for cases with local changes */
   GArray         *keys;          /* listing: the cases' keys in order (gint64) */
   GPtrArray      *matches;       /* searching: DkCaseObject, all of them */
   GError         *error;
@@ -78,9 +78,60 @@ static DkCaseObject *
 wrap_case (DkCaseListModel *self,
            DkCase          *kase)
 {
-  gboolean pending = self->pending != NULL && g_hash_table_contains (self->pending, kase->id);
+  DkCaseMark mark = DK_CASE_MARK_NONE;
 
-  return dk_case_object_new (kase, pending);
+  if (self->marks != NULL)
+    mark = GPOINTER_TO_UINT (g_hash_table_lookup (self->marks, kase->id));
+
+  return dk_case_object_new_marked (kase, mark);
+}
+
+/* Which cases have changes of this desktop's: the pending ones in one query over the
+ * outbox's index, and those the server answered with a conflict or a refusal (a few,
+ * which need the user) from the outbox itself. Rows read the marks from here: no row
+ * asks the replica anything of its own. */
+static GHashTable *
+read_marks (DkCaseListModel  *self,
+            GError          **error)
+{
+  g_autoptr(GHashTable) marks = NULL;
+  g_autoptr(GHashTable) pending = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  GHashTableIter iter;
+  gpointer id;
+
+  g_assert (DK_IS_CASE_LIST_MODEL (self));
+
+  pending = dk_store_pending_case_ids (self->store, error);
+  if (pending == NULL)
+    return NULL;
+  marks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, pending);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    g_hash_table_insert (marks, g_strdup (id), GUINT_TO_POINTER (DK_CASE_MARK_PENDING));
+
+  if (dk_store_outbox_count (self->store, DK_OUTBOX_CONFLICT) +
+      dk_store_outbox_count (self->store, DK_OUTBOX_REJECTED) == 0)
+    return g_steal_pointer (&marks);
+
+  entries = dk_store_outbox_list (self->store, error);
+  if (entries == NULL)
+    return NULL;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      DkOutboxEntry *entry = g_ptr_array_index (entries, i);
+      DkCaseMark mark;
+
+      if (entry->state == DK_OUTBOX_PENDING ||
+          g_strcmp0 (entry->object_type, DK_TYPE_NAME_CASE) != 0)
+        continue;
+      mark = entry->state == DK_OUTBOX_CONFLICT ? DK_CASE_MARK_CONFLICT : DK_CASE_MARK_REJECTED;
+      /* A conflict needs the user most; then a refusal; then what waits. */
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (marks, entry->object_id)) != DK_CASE_MARK_CONFLICT)
+        g_hash_table_insert (marks, g_strdup (entry->object_id), GUINT_TO_POINTER (mark));
+    }
+
+  return g_steal_pointer (&marks);
 }
 
 static gboolean
@@ -138,9 +189,9 @@ count_rows (DkCaseListModel *self)
   g_assert (DK_IS_CASE_LIST_MODEL (self));
 
   g_clear_error (&self->error);
-  g_clear_pointer (&self->pending, g_hash_table_unref);
-  self->pending = dk_store_pending_case_ids (self->store, &error);
-  if (self->pending == NULL)
+  g_clear_pointer (&self->marks, g_hash_table_unref);
+  self->marks = read_marks (self, &error);
+  if (self->marks == NULL)
     {
       remember_error (self, error);
       error = NULL;
@@ -271,7 +322,7 @@ dk_case_list_model_dispose (GObject *object)
   forget_rows (self);
   g_clear_object (&self->store);
   g_clear_pointer (&self->following, dk_subscription_unref);
-  g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->marks, g_hash_table_unref);
 
   G_OBJECT_CLASS (dk_case_list_model_parent_class)->dispose (object);
 }

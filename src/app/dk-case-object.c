@@ -15,7 +15,7 @@ struct _DkCaseObject
   DkCase   *kase;
 
   /* state */
-  gboolean  pending;
+  DkCaseMark mark;
 };
 
 G_DEFINE_FINAL_TYPE (DkCaseObject, dk_case_object, G_TYPE_OBJECT)
@@ -52,15 +52,45 @@ DkCaseObject *
 dk_case_object_new (DkCase   *kase,
                     gboolean  pending)
 {
+  g_return_val_if_fail (kase != NULL, NULL);
+
+  return dk_case_object_new_marked (kase, pending ? DK_CASE_MARK_PENDING : DK_CASE_MARK_NONE);
+}
+
+/**
+ * dk_case_object_new_marked:
+ * @kase: a case (a reference is taken)
+ * @mark: what its row says of the changes made here
+ *
+ * Returns: (transfer full): a new #DkCaseObject
+ */
+DkCaseObject *
+dk_case_object_new_marked (DkCase     *kase,
+                           DkCaseMark  mark)
+{
   DkCaseObject *self;
 
   g_return_val_if_fail (kase != NULL, NULL);
 
   self = g_object_new (DK_TYPE_CASE_OBJECT, NULL);
   self->kase = dk_case_ref (kase);
-  self->pending = pending;
+  self->mark = mark;
 
   return self;
+}
+
+/**
+ * dk_case_object_get_mark:
+ * @self: a #DkCaseObject
+ *
+ * Returns: what the case's row says of the changes made here
+ */
+DkCaseMark
+dk_case_object_get_mark (DkCaseObject *self)
+{
+  g_return_val_if_fail (DK_IS_CASE_OBJECT (self), DK_CASE_MARK_NONE);
+
+  return self->mark;
 }
 
 /**
@@ -88,5 +118,5 @@ dk_case_object_get_pending (DkCaseObject *self)
 {
   g_return_val_if_fail (DK_IS_CASE_OBJECT (self), FALSE);
 
-  return self->pending;
+  return self->mark == DK_CASE_MARK_PENDING;
 }

@@ -9,7 +9,9 @@
 
 #include "dk-affected-box.h"
 #include "dk-application.h"
+#include "dk-case-changes-bar.h"
 #include "dk-case-page.h"
+#include "dk-case-reserve.h"
 #include "dk-case-writer-bar.h"
 #include "dk-format.h"
 #include "dk-offline-banner.h"
@@ -22,6 +24,7 @@ struct _DkCasePage
   /* template widgets */
   DkAffectedBox  *affected_box;     /* dk-affected-box.c: "We are affected too" */
   DkOfflineBanner *banner;
+  DkCaseChangesBar *changes_bar;
   GtkLabel       *description_label;
   GtkGrid        *details_grid;
   GtkBox         *follow_ups_box;
@@ -30,6 +33,7 @@ struct _DkCasePage
   GtkLabel       *major_label;
   GtkLabel       *pending_label;
   GtkLabel       *priority_label;
+  DkCaseReserve  *reserve;
   GtkBox         *routine_buttons;
   GtkBox         *routines_box;
   GtkBox         *scope_box;
@@ -233,27 +237,62 @@ new_entry_row (const char *heading,
   return box;
 }
 
+/* A reserve routine declared or lifted, as a timeline entry's heading and text. */
+static GtkWidget *
+new_reserve_row (const DkCaseReserveEvent *event)
+{
+  g_autofree char *at = dk_format_time (event->at);
+  g_autofree char *units = dk_case_reserve_format_units (event);
+  g_autofree char *what = NULL;
+  g_autofree char *heading = NULL;
+
+  if (event->declared)
+    /* Translators: a timeline entry; %s is "all units" or the units listed */
+    what = g_strdup_printf (_("Reserve routine declared for %s"), units);
+  else
+    what = g_strdup (_("Reserve routine lifted"));
+  heading = g_strdup_printf (_("%s · %s · %s"), at, what,
+                             event->author != NULL ? event->author : _("unknown"));
+
+  return new_entry_row (heading, event->text != NULL ? event->text : "");
+}
+
 static void
 show_timeline (DkCasePage   *self,
                const DkCase *kase)
 {
+  guint u, r;
+
   g_assert (DK_IS_CASE_PAGE (self));
 
   clear_list_box (self->timeline_list);
-  /* The latest first: that is what a person looks for. */
-  for (guint i = kase->updates->len; i > 0; i--)
+  /* The latest first: that is what a person looks for. Updates and the reserve
+   * routine's declarations and liftings are each oldest first; merged by time. */
+  u = kase->updates->len;
+  r = kase->reserve != NULL ? kase->reserve->len : 0;
+  while (u > 0 || r > 0)
     {
-      DkCaseUpdate *update = g_ptr_array_index (kase->updates, i - 1);
-      g_autofree char *at = dk_format_time (update->at);
+      DkCaseUpdate *update = u > 0 ? g_ptr_array_index (kase->updates, u - 1) : NULL;
+      DkCaseReserveEvent *event = r > 0 ? g_ptr_array_index (kase->reserve, r - 1) : NULL;
+      g_autofree char *at = NULL;
       g_autofree char *heading = NULL;
 
+      if (event != NULL && (update == NULL || event->at >= update->at))
+        {
+          gtk_list_box_append (self->timeline_list, new_reserve_row (event));
+          r--;
+          continue;
+        }
+
+      at = dk_format_time (update->at);
       /* Translators: a timeline entry: time · update phrase · author */
       heading = g_strdup_printf (_("%s · %s · %s"), at, dk_update_phrase_label (update->phrase),
                                  update->author != NULL ? update->author : _("unknown"));
       gtk_list_box_append (self->timeline_list,
                            new_entry_row (heading, update->text != NULL ? update->text : ""));
+      u--;
     }
-  if (kase->updates->len == 0)
+  if (kase->updates->len == 0 && (kase->reserve == NULL || kase->reserve->len == 0))
     gtk_list_box_append (self->timeline_list, new_entry_row (_("No updates yet"), ""));
 }
 
@@ -331,6 +370,8 @@ dk_case_page_class_init (DkCasePageClass *klass)
   widget_class->map = dk_case_page_map;
   widget_class->unmap = dk_case_page_unmap;
 
+  g_type_ensure (DK_TYPE_CASE_CHANGES_BAR);
+  g_type_ensure (DK_TYPE_CASE_RESERVE);
   g_type_ensure (DK_TYPE_OFFLINE_BANNER);
   g_type_ensure (DK_TYPE_AFFECTED_BOX);
   g_type_ensure (DK_TYPE_CASE_WRITER_BAR);
@@ -338,6 +379,7 @@ dk_case_page_class_init (DkCasePageClass *klass)
                                                "/io/github/driftkoll/Driftkoll/dk-case-page.ui");
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, affected_box);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, banner);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, changes_bar);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, description_label);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, details_grid);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, follow_ups_box);
@@ -346,6 +388,7 @@ dk_case_page_class_init (DkCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, major_label);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, pending_label);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, priority_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, reserve);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, routine_buttons);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, routines_box);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, scope_box);
@@ -390,6 +433,7 @@ dk_case_page_set_case (DkCasePage *self,
                        GHashTable *service_names)
 {
   g_autofree char *priority = NULL;
+  gboolean pending;
 
   g_return_if_fail (DK_IS_CASE_PAGE (self));
   g_return_if_fail (DK_IS_STORE (store));
@@ -408,8 +452,11 @@ dk_case_page_set_case (DkCasePage *self,
   gtk_label_set_label (self->priority_label, priority);
   gtk_widget_set_visible (GTK_WIDGET (self->major_label), kase->major);
   gtk_label_set_label (self->visibility_label, kase->public ? _("Public") : _("Internal"));
-  gtk_widget_set_visible (GTK_WIDGET (self->pending_label),
-                          dk_store_is_pending (store, DK_TYPE_NAME_CASE, kase->id));
+  pending = dk_store_is_pending (store, DK_TYPE_NAME_CASE, kase->id);
+  gtk_label_set_label (self->pending_label, pending ? _("Waiting to publish") : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_label), pending);
+  dk_case_changes_bar_set_case (self->changes_bar, kase);
+  dk_case_reserve_set_case (self->reserve, kase);
 
   gtk_label_set_label (self->description_label,
                        kase->description != NULL ? kase->description : "");
@@ -456,4 +503,6 @@ dk_case_page_set_engine (DkCasePage   *self,
 
   dk_offline_banner_set_engine (self->banner, engine);
   dk_affected_box_set_engine (self->affected_box, engine);
+  dk_case_changes_bar_set_engine (self->changes_bar, engine);
+  dk_case_reserve_set_engine (self->reserve, engine);
 }

@@ -121,6 +121,62 @@ show_where (DkCaseRow    *self,
   gtk_label_set_label (self->where_label, text);
 }
 
+/* "Waiting to publish" and the like, or nothing. GTK 4.8 tells assistive technologies of
+ * hidden labels too, so the text goes with the mark, and the name says which case. */
+static void
+show_mark (DkCaseRow    *self,
+           DkCaseObject *item)
+{
+  static const char * const classes[] = { "dk-pending", "dk-conflict", "dk-rejected" };
+  DkCase *kase = dk_case_object_get_case (item);
+  const char *text = NULL;
+  const char *css = NULL;
+  const char *tooltip = NULL;
+  g_autofree char *name = NULL;
+
+  g_assert (DK_IS_CASE_ROW (self));
+
+  switch (dk_case_object_get_mark (item))
+    {
+    case DK_CASE_MARK_PENDING:
+      text = _("Waiting to publish");
+      tooltip = _("Saved on this computer; it is published when the connection returns");
+      css = "dk-pending";
+      break;
+    case DK_CASE_MARK_CONFLICT:
+      text = _("Changed meanwhile");
+      tooltip = _("Someone else changed the case meanwhile: open it to choose what to keep");
+      css = "dk-conflict";
+      break;
+    case DK_CASE_MARK_REJECTED:
+      text = _("Not published");
+      tooltip = _("The server did not accept a change: open it to see why");
+      css = "dk-rejected";
+      break;
+    case DK_CASE_MARK_NONE:
+    default:
+      break;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->pending_label), classes[i]);
+  gtk_label_set_label (self->pending_label, text != NULL ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pending_label), tooltip);
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_label), text != NULL);
+  if (text == NULL)
+    {
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->pending_label),
+                                     GTK_ACCESSIBLE_PROPERTY_LABEL);
+      return;
+    }
+
+  gtk_widget_add_css_class (GTK_WIDGET (self->pending_label), css);
+  /* Translators: the accessible name of a case row's mark: "Waiting to publish: <title>" */
+  name = g_strdup_printf (_("%s: %s"), text, kase->title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pending_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 static void
 dk_case_row_class_init (DkCaseRowClass *klass)
 {
@@ -222,7 +278,7 @@ dk_case_row_set_item (DkCaseRow    *self,
 
   gtk_widget_set_visible (GTK_WIDGET (self->major_label), kase->major);
   gtk_label_set_label (self->visibility_label, kase->public ? _("Public") : _("Internal"));
-  gtk_widget_set_visible (GTK_WIDGET (self->pending_label), dk_case_object_get_pending (item));
+  show_mark (self, item);
 
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->open_button), "s", kase->id);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->open_button), "win.open-case");

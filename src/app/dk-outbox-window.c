@@ -8,8 +8,10 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-conflict-dialog.h"
 #include "dk-format.h"
 #include "dk-outbox-window.h"
+#include "dk-resend-dialog.h"
 
 struct _DkOutboxWindow
 {
@@ -50,6 +52,7 @@ describe_op (const char *op)
     { "case.add_update", N_("Update") },
     { "case.close", N_("Closing") },
     { "case.follow_up", N_("Follow-up note") },
+    { "case.reserve", N_("Reserve routine") },
     { "report.create", N_("Fault report") },
     { "run.start", N_("Started routine") },
     { "run.set_step", N_("Routine step") },
@@ -99,6 +102,31 @@ new_entry_row (DkStore             *store,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+
+  /* A publication that met another change, or was refused: the user decides. */
+  if (entry->state != DK_OUTBOX_PENDING &&
+      g_strcmp0 (entry->object_type, DK_TYPE_NAME_CASE) == 0)
+    {
+      gboolean conflict = entry->state == DK_OUTBOX_CONFLICT;
+      GtkWidget *button = gtk_button_new_with_mnemonic (conflict ? _("_Compare…")
+                                                                 : _("_Edit and Send Again…"));
+      g_autofree char *name = NULL;
+
+      if (conflict)
+        /* Translators: accessible name of the button that shows both versions of a case */
+        name = g_strdup_printf (_("Compare %s"), title);
+      else
+        /* Translators: accessible name of the button that opens a refused change for editing */
+        name = g_strdup_printf (_("Edit and send again %s"), title);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "suggested-action");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button),
+                                      conflict ? "outbox.compare" : "outbox.edit");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", entry->mutation_id);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
 
   if (entry->state != DK_OUTBOX_PENDING)
     {
@@ -179,6 +207,38 @@ discard_action (GtkWidget  *widget,
 }
 
 static void
+compare_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  DkOutboxWindow *self = DK_OUTBOX_WINDOW (widget);
+  GtkWindow *dialog;
+
+  dialog = dk_conflict_dialog_new (GTK_WINDOW (self), self->engine,
+                                   g_variant_get_string (parameter, NULL));
+  if (dialog != NULL)
+    gtk_window_present (dialog);
+  else
+    reload (self);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  DkOutboxWindow *self = DK_OUTBOX_WINDOW (widget);
+  GtkWindow *dialog;
+
+  dialog = dk_resend_dialog_new (GTK_WINDOW (self), self->engine,
+                                 g_variant_get_string (parameter, NULL));
+  if (dialog != NULL)
+    gtk_window_present (dialog);
+  else
+    reload (self);
+}
+
+static void
 dk_outbox_window_engine_changed_cb (DkOutboxWindow *self)
 {
   reload (self);
@@ -209,6 +269,8 @@ dk_outbox_window_class_init (DkOutboxWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkOutboxWindow, stack);
 
   gtk_widget_class_install_action (widget_class, "outbox.discard", "s", discard_action);
+  gtk_widget_class_install_action (widget_class, "outbox.compare", "s", compare_action);
+  gtk_widget_class_install_action (widget_class, "outbox.edit", "s", edit_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

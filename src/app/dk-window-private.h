@@ -10,6 +10,7 @@
 #include "dk-case-page.h"
 #include "dk-offline-banner.h"
 #include "dk-reports-page.h"
+#include "dk-reserve-banner.h"
 #include "dk-routines-page.h"
 #include "dk-window.h"
 
@@ -38,6 +39,7 @@ struct _DkWindow
   AdwLeaflet           *leaflet;
   GtkButton            *new_case_button;
   DkCaseList           *planned_list;
+  DkReserveBanner      *reserve_banner;
   DkRoutinesPage       *routines_page;
   DkReportsPage        *my_reports_page;   /* dk-reports-page.c */
   DkReportsPage        *inbox_page;

@@ -320,6 +320,7 @@ dk_window_class_init (DkWindowClass *klass)
   g_type_ensure (DK_TYPE_CASE_LIST);
   g_type_ensure (DK_TYPE_CASE_PAGE);
   g_type_ensure (DK_TYPE_OFFLINE_BANNER);
+  g_type_ensure (DK_TYPE_RESERVE_BANNER);
   g_type_ensure (DK_TYPE_ROUTINES_PAGE);
   g_type_ensure (DK_TYPE_REPORTS_PAGE);
 
@@ -344,6 +345,7 @@ dk_window_class_init (DkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, my_reports_page);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, planned_list);
+  gtk_widget_class_bind_template_child (widget_class, DkWindow, reserve_banner);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, routines_page);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, DkWindow, search_entry);
@@ -424,6 +426,7 @@ dk_window_new (DkApplication *app)
   dk_routines_page_set_engine (self->routines_page, self->engine);
   reload_everything (self);
   dk_offline_banner_set_engine (self->banner, self->engine);
+  dk_reserve_banner_set_engine (self->reserve_banner, self->engine, self->settings);
   dk_case_page_set_engine (self->case_page, self->engine);
   update_connection (self);
   _dk_window_setup_compose (self);
