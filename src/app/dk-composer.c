@@ -522,6 +522,10 @@ fill_templates (DkComposer *self)
       button = gtk_button_new_with_label (label);
       gtk_widget_add_css_class (button, "flat");
       gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), 0);
+      /* Long names wrap: the composer fits a narrow window. */
+      gtk_label_set_wrap (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))),
+                               PANGO_WRAP_WORD_CHAR);
       gtk_widget_set_tooltip_text (button, choice->title);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "composer.apply-template");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", choice->id);

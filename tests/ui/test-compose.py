@@ -139,8 +139,23 @@ def open_composer(app):
 
 
 def pick_template(composer, name, button="Template"):
-    press(composer, button)
-    h.click(composer, "push button", name)
+    """Opens the template list and picks @name; again when a sync rebuilt the list under
+    the click (a template arriving from the server)."""
+    for attempt in range(3):
+        press(composer, button)
+        h.click(composer, "push button", name)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            title = composer.findChildren(lambda n: n.roleName == "text", recursive=True)
+            if any(h.text_of(t).startswith(("Störning i", "Forstyrrelse i", "Disruption in"))
+                   for t in title):
+                return
+            time.sleep(0.2)
+        print(f"# the template list changed under the click, attempt {attempt + 1}", flush=True)
+        toggle = find_button(composer, button)
+        if toggle is not None and toggle.checked:
+            h.click_node(toggle)
+    h.fail(f"the template {name!r} could not be applied")
 
 
 def set_entry(node, prefix, text):
