@@ -324,15 +324,26 @@ def lab_communicator(server, workdir, shots, staff):
                    lambda: h.find(app, "label", UNILAB_TITLE + " (offline)")
                    and h.find(app, "label", "Not yet sent"))
         h.ok("offline, Publish saves the case at once and it shows as not yet sent")
+        press(app, "Add Update")
+        dialog = h.wait_for("the update dialog offline",
+                            lambda: [w for w in app.children if h.find(w, "text", "Update text")])[0]
+        h.find(dialog, "text", "Update text").text = "Uppdaterat utan anslutning."
+        press(dialog, "Add Update")
+        h.wait_for("the offline update on the timeline",
+                   lambda: h.find(app, "label", "Uppdaterat utan anslutning."))
+        h.ok("offline, Add Update is saved at once and shows on the case's timeline")
         server.start()
         h.click(app, "push button", "Connection: Offline")
         h.wait_for("the server has the offline publication",
                    lambda: len(server_cases(server, UNILAB_TITLE + " (offline)")) == 1,
                    timeout=90)
+        h.wait_for("the offline update on the server", lambda: any(
+            u.get("text") == "Uppdaterat utan anslutning."
+            for u in server_cases(server, UNILAB_TITLE + " (offline)")[0]["updates"]), timeout=60)
         time.sleep(3)
         if len(server_cases(server, UNILAB_TITLE + " (offline)")) != 1:
             h.fail("the offline publication reached the server more than once")
-        h.ok("the offline publication reaches the server once after it returns")
+        h.ok("the offline publication and its update reach the server once after it returns")
     except SystemExit:
         h.screenshot(shots, "compose-failure.png")
         raise
