@@ -381,7 +381,22 @@ def release_coordinator(server, workdir, shots):
         set_entry(composer, "Start", local_time(days=9))
         h.wait_for("the warning gone", lambda: h.find_prefix(composer, "label", "Less than 7 days") is None)
         h.ok("9 days ahead it is an ordinary planned action again")
+        set_entry(composer, "Title", "Uppgradering av växeln")
         press(composer, "Cancel")
+        ask = h.wait_for("the question before discarding",
+                         lambda: [w for w in app.children
+                                  if h.find(w, "label", "Discard the New Case?")])[0]
+        press(ask, "Keep Writing")
+        time.sleep(0.5)
+        if h.no_window(app, "New Case"):
+            h.fail("Keep Writing closed the composer")
+        press(composer, "Cancel")
+        ask = h.wait_for("the question again",
+                         lambda: [w for w in app.children
+                                  if h.find(w, "label", "Discard the New Case?")])[0]
+        press(ask, "Discard")
+        h.wait_for("the composer closed", lambda: h.no_window(app, "New Case"))
+        h.ok("Cancel asks before it throws away what was written")
     finally:
         h.stop_app(proc)
 
