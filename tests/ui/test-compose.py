@@ -138,7 +138,8 @@ def open_composer(app):
     return h.window(app, "New Case")
 
 
-def pick_template(composer, name, button="Template"):
+def pick_template(composer, name, button="Template",
+                  titles=("Störning i", "Forstyrrelse i", "Disruption in")):
     """Opens the template list and picks @name; again when a sync rebuilt the list under
     the click (a template arriving from the server)."""
     for attempt in range(3):
@@ -147,8 +148,7 @@ def pick_template(composer, name, button="Template"):
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             title = composer.findChildren(lambda n: n.roleName == "text", recursive=True)
-            if any(h.text_of(t).startswith(("Störning i", "Forstyrrelse i", "Disruption in"))
-                   for t in title):
+            if any(h.text_of(t).startswith(titles) for t in title):
                 return
             time.sleep(0.2)
         print(f"# the template list changed under the click, attempt {attempt + 1}", flush=True)
@@ -464,6 +464,35 @@ def screenshots(server, workdir, shots):
     h.ok("screenshots of the composer and its preview in en, sv and nb, narrow and dark")
 
 
+def crisis_communicator(server, workdir):
+    """A weather warning: crisis information that names no service."""
+    data_dir = os.path.join(workdir, "crisis")
+    config_home = os.path.join(workdir, "config-crisis")
+    h.set_window_size(config_home, 1100, 820)
+    cli(data_dir, server.url, "login", "crisis_communicator", stdin="demo\n")
+    proc = h.start_app(data_dir, server.url, config_home)
+    try:
+        app = h.find_app()
+        h.wait_for("online", lambda: h.find(app, "push button", "Connection: Online"))
+        composer = open_composer(app)
+        pick_template(composer, "Krisinformation: vädervarning (sv)", titles=("Vädervarning",))
+        h.wait_for("no service needed", lambda: h.find(
+            composer, "label", "No service chosen: crisis information may name none."),
+            explain=lambda: names(composer, "label"))
+        set_entry(composer, "Title", "Vädervarning: storm i natt")
+        press(composer, "Preview")
+        h.wait_for("the preview", lambda: h.find(composer, "label", "Vädervarning: storm i natt"))
+        press(composer, "Publish")
+        h.wait_for("the composer closed", lambda: h.no_window(app, "New Case"))
+        case = h.wait_for("the warning on the server",
+                          lambda: server_cases(server, "Vädervarning: storm i natt"), timeout=60)[0]
+        if case["services"] or case["kind"] != "crisis":
+            h.fail(f"the server has {case['kind']} with services {case['services']}")
+        h.ok("a crisis communicator publishes a weather warning that names no service")
+    finally:
+        h.stop_app(proc)
+
+
 def staff_sees_nothing(server, workdir):
     data_dir = os.path.join(workdir, "staff-app")
     config_home = os.path.join(workdir, "config-staff")
@@ -510,6 +539,7 @@ def main():
         else:
             lab_communicator(server, workdir, shots, staff)
             release_coordinator(server, workdir, shots)
+            crisis_communicator(server, workdir)
             staff_sees_nothing(server, workdir)
         if os.environ.get("DK_UI_SCREENSHOTS", "1") != "0":
             screenshots(server, workdir, shots)
