@@ -2198,6 +2198,72 @@ test_outbox_rejected_edited_retried_applied (Fixture       *fx,
   g_assert_false (dk_store_is_pending (fx->store, "case", server->id));
 }
 
+static void
+test_outbox_rejected_create_retried (Fixture       *fx,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) kase = create_local (fx, "Avvisad publicering");
+  g_autoptr(DkOutboxEntry) entry = only_entry (fx);
+  g_autoptr(DkOutboxEntry) retried = NULL;
+  g_autoptr(JsonObject) result = result_new (entry->mutation_id, "rejected", 0);
+  g_autoptr(JsonNode) data_node = NULL;
+  g_autoptr(JsonNode) bad = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  JsonObject *reason = json_object_new ();
+
+  json_object_set_string_member (reason, "code", "forbidden");
+  json_object_set_string_member (reason, "message", "Nej");
+  json_object_set_object_member (result, "error", reason);
+  g_assert_true (dk_store_outbox_answer (fx->store, result, &error));
+  g_assert_no_error (error);
+  cases = dk_store_list_cases (fx->store, NULL, NOW, NULL);
+  g_assert_cmpuint (cases->len, ==, 0);  /* its effect went; the entry stays */
+  g_clear_pointer (&cases, g_ptr_array_unref);
+
+  /* an edit the core refuses never reaches the outbox */
+  bad = json_from_string (entry->data, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (json_node_get_object (bad), "title", "");
+  g_assert_false (dk_store_outbox_retry (fx->store, entry->mutation_id, bad, NULL, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_pointer (&retried, dk_outbox_entry_free);
+  retried = only_entry (fx);
+  g_assert_cmpint (retried->state, ==, DK_OUTBOX_REJECTED);
+
+  /* the edited publication goes again and shows again, after the entries made since */
+  data_node = json_from_string (entry->data, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (json_node_get_object (data_node), "title", "Rättad publicering");
+  g_free (kase->title);
+  kase->title = g_strdup ("Rättad publicering");
+  g_clear_pointer (&kase->number, g_free);
+  {
+    g_autoptr(JsonNode) local_node = dk_case_to_json (kase);
+    g_autoptr(DkCase) other = create_local (fx, "Skapad efteråt");
+
+    g_assert_true (dk_store_outbox_retry (fx->store, entry->mutation_id, data_node, local_node,
+                                          &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr(GPtrArray) entries = dk_store_outbox_list (fx->store, &error);
+    DkOutboxEntry *last = g_ptr_array_index (entries, entries->len - 1);
+
+    g_assert_cmpuint (entries->len, ==, 2);
+    g_assert_cmpstr (last->object_id, ==, kase->id);
+    g_assert_cmpint (last->state, ==, DK_OUTBOX_PENDING);
+    g_assert_nonnull (strstr (last->data, "Rättad publicering"));
+  }
+  cases = dk_store_list_cases (fx->store, NULL, NOW, NULL);
+  g_assert_cmpuint (cases->len, ==, 2);
+  g_assert_cmpuint (search_count (fx, "rattad", 10), ==, 1);
+  /* and one more change after it still gets a place of its own */
+  edit_title (fx, kase->id, "Rättad igen");
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 3);
+}
+
 /* ---- revision-changed (as evolution-data-server's ECache) ---- */
 
 typedef struct {
@@ -2457,6 +2523,8 @@ main (int    argc,
        test_outbox_conflict_resolved_to_the_server);
   ADD ("/store/outbox/rejected/edited-retried-applied",
        test_outbox_rejected_edited_retried_applied);
+  ADD ("/store/outbox/rejected/publication-edited-and-sent-again",
+       test_outbox_rejected_create_retried);
   ADD ("/store/local/update-close-follow-up", test_local_update_close);
   ADD ("/store/local/runs", test_local_runs);
   ADD ("/store/local/subscription-report", test_local_subscription_report);

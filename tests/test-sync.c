@@ -854,6 +854,62 @@ test_events_local_change_is_sent_soon (Fixture       *fixture,
   dk_sync_engine_stop (fixture->engine);
 }
 
+/* The cli queues a report beside the running app: the app's engine notices the other
+ * process's commit on the replica and sends it, nobody telling it. */
+static void
+test_events_another_process_change_is_sent (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(DkReport) report = NULL;
+  const char *cli = g_getenv ("DRIFTKOLL_CLI");
+  int wait_status = 0;
+  gint64 end;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("DRIFTKOLL_CLI is not set");
+      return;
+    }
+
+  login_and_sync (fixture, "staff");
+  dk_store_watch_other_writers (fixture->store);
+  dk_sync_engine_start (fixture->engine);
+  g_assert_true (wait_push_connected (fixture->engine, TRUE, 10));
+
+  {
+    const char *argv[] = { cli, "--data-dir", fixture->data_dir, "report", "--service", "tes",
+                           "--unit", "Avd 12", "--reporter", "Eva", "--contact", "040-33 10 00",
+                           "--description", "Från en annan process", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                                 &err, &wait_status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (wait_status, &error));
+    g_assert_no_error (error);
+  }
+  g_strstrip (out);
+
+  /* sent, and the server's numbered copy pulled back */
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    {
+      g_clear_pointer (&report, dk_report_unref);
+      report = dk_store_get_report (fixture->store, out, NULL);
+      if (report != NULL && report->number != NULL &&
+          dk_store_outbox_count (fixture->store, DK_OUTBOX_PENDING) == 0)
+        break;
+      spin (50);
+    }
+  g_assert_nonnull (report);
+  g_assert_nonnull (report->number);
+  g_assert_cmpuint (dk_store_outbox_count (fixture->store, DK_OUTBOX_PENDING), ==, 0);
+
+  dk_sync_engine_stop (fixture->engine);
+}
+
 /* ---- a cut in the middle ---- */
 
 typedef struct {
@@ -1073,6 +1129,8 @@ main (int   argc,
        test_events_dead_socket_is_noticed_and_reopened);
   ADD ("/sync/events/local-change-is-sent-soon-without-being-told",
        test_events_local_change_is_sent_soon);
+  ADD ("/sync/events/another-process-change-is-sent-without-being-told",
+       test_events_another_process_change_is_sent);
   ADD ("/sync/tls/ca-file-trusted-and-untrusted", test_tls_ca_file_trusted_and_untrusted);
   ADD ("/sync/run/requests-coalesce", test_sync_requests_coalesce);
 

@@ -55,6 +55,7 @@ create_report (DkCli       *cli,
   g_autofree char *computers = NULL;
   g_autofree char *servers = NULL;
   g_autofree char *competence = NULL;
+  g_autofree char *summary = NULL;
   gboolean urgent = FALSE;
   DkStore *store;
   const char *me;
@@ -84,10 +85,13 @@ create_report (DkCli       *cli,
     { NULL }
   };
 
-  status = _dk_cli_parse (cli, command, NULL,
-                          _("Reports a fault, or with --urgent an urgent case. It waits in the "
-                            "outbox until “sync” sends it. Prints the report’s id."),
-                          entries, 0, 0, &argc, &argv);
+  summary = g_strconcat (_("Reports a fault, or with --urgent an urgent case. It waits in the "
+                           "outbox until “sync” sends it. Prints the report’s id."),
+                         " ",
+                         _("Report handlers acknowledge and close one with “report ack” and "
+                           "“report close”."),
+                         NULL);
+  status = _dk_cli_parse (cli, command, NULL, summary, entries, 0, 0, &argc, &argv);
   if (status != DK_CLI_EXIT_OK)
     return status;
 

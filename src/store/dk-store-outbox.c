@@ -564,6 +564,36 @@ dk_store_outbox_get (DkStore     *self,
   return g_steal_pointer (&entries->pdata[0]);
 }
 
+/* A whole object sent again (a new case, report or template) is checked with the core
+ * first, as when it was made: what the server would refuse for its shape is refused
+ * now. Other operations' data the server checks. */
+static gboolean
+check_retry_data (const char  *op,
+                  JsonNode    *data,
+                  GError     **error)
+{
+  if (g_str_equal (op, "case.create"))
+    {
+      g_autoptr(DkCase) kase = dk_case_from_json (data, error);
+
+      return kase != NULL && dk_case_validate (kase, error);
+    }
+  if (g_str_equal (op, "report.create"))
+    {
+      g_autoptr(DkReport) report = dk_report_from_json (data, error);
+
+      return report != NULL && dk_report_validate (report, error);
+    }
+  if (g_str_equal (op, "template.save"))
+    {
+      g_autoptr(DkTemplate) tmpl = dk_template_from_json (data, error);
+
+      return tmpl != NULL && dk_template_validate (tmpl, error);
+    }
+
+  return TRUE;
+}
+
 /**
  * dk_store_outbox_retry:
  * @self: a #DkStore
@@ -618,6 +648,8 @@ dk_store_outbox_retry (DkStore     *self,
                    _("Only a change the server refused can be edited and sent again"));
       goto failed;
     }
+  if (!check_retry_data (entry->op, data, error))
+    goto failed;
 
   stmt = _dk_store_prepare (self,
                             "UPDATE outbox SET mutation_id = ?2, data = ?3, state = 0,"

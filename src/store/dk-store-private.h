@@ -14,6 +14,7 @@ struct _DkStore
 
   /* owned */
   char       *path;
+  char       *file_key;     /* the absolute path: the stores of one file in this process */
   sqlite3    *db;
   GHashTable *statements;   /* SQL text (static: keyed by its address) → sqlite3_stmt *,
                              * prepared once */

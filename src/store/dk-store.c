@@ -290,11 +290,11 @@ register_store (DkStore *self)
   if (stores_by_path == NULL)
     stores_by_path = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_ptr_array_unref);
-  refs = g_hash_table_lookup (stores_by_path, self->path);
+  refs = g_hash_table_lookup (stores_by_path, self->file_key);
   if (refs == NULL)
     {
       refs = g_ptr_array_new ();
-      g_hash_table_insert (stores_by_path, g_strdup (self->path), refs);
+      g_hash_table_insert (stores_by_path, g_strdup (self->file_key), refs);
     }
   ref = g_new0 (GWeakRef, 1);
   g_weak_ref_init (ref, self);
@@ -310,7 +310,7 @@ unregister_store (DkStore *self)
   GPtrArray *refs;
 
   g_mutex_lock (&stores_lock);
-  refs = stores_by_path != NULL ? g_hash_table_lookup (stores_by_path, self->path) : NULL;
+  refs = stores_by_path != NULL ? g_hash_table_lookup (stores_by_path, self->file_key) : NULL;
   for (guint i = 0; refs != NULL && i < refs->len;)
     {
       GWeakRef *ref = g_ptr_array_index (refs, i);
@@ -328,7 +328,7 @@ unregister_store (DkStore *self)
       i++;
     }
   if (refs != NULL && refs->len == 0)
-    g_hash_table_remove (stores_by_path, self->path);
+    g_hash_table_remove (stores_by_path, self->file_key);
   g_mutex_unlock (&stores_lock);
 }
 
@@ -398,7 +398,7 @@ announce (DkStore *self,
     return;
 
   g_mutex_lock (&stores_lock);
-  refs = stores_by_path != NULL ? g_hash_table_lookup (stores_by_path, self->path) : NULL;
+  refs = stores_by_path != NULL ? g_hash_table_lookup (stores_by_path, self->file_key) : NULL;
   for (guint i = 0; refs != NULL && i < refs->len; i++)
     {
       GObject *object = g_weak_ref_get (g_ptr_array_index (refs, i));
@@ -407,6 +407,15 @@ announce (DkStore *self,
         g_ptr_array_add (stores, object);
     }
   g_mutex_unlock (&stores_lock);
+
+  /* Only stores someone listens to are told: the pull's writer connection, used from
+   * its worker thread, never is. */
+  for (guint i = stores->len; i-- > 0;)
+    {
+      if (!g_signal_has_handler_pending (g_ptr_array_index (stores, i),
+                                         signals[SIGNAL_REVISION_CHANGED], 0, TRUE))
+        g_ptr_array_remove_index_fast (stores, i);
+    }
 
   for (guint i = 0; i < stores->len; i++)
     queue_announce (g_ptr_array_index (stores, i), changes);
@@ -853,8 +862,9 @@ dk_store_finalize (GObject *object)
   DkStore *self = (DkStore *) object;
 
   _dk_store_watch_dispose (self);
-  if (self->path != NULL)
+  if (self->file_key != NULL)
     unregister_store (self);
+  g_clear_pointer (&self->file_key, g_free);
   g_mutex_lock (&self->announce_lock);
   if (self->announce_source != NULL)
     g_source_destroy (self->announce_source);
@@ -935,6 +945,8 @@ dk_store_open (const char  *path,
   self->path = g_strdup (path);
   if (!open_database (self, error))
     return NULL;
+  /* "replica.db" and "/home/…/replica.db" are one file */
+  self->file_key = g_canonicalize_filename (path, NULL);
   register_store (self);
 
   return g_steal_pointer (&self);
