@@ -858,6 +858,7 @@ publish_action (GtkWidget  *widget,
   g_autofree char *id = NULL;
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
 
+  g_debug ("Publishing");
   if (self->draft == NULL)
     return;
   if (me == NULL)
