@@ -26,6 +26,12 @@ dk_staff_desktop_term_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* No window to show: the notifications are the point. */
+static void
+dk_staff_desktop_activate_cb (GApplication *app)
+{
+}
+
 static void
 dk_staff_desktop_synced_cb (GObject      *object,
                             GAsyncResult *result,
@@ -67,6 +73,7 @@ main (int   argc,
   setvbuf (stdout, NULL, _IOLBF, 0);
 
   app = g_application_new ("io.github.driftkoll.DriftkollStaffDesktop", G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (app, "activate", G_CALLBACK (dk_staff_desktop_activate_cb), NULL);
   if (!g_application_register (app, NULL, &error))
     {
       g_printerr ("%s\n", error->message);

@@ -522,6 +522,10 @@ fill_templates (DkComposer *self)
       button = gtk_button_new_with_label (label);
       gtk_widget_add_css_class (button, "flat");
       gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), 0);
+      /* Long names wrap: the composer fits a narrow window. */
+      gtk_label_set_wrap (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))),
+                               PANGO_WRAP_WORD_CHAR);
       gtk_widget_set_tooltip_text (button, choice->title);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "composer.apply-template");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", choice->id);
@@ -854,6 +858,7 @@ publish_action (GtkWidget  *widget,
   g_autofree char *id = NULL;
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
 
+  g_debug ("Publishing");
   if (self->draft == NULL)
     return;
   if (me == NULL)
@@ -1085,12 +1090,64 @@ dk_composer_engine_changed_cb (DkComposer *self)
     fill_templates (self);
 }
 
+/* Whether the person has written anything that closing would lose. */
+static gboolean
+has_writing (DkComposer *self)
+{
+  g_autofree char *title = dup_entry (self->title_row);
+  g_autofree char *description = dup_description (self);
+
+  return (title[0] != '\0' && g_strcmp0 (title, self->filled_title) != 0) ||
+         (description[0] != '\0' && g_strcmp0 (description, self->filled_description) != 0);
+}
+
+static void
+dk_composer_discard_response_cb (AdwMessageDialog *dialog,
+                                 const char       *response,
+                                 DkComposer       *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
 static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  gtk_window_destroy (GTK_WINDOW (widget));
+  DkComposer *self = DK_COMPOSER (widget);
+  GtkWidget *dialog;
+
+  if (!has_writing (self))
+    {
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+  /* Nothing typed is lost without asking. */
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Discard the New Case?"),
+                                   _("What you wrote has not been published or saved."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Writing"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (dk_composer_discard_response_cb),
+                           self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+dk_composer_close_request (GtkWindow *window)
+{
+  if (has_writing (DK_COMPOSER (window)))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "composer.cancel", NULL);
+      return TRUE;
+    }
+  return GTK_WINDOW_CLASS (dk_composer_parent_class)->close_request (window);
 }
 
 /* ---- GObject ---- */
@@ -1125,6 +1182,7 @@ dk_composer_class_init (DkComposerClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = dk_composer_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = dk_composer_close_request;
 
   g_type_ensure (DK_TYPE_CASE_PREVIEW);
   g_type_ensure (DK_TYPE_PRIORITY_MATRIX);

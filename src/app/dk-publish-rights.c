@@ -40,16 +40,12 @@ dk_publish_rights_get_roles (DkStore *store)
  * dk_publish_rights_may_publish_any:
  * @roles: a user's roles
  *
- * Returns: whether @roles may publish anything at all
+ * Returns: whether @roles may publish anything at all (dk_rules_may_publish_any ())
  */
 gboolean
 dk_publish_rights_may_publish_any (DkRole roles)
 {
-  for (int kind = 0; kind <= DK_CASE_KIND_LAST; kind++)
-    for (int area = 0; area <= DK_AREA_LAST; area++)
-      if (dk_rules_check_may_publish (roles, kind, area, NULL))
-        return TRUE;
-  return FALSE;
+  return dk_rules_may_publish_any (roles);
 }
 
 /**

@@ -138,9 +138,24 @@ def open_composer(app):
     return h.window(app, "New Case")
 
 
-def pick_template(composer, name, button="Template"):
-    press(composer, button)
-    h.click(composer, "push button", name)
+def pick_template(composer, name, button="Template",
+                  titles=("Störning i", "Forstyrrelse i", "Disruption in")):
+    """Opens the template list and picks @name; again when a sync rebuilt the list under
+    the click (a template arriving from the server)."""
+    for attempt in range(3):
+        press(composer, button)
+        h.click(composer, "push button", name)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            title = composer.findChildren(lambda n: n.roleName == "text", recursive=True)
+            if any(h.text_of(t).startswith(titles) for t in title):
+                return
+            time.sleep(0.2)
+        print(f"# the template list changed under the click, attempt {attempt + 1}", flush=True)
+        toggle = find_button(composer, button)
+        if toggle is not None and toggle.checked:
+            h.click_node(toggle)
+    h.fail(f"the template {name!r} could not be applied")
 
 
 def set_entry(node, prefix, text):
@@ -309,15 +324,26 @@ def lab_communicator(server, workdir, shots, staff):
                    lambda: h.find(app, "label", UNILAB_TITLE + " (offline)")
                    and h.find(app, "label", "Not yet sent"))
         h.ok("offline, Publish saves the case at once and it shows as not yet sent")
+        press(app, "Add Update")
+        dialog = h.wait_for("the update dialog offline",
+                            lambda: [w for w in app.children if h.find(w, "text", "Update text")])[0]
+        h.find(dialog, "text", "Update text").text = "Uppdaterat utan anslutning."
+        press(dialog, "Add Update")
+        h.wait_for("the offline update on the timeline",
+                   lambda: h.find(app, "label", "Uppdaterat utan anslutning."))
+        h.ok("offline, Add Update is saved at once and shows on the case's timeline")
         server.start()
         h.click(app, "push button", "Connection: Offline")
         h.wait_for("the server has the offline publication",
                    lambda: len(server_cases(server, UNILAB_TITLE + " (offline)")) == 1,
                    timeout=90)
+        h.wait_for("the offline update on the server", lambda: any(
+            u.get("text") == "Uppdaterat utan anslutning."
+            for u in server_cases(server, UNILAB_TITLE + " (offline)")[0]["updates"]), timeout=60)
         time.sleep(3)
         if len(server_cases(server, UNILAB_TITLE + " (offline)")) != 1:
             h.fail("the offline publication reached the server more than once")
-        h.ok("the offline publication reaches the server once after it returns")
+        h.ok("the offline publication and its update reach the server once after it returns")
     except SystemExit:
         h.screenshot(shots, "compose-failure.png")
         raise
@@ -355,7 +381,22 @@ def release_coordinator(server, workdir, shots):
         set_entry(composer, "Start", local_time(days=9))
         h.wait_for("the warning gone", lambda: h.find_prefix(composer, "label", "Less than 7 days") is None)
         h.ok("9 days ahead it is an ordinary planned action again")
+        set_entry(composer, "Title", "Uppgradering av växeln")
         press(composer, "Cancel")
+        ask = h.wait_for("the question before discarding",
+                         lambda: [w for w in app.children
+                                  if h.find(w, "label", "Discard the New Case?")])[0]
+        press(ask, "Keep Writing")
+        time.sleep(0.5)
+        if h.no_window(app, "New Case"):
+            h.fail("Keep Writing closed the composer")
+        press(composer, "Cancel")
+        ask = h.wait_for("the question again",
+                         lambda: [w for w in app.children
+                                  if h.find(w, "label", "Discard the New Case?")])[0]
+        press(ask, "Discard")
+        h.wait_for("the composer closed", lambda: h.no_window(app, "New Case"))
+        h.ok("Cancel asks before it throws away what was written")
     finally:
         h.stop_app(proc)
 
@@ -423,6 +464,35 @@ def screenshots(server, workdir, shots):
     h.ok("screenshots of the composer and its preview in en, sv and nb, narrow and dark")
 
 
+def crisis_communicator(server, workdir):
+    """A weather warning: crisis information that names no service."""
+    data_dir = os.path.join(workdir, "crisis")
+    config_home = os.path.join(workdir, "config-crisis")
+    h.set_window_size(config_home, 1100, 820)
+    cli(data_dir, server.url, "login", "crisis_communicator", stdin="demo\n")
+    proc = h.start_app(data_dir, server.url, config_home)
+    try:
+        app = h.find_app()
+        h.wait_for("online", lambda: h.find(app, "push button", "Connection: Online"))
+        composer = open_composer(app)
+        pick_template(composer, "Krisinformation: vädervarning (sv)", titles=("Vädervarning",))
+        h.wait_for("no service needed", lambda: h.find(
+            composer, "label", "No service chosen: crisis information may name none."),
+            explain=lambda: names(composer, "label"))
+        set_entry(composer, "Title", "Vädervarning: storm i natt")
+        press(composer, "Preview")
+        h.wait_for("the preview", lambda: h.find(composer, "label", "Vädervarning: storm i natt"))
+        press(composer, "Publish")
+        h.wait_for("the composer closed", lambda: h.no_window(app, "New Case"))
+        case = h.wait_for("the warning on the server",
+                          lambda: server_cases(server, "Vädervarning: storm i natt"), timeout=60)[0]
+        if case["services"] or case["kind"] != "crisis":
+            h.fail(f"the server has {case['kind']} with services {case['services']}")
+        h.ok("a crisis communicator publishes a weather warning that names no service")
+    finally:
+        h.stop_app(proc)
+
+
 def staff_sees_nothing(server, workdir):
     data_dir = os.path.join(workdir, "staff-app")
     config_home = os.path.join(workdir, "config-staff")
@@ -469,6 +539,7 @@ def main():
         else:
             lab_communicator(server, workdir, shots, staff)
             release_coordinator(server, workdir, shots)
+            crisis_communicator(server, workdir)
             staff_sees_nothing(server, workdir)
         if os.environ.get("DK_UI_SCREENSHOTS", "1") != "0":
             screenshots(server, workdir, shots)
