@@ -172,7 +172,7 @@ dk_case_preview_set_case (DkCasePreview *self,
   g_return_if_fail (DK_IS_CASE_PREVIEW (self));
   g_return_if_fail (kase != NULL);
 
-  /* Until the server has it, every list marks it "Not yet sent" for a moment. */
+  /* Until the server has it, every list marks it "Waiting to publish". */
   item = dk_case_object_new (kase, FALSE);
   dk_case_row_set_item (self->row, item, service_names, NULL, dk_time_now ());
 

@@ -320,10 +320,10 @@ def lab_communicator(server, workdir, shots, staff):
         compose_lab_incident(app, composer, shots)
         set_entry(composer, "Title", UNILAB_TITLE + " (offline)")
         preview_and_publish(app, composer, shots, None, UNILAB_TITLE + " (offline)")
-        h.wait_for("the offline case's page, not yet sent",
+        h.wait_for("the offline case's page, waiting to publish",
                    lambda: h.find(app, "label", UNILAB_TITLE + " (offline)")
-                   and h.find(app, "label", "Not yet sent"))
-        h.ok("offline, Publish saves the case at once and it shows as not yet sent")
+                   and h.find(app, "label", "Waiting to publish"))
+        h.ok("offline, Publish saves the case at once and it shows as waiting to publish")
         press(app, "Add Update")
         dialog = h.wait_for("the update dialog offline",
                             lambda: [w for w in app.children if h.find(w, "text", "Update text")])[0]
