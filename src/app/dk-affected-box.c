@@ -90,7 +90,6 @@ mark_affected (DkAffectedBox *self,
       gtk_window_present (GTK_WINDOW (dialog));
       return;
     }
-  dk_sync_engine_local_change_added (self->engine);
 
   /* Shown at once, from the local version the replica now holds. */
   kase = dk_store_get_case (store, self->kase->id, NULL);

@@ -220,7 +220,6 @@ handle_response_cb (AdwMessageDialog *dialog,
                                     : _("The Report Was Not Acknowledged"), error);
       return;
     }
-  dk_sync_engine_local_change_added (self->engine);
 }
 
 static void

@@ -491,7 +491,6 @@ send_action (GtkWidget  *widget,
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
       return;
     }
-  dk_sync_engine_local_change_added (self->engine);
 
   g_settings_set_string (self->settings, "reporter-name", report->reporter);
   g_settings_set_string (self->settings, "unit", report->unit);
