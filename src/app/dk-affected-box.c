@@ -12,6 +12,7 @@
 #include "dk-application.h"
 #include "dk-format.h"
 #include "dk-local-changes.h"
+#include "dk-publish-rights.h"
 
 struct _DkAffectedBox
 {
@@ -47,17 +48,6 @@ dup_unit (void)
   if (unit != NULL && *g_strstrip (unit) == '\0')
     g_clear_pointer (&unit, g_free);
   return unit;
-}
-
-static DkRole
-read_roles (DkStore *store)
-{
-  g_autofree char *text = dk_store_dup_meta (store, "roles");
-  DkRole roles = 0;
-
-  if (text != NULL && !dk_roles_from_string (text, &roles, NULL))
-    roles = 0;
-  return roles;
 }
 
 static void
@@ -237,7 +227,7 @@ dk_affected_box_set_case (DkAffectedBox *self,
   me = dk_store_dup_meta (store, "username");
   unit = dup_unit ();
   open = kase->number != NULL && kase->status != DK_CASE_STATUS_CLOSED;
-  publisher = dk_rules_may_publish_any (read_roles (store));
+  publisher = dk_rules_may_publish_any (dk_publish_rights_get_roles (store));
   n = kase->affected != NULL ? kase->affected->len : 0;
 
   gtk_widget_set_visible (GTK_WIDGET (self), me != NULL && self->engine != NULL &&

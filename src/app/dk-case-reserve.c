@@ -14,6 +14,7 @@
 #include "dk-case-reserve.h"
 #include "dk-format.h"
 #include "dk-local-changes.h"
+#include "dk-publish-rights.h"
 #include "dk-routine-format.h"
 
 struct _DkCaseReserve
@@ -48,19 +49,6 @@ ask_free (gpointer  data,
 
   g_clear_object (&ask->self);
   g_free (ask);
-}
-
-static gboolean
-user_may_publish (DkStore      *store,
-                  const DkCase *kase)
-{
-  g_autofree char *text = dk_store_dup_meta (store, "roles");
-  DkRole roles = 0;
-
-  if (text == NULL || *text == '\0' || !dk_roles_from_string (text, &roles, NULL))
-    return FALSE;
-
-  return dk_rules_check_may_publish (roles, kase->kind, kase->area, NULL);
 }
 
 /* GTK 4.8 tells assistive technologies of hidden buttons: a hidden one has no name. */
@@ -399,7 +387,7 @@ dk_case_reserve_set_case (DkCaseReserve *self,
     return;
 
   in_force = dk_case_get_reserve_in_force (kase);
-  publisher = user_may_publish (dk_sync_engine_get_store (self->engine), kase);
+  publisher = dk_publish_rights_may_publish_case (dk_sync_engine_get_store (self->engine), kase);
   open = kase->status != DK_CASE_STATUS_CLOSED;
 
   if (in_force != NULL)

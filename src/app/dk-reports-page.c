@@ -10,30 +10,12 @@
 #include <glib/gi18n.h>
 
 #include "dk-inbox.h"
+#include "dk-publish-rights.h"
 #include "dk-report-item.h"
 #include "dk-report-row.h"
 #include "dk-reports-page-private.h"
 
 G_DEFINE_FINAL_TYPE (DkReportsPage, dk_reports_page, ADW_TYPE_BIN)
-
-static DkRole
-read_roles (DkStore *store)
-{
-  g_autofree char *text = dk_store_dup_meta (store, "roles");
-  g_autoptr(GError) error = NULL;
-  DkRole roles = 0;
-
-  if (text != NULL && !dk_roles_from_string (text, &roles, &error))
-    g_debug ("The replica's roles are not understood: %s", error->message);
-  return roles;
-}
-
-/* Which areas a report handler sees (a bit per DkArea). */
-static guint
-inbox_areas (DkRole roles)
-{
-  return dk_rules_report_inbox_areas (roles);
-}
 
 static gboolean
 is_open (const DkReport *report)
@@ -91,7 +73,7 @@ list_reports (DkReportsPage *self,
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GError) error = NULL;
   GPtrArray *reports = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_report_unref);
-  guint areas = inbox_areas (roles);
+  guint areas = dk_rules_report_inbox_areas (roles);
 
   all = dk_store_list_reports (dk_sync_engine_get_store (self->engine), &error);
   if (all == NULL)
@@ -368,8 +350,8 @@ dk_reports_page_reload (DkReportsPage *self)
 
   store = dk_sync_engine_get_store (self->engine);
   me = dk_store_dup_meta (store, "username");
-  roles = read_roles (store);
-  for_me = me != NULL && (self->mode == DK_REPORTS_PAGE_MINE || inbox_areas (roles) != 0);
+  roles = dk_publish_rights_get_roles (store);
+  for_me = me != NULL && (self->mode == DK_REPORTS_PAGE_MINE || dk_rules_report_inbox_areas (roles) != 0);
 
   g_list_store_remove_all (self->items);
   if (for_me)

@@ -260,24 +260,24 @@ list_objects (DkStore         *self,
   return g_steal_pointer (&objects);
 }
 
+/* The object of the first row @sql (one text parameter, ?1 = @key) finds. */
 static gpointer
-get_object (DkStore     *self,
-            const char  *type,
-            const char  *id,
-            DecodeFunc   decode,
-            gboolean    *out_found,
-            GError     **error)
+get_object_by (DkStore     *self,
+               const char  *sql,
+               const char  *key,
+               DecodeFunc   decode,
+               gboolean    *out_found,
+               GError     **error)
 {
   sqlite3_stmt *stmt;
   gpointer object = NULL;
   int rc;
 
-  stmt = _dk_store_prepare (self, "SELECT COALESCE (local_data, server_data) FROM objects"
-                                  " WHERE type = ?1 AND id = ?2", error);
+  *out_found = FALSE;
+  stmt = _dk_store_prepare (self, sql, error);
   if (stmt == NULL)
     return NULL;
-  _dk_store_bind_text (stmt, 1, type);
-  _dk_store_bind_text (stmt, 2, id);
+  _dk_store_bind_text (stmt, 1, key);
 
   rc = sqlite3_step (stmt);
   *out_found = rc != SQLITE_DONE;  /* FALSE only when there is no such row */
@@ -291,6 +291,8 @@ get_object (DkStore     *self,
 }
 
 #define OBJECT_DATA "COALESCE (local_data, server_data)"
+#define GET_OBJECT_SQL(type) \
+  "SELECT " OBJECT_DATA " FROM objects WHERE type = '" type "' AND id = ?1"
 
 /**
  * dk_store_list_services:
@@ -332,8 +334,8 @@ dk_store_get_service (DkStore     *self,
   g_return_val_if_fail (DK_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  object = get_object (self, DK_TYPE_NAME_SERVICE, id, (DecodeFunc) dk_service_from_json,
-                       &found, error);
+  object = get_object_by (self, GET_OBJECT_SQL (DK_TYPE_NAME_SERVICE), id,
+                          (DecodeFunc) dk_service_from_json, &found, error);
   if (!found)
     g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND,
                  _("There is no service “%s” here"), id);
@@ -380,8 +382,8 @@ dk_store_get_routine (DkStore     *self,
   g_return_val_if_fail (DK_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  object = get_object (self, DK_TYPE_NAME_ROUTINE, id, (DecodeFunc) dk_routine_from_json,
-                       &found, error);
+  object = get_object_by (self, GET_OBJECT_SQL (DK_TYPE_NAME_ROUTINE), id,
+                          (DecodeFunc) dk_routine_from_json, &found, error);
   if (!found)
     g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND,
                  _("There is no routine “%s” here"), id);
@@ -422,36 +424,24 @@ dk_store_get_report (DkStore     *self,
                      const char  *id_or_number,
                      GError     **error)
 {
-  sqlite3_stmt *stmt;
-  DkReport *report = NULL;
-  int rc;
+  DkReport *report;
+  gboolean found;
 
   g_return_val_if_fail (DK_IS_STORE (self), NULL);
   g_return_val_if_fail (id_or_number != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt = _dk_store_prepare (self,
-                            "SELECT " OBJECT_DATA " FROM objects"
-                            " WHERE type = 'report' AND id = ?1"
-                            " UNION ALL "
-                            "SELECT " OBJECT_DATA " FROM objects WHERE type = 'report'"
-                            " AND json_extract (" OBJECT_DATA ", '$.number') = ?1"
-                            " COLLATE NOCASE AND id != ?1"
-                            " LIMIT 1", error);
-  if (stmt == NULL)
-    return NULL;
-  _dk_store_bind_text (stmt, 1, id_or_number);
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    report = decode_object (stmt, (DecodeFunc) dk_report_from_json, error);
-  else if (rc == SQLITE_DONE)
+  report = get_object_by (self,
+                          GET_OBJECT_SQL (DK_TYPE_NAME_REPORT)
+                          " UNION ALL "
+                          "SELECT " OBJECT_DATA " FROM objects WHERE type = 'report'"
+                          " AND json_extract (" OBJECT_DATA ", '$.number') = ?1"
+                          " COLLATE NOCASE AND id != ?1"
+                          " LIMIT 1",
+                          id_or_number, (DecodeFunc) dk_report_from_json, &found, error);
+  if (!found)
     g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND,
                  _("There is no report “%s” here"), id_or_number);
-  else
-    _dk_store_set_error (self, error);
-  sqlite3_reset (stmt);
-
   return report;
 }
 
@@ -497,30 +487,19 @@ dk_store_get_template (DkStore     *self,
                        const char  *id,
                        GError     **error)
 {
-  sqlite3_stmt *stmt;
-  DkTemplate *tmpl = NULL;
-  int rc;
+  DkTemplate *tmpl;
+  gboolean found;
 
   g_return_val_if_fail (DK_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stmt = _dk_store_prepare (self, "SELECT " OBJECT_DATA " FROM objects WHERE " TEMPLATE_SHOWN
-                                  " AND id = ?1", error);
-  if (stmt == NULL)
-    return NULL;
-  _dk_store_bind_text (stmt, 1, id);
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    tmpl = decode_object (stmt, (DecodeFunc) dk_template_from_json, error);
-  else if (rc == SQLITE_DONE)
+  tmpl = get_object_by (self, "SELECT " OBJECT_DATA " FROM objects WHERE " TEMPLATE_SHOWN
+                              " AND id = ?1",
+                        id, (DecodeFunc) dk_template_from_json, &found, error);
+  if (!found)
     g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_NOT_FOUND,
                  _("There is no template “%s” here"), id);
-  else
-    _dk_store_set_error (self, error);
-  sqlite3_reset (stmt);
-
   return tmpl;
 }
 
