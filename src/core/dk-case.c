@@ -41,6 +41,7 @@ copy_update (gconstpointer src,
   copy->phrase = update->phrase;
   copy->text = g_strdup (update->text);
   copy->author = g_strdup (update->author);
+  copy->received_at = update->received_at;
   return copy;
 }
 
@@ -55,6 +56,7 @@ copy_follow_up (gconstpointer src,
   copy->at = follow_up->at;
   copy->text = g_strdup (follow_up->text);
   copy->author = g_strdup (follow_up->author);
+  copy->received_at = follow_up->received_at;
   return copy;
 }
 
@@ -68,6 +70,7 @@ copy_affected (gconstpointer src,
   copy->unit = g_strdup (affected->unit);
   copy->at = affected->at;
   copy->by = g_strdup (affected->by);
+  copy->received_at = affected->received_at;
   return copy;
 }
 
@@ -86,6 +89,7 @@ copy_reserve_event (gconstpointer src,
   copy->units = _dk_strings_copy (event->units);
   copy->author = g_strdup (event->author);
   copy->text = g_strdup (event->text);
+  copy->received_at = event->received_at;
   return copy;
 }
 
@@ -130,6 +134,7 @@ dk_case_new (void)
   self->reserve = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_case_reserve_event_free);
   self->reports = g_ptr_array_new_with_free_func (g_free);
   self->created_at = DK_TIME_UNSET;
+  self->received_at = DK_TIME_UNSET;
   return self;
 }
 
@@ -203,6 +208,7 @@ dk_case_copy (const DkCase *self)
   copy->reports = _dk_strings_copy (self->reports);
   copy->publisher = g_strdup (self->publisher);
   copy->created_at = self->created_at;
+  copy->received_at = self->received_at;
   copy->revision = self->revision;
   return copy;
 }
@@ -327,6 +333,7 @@ dk_case_update_new (void)
   DkCaseUpdate *update = g_new0 (DkCaseUpdate, 1);
 
   update->at = DK_TIME_UNSET;
+  update->received_at = DK_TIME_UNSET;
   return update;
 }
 
@@ -357,6 +364,7 @@ dk_case_follow_up_new (void)
   DkCaseFollowUp *follow_up = g_new0 (DkCaseFollowUp, 1);
 
   follow_up->at = DK_TIME_UNSET;
+  follow_up->received_at = DK_TIME_UNSET;
   return follow_up;
 }
 
@@ -387,6 +395,7 @@ dk_case_affected_new (void)
   DkCaseAffected *affected = g_new0 (DkCaseAffected, 1);
 
   affected->at = DK_TIME_UNSET;
+  affected->received_at = DK_TIME_UNSET;
   return affected;
 }
 
@@ -416,6 +425,7 @@ dk_case_reserve_event_new (void)
   DkCaseReserveEvent *event = g_new0 (DkCaseReserveEvent, 1);
 
   event->at = DK_TIME_UNSET;
+  event->received_at = DK_TIME_UNSET;
   event->units = g_ptr_array_new_with_free_func (g_free);
   return event;
 }

@@ -11,10 +11,11 @@ G_BEGIN_DECLS
 
 typedef struct {
   char           *id;
-  gint64          at;
+  gint64          at;           /* when the author did it (the client's time, when plausible) */
   DkUpdatePhrase  phrase;
   char           *text;
   char           *author;
+  gint64          received_at;  /* when the server received it; DK_TIME_UNSET before */
 } DkCaseUpdate;
 
 /* A follow-up note written after the case (evaluation, lessons learned). */
@@ -23,6 +24,7 @@ typedef struct {
   gint64  at;
   char   *text;
   char   *author;
+  gint64  received_at;  /* the server's receipt time; DK_TIME_UNSET before */
 } DkCaseFollowUp;
 
 /* "We are affected too": a unit that told the publishers it is affected as well. */
@@ -30,6 +32,7 @@ typedef struct {
   char   *unit;
   gint64  at;
   char   *by;      /* username */
+  gint64  received_at;  /* the server's receipt time; DK_TIME_UNSET before */
 } DkCaseAffected;
 
 /* The reserve routine declared in force (for all units or for listed ones), or lifted. */
@@ -41,6 +44,7 @@ typedef struct {
   GPtrArray *units;      /* char *, wire "units" (empty when all_units) */
   char      *author;
   char      *text;
+  gint64     received_at;  /* the server's receipt time; DK_TIME_UNSET before */
 } DkCaseReserveEvent;
 
 #define DK_TYPE_CASE (dk_case_get_type ())
@@ -71,7 +75,8 @@ typedef struct {
   GPtrArray       *reserve;       /* DkCaseReserveEvent *, oldest first */
   GPtrArray       *reports;       /* char *: ids of the linked reports */
   char            *publisher;     /* username, set by the server */
-  gint64           created_at;    /* set by the server */
+  gint64           created_at;    /* when it was published (the client's time, when plausible) */
+  gint64           received_at;   /* when the server received it; DK_TIME_UNSET before */
   gint64           revision;      /* 0 until the server has it */
 } DkCase;
 

@@ -33,6 +33,14 @@ void        _dk_codec_set_string        (JsonObject       *object,
 void        _dk_codec_set_time          (JsonObject       *object,
                                          const char       *member,
                                          gint64            value);
+/* "received_at", the server's receipt time: written only when set, so that objects
+ * from before it (and local versions) keep their shape. */
+void        _dk_codec_set_received_at   (JsonObject       *object,
+                                         gint64            value);
+/* Reads "received_at" (absent or null: DK_TIME_UNSET). */
+gboolean    _dk_codec_read_received_at  (JsonObject       *object,
+                                         gint64           *out,
+                                         GError          **error);
 void        _dk_codec_set_strings       (JsonObject       *object,
                                          const char       *member,
                                          const GPtrArray  *strings);

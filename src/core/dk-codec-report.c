@@ -44,6 +44,7 @@ dk_report_to_json (const DkReport *report)
   _dk_codec_set_string (object, "mobile", report->mobile);
   _dk_codec_set_string (object, "created_by", report->created_by);
   _dk_codec_set_time (object, "created_at", report->created_at);
+  _dk_codec_set_received_at (object, report->received_at);
   _dk_codec_set_string (object, "case", report->case_id);
   _dk_codec_set_string (object, "case_number", report->case_number);
   _dk_codec_set_string (object, "note", report->note);
@@ -103,6 +104,7 @@ dk_report_from_json (JsonNode  *node,
       !dk_json_read_string (object, "created_by", SHORT_FLAGS, DK_MAX_SHORT_CHARS,
                             &report->created_by, error) ||
       !dk_json_read_time (object, "created_at", DK_JSON_NULLABLE, &report->created_at, error) ||
+      !_dk_codec_read_received_at (object, &report->received_at, error) ||
       !dk_json_read_string (object, "case", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &report->case_id,
                             error) ||
       !dk_json_read_string (object, "case_number", SHORT_FLAGS, DK_MAX_SHORT_CHARS,

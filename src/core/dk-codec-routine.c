@@ -254,6 +254,7 @@ run_step_to_json (const DkRunStep *step)
       _dk_codec_set_string (item, "by", tick->by);
       _dk_codec_set_time (item, "at", tick->at);
       json_object_set_boolean_member (item, "done", tick->done);
+      _dk_codec_set_received_at (item, tick->received_at);
       json_array_add_object_element (ticks, item);
     }
   for (guint i = 0; i < step->notes->len; i++)
@@ -265,6 +266,7 @@ run_step_to_json (const DkRunStep *step)
       _dk_codec_set_string (item, "by", note->by);
       _dk_codec_set_time (item, "at", note->at);
       _dk_codec_set_string (item, "text", note->text);
+      _dk_codec_set_received_at (item, note->received_at);
       json_array_add_object_element (notes, item);
     }
   json_object_set_array_member (object, "ticks", ticks);
@@ -302,7 +304,8 @@ run_events_from_object (JsonObject  *object,
           !dk_json_read_string (item, "by", DK_JSON_REQUIRED, DK_MAX_SHORT_CHARS, &tick->by,
                                 error) ||
           !dk_json_read_time (item, "at", DK_JSON_REQUIRED, &tick->at, error) ||
-          !dk_json_read_bool (item, "done", DK_JSON_REQUIRED, &tick->done, error))
+          !dk_json_read_bool (item, "done", DK_JSON_REQUIRED, &tick->done, error) ||
+          !_dk_codec_read_received_at (item, &tick->received_at, error))
         {
           if (item != NULL)
             g_prefix_error (error, "ticks[%u].", i);
@@ -322,7 +325,8 @@ run_events_from_object (JsonObject  *object,
                                 error) ||
           !dk_json_read_time (item, "at", DK_JSON_REQUIRED, &note->at, error) ||
           !dk_json_read_string (item, "text", DK_JSON_REQUIRED | DK_JSON_MULTILINE,
-                                DK_MAX_TEXT_CHARS, &note->text, error))
+                                DK_MAX_TEXT_CHARS, &note->text, error) ||
+          !_dk_codec_read_received_at (item, &note->received_at, error))
         {
           if (item != NULL)
             g_prefix_error (error, "notes[%u].", i);
@@ -420,6 +424,7 @@ dk_run_to_json (const DkRun *run)
   _dk_codec_set_string (object, "started_by", run->started_by);
   _dk_codec_set_time (object, "started_at", run->started_at);
   _dk_codec_set_time (object, "finished_at", run->finished_at);
+  _dk_codec_set_received_at (object, run->received_at);
 
   _dk_codec_set_items (object, "steps", run->steps, (DkCodecWriteItem) run_step_to_json);
 
@@ -459,6 +464,7 @@ dk_run_from_json (JsonNode  *node,
                             &run->started_by, error) ||
       !dk_json_read_time (object, "started_at", DK_JSON_NULLABLE, &run->started_at, error) ||
       !dk_json_read_time (object, "finished_at", DK_JSON_NULLABLE, &run->finished_at, error) ||
+      !_dk_codec_read_received_at (object, &run->received_at, error) ||
       !_dk_codec_read_revision (object, &run->revision, error) ||
       !dk_json_read_array (object, "steps", DK_JSON_OPTIONAL, DK_MAX_LIST_ITEMS, &steps, error))
     return NULL;

@@ -40,6 +40,23 @@ _dk_codec_set_time (JsonObject *object,
 }
 
 void
+_dk_codec_set_received_at (JsonObject *object,
+                           gint64      value)
+{
+  if (value != DK_TIME_UNSET)
+    _dk_codec_set_time (object, "received_at", value);
+}
+
+gboolean
+_dk_codec_read_received_at (JsonObject  *object,
+                            gint64      *out,
+                            GError     **error)
+{
+  *out = DK_TIME_UNSET;
+  return dk_json_read_time (object, "received_at", DK_JSON_NULLABLE, out, error);
+}
+
+void
 _dk_codec_set_strings (JsonObject      *object,
                        const char      *member,
                        const GPtrArray *strings)
@@ -324,6 +341,7 @@ dk_case_update_to_json (const DkCaseUpdate *update)
   json_object_set_string_member (object, "phrase", dk_update_phrase_to_string (update->phrase));
   _dk_codec_set_string (object, "text", update->text);
   _dk_codec_set_string (object, "author", update->author);
+  _dk_codec_set_received_at (object, update->received_at);
   return _dk_codec_node_from_object (object);
 }
 
@@ -339,7 +357,8 @@ update_from_object (JsonObject  *object,
       !_dk_codec_read_name (object, "phrase", &phrase, error) ||
       !dk_json_read_string (object, "text", TEXT_FLAGS, DK_MAX_TEXT_CHARS, &update->text, error) ||
       !dk_json_read_string (object, "author", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &update->author,
-                            error))
+                            error) ||
+      !_dk_codec_read_received_at (object, &update->received_at, error))
     return NULL;
 
   if (phrase != NULL && !dk_update_phrase_from_string (phrase, &update->phrase))
@@ -381,6 +400,7 @@ follow_up_to_json (const DkCaseFollowUp *follow_up)
   _dk_codec_set_time (object, "at", follow_up->at);
   _dk_codec_set_string (object, "text", follow_up->text);
   _dk_codec_set_string (object, "author", follow_up->author);
+  _dk_codec_set_received_at (object, follow_up->received_at);
   return _dk_codec_node_from_object (object);
 }
 
@@ -396,7 +416,8 @@ follow_up_from_object (JsonObject  *object,
       !dk_json_read_string (object, "text", TEXT_FLAGS, DK_MAX_TEXT_CHARS, &follow_up->text,
                             error) ||
       !dk_json_read_string (object, "author", SHORT_FLAGS, DK_MAX_SHORT_CHARS,
-                            &follow_up->author, error))
+                            &follow_up->author, error) ||
+      !_dk_codec_read_received_at (object, &follow_up->received_at, error))
     return NULL;
 
   return g_steal_pointer (&follow_up);
@@ -410,6 +431,7 @@ affected_to_json (const DkCaseAffected *affected)
   _dk_codec_set_string (object, "unit", affected->unit);
   _dk_codec_set_time (object, "at", affected->at);
   _dk_codec_set_string (object, "by", affected->by);
+  _dk_codec_set_received_at (object, affected->received_at);
   return _dk_codec_node_from_object (object);
 }
 
@@ -422,7 +444,8 @@ affected_from_object (JsonObject  *object,
   if (!dk_json_read_string (object, "unit", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &affected->unit,
                             error) ||
       !dk_json_read_time (object, "at", DK_JSON_NULLABLE, &affected->at, error) ||
-      !dk_json_read_string (object, "by", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &affected->by, error))
+      !dk_json_read_string (object, "by", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &affected->by, error) ||
+      !_dk_codec_read_received_at (object, &affected->received_at, error))
     return NULL;
 
   return g_steal_pointer (&affected);
@@ -445,6 +468,7 @@ reserve_event_to_json (const DkCaseReserveEvent *event)
   _dk_codec_set_strings (object, "units", event->units);
   _dk_codec_set_string (object, "author", event->author);
   _dk_codec_set_string (object, "text", event->text);
+  _dk_codec_set_received_at (object, event->received_at);
   return _dk_codec_node_from_object (object);
 }
 
@@ -482,7 +506,8 @@ reserve_event_from_object (JsonObject  *object,
       !_dk_codec_read_strings (object, "units", &event->units, error) ||
       !dk_json_read_string (object, "author", SHORT_FLAGS, DK_MAX_SHORT_CHARS, &event->author,
                             error) ||
-      !dk_json_read_string (object, "text", TEXT_FLAGS, DK_MAX_TEXT_CHARS, &event->text, error))
+      !dk_json_read_string (object, "text", TEXT_FLAGS, DK_MAX_TEXT_CHARS, &event->text, error) ||
+      !_dk_codec_read_received_at (object, &event->received_at, error))
     return NULL;
 
   if (action != NULL && !dk_case_reserve_action_from_string (action, &event->declared))
@@ -534,6 +559,7 @@ dk_case_to_json (const DkCase *kase)
 
   _dk_codec_set_string (object, "publisher", kase->publisher);
   _dk_codec_set_time (object, "created_at", kase->created_at);
+  _dk_codec_set_received_at (object, kase->received_at);
   json_object_set_int_member (object, "revision", kase->revision);
   return _dk_codec_node_from_object (object);
 }
@@ -589,6 +615,7 @@ dk_case_from_json (JsonNode  *node,
       !dk_json_read_string (object, "publisher", SHORT_FLAGS, DK_MAX_SHORT_CHARS,
                             &kase->publisher, error) ||
       !dk_json_read_time (object, "created_at", DK_JSON_NULLABLE, &kase->created_at, error) ||
+      !_dk_codec_read_received_at (object, &kase->received_at, error) ||
       !_dk_codec_read_revision (object, &kase->revision, error))
     return NULL;
 

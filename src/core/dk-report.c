@@ -44,6 +44,7 @@ dk_report_new (void)
 
   g_atomic_ref_count_init (&self->ref_count);
   self->created_at = DK_TIME_UNSET;
+  self->received_at = DK_TIME_UNSET;
   self->handled_at = DK_TIME_UNSET;
   return self;
 }
@@ -106,6 +107,7 @@ dk_report_copy (const DkReport *self)
   copy->mobile = g_strdup (self->mobile);
   copy->created_by = g_strdup (self->created_by);
   copy->created_at = self->created_at;
+  copy->received_at = self->received_at;
   copy->case_id = g_strdup (self->case_id);
   copy->case_number = g_strdup (self->case_number);
   copy->note = g_strdup (self->note);

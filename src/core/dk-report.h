@@ -31,7 +31,8 @@ typedef struct {
   char            *competence;   /* technical field service, clinical shared applications, server group */
   char            *mobile;       /* the contact's mobile number */
   char            *created_by;   /* username, set by the server */
-  gint64           created_at;
+  gint64           created_at;   /* when it was made (the client's time, when plausible) */
+  gint64           received_at;  /* when the server received it; DK_TIME_UNSET before */
   /* Set by the server as a report handler works on it. */
   char            *case_id;      /* the linked case's id, NULL until linked */
   char            *case_number;  /* the linked case's number ("DK-1042") */

@@ -69,6 +69,7 @@ dk_run_new (void)
   g_atomic_ref_count_init (&self->ref_count);
   self->started_at = DK_TIME_UNSET;
   self->finished_at = DK_TIME_UNSET;
+  self->received_at = DK_TIME_UNSET;
   self->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_run_step_free);
   return self;
 }
@@ -122,6 +123,7 @@ dk_run_copy (const DkRun *self)
   copy->started_by = g_strdup (self->started_by);
   copy->started_at = self->started_at;
   copy->finished_at = self->finished_at;
+  copy->received_at = self->received_at;
   copy->revision = self->revision;
 
   for (guint i = 0; self->steps != NULL && i < self->steps->len; i++)
@@ -138,15 +140,13 @@ dk_run_copy (const DkRun *self)
         {
           const DkRunTick *tick = g_ptr_array_index (step->ticks, j);
 
-          g_ptr_array_add (step_copy->ticks,
-                           dk_run_tick_new (tick->by, tick->at, tick->done, tick->id));
+          g_ptr_array_add (step_copy->ticks, dk_run_tick_copy (tick));
         }
       for (guint j = 0; step->notes != NULL && j < step->notes->len; j++)
         {
           const DkRunNote *note = g_ptr_array_index (step->notes, j);
 
-          g_ptr_array_add (step_copy->notes,
-                           dk_run_note_new (note->by, note->at, note->text, note->id));
+          g_ptr_array_add (step_copy->notes, dk_run_note_copy (note));
         }
       g_ptr_array_add (copy->steps, step_copy);
     }
@@ -235,7 +235,26 @@ dk_run_tick_new (const char *by,
   tick->at = at;
   tick->done = !!done;
   tick->id = g_strdup (id);
+  tick->received_at = DK_TIME_UNSET;
   return tick;
+}
+
+/**
+ * dk_run_tick_copy:
+ * @tick: a tick event
+ *
+ * Returns: (transfer full): a copy of @tick, its receipt time too
+ */
+DkRunTick *
+dk_run_tick_copy (const DkRunTick *tick)
+{
+  DkRunTick *copy;
+
+  g_return_val_if_fail (tick != NULL, NULL);
+
+  copy = dk_run_tick_new (tick->by, tick->at, tick->done, tick->id);
+  copy->received_at = tick->received_at;
+  return copy;
 }
 
 /**
@@ -274,7 +293,26 @@ dk_run_note_new (const char *by,
   note->at = at;
   note->text = g_strdup (text);
   note->id = g_strdup (id);
+  note->received_at = DK_TIME_UNSET;
   return note;
+}
+
+/**
+ * dk_run_note_copy:
+ * @note: a note event
+ *
+ * Returns: (transfer full): a copy of @note, its receipt time too
+ */
+DkRunNote *
+dk_run_note_copy (const DkRunNote *note)
+{
+  DkRunNote *copy;
+
+  g_return_val_if_fail (note != NULL, NULL);
+
+  copy = dk_run_note_new (note->by, note->at, note->text, note->id);
+  copy->received_at = note->received_at;
+  return copy;
 }
 
 /**
@@ -407,7 +445,7 @@ dk_run_add_tick (DkRun           *self,
   g_return_val_if_fail (step_id != NULL && tick != NULL && tick->id != NULL, FALSE);
 
   step = ensure_step (self, step_id);
-  copy = dk_run_tick_new (tick->by, tick->at, tick->done, tick->id);
+  copy = dk_run_tick_copy (tick);
   if (!insert_event (step->ticks, copy, tick_get_id, (GCompareFunc) dk_run_tick_compare))
     {
       dk_run_tick_free (copy);
@@ -438,7 +476,7 @@ dk_run_add_note (DkRun           *self,
   g_return_val_if_fail (step_id != NULL && note != NULL && note->id != NULL, FALSE);
 
   step = ensure_step (self, step_id);
-  copy = dk_run_note_new (note->by, note->at, note->text, note->id);
+  copy = dk_run_note_copy (note);
   if (!insert_event (step->notes, copy, note_get_id, (GCompareFunc) note_compare))
     {
       dk_run_note_free (copy);

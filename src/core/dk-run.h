@@ -15,6 +15,7 @@ typedef struct {
   gint64    at;
   gboolean  done;
   char     *id;     /* the mutation's UUID: the event's identity */
+  gint64    received_at;  /* when the server received it; DK_TIME_UNSET before */
 } DkRunTick;
 
 /* One note on a step; notes are only ever added. */
@@ -23,6 +24,7 @@ typedef struct {
   char     *by;
   gint64    at;
   char     *text;
+  gint64    received_at;  /* when the server received it; DK_TIME_UNSET before */
 } DkRunNote;
 
 /* The state of one step. ticks and notes are the truth (sets of events, kept sorted);
@@ -49,8 +51,9 @@ typedef struct {
   char            *unit;         /* the ward */
   char            *case_id;      /* wire "case": the case it is tied to, may be NULL */
   char            *started_by;
-  gint64           started_at;
+  gint64           started_at;   /* the client's time, when plausible */
   gint64           finished_at;  /* DK_TIME_UNSET while running */
+  gint64           received_at;  /* when the server received run.start; DK_TIME_UNSET before */
   GPtrArray       *steps;        /* DkRunStep * */
   gint64           revision;
 } DkRun;
@@ -71,11 +74,13 @@ DkRunTick *dk_run_tick_new     (const char      *by,
                                 gint64           at,
                                 gboolean         done,
                                 const char      *id);
+DkRunTick *dk_run_tick_copy    (const DkRunTick *tick);
 void       dk_run_tick_free    (DkRunTick       *tick);
 DkRunNote *dk_run_note_new     (const char      *by,
                                 gint64           at,
                                 const char      *text,
                                 const char      *id);
+DkRunNote *dk_run_note_copy    (const DkRunNote *note);
 void       dk_run_note_free    (DkRunNote       *note);
 /* The total order of ticks: by time, then a tick before an untick of the same second,
  * then by user, then by id. The last one decides. */

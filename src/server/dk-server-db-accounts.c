@@ -9,6 +9,7 @@
 
 #include "dk-error.h"
 #include "dk-server-db-private.h"
+#include "dk-time.h"
 
 static DkStoredUser *
 read_user_row (sqlite3_stmt *stmt)
@@ -346,6 +347,76 @@ dk_server_db_delete_user_sessions (DkServerDb  *self,
     return FALSE;
   _dk_server_db_bind_text (stmt, 1, username);
   return _dk_server_db_step_done (self, stmt, _("Could not revoke the sessions"), error);
+}
+
+/**
+ * dk_server_db_get_session_contact:
+ * @created_at: (out): when the session began
+ * @last_contact: (out): when its client last had the server's changes, or
+ *   %DK_TIME_UNSET
+ *
+ * Returns: %TRUE when the session is stored
+ */
+gboolean
+dk_server_db_get_session_contact (DkServerDb  *self,
+                                  const char  *token_hash,
+                                  gint64      *created_at,
+                                  gint64      *last_contact,
+                                  GError     **error)
+{
+  g_autoptr(DkCachedStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
+  g_return_val_if_fail (token_hash != NULL, FALSE);
+  g_return_val_if_fail (created_at != NULL && last_contact != NULL, FALSE);
+
+  stmt = _dk_server_db_get_stmt (self, STMT_GET_SESSION_CONTACT, error);
+  if (stmt == NULL)
+    return FALSE;
+  _dk_server_db_bind_text (stmt, 1, token_hash);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *created_at = sqlite3_column_int64 (stmt, 0);
+      *last_contact = sqlite3_column_type (stmt, 1) == SQLITE_NULL
+                        ? DK_TIME_UNSET : sqlite3_column_int64 (stmt, 1);
+      return TRUE;
+    }
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_NOT_FOUND, _("There is no such session"));
+      return FALSE;
+    }
+  return _dk_server_db_set_sqlite_error (self, error, rc, _("Could not read the session"));
+}
+
+/**
+ * dk_server_db_note_session_contact:
+ * @at: the server's time of the contact
+ *
+ * Records that the session's client had the server's changes at @at; a later time
+ * stays. An unknown session is no error.
+ */
+gboolean
+dk_server_db_note_session_contact (DkServerDb  *self,
+                                   const char  *token_hash,
+                                   gint64       at,
+                                   GError     **error)
+{
+  g_autoptr(DkCachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
+  g_return_val_if_fail (token_hash != NULL, FALSE);
+
+  stmt = _dk_server_db_get_stmt (self, STMT_NOTE_SESSION_CONTACT, error);
+  if (stmt == NULL)
+    return FALSE;
+  _dk_server_db_bind_text (stmt, 1, token_hash);
+  sqlite3_bind_int64 (stmt, 2, at);
+  return _dk_server_db_step_done (self, stmt, _("Could not record the session’s contact"),
+                                  error);
 }
 
 /**

@@ -92,6 +92,11 @@ static const char * const stmt_sql[N_STMTS] = {
     "DELETE FROM sessions WHERE token_hash = ?1",
   [STMT_DELETE_USER_SESSIONS] =
     "DELETE FROM sessions WHERE username = ?1",
+  [STMT_GET_SESSION_CONTACT] =
+    "SELECT created_at, last_contact_at FROM sessions WHERE token_hash = ?1",
+  [STMT_NOTE_SESSION_CONTACT] =
+    "UPDATE sessions SET last_contact_at = ?2"
+    " WHERE token_hash = ?1 AND (last_contact_at IS NULL OR last_contact_at < ?2)",
   [STMT_GET_MUTATION] =
     "SELECT result FROM mutations WHERE id = ?1 AND username = ?2",
   [STMT_PUT_MUTATION] =
@@ -171,6 +176,10 @@ static const char * const migrations[] = {
   /* 1 → 2: what anonymous callers get of an object, when it is less than data (a
    * public case without its internal members); NULL: data itself. */
   "ALTER TABLE objects ADD COLUMN public_data TEXT;",
+  /* 2 → 3: when the session's client last had the server's changes (a pull answered),
+   * the floor of the times its offline acts may claim (dk-server-mutations.h); NULL
+   * until its first pull. */
+  "ALTER TABLE sessions ADD COLUMN last_contact_at INTEGER;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == DK_SERVER_DB_SCHEMA_VERSION);

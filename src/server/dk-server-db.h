@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-#define DK_SERVER_DB_SCHEMA_VERSION 2
+#define DK_SERVER_DB_SCHEMA_VERSION 3
 
 /* Who reads: anonymous (roles 0, username NULL) or a user with roles. */
 typedef struct {
@@ -185,6 +185,18 @@ gboolean        dk_server_db_delete_session     (DkServerDb      *self,
 /* Revokes every session of a user (password change, disable). */
 gboolean        dk_server_db_delete_user_sessions (DkServerDb    *self,
                                                  const char      *username,
+                                                 GError         **error);
+/* When the session began and when its client last had the server's changes
+ * (DK_TIME_UNSET: not yet). DK_ERROR_NOT_FOUND for an unknown session. */
+gboolean        dk_server_db_get_session_contact (DkServerDb     *self,
+                                                 const char      *token_hash,
+                                                 gint64          *created_at,
+                                                 gint64          *last_contact,
+                                                 GError         **error);
+/* Records that the session's client had the server's changes at @at (never moves back). */
+gboolean        dk_server_db_note_session_contact (DkServerDb    *self,
+                                                 const char      *token_hash,
+                                                 gint64           at,
                                                  GError         **error);
 
 /* ---- mutations: answers kept by mutation id, so a replay answers the same ---- */

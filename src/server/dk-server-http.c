@@ -187,6 +187,7 @@ _dk_server_resolve_caller (DkServer          *self,
 
   caller->username = NULL;
   caller->roles = 0;
+  caller->token_hash = NULL;
 
   if (token == NULL)
     return TRUE;
@@ -211,6 +212,7 @@ _dk_server_resolve_caller (DkServer          *self,
 
   caller->username = g_steal_pointer (&username);
   caller->roles = user->roles | DK_ROLE_STAFF;
+  caller->token_hash = g_steal_pointer (&token_hash);
 
   return TRUE;
 }

@@ -13,7 +13,7 @@
 /* Members of a case an edit never takes from the client. */
 static const char * const case_edit_skip[] = {
   "id", "number", "revision", "publisher", "created_at", "closed_at", "updates",
-  "follow_ups", "kind", "affected", "reserve", "reports", NULL
+  "follow_ups", "kind", "affected", "reserve", "reports", "received_at", NULL
 };
 
 /* Members a new case must name: their defaults would be a guess. */
@@ -79,7 +79,8 @@ case_has_follow_up (const DkCase *kase,
   return FALSE;
 }
 
-/* Gives an update its server-owned fields: the author, a time when none was sent. */
+/* Gives an update its server-owned fields: the author, the receipt time, and the
+ * user's time when the update names none. */
 static gboolean
 stamp_update (const DkMutation  *mutation,
               DkCaseUpdate      *update,
@@ -95,7 +96,7 @@ stamp_update (const DkMutation  *mutation,
     }
 
   if (update->at == DK_TIME_UNSET)
-    update->at = mutation->now;
+    update->at = mutation->at;
   else if (update->at > mutation->now + DK_MUTATION_MAX_CLOCK_SKEW_SECONDS)
     {
       g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
@@ -105,6 +106,7 @@ stamp_update (const DkMutation  *mutation,
 
   g_free (update->author);
   update->author = g_strdup (mutation->viewer->username);
+  update->received_at = mutation->now;
   return TRUE;
 }
 
@@ -167,7 +169,8 @@ prepare_new_case (const DkMutation  *mutation,
   g_clear_pointer (&kase->number, g_free);
   g_free (kase->publisher);
   kase->publisher = g_strdup (mutation->viewer->username);
-  kase->created_at = mutation->now;
+  kase->created_at = mutation->at;
+  kase->received_at = mutation->now;
   kase->revision = 1;
   kase->closed_at = DK_TIME_UNSET;
   g_ptr_array_set_size (kase->follow_ups, 0);
@@ -178,7 +181,7 @@ prepare_new_case (const DkMutation  *mutation,
 
   /* An incident or a crisis is published when it happens. */
   if (kase->start == DK_TIME_UNSET && kase->kind != DK_CASE_KIND_PLANNED)
-    kase->start = mutation->now;
+    kase->start = mutation->at;
   if (!json_object_has_member (mutation->data, "major"))
     kase->major = dk_priority_is_major (kase->priority);
 
@@ -444,7 +447,7 @@ _dk_mutation_apply_case_close (const DkMutation   *mutation,
   g_autoptr(DkCase) kase = NULL;
   g_autoptr(DkCaseUpdate) update = dk_case_update_new ();
   g_autofree char *text = NULL;
-  gint64 closed_at = mutation->now;
+  gint64 closed_at = mutation->at;
 
   kase = load_case_to_publish (mutation, error);
   if (kase == NULL)
@@ -463,6 +466,7 @@ _dk_mutation_apply_case_close (const DkMutation   *mutation,
   update->phrase = DK_UPDATE_PHRASE_RESOLVED;
   update->text = text != NULL ? g_steal_pointer (&text) : g_strdup (_("Resolved"));
   update->author = g_strdup (mutation->viewer->username);
+  update->received_at = mutation->now;
   g_ptr_array_add (kase->updates, g_steal_pointer (&update));
 
   kase->status = DK_CASE_STATUS_CLOSED;
@@ -504,7 +508,8 @@ read_new_follow_up (const DkMutation  *mutation,
                             DK_MAX_TEXT_CHARS, &follow_up->text, error))
     return NULL;
 
-  follow_up->at = mutation->now;
+  follow_up->at = mutation->at;
+  follow_up->received_at = mutation->now;
   follow_up->author = g_strdup (mutation->viewer->username);
   return g_steal_pointer (&follow_up);
 }
@@ -572,7 +577,8 @@ _dk_mutation_apply_case_affected (const DkMutation   *mutation,
       return FALSE;
     }
 
-  affected->at = mutation->now;
+  affected->at = mutation->at;
+  affected->received_at = mutation->now;
   affected->by = g_strdup (mutation->viewer->username);
   g_ptr_array_add (kase->affected, g_steal_pointer (&affected));
 
@@ -632,7 +638,8 @@ read_reserve_event (const DkMutation  *mutation,
     }
 
   event->id = g_uuid_string_random ();
-  event->at = mutation->now;
+  event->at = mutation->at;
+  event->received_at = mutation->now;
   event->author = g_strdup (mutation->viewer->username);
   return g_steal_pointer (&event);
 }

@@ -9,7 +9,15 @@ G_BEGIN_DECLS
 /* How far in the future a client's clock may be when it sends a time of its own. */
 #define DK_MUTATION_MAX_CLOCK_SKEW_SECONDS (5 * 60)
 
-/* One mutation, its envelope checked. Every pointer is borrowed. */
+/*
+ * One mutation, its envelope checked. Every pointer is borrowed.
+ *
+ * Two clocks: @now is the server's, when it received the mutation; every business rule
+ * (the lead time of planned work, status changes, expiry) and every "received_at" use
+ * it. @at is when the user did it: the envelope's "client_at" when it is plausible
+ * (see dk_server_apply_mutation_since ()), else @now; the times of the user's acts
+ * (a run's start, a tick, a report's or a case's creation, an update, ...) use it.
+ */
 typedef struct {
   DkServerDb     *db;
   const DkViewer *viewer;        /* logged in: username is never NULL here */
@@ -18,7 +26,8 @@ typedef struct {
   gint64          base_revision; /* 0: not based on a revision */
   JsonNode       *data_node;     /* holds an object */
   JsonObject     *data;
-  gint64          now;
+  gint64          now;           /* the server's receipt time */
+  gint64          at;            /* the user's time: client_at when plausible, else now */
 } DkMutation;
 
 /* What an operation did: filled in by _dk_mutation_set_applied or _dk_mutation_conflict. */
@@ -62,8 +71,9 @@ gboolean  _dk_mutation_read_id                (JsonObject         *object,
                                                const char         *member,
                                                char              **out,
                                                GError            **error);
-/* A time the client chose (an offline edit): RFC 3339, at most five minutes ahead of
- * the server's clock. Absent or null leaves *inout as it is. */
+/* A time the client chose in the data (a tick's "at", the end of a closed case): RFC
+ * 3339, at most five minutes ahead of the server's clock. Absent or null leaves *inout
+ * as it is (callers start it at mutation->at). */
 gboolean  _dk_mutation_read_client_time       (const DkMutation   *mutation,
                                                JsonObject         *object,
                                                const char         *member,

@@ -53,7 +53,7 @@ store_handled_report (const DkMutation   *mutation,
 {
   g_free (report->handled_by);
   report->handled_by = g_strdup (mutation->viewer->username);
-  report->handled_at = mutation->now;
+  report->handled_at = mutation->at;
   report->revision++;
   if (!dk_report_validate (report, error))
     return FALSE;

@@ -230,7 +230,7 @@ _dk_mutation_apply_routine_approve (const DkMutation   *mutation,
     }
 
   routine->revision = revision;
-  routine->approved_at = mutation->now;
+  routine->approved_at = mutation->at;
   g_free (routine->approved_by);
   routine->approved_by = g_strdup (mutation->viewer->username);
 
@@ -260,8 +260,9 @@ _dk_mutation_apply_run_start (const DkMutation   *mutation,
   g_ptr_array_set_size (run->steps, 0);
   g_free (run->started_by);
   run->started_by = g_strdup (mutation->viewer->username);
-  run->started_at = mutation->now;
+  run->started_at = mutation->at;
   run->finished_at = DK_TIME_UNSET;
+  run->received_at = mutation->now;
   run->revision = 1;
   if (!dk_run_validate (run, error))
     return FALSE;
@@ -367,13 +368,14 @@ _dk_mutation_apply_run_set_step (const DkMutation   *mutation,
   if (!check_room_for_events (dk_run_find_step (run, step), error))
     return FALSE;
   if (at == DK_TIME_UNSET)
-    at = dk_run_next_event_time (run, step, mutation->now);
+    at = dk_run_next_event_time (run, step, mutation->at);
 
   if (has_done)
     {
       g_autoptr(DkRunTick) tick = dk_run_tick_new (mutation->viewer->username, at, done,
                                                    mutation->id);
 
+      tick->received_at = mutation->now;
       changed |= dk_run_add_tick (run, step, tick);
     }
   if (note != NULL)
@@ -381,6 +383,7 @@ _dk_mutation_apply_run_set_step (const DkMutation   *mutation,
       g_autoptr(DkRunNote) event = dk_run_note_new (mutation->viewer->username, at, note,
                                                     mutation->id);
 
+      event->received_at = mutation->now;
       changed |= dk_run_add_note (run, step, event);
     }
 
@@ -406,6 +409,7 @@ _dk_mutation_apply_run_finish (const DkMutation   *mutation,
   if (run == NULL)
     return FALSE;
 
-  run->finished_at = mutation->now;
+  /* A run ends after it began, whatever the clocks of those who started and ended it. */
+  run->finished_at = MAX (mutation->at, run->started_at);
   return store_changed_run (mutation, run, outcome, error);
 }

@@ -120,7 +120,7 @@ _dk_mutation_apply_template_save (const DkMutation   *mutation,
 
   g_free (tmpl->owner);
   tmpl->owner = g_strdup (current != NULL ? current->owner : mutation->viewer->username);
-  tmpl->updated_at = mutation->now;
+  tmpl->updated_at = mutation->at;
   tmpl->revision = current != NULL ? current->revision + 1 : 1;
 
   if (dk_server_store_template (mutation->db, tmpl, error) == 0)

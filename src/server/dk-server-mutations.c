@@ -288,7 +288,8 @@ apply_report_create (const DkMutation   *mutation,
   report->handled_at = DK_TIME_UNSET;
   g_free (report->created_by);
   report->created_by = g_strdup (mutation->viewer->username);
-  report->created_at = mutation->now;
+  report->created_at = mutation->at;
+  report->received_at = mutation->now;
   report->revision = 1;
 
   if (!dk_report_validate (report, error))
@@ -514,10 +515,38 @@ peek_mutation_id (JsonObject *object)
   return json_node_get_string (node);
 }
 
-/* Reads op, base_revision and data into @mutation. */
+/* The envelope's client_at, when plausible, as mutation->at; else the server's now. */
+static gboolean
+read_client_at (JsonObject  *object,
+                DkMutation  *mutation,
+                gint64       earliest,
+                GError     **error)
+{
+  gint64 client_at = DK_TIME_UNSET;
+
+  mutation->at = mutation->now;
+  if (!dk_json_read_time (object, "client_at", DK_JSON_NULLABLE, &client_at, error))
+    return FALSE;
+  if (client_at == DK_TIME_UNSET)
+    return TRUE;
+
+  if (client_at > mutation->now + DK_MUTATION_MAX_CLOCK_SKEW_SECONDS)
+    g_debug ("Mutation %s: client_at %" G_GINT64_FORMAT " is ahead of the server’s clock;"
+             " the server’s time stands in", mutation->id, client_at);
+  else if (earliest != DK_TIME_UNSET && client_at < earliest)
+    g_debug ("Mutation %s: client_at %" G_GINT64_FORMAT " is before the session’s last"
+             " contact; the server’s time stands in", mutation->id, client_at);
+  else
+    mutation->at = client_at;
+
+  return TRUE;
+}
+
+/* Reads op, base_revision, client_at and data into @mutation. */
 static const DkOperation *
 read_envelope (JsonObject  *object,
                DkMutation  *mutation,
+               gint64       earliest,
                GError     **error)
 {
   const DkOperation *operation;
@@ -543,6 +572,8 @@ read_envelope (JsonObject  *object,
   mutation->base_revision = 0;
   if (!dk_json_read_int (object, "base_revision", DK_JSON_OPTIONAL, 0, G_MAXINT64,
                          &mutation->base_revision, error))
+    return NULL;
+  if (!read_client_at (object, mutation, earliest, error))
     return NULL;
 
   if (data_node == NULL || !JSON_NODE_HOLDS_OBJECT (data_node))
@@ -638,6 +669,23 @@ replay_result (const char  *mutation_id,
 }
 
 /**
+ * dk_server_mutation_earliest_time:
+ * @session_created_at: when the session began
+ * @last_contact: when its client last had the server's changes, or %DK_TIME_UNSET
+ *
+ * Returns: the earliest client time a mutation of the session may claim
+ */
+gint64
+dk_server_mutation_earliest_time (gint64 session_created_at,
+                                  gint64 last_contact)
+{
+  gint64 floor = last_contact != DK_TIME_UNSET ? last_contact
+                                               : session_created_at - DK_SESSION_SECONDS;
+
+  return floor - DK_MUTATION_CONTACT_SLACK_SECONDS;
+}
+
+/**
  * dk_server_apply_mutation:
  * @db: the server's storage, inside the batch's transaction
  * @viewer: who sends the mutation
@@ -646,7 +694,8 @@ replay_result (const char  *mutation_id,
  * @now: the server's time
  * @error: a storage failure
  *
- * Applies one mutation and answers for it; see dk-server-mutations.h.
+ * Applies one mutation and answers for it; see dk-server-mutations.h. A client_at is
+ * kept when it is not in the future; nothing is known of the session's contacts.
  *
  * Returns: (transfer full) (nullable): the mutation's wire result, or %NULL with
  *   @error set when storage failed
@@ -658,6 +707,35 @@ dk_server_apply_mutation (DkServerDb      *db,
                           JsonNode        *mutation,
                           gint64           now,
                           GError         **error)
+{
+  return dk_server_apply_mutation_since (db, viewer, address, mutation, now, DK_TIME_UNSET,
+                                         error);
+}
+
+/**
+ * dk_server_apply_mutation_since:
+ * @db: the server's storage, inside the batch's transaction
+ * @viewer: who sends the mutation
+ * @address: (nullable): the client's address, for the audit table
+ * @mutation: one mutation of the batch
+ * @now: the server's time
+ * @earliest: the earliest client_at kept (dk_server_mutation_earliest_time ()), or
+ *   %DK_TIME_UNSET for no such floor
+ * @error: a storage failure
+ *
+ * Applies one mutation and answers for it; see dk-server-mutations.h.
+ *
+ * Returns: (transfer full) (nullable): the mutation's wire result, or %NULL with
+ *   @error set when storage failed
+ */
+JsonNode *
+dk_server_apply_mutation_since (DkServerDb      *db,
+                                const DkViewer  *viewer,
+                                const char      *address,
+                                JsonNode        *mutation,
+                                gint64           now,
+                                gint64           earliest,
+                                GError         **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) result = NULL;
@@ -678,6 +756,7 @@ dk_server_apply_mutation (DkServerDb      *db,
   m.db = db;
   m.viewer = viewer;
   m.now = now;
+  m.at = now;
   m.id = peek_mutation_id (object);
   if (m.id == NULL || !dk_is_uuid (m.id))
     return build_rejected (m.id, DK_ERROR_INVALID,
@@ -693,7 +772,7 @@ dk_server_apply_mutation (DkServerDb      *db,
   if (stored != NULL)
     return replay_result (m.id, stored, error);
 
-  operation = read_envelope (object, &m, &local_error);
+  operation = read_envelope (object, &m, earliest, &local_error);
   if (operation == NULL)
     {
       result = build_rejected_from_error (m.id, local_error);

@@ -30,6 +30,7 @@ struct _DkServer
 typedef struct {
   char   *username;
   DkRole  roles;
+  char   *token_hash;  /* the session's key, NULL for an anonymous caller */
 } Caller;
 
 static inline void
@@ -37,6 +38,7 @@ caller_clear (Caller *caller)
 {
   g_clear_pointer (&caller->username, g_free);
   caller->roles = 0;
+  g_clear_pointer (&caller->token_hash, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Caller, caller_clear)

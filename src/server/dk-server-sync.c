@@ -76,10 +76,40 @@ _dk_server_changes_cb (SoupServer        *soup,
       return;
     }
 
+  /* The client has the server's changes as of now: what it does from here on is after
+   * this, the floor of the times its offline acts may claim (dk-server-mutations.h). */
+  if (caller.token_hash != NULL &&
+      !dk_server_db_note_session_contact (self->db, caller.token_hash, dk_time_now (), &error))
+    {
+      g_warning ("%s", error->message);
+      g_clear_error (&error);
+    }
+
   _dk_server_reply_bytes (msg, SOUP_STATUS_OK, DK_SERVER_JSON_TYPE, bytes);
 }
 
 /* ---- POST /api/v1/mutations ---- */
+
+/* The earliest client_at the caller's session may claim; DK_TIME_UNSET when unknown. */
+static gint64
+earliest_client_time (DkServer     *self,
+                      const Caller *caller)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 created_at;
+  gint64 last_contact;
+
+  if (caller->token_hash == NULL ||
+      !dk_server_db_get_session_contact (self->db, caller->token_hash, &created_at,
+                                         &last_contact, &error))
+    {
+      if (error != NULL)
+        g_warning ("%s", error->message);
+      return DK_TIME_UNSET;
+    }
+
+  return dk_server_mutation_earliest_time (created_at, last_contact);
+}
 
 static JsonNode *
 apply_batch (DkServer     *self,
@@ -93,6 +123,7 @@ apply_batch (DkServer     *self,
   DkViewer viewer = { caller->username, caller->roles };
   gint64 seq_before = dk_server_db_last_seq (self->db);
   gint64 now = dk_time_now ();
+  gint64 earliest = earliest_client_time (self, caller);
   gint64 last_seq;
   JsonObject *object;
 
@@ -101,9 +132,9 @@ apply_batch (DkServer     *self,
 
   for (guint i = 0; i < json_array_get_length (mutations); i++)
     {
-      JsonNode *result = dk_server_apply_mutation (self->db, &viewer, address,
-                                                   json_array_get_element (mutations, i),
-                                                   now, error);
+      JsonNode *result = dk_server_apply_mutation_since (self->db, &viewer, address,
+                                                         json_array_get_element (mutations, i),
+                                                         now, earliest, error);
       if (result == NULL)
         {
           dk_server_db_rollback (self->db);

@@ -48,20 +48,21 @@ set_time_member (JsonObject *object,
     json_object_set_null_member (object, member);
 }
 
-/* Enqueues a case operation with the case's new local version. */
+/* Enqueues a case operation made at @now with the case's new local version. */
 static gboolean
 enqueue_case (DkStore      *store,
               const char   *op,
               const DkCase *local,
               gint64        base_revision,
               JsonObject   *data,
+              gint64        now,
               GError      **error)
 {
   g_autoptr(JsonNode) data_node = _dk_local_node_from_object (data);
   g_autoptr(JsonNode) local_node = dk_case_to_json (local);
 
-  return dk_store_enqueue (store, op, DK_TYPE_NAME_CASE, local->id, base_revision, data_node,
-                           local_node, NULL, error);
+  return _dk_store_enqueue_at (store, now, op, DK_TYPE_NAME_CASE, local->id, base_revision,
+                               data_node, local_node, NULL, error);
 }
 
 /* ---- case.create ---- */
@@ -140,7 +141,7 @@ dk_local_create_case (DkStore     *store,
   _dk_local_remove_members (data, "number", "revision", "publisher", "created_at", NULL);
 
   return enqueue_case (store, "case.create", local, 0,
-                       json_object_ref (json_node_get_object (data)), error);
+                       json_object_ref (json_node_get_object (data)), now, error);
 }
 
 /* ---- case.edit ---- */
@@ -228,7 +229,7 @@ dk_local_edit_case (DkStore     *store,
     return FALSE;
 
   /* The revision the user saw: the server answers a conflict when it moved on. */
-  return enqueue_case (store, "case.edit", edited, current->revision, data, error);
+  return enqueue_case (store, "case.edit", edited, current->revision, data, now, error);
 }
 
 /**
@@ -304,7 +305,7 @@ dk_local_resolve_case_conflict (DkStore     *store,
   if (!dk_store_outbox_discard (store, mutation_id, error) ||
       (data != NULL &&
        !enqueue_case (store, "case.edit", edited, current->revision,
-                      g_steal_pointer (&data), error)))
+                      g_steal_pointer (&data), now, error)))
     {
       g_clear_pointer (&data, json_object_unref);
       _dk_store_rollback (store);
@@ -383,7 +384,7 @@ dk_local_add_update (DkStore         *store,
     }
 
   /* Appends commute on the server: no base revision. */
-  return enqueue_case (store, "case.add_update", kase, 0, data, error);
+  return enqueue_case (store, "case.add_update", kase, 0, data, now, error);
 }
 
 /* ---- case.close ---- */
@@ -436,7 +437,7 @@ dk_local_close_case (DkStore     *store,
   kase->status = DK_CASE_STATUS_CLOSED;
   kase->closed_at = now;
 
-  return enqueue_case (store, "case.close", kase, 0, data, error);
+  return enqueue_case (store, "case.close", kase, 0, data, now, error);
 }
 
 /* ---- case.follow_up ---- */
@@ -489,7 +490,7 @@ dk_local_add_follow_up (DkStore     *store,
 
   g_ptr_array_add (kase->follow_ups, g_steal_pointer (&follow_up));
 
-  return enqueue_case (store, "case.follow_up", kase, 0, data, error);
+  return enqueue_case (store, "case.follow_up", kase, 0, data, now, error);
 }
 
 /* ---- case.affected ---- */
@@ -563,7 +564,7 @@ dk_local_mark_affected (DkStore     *store,
     }
 
   /* Appends commute on the server: no base revision. */
-  return enqueue_case (store, "case.affected", kase, 0, data, error);
+  return enqueue_case (store, "case.affected", kase, 0, data, now, error);
 }
 
 /* ---- case.reserve ---- */
@@ -646,7 +647,7 @@ change_reserve (DkStore            *store,
       return FALSE;
     }
 
-  return enqueue_case (store, "case.reserve", kase, 0, data, error);
+  return enqueue_case (store, "case.reserve", kase, 0, data, now, error);
 }
 
 /**

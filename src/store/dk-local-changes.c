@@ -65,8 +65,8 @@ dk_local_create_report (DkStore     *store,
   _dk_local_remove_members (data, "number", "revision", NULL);
   local_node = dk_report_to_json (local);
 
-  return dk_store_enqueue (store, "report.create", DK_TYPE_NAME_REPORT, local->id, 0, data,
-                           local_node, NULL, error);
+  return _dk_store_enqueue_at (store, now, "report.create", DK_TYPE_NAME_REPORT, local->id, 0,
+                               data, local_node, NULL, error);
 }
 
 /* ---- subscription.set ---- */
@@ -110,8 +110,8 @@ dk_local_set_subscription (DkStore         *store,
   _dk_local_remove_members (data, "id", "user", "revision", NULL);
   local_node = dk_subscription_to_json (local);
 
-  return dk_store_enqueue (store, "subscription.set", DK_TYPE_NAME_SUBSCRIPTION, local->id,
-                           local->revision, data, local_node, NULL, error);
+  return _dk_store_enqueue_at (store, now, "subscription.set", DK_TYPE_NAME_SUBSCRIPTION,
+                               local->id, local->revision, data, local_node, NULL, error);
 }
 
 /* ---- what the operations share (dk-local-changes-private.h) ---- */

@@ -64,8 +64,8 @@ enqueue_report (DkStore      *store,
 
   /* State changes of one report commute with nothing: sent in order, no base revision
    * (the server checks the transition). */
-  return dk_store_enqueue (store, op, DK_TYPE_NAME_REPORT, local->id, 0, data_node, local_node,
-                           NULL, error);
+  return _dk_store_enqueue_at (store, now, op, DK_TYPE_NAME_REPORT, local->id, 0, data_node,
+                               local_node, NULL, error);
 }
 
 /**

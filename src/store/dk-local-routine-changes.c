@@ -84,8 +84,8 @@ dk_local_save_routine (DkStore     *store,
   if (stored == NULL || stored->approved_at == DK_TIME_UNSET)
     local_node = dk_routine_to_json (draft);
 
-  return dk_store_enqueue (store, "routine.save", DK_TYPE_NAME_ROUTINE, draft->id, base_revision,
-                           data, local_node, NULL, error);
+  return _dk_store_enqueue_at (store, now, "routine.save", DK_TYPE_NAME_ROUTINE, draft->id,
+                               base_revision, data, local_node, NULL, error);
 }
 
 /**
@@ -146,6 +146,6 @@ dk_local_approve_routine (DkStore     *store,
   json_object_set_int_member (data, "revision", revision);
   data_node = _dk_local_node_from_object (data);
 
-  return dk_store_enqueue (store, "routine.approve", DK_TYPE_NAME_ROUTINE, routine_id, 0,
-                           data_node, local_node, NULL, error);
+  return _dk_store_enqueue_at (store, now, "routine.approve", DK_TYPE_NAME_ROUTINE, routine_id,
+                               0, data_node, local_node, NULL, error);
 }

@@ -78,8 +78,8 @@ dk_local_start_run (DkStore     *store,
   if (checked == NULL)
     return NULL;
   local_node = dk_run_to_json (run);
-  if (!dk_store_enqueue (store, "run.start", DK_TYPE_NAME_RUN, run->id, 0, data, local_node,
-                         NULL, error))
+  if (!_dk_store_enqueue_at (store, now, "run.start", DK_TYPE_NAME_RUN, run->id, 0, data,
+                             local_node, NULL, error))
     return NULL;
 
   return g_strdup (run->id);
@@ -219,7 +219,7 @@ dk_local_change_run_step (DkStore      *store,
   local_node = dk_run_to_json (run);
 
   /* Events from several people merge on the server: no base revision. */
-  return _dk_store_enqueue_with_id (store, mutation_id, "run.set_step", DK_TYPE_NAME_RUN,
+  return _dk_store_enqueue_with_id (store, mutation_id, now, "run.set_step", DK_TYPE_NAME_RUN,
                                     run->id, 0, data_node, local_node, error);
 }
 
@@ -258,6 +258,6 @@ dk_local_finish_run (DkStore     *store,
   data_node = _dk_local_node_from_object (data);
   local_node = dk_run_to_json (run);
 
-  return dk_store_enqueue (store, "run.finish", DK_TYPE_NAME_RUN, run->id, 0, data_node,
-                           local_node, NULL, error);
+  return _dk_store_enqueue_at (store, now, "run.finish", DK_TYPE_NAME_RUN, run->id, 0,
+                               data_node, local_node, NULL, error);
 }

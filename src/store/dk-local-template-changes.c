@@ -70,8 +70,8 @@ dk_local_save_template (DkStore     *store,
   _dk_local_remove_members (data, "owner", "updated_at", "revision", NULL);
   local_node = dk_template_to_json (local);
 
-  return dk_store_enqueue (store, "template.save", DK_TYPE_NAME_TEMPLATE, local->id,
-                           base_revision, data, local_node, NULL, error);
+  return _dk_store_enqueue_at (store, now, "template.save", DK_TYPE_NAME_TEMPLATE, local->id,
+                               base_revision, data, local_node, NULL, error);
 }
 
 /**
@@ -113,6 +113,6 @@ dk_local_delete_template (DkStore     *store,
   data_node = _dk_local_node_from_object (data);
 
   /* Deleting wins over an edit made meanwhile: no base revision. */
-  return dk_store_enqueue (store, "template.delete", DK_TYPE_NAME_TEMPLATE, tmpl->id, 0,
-                           data_node, local_node, NULL, error);
+  return _dk_store_enqueue_at (store, now, "template.delete", DK_TYPE_NAME_TEMPLATE, tmpl->id,
+                               0, data_node, local_node, NULL, error);
 }

@@ -90,7 +90,10 @@ collect_entries (DkStore       *self,
  * @out_mutation_id: (out) (optional) (transfer full): the new mutation's id
  * @error: return location for a #GError
  *
- * Records a local change and its local version in one transaction.
+ * Records a local change and its local version in one transaction. The entry's time
+ * (its created_at, sent to the server as the mutation's client_at: when the user did
+ * it) is now; the local operations (dk-local-changes.h) give the time their local
+ * version shows instead, so that it reads the same before and after a sync.
  *
  * Returns: %TRUE when the change is on disk
  */
@@ -105,10 +108,27 @@ dk_store_enqueue (DkStore     *self,
                   char       **out_mutation_id,
                   GError     **error)
 {
+  return _dk_store_enqueue_at (self, dk_time_now (), op, object_type, object_id, base_revision,
+                               data, local_object, out_mutation_id, error);
+}
+
+/* dk_store_enqueue () of a change the user made at @created_at. */
+gboolean
+_dk_store_enqueue_at (DkStore     *self,
+                      gint64       created_at,
+                      const char  *op,
+                      const char  *object_type,
+                      const char  *object_id,
+                      gint64       base_revision,
+                      JsonNode    *data,
+                      JsonNode    *local_object,
+                      char       **out_mutation_id,
+                      GError     **error)
+{
   g_autofree char *mutation_id = g_uuid_string_random ();
 
-  if (!_dk_store_enqueue_with_id (self, mutation_id, op, object_type, object_id, base_revision,
-                                  data, local_object, error))
+  if (!_dk_store_enqueue_with_id (self, mutation_id, created_at, op, object_type, object_id,
+                                  base_revision, data, local_object, error))
     return FALSE;
 
   if (out_mutation_id != NULL)
@@ -116,11 +136,12 @@ dk_store_enqueue (DkStore     *self,
   return TRUE;
 }
 
-/* dk_store_enqueue () with a mutation id the caller made: an operation whose local
+/* _dk_store_enqueue_at () with a mutation id the caller made: an operation whose local
  * version holds the id (a run's tick events) makes it first. */
 gboolean
 _dk_store_enqueue_with_id (DkStore     *self,
                            const char  *mutation_id,
+                           gint64       created_at,
                            const char  *op,
                            const char  *object_type,
                            const char  *object_id,
@@ -161,7 +182,7 @@ _dk_store_enqueue_with_id (DkStore     *self,
   _dk_store_bind_text (stmt, 4, object_id);
   sqlite3_bind_int64 (stmt, 5, base_revision);
   _dk_store_bind_text (stmt, 6, text);
-  sqlite3_bind_int64 (stmt, 7, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_int64 (stmt, 7, created_at);
   if (!_dk_store_step_done (self, stmt, error))
     goto failed;
 

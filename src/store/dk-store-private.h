@@ -216,9 +216,22 @@ GArray       *_dk_store_search_pks        (DkStore       *self,
                                            guint          limit,
                                            GError       **error);
 
-/* dk_store_enqueue () with the caller's mutation id (dk-store-outbox.c). */
+/* dk_store_enqueue () of a change the user made at @created_at (the time its local
+ * version shows; sent as the mutation's client_at) (dk-store-outbox.c). */
+gboolean      _dk_store_enqueue_at        (DkStore       *self,
+                                           gint64         created_at,
+                                           const char    *op,
+                                           const char    *object_type,
+                                           const char    *object_id,
+                                           gint64         base_revision,
+                                           JsonNode      *data,
+                                           JsonNode      *local_object,
+                                           char         **out_mutation_id,
+                                           GError       **error);
+/* _dk_store_enqueue_at () with the caller's mutation id. */
 gboolean      _dk_store_enqueue_with_id   (DkStore       *self,
                                            const char    *mutation_id,
+                                           gint64         created_at,
                                            const char    *op,
                                            const char    *object_type,
                                            const char    *object_id,

@@ -255,6 +255,13 @@ _dk_sync_run_push_next (DkSyncRun *run)
       json_object_set_string_member (mutation, "id", entry->mutation_id);
       json_object_set_string_member (mutation, "op", entry->op);
       json_object_set_int_member (mutation, "base_revision", entry->base_revision);
+      /* When the user did it, by this computer's clock: an offline act keeps its time. */
+      if (entry->created_at > 0)
+        {
+          g_autofree char *client_at = dk_time_format (entry->created_at);
+
+          json_object_set_string_member (mutation, "client_at", client_at);
+        }
       json_object_set_member (mutation, "data", g_steal_pointer (&data));
       json_array_add_object_element (mutations, mutation);
       g_ptr_array_add (run->batch, g_strdup (entry->mutation_id));
