@@ -1954,6 +1954,92 @@ test_json_compact_writer_matches_generator (void)
   g_assert_cmpstr (odd_fast, ==, odd_slow);
 }
 
+/* received_at (the server's receipt time) is add-only: written only when set, read back,
+ * and objects without it (older servers, local versions) decode as before. */
+static void
+test_received_at_is_add_only (void)
+{
+  static const char run_text[] =
+    "{\"id\":\"r1\",\"routine\":\"tes\",\"unit\":\"Avd 12\",\"started_by\":\"anna\","
+    "\"started_at\":\"2026-11-24T01:24:00Z\",\"finished_at\":null,\"revision\":1,"
+    "\"steps\":[{\"step\":\"s1\",\"ticks\":[{\"id\":\"m1\",\"by\":\"anna\","
+    "\"at\":\"2026-11-24T01:25:00Z\",\"done\":true}],\"notes\":[]}]}";
+  static const char case_text[] =
+    "{\"id\":\"c1\",\"kind\":\"incident\",\"area\":\"it_telephony\",\"title\":\"T\","
+    "\"priority\":2,\"created_at\":\"2026-11-24T01:24:00Z\","
+    "\"updates\":[{\"id\":\"u1\",\"at\":\"2026-11-24T01:24:00Z\",\"phrase\":\"identified\","
+    "\"text\":\"x\",\"author\":\"sd\"}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = dk_json_parse (run_text, -1, &error);
+  g_autoptr(JsonNode) case_node = dk_json_parse (case_text, -1, &error);
+  g_autoptr(JsonNode) written = NULL;
+  g_autoptr(JsonNode) case_written = NULL;
+  g_autoptr(DkRun) run = NULL;
+  g_autoptr(DkRun) back = NULL;
+  g_autoptr(DkCase) kase = NULL;
+  g_autoptr(DkCase) case_back = NULL;
+  g_autoptr(DkReport) report = dk_report_new ();
+  g_autoptr(DkReport) report_back = NULL;
+  g_autoptr(JsonNode) report_node = NULL;
+  g_autofree char *text = NULL;
+  DkRunTick *tick;
+  DkCaseUpdate *update;
+
+  run = dk_run_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->received_at, ==, DK_TIME_UNSET);
+  tick = g_ptr_array_index (dk_run_find_step (run, "s1")->ticks, 0);
+  g_assert_cmpint (tick->received_at, ==, DK_TIME_UNSET);
+  written = dk_run_to_json (run);
+  text = dk_json_to_string (written);
+  g_assert_null (strstr (text, "received_at"));
+  g_clear_pointer (&written, json_node_unref);
+
+  run->received_at = 1795529160;
+  tick->received_at = 1795529161;
+  written = dk_run_to_json (run);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (written), "received_at"),
+                   ==, "2026-11-24T14:06:00Z");
+  back = dk_run_from_json (written, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->received_at, ==, 1795529160);
+  tick = g_ptr_array_index (dk_run_find_step (back, "s1")->ticks, 0);
+  g_assert_cmpint (tick->received_at, ==, 1795529161);
+  g_clear_pointer (&run, dk_run_unref);
+  run = dk_run_copy (back);
+  tick = g_ptr_array_index (dk_run_find_step (run, "s1")->ticks, 0);
+  g_assert_cmpint (run->received_at, ==, 1795529160);
+  g_assert_cmpint (tick->received_at, ==, 1795529161);
+
+  kase = dk_case_from_json (case_node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (kase->received_at, ==, DK_TIME_UNSET);
+  update = g_ptr_array_index (kase->updates, 0);
+  g_assert_cmpint (update->received_at, ==, DK_TIME_UNSET);
+  kase->received_at = 1795529160;
+  update->received_at = 1795529162;
+  case_written = dk_case_to_json (kase);
+  case_back = dk_case_from_json (case_written, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (case_back->received_at, ==, 1795529160);
+  update = g_ptr_array_index (case_back->updates, 0);
+  g_assert_cmpint (update->received_at, ==, 1795529162);
+
+  report->id = g_strdup ("f1");
+  report->received_at = 1795529163;
+  report_node = dk_report_to_json (report);
+  report_back = dk_report_from_json (report_node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (report_back->received_at, ==, 1795529163);
+
+  /* Not a time: refused like any other time member. */
+  json_object_set_int_member (json_node_get_object (report_node), "received_at", 5);
+  g_clear_pointer (&report_back, dk_report_unref);
+  report_back = dk_report_from_json (report_node, &error);
+  g_assert_null (report_back);
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2001,6 +2087,7 @@ main (int   argc,
   g_test_add_func ("/codec/subscription/round-trip-and-validate",
                    test_subscription_round_trip_and_validate);
   g_test_add_func ("/codec/robustness/survives-mutated-input", test_codec_survives_mutated_input);
+  g_test_add_func ("/codec/received-at/is-add-only", test_received_at_is_add_only);
 
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "dk-server-mutations.h"
@@ -650,6 +651,42 @@ test_session_contact (Fixture       *f,
   g_assert_error (error, DK_ERROR, DK_ERROR_NOT_FOUND);
 }
 
+/* A server from before schema v3 keeps its sessions; they have no contact yet. */
+static void
+test_schema_2_migrates (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "server.db", NULL);
+  gint64 created_at = 0;
+  gint64 last_contact = 0;
+  sqlite3 *raw = NULL;
+
+  g_assert_true (dk_server_db_add_user (fixture->db, "anna", "x", DK_ROLE_STAFF, &error));
+  g_assert_true (dk_server_db_add_session (fixture->db, "hash-1", "anna", NOW + DAY, &error));
+  g_assert_no_error (error);
+  g_clear_object (&fixture->db);
+
+  /* What a version 2 server left behind. */
+  g_assert_cmpint (sqlite3_open (path, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, "ALTER TABLE sessions DROP COLUMN last_contact_at;"
+                                      "PRAGMA user_version = 2;", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (raw), ==, SQLITE_OK);
+
+  fixture->db = dk_server_db_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (dk_server_db_get_session_contact (fixture->db, "hash-1", &created_at,
+                                                   &last_contact, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (created_at, >, 0);
+  g_assert_cmpint (last_contact, ==, DK_TIME_UNSET);
+  g_assert_true (dk_server_db_note_session_contact (fixture->db, "hash-1", NOW, &error));
+  g_assert_true (dk_server_db_get_session_contact (fixture->db, "hash-1", &created_at,
+                                                   &last_contact, &error));
+  g_assert_cmpint (last_contact, ==, NOW);
+}
+
 /* ---- main ---- */
 
 #define ADD(path, func) \
@@ -673,6 +710,7 @@ main (int   argc,
   ADD ("/times/replay-answers-the-same", test_replay_answers_the_same);
   ADD ("/times/bad-client-at", test_bad_client_at);
   ADD ("/times/session-contact", test_session_contact);
+  ADD ("/times/schema-2-migrates", test_schema_2_migrates);
 
   return g_test_run ();
 }

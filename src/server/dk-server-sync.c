@@ -15,6 +15,31 @@
 
 /* ---- GET /api/v1/changes ---- */
 
+/* A pull writes the session's contact at most this often: a poll stays a read. */
+#define CONTACT_GRANULARITY_SECONDS 60
+
+/* The client has the server's changes as of now: what it does from here on is after
+ * this, the floor of the times its offline acts may claim (dk-server-mutations.h). */
+static void
+note_contact (DkServer     *self,
+              const Caller *caller)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = dk_time_now ();
+  gint64 created_at;
+  gint64 last_contact;
+
+  if (caller->token_hash == NULL)
+    return;
+  if (!dk_server_db_get_session_contact (self->db, caller->token_hash, &created_at,
+                                         &last_contact, &error) ||
+      (last_contact != DK_TIME_UNSET && now - last_contact < CONTACT_GRANULARITY_SECONDS))
+    return;
+
+  if (!dk_server_db_note_session_contact (self->db, caller->token_hash, now, &error))
+    g_warning ("%s", error->message);
+}
+
 static gboolean
 parse_query_int (GHashTable  *query,
                  const char  *name,
@@ -76,14 +101,7 @@ _dk_server_changes_cb (SoupServer        *soup,
       return;
     }
 
-  /* The client has the server's changes as of now: what it does from here on is after
-   * this, the floor of the times its offline acts may claim (dk-server-mutations.h). */
-  if (caller.token_hash != NULL &&
-      !dk_server_db_note_session_contact (self->db, caller.token_hash, dk_time_now (), &error))
-    {
-      g_warning ("%s", error->message);
-      g_clear_error (&error);
-    }
+  note_contact (self, &caller);
 
   _dk_server_reply_bytes (msg, SOUP_STATUS_OK, DK_SERVER_JSON_TYPE, bytes);
 }
