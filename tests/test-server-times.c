@@ -415,6 +415,33 @@ test_case_acts_keep_client_at (Fixture       *f,
   g_assert_cmpint (follow_up->received_at, ==, NOW);
 }
 
+/* A tick's own "at" is judged by the same floor as client_at. */
+static void
+test_tick_at_before_last_contact (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autofree char *run_id = NULL;
+  g_autofree char *stale = dk_time_format (f->earliest - HOUR);
+  g_autofree char *fine = dk_time_format (f->earliest + MINUTE);
+  g_autoptr(DkRun) run = NULL;
+  const DkRunTick *tick;
+
+  store_approved_routine (f);
+  run_id = start_run_at (f, f->earliest);
+  apply_at (f, &staff, "run.set_step", NOW - 2 * MINUTE,
+            json_parse_printf ("{\"id\":\"%s\",\"step\":\"print\",\"done\":true,"
+                               "\"at\":\"%s\"}", run_id, stale));
+  apply_at (f, &staff, "run.set_step", NOW - MINUTE,
+            json_parse_printf ("{\"id\":\"%s\",\"step\":\"register\",\"done\":true,"
+                               "\"at\":\"%s\"}", run_id, fine));
+
+  run = load_run (f, run_id);
+  tick = g_ptr_array_index (dk_run_find_step (run, "print")->ticks, 0);
+  g_assert_cmpint (tick->at, ==, NOW - 2 * MINUTE);
+  tick = g_ptr_array_index (dk_run_find_step (run, "register")->ticks, 0);
+  g_assert_cmpint (tick->at, ==, f->earliest + MINUTE);
+}
+
 /* A client cannot set received_at itself. */
 static void
 test_received_at_is_the_servers (Fixture       *f,
@@ -703,6 +730,7 @@ main (int   argc,
   ADD ("/times/report-create-keeps-client-at", test_report_create_keeps_client_at);
   ADD ("/times/case-acts-keep-client-at", test_case_acts_keep_client_at);
   ADD ("/times/received-at-is-the-servers", test_received_at_is_the_servers);
+  ADD ("/times/tick-at-before-last-contact", test_tick_at_before_last_contact);
   ADD ("/times/future-client-at", test_future_client_at);
   ADD ("/times/client-at-before-last-contact", test_client_at_before_last_contact);
   ADD ("/times/session-without-contact", test_session_without_contact);

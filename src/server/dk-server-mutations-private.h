@@ -28,6 +28,7 @@ typedef struct {
   JsonObject     *data;
   gint64          now;           /* the server's receipt time */
   gint64          at;            /* the user's time: client_at when plausible, else now */
+  gint64          earliest;      /* the earliest plausible client time; DK_TIME_UNSET: none */
 } DkMutation;
 
 /* What an operation did: filled in by _dk_mutation_set_applied or _dk_mutation_conflict. */

@@ -301,9 +301,11 @@ _dk_mutation_apply_run_start (const DkMutation   *mutation,
  * that makes concurrent changes commute and loses none): the tick's identity is the
  * mutation's id, its time the client's "at" (when it was made, offline or not), its
  * author the logged-in caller. No base_revision check: events from several people
- * merge. "done" absent adds only the note. Without "at" (an older client) the server's
- * clock stands in, but never before the step's latest tick: what someone does after
- * seeing a tick orders after it (clients do the same, see dk_local_set_run_step ()).
+ * merge. "done" absent adds only the note. Without "at" (an older client), or with one
+ * before the session's last contact, the mutation's time stands in (its client_at when
+ * plausible, else the server's clock), but never before the step's latest tick: what
+ * someone does after seeing a tick orders after it (clients do the same, see
+ * dk_local_set_run_step ()).
  */
 static gboolean
 check_room_for_events (const DkRunStep  *state,
@@ -367,7 +369,9 @@ _dk_mutation_apply_run_set_step (const DkMutation   *mutation,
     }
   if (!check_room_for_events (dk_run_find_step (run, step), error))
     return FALSE;
-  if (at == DK_TIME_UNSET)
+  /* A tick's own time is judged like client_at: one from before the session's last
+   * contact (a clock far behind) gives way to the user's time of the mutation. */
+  if (at == DK_TIME_UNSET || (mutation->earliest != DK_TIME_UNSET && at < mutation->earliest))
     at = dk_run_next_event_time (run, step, mutation->at);
 
   if (has_done)

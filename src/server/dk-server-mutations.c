@@ -519,9 +519,9 @@ peek_mutation_id (JsonObject *object)
 static gboolean
 read_client_at (JsonObject  *object,
                 DkMutation  *mutation,
-                gint64       earliest,
                 GError     **error)
 {
+  gint64 earliest = mutation->earliest;
   gint64 client_at = DK_TIME_UNSET;
 
   mutation->at = mutation->now;
@@ -546,7 +546,6 @@ read_client_at (JsonObject  *object,
 static const DkOperation *
 read_envelope (JsonObject  *object,
                DkMutation  *mutation,
-               gint64       earliest,
                GError     **error)
 {
   const DkOperation *operation;
@@ -573,7 +572,7 @@ read_envelope (JsonObject  *object,
   if (!dk_json_read_int (object, "base_revision", DK_JSON_OPTIONAL, 0, G_MAXINT64,
                          &mutation->base_revision, error))
     return NULL;
-  if (!read_client_at (object, mutation, earliest, error))
+  if (!read_client_at (object, mutation, error))
     return NULL;
 
   if (data_node == NULL || !JSON_NODE_HOLDS_OBJECT (data_node))
@@ -757,6 +756,7 @@ dk_server_apply_mutation_since (DkServerDb      *db,
   m.viewer = viewer;
   m.now = now;
   m.at = now;
+  m.earliest = earliest;
   m.id = peek_mutation_id (object);
   if (m.id == NULL || !dk_is_uuid (m.id))
     return build_rejected (m.id, DK_ERROR_INVALID,
@@ -772,7 +772,7 @@ dk_server_apply_mutation_since (DkServerDb      *db,
   if (stored != NULL)
     return replay_result (m.id, stored, error);
 
-  operation = read_envelope (object, &m, earliest, &local_error);
+  operation = read_envelope (object, &m, &local_error);
   if (operation == NULL)
     {
       result = build_rejected_from_error (m.id, local_error);
