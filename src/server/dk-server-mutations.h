@@ -8,9 +8,9 @@
 G_BEGIN_DECLS
 
 /*
- * Applies one mutation ({"id": uuid, "op": "...", "base_revision": N, "data": {...}})
- * for @viewer inside its own savepoint (the caller holds the batch's transaction), and
- * returns its wire result:
+ * Applies one mutation ({"id": uuid, "op": "...", "base_revision": N, "client_at": time?,
+ * "data": {...}}) for @viewer inside its own savepoint (the caller holds the batch's
+ * transaction), and returns its wire result:
  *   {"id", "status": "applied", "revision", "number"?, "type", "object_id"}
  *   {"id", "status": "conflict", "current": {...}, "revision"}
  *   {"id", "status": "rejected", "error": {"code", "message"}}
