@@ -13,6 +13,7 @@
 #include <signal.h>
 
 #include "dk-case-page.h"
+#include "dk-core.h"
 #include "dk-follow-button.h"
 #include "dk-local-changes.h"
 #include "dk-login-dialog.h"
@@ -905,7 +906,7 @@ test_following_priority_in_words (Fixture       *fixture,
       g_assert_true (shown);
     }
   g_assert_cmpint (gtk_widget_get_width (popover), <=, 360);
-  save_screenshot (GTK_WINDOW (window), "preferences-following-priority.png");
+  save_screenshot ((GtkWindow *) popover, "preferences-following-priority-list.png");
   gtk_popover_popdown (GTK_POPOVER (popover));
 
   /* Choosing one keeps working as before. */
@@ -1467,11 +1468,96 @@ test_windows_fit_a_narrow_screen (Fixture       *fixture,
                                       ADW_COLOR_SCHEME_DEFAULT);
 }
 
+
+/* ---- screenshots: narrow and dark, in the language of $LANGUAGE ---- */
+
+/* Run by hand in Swedish and Norwegian too (README of tests, the final report):
+ *   LANGUAGE=sv DRIFTKOLL_LOCALEDIR=build/po tests/run-ui.sh build/tests/test-prefs \
+ *     -p /prefs/screenshots/narrow-dark */
+static void
+test_screenshots_narrow_dark (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  const char *language = g_getenv ("LANGUAGE");
+  g_autofree char *suffix = g_strdup_printf ("%s%s", language != NULL && *language ? "-" : "",
+                                             language != NULL ? language : "");
+  g_autoptr(GHashTable) names = NULL;
+  g_autofree char *name = NULL;
+  GtkWindow *prefs;
+  GtkWindow *window;
+  GtkWidget *page;
+  GtkWidget *services;
+  GtkWidget *popover;
+
+  login_and_sync (fixture, "staff");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
+
+  /* The case page of Cosmic: Follow, and no reserve routine with whom to ask. */
+  window = open_case_page (fixture, "Cosmic otillgängligt", &page);
+  gtk_window_set_default_size (window, 360, 760);
+  g_signal_emit_by_name (follow_toggle (find_follow_button (page, "cosmic")), "clicked");
+  spin (300);
+  g_test_message ("The case page is %d px wide", gtk_widget_get_width (GTK_WIDGET (window)));
+  name = g_strdup_printf ("case-page-follow-narrow-dark%s.png", suffix);
+  save_screenshot (window, name);
+  close_window (window);
+
+  /* The routine page of TES. */
+  names = read_service_names (fixture->store);
+  window = GTK_WINDOW (gtk_window_new ());
+  page = g_object_new (DK_TYPE_ROUTINE_PAGE, NULL);
+  gtk_window_set_child (window, page);
+  gtk_window_set_default_size (window, 360, 800);
+  dk_routine_page_set_context (DK_ROUTINE_PAGE (page), fixture->engine, names);
+  g_assert_true (dk_routine_page_set_routine (DK_ROUTINE_PAGE (page), "driftstopp-tes"));
+  present_and_settle (window);
+  g_free (name);
+  name = g_strdup_printf ("routine-page-follow-narrow-dark%s.png", suffix);
+  save_screenshot (window, name);
+  close_window (window);
+
+  /* The Following page: Cosmic chosen (from the case page), the priority in words. */
+  prefs = dk_preferences_window_new (NULL, fixture->engine, fixture->settings);
+  gtk_window_set_default_size (prefs, 360, 700);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "following");
+  present_and_settle (prefs);
+  services = child (prefs, "services_row");
+  g_assert_true (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (services)));
+  g_free (name);
+  name = g_strdup_printf ("preferences-following-narrow-dark%s.png", suffix);
+  save_screenshot (prefs, name);
+  /* The list opens beside its row: the row on screen first. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (services), FALSE);
+  spin (400);
+  gtk_widget_activate (child (prefs, "priority_row"));
+  popover = find_descendant (child (prefs, "priority_row"), GTK_TYPE_POPOVER);
+  wait_for (widget_is_mapped, popover, "the list of priorities");
+  spin (400);
+  g_free (name);
+  name = g_strdup_printf ("preferences-priority-list-narrow-dark%s.png", suffix);
+  save_screenshot ((GtkWindow *) popover, name);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "general");
+  spin (300);
+  g_free (name);
+  name = g_strdup_printf ("preferences-general-narrow-dark%s.png", suffix);
+  save_screenshot (prefs, name);
+  close_window (prefs);
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_DEFAULT);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* Screenshots in another language use the build's translations. */
+  if (g_getenv ("DRIFTKOLL_LOCALEDIR") != NULL)
+    dk_core_init_i18n ();
   gtk_init ();
   adw_init ();
 
@@ -1503,6 +1589,7 @@ main (int   argc,
        test_general_server_url_reaches_the_engine);
   ADD ("/prefs/general/ca-file-reaches-the-engine", test_general_ca_file_reaches_the_engine);
   ADD ("/prefs/windows/fit-a-narrow-screen", test_windows_fit_a_narrow_screen);
+  ADD ("/prefs/screenshots/narrow-dark", test_screenshots_narrow_dark);
 
   return g_test_run ();
 }
