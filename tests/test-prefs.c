@@ -1471,7 +1471,7 @@ test_windows_fit_a_narrow_screen (Fixture       *fixture,
 
 /* ---- screenshots: narrow and dark, in the language of $LANGUAGE ---- */
 
-/* Run by hand in Swedish and Norwegian too (README of tests, the final report):
+/* Run by hand in Swedish and Norwegian too (the build's translations):
  *   LANGUAGE=sv DRIFTKOLL_LOCALEDIR=build/po tests/run-ui.sh build/tests/test-prefs \
  *     -p /prefs/screenshots/narrow-dark */
 static void

@@ -27,7 +27,8 @@ nowhere () {
 # ---- no schema: a clear message, exit status 1 ----
 
 run 1 "without the schema the app exits with status 1" nowhere "$app"
-check "it names the missing schema" grep -q "settings schema “io.github.driftkoll.Driftkoll” is not installed" "$tmp/stderr"
+check "it names the missing schema" \
+  grep -q 'settings schema “io.github.driftkoll.Driftkoll” is not installed' "$tmp/stderr"
 check "it says how to run it from the build" grep -q "meson devenv -C build driftkoll" "$tmp/stderr"
 check "it does not abort" not_grep -q "GLib-GIO-ERROR\|Aborted\|core dumped" "$tmp/stderr"
 check "nothing on stdout" test ! -s "$tmp/stdout"
