@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 
+#include "dk-local-changes.h"
 #include "dk-notifier.h"
 #include "dk-store-notify.h"
 #include "dk-test-desktop.h"
@@ -318,6 +319,30 @@ test_notifier_setting_off_is_quiet (Fixture       *f,
   dk_test_desktop_expect_only (f, "Hörs när det är påslaget");
 }
 
+
+/* One switch: the settings key. A subscription saved with "notify": false (an older
+ * version's second switch, on the Following page) silences nothing any more. */
+static void
+test_notifier_subscription_notify_is_not_a_second_switch (Fixture       *f,
+                                                          gconstpointer  data)
+{
+  g_autoptr(DkSubscription) subscription = dk_subscription_new_default (f->username);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *loud = NULL;
+
+  subscription->notify = FALSE;
+  g_assert_true (dk_local_set_subscription (f->store, subscription, f->username,
+                                            dk_time_now (), &error));
+  g_assert_no_error (error);
+  dk_test_desktop_sync_now (f);
+  g_assert_false (dk_store_is_pending (f->store, "subscription", subscription->id));
+
+  g_assert_true (g_settings_get_boolean (f->settings, "notifications"));
+  loud = publish (f, "Hörs trots gammal prenumeration", 1, TRUE, "cosmic");
+  dk_test_desktop_sync_now (f);
+  dk_test_desktop_expect_only (f, "Hörs trots gammal prenumeration");
+}
+
 static void
 test_notifier_restart_does_not_renotify (Fixture       *f,
                                          gconstpointer  data)
@@ -438,6 +463,8 @@ main (int   argc,
   ADD ("/notifier/change/status-and-close-notify", test_notifier_status_change_and_close_notify);
   ADD ("/notifier/quiet/unfollowed-case", test_notifier_unfollowed_case_is_quiet);
   ADD ("/notifier/quiet/setting-off", test_notifier_setting_off_is_quiet);
+  ADD ("/notifier/quiet/subscription-notify-is-not-a-second-switch",
+       test_notifier_subscription_notify_is_not_a_second_switch);
   ADD ("/notifier/quiet/own-changes", test_notifier_own_changes_are_quiet);
   ADD ("/notifier/restart/does-not-renotify", test_notifier_restart_does_not_renotify);
   ADD ("/notifier/catch-up/many-changes-after-start-give-one-summary",

@@ -12,9 +12,13 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 
+#include "dk-case-page.h"
+#include "dk-core.h"
+#include "dk-follow-button.h"
 #include "dk-local-changes.h"
 #include "dk-login-dialog.h"
 #include "dk-preferences-window.h"
+#include "dk-routine-page.h"
 #include "dk-sync-engine.h"
 #include "dk-test-server.h"
 
@@ -587,7 +591,6 @@ test_following_default_until_chosen (Fixture       *fixture,
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (window, "priority_row"))),
                     ==, 1);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (child (window, "crisis_switch"))));
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (child (window, "notify_switch"))));
   g_assert_false (gtk_widget_get_visible (child (window, "pending_label")));
   spin (600);
   g_assert_cmpuint (count_outbox (fixture, "subscription.set"), ==, 0);
@@ -615,8 +618,8 @@ test_following_choices_reach_the_server (Fixture       *fixture,
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "following");
   present_and_settle (window);
 
-  /* Only lab medicine and the TES service, priority 1–4, major incidents only, no
-   * notifications: one outbox entry for the lot. */
+  /* Only lab medicine and the TES service, priority 1–4, major incidents only: one
+   * outbox entry for the lot. */
   areas = child (window, "areas_row");
   services = child (window, "services_row");
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (areas), TRUE);
@@ -626,7 +629,6 @@ test_following_choices_reach_the_server (Fixture       *fixture,
   gtk_check_button_set_active (find_choice (services, "TES"), TRUE);
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (window, "priority_row")), 3);
   gtk_switch_set_active (GTK_SWITCH (child (window, "major_switch")), TRUE);
-  gtk_switch_set_active (GTK_SWITCH (child (window, "notify_switch")), FALSE);
 
   g_assert_true (gtk_widget_get_visible (child (window, "pending_label")));
   wait_for (subscription_is_pending, fixture, "the subscription in the outbox");
@@ -662,7 +664,8 @@ test_following_choices_reach_the_server (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (sent, "min_priority"), ==, 4);
   g_assert_true (json_object_get_boolean_member (sent, "major_only"));
   g_assert_true (json_object_get_boolean_member (sent, "all_crisis"));
-  g_assert_false (json_object_get_boolean_member (sent, "notify"));
+  /* Kept as it was: the General page's switch decides about notifications. */
+  g_assert_true (json_object_get_boolean_member (sent, "notify"));
 
   /* A new window shows what the server has. */
   close_window (window);
@@ -739,6 +742,182 @@ test_following_refusal_is_shown_and_replaced (Fixture       *fixture,
   close_window (window);
 }
 
+
+static gboolean
+expander_is_off (gpointer data)
+{
+  return !adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (data));
+}
+
+/* Waits as long as a save and its answer take, then a little more. */
+static void
+wait_past_the_save (void)
+{
+  spin (1200);
+}
+
+static void
+test_following_only_some_stays_on (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  const char *names[] = { "areas_row", "services_row", "kinds_row" };
+  g_autoptr(JsonObject) sent = NULL;
+  g_autoptr(DkSubscription) local = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+  GtkWidget *services;
+  JsonArray *array;
+
+  login_and_sync (fixture, "staff");
+  window = dk_preferences_window_new (NULL, fixture->engine, fixture->settings);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "following");
+  present_and_settle (window);
+
+  /* Each "only some" switch turned on by hand stays on, its chooser open, and nothing
+   * is saved as long as nothing is chosen ("every one counts" is what is kept). */
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GtkWidget *expander = child (window, names[i]);
+
+      adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (expander), TRUE);
+      wait_past_the_save ();
+      g_assert_false (expander_is_off (expander));
+      g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (expander)));
+      g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (expander)), ==,
+                       "None chosen yet, so every one counts");
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), FALSE);
+    }
+  g_assert_cmpuint (count_outbox (fixture, "subscription.set"), ==, 0);
+  g_assert_false (gtk_widget_get_visible (child (window, "pending_label")));
+
+  /* One service, chosen by hand, after the switch has been on a while: kept, sent. */
+  services = child (window, "services_row");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (services), TRUE);
+  gtk_widget_activate (GTK_WIDGET (find_choice (services, "Cosmic")));
+  wait_for (subscription_is_pending, fixture, "the subscription in the outbox");
+  wait_past_the_save ();
+  g_assert_false (expander_is_off (services));
+  g_assert_true (gtk_check_button_get_active (find_choice (services, "Cosmic")));
+  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (services)), ==, "Cosmic");
+  save_screenshot (window, "preferences-following-one-service.png");
+
+  sync_now (fixture);
+  g_assert_false (expander_is_off (services));
+  sent = server_subscription (fixture, "staff");
+  g_assert_nonnull (sent);
+  array = json_object_get_array_member (sent, "services");
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "cosmic");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (sent, "areas")), ==, 0);
+
+  /* Unticking it again: every service counts again, and the switch does not jump. */
+  gtk_widget_activate (GTK_WIDGET (find_choice (services, "Cosmic")));
+  wait_for (subscription_is_pending, fixture, "the subscription in the outbox");
+  wait_past_the_save ();
+  g_assert_false (expander_is_off (services));
+  local = dk_store_get_subscription (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (local->services->len, ==, 0);
+
+  close_window (window);
+}
+
+/* The labels under @widget, depth first, into @labels. */
+static void
+collect_labels (GtkWidget *widget,
+                GPtrArray *labels)
+{
+  if (GTK_IS_LABEL (widget))
+    g_ptr_array_add (labels, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    collect_labels (c, labels);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_descendant (c, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_following_priority_in_words (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkWindow *window;
+  GtkWidget *row;
+  GtkWidget *popover;
+  GListModel *model;
+
+  login_and_sync (fixture, "staff");
+  window = dk_preferences_window_new (NULL, fixture->engine, fixture->settings);
+  gtk_window_set_default_size (window, 360, 640);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "following");
+  present_and_settle (window);
+  row = child (window, "priority_row");
+
+  /* Every level says what it means (seed 001), in the list and for the one chosen. */
+  model = adw_combo_row_get_model (ADW_COMBO_ROW (row));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+  for (int priority = 1; priority <= 5; priority++)
+    {
+      const char *item = gtk_string_list_get_string (GTK_STRING_LIST (model), priority - 1);
+
+      g_test_message ("Priority %d: %s", priority, item);
+      g_assert_nonnull (strstr (item, dk_priority_label (priority)));
+    }
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            dk_priority_label (2)));
+
+  /* The open list shows the words whole, wrapped, not cut off. */
+  gtk_widget_activate (row);
+  popover = find_descendant (row, GTK_TYPE_POPOVER);
+  g_assert_nonnull (popover);
+  wait_for (widget_is_mapped, popover, "the list of priorities");
+  spin (400);
+  collect_labels (popover, labels);
+  for (int priority = 1; priority <= 5; priority++)
+    {
+      gboolean shown = FALSE;
+
+      for (guint i = 0; i < labels->len; i++)
+        {
+          GtkLabel *label = g_ptr_array_index (labels, i);
+
+          if (strstr (gtk_label_get_text (label), dk_priority_label (priority)) == NULL)
+            continue;
+          g_assert_cmpint (gtk_label_get_ellipsize (label), ==, PANGO_ELLIPSIZE_NONE);
+          g_assert_true (gtk_label_get_wrap (label));
+          shown = TRUE;
+        }
+      g_assert_true (shown);
+    }
+  g_assert_cmpint (gtk_widget_get_width (popover), <=, 360);
+  save_screenshot ((GtkWindow *) popover, "preferences-following-priority-list.png");
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  /* Choosing one keeps working as before. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 3);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            dk_priority_label (4)));
+  wait_for (subscription_is_pending, fixture, "the subscription in the outbox");
+
+  close_window (window);
+}
+
 static void
 test_following_needs_login (Fixture       *fixture,
                             gconstpointer  data)
@@ -755,6 +934,323 @@ test_following_needs_login (Fixture       *fixture,
   g_assert_true (gtk_widget_get_sensitive (child (window, "following_group")));
   close_window (window);
   g_assert_cmpuint (count_outbox (fixture, "subscription.set"), ==, 0);
+}
+
+
+/* ---- following one service from its case page and routine page ---- */
+
+/* Service id → name, as the window gives its pages. */
+static GHashTable *
+read_service_names (DkStore *store)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) services = NULL;
+  g_autoptr(GError) error = NULL;
+
+  services = dk_store_list_services (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < services->len; i++)
+    {
+      DkService *service = g_ptr_array_index (services, i);
+
+      g_hash_table_insert (names, g_strdup (service->id), g_strdup (service->name));
+    }
+
+  return names;
+}
+
+/* The current case whose title starts with @title. */
+static DkCase *
+find_case (DkStore    *store,
+           const char *title)
+{
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GError) error = NULL;
+  DkCaseQuery query = { 0, };
+
+  cases = dk_store_list_cases (store, &query, dk_time_now (), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < cases->len; i++)
+    {
+      DkCase *kase = g_ptr_array_index (cases, i);
+
+      if (g_str_has_prefix (kase->title, title))
+        return dk_case_ref (kase);
+    }
+
+  g_error ("No case “%s”", title);
+  return NULL;
+}
+
+/* A window showing the case page of the case titled @title. */
+static GtkWindow *
+open_case_page (Fixture    *fixture,
+                const char *title,
+                GtkWidget **out_page)
+{
+  g_autoptr(GHashTable) names = read_service_names (fixture->store);
+  g_autoptr(DkCase) kase = find_case (fixture->store, title);
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *page = dk_case_page_new ();
+
+  gtk_window_set_default_size (window, 480, 800);
+  gtk_window_set_child (window, page);
+  dk_case_page_set_engine (DK_CASE_PAGE (page), fixture->engine);
+  dk_case_page_set_case (DK_CASE_PAGE (page), fixture->store, kase, names);
+  present_and_settle (window);
+  *out_page = page;
+
+  return window;
+}
+
+static void
+collect_type (GtkWidget *widget,
+              GType      type,
+              GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    collect_type (c, type, found);
+}
+
+static DkFollowButton *
+find_follow_button (GtkWidget  *page,
+                    const char *service_id)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  collect_type (page, DK_TYPE_FOLLOW_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (dk_follow_button_get_service_id (g_ptr_array_index (buttons, i)),
+                   service_id) == 0)
+      return g_ptr_array_index (buttons, i);
+
+  g_error ("No follow button for %s", service_id);
+  return NULL;
+}
+
+static GtkToggleButton *
+follow_toggle (DkFollowButton *button)
+{
+  GtkWidget *toggle = gtk_widget_get_first_child (GTK_WIDGET (button));
+
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (toggle));
+  return GTK_TOGGLE_BUTTON (toggle);
+}
+
+typedef struct {
+  GtkWidget  *services;
+  const char *name;
+} ChoiceShown;
+
+static gboolean
+choice_is_shown (gpointer data)
+{
+  ChoiceShown *shown = data;
+
+  return adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (shown->services)) &&
+         gtk_check_button_get_active (find_choice (shown->services, shown->name));
+}
+
+static gboolean
+follow_button_is_off (gpointer data)
+{
+  return !dk_follow_button_get_following (DK_FOLLOW_BUTTON (data));
+}
+
+static void
+test_following_one_service_from_its_pages (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  g_autoptr(GHashTable) names = NULL;
+  g_autoptr(DkSubscription) local = NULL;
+  g_autoptr(JsonObject) sent = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *prefs;
+  GtkWindow *window;
+  GtkWindow *routine_window;
+  GtkWidget *page;
+  GtkWidget *routine_page;
+  DkFollowButton *button;
+  ChoiceShown shown;
+  JsonArray *array;
+  gint64 clicked_at;
+
+  login_and_sync (fixture, "staff");
+  prefs = dk_preferences_window_new (NULL, fixture->engine, fixture->settings);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "following");
+  present_and_settle (prefs);
+
+  /* The case page of Cosmic's outage: one button, not pressed yet. */
+  window = open_case_page (fixture, "Cosmic otillgängligt", &page);
+  button = find_follow_button (page, "cosmic");
+  g_assert_false (dk_follow_button_get_following (button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (follow_toggle (button))), ==,
+                   "Follow Cosmic");
+  assert_every_control_named (window);
+
+  /* Pressed: saved in the outbox, and the preferences show it at once, no sync. */
+  clicked_at = g_get_monotonic_time ();
+  g_signal_emit_by_name (follow_toggle (button), "clicked");
+  g_assert_true (dk_follow_button_get_following (button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (follow_toggle (button))), ==,
+                   "Following Cosmic");
+  g_assert_true (subscription_is_pending (fixture));
+  g_assert_cmpuint (count_outbox (fixture, "subscription.set"), ==, 1);
+  shown.services = child (prefs, "services_row");
+  shown.name = "Cosmic";
+  wait_for (choice_is_shown, &shown, "the preferences to show Cosmic followed");
+  g_test_message ("The preferences showed it after %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - clicked_at) / 1000);
+  g_assert_cmpint (g_get_monotonic_time () - clicked_at, <, G_USEC_PER_SEC);
+  save_screenshot (window, "case-page-following.png");
+
+  /* A case with two services has two buttons. */
+  close_window (window);
+  window = open_case_page (fixture, "Strömavbrott i hus 12", &page);
+  g_assert_false (dk_follow_button_get_following (find_follow_button (page, "el")));
+  g_assert_false (dk_follow_button_get_following (find_follow_button (page, "ventilation")));
+  close_window (window);
+
+  /* Offline: the routine page of TES's routine adds TES to the outbox all the same. */
+  sync_now (fixture);
+  dk_test_server_stop (fixture->server, FALSE);
+  names = read_service_names (fixture->store);
+  routine_window = GTK_WINDOW (gtk_window_new ());
+  routine_page = g_object_new (DK_TYPE_ROUTINE_PAGE, NULL);
+  gtk_window_set_child (routine_window, routine_page);
+  dk_routine_page_set_context (DK_ROUTINE_PAGE (routine_page), fixture->engine, names);
+  g_assert_true (dk_routine_page_set_routine (DK_ROUTINE_PAGE (routine_page), "driftstopp-tes"));
+  present_and_settle (routine_window);
+  button = find_follow_button (routine_page, "tes");
+  g_assert_false (dk_follow_button_get_following (button));
+  g_signal_emit_by_name (follow_toggle (button), "clicked");
+  g_assert_true (dk_follow_button_get_following (button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (follow_toggle (button))), ==,
+                   "Following TES");
+  g_assert_true (subscription_is_pending (fixture));
+  shown.name = "TES";
+  wait_for (choice_is_shown, &shown, "the preferences to show TES followed");
+  g_assert_true (gtk_check_button_get_active (find_choice (shown.services, "Cosmic")));
+  save_screenshot (routine_window, "routine-page-following.png");
+
+  local = dk_store_get_subscription (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (local->services->len, ==, 2);
+
+  /* Back online, the next sync sends both. */
+  dk_test_server_start_again (fixture->server);
+  sync_now (fixture);
+  g_assert_false (subscription_is_pending (fixture));
+  sent = server_subscription (fixture, "staff");
+  g_assert_nonnull (sent);
+  array = json_object_get_array_member (sent, "services");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "cosmic");
+  g_assert_cmpstr (json_array_get_string_element (array, 1), ==, "tes");
+
+  /* Unticked in the preferences: the routine page's button lets go too. */
+  gtk_widget_activate (GTK_WIDGET (find_choice (shown.services, "TES")));
+  wait_for (subscription_is_pending, fixture, "the subscription in the outbox");
+  wait_for (follow_button_is_off, button, "the routine page's button to let go");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (follow_toggle (button))), ==,
+                   "Follow TES");
+
+  close_window (routine_window);
+  close_window (prefs);
+}
+
+/* ---- the case page: no reserve routine, and whom to ask ---- */
+
+static gboolean
+collect_text (GtkWidget *widget,
+              GString   *text)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    collect_text (c, text);
+
+  return TRUE;
+}
+
+/* What the page says about reserve routines: the text of each "no routine" row. */
+static GPtrArray *
+no_routine_rows (GtkWidget *page)
+{
+  g_autoptr(GPtrArray) boxes = g_ptr_array_new ();
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+
+  collect_type (page, GTK_TYPE_BOX, boxes);
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      GtkWidget *box = g_ptr_array_index (boxes, i);
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      if (g_strcmp0 (gtk_widget_get_name (box), "no-reserve-routine") != 0)
+        continue;
+      g_assert_true (gtk_widget_get_mapped (box));
+      collect_text (box, text);
+      g_test_message ("No routine: %s", text->str);
+      g_ptr_array_add (texts, g_string_free (g_steal_pointer (&text), FALSE));
+    }
+
+  return texts;
+}
+
+static void
+test_case_page_says_no_reserve_routine (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *priority = dk_priority_dup_description (1);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *ask = NULL;
+  GtkWindow *window;
+  GtkWidget *page;
+
+  login_and_sync (fixture, "staff");
+
+  /* Cosmic has no routine; the routine owners of its area are named. */
+  window = open_case_page (fixture, "Cosmic otillgängligt", &page);
+  rows = no_routine_rows (page);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (rows, 0), "No reserve routine for Cosmic"));
+  ask = g_strdup_printf ("Ask the routine owner for %s:", dk_area_label (DK_AREA_IT_TELEPHONY));
+  g_assert_nonnull (strstr (g_ptr_array_index (rows, 0), ask));
+  g_assert_nonnull (strstr (g_ptr_array_index (rows, 0), "Objektledare TES"));
+  g_assert_nonnull (strstr (g_ptr_array_index (rows, 0), "Användarstöd (rutinansvarig)"));
+  /* The priority in words among the details. */
+  collect_text (page, text);
+  g_assert_nonnull (strstr (text->str, priority));
+  save_screenshot (window, "case-page-no-reserve-routine.png");
+  close_window (window);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* TES has one: its buttons, no such row. */
+  window = open_case_page (fixture, "Inloggning i TES-appen", &page);
+  rows = no_routine_rows (page);
+  g_assert_cmpuint (rows->len, ==, 0);
+  close_window (window);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* Lab medicine has no routine owner at all: whom to ask in general. */
+  window = open_case_page (fixture, "Fördröjda provsvar från Unilab", &page);
+  rows = no_routine_rows (page);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (rows, 0), "No reserve routine for Unilab"));
+  g_assert_nonnull (strstr (g_ptr_array_index (rows, 0), "whether a reserve routine applies"));
+  close_window (window);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* Two services, neither with a routine: one row each. */
+  window = open_case_page (fixture, "Strömavbrott i hus 12", &page);
+  rows = no_routine_rows (page);
+  g_assert_cmpuint (rows->len, ==, 2);
+  close_window (window);
 }
 
 /* ---- the preferences: general ---- */
@@ -788,6 +1284,39 @@ test_general_settings_are_bound (Fixture       *fixture,
                                                                      "color_scheme_row"))),
                     ==, 1);
   g_settings_set_boolean (fixture->settings, "notifications", TRUE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (child (window, "notifications_switch"))));
+
+  close_window (window);
+}
+
+
+/* Notifications have one switch, on the General page; the Following page has none. */
+static void
+test_general_one_notification_switch (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkWindow *window;
+  guint switches = 0;
+
+  login_and_sync (fixture, "staff");
+  window = dk_preferences_window_new (NULL, fixture->engine, fixture->settings);
+  present_and_settle (window);
+
+  g_assert_null (gtk_widget_get_template_child (GTK_WIDGET (window), G_OBJECT_TYPE (window),
+                                                "notify_switch"));
+  collect_labels (GTK_WIDGET (window), labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const char *text = gtk_label_get_text (g_ptr_array_index (labels, i));
+
+      if (g_str_has_suffix (text, "Notifications"))
+        {
+          g_test_message ("A notification switch: %s", text);
+          switches++;
+        }
+    }
+  g_assert_cmpuint (switches, ==, 1);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (child (window, "notifications_switch"))));
 
   close_window (window);
@@ -939,11 +1468,96 @@ test_windows_fit_a_narrow_screen (Fixture       *fixture,
                                       ADW_COLOR_SCHEME_DEFAULT);
 }
 
+
+/* ---- screenshots: narrow and dark, in the language of $LANGUAGE ---- */
+
+/* Run by hand in Swedish and Norwegian too (the build's translations):
+ *   LANGUAGE=sv DRIFTKOLL_LOCALEDIR=build/po tests/run-ui.sh build/tests/test-prefs \
+ *     -p /prefs/screenshots/narrow-dark */
+static void
+test_screenshots_narrow_dark (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  const char *language = g_getenv ("LANGUAGE");
+  g_autofree char *suffix = g_strdup_printf ("%s%s", language != NULL && *language ? "-" : "",
+                                             language != NULL ? language : "");
+  g_autoptr(GHashTable) names = NULL;
+  g_autofree char *name = NULL;
+  GtkWindow *prefs;
+  GtkWindow *window;
+  GtkWidget *page;
+  GtkWidget *services;
+  GtkWidget *popover;
+
+  login_and_sync (fixture, "staff");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
+
+  /* The case page of Cosmic: Follow, and no reserve routine with whom to ask. */
+  window = open_case_page (fixture, "Cosmic otillgängligt", &page);
+  gtk_window_set_default_size (window, 360, 760);
+  g_signal_emit_by_name (follow_toggle (find_follow_button (page, "cosmic")), "clicked");
+  spin (300);
+  g_test_message ("The case page is %d px wide", gtk_widget_get_width (GTK_WIDGET (window)));
+  name = g_strdup_printf ("case-page-follow-narrow-dark%s.png", suffix);
+  save_screenshot (window, name);
+  close_window (window);
+
+  /* The routine page of TES. */
+  names = read_service_names (fixture->store);
+  window = GTK_WINDOW (gtk_window_new ());
+  page = g_object_new (DK_TYPE_ROUTINE_PAGE, NULL);
+  gtk_window_set_child (window, page);
+  gtk_window_set_default_size (window, 360, 800);
+  dk_routine_page_set_context (DK_ROUTINE_PAGE (page), fixture->engine, names);
+  g_assert_true (dk_routine_page_set_routine (DK_ROUTINE_PAGE (page), "driftstopp-tes"));
+  present_and_settle (window);
+  g_free (name);
+  name = g_strdup_printf ("routine-page-follow-narrow-dark%s.png", suffix);
+  save_screenshot (window, name);
+  close_window (window);
+
+  /* The Following page: Cosmic chosen (from the case page), the priority in words. */
+  prefs = dk_preferences_window_new (NULL, fixture->engine, fixture->settings);
+  gtk_window_set_default_size (prefs, 360, 700);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "following");
+  present_and_settle (prefs);
+  services = child (prefs, "services_row");
+  g_assert_true (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (services)));
+  g_free (name);
+  name = g_strdup_printf ("preferences-following-narrow-dark%s.png", suffix);
+  save_screenshot (prefs, name);
+  /* The list opens beside its row: the row on screen first. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (services), FALSE);
+  spin (400);
+  gtk_widget_activate (child (prefs, "priority_row"));
+  popover = find_descendant (child (prefs, "priority_row"), GTK_TYPE_POPOVER);
+  wait_for (widget_is_mapped, popover, "the list of priorities");
+  spin (400);
+  g_free (name);
+  name = g_strdup_printf ("preferences-priority-list-narrow-dark%s.png", suffix);
+  save_screenshot ((GtkWindow *) popover, name);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "general");
+  spin (300);
+  g_free (name);
+  name = g_strdup_printf ("preferences-general-narrow-dark%s.png", suffix);
+  save_screenshot (prefs, name);
+  close_window (prefs);
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_DEFAULT);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* Screenshots in another language use the build's translations. */
+  if (g_getenv ("DRIFTKOLL_LOCALEDIR") != NULL)
+    dk_core_init_i18n ();
   gtk_init ();
   adw_init ();
 
@@ -963,12 +1577,19 @@ main (int   argc,
        test_following_closing_at_once_keeps_the_choice);
   ADD ("/prefs/following/refusal-is-shown-and-replaced",
        test_following_refusal_is_shown_and_replaced);
+  ADD ("/prefs/following/only-some-stays-on", test_following_only_some_stays_on);
+  ADD ("/prefs/following/priority-in-words", test_following_priority_in_words);
   ADD ("/prefs/following/needs-login", test_following_needs_login);
+  ADD ("/prefs/general/one-notification-switch", test_general_one_notification_switch);
+  ADD ("/prefs/following/one-service-from-its-pages",
+       test_following_one_service_from_its_pages);
+  ADD ("/prefs/case-page/says-no-reserve-routine", test_case_page_says_no_reserve_routine);
   ADD ("/prefs/general/settings-are-bound", test_general_settings_are_bound);
   ADD ("/prefs/general/server-url-reaches-the-engine",
        test_general_server_url_reaches_the_engine);
   ADD ("/prefs/general/ca-file-reaches-the-engine", test_general_ca_file_reaches_the_engine);
   ADD ("/prefs/windows/fit-a-narrow-screen", test_windows_fit_a_narrow_screen);
+  ADD ("/prefs/screenshots/narrow-dark", test_screenshots_narrow_dark);
 
   return g_test_run ();
 }

@@ -13,9 +13,11 @@
 #include "dk-case-page.h"
 #include "dk-case-reserve.h"
 #include "dk-case-writer-bar.h"
+#include "dk-follow-button.h"
 #include "dk-format.h"
 #include "dk-offline-banner.h"
 #include "dk-print-operation.h"
+#include "dk-report-contacts.h"
 
 struct _DkCasePage
 {
@@ -27,6 +29,7 @@ struct _DkCasePage
   DkCaseChangesBar *changes_bar;
   GtkLabel       *description_label;
   GtkGrid        *details_grid;
+  GtkBox         *follow_buttons;
   GtkBox         *follow_ups_box;
   GtkListBox     *follow_ups_list;
   GtkLabel       *kind_label;
@@ -46,6 +49,8 @@ struct _DkCasePage
 
   /* owned */
   DkCase         *kase;
+  DkSyncEngine   *engine;
+  GHashTable     *service_names;
 
   /* state */
   int             n_details;
@@ -119,7 +124,9 @@ show_details (DkCasePage   *self,
   g_autofree char *expected_end = dk_format_time (kase->expected_end);
   g_autofree char *closed_at = dk_format_time (kase->closed_at);
   g_autofree char *created_at = dk_format_time (kase->created_at);
-  g_autofree char *priority = g_strdup_printf ("%d", kase->priority);
+  g_autofree char *priority = dk_priority_is_valid (kase->priority)
+                              ? dk_priority_dup_description (kase->priority)
+                              : g_strdup_printf ("%d", kase->priority);
 
   g_assert (DK_IS_CASE_PAGE (self));
 
@@ -148,6 +155,134 @@ show_details (DkCasePage   *self,
   add_detail (self, _("Published"), created_at);
 }
 
+/* The distinct owners of the routines for services of @area, joined by ", "; NULL when
+ * no routine of the replica covers a service of that area. */
+static char *
+dup_area_owners (GPtrArray  *routines,
+                 GHashTable *service_areas,
+                 DkArea      area)
+{
+  g_autoptr(GPtrArray) owners = g_ptr_array_new ();
+
+  for (guint r = 0; routines != NULL && r < routines->len; r++)
+    {
+      DkRoutine *routine = g_ptr_array_index (routines, r);
+      gboolean in_area = FALSE;
+
+      if (routine->owner == NULL || routine->owner[0] == '\0')
+        continue;
+      for (guint s = 0; routine->services != NULL && s < routine->services->len && !in_area; s++)
+        {
+          gpointer found;
+
+          in_area = g_hash_table_lookup_extended (service_areas,
+                                                  g_ptr_array_index (routine->services, s),
+                                                  NULL, &found) &&
+                    GPOINTER_TO_INT (found) == (int) area;
+        }
+      if (in_area && !g_ptr_array_find_with_equal_func (owners, routine->owner, g_str_equal, NULL))
+        g_ptr_array_add (owners, routine->owner);
+    }
+  if (owners->len == 0)
+    return NULL;
+
+  g_ptr_array_add (owners, NULL);
+  /* Translators: between the names of routine owners */
+  return g_strjoinv (_(", "), (char **) owners->pdata);
+}
+
+/* Service id → its DkArea, from the replica. */
+static GHashTable *
+read_service_areas (DkStore *store)
+{
+  g_autoptr(GHashTable) areas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) services = NULL;
+  g_autoptr(GError) error = NULL;
+
+  services = dk_store_list_services (store, &error);
+  if (services == NULL)
+    g_warning ("Could not read the services: %s", error->message);
+  for (guint i = 0; services != NULL && i < services->len; i++)
+    {
+      DkService *service = g_ptr_array_index (services, i);
+
+      g_hash_table_insert (areas, g_strdup (service->id), GINT_TO_POINTER (service->area));
+    }
+
+  return g_steal_pointer (&areas);
+}
+
+/* Whom to ask when no routine owner is known: user support by name and number when
+ * the settings or the routines say, else the service desk. */
+static char *
+dup_support_to_ask (DkStore *store)
+{
+  GApplication *app = g_application_get_default ();
+  GSettings *settings = DK_IS_APPLICATION (app)
+                        ? dk_application_get_settings (DK_APPLICATION (app))
+                        : NULL;
+  g_autoptr(DkReportContacts) contacts = dk_report_contacts_find (store, settings, NULL);
+  const char *number = dk_report_contacts_number_now (contacts, dk_time_now ());
+
+  if (number != NULL)
+    /* Translators: the first %s is who answers ("Användarstöd"), the second a phone number */
+    return g_strdup_printf (_("Ask %s (%s) whether a reserve routine applies."),
+                            contacts->name != NULL ? contacts->name : _("user support"),
+                            number);
+
+  return g_strdup (_("Ask the service desk whether a reserve routine applies."));
+}
+
+/* "No reserve routine for Cosmic", with whom to ask, for a service no routine covers. */
+static GtkWidget *
+new_no_routine_row (DkStore    *store,
+                    GPtrArray  *routines,
+                    GHashTable *service_areas,
+                    const char *service_id,
+                    const char *name)
+{
+  g_autofree char *heading = NULL;
+  g_autofree char *owners = NULL;
+  g_autofree char *ask = NULL;
+  g_autofree char *text = NULL;
+  gpointer found = NULL;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *heading_label;
+  GtkWidget *ask_label;
+
+  /* Translators: on a case page; %s is an affected service */
+  heading = g_strdup_printf (_("No reserve routine for %s"), name);
+  if (g_hash_table_lookup_extended (service_areas, service_id, NULL, &found))
+    {
+      DkArea area = GPOINTER_TO_INT (found);
+
+      owners = dup_area_owners (routines, service_areas, area);
+      if (owners != NULL)
+        /* Translators: the first %s is an area ("IT and telephony"), the second the
+         * owners of its routines */
+        ask = g_strdup_printf (_("Ask the routine owner for %s: %s."), dk_area_label (area),
+                               owners);
+    }
+  if (ask == NULL)
+    ask = dup_support_to_ask (store);
+
+  heading_label = gtk_label_new (heading);
+  gtk_label_set_xalign (GTK_LABEL (heading_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (heading_label), TRUE);
+  gtk_widget_add_css_class (heading_label, "heading");
+  ask_label = gtk_label_new (ask);
+  gtk_label_set_xalign (GTK_LABEL (ask_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (ask_label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (ask_label), TRUE);
+  gtk_box_append (GTK_BOX (box), heading_label);
+  gtk_box_append (GTK_BOX (box), ask_label);
+  gtk_widget_set_name (box, "no-reserve-routine");
+  text = g_strdup_printf ("%s. %s", heading, ask);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+
+  return box;
+}
+
 static void
 show_routines (DkCasePage   *self,
                DkStore      *store,
@@ -155,6 +290,7 @@ show_routines (DkCasePage   *self,
                GHashTable   *service_names)
 {
   g_autoptr(GPtrArray) routines = NULL;
+  g_autoptr(GHashTable) service_areas = read_service_areas (store);
   g_autoptr(GError) error = NULL;
   guint n_buttons = 0;
 
@@ -168,6 +304,10 @@ show_routines (DkCasePage   *self,
   for (guint s = 0; routines != NULL && s < kase->services->len; s++)
     {
       const char *service = g_ptr_array_index (kase->services, s);
+      const char *service_name = service_names != NULL ? g_hash_table_lookup (service_names,
+                                                                               service)
+                                                        : NULL;
+      gboolean covered = FALSE;
 
       for (guint r = 0; r < routines->len; r++)
         {
@@ -189,6 +329,7 @@ show_routines (DkCasePage   *self,
           gtk_widget_add_css_class (button, "pill");
           gtk_box_append (self->routine_buttons, button);
           n_buttons++;
+          covered = TRUE;
           if (routine->approved_at != DK_TIME_UNSET)
             {
               g_autofree char *start_label = NULL;
@@ -206,6 +347,15 @@ show_routines (DkCasePage   *self,
               gtk_box_append (self->routine_buttons, button);
             }
           break;  /* one button per service */
+        }
+
+      /* Saying nothing would read as "nothing to do": say so, and whom to ask. */
+      if (!covered)
+        {
+          gtk_box_append (self->routine_buttons,
+                          new_no_routine_row (store, routines, service_areas, service,
+                                              service_name != NULL ? service_name : service));
+          n_buttons++;
         }
     }
 
@@ -319,6 +469,42 @@ show_follow_ups (DkCasePage   *self,
                           kase->follow_ups != NULL && kase->follow_ups->len > 0);
 }
 
+static gboolean
+same_follow_buttons (GtkBox    *box,
+                     GPtrArray *services)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (box));
+
+  for (guint i = 0; i < services->len; i++, child = gtk_widget_get_next_sibling (child))
+    if (!DK_IS_FOLLOW_BUTTON (child) ||
+        g_strcmp0 (dk_follow_button_get_service_id (DK_FOLLOW_BUTTON (child)),
+                   g_ptr_array_index (services, i)) != 0)
+      return FALSE;
+
+  return child == NULL && services->len > 0;
+}
+
+/* "Follow <service>" for each affected service, once the page has the engine. */
+static void
+show_follow_buttons (DkCasePage *self)
+{
+  g_assert (DK_IS_CASE_PAGE (self));
+
+  if (self->engine == NULL || self->kase == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->follow_buttons), FALSE);
+      return;
+    }
+
+  /* The same services: the buttons follow the engine themselves; keep them (and the
+   * focus of the one just pressed). */
+  if (same_follow_buttons (self->follow_buttons, self->kase->services))
+    return;
+
+  dk_follow_buttons_fill (self->follow_buttons, self->engine, self->kase->services,
+                          self->service_names);
+}
+
 static void
 print_sheet_action (GtkWidget  *widget,
                     const char *action_name,
@@ -337,6 +523,8 @@ dk_case_page_dispose (GObject *object)
   DkCasePage *self = DK_CASE_PAGE (object);
 
   g_clear_pointer (&self->kase, dk_case_unref);
+  g_clear_object (&self->engine);
+  g_clear_pointer (&self->service_names, g_hash_table_unref);
 
   G_OBJECT_CLASS (dk_case_page_parent_class)->dispose (object);
 }
@@ -382,6 +570,7 @@ dk_case_page_class_init (DkCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, changes_bar);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, description_label);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, details_grid);
+  gtk_widget_class_bind_template_child (widget_class, DkCasePage, follow_buttons);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, follow_ups_box);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, follow_ups_list);
   gtk_widget_class_bind_template_child (widget_class, DkCasePage, kind_label);
@@ -450,6 +639,9 @@ dk_case_page_set_case (DkCasePage *self,
   gtk_label_set_label (self->kind_label, dk_case_kind_label (kase->kind));
   priority = g_strdup_printf (_("Priority %d"), kase->priority);
   gtk_label_set_label (self->priority_label, priority);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->priority_label),
+                               dk_priority_is_valid (kase->priority)
+                                 ? dk_priority_label (kase->priority) : NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->major_label), kase->major);
   gtk_label_set_label (self->visibility_label, kase->public ? _("Public") : _("Internal"));
   pending = dk_store_is_pending (store, DK_TYPE_NAME_CASE, kase->id);
@@ -464,7 +656,13 @@ dk_case_page_set_case (DkCasePage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->scope_box),
                           kase->scope != NULL && kase->scope[0] != '\0');
 
+  if (service_names != NULL)
+    g_hash_table_ref (service_names);
+  g_clear_pointer (&self->service_names, g_hash_table_unref);
+  self->service_names = service_names;
+
   show_details (self, kase, service_names);
+  show_follow_buttons (self);
   show_routines (self, store, kase, service_names);
   show_timeline (self, kase);
   show_follow_ups (self, kase);
@@ -501,6 +699,8 @@ dk_case_page_set_engine (DkCasePage   *self,
   g_return_if_fail (DK_IS_CASE_PAGE (self));
   g_return_if_fail (DK_IS_SYNC_ENGINE (engine));
 
+  g_set_object (&self->engine, engine);
+  show_follow_buttons (self);
   dk_offline_banner_set_engine (self->banner, engine);
   dk_affected_box_set_engine (self->affected_box, engine);
   dk_case_changes_bar_set_engine (self->changes_bar, engine);

@@ -104,6 +104,9 @@ format_field (const DkCase *kase,
     case FIELD_SERVICES:
       return dk_format_services (kase->services, service_names);
     case FIELD_PRIORITY:
+      /* The level with what it means: two versions side by side read at a glance. */
+      if (dk_priority_is_valid (kase->priority))
+        return dk_priority_dup_description (kase->priority);
       return g_strdup_printf (_("Priority %d"), kase->priority);
     case FIELD_MAJOR:
       return g_strdup (kase->major ? _("Yes") : _("No"));

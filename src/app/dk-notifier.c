@@ -305,11 +305,13 @@ notify_summary (DkNotifier *self,
   dk_notification_show (self->summary);
 }
 
+/* One switch, one meaning: the settings key "notifications" (Preferences, General).
+ * The subscription's "notify" stays on the wire for older clients but decides nothing
+ * here: a "no" saved by an older version's second switch must not silence this one. */
 static gboolean
-notifications_enabled (DkNotifier           *self,
-                       const DkSubscription *subscription)
+notifications_enabled (DkNotifier *self)
 {
-  return g_settings_get_boolean (self->settings, "notifications") && subscription->notify;
+  return g_settings_get_boolean (self->settings, "notifications");
 }
 
 static DkSubscription *
@@ -391,7 +393,7 @@ look_at_changes (DkNotifier *self,
     g_debug ("First look: %u followed cases taken as known", states->len);
   else if (news->len == 0)
     ;
-  else if (!notifications_enabled (self, subscription))
+  else if (!notifications_enabled (self))
     g_debug ("Notifications are off: %u changes not shown", news->len);
   else if (catching_up && news->len > 1)
     notify_summary (self, news);

@@ -2,7 +2,8 @@
 /* dk-notifier.h: libnotify notifications for what the user follows
  *
  * Connects to the engine's "changed" and "notify::state" signals itself; notifications
- * are on/off by the settings key "notifications" and the subscription's "notify".
+ * are on/off by the settings key "notifications" alone (the subscription's "notify" is
+ * kept for older clients and ignored).
  * Actions call g_action_group_activate_action (app, "open-case" / "open-routine", id).
  * After a start or a long offline spell, one summary notification instead of a flood.
  * What was last notified per case is kept in the replica (dk-store-notify.h).

@@ -62,6 +62,41 @@ add_choice (DkPreferencesWindow *self,
 }
 
 static void
+setup_wrapping_item_cb (GtkSignalListItemFactory *factory,
+                        GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_wrapping_item_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)),
+                       gtk_string_object_get_string (string));
+}
+
+/* The combo list's rows: the whole text, wrapped (AdwComboRow's own cuts it short). */
+static GtkListItemFactory *
+new_wrapping_factory (void)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_wrapping_item_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_wrapping_item_cb), NULL);
+
+  return g_steal_pointer (&factory);
+}
+
+static void
 build_fixed_choices (DkPreferencesWindow *self)
 {
   g_autoptr(GtkStringList) priorities = gtk_string_list_new (NULL);
@@ -75,14 +110,16 @@ build_fixed_choices (DkPreferencesWindow *self)
     add_choice (self, self->kinds_row, self->kind_checks, NULL, dk_case_kind_label (kind), NULL,
                 dk_case_kind_to_string (kind));
 
+  /* Each level with what it means (seed 001); the chosen one in the row's subtitle,
+   * where it wraps in a narrow window, and the list wraps them too. */
   for (int priority = DK_PRIORITY_HIGHEST; priority <= DK_PRIORITY_LOWEST; priority++)
     {
-      g_autofree char *label = NULL;
+      g_autofree char *label = dk_priority_dup_description (priority);
 
-      /* Short, so it fits a narrow window; the row's subtitle says what it means. */
-      label = g_strdup_printf ("%d", priority);
       gtk_string_list_append (priorities, label);
     }
+  adw_combo_row_set_use_subtitle (self->priority_row, TRUE);
+  adw_combo_row_set_list_factory (self->priority_row, new_wrapping_factory ());
   adw_combo_row_set_model (self->priority_row, G_LIST_MODEL (priorities));
 
   dk_accessible_name_enable_switch (self->areas_row, _("Only some areas"));
@@ -151,12 +188,17 @@ strv_contains (GPtrArray  *values,
   return FALSE;
 }
 
+/* An expander the person switched on and has chosen nothing in yet stays on: "only
+ * some" with nothing chosen means every one, as the subtitle says, and the saved
+ * choice coming back must not switch it off under their hands. */
 static void
 set_choices (AdwExpanderRow *expander,
              GPtrArray      *checks,
              GPtrArray      *values)
 {
-  adw_expander_row_set_enable_expansion (expander, values->len > 0);
+  adw_expander_row_set_enable_expansion (expander,
+                                         values->len > 0 ||
+                                         adw_expander_row_get_enable_expansion (expander));
   for (guint i = 0; i < checks->len; i++)
     {
       GtkCheckButton *check = g_ptr_array_index (checks, i);
@@ -233,17 +275,12 @@ update_choice_subtitle (AdwExpanderRow *expander,
 static void
 update_subtitles (DkPreferencesWindow *self)
 {
-  int priority = (int) adw_combo_row_get_selected (self->priority_row) + DK_PRIORITY_HIGHEST;
-
   g_assert (DK_IS_PREFERENCES_WINDOW (self));
 
+  /* The priority row's subtitle is its chosen item (use-subtitle). */
   update_choice_subtitle (self->areas_row, self->area_checks, _("Every area"));
   update_choice_subtitle (self->services_row, self->service_checks, _("Every service"));
   update_choice_subtitle (self->kinds_row, self->kind_checks, _("Every kind"));
-
-  if (dk_priority_is_valid (priority))
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->priority_row),
-                                 dk_priority_label (priority));
 }
 
 /* The outbox entries of the subscription the server refused or that met a newer
@@ -366,7 +403,6 @@ load_subscription (DkPreferencesWindow *self)
                                              DK_PRIORITY_LOWEST) - DK_PRIORITY_HIGHEST);
   gtk_switch_set_active (self->major_switch, subscription->major_only);
   gtk_switch_set_active (self->crisis_switch, subscription->all_crisis);
-  gtk_switch_set_active (self->notify_switch, subscription->notify);
   self->loading = FALSE;
 
   g_clear_pointer (&self->subscription, dk_subscription_unref);
@@ -375,7 +411,33 @@ load_subscription (DkPreferencesWindow *self)
   update_pending (self);
 }
 
-/* Puts what the controls say in the outbox as one subscription.set. */
+static gboolean
+same_strings (GPtrArray *a,
+              GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+
+  for (guint i = 0; i < a->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (a, i), g_ptr_array_index (b, i)) != 0)
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Whether @a and @b follow the same cases the same way. */
+static gboolean
+same_choice (const DkSubscription *a,
+             const DkSubscription *b)
+{
+  return same_strings (a->areas, b->areas) && same_strings (a->services, b->services) &&
+         same_strings (a->kinds, b->kinds) && a->min_priority == b->min_priority &&
+         a->major_only == b->major_only && a->all_crisis == b->all_crisis &&
+         a->notify == b->notify;
+}
+
+/* Puts what the controls say in the outbox as one subscription.set; nothing when they
+ * say what is already kept (an "only some" switch turned on with nothing chosen yet). */
 static gboolean
 save_subscription (DkPreferencesWindow  *self,
                    GError              **error)
@@ -399,14 +461,18 @@ save_subscription (DkPreferencesWindow  *self,
     (int) adw_combo_row_get_selected (self->priority_row) + DK_PRIORITY_HIGHEST;
   subscription->major_only = gtk_switch_get_active (self->major_switch);
   subscription->all_crisis = gtk_switch_get_active (self->crisis_switch);
-  subscription->notify = gtk_switch_get_active (self->notify_switch);
+  /* "notify" stays as it was: the General page's Notifications switch (GSettings
+   * "notifications") is the one that decides; see dk-notifier.c. */
+
+  unsettled = list_unsettled (self);
+  if (unsettled->len == 0 && same_choice (subscription, self->subscription))
+    return TRUE;
 
   if (!dk_local_set_subscription (dk_sync_engine_get_store (self->engine), subscription,
                                   username, dk_time_now (), error))
     return FALSE;
 
   /* The person has seen the refusal and chosen again: the new choice replaces it. */
-  unsettled = list_unsettled (self);
   for (guint i = 0; i < unsettled->len; i++)
     {
       DkOutboxEntry *entry = g_ptr_array_index (unsettled, i);
@@ -500,7 +566,6 @@ _dk_preferences_window_init_following (DkPreferencesWindow *self)
     { self->priority_row, "notify::selected" },
     { self->major_switch, "notify::active" },
     { self->crisis_switch, "notify::active" },
-    { self->notify_switch, "notify::active" },
   };
 
   g_assert (DK_IS_PREFERENCES_WINDOW (self));

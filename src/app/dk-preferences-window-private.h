@@ -27,7 +27,6 @@ struct _DkPreferencesWindow
   AdwExpanderRow       *kinds_row;
   GtkSwitch            *major_switch;
   GtkSwitch            *notifications_switch;
-  GtkSwitch            *notify_switch;
   GtkLabel             *pending_label;
   AdwComboRow          *priority_row;
   GtkLabel             *server_error_label;

@@ -388,7 +388,6 @@ dk_preferences_window_class_init (DkPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkPreferencesWindow, major_switch);
   gtk_widget_class_bind_template_child (widget_class, DkPreferencesWindow,
                                         notifications_switch);
-  gtk_widget_class_bind_template_child (widget_class, DkPreferencesWindow, notify_switch);
   gtk_widget_class_bind_template_child (widget_class, DkPreferencesWindow, pending_label);
   gtk_widget_class_bind_template_child (widget_class, DkPreferencesWindow, priority_row);
   gtk_widget_class_bind_template_child (widget_class, DkPreferencesWindow, server_error_label);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-follow-button.h"
 #include "dk-format.h"
 #include "dk-print-labels.h"
 #include "dk-print-operation.h"
@@ -24,6 +25,7 @@ struct _DkRoutinePage
   AdwActionRow *approved_row;
   AdwActionRow *audience_row;
   GtkButton    *edit_button;
+  GtkBox       *follow_buttons;
   AdwActionRow *owner_row;
   AdwActionRow *revision_row;
   GtkBox       *sections_box;
@@ -283,6 +285,30 @@ update_actions (DkRoutinePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->edit_button), owner);
 }
 
+/* "Follow <service>" per service of the routine; kept while the services stay the same
+ * (the buttons follow the engine themselves). */
+static void
+show_follow_buttons (DkRoutinePage *self)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->follow_buttons));
+  GPtrArray *services = self->routine->services;
+  gboolean same = services != NULL && services->len > 0;
+
+  g_assert (DK_IS_ROUTINE_PAGE (self));
+
+  for (guint i = 0; same && i < services->len; i++)
+    {
+      same = DK_IS_FOLLOW_BUTTON (child) &&
+             g_strcmp0 (dk_follow_button_get_service_id (DK_FOLLOW_BUTTON (child)),
+                        g_ptr_array_index (services, i)) == 0;
+      child = child != NULL ? gtk_widget_get_next_sibling (child) : NULL;
+    }
+  if (same && child == NULL)
+    return;
+
+  dk_follow_buttons_fill (self->follow_buttons, self->engine, services, self->service_names);
+}
+
 static void
 show_routine (DkRoutinePage *self)
 {
@@ -294,6 +320,7 @@ show_routine (DkRoutinePage *self)
     return;
 
   show_document_control (self);
+  show_follow_buttons (self);
   add_phases (self);
   add_contacts_and_forms (self);
   add_runs (self);
@@ -375,6 +402,7 @@ dk_routine_page_class_init (DkRoutinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkRoutinePage, approved_row);
   gtk_widget_class_bind_template_child (widget_class, DkRoutinePage, audience_row);
   gtk_widget_class_bind_template_child (widget_class, DkRoutinePage, edit_button);
+  gtk_widget_class_bind_template_child (widget_class, DkRoutinePage, follow_buttons);
   gtk_widget_class_bind_template_child (widget_class, DkRoutinePage, owner_row);
   gtk_widget_class_bind_template_child (widget_class, DkRoutinePage, revision_row);
   gtk_widget_class_bind_template_child (widget_class, DkRoutinePage, sections_box);

@@ -84,3 +84,21 @@ dk_priority_label (int priority)
       g_return_val_if_reached (NULL);
     }
 }
+
+/**
+ * dk_priority_dup_description:
+ * @priority: a priority, 1 to 5
+ *
+ * The priority with what it means, for a menu or a detail line where a bare number
+ * would say nothing ("3 – A minor disturbance with limited effect on users").
+ *
+ * Returns: (transfer full) (nullable): the text, translated; %NULL for an invalid priority
+ */
+char *
+dk_priority_dup_description (int priority)
+{
+  g_return_val_if_fail (dk_priority_is_valid (priority), NULL);
+
+  /* Translators: a priority (1–5) and what it means, in a menu or a case's details */
+  return g_strdup_printf (_("%d – %s"), priority, dk_priority_label (priority));
+}

@@ -22,5 +22,7 @@ gboolean    dk_priority_is_major    (int     priority);
 gboolean    dk_priority_is_valid    (int     priority);
 /* What a priority means, translated ("All or a vital part of the services stand still"). */
 const char *dk_priority_label       (int     priority);
+/* The priority and its meaning in one line ("3 – A minor disturbance …"), translated. */
+char       *dk_priority_dup_description (int  priority);
 
 G_END_DECLS

@@ -482,7 +482,8 @@ def preferences(app, shots, config_home):
     crisis = wait_for("the crisis information switch",
                       lambda: find_prefix(prefs, "check box", "Crisis information always"),
                       explain=lambda: list_names(prefs, "check box"))
-    if find(priority, "label", "2") is None or major.checked or not crisis.checked:
+    # The chosen level with what it means ("2 – Part of the services stand still ...").
+    if find_prefix(priority, "label", "2 – ") is None or major.checked or not crisis.checked:
         fail("the Following page does not show the default (lowest priority 2, crisis "
              f"information always): {list_names(priority, 'label')}, major {major.checked}, "
              f"crisis {crisis.checked}")
