@@ -156,7 +156,7 @@ next_reminder (Fixture *f,
       if (call == NULL)
         return NULL;
       g_test_message ("Notify: %s / %s", call->summary, call->body);
-      if (!g_str_has_prefix (call->body, "Published") &&
+      if (!g_str_has_prefix (call->body, _("Published")) &&
           !g_str_has_suffix (call->summary, "while you were offline"))
         return call;
       dk_notify_call_free (call);
