@@ -22,22 +22,14 @@ typedef struct {
   const char  *title;
 } Choice;
 
-static const Choice *
-list_choices (guint *n)
-{
-  static Choice choices[5];
-
-  if (choices[0].minutes == 0)
-    {
-      choices[0] = (Choice) { 7 * 1440, N_("A Week Before") };
-      choices[1] = (Choice) { 1440, N_("24 Hours Before") };
-      choices[2] = (Choice) { 4 * 60, N_("4 Hours Before") };
-      choices[3] = (Choice) { 60, N_("1 Hour Before") };
-      choices[4] = (Choice) { 15, N_("15 Minutes Before") };
-    }
-  *n = G_N_ELEMENTS (choices);
-  return choices;
-}
+/* The lead times offered, longest first. */
+static const Choice choices[] = {
+  { 7 * 1440, N_("A Week Before") },
+  { 1440, N_("24 Hours Before") },
+  { 4 * 60, N_("4 Hours Before") },
+  { 60, N_("1 Hour Before") },
+  { 15, N_("15 Minutes Before") },
+};
 
 static gboolean
 has_minutes (GVariant *value,
@@ -154,8 +146,6 @@ _dk_preferences_window_init_reminders (DkPreferencesWindow *self)
   AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   GPtrArray *switches = g_ptr_array_new ();
   GtkWidget *start_end;
-  const Choice *choices;
-  guint n;
 
   g_return_if_fail (page != NULL && self->settings != NULL);
 
@@ -165,8 +155,7 @@ _dk_preferences_window_init_reminders (DkPreferencesWindow *self)
                                          _("Planned work you follow is reminded of before it "
                                            "starts. A moved or cancelled one is told too."));
 
-  choices = list_choices (&n);
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (choices); i++)
     {
       GtkWidget *toggle = add_switch_row (group, _(choices[i].title), NULL);
 
