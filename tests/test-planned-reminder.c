@@ -369,6 +369,50 @@ test_given_once_per_replica (Fixture       *f,
                    NULL);
 }
 
+/* The cli syncs the replica the app has open: the app notices (as the real one does,
+ * dk_store_watch_other_writers ()) and reminds, once; the cli itself never notifies. */
+static void
+test_cli_beside_the_app (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *cli = g_getenv ("DRIFTKOLL_CLI");
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *start = dk_time_format (dk_time_clock_now () + 2 * HOUR);
+  g_autofree char *end = dk_time_format (dk_time_clock_now () + 3 * HOUR);
+  g_autofree char *json = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkCase) kase = NULL;
+  int status = 0;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("DRIFTKOLL_CLI is not set");
+      return;
+    }
+  dk_store_watch_other_writers (f->desktop.store);
+  json = g_strdup_printf (
+      "{\"id\":\"%s\",\"kind\":\"planned\",\"area\":\"facilities\","
+      "\"title\":\"Byte av reservelverk\",\"description\":\"-\",\"scope\":\"-\","
+      "\"services\":[\"el\"],\"priority\":2,\"public\":false,\"start\":\"%s\","
+      "\"expected_end\":\"%s\"}", id, start, end);
+  apply (f, "case.create", json);
+
+  /* Not the app's engine: the cli fetches it into the shared replica. */
+  g_spawn_sync (NULL, (char *[]) { (char *) cli, "--data-dir", f->desktop.data_dir, "sync",
+                                   NULL },
+                NULL, 0, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("driftkoll-cli sync failed: %s%s", out, err);
+  kase = get_case (f, id);
+  g_assert_cmpstr (kase->title, ==, "Byte av reservelverk");
+
+  expect_reminder (f, "Byte av reservelverk", "Planned work in 1 hour", NULL);
+  expect_reminder (f, "Byte av reservelverk", "Planned work has started", NULL);
+}
+
 /* sv or nb (LANGUAGE), with DK_REMINDER_SCREENSHOTS=DIR: a reminder as dunst draws it. */
 static void
 test_screenshot (Fixture       *f,
@@ -436,6 +480,7 @@ main (int   argc,
   ADD ("/planned-reminder/offline/from-the-replica", test_offline);
   ADD ("/planned-reminder/sleep/long-sleep-is-one-summary", test_long_sleep_is_one_summary);
   ADD ("/planned-reminder/replica/given-once-by-two-schedulers", test_given_once_per_replica);
+  ADD ("/planned-reminder/replica/cli-syncs-the-app-reminds", test_cli_beside_the_app);
   ADD ("/planned-reminder/look/screenshot", test_screenshot);
 #undef ADD
 
