@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <sqlite3.h>
 
 #include "dk-notifier.h"
 #include "dk-planned-reminder.h"
@@ -369,6 +370,85 @@ test_given_once_per_replica (Fixture       *f,
                    NULL);
 }
 
+/* Moves a case's times in the replica behind the store's back: no "revision-changed", as
+ * if the clock had jumped past a moment no timer was set for. */
+static void
+move_times_unseen (Fixture    *f,
+                   const char *case_id,
+                   gint64      start,
+                   gint64      end)
+{
+  g_autofree char *path = g_build_filename (f->desktop.data_dir, "replica.db", NULL);
+  g_autofree char *start_text = dk_time_format (start);
+  g_autofree char *end_text = dk_time_format (end);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE cases SET start = ?1, expected_end = ?2,"
+                                       " server_data = json_set (server_data, '$.start', ?3,"
+                                       " '$.expected_end', ?4) WHERE id = ?5", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, start);
+  sqlite3_bind_int64 (stmt, 2, end);
+  sqlite3_bind_text (stmt, 3, start_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, end_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, case_id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* logind's PrepareForSleep, from a stand-in that owns org.freedesktop.login1 on the bus
+ * the test gives the app as its system bus. */
+static void
+emit_prepare_for_sleep (GDBusConnection *bus,
+                        gboolean         sleeping)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_dbus_connection_emit_signal (bus, NULL, "/org/freedesktop/login1",
+                                 "org.freedesktop.login1.Manager", "PrepareForSleep",
+                                 g_variant_new ("(b)", sleeping), &error);
+  g_assert_no_error (error);
+  g_dbus_connection_flush_sync (bus, NULL, NULL);
+}
+
+static void
+test_wake_plans_again (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *id = plan_work (f, "Omkoppling av fjärrvärme", 2, 30);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+  g_autoptr(GVariant) reply = NULL;
+  gint64 now;
+
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.login1", 4),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                       NULL, &error);
+  g_assert_no_error (error);
+  /* No look but for the next moment (29 h of this clock away), the wake and the store. */
+  g_object_set (f->desktop.notifier, "max-wait-seconds", 3600, NULL);
+  g_assert_null (next_reminder (f, 1));
+
+  /* Asleep; meanwhile the work came forward to start in 2.5 h, unseen: its hour-before
+   * moment passes (in 1.5 s) with no timer for it. */
+  emit_prepare_for_sleep (bus, TRUE);
+  now = dk_time_clock_now ();
+  move_times_unseen (f, id, now + 5 * HOUR / 2, now + 4 * HOUR);
+  g_assert_null (next_reminder (f, 2));
+
+  /* Awake: planned again at once. */
+  emit_prepare_for_sleep (bus, FALSE);
+  expect_reminder (f, "Omkoppling av fjärrvärme", "Planned work in 1 hour", NULL);
+}
+
 /* The cli syncs the replica the app has open: the app notices (as the real one does,
  * dk_store_watch_other_writers ()) and reminds, once; the cli itself never notifies. */
 static void
@@ -458,6 +538,9 @@ main (int   argc,
   g_setenv ("TZ", "Europe/Stockholm", TRUE);
   g_setenv ("DRIFTKOLL_TOKEN_STORAGE", "file", TRUE);
   g_setenv ("DRIFTKOLL_TEST_CLOCK", TEST_CLOCK, TRUE);
+  /* The private session bus stands in for the system bus, where logind says "waking". */
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL)
+    g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_getenv ("DBUS_SESSION_BUS_ADDRESS"), TRUE);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -481,6 +564,7 @@ main (int   argc,
   ADD ("/planned-reminder/sleep/long-sleep-is-one-summary", test_long_sleep_is_one_summary);
   ADD ("/planned-reminder/replica/given-once-by-two-schedulers", test_given_once_per_replica);
   ADD ("/planned-reminder/replica/cli-syncs-the-app-reminds", test_cli_beside_the_app);
+  ADD ("/planned-reminder/sleep/wake-plans-again", test_wake_plans_again);
   ADD ("/planned-reminder/look/screenshot", test_screenshot);
 #undef ADD
 
