@@ -401,7 +401,8 @@ look (DkPlannedReminder *self)
     return;
 
   subscription = load_subscription (self, store);
-  telling = g_settings_get_boolean (self->settings, "notifications") && subscription->notify;
+  /* The one notification switch (the subscription's "notify" decides nothing). */
+  telling = g_settings_get_boolean (self->settings, "notifications");
   read_options (self, &options, &offsets);
 
   ids = dk_store_list_reminder_cases (store, now - CLOSED_LOOK_BACK, &error);
