@@ -300,6 +300,30 @@ test_unfollowed_is_quiet (Fixture       *f,
 }
 
 static void
+test_setting_off_is_quiet (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(DkNotifyCall) call = NULL;
+  DkReminderState state;
+
+  g_settings_set_boolean (f->desktop.settings, "notifications", FALSE);
+  id = plan_work (f, "Byte av lysrör", 2, 2);
+  /* The hour before and the start pass untold, and so nothing later is news. */
+  g_assert_null (next_reminder (f, 3));
+  g_assert_true (dk_store_get_reminder (f->desktop.store, id, &state, NULL));
+  g_assert_false (state.told);
+  /* On again: its closing is the notifier's news ("Closed"), not a reminder's. */
+  g_settings_set_boolean (f->desktop.settings, "notifications", TRUE);
+  close_work (f, id);
+  call = dk_notify_watch_next (f->desktop.watch, 10);
+  g_assert_nonnull (call);
+  g_assert_true (g_str_has_prefix (call->body, "Closed"));
+  g_assert_null (dk_notify_watch_next (f->desktop.watch, 1));
+  g_settings_reset (f->desktop.settings, "notifications");
+}
+
+static void
 test_offline (Fixture       *f,
               gconstpointer  data)
 {
@@ -560,6 +584,7 @@ main (int   argc,
   ADD ("/planned-reminder/followed/moved-told-and-reminded-again", test_moved);
   ADD ("/planned-reminder/followed/cancelled-before-its-start", test_cancelled);
   ADD ("/planned-reminder/unfollowed/is-quiet", test_unfollowed_is_quiet);
+  ADD ("/planned-reminder/unfollowed/notifications-off-is-quiet", test_setting_off_is_quiet);
   ADD ("/planned-reminder/offline/from-the-replica", test_offline);
   ADD ("/planned-reminder/sleep/long-sleep-is-one-summary", test_long_sleep_is_one_summary);
   ADD ("/planned-reminder/replica/given-once-by-two-schedulers", test_given_once_per_replica);
