@@ -44,6 +44,7 @@ struct _DkPlannedReminder
   guint               timeout;        /* the timer of the next moment */
   guint               idle;           /* a look asked for */
   guint               sleep_watch;    /* logind's PrepareForSleep */
+  gboolean            pending;        /* a look asked for while the engine syncs */
   guint               stale_seconds;
   guint               max_wait_seconds;
 };
@@ -436,13 +437,27 @@ look (DkPlannedReminder *self)
 
 /* ---- callbacks ---- */
 
+/* Looks now, or once the engine has stopped syncing: the pull writes the replica from
+ * another thread meanwhile, and a look's writes on the main thread would wait for it. */
+static void
+look_unless_syncing (DkPlannedReminder *self)
+{
+  if (dk_sync_engine_get_state (self->engine) == DK_SYNC_STATE_SYNCING)
+    {
+      self->pending = TRUE;
+      return;
+    }
+  self->pending = FALSE;
+  look (self);
+}
+
 static gboolean
 dk_planned_reminder_timeout_cb (gpointer user_data)
 {
   DkPlannedReminder *self = user_data;
 
   self->timeout = 0;
-  look (self);
+  look_unless_syncing (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -452,8 +467,17 @@ dk_planned_reminder_idle_cb (gpointer user_data)
   DkPlannedReminder *self = user_data;
 
   self->idle = 0;
-  look (self);
+  look_unless_syncing (self);
   return G_SOURCE_REMOVE;
+}
+
+static void
+dk_planned_reminder_engine_state_changed_cb (DkSyncEngine      *engine,
+                                             GParamSpec        *pspec,
+                                             DkPlannedReminder *self)
+{
+  if (self->pending && dk_sync_engine_get_state (engine) != DK_SYNC_STATE_SYNCING)
+    look_soon (self);
 }
 
 static void
@@ -655,6 +679,8 @@ dk_planned_reminder_new (GApplication *app,
 
   g_signal_connect_object (dk_sync_engine_get_store (engine), "revision-changed",
                            G_CALLBACK (dk_planned_reminder_revision_changed_cb), self, 0);
+  g_signal_connect_object (engine, "notify::state",
+                           G_CALLBACK (dk_planned_reminder_engine_state_changed_cb), self, 0);
   g_signal_connect_object (settings, "changed::planned-reminders",
                            G_CALLBACK (dk_planned_reminder_settings_changed_cb), self, 0);
   g_signal_connect_object (settings, "changed::planned-reminder-start-end",

@@ -10,9 +10,10 @@
  *
  * The times are in the replica, so this works offline: a timer is set for the next
  * moment of any case (dk-reminder.h plans them, pure functions), and everything is
- * planned again when the store says "revision-changed" (a sync, the cli), when the
- * settings change, when the computer wakes (logind's PrepareForSleep) and at least every
- * "max-wait-seconds" (a clock jump or a sleep without logind is noticed then). A moment
+ * planned again when the store says "revision-changed" (a sync, the cli; while the
+ * engine syncs, once it is done), when the settings change, when the computer wakes
+ * (logind's PrepareForSleep) and at least every "max-wait-seconds" (a clock jump or a
+ * sleep without logind is noticed then). A moment
  * that passed longer ago than "stale-seconds" is skipped, several due for one case fold
  * into the latest, and more than a few cases at once make one summary notification: no
  * storm after a long sleep. What was told is kept in the replica (dk-store-reminders.h)
