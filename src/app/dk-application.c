@@ -12,6 +12,7 @@
 #include "dk-data-dir.h"
 #include "dk-login-dialog.h"
 #include "dk-notifier.h"
+#include "dk-planned-reminder.h"
 #include "dk-preferences-window.h"
 #include "dk-report-notifier.h"
 #include "dk-reserve-notifier.h"
@@ -29,6 +30,7 @@ struct _DkApplication
   DkRunNotifier  *run_notifier;
   DkReportNotifier *report_notifier;
   DkReserveNotifier *reserve_notifier;
+  DkPlannedReminder *planned_reminder;
   GSettings      *settings;
   char           *server_url;     /* --server */
   char           *data_dir;       /* --data-dir */
@@ -421,6 +423,8 @@ dk_application_startup (GApplication *app)
                                                   self->settings);
   self->reserve_notifier = dk_reserve_notifier_new (G_APPLICATION (self), self->engine,
                                                     self->settings);
+  self->planned_reminder = dk_planned_reminder_new (G_APPLICATION (self), self->engine,
+                                                     self->settings);
   dk_sync_engine_start (self->engine);
 
   /* Started by D-Bus activation or at login with no window: keep syncing and notifying
@@ -467,6 +471,7 @@ dk_application_dispose (GObject *object)
   g_clear_object (&self->report_notifier);
   g_clear_object (&self->run_notifier);
   g_clear_object (&self->reserve_notifier);
+  g_clear_object (&self->planned_reminder);
   g_clear_object (&self->notifier);
   g_clear_object (&self->engine);
   g_clear_object (&self->store);

@@ -11,6 +11,7 @@
 #include "dk-notification.h"
 #include "dk-notifier.h"
 #include "dk-store-notify.h"
+#include "dk-store-reminders.h"
 
 /* At most this many titles in the body of a summary notification. */
 #define SUMMARY_TITLES 5
@@ -380,6 +381,12 @@ look_at_changes (DkNotifier *self,
           g_debug ("Not telling %s of their own change to %s", me, kase->id);
           event = EVENT_NONE;
         }
+      /* A planned action the user was reminded of: its reminders tell its
+       * extension and its closing (dk-planned-reminder.c). */
+      if ((event == EVENT_CLOSED ||
+           (event == EVENT_END && now->expected_end > before->expected_end)) &&
+          dk_store_reminder_was_told (store, kase->id))
+        event = EVENT_NONE;
       g_ptr_array_add (states, now);
       if (event != EVENT_NONE)
         {

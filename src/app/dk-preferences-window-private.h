@@ -58,4 +58,7 @@ void _dk_preferences_window_flush_following    (DkPreferencesWindow *self);
 void _dk_preferences_window_dispose_following  (DkPreferencesWindow *self);
 void _dk_preferences_window_finalize_following (DkPreferencesWindow *self);
 
+/* dk-preferences-window-reminders.c: the "Reminders for Planned Work" group. */
+void _dk_preferences_window_init_reminders     (DkPreferencesWindow *self);
+
 G_END_DECLS

@@ -279,6 +279,7 @@ dk_preferences_window_constructed (GObject *object)
 
   bind_settings (self);
   _dk_preferences_window_start_following (self);
+  _dk_preferences_window_init_reminders (self);
 }
 
 static void

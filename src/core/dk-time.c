@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "dk-error.h"
 #include "dk-time.h"
@@ -257,4 +258,116 @@ dk_time_format_local (gint64       t,
   local = g_date_time_to_local (utc);
 
   return g_date_time_format (local, format);
+}
+
+/* ---- the clock of reminders, and its test form (dk-time.h) ---- */
+
+typedef struct {
+  gboolean active;
+  double   speed;
+  gint64   offset;       /* seconds ahead of the real time at the origin */
+  gint64   origin_us;    /* the real time (µs) when the clock was first read */
+} TestClock;
+
+static gboolean
+parse_test_clock (const char *text,
+                  TestClock  *clock)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", 2);
+  char *end = NULL;
+
+  clock->speed = g_ascii_strtod (parts[0], &end);
+  if (end == parts[0] || *end != '\0' || !(clock->speed >= 1 && clock->speed <= 1e6))
+    return FALSE;
+  if (parts[1] != NULL)
+    {
+      if (parts[1][0] != '+' && parts[1][0] != '-')
+        return FALSE;
+      clock->offset = g_ascii_strtoll (parts[1], &end, 10);
+      if (end == parts[1] + 1 || *end != '\0' || ABS (clock->offset) > G_GINT64_CONSTANT (100) * 366 * 86400)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const TestClock *
+get_test_clock (void)
+{
+  static TestClock clock;
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      const char *text = g_getenv ("DRIFTKOLL_TEST_CLOCK");
+
+      if (text != NULL && text[0] != '\0')
+        {
+          if (parse_test_clock (text, &clock))
+            {
+              clock.active = TRUE;
+              clock.origin_us = g_get_real_time ();
+              g_message ("A test clock: %g times as fast, %+" G_GINT64_FORMAT " s ahead "
+                         "(DRIFTKOLL_TEST_CLOCK)", clock.speed, clock.offset);
+            }
+          else
+            {
+              g_warning ("DRIFTKOLL_TEST_CLOCK=%s is not SPEED or SPEED,+OFFSET: the real "
+                         "clock is used", text);
+              memset (&clock, 0, sizeof clock);
+            }
+        }
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return &clock;
+}
+
+/**
+ * dk_time_clock_now:
+ *
+ * Returns: the time reminders go by: dk_time_now (), or the test clock of
+ *   DRIFTKOLL_TEST_CLOCK
+ */
+gint64
+dk_time_clock_now (void)
+{
+  const TestClock *clock = get_test_clock ();
+  gint64 elapsed_us;
+
+  if (!clock->active)
+    return dk_time_now ();
+
+  elapsed_us = g_get_real_time () - clock->origin_us;
+  return (clock->origin_us + (gint64) ((double) elapsed_us * clock->speed)) / G_USEC_PER_SEC +
+         clock->offset;
+}
+
+/**
+ * dk_time_clock_delay_ms:
+ * @t: Unix seconds
+ *
+ * Returns: the real milliseconds until dk_time_clock_now () reaches @t, 0 when it has
+ */
+guint
+dk_time_clock_delay_ms (gint64 t)
+{
+  const TestClock *clock = get_test_clock ();
+  gint64 now = dk_time_clock_now ();
+  double ms;
+
+  if (t <= now)
+    return 0;
+  ms = (double) (t - now) * 1000.0 / (clock->active ? clock->speed : 1.0);
+  return (guint) MIN (ms + 1, (double) G_MAXUINT / 2);
+}
+
+/**
+ * dk_time_clock_is_test:
+ *
+ * Returns: whether DRIFTKOLL_TEST_CLOCK is in effect
+ */
+gboolean
+dk_time_clock_is_test (void)
+{
+  return get_test_clock ()->active;
 }

@@ -25,4 +25,21 @@ char     *dk_time_format (gint64       t);
 char     *dk_time_format_local (gint64       t,
                                 const char  *format);
 
+/* The clock reminders of planned work run by (dk-planned-reminder.c): dk_time_now ()
+ * unless the environment variable DRIFTKOLL_TEST_CLOCK is set, which only tests do:
+ *
+ *   DRIFTKOLL_TEST_CLOCK=SPEED          the clock starts at the real time and runs SPEED
+ *                                       times as fast (3600: an hour a second)
+ *   DRIFTKOLL_TEST_CLOCK=SPEED,+OFFSET  ... and starts OFFSET seconds ahead (or -OFFSET)
+ *
+ * SPEED is a number from 1 to 1000000. The clock starts when it is first read and runs
+ * from the real clock (so a real clock jump shows too). Nothing else reads it: times on
+ * the wire, in the replica and the rules keep dk_time_now (). A value that is not of
+ * this form is warned about once and the real clock is used. */
+gint64    dk_time_clock_now      (void);
+/* The real milliseconds until the clock above shows @t; 0 when it is past. */
+guint     dk_time_clock_delay_ms (gint64       t);
+/* Whether DRIFTKOLL_TEST_CLOCK is in effect. */
+gboolean  dk_time_clock_is_test  (void);
+
 G_END_DECLS

@@ -70,6 +70,21 @@ struct _DkStore
   "  ON objects (json_extract (COALESCE (local_data, server_data), '$.case'))" \
   "  WHERE type = 'run';"
 
+/* The reminders' table (dk-store-reminders.c): per planned action, what the reminders
+ * told (dk-reminder.h's DkReminderState). Part of the schema; the migration to version 3
+ * adds it. cases_planned finds the planned actions without reading every case. */
+#define DK_STORE_SCHEMA_REMINDERS \
+  "CREATE TABLE IF NOT EXISTS reminders (" \
+  "  case_id TEXT PRIMARY KEY NOT NULL," \
+  "  start INTEGER," \
+  "  expected_end INTEGER," \
+  "  settled_until INTEGER," \
+  "  told INTEGER NOT NULL," \
+  "  done INTEGER NOT NULL," \
+  "  updated_at INTEGER NOT NULL" \
+  ");" \
+  "CREATE INDEX IF NOT EXISTS cases_planned ON cases (start) WHERE kind = 'planned';"
+
 /* SQL: the folded service names of a case whose shown JSON is @d, as the search index
  * has them (cases.search_services); a service without a name shows as its id. */
 #define DK_STORE_SERVICES_TEXT(d) \

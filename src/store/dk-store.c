@@ -131,7 +131,8 @@ static const char schema_v1[] =
   "CREATE INDEX outbox_object ON outbox (object_type, object_id, state);"
   SCHEMA_SEARCH
   DK_STORE_SCHEMA_NOTIFY
-  DK_STORE_SCHEMA_RUN_NOTIFY;
+  DK_STORE_SCHEMA_RUN_NOTIFY
+  DK_STORE_SCHEMA_REMINDERS;
 
 /* The tables a replica of this version has; one missing means the file is damaged. */
 static const char * const schema_tables[] = { "meta", "cases", "objects", "outbox", "cases_fts" };
@@ -153,6 +154,8 @@ static const char * const migrations[] = {
   "ALTER TABLE notified ADD COLUMN last_update TEXT;"
   "CREATE INDEX IF NOT EXISTS cases_seq ON cases (seq);"
   DK_STORE_SCHEMA_RUN_NOTIFY,
+  /* 2 -> 3: what the reminders of planned work told (dk-store-reminders.c). */
+  DK_STORE_SCHEMA_REMINDERS,
   NULL
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == DK_STORE_SCHEMA_VERSION);

@@ -16,7 +16,7 @@
 
 G_BEGIN_DECLS
 
-#define DK_STORE_SCHEMA_VERSION 2
+#define DK_STORE_SCHEMA_VERSION 3
 
 #define DK_STORE_ERROR (dk_store_error_quark ())
 
