@@ -262,7 +262,12 @@ update_suggestions (DkUnitPicker *self)
     }
 
   if (shown > 0 && has_text_focus (self))
-    gtk_popover_popup (self->popover);
+    {
+      /* as wide as the row: the names are read in full */
+      gtk_widget_set_size_request (gtk_popover_get_child (self->popover),
+                                   MAX (gtk_widget_get_width (GTK_WIDGET (self)) - 12, 160), -1);
+      gtk_popover_popup (self->popover);
+    }
   else
     gtk_popover_popdown (self->popover);
 }
@@ -407,7 +412,6 @@ dk_unit_picker_size_allocate (GtkWidget *widget,
   DkUnitPicker *self = DK_UNIT_PICKER (widget);
 
   GTK_WIDGET_CLASS (dk_unit_picker_parent_class)->size_allocate (widget, width, height, baseline);
-  gtk_widget_set_size_request (GTK_WIDGET (self->popover), width, -1);
   gtk_popover_present (self->popover);
 }
 
