@@ -400,6 +400,11 @@ dk_units_window_new (GtkWindow    *parent,
   g_return_val_if_fail (DK_IS_SYNC_ENGINE (engine), NULL);
 
   self = g_object_new (DK_TYPE_UNITS_WINDOW, "transient-for", parent, NULL);
+  /* No wider than a narrow main window. */
+  if (parent != NULL && gtk_widget_get_width (GTK_WIDGET (parent)) > 0 &&
+      gtk_widget_get_width (GTK_WIDGET (parent)) < 560)
+    gtk_window_set_default_size (GTK_WINDOW (self), gtk_widget_get_width (GTK_WIDGET (parent)),
+                                 640);
   self->engine = g_object_ref (engine);
   g_signal_connect_object (engine, "changed", G_CALLBACK (dk_units_window_changed_cb), self,
                            G_CONNECT_SWAPPED);

@@ -156,6 +156,7 @@ def nurse_types_an_alias(shots, server, workdir):
                                                       and UNIT in n.name, recursive=True)],
                    explain=lambda: h.list_names(dialog, "push button"))
         time.sleep(0.8)
+        h.dunstctl("close-all")
         h.screenshot(shots, f"unit-picker{suffix}.png")
         h.stop_app(proc)
     h.ok("the picker's screenshots in sv, nb, 360 px and dark")
@@ -274,6 +275,7 @@ def admin_keeps_the_catalogue(shots, server, workdir):
         explain=lambda: h.list_names(units, "label"))
     h.ok(f"a duplicate alias is refused in the window: {error.name!r}")
     time.sleep(0.5)
+    h.dunstctl("close-all")
     h.screenshot(shots, "units-window.png")
     h.stop_app(proc)
 
@@ -282,6 +284,7 @@ def admin_keeps_the_catalogue(shots, server, workdir):
                           width, height)
         open_units_window(app, language)
         time.sleep(0.8)
+        h.dunstctl("close-all")
         h.screenshot(shots, f"units-window{suffix}.png")
         h.stop_app(proc)
     h.ok("the Units window's screenshots in sv, nb, 360 px and dark")
