@@ -143,6 +143,26 @@ def nurse_types_an_alias(shots, server, workdir):
     if units != [UNIT]:
         h.fail(f"the server's runs are on {units}, not [{UNIT!r}]")
     h.ok(f"the server has the run on “{UNIT}”, not on “avd 12”")
+
+    # Preferences: My unit shows the remembered unit; an alias typed there is kept as
+    # the catalogue's name.
+    h.rawinput.keyCombo("<Control>comma")
+    prefs = h.window(app, "Preferences")
+    mine = h.wait_for("My unit", lambda: h.find(prefs, "text", "My unit"),
+                      explain=lambda: h.list_names(prefs, "text"))
+    if h.text_of(mine) != UNIT:
+        h.fail(f"My unit shows {h.text_of(mine)!r}, not {UNIT!r}")
+    mine.text = "avd  14"
+    h.wait_for("the unit remembered as the catalogue's name", lambda: h.gsettings(
+        config_home, "get", SCHEMA, "unit") == "'Avdelning 14'")
+    h.ok("My unit in the preferences shows the desktop's unit and keeps “avd  14” as "
+         "“Avdelning 14”")
+    time.sleep(0.5)
+    h.dunstctl("close-all")
+    h.screenshot(shots, "unit-preferences.png")
+    mine.text = UNIT
+    h.wait_for("the unit back", lambda: h.gsettings(config_home, "get", SCHEMA, "unit")
+               == f"'{UNIT}'")
     h.stop_app(proc)
 
     # The picker in every look: sv, nb, 360 px and dark.
