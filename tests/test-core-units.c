@@ -168,6 +168,11 @@ test_key_and_find (void)
   g_assert_null (dk_units_find (units, "Avd 1"));
   g_assert_null (dk_units_find (units, ""));
   g_assert_null (dk_units_find (units, NULL));
+  g_assert_true (dk_units_same (units, "Avd 12", "avdelning 12"));
+  g_assert_true (dk_units_same (units, "AVDELNING12", "avd 12"));
+  g_assert_true (dk_units_same (units, "Avdelning 7", " avdelning  7"));
+  g_assert_false (dk_units_same (units, "Avd 12", "Avd 12B"));
+  g_assert_false (dk_units_same (units, "", NULL));
   g_assert_true (dk_unit_answers_to (g_ptr_array_index (units, 0), "Avd 12"));
   g_assert_false (dk_unit_answers_to (g_ptr_array_index (units, 0), "Avd 12B"));
 }

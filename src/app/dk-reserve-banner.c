@@ -44,8 +44,12 @@ find_run (DkStore    *store,
           const char *unit)
 {
   g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GPtrArray) units = NULL;
   g_autoptr(GError) error = NULL;
 
+  units = dk_store_list_units (store, NULL);
+  if (units == NULL)
+    units = g_ptr_array_new ();
   runs = dk_store_list_runs (store, &error);
   if (runs == NULL)
     {
@@ -57,7 +61,7 @@ find_run (DkStore    *store,
       DkRun *run = g_ptr_array_index (runs, i);
 
       if (g_strcmp0 (run->routine, routine_id) == 0 && g_strcmp0 (run->case_id, case_id) == 0 &&
-          dk_store_same_unit (store, run->unit, unit) && run->finished_at == DK_TIME_UNSET)
+          dk_units_same (units, run->unit, unit) && run->finished_at == DK_TIME_UNSET)
         return g_strdup (run->id);
     }
 

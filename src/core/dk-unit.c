@@ -190,6 +190,34 @@ dk_units_find (GPtrArray  *units,
   return NULL;
 }
 
+/**
+ * dk_units_same:
+ * @units: (element-type DkUnit): the catalogue
+ * @a: (nullable): a unit as typed
+ * @b: (nullable): another
+ *
+ * Returns: whether @a and @b are the same unit: "Avd 12" and "avdelning 12" when one
+ *   unit has both; two texts outside the catalogue when their keys are equal
+ */
+gboolean
+dk_units_same (GPtrArray  *units,
+               const char *a,
+               const char *b)
+{
+  g_autofree char *key_a = dk_unit_key (a);
+  g_autofree char *key_b = dk_unit_key (b);
+  DkUnit *unit_a;
+
+  g_return_val_if_fail (units != NULL, FALSE);
+
+  if (*key_a == '\0' || *key_b == '\0')
+    return FALSE;
+  if (g_str_equal (key_a, key_b))
+    return TRUE;
+  unit_a = dk_units_find (units, a);
+  return unit_a != NULL && answers_to_key (unit_a, key_b);
+}
+
 /* DK_ERROR_DUPLICATE when a unit of @units other than @unit answers to @text. */
 static gboolean
 check_name_free (GPtrArray     *units,

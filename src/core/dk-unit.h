@@ -43,6 +43,12 @@ gboolean    dk_unit_answers_to    (const DkUnit *self,
  * (transfer none) */
 DkUnit     *dk_units_find         (GPtrArray    *units,
                                    const char   *text);
+/* Whether @a and @b name the same unit: one unit of @units answers to both (a name and
+ * its alias), or, outside the catalogue, they have the same dk_unit_key(). Blanks never
+ * match. */
+gboolean    dk_units_same         (GPtrArray    *units,
+                                   const char   *a,
+                                   const char   *b);
 /* Checks that no other unit of @units (one with another id) answers to @unit's name or
  * one of its aliases: DK_ERROR_DUPLICATE naming the name and the unit that has it. */
 gboolean    dk_units_check_unique (GPtrArray    *units,

@@ -168,16 +168,16 @@ dk_store_same_unit (DkStore    *self,
                     const char *a,
                     const char *b)
 {
-  g_autofree char *name_a = NULL;
-  g_autofree char *name_b = NULL;
-  g_autofree char *key_a = NULL;
-  g_autofree char *key_b = NULL;
+  g_autoptr(GPtrArray) units = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (DK_IS_STORE (self), FALSE);
 
-  name_a = dk_store_resolve_unit (self, a);
-  name_b = dk_store_resolve_unit (self, b);
-  key_a = dk_unit_key (name_a != NULL ? name_a : a);
-  key_b = dk_unit_key (name_b != NULL ? name_b : b);
-  return *key_a != '\0' && g_str_equal (key_a, key_b);
+  units = dk_store_list_units (self, &error);
+  if (units == NULL)
+    {
+      g_warning ("Could not read the catalogue of units: %s", error->message);
+      units = g_ptr_array_new ();
+    }
+  return dk_units_same (units, a, b);
 }
