@@ -188,13 +188,15 @@ new_suggestion_row (DkUnit *unit)
   gtk_box_append (GTK_BOX (box), name);
   if (unit->aliases->len > 0)
     {
+      g_autoptr(GString) joined_text = g_string_new (NULL);
       g_autofree char *joined = NULL;
       g_autofree char *also = NULL;
       GtkWidget *aliases;
 
-      g_ptr_array_add (unit->aliases, NULL);
-      joined = g_strjoinv (", ", (char **) unit->aliases->pdata);
-      g_ptr_array_set_size (unit->aliases, unit->aliases->len - 1);
+      for (guint i = 0; i < unit->aliases->len; i++)
+        g_string_append_printf (joined_text, "%s%s", i > 0 ? ", " : "",
+                                (const char *) g_ptr_array_index (unit->aliases, i));
+      joined = g_string_free (g_steal_pointer (&joined_text), FALSE);
       /* Translators: the other names of a unit in the suggestions: "Also: Avd 12, Avd. 12" */
       also = g_strdup_printf (_("Also: %s"), joined);
       aliases = gtk_label_new (also);
@@ -307,7 +309,24 @@ pick (DkUnitPicker *self,
   save_setting (self);
 }
 
+/* libadwaita 1.2 leaves the text without a name: the row's title names it (a caller
+ * may name it otherwise afterwards). */
+static void
+name_text (DkUnitPicker *self)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self));
+
+  if (title != NULL && *title != '\0')
+    dk_accessible_name_entry_text (ADW_ENTRY_ROW (self), title);
+}
+
 /* ---- callbacks ---- */
+
+static void
+dk_unit_picker_title_changed_cb (DkUnitPicker *self)
+{
+  name_text (self);
+}
 
 static void
 dk_unit_picker_changed_cb (DkUnitPicker *self)
@@ -420,14 +439,10 @@ dk_unit_picker_constructed (GObject *object)
 {
   DkUnitPicker *self = DK_UNIT_PICKER (object);
   GApplication *app = g_application_get_default ();
-  const char *title;
 
   G_OBJECT_CLASS (dk_unit_picker_parent_class)->constructed (object);
 
-  /* libadwaita 1.2 leaves the text without a name: the row's title names it */
-  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self));
-  if (title != NULL && *title != '\0')
-    dk_accessible_name_entry_text (ADW_ENTRY_ROW (self), title);
+  name_text (self);
 
   if (self->remember && DK_IS_APPLICATION (app))
     {
@@ -567,6 +582,7 @@ dk_unit_picker_init (DkUnitPicker *self)
   gtk_widget_set_parent (GTK_WIDGET (self->popover), GTK_WIDGET (self));
 
   g_signal_connect (self, "changed", G_CALLBACK (dk_unit_picker_changed_cb), NULL);
+  g_signal_connect (self, "notify::title", G_CALLBACK (dk_unit_picker_title_changed_cb), NULL);
   g_signal_connect (self, "entry-activated", G_CALLBACK (dk_unit_picker_entry_activated_cb),
                     NULL);
 
