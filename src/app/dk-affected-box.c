@@ -51,6 +51,26 @@ dup_unit (void)
   return unit;
 }
 
+/* Whether @kase lists @unit as affected, under any of its catalogue names. */
+static gboolean
+lists_unit (DkStore      *store,
+            const DkCase *kase,
+            const char   *unit)
+{
+  g_autoptr(GPtrArray) units = dk_store_list_units (store, NULL);
+
+  if (dk_case_has_affected_unit (kase, unit))
+    return TRUE;
+  for (guint i = 0; units != NULL && kase->affected != NULL && i < kase->affected->len; i++)
+    {
+      const DkCaseAffected *affected = g_ptr_array_index (kase->affected, i);
+
+      if (dk_units_same (units, affected->unit, unit))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 clear_units (DkAffectedBox *self)
 {
@@ -244,7 +264,7 @@ dk_affected_box_set_case (DkAffectedBox *self,
   gtk_widget_set_visible (GTK_WIDGET (self), me != NULL && self->engine != NULL &&
                                              (open || (publisher && n > 0)));
 
-  if (unit != NULL && dk_case_has_affected_unit (kase, unit))
+  if (unit != NULL && lists_unit (store, kase, unit))
     {
       /* Translators: on a case page, when the desktop's unit already said so */
       g_autofree char *listed = g_strdup_printf (_("%s is listed as affected."), unit);
