@@ -36,7 +36,9 @@ struct _DkUnitsWindow
 
 G_DEFINE_FINAL_TYPE (DkUnitsWindow, dk_units_window, ADW_TYPE_WINDOW)
 
-static void refresh (DkUnitsWindow *self);
+static void         refresh       (DkUnitsWindow *self);
+static AdwEntryRow *new_entry_row (const char    *title,
+                                   const char    *text);
 
 static void
 show_error (DkUnitsWindow *self,
@@ -116,18 +118,59 @@ dk_units_window_add_clicked_cb (DkUnitsWindow *self)
 }
 
 static void
-dk_units_window_save_clicked_cb (GtkButton     *button,
-                                 DkUnitsWindow *self)
+dk_units_window_edit_response_cb (AdwMessageDialog *dialog,
+                                  const char       *response,
+                                  DkUnitsWindow    *self)
 {
-  DkUnit *stored = g_object_get_data (G_OBJECT (button), "dk-unit");
-  AdwEntryRow *name_row = g_object_get_data (G_OBJECT (button), "dk-name-row");
-  AdwEntryRow *aliases_row = g_object_get_data (G_OBJECT (button), "dk-aliases-row");
-  g_autoptr(DkUnit) unit = dk_unit_copy (stored);
+  DkUnit *stored = g_object_get_data (G_OBJECT (dialog), "dk-unit");
+  AdwEntryRow *name_row = g_object_get_data (G_OBJECT (dialog), "dk-name-row");
+  AdwEntryRow *aliases_row = g_object_get_data (G_OBJECT (dialog), "dk-aliases-row");
+  g_autoptr(DkUnit) unit = NULL;
 
+  if (g_strcmp0 (response, "save") != 0)
+    return;
+  unit = dk_unit_copy (stored);
   g_free (unit->name);
   unit->name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (name_row)));
   set_aliases (unit, gtk_editable_get_text (GTK_EDITABLE (aliases_row)));
   save (self, unit, stored->revision);
+}
+
+/* Asks for the unit's new name and aliases. */
+static void
+dk_units_window_edit_clicked_cb (GtkButton     *button,
+                                 DkUnitsWindow *self)
+{
+  DkUnit *unit = g_object_get_data (G_OBJECT (button), "dk-unit");
+  g_autofree char *aliases = join_aliases (unit);
+  g_autofree char *heading = NULL;
+  AdwEntryRow *name_row = new_entry_row (_("Name"), unit->name);
+  AdwEntryRow *aliases_row = new_entry_row (_("Aliases, separated by commas"), aliases);
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *dialog;
+
+  /* Translators: %s is a unit ("Avdelning 12") */
+  heading = g_strdup_printf (_("Change “%s”"), unit->name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   _("Renaming it? Keep the old name as an alias, so what "
+                                     "staff type still finds it."));
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (name_row));
+  gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (aliases_row));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  g_object_set_data_full (G_OBJECT (dialog), "dk-unit", dk_unit_ref (unit),
+                          (GDestroyNotify) dk_unit_unref);
+  g_object_set_data (G_OBJECT (dialog), "dk-name-row", name_row);
+  g_object_set_data (G_OBJECT (dialog), "dk-aliases-row", aliases_row);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (dk_units_window_edit_response_cb),
+                           self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -197,71 +240,53 @@ new_entry_row (const char *title,
   return row;
 }
 
+/* A unit's row: its name, its aliases below, and buttons to change and delete it. */
 static GtkWidget *
 new_unit_row (DkUnitsWindow *self,
               DkUnit        *unit,
               gboolean       pending)
 {
-  GtkWidget *expander = adw_expander_row_new ();
+  GtkWidget *row = adw_action_row_new ();
   g_autofree char *aliases = join_aliases (unit);
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
-  g_autofree char *save_name = NULL;
+  g_autofree char *edit_name = NULL;
   g_autofree char *delete_name = NULL;
-  AdwEntryRow *name_row = new_entry_row (_("Name"), unit->name);
-  AdwEntryRow *aliases_row = new_entry_row (_("Aliases, separated by commas"), aliases);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *save_button = gtk_button_new_with_mnemonic (_("_Save"));
-  GtkWidget *delete_button = gtk_button_new_with_mnemonic (_("_Delete"));
-  GtkWidget *button_row = gtk_list_box_row_new ();
+  GtkWidget *edit_button = gtk_button_new_from_icon_name ("document-edit-symbolic");
+  GtkWidget *delete_button = gtk_button_new_from_icon_name ("user-trash-symbolic");
 
   /* Translators: a unit not yet sent to the server */
   title = pending ? g_strdup_printf (_("%s (waiting to be sent)"), unit->name)
                   : g_strdup (unit->name);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), title);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   /* Translators: a unit's aliases under its name: "Also: Avd 12, Avd. 12" */
   subtitle = *aliases != '\0' ? g_strdup_printf (_("Also: %s"), aliases) : g_strdup (_("No aliases"));
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), subtitle);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
 
-  /* Translators: a button's accessible name: "Save Avdelning 12" */
-  save_name = g_strdup_printf (_("Save %s"), unit->name);
-  /* Translators: a button's accessible name: "Delete Avdelning 12" */
+  /* Translators: a button's accessible name and tooltip: "Change Avdelning 12" */
+  edit_name = g_strdup_printf (_("Change %s"), unit->name);
+  /* Translators: a button's accessible name and tooltip: "Delete Avdelning 12" */
   delete_name = g_strdup_printf (_("Delete %s"), unit->name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (save_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  save_name, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (delete_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  delete_name, -1);
-  gtk_widget_add_css_class (save_button, "suggested-action");
-  gtk_widget_add_css_class (delete_button, "destructive-action");
   for (guint i = 0; i < 2; i++)
     {
-      GtkWidget *button = i == 0 ? save_button : delete_button;
+      GtkWidget *button = i == 0 ? edit_button : delete_button;
+      const char *name = i == 0 ? edit_name : delete_name;
 
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, name);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      name, -1);
       g_object_set_data_full (G_OBJECT (button), "dk-unit", dk_unit_ref (unit),
                               (GDestroyNotify) dk_unit_unref);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
     }
-  g_object_set_data (G_OBJECT (save_button), "dk-name-row", name_row);
-  g_object_set_data (G_OBJECT (save_button), "dk-aliases-row", aliases_row);
-  g_signal_connect_object (save_button, "clicked",
-                           G_CALLBACK (dk_units_window_save_clicked_cb), self, 0);
+  g_signal_connect_object (edit_button, "clicked",
+                           G_CALLBACK (dk_units_window_edit_clicked_cb), self, 0);
   g_signal_connect_object (delete_button, "clicked",
                            G_CALLBACK (dk_units_window_delete_clicked_cb), self, 0);
-
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  gtk_widget_set_margin_top (buttons, 6);
-  gtk_widget_set_margin_bottom (buttons, 6);
-  gtk_widget_set_margin_start (buttons, 12);
-  gtk_widget_set_margin_end (buttons, 12);
-  gtk_box_append (GTK_BOX (buttons), delete_button);
-  gtk_box_append (GTK_BOX (buttons), save_button);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (button_row), buttons);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (button_row), FALSE);
-
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), GTK_WIDGET (name_row));
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), GTK_WIDGET (aliases_row));
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), button_row);
-  return expander;
+  return row;
 }
 
 static void

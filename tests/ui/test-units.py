@@ -297,6 +297,46 @@ def admin_keeps_the_catalogue(shots, server, workdir):
     time.sleep(0.5)
     h.dunstctl("close-all")
     h.screenshot(shots, "units-window.png")
+
+    # Rename it, keeping the old name as an alias; then delete it.
+    h.wait_for("Change", lambda: h.find_prefix(units, "push button", "Change Avdelning 3")
+               ).doActionNamed("click")
+    edit = h.wait_for("the change dialog", lambda: [
+        w for w in other_windows(app) if h.find_prefix(w, "label", "Change “Avdelning 3”")],
+        explain=lambda: f"windows: {[w.name for w in app.children]}")[0]
+    name = h.find(edit, "text", "Name")
+    if h.text_of(name) != "Avdelning 3":
+        h.fail(f"the change dialog shows {h.text_of(name)!r}")
+    name.text = "Vårdavdelning 3"
+    h.find(edit, "text", "Aliases, separated by commas").text = "Avd 3, Avdelning 3"
+    time.sleep(0.3)
+    h.screenshot(shots, "units-change-dialog.png")
+    h.find_prefix(edit, "push button", "_Save").doActionNamed("click")
+
+    def renamed():
+        cli(other, server.url, "sync")
+        return [u for u in json.loads(cli(other, server.url, "units", "--json").stdout)
+                if u["name"] == "Vårdavdelning 3" and u["aliases"] == ["Avd 3", "Avdelning 3"]
+                and u["revision"] == 2]
+    h.wait_for("the rename on the server", renamed, explain=lambda: (
+        h.list_names(units, "label") + " / units: "
+        + cli(other, server.url, "units", "--json").stdout + " / outbox: "
+        + cli(os.path.join(workdir, "admin"), server.url, "status", "--json").stdout))
+    h.ok("a unit renamed in the Units window, its old name kept as an alias, reaches the server")
+
+    h.wait_for("Delete", lambda: h.find_prefix(units, "push button", "Delete Vårdavdelning 3")
+               ).doActionNamed("click")
+    confirm = h.wait_for("the confirmation", lambda: [
+        w for w in other_windows(app) if h.find_prefix(w, "label", "Delete “Vårdavdelning 3”?")],
+        explain=lambda: f"windows: {[w.name for w in app.children]}")[0]
+    h.find_prefix(confirm, "push button", "_Delete").doActionNamed("click")
+
+    def deleted():
+        cli(other, server.url, "sync")
+        return not [u for u in json.loads(cli(other, server.url, "units", "--json").stdout)
+                    if "Avd 3" in u["aliases"]]
+    h.wait_for("the deletion on the server", deleted)
+    h.ok("a unit deleted in the Units window is gone on the server")
     h.stop_app(proc)
 
     for suffix, language, width, height, scheme in VARIANTS[1:]:
