@@ -105,6 +105,7 @@ refresh (DkReserveBanner *self)
 {
   DkStore *store;
   g_autofree char *unit = NULL;
+  g_autofree char *resolved = NULL;
   g_autoptr(GPtrArray) cases = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DkRoutine) routine = NULL;
@@ -126,6 +127,13 @@ refresh (DkReserveBanner *self)
 
   store = dk_sync_engine_get_store (self->engine);
   unit = g_strstrip (g_settings_get_string (self->settings, "unit"));
+  /* said under the catalogue's name: a desktop of "Avd 12" reads "Avdelning 12" */
+  resolved = dk_store_resolve_unit (store, unit);
+  if (resolved != NULL)
+    {
+      g_free (unit);
+      unit = g_steal_pointer (&resolved);
+    }
   cases = dk_reserve_cases_for_unit (store, unit, &error);
   if (cases == NULL)
     {

@@ -210,6 +210,10 @@ def banner_for_an_alias(shots, server, workdir):
                         lambda: h.find_prefix(app, "label", "Reserve routine in force: "),
                         explain=lambda: h.list_names(app, "label"))
     h.ok(f"a desktop of “{ALIAS}” shows the banner for “{UNIT}”: {banner.name!r}")
+    h.wait_for("the banner's button under the catalogue's name",
+               lambda: h.find_prefix(app, "push button", f"Start routine for {UNIT}"),
+               explain=lambda: h.list_names(app, "push button"))
+    h.ok(f"the banner offers to start the routine for “{UNIT}”, the catalogue's name")
     time.sleep(0.5)
     h.screenshot(shots, "unit-alias-banner.png")
     h.stop_app(proc)
