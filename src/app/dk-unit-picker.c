@@ -331,6 +331,8 @@ dk_unit_picker_title_changed_cb (DkUnitPicker *self)
 static void
 dk_unit_picker_changed_cb (DkUnitPicker *self)
 {
+  if (self->popover == NULL)   /* disposed */
+    return;
   update_offer (self);
   save_setting (self);
   if (!self->setting_text)
@@ -371,6 +373,8 @@ dk_unit_picker_entry_activated_cb (DkUnitPicker *self)
 static void
 dk_unit_picker_focus_entered_cb (DkUnitPicker *self)
 {
+  if (self->popover == NULL)   /* disposed */
+    return;
   /* another desktop or the Units window may have changed the catalogue meanwhile */
   load_units (self);
   update_offer (self);
@@ -379,6 +383,8 @@ dk_unit_picker_focus_entered_cb (DkUnitPicker *self)
 static void
 dk_unit_picker_focus_left_cb (DkUnitPicker *self)
 {
+  if (self->popover == NULL)   /* disposed */
+    return;
   dk_unit_picker_canonicalize (self);
   gtk_popover_popdown (self->popover);
 }
