@@ -79,6 +79,7 @@ DEFINE_OBJECT_WRAPPERS (DkRun, run)
 DEFINE_OBJECT_WRAPPERS (DkReport, report)
 DEFINE_OBJECT_WRAPPERS (DkSubscription, subscription)
 DEFINE_OBJECT_WRAPPERS (DkTemplate, template)
+DEFINE_OBJECT_WRAPPERS (DkUnit, unit)
 DEFINE_CODEC_WRAPPERS (DkCaseUpdate, case_update)
 
 static void
@@ -98,6 +99,7 @@ static const Codec codecs[] = {
   OBJECT_CODEC ("report", report),
   OBJECT_CODEC ("subscription", subscription),
   OBJECT_CODEC ("template", template),
+  OBJECT_CODEC ("unit", unit),
   { "case update", case_update_decode, case_update_encode, NULL, NULL, case_update_free },
 };
 

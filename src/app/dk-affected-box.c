@@ -13,6 +13,7 @@
 #include "dk-format.h"
 #include "dk-local-changes.h"
 #include "dk-publish-rights.h"
+#include "dk-unit-picker.h"
 
 struct _DkAffectedBox
 {
@@ -50,6 +51,26 @@ dup_unit (void)
   return unit;
 }
 
+/* Whether @kase lists @unit as affected, under any of its catalogue names. */
+static gboolean
+lists_unit (DkStore      *store,
+            const DkCase *kase,
+            const char   *unit)
+{
+  g_autoptr(GPtrArray) units = dk_store_list_units (store, NULL);
+
+  if (dk_case_has_affected_unit (kase, unit))
+    return TRUE;
+  for (guint i = 0; units != NULL && kase->affected != NULL && i < kase->affected->len; i++)
+    {
+      const DkCaseAffected *affected = g_ptr_array_index (kase->affected, i);
+
+      if (dk_units_same (units, affected->unit, unit))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 clear_units (DkAffectedBox *self)
 {
@@ -65,12 +86,17 @@ mark_affected (DkAffectedBox *self,
 {
   DkStore *store = dk_sync_engine_get_store (self->engine);
   g_autofree char *me = dk_store_dup_meta (store, "username");
+  g_autofree char *resolved = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DkCase) kase = NULL;
 
   if (me == NULL || self->kase == NULL)
     return;
 
+  /* "Avd 12" is the catalogue's "Avdelning 12": said once, under one name */
+  resolved = dk_store_resolve_unit (store, unit);
+  if (resolved != NULL)
+    unit = resolved;
   if (!dk_local_mark_affected (store, self->kase->id, unit, me, dk_time_now (), &error))
     {
       GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
@@ -92,11 +118,11 @@ unit_response_cb (AdwMessageDialog *dialog,
                   const char       *response,
                   DkAffectedBox    *self)
 {
-  AdwEntryRow *row = g_object_get_data (G_OBJECT (dialog), "dk-unit-row");
-  g_autofree char *unit = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  DkUnitPicker *row = g_object_get_data (G_OBJECT (dialog), "dk-unit-row");
+  g_autofree char *unit = dk_unit_picker_dup_unit (row);
   GSettings *settings = get_settings ();
 
-  if (g_strcmp0 (response, "ok") != 0 || *unit == '\0')
+  if (g_strcmp0 (response, "ok") != 0 || unit == NULL)
     return;
   if (settings != NULL)
     g_settings_set_string (settings, "unit", unit);
@@ -121,9 +147,7 @@ dk_affected_box_clicked_cb (DkAffectedBox *self)
                                    _("Which Unit Is Affected?"),
                                    _("The unit is remembered on this computer."));
   group = adw_preferences_group_new ();
-  row = adw_entry_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Unit"));
-  dk_accessible_name_entry_text (ADW_ENTRY_ROW (row), _("Unit"));
+  row = dk_unit_picker_new (dk_sync_engine_get_store (self->engine));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), group);
   g_object_set_data (G_OBJECT (dialog), "dk-unit-row", row);
@@ -214,6 +238,7 @@ dk_affected_box_set_case (DkAffectedBox *self,
 {
   g_autofree char *me = NULL;
   g_autofree char *unit = NULL;
+  g_autofree char *resolved = NULL;
   gboolean open;
   gboolean publisher;
   guint n;
@@ -226,6 +251,12 @@ dk_affected_box_set_case (DkAffectedBox *self,
 
   me = dk_store_dup_meta (store, "username");
   unit = dup_unit ();
+  resolved = unit != NULL ? dk_store_resolve_unit (store, unit) : NULL;
+  if (resolved != NULL)
+    {
+      g_free (unit);
+      unit = g_steal_pointer (&resolved);
+    }
   open = kase->number != NULL && kase->status != DK_CASE_STATUS_CLOSED;
   publisher = dk_rules_may_publish_any (dk_publish_rights_get_roles (store));
   n = kase->affected != NULL ? kase->affected->len : 0;
@@ -233,7 +264,7 @@ dk_affected_box_set_case (DkAffectedBox *self,
   gtk_widget_set_visible (GTK_WIDGET (self), me != NULL && self->engine != NULL &&
                                              (open || (publisher && n > 0)));
 
-  if (unit != NULL && dk_case_has_affected_unit (kase, unit))
+  if (unit != NULL && lists_unit (store, kase, unit))
     {
       /* Translators: on a case page, when the desktop's unit already said so */
       g_autofree char *listed = g_strdup_printf (_("%s is listed as affected."), unit);

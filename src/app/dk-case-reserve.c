@@ -10,12 +10,14 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-accessible-names.h"
 #include "dk-application.h"
 #include "dk-case-reserve.h"
 #include "dk-format.h"
 #include "dk-local-changes.h"
 #include "dk-publish-rights.h"
 #include "dk-routine-format.h"
+#include "dk-unit-picker.h"
 
 struct _DkCaseReserve
 {
@@ -37,7 +39,7 @@ G_DEFINE_FINAL_TYPE (DkCaseReserve, dk_case_reserve, ADW_TYPE_BIN)
 typedef struct {
   DkCaseReserve  *self;
   GtkCheckButton *all_check;
-  AdwEntryRow    *units_row;
+  DkUnitPicker   *units_row;
   AdwEntryRow    *text_row;
 } Ask;
 
@@ -104,10 +106,7 @@ dk_case_reserve_declare_response_cb (AdwMessageDialog *dialog,
   DkCaseReserve *self = ask->self;
   DkStore *store = dk_sync_engine_get_store (self->engine);
   gboolean all_units = gtk_check_button_get_active (ask->all_check);
-  const char *typed = gtk_editable_get_text (GTK_EDITABLE (ask->units_row));
   const char *text = gtk_editable_get_text (GTK_EDITABLE (ask->text_row));
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) parts = NULL;
   g_auto(GStrv) units = NULL;
   g_autofree char *me = NULL;
   g_autoptr(GError) error = NULL;
@@ -115,14 +114,8 @@ dk_case_reserve_declare_response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "declare") != 0)
     return;
 
-  parts = g_strsplit_set (typed, ",;\n", -1);
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      g_strstrip (parts[i]);
-      if (parts[i][0] != '\0')
-        g_strv_builder_add (builder, parts[i]);
-    }
-  units = g_strv_builder_end (builder);
+  /* each as the catalogue names it: "Avd 12" is listed as "Avdelning 12" */
+  units = dk_unit_picker_dup_units (ask->units_row);
   me = dk_routine_dup_me (store);
 
   if (me == NULL)
@@ -189,7 +182,10 @@ declare_action (GtkWidget  *widget,
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
-  ask->units_row = ADW_ENTRY_ROW (new_entry_row (_("Units, separated by commas"), NULL));
+  ask->units_row = DK_UNIT_PICKER (g_object_new (DK_TYPE_UNIT_PICKER, "multiple", TRUE,
+                                                 "store", dk_sync_engine_get_store (self->engine),
+                                                 "title", _("Units, separated by commas"), NULL));
+  dk_accessible_name_entry_text (ADW_ENTRY_ROW (ask->units_row), _("Units, separated by commas"));
   ask->text_row = ADW_ENTRY_ROW (new_entry_row (_("Message to the units"), NULL));
   gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (ask->units_row));
   gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (ask->text_row));

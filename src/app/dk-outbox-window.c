@@ -58,6 +58,8 @@ describe_op (const char *op)
     { "run.set_step", N_("Routine step") },
     { "run.finish", N_("Finished routine") },
     { "subscription.set", N_("What I follow") },
+    { "unit.save", N_("Unit of the catalogue") },
+    { "unit.delete", N_("Unit deleted from the catalogue") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (ops); i++)

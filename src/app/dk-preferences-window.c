@@ -14,6 +14,7 @@
 
 #include "dk-accessible-names.h"
 #include "dk-preferences-window-private.h"
+#include "dk-unit-picker.h"
 
 G_DEFINE_FINAL_TYPE (DkPreferencesWindow, dk_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
@@ -373,6 +374,7 @@ dk_preferences_window_class_init (DkPreferencesWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (DK_TYPE_UNIT_PICKER);   /* "My unit" (dk-unit-picker.c) */
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/driftkoll/Driftkoll/"
                                                "dk-preferences-window.ui");

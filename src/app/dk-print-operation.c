@@ -15,6 +15,7 @@
 
 #include "dk-application.h"
 #include "dk-print-operation.h"
+#include "dk-unit-picker.h"
 
 /* ---- helpers ---- */
 
@@ -215,7 +216,7 @@ dk_print_case_sheet (GtkWidget  *origin,
 typedef struct {
   GtkWidget   *origin;   /* weak */
   DkStore     *store;
-  AdwEntryRow *unit_row;
+  DkUnitPicker *unit_row;
 } PackDialog;
 
 static void
@@ -247,8 +248,9 @@ dk_print_pack_response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "print") != 0)
     return;
 
-  unit = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (pack->unit_row))));
-  if (*unit == '\0')
+  /* an alias prints the pack of the catalogue's unit */
+  unit = dk_unit_picker_dup_unit (pack->unit_row);
+  if (unit == NULL)
     {
       show_error (pack->origin, _("Say which unit the downtime pack is for."));
       return;
@@ -292,8 +294,7 @@ dk_print_pack_dialog_present (GtkWidget *origin,
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
-  pack->unit_row = ADW_ENTRY_ROW (adw_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (pack->unit_row), _("Unit"));
+  pack->unit_row = DK_UNIT_PICKER (dk_unit_picker_new (store));
   if (settings != NULL)
     {
       g_autofree char *unit = g_settings_get_string (settings, "unit");

@@ -11,6 +11,7 @@
 #include "dk-local-changes.h"
 #include "dk-report-contacts.h"
 #include "dk-report-dialog.h"
+#include "dk-unit-picker.h"
 
 /* Seed 004, "Første setning i saksbeskrivelsen": kept in Norwegian, as the operational
  * coordinator reads it. */
@@ -47,7 +48,7 @@ struct _DkReportDialog
   GtkLabel             *subject_label;
   AdwPreferencesGroup  *urgent_group;
   GtkToggleButton      *urgent_check;
-  AdwEntryRow          *unit_row;
+  DkUnitPicker         *unit_row;
   AdwEntryRow          *users_row;
 
   /* owned */
@@ -107,7 +108,7 @@ static void
 update_form (DkReportDialog *self)
 {
   g_autofree char *reporter = dup_row_text (self->reporter_row);
-  g_autofree char *unit = dup_row_text (self->unit_row);
+  g_autofree char *unit = dup_row_text (ADW_ENTRY_ROW (self->unit_row));
   g_autofree char *contact = dup_row_text (self->contact_row);
   g_autofree char *description = dup_description (self);
   g_autofree char *service_text = NULL;
@@ -460,7 +461,8 @@ send_action (GtkWidget  *widget,
   report->kind = is_urgent (self) ? DK_REPORT_KIND_URGENT : DK_REPORT_KIND_FAULT;
   report->service = g_strdup (self->service_id);
   report->reporter = dup_row_text (self->reporter_row);
-  report->unit = dup_row_text (self->unit_row);
+  /* "avd 12" is reported as the catalogue's "Avdelning 12"; free text stays */
+  report->unit = dk_unit_picker_dup_unit (self->unit_row);
   report->contact = dup_nonempty_row_text (self->contact_row);
   if (report->kind == DK_REPORT_KIND_URGENT)
     {
@@ -534,6 +536,7 @@ dk_report_dialog_class_init (DkReportDialogClass *klass)
 
   object_class->dispose = dk_report_dialog_dispose;
 
+  g_type_ensure (DK_TYPE_UNIT_PICKER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/driftkoll/Driftkoll/dk-report-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DkReportDialog, call_heading);
@@ -583,7 +586,7 @@ dk_report_dialog_init (DkReportDialog *self)
   self->service_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   dk_accessible_name_entry_text (self->reporter_row, _("Your name"));
-  dk_accessible_name_entry_text (self->unit_row, _("Unit that found the fault"));
+  dk_accessible_name_entry_text (ADW_ENTRY_ROW (self->unit_row), _("Unit that found the fault"));
   dk_accessible_name_entry_text (self->contact_row, _("Contact details (phone or e-mail)"));
   dk_accessible_name_entry_text (self->users_row, _("Affected users"));
   dk_accessible_name_entry_text (self->computers_row, _("Affected PCs"));
@@ -623,6 +626,7 @@ dk_report_dialog_new (GtkWindow    *parent,
   self->engine = g_object_ref (engine);
   self->settings = g_object_ref (settings);
   self->service_id = g_strdup (service_id);
+  dk_unit_picker_set_store (self->unit_row, dk_sync_engine_get_store (engine));
 
   load_services (self);
   prefill (self);

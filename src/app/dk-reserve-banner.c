@@ -35,17 +35,8 @@ struct _DkReserveBanner
 
 G_DEFINE_FINAL_TYPE (DkReserveBanner, dk_reserve_banner, ADW_TYPE_BIN)
 
-static gboolean
-same_unit (const char *a,
-           const char *b)
-{
-  g_autofree char *fa = g_utf8_casefold (a != NULL ? a : "", -1);
-  g_autofree char *fb = g_utf8_casefold (b != NULL ? b : "", -1);
-
-  return g_str_equal (fa, fb);
-}
-
-/* The unit's run of @routine_id for the case, not yet finished; NULL when none. */
+/* The unit's run of @routine_id for the case, not yet finished; NULL when none. The
+ * run's unit may be written another way: the catalogue says whether it is the same. */
 static char *
 find_run (DkStore    *store,
           const char *routine_id,
@@ -53,8 +44,12 @@ find_run (DkStore    *store,
           const char *unit)
 {
   g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GPtrArray) units = NULL;
   g_autoptr(GError) error = NULL;
 
+  units = dk_store_list_units (store, NULL);
+  if (units == NULL)
+    units = g_ptr_array_new ();
   runs = dk_store_list_runs (store, &error);
   if (runs == NULL)
     {
@@ -66,7 +61,7 @@ find_run (DkStore    *store,
       DkRun *run = g_ptr_array_index (runs, i);
 
       if (g_strcmp0 (run->routine, routine_id) == 0 && g_strcmp0 (run->case_id, case_id) == 0 &&
-          same_unit (run->unit, unit) && run->finished_at == DK_TIME_UNSET)
+          dk_units_same (units, run->unit, unit) && run->finished_at == DK_TIME_UNSET)
         return g_strdup (run->id);
     }
 
@@ -110,6 +105,7 @@ refresh (DkReserveBanner *self)
 {
   DkStore *store;
   g_autofree char *unit = NULL;
+  g_autofree char *resolved = NULL;
   g_autoptr(GPtrArray) cases = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(DkRoutine) routine = NULL;
@@ -131,6 +127,13 @@ refresh (DkReserveBanner *self)
 
   store = dk_sync_engine_get_store (self->engine);
   unit = g_strstrip (g_settings_get_string (self->settings, "unit"));
+  /* said under the catalogue's name: a desktop of "Avd 12" reads "Avdelning 12" */
+  resolved = dk_store_resolve_unit (store, unit);
+  if (resolved != NULL)
+    {
+      g_free (unit);
+      unit = g_steal_pointer (&resolved);
+    }
   cases = dk_reserve_cases_for_unit (store, unit, &error);
   if (cases == NULL)
     {
@@ -207,6 +210,7 @@ start_action (GtkWidget  *widget,
   g_autofree char *unit = NULL;
   g_autofree char *me = NULL;
   g_autofree char *run_id = NULL;
+  g_autofree char *resolved = NULL;
   g_autoptr(GError) error = NULL;
 
   if (self->engine == NULL || self->routine_id == NULL)
@@ -228,8 +232,10 @@ start_action (GtkWidget  *widget,
       return;
     }
 
-  run_id = dk_local_start_run (store, self->routine_id, unit, self->case_id, me, dk_time_now (),
-                               &error);
+  /* the run goes on the catalogue's name of the desktop's unit ("Avd 12" → "Avdelning 12") */
+  resolved = dk_store_resolve_unit (store, unit);
+  run_id = dk_local_start_run (store, self->routine_id, resolved != NULL ? resolved : unit,
+                               self->case_id, me, dk_time_now (), &error);
   if (run_id == NULL)
     {
       GtkWidget *dialog;
@@ -331,6 +337,21 @@ dk_reserve_banner_set_engine (DkReserveBanner *self,
   refresh (self);
 }
 
+/* Whether @event lists @unit under any of its catalogue names ("Avd 12" for
+ * "Avdelning 12", or the other way round). */
+static gboolean
+lists_unit (DkStore                  *store,
+            const DkCaseReserveEvent *event,
+            const char               *unit)
+{
+  for (guint i = 0; event != NULL && event->units != NULL && i < event->units->len; i++)
+    {
+      if (dk_store_same_unit (store, g_ptr_array_index (event->units, i), unit))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /**
  * dk_reserve_cases_for_unit:
  * @store: the replica
@@ -338,7 +359,8 @@ dk_reserve_banner_set_engine (DkReserveBanner *self,
  * @error: return location for a #GError
  *
  * Returns: (transfer full) (element-type DkCase) (nullable): the cases whose reserve
- *   routine is in force for @unit, the newest declaration first
+ *   routine is in force for @unit (by the catalogue: an alias of a listed unit is that
+ *   unit), the newest declaration first
  */
 GPtrArray *
 dk_reserve_cases_for_unit (DkStore     *store,
@@ -357,7 +379,8 @@ dk_reserve_cases_for_unit (DkStore     *store,
       DkCase *kase = g_ptr_array_index (cases, i - 1);
       const DkCaseReserveEvent *event = dk_case_get_reserve_in_force (kase);
       gboolean applies = unit != NULL && unit[0] != '\0'
-                         ? dk_case_reserve_applies_to (kase, unit)
+                         ? dk_case_reserve_applies_to (kase, unit) ||
+                           lists_unit (store, event, unit)
                          : event != NULL && event->all_units;
 
       if (!applies)

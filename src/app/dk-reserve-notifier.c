@@ -130,6 +130,7 @@ look (DkReserveNotifier *self)
   DkStore *store = dk_sync_engine_get_store (self->engine);
   const char *me = dk_sync_engine_get_username (self->engine);
   g_autofree char *unit = g_strstrip (g_settings_get_string (self->settings, "unit"));
+  g_autofree char *resolved = NULL;
   g_autoptr(GPtrArray) cases = NULL;
   g_autoptr(JsonObject) told = NULL;
   g_autoptr(JsonObject) now_told = json_object_new ();
@@ -144,6 +145,13 @@ look (DkReserveNotifier *self)
   if (dk_store_get_cursor (store) <= 0)
     return;
 
+  /* told under the catalogue's name: a desktop of "Avd 12" hears "Avdelning 12" */
+  resolved = dk_store_resolve_unit (store, unit);
+  if (resolved != NULL)
+    {
+      g_free (unit);
+      unit = g_steal_pointer (&resolved);
+    }
   cases = dk_reserve_cases_for_unit (store, unit, &error);
   if (cases == NULL)
     {

@@ -12,13 +12,14 @@
 #include "dk-local-changes.h"
 #include "dk-routine-format.h"
 #include "dk-start-run-dialog.h"
+#include "dk-unit-picker.h"
 
 typedef struct {
   GtkWidget    *origin;       /* weak */
   DkSyncEngine *engine;
   char         *routine_id;
   GPtrArray    *case_ids;     /* the combo's cases after "No case" */
-  AdwEntryRow  *unit_row;
+  DkUnitPicker *unit_row;
   AdwComboRow  *case_row;
 } StartRun;
 
@@ -67,7 +68,8 @@ dk_start_run_dialog_response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "start") != 0)
     return;
 
-  unit = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (start->unit_row))));
+  /* "avd 12" is the catalogue's "Avdelning 12"; a unit not in it stays as typed */
+  unit = dk_unit_picker_dup_unit (start->unit_row);
   selected = adw_combo_row_get_selected (start->case_row);
   if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected <= start->case_ids->len)
     case_id = g_ptr_array_index (start->case_ids, selected - 1);
@@ -79,7 +81,7 @@ dk_start_run_dialog_response_cb (AdwMessageDialog *dialog,
                   _("Log in to start a routine."));
       return;
     }
-  if (*unit == '\0')
+  if (unit == NULL)
     {
       show_error (gtk_window_get_transient_for (GTK_WINDOW (dialog)),
                   _("Say which unit follows the routine."));
@@ -188,8 +190,7 @@ dk_start_run_dialog_present (GtkWidget    *origin,
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
-  start->unit_row = ADW_ENTRY_ROW (adw_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (start->unit_row), _("Unit"));
+  start->unit_row = DK_UNIT_PICKER (dk_unit_picker_new (dk_sync_engine_get_store (engine)));
   if (settings != NULL)
     {
       g_autofree char *unit = g_settings_get_string (settings, "unit");

@@ -81,5 +81,8 @@ void _dk_window_apply_filters    (DkWindow       *self);
 /* dk-window-compose.c: "New Case" for publishers */
 void _dk_window_class_init_compose (GtkWidgetClass *widget_class);
 void _dk_window_setup_compose      (DkWindow       *self);
+/* dk-window-units.c: "Units" for admins and routine owners */
+void _dk_window_class_init_units   (GtkWidgetClass *widget_class);
+void _dk_window_setup_units        (DkWindow       *self);
 
 G_END_DECLS

@@ -356,6 +356,7 @@ dk_window_class_init (DkWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, dk_window_leaflet_child_cb);
   _dk_window_class_init_lists (widget_class);
   _dk_window_class_init_compose (widget_class);
+  _dk_window_class_init_units (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.open-case", "s", open_case_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
@@ -430,6 +431,7 @@ dk_window_new (DkApplication *app)
   dk_case_page_set_engine (self->case_page, self->engine);
   update_connection (self);
   _dk_window_setup_compose (self);
+  _dk_window_setup_units (self);
 
   g_signal_connect_object (self->engine, "changed", G_CALLBACK (dk_window_engine_changed_cb),
                            self, G_CONNECT_SWAPPED);

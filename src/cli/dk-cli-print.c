@@ -105,6 +105,7 @@ print_pack (DkCli       *cli,
   g_autoptr(DkPrintDocument) document = NULL;
   g_autofree char *pdf = NULL;
   g_autofree char *unit = NULL;
+  g_autofree char *resolved = NULL;
   g_auto(GStrv) services = NULL;
   DkStore *store;
   int status;
@@ -133,7 +134,9 @@ print_pack (DkCli       *cli,
   store = _dk_cli_get_store (cli, &error);
   if (store == NULL)
     return _dk_cli_fail (command, error);
-  document = dk_print_document_new_pack (store, unit, (const char * const *) services, &error);
+  resolved = _dk_cli_resolve_unit (store, unit);
+  document = dk_print_document_new_pack (store, resolved, (const char * const *) services,
+                                         &error);
   if (document == NULL)
     return _dk_cli_fail (command, error);
 

@@ -177,6 +177,12 @@ int _dk_cli_reserve  (DkCli *cli, const char *command, int argc, char **argv);
 /* dk-cli-templates.c */
 int _dk_cli_templates (DkCli *cli, const char *command, int argc, char **argv);
 int _dk_cli_template (DkCli *cli, const char *command, int argc, char **argv);
+
+/* dk-cli-units.c */
+int _dk_cli_units (DkCli *cli, const char *command, int argc, char **argv);
+int _dk_cli_unit (DkCli *cli, const char *command, int argc, char **argv);
+/* The catalogue's name for @unit, or @unit trimmed when it is not in it. (transfer full) */
+char *_dk_cli_resolve_unit (DkStore *store, const char *unit);
 /* dk-cli-print.c */
 int _dk_cli_print    (DkCli *cli, const char *command, int argc, char **argv);
 

@@ -54,6 +54,7 @@ run_start (DkCli       *cli,
   g_autofree char *unit = NULL;
   g_autofree char *case_id = NULL;
   g_autofree char *run_id = NULL;
+  g_autofree char *resolved = NULL;
   DkStore *store;
   const char *me;
   int status;
@@ -77,7 +78,9 @@ run_start (DkCli       *cli,
   if (store == NULL)
     return _dk_cli_fail (command, error);
 
-  run_id = dk_local_start_run (store, argv[1], unit, case_id, me, dk_time_now (), &error);
+  /* "Avd 12" is the catalogue's "Avdelning 12"; a unit not in it stays as typed */
+  resolved = _dk_cli_resolve_unit (store, unit);
+  run_id = dk_local_start_run (store, argv[1], resolved, case_id, me, dk_time_now (), &error);
   if (run_id == NULL)
     return _dk_cli_fail (command, error);
 

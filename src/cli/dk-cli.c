@@ -44,6 +44,8 @@ static const DkCliCommand commands[] = {
   { "link", N_("Link a report to the case about it"), _dk_cli_link },
   { "templates", N_("List your message templates"), _dk_cli_templates },
   { "template", N_("Save or delete a message template"), _dk_cli_template },
+  { "units", N_("List the catalogue of units"), _dk_cli_units },
+  { "unit", N_("Save or delete a unit of the catalogue"), _dk_cli_unit },
 };
 
 /* ---- usage and errors ---- */

@@ -11,6 +11,7 @@
 #include "dk-service.h"
 #include "dk-subscription.h"
 #include "dk-template.h"
+#include "dk-unit.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,9 @@ DkSubscription *dk_subscription_from_json (JsonNode             *node,
 JsonNode       *dk_template_to_json       (const DkTemplate     *tmpl);
 DkTemplate     *dk_template_from_json     (JsonNode             *node,
                                            GError              **error);
+JsonNode       *dk_unit_to_json           (const DkUnit         *unit);
+DkUnit         *dk_unit_from_json         (JsonNode             *node,
+                                           GError              **error);
 
 /* Whole-object checks after decoding, for what the shape alone cannot say: required
  * fields present and non-empty (id as a UUID, title, services non-empty for cases,
@@ -71,6 +75,8 @@ gboolean        dk_report_validate        (const DkReport       *report,
 gboolean        dk_subscription_validate  (const DkSubscription *subscription,
                                            GError              **error);
 gboolean        dk_template_validate      (const DkTemplate     *tmpl,
+                                           GError              **error);
+gboolean        dk_unit_validate          (const DkUnit         *unit,
                                            GError              **error);
 
 G_END_DECLS

@@ -31,6 +31,7 @@ G_BEGIN_DECLS
 #define DK_TYPE_NAME_REPORT        "report"
 #define DK_TYPE_NAME_SUBSCRIPTION  "subscription"
 #define DK_TYPE_NAME_TEMPLATE      "template"
+#define DK_TYPE_NAME_UNIT          "unit"
 
 /* Mutation results */
 #define DK_RESULT_APPLIED          "applied"

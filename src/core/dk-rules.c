@@ -481,3 +481,38 @@ dk_rules_routine_expires_soon (const DkRoutine *routine,
          routine->valid_until > now &&
          routine->valid_until - now <= DK_ROUTINE_EXPIRY_WARNING_SECONDS;
 }
+
+/**
+ * dk_rules_may_edit_units:
+ * @roles: a set of roles
+ *
+ * Returns: whether @roles may add, rename, alias and delete the catalogue's units
+ */
+gboolean
+dk_rules_may_edit_units (DkRole roles)
+{
+  return (roles & DK_ROLES_UNIT_KEEPERS) != 0;
+}
+
+/**
+ * dk_rules_check_may_edit_units:
+ * @roles: the caller's roles
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when @roles may keep the unit catalogue; %FALSE with
+ *   %DK_ERROR_FORBIDDEN naming the roles that may otherwise
+ */
+gboolean
+dk_rules_check_may_edit_units (DkRole    roles,
+                               GError  **error)
+{
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (dk_rules_may_edit_units (roles))
+    return TRUE;
+  g_set_error (error, DK_ERROR, DK_ERROR_FORBIDDEN,
+               /* Translators: the %s are roles ("Admin", "Routine owner") */
+               _("The catalogue of units is kept by the roles “%s” and “%s”"),
+               dk_role_label (DK_ROLE_ADMIN), dk_role_label (DK_ROLE_ROUTINE_OWNER));
+  return FALSE;
+}

@@ -66,6 +66,12 @@ gboolean dk_rules_check_may_edit_routines (DkRole     roles,
                                         GError      **error);
 gboolean dk_rules_check_may_admin      (DkRole        roles,
                                         GError      **error);
+/* The unit catalogue is kept by admins and routine owners; every logged-in user reads it. */
+#define DK_ROLES_UNIT_KEEPERS ((DkRole) (DK_ROLE_ADMIN | DK_ROLE_ROUTINE_OWNER))
+gboolean dk_rules_may_edit_units       (DkRole        roles);
+/* DK_ERROR_FORBIDDEN naming the roles when @roles holds neither. */
+gboolean dk_rules_check_may_edit_units (DkRole        roles,
+                                        GError      **error);
 
 /* The statuses a case of @kind may have, and the moves between them:
  *   incident, crisis: ongoing → closed

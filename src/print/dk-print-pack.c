@@ -3,7 +3,8 @@
  * the blank forms they name
  *
  * What "the services a unit follows" means for a pack, with what the replica holds:
- * units are not objects of their own, so a pack is made for the services named on the
+ * a unit (the catalogue's name or an alias, compared through it) has no services of its
+ * own, so a pack is made for the services named on the
  * command line (or picked in the app), and otherwise for the services of the replica's
  * user's subscription (the person printing it follows what the ward needs), together
  * with the services of every routine already run on that unit. A subscription that
@@ -90,7 +91,7 @@ find_unit_services (DkStore            *store,
     {
       DkRun *run = g_ptr_array_index (runs, i);
 
-      if (g_strcmp0 (run->unit, unit) != 0)
+      if (!dk_store_same_unit (store, run->unit, unit))
         continue;
       for (guint j = 0; j < routines->len; j++)
         {

@@ -511,6 +511,45 @@ load_templates (DkServerDb  *db,
   return TRUE;
 }
 
+/* The catalogue of units, with the aliases staff write ("Avd 12" for "Avdelning 12"). */
+static gboolean
+load_units (DkServerDb  *db,
+            JsonObject  *root,
+            GError     **error)
+{
+  JsonArray *array = get_array (root, "units", error);
+  g_autoptr(GPtrArray) catalogue = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_unit_unref);
+
+  if (array == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = get_object (array, i, "units", error);
+      g_autoptr(DkUnit) unit = NULL;
+      g_autofree char *seed = NULL;
+
+      if (object == NULL)
+        return FALSE;
+      seed = g_strconcat ("unit/",
+                          json_object_get_string_member_with_default (object, "name", ""), NULL);
+      ensure_id (object, seed);
+
+      unit = dk_unit_from_json (json_array_get_element (array, i), error);
+      if (unit == NULL)
+        return FALSE;
+      unit->updated_by = g_strdup (dk_role_to_string (DK_ROLE_ADMIN));
+      unit->revision = 1;
+      if (!dk_unit_validate (unit, error)
+          || !dk_units_check_unique (catalogue, unit, error)
+          || dk_server_store_unit (db, unit, error) <= 0)
+        return FALSE;
+      g_ptr_array_add (catalogue, g_steal_pointer (&unit));
+    }
+
+  return TRUE;
+}
+
 /* One user per role, named by the role's wire name, password "demo". */
 static gboolean
 load_users (DkServerDb  *db,
@@ -540,7 +579,7 @@ load_users (DkServerDb  *db,
  * seed documents, cases of every kind, area and status (ongoing, planned, recently
  * closed, archived; public and internal), fault reports (three units on one service
  * within half an hour, a probable incident) and an urgent case, a shared message
- * template per publishing team, and one user per role (the role's wire name, password
+ * template per publishing team, the catalogue of units with their aliases, and one user per role (the role's wire name, password
  * "demo"). One transaction.
  *
  * Returns: %TRUE when everything was loaded
@@ -597,6 +636,7 @@ dk_server_load_demo (DkServerDb  *db,
       || !load_cases (db, object, known, now, error)
       || !load_reports (db, object, error)
       || !load_templates (db, object, error)
+      || !load_units (db, object, error)
       || !load_users (db, error)
       || !dk_server_db_commit (db, error))
     {

@@ -151,6 +151,14 @@ gboolean  _dk_mutation_apply_template_delete  (const DkMutation   *mutation,
                                                DkMutationOutcome  *outcome,
                                                GError            **error);
 
+/* dk-server-mutations-unit.c */
+gboolean  _dk_mutation_apply_unit_save        (const DkMutation   *mutation,
+                                               DkMutationOutcome  *outcome,
+                                               GError            **error);
+gboolean  _dk_mutation_apply_unit_delete      (const DkMutation   *mutation,
+                                               DkMutationOutcome  *outcome,
+                                               GError            **error);
+
 /* dk-server-mutations-routine.c */
 gboolean  _dk_mutation_apply_routine_save     (const DkMutation   *mutation,
                                                DkMutationOutcome  *outcome,

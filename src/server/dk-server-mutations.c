@@ -46,6 +46,8 @@ static const DkOperation operations[] = {
   { "service.save",     apply_service_save },
   { "template.save",    _dk_mutation_apply_template_save },
   { "template.delete",  _dk_mutation_apply_template_delete },
+  { "unit.save",        _dk_mutation_apply_unit_save },
+  { "unit.delete",      _dk_mutation_apply_unit_delete },
 };
 
 /* ---- helpers shared by the operations ---- */

@@ -140,6 +140,66 @@ dk_server_delete_template (DkServerDb        *db,
                                   &visibility, error);
 }
 
+gint64
+dk_server_store_unit (DkServerDb    *db,
+                      const DkUnit  *unit,
+                      GError       **error)
+{
+  g_autoptr(JsonNode) node = dk_unit_to_json (unit);
+  DkVisibility visibility = { FALSE, DK_ROLE_STAFF, NULL };
+
+  return store_node (db, DK_TYPE_NAME_UNIT, unit->id, unit->revision, node, &visibility,
+                     error);
+}
+
+gint64
+dk_server_delete_unit (DkServerDb    *db,
+                       const DkUnit  *unit,
+                       gint64         revision,
+                       GError       **error)
+{
+  DkVisibility visibility = { FALSE, DK_ROLE_STAFF, NULL };
+
+  return dk_server_db_put_object (db, DK_TYPE_NAME_UNIT, unit->id, NULL, revision, TRUE,
+                                  &visibility, error);
+}
+
+/**
+ * dk_server_list_units:
+ * @db: the server's database
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer container) (element-type DkUnit) (nullable): the catalogue
+ */
+GPtrArray *
+dk_server_list_units (DkServerDb  *db,
+                      GError     **error)
+{
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func ((GDestroyNotify) dk_unit_unref);
+
+  objects = dk_server_db_list_objects (db, DK_TYPE_NAME_UNIT, FALSE, error);
+  if (objects == NULL)
+    return NULL;
+  for (guint i = 0; i < objects->len; i++)
+    {
+      DkStoredObject *object = g_ptr_array_index (objects, i);
+      g_autoptr(JsonNode) node = NULL;
+      DkUnit *unit;
+
+      if (object->data == NULL)
+        continue;
+      node = dk_json_parse (object->data, -1, error);
+      if (node == NULL)
+        return NULL;
+      unit = dk_unit_from_json (node, error);
+      if (unit == NULL)
+        return NULL;
+      g_ptr_array_add (units, unit);
+    }
+  return g_steal_pointer (&units);
+}
+
 /* Reads an object's JSON node, or NULL with DK_ERROR_NOT_FOUND. */
 static JsonNode *
 load_node (DkServerDb  *db,
@@ -186,3 +246,4 @@ DEFINE_LOADER (DkRun, run, DK_TYPE_NAME_RUN)
 DEFINE_LOADER (DkReport, report, DK_TYPE_NAME_REPORT)
 DEFINE_LOADER (DkSubscription, subscription, DK_TYPE_NAME_SUBSCRIPTION)
 DEFINE_LOADER (DkTemplate, template, DK_TYPE_NAME_TEMPLATE)
+DEFINE_LOADER (DkUnit, unit, DK_TYPE_NAME_UNIT)

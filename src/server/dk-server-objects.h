@@ -9,6 +9,7 @@
  *   report        its author, and servicedesk, customer_center, lab_communicator, admin
  *   subscription  its user only
  *   template      its owner, and every holder of its team role
+ *   unit          every logged-in user (the catalogue of units)
  * Each store_ function serializes with the core codec, writes with the next seq and
  * returns that seq (0 on error).
  */
@@ -45,6 +46,17 @@ gint64          dk_server_delete_template    (DkServerDb           *db,
                                               const DkTemplate     *tmpl,
                                               gint64                revision,
                                               GError              **error);
+gint64          dk_server_store_unit         (DkServerDb           *db,
+                                              const DkUnit         *unit,
+                                              GError              **error);
+/* A tombstone at @revision for every logged-in user. */
+gint64          dk_server_delete_unit        (DkServerDb           *db,
+                                              const DkUnit         *unit,
+                                              gint64                revision,
+                                              GError              **error);
+/* Every unit of the catalogue (no tombstones), by id. (element-type DkUnit) */
+GPtrArray      *dk_server_list_units         (DkServerDb           *db,
+                                              GError              **error);
 
 /* NULL with DK_ERROR_NOT_FOUND when there is none (or it is a tombstone). */
 DkCase         *dk_server_load_case          (DkServerDb           *db,
@@ -66,6 +78,9 @@ DkSubscription *dk_server_load_subscription  (DkServerDb           *db,
                                               const char           *id,
                                               GError              **error);
 DkTemplate     *dk_server_load_template      (DkServerDb           *db,
+                                              const char           *id,
+                                              GError              **error);
+DkUnit         *dk_server_load_unit          (DkServerDb           *db,
                                               const char           *id,
                                               GError              **error);
 

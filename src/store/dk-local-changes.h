@@ -189,5 +189,19 @@ gboolean dk_local_delete_template  (DkStore        *store,
                                     const char     *me,
                                     gint64          now,
                                     GError        **error);
+/* unit.save: @base_revision 0 for a new unit (its id is set when NULL); a name or alias
+ * of another unit is DK_ERROR_DUPLICATE. */
+gboolean dk_local_save_unit        (DkStore        *store,
+                                    DkUnit         *unit,
+                                    gint64          base_revision,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
+/* unit.delete: @unit is an id, name or alias. */
+gboolean dk_local_delete_unit      (DkStore        *store,
+                                    const char     *unit,
+                                    const char     *me,
+                                    gint64          now,
+                                    GError        **error);
 
 G_END_DECLS

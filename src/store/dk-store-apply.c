@@ -13,7 +13,8 @@
 
 static const char * const known_types[] = {
   DK_TYPE_NAME_CASE, DK_TYPE_NAME_SERVICE, DK_TYPE_NAME_ROUTINE, DK_TYPE_NAME_RUN,
-  DK_TYPE_NAME_REPORT, DK_TYPE_NAME_SUBSCRIPTION, DK_TYPE_NAME_TEMPLATE, NULL
+  DK_TYPE_NAME_REPORT, DK_TYPE_NAME_SUBSCRIPTION, DK_TYPE_NAME_TEMPLATE,
+  DK_TYPE_NAME_UNIT, NULL
 };
 
 /* The server's copy replaces what shows when there is no local version, or when the

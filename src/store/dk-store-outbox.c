@@ -611,6 +611,12 @@ check_retry_data (const char  *op,
 
       return tmpl != NULL && dk_template_validate (tmpl, error);
     }
+  if (g_str_equal (op, "unit.save"))
+    {
+      g_autoptr(DkUnit) unit = dk_unit_from_json (data, error);
+
+      return unit != NULL && dk_unit_validate (unit, error);
+    }
 
   return TRUE;
 }

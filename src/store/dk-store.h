@@ -189,6 +189,22 @@ GPtrArray      *dk_store_list_templates       (DkStore           *self,
 DkTemplate     *dk_store_get_template         (DkStore           *self,
                                                const char        *id,
                                                GError           **error);
+/* The catalogue of units (local changes included), by name. */
+GPtrArray      *dk_store_list_units           (DkStore           *self,
+                                               GError           **error);  /* DkUnit * */
+/* By id, name or alias (ignoring case and white space); NULL with
+ * DK_STORE_ERROR_NOT_FOUND. */
+DkUnit         *dk_store_get_unit             (DkStore           *self,
+                                               const char        *unit,
+                                               GError           **error);
+/* The catalogue's name of the unit @text names (its name or an alias, ignoring case and
+ * white space), or NULL for a unit not in the catalogue. */
+char           *dk_store_resolve_unit         (DkStore           *self,
+                                               const char        *text);
+/* Whether two units as typed are the same: one catalogue unit, or the same free text. */
+gboolean        dk_store_same_unit            (DkStore           *self,
+                                               const char        *a,
+                                               const char        *b);
 /* The user's subscription, or NULL when there is none yet. */
 DkSubscription *dk_store_get_subscription     (DkStore           *self,
                                                GError           **error);
