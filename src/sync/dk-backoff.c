@@ -145,13 +145,14 @@ dk_backoff_next_delay_at (DkBackoff *self,
     self->outage_since_ms = now;
 
   ceiling = dk_backoff_get_ceiling_at (self, now);
-  gentle = past_window (self, now);
+  gentle = self->window_ms > 0;
   if (self->failures < G_MAXUINT)
     self->failures++;
-  if (gentle && self->long_failures < G_MAXUINT)
+  if (past_window (self, now) && self->long_failures < G_MAXUINT)
     self->long_failures++;
 
-  /* Past the window: from the upper half, so the average stays far from zero. */
+  /* With the outage policy: from the upper half, so the average stays far from zero
+   * (many desktops cut off at once still spread over half the ceiling). */
   if (gentle)
     return (guint) g_rand_double_range (self->rand, (double) ceiling / 2, (double) ceiling + 1);
 

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
  * starts again at DK_BACKOFF_LONG_BASE_MS and doubles up to the cap, each delay drawn
  * from its upper half, so many desktops cut off together average far below one attempt
  * per desktop per 30 s (bench/bench-backoff.c counts it). */
-#define DK_BACKOFF_SHORT_CAP_MS  (3 * 1000)
+#define DK_BACKOFF_SHORT_CAP_MS  (4 * 1000)
 #define DK_BACKOFF_WINDOW_MS     (60 * 1000)
 #define DK_BACKOFF_LONG_BASE_MS  (60 * 1000)
 
@@ -32,8 +32,8 @@ void       dk_backoff_set_seed     (DkBackoff *self,
 /* Short retries first, gentle ones once the outage is older than @window_ms: while the
  * first failure since the last reset is less than @window_ms old, no ceiling is above
  * @short_cap_ms; after it, attempt k past the window has the ceiling
- * min (cap, @long_base_ms * 2^k) and draws from [ceiling / 2, ceiling]. A @window_ms
- * of 0 turns it off (the plain back-off above). */
+ * min (cap, @long_base_ms * 2^k). Either way each delay is drawn from
+ * [ceiling / 2, ceiling]. A @window_ms of 0 turns it off (the plain back-off above). */
 void       dk_backoff_set_outage_policy (DkBackoff *self,
                                          guint      short_cap_ms,
                                          guint      window_ms,

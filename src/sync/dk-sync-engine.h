@@ -135,7 +135,7 @@ GPtrArray    *dk_sync_engine_fetch_routine_revisions_finish (DkSyncEngine       
  *   banner show: a socket or request that closes or resets makes it OFFLINE within
  *   milliseconds (a sync runs at once and is refused); a silent cut (a paused server, a
  *   pulled cable) within "liveness-seconds"; after the server returns it is IDLE again
- *   within the retry's short cap (3 s) while the outage is younger than a minute.
+ *   within the retry's short cap (4 s) while the outage is younger than a minute.
  *
  * Tunables: each a property, and read from the environment when the engine is made
  *   (whole seconds; a property set later wins):
@@ -149,7 +149,7 @@ GPtrArray    *dk_sync_engine_fetch_routine_revisions_finish (DkSyncEngine       
  *   "request-timeout-seconds"  DRIFTKOLL_REQUEST_TIMEOUT_SECONDS 30: a request that
  *       receives nothing for this long fails (OFFLINE)
  *   "poll-seconds"             DRIFTKOLL_POLL_SECONDS            30
- *   (environment only)         DRIFTKOLL_RETRY_SHORT_SECONDS     3: the retry ceiling
+ *   (environment only)         DRIFTKOLL_RETRY_SHORT_SECONDS     4: the retry ceiling
  *       while the outage is young; DRIFTKOLL_RETRY_WINDOW_SECONDS 60: how long it is
  *       young (0: plain back-off, 1 s doubling to 5 min); past it retries come every
  *       30–60 s, then 60–120 s, … up to 150–300 s (dk-backoff.h).
