@@ -17,6 +17,7 @@ JSON. Nothing is asserted: the tests do that (tests/test-sync-connection.c).
 import json
 import os
 import queue
+import random
 import signal
 import statistics
 import subprocess
@@ -150,7 +151,9 @@ def main():
                                   "offline_s": round(figures[case][-1], 3),
                                   "online_s": round(figures["back_after_" + case][-1], 3)}),
                       flush=True)
-                time.sleep(3)   # the WebSocket opens again
+                # The WebSocket opens again; then a random moment between two pings, so a
+                # silent cut is not always timed from the same phase.
+                time.sleep(3 + random.uniform(0, 5))
         print(json.dumps({"runs": runs, "median_s": {k: round(statistics.median(v), 3)
                                                      for k, v in figures.items()}}, indent=1))
     finally:

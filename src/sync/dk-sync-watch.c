@@ -219,6 +219,19 @@ dk_sync_engine_liveness_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Whether a failed connection says the server is not there (rather than that it does
+ * not take WebSockets, or is slow: the requests tell those). */
+static gboolean
+server_gone (const GError *error)
+{
+  return error->domain == G_RESOLVER_ERROR ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE);
+}
+
 static void
 dk_sync_engine_socket_connected_cb (GObject      *object,
                                     GAsyncResult *result,
@@ -238,11 +251,11 @@ dk_sync_engine_socket_connected_cb (GObject      *object,
       g_debug ("Could not open the WebSocket: %s", error->message);
       if (!self->started)
         return;
-      if (error->domain != SOUP_WEBSOCKET_ERROR)
+      if (server_gone (error))
         {
           g_autoptr(GError) offline = NULL;
 
-          /* Refused, reset, timed out: the server is not there. */
+          /* Refused, reset, unreachable: the server is not there. */
           offline = g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_OFFLINE, _("Cannot reach %s: %s"),
                                  self->server_url, error->message);
           server_unreachable (self, offline);
