@@ -43,38 +43,36 @@ wait_for_sync (DkSyncEngine  *engine,
   return ok;
 }
 
-/* Whether the server answers its health check: status's online or offline. */
 static gboolean
-probe_server (const char *server_url)
+dk_cli_probe_timed_out_cb (gpointer user_data)
 {
-  g_autoptr(SoupSession) session = NULL;
-  g_autoptr(SoupMessage) message = NULL;
-  g_autoptr(GBytes) body = NULL;
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether the server answers its health check: status's online or offline. Asked by the
+ * engine, so the CA file and the engine's other settings count as for a sync. */
+static gboolean
+probe_server (DkSyncEngine *engine)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(GUri) base = NULL;
-  g_autoptr(GUri) uri = NULL;
+  DkCliWait wait;
+  gboolean ok;
+  guint timeout_id;
 
-  base = g_uri_parse (server_url, SOUP_HTTP_URI_FLAGS, NULL);
-  if (base == NULL)
-    return FALSE;
-  uri = g_uri_parse_relative (base, "api/v1/healthz", SOUP_HTTP_URI_FLAGS, NULL);
-  if (uri == NULL)
-    return FALSE;
+  timeout_id = g_timeout_add_seconds (PROBE_TIMEOUT_SECONDS, dk_cli_probe_timed_out_cb,
+                                      cancellable);
+  _dk_cli_wait_init (&wait);
+  dk_sync_engine_probe_async (engine, cancellable, _dk_cli_async_ready_cb, &wait);
+  ok = dk_sync_engine_probe_finish (engine, _dk_cli_wait_run (&wait), &error);
+  _dk_cli_wait_clear (&wait);
+  if (!g_cancellable_is_cancelled (cancellable))
+    g_source_remove (timeout_id);
+  if (!ok)
+    g_debug ("%s is not reachable: %s", dk_sync_engine_get_server_url (engine), error->message);
 
-  session = soup_session_new_with_options ("timeout", PROBE_TIMEOUT_SECONDS,
-                                           "idle-timeout", PROBE_TIMEOUT_SECONDS,
-                                           NULL);
-  message = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-  if (message == NULL)
-    return FALSE;
-  body = soup_session_send_and_read (session, message, NULL, &error);
-  if (body == NULL)
-    {
-      g_debug ("%s is not reachable: %s", server_url, error->message);
-      return FALSE;
-    }
-
-  return SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message));
+  return ok;
 }
 
 static const char *
@@ -235,15 +233,24 @@ watch_state_cb (DkSyncEngine *engine,
                 GParamSpec   *pspec,
                 gpointer      user_data)
 {
+  gboolean *offline = user_data;
+
   switch (dk_sync_engine_get_state (engine))
     {
     case DK_SYNC_STATE_OFFLINE:
-      g_printerr (_("Offline; retrying\n"));
+      if (!*offline)
+        g_printerr (_("Offline; retrying\n"));
+      *offline = TRUE;
       break;
     case DK_SYNC_STATE_NEEDS_LOGIN:
+      *offline = FALSE;
       g_printerr (_("The session has ended; log in again\n"));
       break;
     case DK_SYNC_STATE_IDLE:
+      if (*offline)
+        g_printerr (_("Online again\n"));
+      *offline = FALSE;
+      break;
     case DK_SYNC_STATE_SYNCING:
     default:
       break;
@@ -410,7 +417,7 @@ _dk_cli_status (DkCli       *cli,
   username = dk_sync_engine_get_username (engine);
   token_storage = username != NULL ? dk_store_dup_meta (store, "token_storage") : NULL;
   if (server_url != NULL)
-    online = probe_server (server_url);
+    online = probe_server (engine);
 
   if (json)
     {
@@ -594,13 +601,16 @@ _dk_cli_sync (DkCli       *cli,
     guint sigterm_id;
     gulong changed_id;
     gulong state_id;
+    gboolean offline;
     g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, dk_store_get_cursor (store));
 
     watch_state.loop = g_main_loop_new (NULL, FALSE);
     sigint_id = g_unix_signal_add (SIGINT, watch_signalled_cb, &watch_state);
     sigterm_id = g_unix_signal_add (SIGTERM, watch_signalled_cb, &watch_state);
+    offline = FALSE;
     changed_id = g_signal_connect (engine, "changed", G_CALLBACK (watch_changed_cb), NULL);
-    state_id = g_signal_connect (engine, "notify::state", G_CALLBACK (watch_state_cb), NULL);
+    state_id = g_signal_connect (engine, "notify::state", G_CALLBACK (watch_state_cb),
+                                 &offline);
 
     g_print (_("Synced up to %s; watching for changes (Ctrl+C stops)\n"), cursor);
     dk_sync_engine_start (engine);

@@ -9,9 +9,11 @@
 G_BEGIN_DECLS
 
 #define DK_SYNC_PULL_LIMIT           2500
-#define DK_SYNC_KEEPALIVE_SECONDS    30
-#define DK_SYNC_POLL_SECONDS         30
-#define DK_SYNC_REQUEST_TIMEOUT      60
+/* Defaults of the tunables (dk-sync-engine.h says how to change them). */
+#define DK_SYNC_KEEPALIVE_SECONDS      5   /* WebSocket ping interval */
+#define DK_SYNC_TCP_KEEPALIVE_SECONDS  5   /* TCP keepalive idle time */
+#define DK_SYNC_POLL_SECONDS           30
+#define DK_SYNC_REQUEST_TIMEOUT        30  /* no byte for this long: the request failed */
 
 typedef struct _DkSyncRun DkSyncRun;
 
@@ -47,6 +49,7 @@ struct _DkSyncEngine
   SoupWebsocketConnection *socket;
   gboolean                 connecting;
   gint64                   socket_alive_at;   /* monotonic µs of the last pong or message */
+  gint64                   socket_opened_at;  /* monotonic µs it opened */
   guint                    reconnect_id;
   guint                    retry_id;
   gboolean                 retry_is_poll;
@@ -55,6 +58,11 @@ struct _DkSyncEngine
   DkBackoff               *sync_backoff;
   DkBackoff               *socket_backoff;
   guint                    keepalive_seconds;
+  guint                    liveness_seconds;   /* 0: 2 × keepalive + 2 */
+  guint                    tcp_keepalive_seconds;
+  guint                    request_timeout_seconds;
+  guint                    retry_short_cap_ms;
+  guint                    retry_window_ms;
   guint                    poll_seconds;
 };
 
@@ -148,11 +156,20 @@ void      _dk_sync_engine_emit_conflict         (DkSyncEngine        *self,
 void      _dk_sync_engine_request_sync          (DkSyncEngine        *self);
 void      _dk_sync_engine_cancel_run            (DkSyncEngine        *self);
 void      _dk_sync_engine_clear_runs            (DkSyncEngine        *self);
+/* Stops the running sync as failed with @error (it waits on a server that stopped
+ * answering): its callers hear @error, not "cancelled", and the retry follows. */
+void      _dk_sync_engine_abandon_run           (DkSyncEngine        *self,
+                                                 const GError        *error);
 
 /* dk-sync-watch.c */
 void      _dk_sync_engine_watch_run_finished    (DkSyncEngine        *self,
                                                  const GError        *error);
 void      _dk_sync_engine_watch_restart_socket  (DkSyncEngine        *self);
 void      _dk_sync_engine_watch_dispose         (DkSyncEngine        *self);
+/* A request or the socket got an answer from the server (any HTTP status). */
+void      _dk_sync_engine_heard_from_server     (DkSyncEngine        *self);
+/* Sets TCP keepalive on a connection the session opened for @msg. */
+void      _dk_sync_engine_watch_message         (DkSyncEngine        *self,
+                                                 SoupMessage         *msg);
 
 G_END_DECLS

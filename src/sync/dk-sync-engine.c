@@ -39,6 +39,9 @@ enum {
   PROP_KEEPALIVE_SECONDS,
   PROP_POLL_SECONDS,
   PROP_PUSH_CONNECTED,
+  PROP_LIVENESS_SECONDS,
+  PROP_TCP_KEEPALIVE_SECONDS,
+  PROP_REQUEST_TIMEOUT_SECONDS,
   N_PROPS
 };
 
@@ -267,9 +270,27 @@ dk_sync_engine_get_property (GObject    *object,
     case PROP_PUSH_CONNECTED:
       g_value_set_boolean (value, self->socket != NULL);
       break;
+    case PROP_LIVENESS_SECONDS:
+      g_value_set_uint (value, self->liveness_seconds);
+      break;
+    case PROP_TCP_KEEPALIVE_SECONDS:
+      g_value_set_uint (value, self->tcp_keepalive_seconds);
+      break;
+    case PROP_REQUEST_TIMEOUT_SECONDS:
+      g_value_set_uint (value, self->request_timeout_seconds);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static void
+set_request_timeout (DkSyncEngine *self,
+                     guint         seconds)
+{
+  self->request_timeout_seconds = seconds;
+  soup_session_set_timeout (self->session, seconds);
+  soup_session_set_idle_timeout (self->session, seconds);
 }
 
 static void
@@ -290,6 +311,15 @@ dk_sync_engine_set_property (GObject      *object,
       break;
     case PROP_POLL_SECONDS:
       self->poll_seconds = g_value_get_uint (value);
+      break;
+    case PROP_LIVENESS_SECONDS:
+      self->liveness_seconds = g_value_get_uint (value);
+      break;
+    case PROP_TCP_KEEPALIVE_SECONDS:
+      self->tcp_keepalive_seconds = g_value_get_uint (value);
+      break;
+    case PROP_REQUEST_TIMEOUT_SECONDS:
+      set_request_timeout (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -333,6 +363,16 @@ dk_sync_engine_class_init (DkSyncEngineClass *klass)
   properties[PROP_PUSH_CONNECTED] =
     g_param_spec_boolean ("push-connected", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LIVENESS_SECONDS] =
+    g_param_spec_uint ("liveness-seconds", NULL, NULL, 0, 3600, 0,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TCP_KEEPALIVE_SECONDS] =
+    g_param_spec_uint ("tcp-keepalive-seconds", NULL, NULL, 0, 3600,
+                       DK_SYNC_TCP_KEEPALIVE_SECONDS,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REQUEST_TIMEOUT_SECONDS] =
+    g_param_spec_uint ("request-timeout-seconds", NULL, NULL, 1, 3600, DK_SYNC_REQUEST_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_PROGRESS] =
@@ -349,19 +389,61 @@ dk_sync_engine_class_init (DkSyncEngineClass *klass)
                   NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
+/* A tunable from the environment (dk-sync-engine.h lists them): whole seconds in
+ * [@min, @max], else @fallback (and a warning when it was given but is not one). */
+static guint
+tunable_from_env (const char *name,
+                  guint       fallback,
+                  guint       min,
+                  guint       max)
+{
+  const char *text = g_getenv (name);
+  guint64 value = 0;
+
+  if (text == NULL || *text == '\0')
+    return fallback;
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &value, NULL))
+    {
+      g_warning ("%s=%s is not a number of seconds from %u to %u; using %u", name, text, min,
+                 max, fallback);
+      return fallback;
+    }
+
+  return (guint) value;
+}
+
+static void
+dk_sync_engine_request_queued_cb (SoupSession *session,
+                                  SoupMessage *msg,
+                                  gpointer     user_data)
+{
+  _dk_sync_engine_watch_message (DK_SYNC_ENGINE (user_data), msg);
+}
+
 static void
 dk_sync_engine_init (DkSyncEngine *self)
 {
   self->state = DK_SYNC_STATE_NEEDS_LOGIN;
   self->last_sync = DK_TIME_UNSET;
-  self->keepalive_seconds = DK_SYNC_KEEPALIVE_SECONDS;
-  self->poll_seconds = DK_SYNC_POLL_SECONDS;
+  self->keepalive_seconds = tunable_from_env ("DRIFTKOLL_KEEPALIVE_SECONDS",
+                                              DK_SYNC_KEEPALIVE_SECONDS, 1, 3600);
+  self->liveness_seconds = tunable_from_env ("DRIFTKOLL_LIVENESS_SECONDS", 0, 0, 3600);
+  self->tcp_keepalive_seconds = tunable_from_env ("DRIFTKOLL_TCP_KEEPALIVE_SECONDS",
+                                                  DK_SYNC_TCP_KEEPALIVE_SECONDS, 0, 3600);
+  self->retry_short_cap_ms = 1000 * tunable_from_env ("DRIFTKOLL_RETRY_SHORT_SECONDS",
+                                                      DK_BACKOFF_SHORT_CAP_MS / 1000, 1, 3600);
+  self->retry_window_ms = 1000 * tunable_from_env ("DRIFTKOLL_RETRY_WINDOW_SECONDS",
+                                                   DK_BACKOFF_WINDOW_MS / 1000, 0, 24 * 3600);
+  self->poll_seconds = tunable_from_env ("DRIFTKOLL_POLL_SECONDS", DK_SYNC_POLL_SECONDS, 1,
+                                         24 * 3600);
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->sync_backoff = NULL;
-  self->session = soup_session_new_with_options ("timeout", DK_SYNC_REQUEST_TIMEOUT,
-                                                 "idle-timeout", DK_SYNC_REQUEST_TIMEOUT,
-                                                 "user-agent", "driftkoll/" PACKAGE_VERSION " ",
+  self->session = soup_session_new_with_options ("user-agent", "driftkoll/" PACKAGE_VERSION " ",
                                                  NULL);
+  set_request_timeout (self, tunable_from_env ("DRIFTKOLL_REQUEST_TIMEOUT_SECONDS",
+                                               DK_SYNC_REQUEST_TIMEOUT, 1, 3600));
+  g_signal_connect (self->session, "request-queued",
+                    G_CALLBACK (dk_sync_engine_request_queued_cb), self);
 }
 
 /* ---- public API ---- */

@@ -96,6 +96,15 @@ void          dk_sync_engine_sync_async       (DkSyncEngine        *self,
 gboolean      dk_sync_engine_sync_finish      (DkSyncEngine        *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+/* Added: whether the server answers its health check, asked through the engine's own
+ * session (its CA file and timeouts); needs no login. */
+void          dk_sync_engine_probe_async      (DkSyncEngine        *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean      dk_sync_engine_probe_finish     (DkSyncEngine        *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 /* Keeps syncing: WebSocket push (polling when it cannot be opened), retries with
  * back-off, until dk_sync_engine_stop (). */
 void          dk_sync_engine_start            (DkSyncEngine  *self);
@@ -120,9 +129,30 @@ GPtrArray    *dk_sync_engine_fetch_routine_revisions_finish (DkSyncEngine       
 /*
  * Properties: "state" (DkSyncState), "last-sync" (gint64), "outbox-size" (guint),
  *   "username" (string), "server-url" (string).
- *   Added: "last-error" (string, nullable), "keepalive-seconds" (guint, WebSocket ping
- *   interval, 30; no pong for three intervals closes it), "poll-seconds" (guint, 30),
+ *   Added: "last-error" (string, nullable), "poll-seconds" (guint, 30),
  *   "push-connected" (gboolean, read-only: the WebSocket is open).
+ *   "state" is the truth about the connection, and is what the app's header and offline
+ *   banner show: a socket or request that closes or resets makes it OFFLINE within
+ *   milliseconds (a sync runs at once and is refused); a silent cut (a paused server, a
+ *   pulled cable) within "liveness-seconds"; after the server returns it is IDLE again
+ *   within the retry's short cap (4 s) while the outage is younger than a minute.
+ *
+ * Tunables: each a property, and read from the environment when the engine is made
+ *   (whole seconds; a property set later wins):
+ *   "keepalive-seconds"        DRIFTKOLL_KEEPALIVE_SECONDS       5: WebSocket ping interval
+ *   "liveness-seconds"         DRIFTKOLL_LIVENESS_SECONDS        0: nothing heard on the
+ *       socket (pong or message) for this long and the server is unreachable: OFFLINE,
+ *       the run waiting on it given up; 0 means 2 × keepalive + 2 (12 s)
+ *   "tcp-keepalive-seconds"    DRIFTKOLL_TCP_KEEPALIVE_SECONDS   5: TCP keepalive on every
+ *       connection: idle this long, then 3 probes idle/2 apart (and TCP_USER_TIMEOUT as
+ *       long): a peer gone without a word is dropped in about 2.5 × it; 0 turns it off
+ *   "request-timeout-seconds"  DRIFTKOLL_REQUEST_TIMEOUT_SECONDS 30: a request that
+ *       receives nothing for this long fails (OFFLINE)
+ *   "poll-seconds"             DRIFTKOLL_POLL_SECONDS            30
+ *   (environment only)         DRIFTKOLL_RETRY_SHORT_SECONDS     4: the retry ceiling
+ *       while the outage is young; DRIFTKOLL_RETRY_WINDOW_SECONDS 60: how long it is
+ *       young (0: plain back-off, 1 s doubling to 5 min); past it retries come every
+ *       30–60 s, then 60–120 s, … up to 150–300 s (dk-backoff.h).
  * Signals:
  *   "progress" (guint64 objects_applied, gint64 cursor, gint64 newest_seq): after each page
  *     (newest_seq is -1 while unknown: the server did not say and more pages follow)

@@ -141,6 +141,7 @@ dk_sync_engine_message_sent_cb (GObject      *object,
       return;
     }
 
+  _dk_sync_engine_heard_from_server (g_task_get_source_object (task));
   reply = g_new0 (DkReply, 1);
   reply->status = soup_message_get_status (msg);
 
@@ -318,4 +319,77 @@ _dk_sync_engine_check_reply (DkSyncEngine  *self,
                  reply->status, soup_status_get_phrase (reply->status));
 
   return FALSE;
+}
+
+static void
+dk_sync_engine_probe_sent_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkReply) reply = NULL;
+
+  reply = _dk_sync_engine_send_finish (DK_SYNC_ENGINE (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+    {
+      g_task_return_new_error (task, DK_SYNC_ERROR, DK_SYNC_ERROR_SERVER,
+                               _("The server answered its health check with %u"),
+                               reply->status);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * dk_sync_engine_probe_async:
+ *
+ * Asks the server's health check, through the engine's own session: its TLS settings
+ * (the CA file), timeouts and keepalive; no login needed. The engine's state stays.
+ */
+void
+dk_sync_engine_probe_async (DkSyncEngine        *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  GError *error;
+
+  g_return_if_fail (DK_IS_SYNC_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dk_sync_engine_probe_async);
+  if ((error = _dk_sync_engine_check_server (self)) != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  msg = _dk_sync_engine_new_message (self, SOUP_METHOD_GET, DK_API_PREFIX "/healthz", FALSE,
+                                     NULL);
+  if (msg == NULL)
+    {
+      g_task_return_error (task, _dk_sync_engine_no_server_error ());
+      return;
+    }
+  _dk_sync_engine_send_async (self, msg, cancellable, dk_sync_engine_probe_sent_cb,
+                              g_steal_pointer (&task));
+}
+
+gboolean
+dk_sync_engine_probe_finish (DkSyncEngine  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (DK_IS_SYNC_ENGINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

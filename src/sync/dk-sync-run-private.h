@@ -34,6 +34,7 @@ struct _DkSyncRun
   gboolean      fetch_done;      /* the newest page is in: nothing more to fetch */
   gboolean      want_resync;
   GError       *pull_error;
+  GError       *abandoned;       /* why the watch gave the run up (it then cancels it) */
 };
 
 /* dk-sync-run.c */

@@ -43,6 +43,7 @@ run_free (DkSyncRun *run)
   g_clear_pointer (&run->sent, g_hash_table_unref);
   g_clear_pointer (&run->batch, g_ptr_array_unref);
   _dk_sync_run_clear_pull (run);
+  g_clear_error (&run->abandoned);
   g_free (run->token);
   g_clear_object (&run->self);
   g_free (run);
@@ -58,6 +59,13 @@ _dk_sync_run_finish (DkSyncRun *run,
   g_autoptr(GArray) waiters = g_array_ref (run->waiters);
 
   g_assert (self->run == run);
+
+  /* Given up because the server stopped answering: that is what it failed with. */
+  if (run->abandoned != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (&owned_error);
+      error = owned_error = g_error_copy (run->abandoned);
+    }
   self->run = NULL;
 
   if (error == NULL)
@@ -165,7 +173,10 @@ dk_sync_run_token_loaded_cb (GObject      *object,
     return;
 
   run->token = g_strdup (self->token);
-  _dk_sync_engine_set_state (self, DK_SYNC_STATE_SYNCING);
+  /* Offline stays offline until the server answers (dk-sync-http.c): a retry that
+   * hangs on a server that does not answer is not "syncing". */
+  if (self->state != DK_SYNC_STATE_OFFLINE)
+    _dk_sync_engine_set_state (self, DK_SYNC_STATE_SYNCING);
   _dk_sync_run_push_next (run);
 }
 
@@ -209,7 +220,7 @@ run_begin (DkSyncEngine *self,
       return;
     }
 
-  if (self->state == DK_SYNC_STATE_IDLE || self->state == DK_SYNC_STATE_OFFLINE)
+  if (self->state == DK_SYNC_STATE_IDLE)
     _dk_sync_engine_set_state (self, DK_SYNC_STATE_SYNCING);
 
   _dk_sync_engine_load_token_async (self, run->cancellable, dk_sync_run_token_loaded_cb, run);
@@ -255,6 +266,19 @@ _dk_sync_engine_cancel_run (DkSyncEngine *self)
 
   if (self->run != NULL)
     g_cancellable_cancel (self->run->cancellable);
+}
+
+void
+_dk_sync_engine_abandon_run (DkSyncEngine *self,
+                             const GError *error)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  if (self->run == NULL || self->run->abandoned != NULL)
+    return;
+
+  self->run->abandoned = g_error_copy (error);
+  g_cancellable_cancel (self->run->cancellable);
 }
 
 void

@@ -2,8 +2,16 @@
 /* dk-sync-watch.c: keeping in sync: the WebSocket that says "pull now", polling when it
  * cannot be opened, retries with back-off, and the network monitor as a hint
  *
- * Online or offline is decided by what the requests do; GNetworkMonitor saying the
- * network is back only makes the next attempt come at once.
+ * Online or offline is decided by what the requests do, and said at once:
+ * - a socket that closes or resets makes a sync run now; a server that is gone refuses
+ *   it, and the state is "offline" within milliseconds;
+ * - a socket that answers no ping for "liveness-seconds" (a paused server, a cut cable:
+ *   nothing closes) is given up, the run waiting on it too, and the state is "offline";
+ *   TCP keepalive ("tcp-keepalive-seconds") ends connections whose peer is gone;
+ * - while offline there is one retry timer, of the sync (never the socket as well): its
+ *   back-off is short while the outage is young and gentle once it is older than a
+ *   minute (dk-backoff.h); the socket opens again as soon as a sync gets through;
+ * - GNetworkMonitor saying the network changed only makes the next attempt come at once.
  */
 
 #define G_LOG_DOMAIN "dk-sync-watch"
@@ -11,6 +19,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include "dk-core.h"
 #include "dk-sync-engine-private.h"
@@ -86,15 +97,44 @@ drop_socket (DkSyncEngine *self)
   _dk_sync_engine_notify_push_connected (self);
 }
 
+/* The server cannot be reached: say so now, not at the next poll, and retry the sync
+ * with back-off (the socket opens again once a sync gets through). */
+static void
+server_unreachable (DkSyncEngine *self,
+                    const GError *error)
+{
+  if (self->state == DK_SYNC_STATE_NEEDS_LOGIN)
+    return;
+
+  _dk_sync_engine_set_last_error (self, error);
+  _dk_sync_engine_set_state (self, DK_SYNC_STATE_OFFLINE);
+  if (self->run != NULL)
+    {
+      _dk_sync_engine_abandon_run (self, error);
+      return;
+    }
+  if (self->retry_id == 0 || self->retry_is_poll)
+    schedule_retry (self, dk_backoff_next_delay (self->sync_backoff), FALSE);
+}
+
+/* The socket closed or reset: whether the server is still there, a sync says at once. */
 static void
 socket_lost (DkSyncEngine *self)
 {
+  /* One that lived a while was fine: the next opens at once. One that closes right
+   * after opening, while the server answers requests, waits longer each time (a server
+   * that went away is not the socket's fault: see _dk_sync_engine_watch_run_finished). */
+  if (g_get_monotonic_time () - self->socket_opened_at > 10 * G_USEC_PER_SEC)
+    dk_backoff_reset (self->socket_backoff);
+  else
+    dk_backoff_next_delay (self->socket_backoff);
   drop_socket (self);
   if (!self->started)
     return;
 
-  schedule_reconnect (self);
-  ensure_polling (self);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->retry_is_poll = FALSE;
+  _dk_sync_engine_request_sync (self);
 }
 
 static void
@@ -144,21 +184,52 @@ dk_sync_engine_socket_closed_cb (SoupWebsocketConnection *socket,
   socket_lost (self);
 }
 
-/* A peer that answers no ping for three intervals is gone, whatever TCP thinks. */
+static guint
+liveness_seconds (DkSyncEngine *self)
+{
+  if (self->liveness_seconds > 0)
+    return self->liveness_seconds;
+
+  return 2 * self->keepalive_seconds + 2;
+}
+
+/* A peer that answers no ping for "liveness-seconds" is gone, whatever TCP thinks: a
+ * paused server, or a cable cut where nothing says so. */
 static gboolean
 dk_sync_engine_liveness_cb (gpointer user_data)
 {
   DkSyncEngine *self = DK_SYNC_ENGINE (user_data);
-  gint64 limit = 3 * (gint64) self->keepalive_seconds * G_USEC_PER_SEC;
+  gint64 limit = (gint64) liveness_seconds (self) * G_USEC_PER_SEC;
+  g_autoptr(GError) error = NULL;
 
   if (g_get_monotonic_time () - self->socket_alive_at <= limit)
     return G_SOURCE_CONTINUE;
 
-  g_debug ("The WebSocket answered no ping; closing it");
+  g_debug ("The WebSocket answered no ping for %u s; the server is unreachable",
+           liveness_seconds (self));
   self->liveness_id = 0;
-  socket_lost (self);
+  drop_socket (self);
+  /* Its other connections are as dead: a retry must not wait on one of them. */
+  soup_session_abort (self->session);
+  error = g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_OFFLINE,
+                       _("The server stopped answering (nothing for %u seconds)"),
+                       liveness_seconds (self));
+  server_unreachable (self, error);
 
   return G_SOURCE_REMOVE;
+}
+
+/* Whether a failed connection says the server is not there (rather than that it does
+ * not take WebSockets, or is slow: the requests tell those). */
+static gboolean
+server_gone (const GError *error)
+{
+  return error->domain == G_RESOLVER_ERROR ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE);
 }
 
 static void
@@ -178,11 +249,21 @@ dk_sync_engine_socket_connected_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       g_debug ("Could not open the WebSocket: %s", error->message);
-      if (self->started)
+      if (!self->started)
+        return;
+      if (server_gone (error))
         {
-          schedule_reconnect (self);
-          ensure_polling (self);
+          g_autoptr(GError) offline = NULL;
+
+          /* Refused, reset, unreachable: the server is not there. */
+          offline = g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_OFFLINE, _("Cannot reach %s: %s"),
+                                 self->server_url, error->message);
+          server_unreachable (self, offline);
+          return;
         }
+      /* The server answers, but not as a WebSocket: poll, and try it again later. */
+      schedule_reconnect (self);
+      ensure_polling (self);
       return;
     }
 
@@ -193,15 +274,15 @@ dk_sync_engine_socket_connected_cb (GObject      *object,
     }
 
   g_debug ("The WebSocket is open");
-  dk_backoff_reset (self->socket_backoff);
   self->socket = g_steal_pointer (&socket);
   self->socket_alive_at = g_get_monotonic_time ();
+  self->socket_opened_at = self->socket_alive_at;
   soup_websocket_connection_set_keepalive_interval (self->socket, self->keepalive_seconds);
   g_signal_connect (self->socket, "message", G_CALLBACK (dk_sync_engine_socket_message_cb), self);
   g_signal_connect (self->socket, "pong", G_CALLBACK (dk_sync_engine_socket_ponged_cb), self);
   g_signal_connect (self->socket, "closed", G_CALLBACK (dk_sync_engine_socket_closed_cb), self);
-  self->liveness_id = g_timeout_add_seconds (self->keepalive_seconds, dk_sync_engine_liveness_cb,
-                                             self);
+  self->liveness_id = g_timeout_add (MIN (1000, self->keepalive_seconds * 1000),
+                                     dk_sync_engine_liveness_cb, self);
   _dk_sync_engine_notify_push_connected (self);
 
   /* The socket tells when to pull; polling can rest. */
@@ -273,8 +354,10 @@ dk_sync_engine_network_changed_cb (GNetworkMonitor *monitor,
 
   g_debug ("The network may be back; trying at once");
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->retry_is_poll = FALSE;
   _dk_sync_engine_request_sync (self);
-  connect_socket (self);
+  if (self->state != DK_SYNC_STATE_OFFLINE)
+    connect_socket (self);
 }
 
 void
@@ -290,11 +373,15 @@ _dk_sync_engine_watch_run_finished (DkSyncEngine *self,
     {
       dk_backoff_reset (self->sync_backoff);
       g_clear_handle_id (&self->retry_id, g_source_remove);
+      self->retry_is_poll = FALSE;
       if (self->socket == NULL)
         {
-          /* The server answers: a good moment for the socket, unless one is on its way. */
-          if (self->reconnect_id == 0)
+          /* The server answers: a good moment for the socket, unless one is on its way
+           * or it has been failing (then its back-off says when). */
+          if (self->reconnect_id == 0 && dk_backoff_get_failures (self->socket_backoff) == 0)
             connect_socket (self);
+          else if (self->reconnect_id == 0 && !self->connecting)
+            schedule_reconnect (self);
           schedule_retry (self, self->poll_seconds * 1000, TRUE);
         }
       return;
@@ -313,7 +400,56 @@ _dk_sync_engine_watch_run_finished (DkSyncEngine *self,
       return;
     }
 
+  /* The server is away: the socket that closed was no fault of its own. */
+  if (g_error_matches (error, DK_SYNC_ERROR, DK_SYNC_ERROR_OFFLINE))
+    dk_backoff_reset (self->socket_backoff);
   schedule_retry (self, dk_backoff_next_delay (self->sync_backoff), FALSE);
+}
+
+void
+_dk_sync_engine_heard_from_server (DkSyncEngine *self)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  /* A retry that gets an answer is syncing again; until then it stays offline. */
+  if (self->state == DK_SYNC_STATE_OFFLINE && self->run != NULL)
+    _dk_sync_engine_set_state (self, DK_SYNC_STATE_SYNCING);
+}
+
+static void
+dk_sync_engine_network_event_cb (SoupMessage        *msg,
+                                 GSocketClientEvent  event,
+                                 GIOStream          *connection,
+                                 gpointer            user_data)
+{
+  DkSyncEngine *self = DK_SYNC_ENGINE (user_data);
+  guint idle = self->tcp_keepalive_seconds;
+  GSocket *socket;
+  g_autoptr(GError) error = NULL;
+
+  if (event != G_SOCKET_CLIENT_CONNECTED || idle == 0 || !G_IS_SOCKET_CONNECTION (connection))
+    return;
+
+  /* Idle for @idle s, then a probe every idle/2 s, three unanswered: the connection is
+   * gone after about 2.5 × @idle s; and data unacknowledged for as long ends it too. */
+  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
+  g_socket_set_keepalive (socket, TRUE);
+  if (!g_socket_set_option (socket, IPPROTO_TCP, TCP_KEEPIDLE, idle, &error) ||
+      !g_socket_set_option (socket, IPPROTO_TCP, TCP_KEEPINTVL, MAX (1, idle / 2), &error) ||
+      !g_socket_set_option (socket, IPPROTO_TCP, TCP_KEEPCNT, 3, &error) ||
+      !g_socket_set_option (socket, IPPROTO_TCP, TCP_USER_TIMEOUT,
+                            (idle + 3 * MAX (1, idle / 2)) * 1000, &error))
+    g_debug ("Cannot set TCP keepalive: %s", error->message);
+}
+
+void
+_dk_sync_engine_watch_message (DkSyncEngine *self,
+                               SoupMessage  *msg)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  g_signal_connect_object (msg, "network-event", G_CALLBACK (dk_sync_engine_network_event_cb),
+                           self, 0);
 }
 
 void
@@ -361,7 +497,11 @@ dk_sync_engine_start (DkSyncEngine *self)
   self->started = TRUE;
   self->watch_cancellable = g_cancellable_new ();
   if (self->sync_backoff == NULL)
-    self->sync_backoff = dk_backoff_new (DK_BACKOFF_BASE_MS, DK_BACKOFF_CAP_MS);
+    {
+      self->sync_backoff = dk_backoff_new (DK_BACKOFF_BASE_MS, DK_BACKOFF_CAP_MS);
+      dk_backoff_set_outage_policy (self->sync_backoff, self->retry_short_cap_ms,
+                                    self->retry_window_ms, DK_BACKOFF_LONG_BASE_MS);
+    }
   if (self->socket_backoff == NULL)
     self->socket_backoff = dk_backoff_new (DK_BACKOFF_BASE_MS, DK_BACKOFF_CAP_MS);
 
