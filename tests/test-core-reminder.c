@@ -7,14 +7,14 @@
 #include "dk-reminder.h"
 #include "dk-time.h"
 
-#define MIN 60
+#define MINUTE 60
 #define HOUR 3600
 /* 6 Dec 2026 10:00 UTC: the planned work starts; it is expected to end at 14:00. */
 #define START G_GINT64_CONSTANT (1796551200)
 #define END (START + 4 * HOUR)
 
 static const guint default_offsets[] = { 1440, 60 };
-static const DkReminderOptions options = { default_offsets, 2, TRUE, 15 * MIN };
+static const DkReminderOptions options = { default_offsets, 2, TRUE, 15 * MINUTE };
 
 static DkReminderCase
 planned_case (void)
@@ -102,10 +102,10 @@ test_after_a_sleep_folds_into_the_latest (void)
   plan (&kase, &state, &has, &options, START - 24 * HOUR, DK_REMINDER_AHEAD, &next);
   /* Asleep from 24 h before until 5 minutes after the start: the 1 h reminder and the
    * start are due, only the start is told. */
-  plan (&kase, &state, &has, &options, START + 5 * MIN, DK_REMINDER_START, &next);
+  plan (&kase, &state, &has, &options, START + 5 * MINUTE, DK_REMINDER_START, &next);
   g_assert_cmpint (state.settled_until, ==, START);
   g_assert_cmpint (next, ==, END);
-  plan (&kase, &state, &has, &options, START + 6 * MIN, DK_REMINDER_NONE, NULL);
+  plan (&kase, &state, &has, &options, START + 6 * MINUTE, DK_REMINDER_NONE, NULL);
 }
 
 static void
@@ -118,7 +118,7 @@ test_long_ago_is_skipped (void)
 
   /* First seen (published late, or the app started) 30 min before: the 24 h moment
    * passed long ago and the 1 h one 30 min ago: skipped, the start comes. */
-  plan (&kase, &state, &has, &options, START - 30 * MIN, DK_REMINDER_NONE, &next);
+  plan (&kase, &state, &has, &options, START - 30 * MINUTE, DK_REMINDER_NONE, &next);
   g_assert_cmpint (state.settled_until, ==, START - HOUR);
   g_assert_false (state.told);
   g_assert_cmpint (next, ==, START);
@@ -135,7 +135,7 @@ test_long_ago_is_skipped (void)
   /* ... but not once it should be over: the end is told instead. */
   has = FALSE;
   plan (&kase, &state, &has, &options, START - HOUR, DK_REMINDER_AHEAD, &next);
-  plan (&kase, &state, &has, &options, END + 5 * MIN, DK_REMINDER_END, &next);
+  plan (&kase, &state, &has, &options, END + 5 * MINUTE, DK_REMINDER_END, &next);
 }
 
 static void
@@ -158,12 +158,12 @@ test_moved_is_told_to_those_reminded (void)
   /* Moved back a day after the 24 h reminder: told, with the start told before. */
   kase.start = START + 2 * HOUR;
   kase.expected_end = START + 6 * HOUR;
-  due = plan (&kase, &state, &has, &options, START + MIN, DK_REMINDER_MOVED, &next);
+  due = plan (&kase, &state, &has, &options, START + MINUTE, DK_REMINDER_MOVED, &next);
   g_assert_cmpint (due.was, ==, START + 24 * HOUR);
   g_assert_cmpint (state.start, ==, START + 2 * HOUR);
   /* What passed under the new start is not told again; the 1 h moment comes. */
   g_assert_cmpint (next, ==, START + HOUR);
-  plan (&kase, &state, &has, &options, START + 2 * MIN, DK_REMINDER_NONE, NULL);
+  plan (&kase, &state, &has, &options, START + 2 * MINUTE, DK_REMINDER_NONE, NULL);
   plan (&kase, &state, &has, &options, START + HOUR, DK_REMINDER_AHEAD, NULL);
 }
 
@@ -195,13 +195,13 @@ test_cancelled_is_told_to_those_reminded (void)
   has = FALSE;
   plan (&kase, &state, &has, &options, START - HOUR, DK_REMINDER_AHEAD, NULL);
   kase.planned = FALSE;
-  plan (&kase, &state, &has, &options, START - 50 * MIN, DK_REMINDER_CANCELLED, NULL);
+  plan (&kase, &state, &has, &options, START - 50 * MINUTE, DK_REMINDER_CANCELLED, NULL);
 
   /* Reminded, then gone from the replica. */
   kase = planned_case ();
   has = FALSE;
   plan (&kase, &state, &has, &options, START - HOUR, DK_REMINDER_AHEAD, NULL);
-  due = plan (NULL, &state, &has, &options, START - 50 * MIN, DK_REMINDER_CANCELLED, NULL);
+  due = plan (NULL, &state, &has, &options, START - 50 * MINUTE, DK_REMINDER_CANCELLED, NULL);
   g_assert_cmpint (due.was, ==, START);
 }
 
@@ -219,7 +219,7 @@ test_extended_rearms_the_end (void)
   g_assert_cmpint (next, ==, DK_TIME_UNSET);
 
   kase.expected_end = END + 2 * HOUR;
-  due = plan (&kase, &state, &has, &options, END + 10 * MIN, DK_REMINDER_EXTENDED, &next);
+  due = plan (&kase, &state, &has, &options, END + 10 * MINUTE, DK_REMINDER_EXTENDED, &next);
   g_assert_cmpint (due.was, ==, END);
   g_assert_cmpint (next, ==, END + 2 * HOUR);
   plan (&kase, &state, &has, &options, END + 2 * HOUR, DK_REMINDER_END, NULL);
@@ -229,7 +229,7 @@ test_extended_rearms_the_end (void)
   has = FALSE;
   plan (&kase, &state, &has, &options, START, DK_REMINDER_START, NULL);
   kase.expected_end = END - HOUR;
-  plan (&kase, &state, &has, &options, START + MIN, DK_REMINDER_NONE, &next);
+  plan (&kase, &state, &has, &options, START + MINUTE, DK_REMINDER_NONE, &next);
   g_assert_cmpint (next, ==, END - HOUR);
 }
 
@@ -259,8 +259,8 @@ static void
 test_options (void)
 {
   static const guint odd[] = { 0, 30, 30, 600000, 120 };
-  DkReminderOptions mine = { odd, G_N_ELEMENTS (odd), FALSE, 15 * MIN };
-  DkReminderOptions none = { NULL, 0, FALSE, 15 * MIN };
+  DkReminderOptions mine = { odd, G_N_ELEMENTS (odd), FALSE, 15 * MINUTE };
+  DkReminderOptions none = { NULL, 0, FALSE, 15 * MINUTE };
   DkReminderCase kase = planned_case ();
   DkReminderState state;
   gboolean has = FALSE;
@@ -272,7 +272,7 @@ test_options (void)
   g_assert_cmpint (next, ==, START - 2 * HOUR);
   due = plan (&kase, &state, &has, &mine, START - 2 * HOUR, DK_REMINDER_AHEAD, &next);
   g_assert_cmpuint (due.minutes, ==, 120);
-  due = plan (&kase, &state, &has, &mine, START - 30 * MIN, DK_REMINDER_AHEAD, &next);
+  due = plan (&kase, &state, &has, &mine, START - 30 * MINUTE, DK_REMINDER_AHEAD, &next);
   g_assert_cmpuint (due.minutes, ==, 30);
   g_assert_cmpint (next, ==, DK_TIME_UNSET);
   plan (&kase, &state, &has, &mine, START, DK_REMINDER_NONE, NULL);
