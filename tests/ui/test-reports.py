@@ -126,7 +126,7 @@ def staff_reports_offline(shots, server, workdir):
     h.wait_for("the online indicator", lambda: h.find(app, "push button", "Connection: Online"))
 
     server.stop()
-    h.click(app, "push button", "Connection: Online")
+    # The header says offline by itself within 2 s (issue 12): no sync to press.
     h.wait_for("the offline indicator", lambda: h.find(app, "push button", "Connection: Offline"))
 
     # A fault report, prefilled with the name and the desktop's unit.
