@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-accessible-names.h"
 #include "dk-format.h"
 #include "dk-report-row.h"
 
@@ -245,6 +246,28 @@ show_report (DkReportRow  *self,
     }
 }
 
+/* The list item's accessible name: what the row shows, its labels in order. */
+static void
+name_row (DkReportRow *self)
+{
+  GtkLabel *labels[] = { self->number_label, self->kind_badge, self->state_badge,
+                         self->probable_badge, self->details_label, self->description_label };
+  g_autoptr(GString) name = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      const char *text = gtk_label_get_text (labels[i]);
+
+      if (!gtk_widget_get_visible (GTK_WIDGET (labels[i])) || text[0] == '\0')
+        continue;
+      if (name->len > 0)
+        /* Translators: what separates the parts of a list row's accessible name */
+        g_string_append (name, _(", "));
+      g_string_append (name, text);
+    }
+  dk_accessible_name_list_item (GTK_WIDGET (self), name->str);
+}
+
 /**
  * dk_report_row_set_item:
  * @self: a row
@@ -264,6 +287,7 @@ dk_report_row_set_item (DkReportRow  *self,
     show_group (self, item, now);
   else
     show_report (self, item, now);
+  name_row (self);
   gtk_widget_set_visible (GTK_WIDGET (self->buttons),
                           gtk_widget_get_visible (GTK_WIDGET (self->open_button)) ||
                           gtk_widget_get_visible (GTK_WIDGET (self->acknowledge_button)) ||
