@@ -70,6 +70,13 @@ dk_accessible_name_enable_switch (AdwExpanderRow *row,
 /* Set on a list item named on purpose: the names from content leave it alone. */
 #define NAMED_KEY "dk-accessible-named"
 
+static gboolean
+is_list_item (GtkWidget *widget)
+{
+  return gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) ==
+         GTK_ACCESSIBLE_ROLE_LIST_ITEM;
+}
+
 static void
 name_list_item_ancestor (GtkWidget *child)
 {
@@ -77,8 +84,7 @@ name_list_item_ancestor (GtkWidget *child)
 
   for (GtkWidget *ancestor = gtk_widget_get_parent (child); ancestor != NULL;
        ancestor = gtk_widget_get_parent (ancestor))
-    if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (ancestor)) ==
-        GTK_ACCESSIBLE_ROLE_LIST_ITEM)
+    if (is_list_item (ancestor))
       {
         g_object_set_data (G_OBJECT (ancestor), NAMED_KEY, GINT_TO_POINTER (1));
         if (name != NULL)
@@ -181,8 +187,7 @@ name_list_item_from_content_cb (GSignalInvocationHint *hint,
   g_autoptr(GString) text = NULL;
   GtkWidget *parent;
 
-  if (!GTK_IS_WIDGET (widget) ||
-      gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) != GTK_ACCESSIBLE_ROLE_LIST_ITEM ||
+  if (!GTK_IS_WIDGET (widget) || !is_list_item (widget) ||
       g_object_get_data (G_OBJECT (widget), NAMED_KEY) != NULL)
     return TRUE;
   /* Only the items of list views and plain list box rows: a row of its own type (an
@@ -200,12 +205,48 @@ name_list_item_from_content_cb (GSignalInvocationHint *hint,
   return TRUE;
 }
 
+static gboolean
+name_bound_item_cb (gpointer data)
+{
+  GtkWidget *child = data;
+  GtkWidget *item = gtk_widget_get_parent (child);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (item != NULL && is_list_item (item) &&
+      g_object_get_data (G_OBJECT (item), NAMED_KEY) == NULL)
+    {
+      append_label_texts (child, text);
+      if (text->len > 0)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        text->str, -1);
+    }
+  g_object_unref (child);
+  return G_SOURCE_REMOVE;
+}
+
+/* An item of a list view bound by a factory nobody here wrote (a combo row's or a
+ * drop-down's choices): named after its text once the factory's own handlers set it,
+ * shown or not (GTK 4.8 tells assistive technologies of hidden popovers' items too). */
+static gboolean
+name_bound_item_hook_cb (GSignalInvocationHint *hint,
+                         guint                  n_values,
+                         const GValue          *values,
+                         gpointer               user_data)
+{
+  GtkListItem *list_item = n_values > 1 ? g_value_get_object (&values[1]) : NULL;
+  GtkWidget *child = GTK_IS_LIST_ITEM (list_item) ? gtk_list_item_get_child (list_item) : NULL;
+
+  if (child != NULL)
+    g_idle_add (name_bound_item_cb, g_object_ref (child));
+  return TRUE;
+}
+
 /**
  * dk_accessible_names_install:
  *
  * From now on every list item of the app that nobody named (the choices of a combo row's
  * or a drop-down's popover, rows of plain list boxes) is named after the text it shows
- * when it is mapped. Call once, at start-up.
+ * when it is bound or mapped. Call once, at start-up.
  */
 void
 dk_accessible_names_install (void)
@@ -214,9 +255,96 @@ dk_accessible_names_install (void)
 
   if (g_once_init_enter (&installed))
     {
-      guint map = g_signal_lookup ("map", GTK_TYPE_WIDGET);
+      guint map;
+      guint bind;
+
+      /* A signal is known once its class is: none may have been made yet. */
+      g_type_class_unref (g_type_class_ref (GTK_TYPE_WIDGET));
+      g_type_class_unref (g_type_class_ref (GTK_TYPE_SIGNAL_LIST_ITEM_FACTORY));
+      map = g_signal_lookup ("map", GTK_TYPE_WIDGET);
+      bind = g_signal_lookup ("bind", GTK_TYPE_SIGNAL_LIST_ITEM_FACTORY);
 
       g_signal_add_emission_hook (map, 0, name_list_item_from_content_cb, NULL, NULL);
+      g_signal_add_emission_hook (bind, 0, name_bound_item_hook_cb, NULL, NULL);
       g_once_init_leave (&installed, 1);
     }
+}
+
+static GtkWidget *
+find_search_entry (GtkWidget *widget)
+{
+  if (GTK_IS_SEARCH_ENTRY (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_search_entry (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * dk_accessible_name_search_entry:
+ * @root: a widget with a search entry of libadwaita's inside (a preferences window)
+ * @name: the name to give that entry
+ *
+ * libadwaita 1.2 gives the search entry of a preferences window no accessible name.
+ */
+void
+dk_accessible_name_search_entry (GtkWidget  *root,
+                                 const char *name)
+{
+  GtkWidget *entry;
+
+  g_return_if_fail (GTK_IS_WIDGET (root));
+  g_return_if_fail (name != NULL);
+
+  entry = find_search_entry (root);
+  if (entry != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    name, -1);
+}
+
+/* The button of a password entry row that shows the text: in libadwaita 1.2 the last
+ * button in the row, in its suffixes (the one before it is the hidden apply button). */
+static GtkWidget *
+find_peek_button (GtkWidget *widget)
+{
+  GtkWidget *found = GTK_IS_BUTTON (widget) ? widget : NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *last = find_peek_button (child);
+
+      if (last != NULL)
+        found = last;
+    }
+  return found;
+}
+
+/**
+ * dk_accessible_name_peek_button:
+ * @row: a password entry row
+ * @name: the name to give its button that shows the password
+ *
+ * libadwaita 1.2 gives the button of a password entry row that shows the text no
+ * accessible name.
+ */
+void
+dk_accessible_name_peek_button (AdwPasswordEntryRow *row,
+                                const char          *name)
+{
+  GtkWidget *button;
+
+  g_return_if_fail (ADW_IS_PASSWORD_ENTRY_ROW (row));
+  g_return_if_fail (name != NULL);
+
+  button = find_peek_button (GTK_WIDGET (row));
+  if (button != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    name, -1);
 }

@@ -29,6 +29,7 @@ struct _DkCaseRow
   GtkLabel  *title_label;
   GtkLabel  *visibility_label;
   GtkLabel  *where_label;
+  GtkBox    *badges_box;
 };
 
 G_DEFINE_FINAL_TYPE (DkCaseRow, dk_case_row, ADW_TYPE_BIN)
@@ -108,14 +109,17 @@ show_times (DkCaseRow    *self,
   if (kase->status == DK_CASE_STATUS_CLOSED)
     {
       /* A closed case says when it closed: its estimated end no longer matters. */
-      g_autofree char *closed = kase->closed_at != DK_TIME_UNSET
-                                ? dk_format_time (kase->closed_at) : NULL;
-      g_autofree char *closed_text = closed != NULL
-                                     /* Translators: when a case closed, "Closed 2026-11-24 16:40" */
-                                     ? g_strdup_printf (_("Closed %s"), closed)
-                                     : g_strdup (C_("case status", "Closed"));
+      g_autofree char *closed = NULL;
+      g_autofree char *closed_text = NULL;
 
-      gtk_label_set_label (self->end_label, closed_text);
+      if (kase->closed_at != DK_TIME_UNSET)
+        {
+          closed = dk_format_time (kase->closed_at);
+          /* Translators: when a case closed, "Closed 2026-11-24 16:40" */
+          closed_text = g_strdup_printf (_("Closed %s"), closed);
+        }
+      gtk_label_set_label (self->end_label, closed_text != NULL
+                                            ? closed_text : C_("case status", "Closed"));
     }
   else if (kase->expected_end != DK_TIME_UNSET)
     {
@@ -266,19 +270,23 @@ dk_case_row_class_init (DkCaseRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkCaseRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, DkCaseRow, visibility_label);
   gtk_widget_class_bind_template_child (widget_class, DkCaseRow, where_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, badges_box);
 }
 
 static void
 dk_case_row_init (DkCaseRow *self)
 {
-  GtkWidget *times[3];
+  GtkWidget *times[5];
 
   gtk_widget_init_template (GTK_WIDGET (self));
   times[0] = GTK_WIDGET (self->status_box);
   times[1] = GTK_WIDGET (self->start_label);
   times[2] = GTK_WIDGET (self->end_label);
+  times[3] = GTK_WIDGET (self->where_label);
+  times[4] = GTK_WIDGET (self->badges_box);
 
-  /* The status and times flow as text; their flow box's cells are no stops for Tab. */
+  /* Where, the badges, the status and times flow as text; their flow boxes' cells are no
+   * stops for Tab. */
   for (guint i = 0; i < G_N_ELEMENTS (times); i++)
     gtk_widget_set_focusable (gtk_widget_get_parent (times[i]), FALSE);
 }
