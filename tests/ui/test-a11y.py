@@ -236,7 +236,7 @@ def start_dialog_narrow(app):
     h.click(app, "push button", f"Open “{ROUTINE}”")
     h.click(app, "push button", "Start Routine…")
     dialog = h.window(app, "Start Routine")
-    fits_phone("Start Routine")
+    fits_phone(app, "Start Routine")
     audit(app, f"the start routine dialog at {NARROW} px")
     h.click_node(h.wait_for("the dialog's Cancel",
                             lambda: h.find_prefix(dialog, "push button", "_Cancel")
@@ -250,7 +250,7 @@ def composer(app, narrow=False):
     h.click(app, "push button", "New Case")
     window = h.window(app, "New Case")
     if narrow:
-        fits_phone("New Case")
+        fits_phone(app, "New Case")
     audit(app, "the composer" + (f" at {NARROW} px" if narrow else ""))
     h.rawinput.keyCombo("Escape")
     time.sleep(0.5)
@@ -261,10 +261,12 @@ def composer(app, narrow=False):
 
 
 def preferences(app, narrow=False):
-    h.rawinput.keyCombo("<Control>comma")
+    # The app's action, as Ctrl+, runs it: a key goes to whichever window has the focus.
+    subprocess.run(["gapplication", "action", "io.github.driftkoll.Driftkoll", "preferences"],
+                   check=True, capture_output=True)
     prefs = h.window(app, "Preferences")
     if narrow:
-        fits_phone("Preferences")
+        fits_phone(app, "Preferences")
     for tab in [n.name for n in prefs.findChildren(lambda n: n.roleName == "page tab",
                                                    recursive=True)]:
         h.click(prefs, "page tab", tab)
@@ -277,7 +279,7 @@ def report_dialog(app, narrow=False):
     h.click(app, "push button", "Report a fault")
     dialog = h.window(app, "Report a Fault")
     if narrow:
-        fits_phone("Report a Fault")
+        fits_phone(app, "Report a Fault")
     audit(app, "the fault report dialog")
     close = (h.find_prefix(dialog, "push button", "Cancel")
              or h.find_prefix(dialog, "push button", "Close"))
@@ -293,7 +295,7 @@ def login_dialog(app, narrow=False):
                    check=True, capture_output=True)
     dialog = h.window(app, "Log In")
     if narrow:
-        fits_phone("Log In")
+        fits_phone(app, "Log In")
     audit(app, "the login dialog")
     h.click_node(h.wait_for("the login dialog's Cancel",
                             lambda: h.find_prefix(dialog, "push button", "Cancel")))
@@ -315,24 +317,29 @@ def offline(app, server):
 
 # ---- narrow ----
 
-def least_width(title):
-    """The least width the app's window @title asks of the window manager (GTK puts its
-    content's minimum into WM_NORMAL_HINTS), or None while there is no such window."""
+def least_width(app, title):
+    """The least width of the content of the app's window @title, or None while there is
+    no such window. GTK gives the X server the window's least size in WM_NORMAL_HINTS;
+    the X window is wider than the window's content by the frame GTK draws around it
+    (the accessibility tree tells the content's width), which a maximized window on a
+    phone does not have."""
     tree = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True,
                           check=True).stdout
     for line in tree.splitlines():
         if f'"{title}": ("driftkoll"' in line:
             hints = subprocess.run(["xprop", "-id", line.split()[0], "WM_NORMAL_HINTS"],
                                    capture_output=True, text=True).stdout
-            match = re.search(r"minimum size: (\d+) by (\d+)", hints)
-            if match:
-                return int(match.group(1))
+            minimum = re.search(r"minimum size: (\d+) by (\d+)", hints)
+            geometry = re.search(r"\)\s+(\d+)x(\d+)\+", line)
+            content = h.extents(h.window(app, title))[2]
+            if minimum and geometry and content > 0:
+                return int(minimum.group(1)) - (int(geometry.group(1)) - content)
     return None
 
 
-def fits_phone(title):
+def fits_phone(app, title):
     """Fails unless the window @title can be 360 px wide (a phone-sized screen)."""
-    width = h.wait_for(f"the least width of {title!r}", lambda: least_width(title))
+    width = h.wait_for(f"the least width of {title!r}", lambda: least_width(app, title))
     print(f"# {title!r} can be {width} px wide", flush=True)
     if width > NARROW:
         h.fail(f"the window {title!r} cannot be narrower than {width} px: it does not fit "
@@ -349,7 +356,7 @@ def inside(node, window, what):
 def narrow(app, shots, suffix):
     """At 360 px the window stays 360 px; the page tabs and the rows lie inside it."""
     h.wait_for("the narrow window at its size", h.settled_window)
-    fits_phone("Driftkoll")
+    fits_phone(app, "Driftkoll")
     window = h.window(app, "Driftkoll")
     width = h.extents(window)[2]
     print(f"# the narrow window is {width} px wide", flush=True)
