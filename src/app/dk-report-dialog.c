@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 
 #include "dk-accessible-names.h"
-#include "dk-accessible-names.h"
 #include "dk-local-changes.h"
 #include "dk-report-contacts.h"
 #include "dk-report-dialog.h"

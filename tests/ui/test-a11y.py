@@ -57,6 +57,9 @@ ONGOING = h.COSMIC
 PLANNED = "Uppgradering av Treserva till ny version"
 URGENT_PLANNED = "Säkerhetsuppdatering av SAMSA"
 ARCHIVED = "Långa svarstider i Melior"
+# The pages' names in the languages of the screenshots.
+PLANNED_PAGE = {"en": "Planned Actions", "sv": "Planerade åtgärder", "nb": "Planlagte tiltak"}
+INCIDENTS_PAGE = {"en": "Incidents", "sv": "Driftstörningar", "nb": "Driftsforstyrrelser"}
 
 
 def cli(data_dir, url, *args, stdin=None):
@@ -416,6 +419,12 @@ def screenshots(shots, server, data_dir, config_home):
             h.wait_for("the window at its size", h.settled_window)
             time.sleep(0.6)
             h.screenshot(shots, f"a11y-lists{suffix}.png")
+            # Planned and urgently planned work: an outline, dashed or solid.
+            h.click(app, "page tab", PLANNED_PAGE[language])
+            h.wait_for("the planned work", lambda: h.find(app, "label", URGENT_PLANNED))
+            time.sleep(0.6)
+            h.screenshot(shots, f"a11y-planned{suffix}.png")
+            h.click(app, "page tab", INCIDENTS_PAGE[language])
             # A closed case of the current list next to an ongoing one, found by search
             # (Ctrl+F): the window shows the top of a list only.
             h.rawinput.keyCombo("<Control>f")
@@ -434,7 +443,8 @@ def screenshots(shots, server, data_dir, config_home):
         finally:
             h.stop_app(proc)
         h.ok(f"the lists in {language}" + (f" at {width} px" if width == NARROW else "")
-             + (", dark" if dark else "") + f": a11y-lists{suffix}.png, a11y-search{suffix}.png")
+             + (", dark" if dark else "")
+             + f": a11y-lists{suffix}.png, a11y-planned{suffix}.png, a11y-search{suffix}.png")
 
 
 def main():
