@@ -14,9 +14,9 @@ that is not a check box with the checked state; on list rows whose accessible na
 not tell ongoing, planned and closed cases apart (and when a closed one closed). At 360 px
 the window stays 360 px wide and every page tab and row lies inside it; the main window,
 the preferences and the dialogs (start routine, fault report, login, composer) ask for no
-more than 360 px (the least size GTK gives the X server). Screenshots of the lists and of
-a search showing an ongoing and a closed case (en, sv, nb, 360 px, dark) go to
-SCREENSHOT_DIR.
+more than 360 px (the least size GTK gives the X server). Screenshots of the lists, the
+planned actions and a search showing an ongoing and a closed case (en, sv, nb, 360 px,
+dark) go to SCREENSHOT_DIR.
 
     test-a11y.py SCREENSHOT_DIR   (run by tests/run-ui.sh: Xvfb, a private D-Bus and the
                                    accessibility bus)
