@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-accessible-names.h"
 #include "dk-application.h"
 #include "dk-autostart.h"
 #include "dk-data-dir.h"
@@ -381,6 +382,7 @@ dk_application_startup (GApplication *app)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (dk_application_parent_class)->startup (app);
+  dk_accessible_names_install ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);

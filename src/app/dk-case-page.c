@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-accessible-names.h"
 #include "dk-affected-box.h"
 #include "dk-application.h"
 #include "dk-case-changes-bar.h"
@@ -383,6 +384,9 @@ new_entry_row (const char *heading,
   gtk_label_set_selectable (GTK_LABEL (text_label), TRUE);
   gtk_box_append (GTK_BOX (box), heading_label);
   gtk_box_append (GTK_BOX (box), text_label);
+  dk_accessible_name_list_item (box, text[0] != '\0' ? text : heading);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  heading, -1);
 
   return box;
 }

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-accessible-names.h"
 #include "dk-case-row.h"
 #include "dk-format.h"
 
@@ -22,10 +23,13 @@ struct _DkCaseRow
   GtkLabel  *pending_label;
   GtkLabel  *priority_label;
   GtkLabel  *start_label;
+  GtkBox    *status_box;
+  GtkImage  *status_icon;
   GtkLabel  *status_label;
   GtkLabel  *title_label;
   GtkLabel  *visibility_label;
   GtkLabel  *where_label;
+  GtkBox    *badges_box;
 };
 
 G_DEFINE_FINAL_TYPE (DkCaseRow, dk_case_row, ADW_TYPE_BIN)
@@ -45,6 +49,20 @@ show_kind (DkCaseRow    *self,
   gtk_label_set_label (self->kind_label, dk_case_kind_label (kase->kind));
 }
 
+/* The status's look: a class on the row (style.css: the badge's shape, a closed row
+ * dimmed with a regular-weight title) and an icon, so that ongoing, planned and closed
+ * differ at a glance without colour alone. */
+static const struct
+{
+  const char *css;
+  const char *icon;
+} status_looks[] = {
+  [DK_CASE_STATUS_ONGOING] = { "dk-status-ongoing", "media-record-symbolic" },
+  [DK_CASE_STATUS_CLOSED] = { "dk-status-closed", "object-select-symbolic" },
+  [DK_CASE_STATUS_PLANNED] = { "dk-status-planned", "x-office-calendar-symbolic" },
+  [DK_CASE_STATUS_URGENT_PLANNED] = { "dk-status-urgent-planned", "alarm-symbolic" },
+};
+
 static void
 show_status (DkCaseRow    *self,
              const DkCase *kase)
@@ -61,6 +79,14 @@ show_status (DkCaseRow    *self,
   else
     text = g_strdup (dk_case_status_label (kase->status));
   gtk_label_set_label (self->status_label, text);
+
+  for (guint i = 0; i < G_N_ELEMENTS (status_looks); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), status_looks[i].css);
+  if ((guint) kase->status < G_N_ELEMENTS (status_looks))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), status_looks[kase->status].css);
+      gtk_image_set_from_icon_name (self->status_icon, status_looks[kase->status].icon);
+    }
 }
 
 static void
@@ -80,7 +106,22 @@ show_times (DkCaseRow    *self,
 
   overdue = kase->expected_end != DK_TIME_UNSET && kase->expected_end < now &&
             kase->status != DK_CASE_STATUS_CLOSED;
-  if (kase->expected_end != DK_TIME_UNSET)
+  if (kase->status == DK_CASE_STATUS_CLOSED)
+    {
+      /* A closed case says when it closed: its estimated end no longer matters. */
+      g_autofree char *closed = NULL;
+      g_autofree char *closed_text = NULL;
+
+      if (kase->closed_at != DK_TIME_UNSET)
+        {
+          closed = dk_format_time (kase->closed_at);
+          /* Translators: when a case closed, "Closed 2026-11-24 16:40" */
+          closed_text = g_strdup_printf (_("Closed %s"), closed);
+        }
+      gtk_label_set_label (self->end_label, closed_text != NULL
+                                            ? closed_text : C_("case status", "Closed"));
+    }
+  else if (kase->expected_end != DK_TIME_UNSET)
     {
       g_autofree char *end = dk_format_time (kase->expected_end);
       g_autofree char *end_text = NULL;
@@ -177,6 +218,38 @@ show_mark (DkCaseRow    *self,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
+/* The list item's accessible name, from what the row shows: number, title, status,
+ * priority, kind and times ("DK-1001, Cosmic …, Closed — Resolved, Priority 2, Incident,
+ * Start …, Closed …"). A screen reader says it when the row gets the focus. */
+static void
+name_row (DkCaseRow    *self,
+          const DkCase *kase,
+          const char   *priority_name)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  g_autofree char *name = NULL;
+
+  g_assert (DK_IS_CASE_ROW (self));
+
+  if (kase->number != NULL)
+    g_ptr_array_add (parts, kase->number);
+  g_ptr_array_add (parts, kase->title);
+  g_ptr_array_add (parts, (char *) gtk_label_get_label (self->status_label));
+  g_ptr_array_add (parts, (char *) priority_name);
+  if (kase->major)
+    g_ptr_array_add (parts, (char *) gtk_label_get_label (self->major_label));
+  g_ptr_array_add (parts, (char *) dk_case_kind_label (kase->kind));
+  if (gtk_widget_get_visible (GTK_WIDGET (self->pending_label)))
+    g_ptr_array_add (parts, (char *) gtk_label_get_label (self->pending_label));
+  g_ptr_array_add (parts, (char *) gtk_label_get_label (self->start_label));
+  g_ptr_array_add (parts, (char *) gtk_label_get_label (self->end_label));
+  g_ptr_array_add (parts, NULL);
+
+  /* Translators: what separates the parts of a list row's accessible name */
+  name = g_strjoinv (_(", "), (char **) parts->pdata);
+  dk_accessible_name_list_item (GTK_WIDGET (self), name);
+}
+
 static void
 dk_case_row_class_init (DkCaseRowClass *klass)
 {
@@ -191,25 +264,31 @@ dk_case_row_class_init (DkCaseRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DkCaseRow, pending_label);
   gtk_widget_class_bind_template_child (widget_class, DkCaseRow, priority_label);
   gtk_widget_class_bind_template_child (widget_class, DkCaseRow, start_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, status_box);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, DkCaseRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, DkCaseRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, DkCaseRow, visibility_label);
   gtk_widget_class_bind_template_child (widget_class, DkCaseRow, where_label);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseRow, badges_box);
 }
 
 static void
 dk_case_row_init (DkCaseRow *self)
 {
-  GtkLabel *times[3];
+  GtkWidget *times[5];
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  times[0] = self->status_label;
-  times[1] = self->start_label;
-  times[2] = self->end_label;
+  times[0] = GTK_WIDGET (self->status_box);
+  times[1] = GTK_WIDGET (self->start_label);
+  times[2] = GTK_WIDGET (self->end_label);
+  times[3] = GTK_WIDGET (self->where_label);
+  times[4] = GTK_WIDGET (self->badges_box);
 
-  /* The status and times flow as text; their flow box's cells are no stops for Tab. */
+  /* Where, the badges, the status and times flow as text; their flow boxes' cells are no
+   * stops for Tab. */
   for (guint i = 0; i < G_N_ELEMENTS (times); i++)
-    gtk_widget_set_focusable (gtk_widget_get_parent (GTK_WIDGET (times[i])), FALSE);
+    gtk_widget_set_focusable (gtk_widget_get_parent (times[i]), FALSE);
 }
 
 /**
@@ -270,7 +349,8 @@ dk_case_row_set_item (DkCaseRow    *self,
     {
       g_autofree char *css = g_strdup_printf ("dk-p%d", p);
 
-      if (p == kase->priority)
+      /* A closed case's priority is history: no colour that calls for attention. */
+      if (p == kase->priority && kase->status != DK_CASE_STATUS_CLOSED)
         gtk_widget_add_css_class (GTK_WIDGET (self->priority_label), css);
       else
         gtk_widget_remove_css_class (GTK_WIDGET (self->priority_label), css);
@@ -279,6 +359,8 @@ dk_case_row_set_item (DkCaseRow    *self,
   gtk_widget_set_visible (GTK_WIDGET (self->major_label), kase->major);
   gtk_label_set_label (self->visibility_label, kase->public ? _("Public") : _("Internal"));
   show_mark (self, item);
+
+  name_row (self, kase, priority_name);
 
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->open_button), "s", kase->id);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->open_button), "win.open-case");

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dk-accessible-names.h"
 #include "dk-case-preview.h"
 #include "dk-composer.h"
 #include "dk-local-changes.h"
@@ -530,6 +531,7 @@ fill_templates (DkComposer *self)
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "composer.apply-template");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", choice->id);
       gtk_list_box_append (self->templates_list, button);
+      dk_accessible_name_list_item (button, label);
       joined = g_strjoin (" ", choice->name, choice->language, choice->title, NULL);
       g_object_set_data_full (G_OBJECT (gtk_widget_get_parent (button)), "search-text",
                               g_utf8_casefold (joined, -1), g_free);

@@ -353,6 +353,7 @@ dk_login_dialog_init (DkLoginDialog *self)
   dk_accessible_name_entry_text (self->server_row, _("Server address"));
   dk_accessible_name_entry_text (self->username_row, _("Username"));
   dk_accessible_name_entry_text (ADW_ENTRY_ROW (self->password_row), _("Password"));
+  dk_accessible_name_peek_button (self->password_row, _("Show the password"));
 
   g_signal_connect_swapped (self->server_row, "changed",
                             G_CALLBACK (dk_login_dialog_row_changed_cb), self);

@@ -412,6 +412,7 @@ dk_preferences_window_init (DkPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  dk_accessible_name_search_entry (GTK_WIDGET (self), _("Search preferences"));
   dk_accessible_name_entry_text (self->server_row, _("Server address"));
   dk_accessible_name_entry_text (self->ca_file_row, _("CA certificate file"));
 

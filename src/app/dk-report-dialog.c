@@ -179,6 +179,7 @@ create_service_button (gpointer item,
   gtk_widget_set_halign (gtk_button_get_child (GTK_BUTTON (button)), GTK_ALIGN_START);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "report.choose-service");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
+  dk_accessible_name_list_item (button, name);
   return button;
 }
 

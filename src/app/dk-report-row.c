@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-accessible-names.h"
 #include "dk-format.h"
 #include "dk-report-row.h"
 
@@ -26,7 +27,7 @@ struct _DkReportRow
   GtkLabel  *probable_badge;
   GtkLabel  *details_label;
   GtkLabel  *description_label;
-  GtkBox    *buttons;
+  GtkFlowBox *buttons;
   GtkButton *open_button;
   GtkButton *acknowledge_button;
   GtkButton *close_button;
@@ -49,15 +50,24 @@ add_label (GtkBox     *box,
 }
 
 static GtkButton *
-add_button (GtkBox     *box,
+add_button (GtkFlowBox *box,
             const char *label,
             const char *action)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
+  GtkWidget *child = gtk_button_get_child (GTK_BUTTON (button));
 
+  /* In a narrow window the words of a button go on two lines rather than widening it. */
+  if (GTK_IS_LABEL (child))
+    {
+      gtk_label_set_wrap (GTK_LABEL (child), TRUE);
+      gtk_label_set_justify (GTK_LABEL (child), GTK_JUSTIFY_CENTER);
+    }
   /* The action is set with its target (set_button): one without would warn. */
   g_object_set_data (G_OBJECT (button), "dk-action", (gpointer) action);
-  gtk_box_append (box, button);
+  gtk_flow_box_append (box, button);
+  /* The flow box's cell is no stop for Tab, and hides with its button (set_button). */
+  gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
   return GTK_BUTTON (button);
 }
 
@@ -81,6 +91,7 @@ set_button (GtkButton  *button,
             const char *name)
 {
   gtk_widget_set_visible (GTK_WIDGET (button), visible);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (button)), visible);
   if (!visible)
     {
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), NULL);
@@ -245,6 +256,28 @@ show_report (DkReportRow  *self,
     }
 }
 
+/* The list item's accessible name: what the row shows, its labels in order. */
+static void
+name_row (DkReportRow *self)
+{
+  GtkLabel *labels[] = { self->number_label, self->kind_badge, self->state_badge,
+                         self->probable_badge, self->details_label, self->description_label };
+  g_autoptr(GString) name = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      const char *text = gtk_label_get_text (labels[i]);
+
+      if (!gtk_widget_get_visible (GTK_WIDGET (labels[i])) || text[0] == '\0')
+        continue;
+      if (name->len > 0)
+        /* Translators: what separates the parts of a list row's accessible name */
+        g_string_append (name, _(", "));
+      g_string_append (name, text);
+    }
+  dk_accessible_name_list_item (GTK_WIDGET (self), name->str);
+}
+
 /**
  * dk_report_row_set_item:
  * @self: a row
@@ -264,6 +297,7 @@ dk_report_row_set_item (DkReportRow  *self,
     show_group (self, item, now);
   else
     show_report (self, item, now);
+  name_row (self);
   gtk_widget_set_visible (GTK_WIDGET (self->buttons),
                           gtk_widget_get_visible (GTK_WIDGET (self->open_button)) ||
                           gtk_widget_get_visible (GTK_WIDGET (self->acknowledge_button)) ||
@@ -300,8 +334,13 @@ dk_report_row_init (DkReportRow *self)
   gtk_label_set_lines (self->description_label, 3);
   gtk_label_set_ellipsize (self->description_label, PANGO_ELLIPSIZE_END);
 
-  /* Short labels: the three fit a 360 px window. */
-  self->buttons = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6));
+  /* Short labels, and a flow: in a 360 px window what does not fit goes to a new line. */
+  self->buttons = GTK_FLOW_BOX (gtk_flow_box_new ());
+  gtk_flow_box_set_selection_mode (self->buttons, GTK_SELECTION_NONE);
+  gtk_flow_box_set_column_spacing (self->buttons, 6);
+  gtk_flow_box_set_row_spacing (self->buttons, 6);
+  gtk_flow_box_set_max_children_per_line (self->buttons, 4);
+  gtk_widget_add_css_class (GTK_WIDGET (self->buttons), "dk-report-buttons");
   gtk_widget_set_margin_top (GTK_WIDGET (self->buttons), 4);
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->buttons));
   self->open_button = add_button (self->buttons, _("_Open Case"), "win.open-case");

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dk-accessible-names.h"
 #include "dk-format.h"
 #include "dk-routine-editor.h"
 #include "dk-routine-format.h"
@@ -387,6 +388,8 @@ static void
 dk_routines_page_init (DkRoutinesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  dk_accessible_name_dropdown_button (self->service_dropdown, _("Routines for service"));
+  dk_accessible_name_dropdown_button (self->audience_dropdown, _("Routines for audience"));
   gtk_list_box_set_header_func (self->list_box, update_header, NULL, NULL);
   gtk_stack_set_visible_child_name (self->stack, "empty");
   update_actions (self);

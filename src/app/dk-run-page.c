@@ -277,6 +277,17 @@ dk_run_page_add_note_clicked_cb (DkRunPage *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A step's tick says "checked" or "not checked" to a screen reader: GTK 4.8 tells only
+ * "pressed" of a toggle button. */
+static void
+sync_checked_state (GtkToggleButton *check)
+{
+  gtk_accessible_update_state (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_STATE_CHECKED,
+                               gtk_toggle_button_get_active (check)
+                               ? GTK_ACCESSIBLE_TRISTATE_TRUE : GTK_ACCESSIBLE_TRISTATE_FALSE,
+                               -1);
+}
+
 static GtkWidget *
 new_step_row (DkRunPage           *self,
               const DkRoutineStep *step,
@@ -295,8 +306,11 @@ new_step_row (DkRunPage           *self,
   const char *parts[] = { reason, details, history, people };
   GtkWidget *row = adw_action_row_new ();
   /* A round toggle with a tick rather than a GtkCheckButton: GTK 4.8 gives check buttons
-   * no accessible action, so screen readers and tests could not tick them. */
-  GtkWidget *check = gtk_toggle_button_new ();
+   * no accessible action, so screen readers and tests could not tick them. It is a check
+   * box to assistive technologies, checked when the step is done (sync_checked_state). */
+  GtkWidget *check = g_object_new (GTK_TYPE_TOGGLE_BUTTON,
+                                   "accessible-role", GTK_ACCESSIBLE_ROLE_CHECKBOX,
+                                   NULL);
   GtkWidget *note = gtk_button_new_from_icon_name ("document-edit-symbolic");
 
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
@@ -322,7 +336,9 @@ new_step_row (DkRunPage           *self,
   gtk_widget_add_css_class (check, "circular");
   gtk_widget_add_css_class (check, "dk-tick");
   gtk_widget_set_tooltip_text (check, _("Done"));
+  g_signal_connect (check, "toggled", G_CALLBACK (sync_checked_state), NULL);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), state != NULL && state->done);
+  sync_checked_state (GTK_TOGGLE_BUTTON (check));
   gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
   gtk_widget_set_sensitive (check, running && reason == NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,

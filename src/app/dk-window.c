@@ -378,6 +378,34 @@ dk_window_class_init (DkWindowClass *klass)
                                          "win.show-page", "s", pages[i].page);
 }
 
+/* In a phone-sized window the connection shows as its icon (the button's accessible name
+ * keeps the word): the word would keep the header, so the window, wider than 360 px.
+ * Decided by the window's width (its surface's once it has one: a maximized window's
+ * default width is the one it had before), not by what the header has room for, which
+ * the word itself changes. */
+#define DK_WINDOW_NARROW_WIDTH 500
+
+static void
+update_connection_label (DkWindow *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (surface != NULL && gdk_surface_get_width (surface) > 1)
+    width = gdk_surface_get_width (surface);
+  gtk_widget_set_visible (GTK_WIDGET (self->connection_label),
+                          width <= 0 || width >= DK_WINDOW_NARROW_WIDTH);
+}
+
+static void
+dk_window_realize_cb (DkWindow *self)
+{
+  g_signal_connect_object (gtk_native_get_surface (GTK_NATIVE (self)), "notify::width",
+                           G_CALLBACK (update_connection_label), self, G_CONNECT_SWAPPED);
+  update_connection_label (self);
+}
+
 static void
 dk_window_init (DkWindow *self)
 {
@@ -386,6 +414,9 @@ dk_window_init (DkWindow *self)
   self->cancellable = g_cancellable_new ();
   self->service_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   _dk_window_init_lists (self);
+  g_signal_connect_swapped (self, "notify::default-width", G_CALLBACK (update_connection_label),
+                            self);
+  g_signal_connect_swapped (self, "realize", G_CALLBACK (dk_window_realize_cb), self);
 }
 
 static void
@@ -421,6 +452,7 @@ dk_window_new (DkApplication *app)
   self->settings = g_object_ref (dk_application_get_settings (app));
 
   restore_window_state (self);
+  update_connection_label (self);
   dk_reports_page_setup (self->my_reports_page, DK_REPORTS_PAGE_MINE, self->engine, self->settings);
   dk_reports_page_setup (self->inbox_page, DK_REPORTS_PAGE_INBOX, self->engine, self->settings);
   _dk_window_setup_lists (self);

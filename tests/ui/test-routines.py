@@ -110,7 +110,7 @@ def main():
 
         # Tick the first step of the during phase; see who ticked it.
         box = h.wait_for("a step's check box",
-                         lambda: h.find_prefix(app, "push button", "Done: Rapportera"),
+                         lambda: h.find_prefix(app, "check box", "Done: Rapportera"),
                          explain=lambda: "there are: " + ", ".join(
                              f"{n.roleName}:{n.name!r}" for n in app.findChildren(
                                  lambda n: n.name.startswith("Done"), recursive=True)))
