@@ -612,6 +612,15 @@ dk_case_page_new (void)
   return g_object_new (DK_TYPE_CASE_PAGE, NULL);
 }
 
+/* A badge sits in a GtkFlowBoxChild, which lays out by its own visibility. */
+static void
+show_badge (GtkLabel *badge,
+            gboolean  visible)
+{
+  gtk_widget_set_visible (GTK_WIDGET (badge), visible);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (badge)), visible);
+}
+
 /**
  * dk_case_page_set_case:
  * @self: a #DkCasePage
@@ -646,11 +655,11 @@ dk_case_page_set_case (DkCasePage *self,
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->priority_label),
                                dk_priority_is_valid (kase->priority)
                                  ? dk_priority_label (kase->priority) : NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->major_label), kase->major);
+  show_badge (self->major_label, kase->major);
   gtk_label_set_label (self->visibility_label, kase->public ? _("Public") : _("Internal"));
   pending = dk_store_is_pending (store, DK_TYPE_NAME_CASE, kase->id);
   gtk_label_set_label (self->pending_label, pending ? _("Waiting to publish") : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->pending_label), pending);
+  show_badge (self->pending_label, pending);
   dk_case_changes_bar_set_case (self->changes_bar, kase);
   dk_case_reserve_set_case (self->reserve, kase);
 

@@ -214,8 +214,7 @@ new_suggestion_row (DkUnit *unit)
   gtk_widget_set_margin_bottom (box, 4);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_widget_set_focusable (row, FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible != NULL ? accessible : unit->name, -1);
+  dk_accessible_name_list_item (box, accessible != NULL ? accessible : unit->name);
   g_object_set_data_full (G_OBJECT (row), "dk-unit", dk_unit_ref (unit),
                           (GDestroyNotify) dk_unit_unref);
   return row;
