@@ -138,8 +138,9 @@ report_tes "Akuten"
 run 0 "b sends the third" b sync
 run 0 "a syncs it" a sync
 run 0 "inbox --json" a inbox --json
+# The units were typed as aliases: the reports carry the catalogue's names.
 check "three units on TES are a probable incident, newest first" \
-  json '[(g["units"], g["probable_incident"], [r["unit"] for r in g["reports"]]) for g in j if g["service"] == "tes"] == [(3, True, ["Akuten", "Avd 14", "Avd 12"])]'
+  json '[(g["units"], g["probable_incident"], [r["unit"] for r in g["reports"]]) for g in j if g["service"] == "tes"] == [(3, True, ["Akutmottagningen", "Avdelning 14", "Avdelning 12"])]'
 check "the TES group is first (it has the newest report)" json 'j[0]["service"] == "tes"'
 numbers=$(json_get '" ".join(r["number"] for r in j[0]["reports"])')
 first=$(echo "$numbers" | cut -d " " -f 1)
@@ -211,11 +212,12 @@ check "refused as forbidden, with the server's reason" \
 run 0 "affected on the incident" b affected "$case_number" --unit "Avd 20"
 run 1 "the same unit twice fails" b affected "$case_number" --unit "avd 20"
 check "the failure says it is listed" grep -q "already says that avd 20 is affected" "$tmp/stderr"
-run 0 "b sends it" b sync
+run 0 "a unit typed as a catalogue alias" b affected "$case_number" --unit "avd 14"
+run 0 "b sends them" b sync
 run 0 "a syncs" a sync
 run 0 "show --json" a show "$case_number" --json
-check "the publishers see the unit, when and by whom" \
-  json '[(x["unit"], x["by"]) for x in j["affected"]] == [("Avd 20", "staff")] and j["affected"][0]["at"]'
+check "the publishers see the units (the alias as the catalogue's name), when and by whom" \
+  json '[(x["unit"], x["by"]) for x in j["affected"]] == [("Avd 20", "staff"), ("Avdelning 14", "staff")] and all(x["at"] for x in j["affected"])'
 
 # ---- the reserve routine ----
 
@@ -224,8 +226,8 @@ run 0 "reserve --declare for two units" a reserve "$case_number" --declare --uni
 run 0 "sync sends it" a sync
 check "nothing was rejected" grep -q ", 0 rejected" "$tmp/stdout"
 run 0 "show --json" a show "$case_number" --json
-check "the reserve routine is in force for the two units" \
-  json '[(e["action"], e["all_units"], e["units"], e["author"]) for e in j["reserve"]] == [("declared", False, ["Avd 12", "Akuten"], "servicedesk")]'
+check "the reserve routine is in force for the two units, by their catalogue names" \
+  json '[(e["action"], e["all_units"], e["units"], e["author"]) for e in j["reserve"]] == [("declared", False, ["Avdelning 12", "Akutmottagningen"], "servicedesk")]'
 run 0 "reserve --declare --all widens it" a reserve "$case_number" --declare --all
 run 0 "reserve --lift" a reserve "$case_number" --lift --text "TES fungerar igen"
 run 1 "lifting it twice fails" a reserve "$case_number" --lift

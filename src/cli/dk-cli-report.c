@@ -114,7 +114,6 @@ create_report (DkCli       *cli,
   report->id = g_uuid_string_random ();
   report->kind = urgent ? DK_REPORT_KIND_URGENT : DK_REPORT_KIND_FAULT;
   report->service = g_steal_pointer (&service);
-  report->unit = g_steal_pointer (&unit);
   report->reporter = g_steal_pointer (&reporter);
   report->contact = g_steal_pointer (&contact);
   report->description = g_steal_pointer (&description);
@@ -127,6 +126,7 @@ create_report (DkCli       *cli,
   store = _dk_cli_get_store_as_me (cli, &me, &error);
   if (store == NULL)
     return _dk_cli_fail (command, error);
+  report->unit = _dk_cli_resolve_unit (store, unit);
 
   if (!dk_local_create_report (store, report, me, dk_time_now (), &error))
     return _dk_cli_fail (command, error);

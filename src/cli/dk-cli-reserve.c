@@ -18,6 +18,7 @@ _dk_cli_affected (DkCli       *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *unit = NULL;
+  g_autofree char *resolved = NULL;
   DkStore *store;
   const char *me;
   int status;
@@ -39,7 +40,9 @@ _dk_cli_affected (DkCli       *cli,
   store = _dk_cli_get_store_as_me (cli, &me, &error);
   if (store == NULL)
     return _dk_cli_fail (command, error);
-  if (!dk_local_mark_affected (store, argv[1], unit, me, dk_time_now (), &error))
+  /* "Avd 12" is the catalogue's "Avdelning 12"; a unit not in it stays as typed */
+  resolved = _dk_cli_resolve_unit (store, unit);
+  if (!dk_local_mark_affected (store, argv[1], resolved, me, dk_time_now (), &error))
     return _dk_cli_fail (command, error);
 
   return DK_CLI_EXIT_OK;
@@ -90,6 +93,14 @@ _dk_cli_reserve (DkCli       *cli,
   store = _dk_cli_get_store_as_me (cli, &me, &error);
   if (store == NULL)
     return _dk_cli_fail (command, error);
+  /* "Avd 12" is the catalogue's "Avdelning 12"; a unit not in it stays as typed */
+  for (guint i = 0; units != NULL && units[i] != NULL; i++)
+    {
+      char *resolved = _dk_cli_resolve_unit (store, units[i]);
+
+      g_free (units[i]);
+      units[i] = resolved;
+    }
   if (declare)
     ok = dk_local_declare_reserve (store, argv[1], all, (const char * const *) units, text, me,
                                    dk_time_now (), &error);
