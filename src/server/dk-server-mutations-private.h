@@ -91,6 +91,14 @@ gboolean  _dk_mutation_object_exists          (DkServerDb         *db,
                                                gboolean            count_deleted,
                                                gboolean           *exists,
                                                GError            **error);
+/* Whether a live object of @type with @id is stored; DK_ERROR_NOT_FOUND with
+ * @deleted_message when only its tombstone is. */
+gboolean  _dk_mutation_find_live_object       (DkServerDb         *db,
+                                               const char         *type,
+                                               const char         *id,
+                                               const char         *deleted_message,
+                                               gboolean           *exists,
+                                               GError            **error);
 /* DK_ERROR_INVALID with @message when an object of @type with @id is stored already. */
 gboolean  _dk_mutation_check_new_id           (DkServerDb         *db,
                                                const char         *type,

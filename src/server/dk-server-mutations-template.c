@@ -64,23 +64,14 @@ load_current (const DkMutation  *mutation,
               DkTemplate       **out,
               GError           **error)
 {
-  g_autoptr(DkStoredObject) object = NULL;
-  GError *local_error = NULL;
+  gboolean exists;
 
   *out = NULL;
-  object = dk_server_db_get_object (mutation->db, DK_TYPE_NAME_TEMPLATE, id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  if (object == NULL)
+  if (!_dk_mutation_find_live_object (mutation->db, DK_TYPE_NAME_TEMPLATE, id,
+                                      _("The template was deleted"), &exists, error))
+    return FALSE;
+  if (!exists)
     return TRUE;
-  if (object->deleted)
-    {
-      g_set_error_literal (error, DK_ERROR, DK_ERROR_NOT_FOUND, _("The template was deleted"));
-      return FALSE;
-    }
 
   *out = dk_server_load_template (mutation->db, id, error);
   return *out != NULL;

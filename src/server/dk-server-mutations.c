@@ -174,6 +174,34 @@ _dk_mutation_object_exists (DkServerDb  *db,
 }
 
 gboolean
+_dk_mutation_find_live_object (DkServerDb  *db,
+                               const char  *type,
+                               const char  *id,
+                               const char  *deleted_message,
+                               gboolean    *exists,
+                               GError     **error)
+{
+  g_autoptr(DkStoredObject) object = NULL;
+  GError *local_error = NULL;
+
+  *exists = FALSE;
+  object = dk_server_db_get_object (db, type, id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (object != NULL && object->deleted)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_NOT_FOUND, deleted_message);
+      return FALSE;
+    }
+
+  *exists = object != NULL;
+  return TRUE;
+}
+
+gboolean
 _dk_mutation_check_new_id (DkServerDb  *db,
                            const char  *type,
                            const char  *id,
