@@ -357,12 +357,13 @@ static void
 test_tcp_keepalive_is_on (Fixture       *fixture,
                           gconstpointer  data)
 {
+  g_autofree char *ss = g_find_program_in_path ("ss");
   g_autofree char *filter = NULL;
   g_autofree char *out = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  if (!g_find_program_in_path ("ss"))
+  if (ss == NULL)
     {
       g_test_skip ("ss (iproute2) is not installed");
       return;
