@@ -5,6 +5,7 @@
 #include "dk-core.h"
 #include "dk-login-throttle.h"
 #include "dk-server-events.h"
+#include "dk-server-limits.h"
 #include "dk-server.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,7 @@ struct _DkServer
 
   /* state */
   gboolean         tls;
+  DkServerLimits   limits;
   guint            keepalive_seconds;
 };
 

@@ -255,6 +255,7 @@ static void
 dk_server_init (DkServer *self)
 {
   self->keepalive_seconds = KEEPALIVE_SECONDS;
+  dk_server_limits_init (&self->limits);
 }
 
 /**
@@ -304,6 +305,22 @@ add_routes (DkServer *self)
   soup_server_add_websocket_handler (self->soup, DK_API_PREFIX "/events", NULL, NULL,
                                      dk_server_events_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, dk_server_public_cb, self, NULL);
+}
+
+/**
+ * dk_server_set_limits:
+ * @limits: what the server allows; copied
+ *
+ * Sets the limits before dk_server_listen().
+ */
+void
+dk_server_set_limits (DkServer             *self,
+                      const DkServerLimits *limits)
+{
+  g_return_if_fail (DK_IS_SERVER (self));
+  g_return_if_fail (limits != NULL);
+
+  self->limits = *limits;
 }
 
 /**

@@ -5,6 +5,7 @@
 #include <libsoup/soup.h>
 
 #include "dk-server-db.h"
+#include "dk-server-limits.h"
 
 G_BEGIN_DECLS
 
@@ -12,6 +13,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DkServer, dk_server, DK, SERVER, GObject)
 
 DkServer *dk_server_new           (DkServerDb       *db);
+/* Before dk_server_listen(). */
+void      dk_server_set_limits    (DkServer             *self,
+                                   const DkServerLimits *limits);
 /* Listens on @address (an IPv4 or IPv6 literal) and @port (0 picks a free one), with
  * TLS when @certificate is given. */
 gboolean  dk_server_listen        (DkServer         *self,
