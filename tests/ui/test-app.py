@@ -68,6 +68,9 @@ def ok(what):
 
 def fail(what):
     print(f"not ok - {what}", flush=True)
+    for proc in started_apps:
+        if proc.poll() is not None:
+            print(f"# the app {proc.pid} had exited with status {proc.returncode}", flush=True)
     raise SystemExit(1)
 
 
@@ -277,9 +280,16 @@ def app_env(config_home):
     return env
 
 
+# The apps a test started, so that a failure can say whether one had died (a crash under
+# the sanitizers shows as a wait that timed out).
+started_apps = []
+
+
 def start_app(data_dir, url, config_home):
-    return subprocess.Popen([os.environ["DRIFTKOLL_APP"], "--server", url,
+    proc = subprocess.Popen([os.environ["DRIFTKOLL_APP"], "--server", url,
                              "--data-dir", data_dir], env=app_env(config_home))
+    started_apps.append(proc)
+    return proc
 
 
 def gsettings(config_home, *args):
