@@ -104,10 +104,12 @@ read_byte (GSocketConnection *connection,
   return n == 1;
 }
 
-/* Reads one reply: status line, headers and a body of its Content-Length. */
+/* Reads one reply: status line, headers and a body of its Content-Length (none for the
+ * reply to a HEAD, when @to_head). */
 static void
-read_reply (GSocketConnection *connection,
-            Reply             *reply)
+read_reply_full (GSocketConnection *connection,
+                 gboolean           to_head,
+                 Reply             *reply)
 {
   g_autoptr(GString) head = g_string_new (NULL);
   g_autoptr(GString) body = g_string_new (NULL);
@@ -132,6 +134,8 @@ read_reply (GSocketConnection *connection,
   if (length_header != NULL)
     length = g_ascii_strtoull (length_header + strlen ("\r\ncontent-length:"), NULL, 10);
   g_assert_cmpuint (length, <, 1024 * 1024);
+  if (to_head)
+    length = 0;
 
   while (body->len < length)
     {
@@ -148,6 +152,13 @@ read_reply (GSocketConnection *connection,
       reply->json = json_from_string (reply->body, &error);
       g_assert_no_error (error);
     }
+}
+
+static void
+read_reply (GSocketConnection *connection,
+            Reply             *reply)
+{
+  read_reply_full (connection, FALSE, reply);
 }
 
 static const char *
@@ -278,6 +289,29 @@ test_oversized_refused_on_every_path (Fixture       *fixture,
     }
 }
 
+/* A client that asks to be told before it sends (Expect: 100-continue) is told no, and
+ * a HEAD gets the same status without a body. */
+static void
+test_oversized_with_expect_or_head (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(GSocketConnection) connection = connect_raw (fixture);
+  g_auto(Reply) reply = { 0 };
+
+  assert_refused_and_closed (fixture,
+                             "POST /api/v1/mutations HTTP/1.1\r\nHost: x\r\n"
+                             "Expect: 100-continue\r\n"
+                             "Content-Length: " HUGE_LENGTH "\r\n\r\n",
+                             413, "too_large");
+
+  send_text (connection, "HEAD / HTTP/1.1\r\nHost: x\r\n"
+                         "Content-Length: " HUGE_LENGTH "\r\n\r\n");
+  read_reply_full (connection, TRUE, &reply);
+  g_assert_cmpuint (reply.status, ==, 413);
+  g_assert_nonnull (strstr (reply.headers, "\r\nconnection: close\r\n"));
+  assert_closed (connection);
+}
+
 typedef struct {
   Fixture *fixture;
   guint64  limit;     /* bytes the client may send at most */
@@ -341,6 +375,8 @@ test_oversized_bodies_are_not_held (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     g_thread_join (threads[i]);
 
+  /* What the kernel still buffers reaches a server that reads it within this. */
+  g_usleep (G_USEC_PER_SEC);
   peak_after = server_status_kib (fixture, "VmHWM");
   g_test_message ("server RSS before %" G_GUINT64_FORMAT " KiB (peak %" G_GUINT64_FORMAT
                   " KiB), peak after %" G_GUINT64_FORMAT " KiB",
@@ -352,8 +388,9 @@ test_oversized_bodies_are_not_held (Fixture       *fixture,
       g_assert_true (blasters[i].ended);
     }
 
-  /* 4 × 16 MiB were offered; a server that read them holds at least 64 MiB. */
-  g_assert_cmpuint (peak_after, <, rss_before + 32 * 1024);
+  /* 4 × 16 MiB were offered: the server of issue 13 peaked 28 MiB higher here (it frees
+   * each body as its caller goes); the guard's drains add well under 1 MiB. */
+  g_assert_cmpuint (peak_after, <, rss_before + 16 * 1024);
 
   /* And it still answers. */
   g_assert_cmpuint (dk_test_server_request (fixture->server, "GET", "/api/v1/healthz", NULL,
@@ -569,6 +606,37 @@ test_guard_rules (void)
     }
 }
 
+/* The check of raw header lines, for a stream under libsoup (see the guard). */
+static void
+test_guard_header_lines (void)
+{
+  static const struct {
+    const char *line;
+    gboolean    accepted;
+  } cases[] = {
+    { "Host: x", TRUE },
+    { "Content-Length: 12", TRUE },
+    { "content-length:12 \r", TRUE },
+    { "Content-Length: abc", FALSE },
+    { "Content-Length: 2, 2", FALSE },
+    { "Content-Length: -1", TRUE },   /* parsed by libsoup, refused by the rules */
+    { "Content-Length:", TRUE },
+    { "Content-Length: 1e3", FALSE },
+    { "Transfer-Encoding: chunked", TRUE },
+    { "TRANSFER-ENCODING: Identity", TRUE },
+    { "Transfer-Encoding: gzip", FALSE },
+    { "Transfer-Encoding: gzip, chunked", FALSE },
+    { "X-Content-Length: abc", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].line);
+      g_assert_cmpint (dk_server_guard_check_header_line (cases[i].line, strlen (cases[i].line)),
+                       ==, cases[i].accepted);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -579,10 +647,13 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   g_test_add_func ("/hostile/http/guard/rules", test_guard_rules);
+  g_test_add_func ("/hostile/http/guard/header-lines", test_guard_header_lines);
   ADD ("/hostile/http/oversized-login-is-refused-before-its-body",
        test_oversized_login_refused_before_body);
   ADD ("/hostile/http/oversized-body-is-refused-on-every-path",
        test_oversized_refused_on_every_path);
+  ADD ("/hostile/http/oversized-body-is-refused-with-expect-or-head",
+       test_oversized_with_expect_or_head);
   ADD ("/hostile/http/oversized-bodies-sent-anyway-are-not-held",
        test_oversized_bodies_are_not_held);
   ADD ("/hostile/http/the-body-limit-is-exact", test_limit_is_exact);

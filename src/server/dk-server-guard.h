@@ -24,6 +24,8 @@ void           dk_server_guard_attach        (DkServerGuard         *self,
 gboolean       dk_server_guard_check_headers (SoupMessageHeaders    *headers,
                                               guint64                max_body_bytes,
                                               DkServerGuardRefusal  *refusal);
+gboolean       dk_server_guard_check_header_line (const char      *line,
+                                                  gsize            length);
 const guint8  *dk_server_guard_peek_body     (SoupServerMessage     *msg,
                                               gsize                 *length);
 
