@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,7 +67,7 @@ fixture_teardown (Fixture       *fixture,
 
 /* ---- raw sockets ---- */
 
-static GSocketConnection *
+static GIOStream *
 connect_raw (Fixture *fixture)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
@@ -79,14 +80,14 @@ connect_raw (Fixture *fixture)
   /* A blocking read that waits longer than this is a server that stalls: a failure. */
   g_socket_set_timeout (g_socket_connection_get_socket (connection), READ_TIMEOUT_SECONDS);
 
-  return connection;
+  return G_IO_STREAM (connection);
 }
 
 static void
-send_text (GSocketConnection *connection,
+send_text (GIOStream         *connection,
            const char        *text)
 {
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (connection);
   g_autoptr(GError) error = NULL;
 
   g_output_stream_write_all (out, text, strlen (text), NULL, NULL, &error);
@@ -95,10 +96,10 @@ send_text (GSocketConnection *connection,
 
 /* Reads one byte; FALSE at the end of the stream (or a reset: the connection ended). */
 static gboolean
-read_byte (GSocketConnection *connection,
+read_byte (GIOStream         *connection,
            char              *out_byte)
 {
-  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GInputStream *in = g_io_stream_get_input_stream (connection);
   g_autoptr(GError) error = NULL;
   gssize n;
 
@@ -116,7 +117,7 @@ read_byte (GSocketConnection *connection,
 /* Reads one reply: status line, headers and a body of its Content-Length (none for the
  * reply to a HEAD, when @to_head). */
 static void
-read_reply_full (GSocketConnection *connection,
+read_reply_full (GIOStream         *connection,
                  gboolean           to_head,
                  Reply             *reply)
 {
@@ -164,7 +165,7 @@ read_reply_full (GSocketConnection *connection,
 }
 
 static void
-read_reply (GSocketConnection *connection,
+read_reply (GIOStream         *connection,
             Reply             *reply)
 {
   read_reply_full (connection, FALSE, reply);
@@ -183,7 +184,7 @@ reply_error_code (Reply *reply)
 
 /* The server ended the connection: the next read is the end of the stream. */
 static void
-assert_closed (GSocketConnection *connection)
+assert_closed (GIOStream *connection)
 {
   char c;
 
@@ -199,7 +200,7 @@ assert_refused_and_closed (Fixture    *fixture,
                            guint       status,
                            const char *code)
 {
-  g_autoptr(GSocketConnection) connection = connect_raw (fixture);
+  g_autoptr(GIOStream) connection = connect_raw (fixture);
   g_auto(Reply) reply = { 0 };
 
   g_test_message ("request: %s", request);
@@ -252,7 +253,7 @@ static void
 test_oversized_login_refused_before_body (Fixture       *fixture,
                                           gconstpointer  data)
 {
-  GSocketConnection *connections[4];
+  GIOStream *connections[4];
 
   for (guint i = 0; i < G_N_ELEMENTS (connections); i++)
     {
@@ -304,7 +305,7 @@ static void
 test_oversized_with_expect_or_head (Fixture       *fixture,
                                     gconstpointer  data)
 {
-  g_autoptr(GSocketConnection) connection = connect_raw (fixture);
+  g_autoptr(GIOStream) connection = connect_raw (fixture);
   g_auto(Reply) reply = { 0 };
 
   assert_refused_and_closed (fixture,
@@ -321,6 +322,53 @@ test_oversized_with_expect_or_head (Fixture       *fixture,
   assert_closed (connection);
 }
 
+static gboolean
+accept_any_certificate_cb (GTlsConnection       *connection,
+                           GTlsCertificate      *certificate,
+                           GTlsCertificateFlags  errors,
+                           gpointer              user_data)
+{
+  return TRUE;
+}
+
+/* Over TLS the guard cannot shut the socket for writing under the TLS stream: it
+ * writes the reply, drains briefly and closes, and the caller still gets the reply. */
+static void
+test_oversized_refused_over_tls (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *cert = g_build_filename (fixture->server->dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (fixture->server->dir, "key.pem", NULL);
+  g_autofree char *url = NULL;
+  g_autoptr(GSubprocess) process = dk_test_server_start_tls (fixture->server, cert, key, &url);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) tcp = NULL;
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Reply) reply = { 0 };
+
+  tcp = g_socket_client_connect_to_host (client, "127.0.0.1", g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (tcp), READ_TIMEOUT_SECONDS);
+  tls = g_tls_client_connection_new (G_IO_STREAM (tcp), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_any_certificate_cb), NULL);
+  g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error);
+  g_assert_no_error (error);
+
+  send_text (tls, "POST /api/v1/session HTTP/1.1\r\nHost: x\r\n"
+                  "Content-Length: " HUGE_LENGTH "\r\n\r\n");
+  read_reply (tls, &reply);
+  g_assert_cmpuint (reply.status, ==, 413);
+  g_assert_cmpstr (reply_error_code (&reply), ==, "too_large");
+  assert_closed (tls);
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+}
+
 typedef struct {
   Fixture *fixture;
   guint64  limit;     /* bytes the client may send at most */
@@ -334,8 +382,8 @@ static gpointer
 blast_body_thread (gpointer data)
 {
   Blaster *blaster = data;
-  g_autoptr(GSocketConnection) connection = connect_raw (blaster->fixture);
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr(GIOStream) connection = connect_raw (blaster->fixture);
+  GOutputStream *out = g_io_stream_get_output_stream (connection);
   g_autofree char *chunk = g_malloc0 (64 * 1024);
 
   send_text (connection, "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -418,7 +466,7 @@ test_limit_is_exact (Fixture       *fixture,
                                          "Content-Length: %d\r\n\r\n",
                                          DK_MAX_BODY_BYTES);
   g_autofree char *body = g_malloc (DK_MAX_BODY_BYTES + 1);
-  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GIOStream) connection = NULL;
   g_auto(Reply) reply = { 0 };
 
   assert_refused_and_closed (fixture, over, 413, "too_large");
@@ -476,7 +524,7 @@ assert_length_refused (Fixture    *fixture,
 {
   g_autofree char *request = g_strdup_printf ("POST /api/v1/session HTTP/1.1\r\n"
                                               "Host: x\r\n%s\r\n{}", length_headers);
-  g_autoptr(GSocketConnection) connection = connect_raw (fixture);
+  g_autoptr(GIOStream) connection = connect_raw (fixture);
   g_auto(Reply) reply = { 0 };
 
   g_test_message ("request: %s", request);
@@ -545,7 +593,7 @@ test_good_requests_keep_the_connection (Fixture       *fixture,
                                         gconstpointer  data)
 {
   static const char login[] = "{\"username\":\"nobody\",\"password\":\"wrong\"}";
-  g_autoptr(GSocketConnection) connection = connect_raw (fixture);
+  g_autoptr(GIOStream) connection = connect_raw (fixture);
   g_autofree char *request = g_strdup_printf ("POST /api/v1/session HTTP/1.1\r\nHost: x\r\n"
                                               "Content-Type: application/json\r\n"
                                               "Content-Length: %zu\r\n\r\n%s",
@@ -677,6 +725,7 @@ main (int   argc,
        test_oversized_refused_on_every_path);
   ADD ("/hostile/http/oversized-body-is-refused-with-expect-or-head",
        test_oversized_with_expect_or_head);
+  ADD ("/hostile/http/oversized-body-is-refused-over-tls", test_oversized_refused_over_tls);
   ADD ("/hostile/http/oversized-bodies-sent-anyway-are-not-held",
        test_oversized_bodies_are_not_held);
   ADD ("/hostile/http/the-body-limit-is-exact", test_limit_is_exact);
