@@ -19,6 +19,8 @@ typedef struct {
 } DkServerGuardRefusal;
 
 DkServerGuard *dk_server_guard_new           (guint64                max_body_bytes);
+void           dk_server_guard_allow_body    (DkServerGuard         *self,
+                                              const char            *prefix);
 void           dk_server_guard_attach        (DkServerGuard         *self,
                                               SoupServer            *soup);
 gboolean       dk_server_guard_check_headers (SoupMessageHeaders    *headers,

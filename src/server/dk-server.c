@@ -266,9 +266,11 @@ static void
 add_routes (DkServer *self)
 {
   /* Framing and body size are checked for every path before a body is read (an early
-   * handler would see only the requests of its own path's entry). */
+   * handler would see only the requests of its own path's entry). Only the batch of
+   * mutations is a large body; the login and every other path are small. */
   g_clear_object (&self->guard);
   self->guard = dk_server_guard_new (self->limits.max_body_bytes);
+  dk_server_guard_allow_body (self->guard, DK_API_PREFIX "/mutations");
   dk_server_guard_attach (self->guard, self->soup);
 
   /* Unknown API paths are a JSON 404. */
