@@ -125,26 +125,19 @@ _dk_server_check_method (SoupServerMessage *msg,
   return FALSE;
 }
 
-/* The request body as a JSON object, or FALSE after replying with the error. */
+/* The request body as a JSON object, or NULL after replying with the error. Its size
+ * was checked against the limit from the headers, before it was read (dk-server-guard.c),
+ * and it is kept in one buffer, parsed from there without a copy. */
 JsonNode *
 _dk_server_read_json_body (SoupServerMessage *msg)
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
   gsize length = 0;
-  const char *data;
+  const guint8 *data;
 
-  if (body->length > DK_MAX_BODY_BYTES)
-    {
-      _dk_server_reply_error_code (msg, DK_ERROR_TOO_LARGE, _("The request body is too large"));
-      return NULL;
-    }
-
-  bytes = soup_message_body_flatten (body);
-  data = g_bytes_get_data (bytes, &length);
-  node = dk_json_parse (data, length, &error);
+  data = dk_server_guard_peek_body (msg, &length);
+  node = dk_json_parse ((const char *) data, length, &error);
   if (node == NULL || dk_json_expect_object (node, "body", &error) == NULL)
     {
       _dk_server_reply_error (msg, error);

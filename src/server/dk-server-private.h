@@ -5,6 +5,7 @@
 #include "dk-core.h"
 #include "dk-login-throttle.h"
 #include "dk-server-events.h"
+#include "dk-server-guard.h"
 #include "dk-server-limits.h"
 #include "dk-server.h"
 
@@ -21,6 +22,7 @@ struct _DkServer
   SoupServer      *soup;
   DkEventHub      *events;
   DkLoginThrottle *throttle;
+  DkServerGuard   *guard;
 
   /* state */
   gboolean         tls;

@@ -217,10 +217,13 @@ _dk_server_mutations_cb (SoupServer        *soup,
       _dk_server_reply_error (msg, error);
       return;
     }
-  if (json_array_get_length (mutations) > DK_MAX_MUTATIONS_PER_BATCH)
+  /* A batch is applied in one transaction: its size bounds how long one caller holds
+   * the database and how large the reply grows. */
+  if (json_array_get_length (mutations) > self->limits.max_mutations_per_batch)
     {
       g_autofree char *message = g_strdup_printf (_("mutations: at most %d in one batch"),
-                                                  DK_MAX_MUTATIONS_PER_BATCH);
+                                                  (int) MIN (self->limits.max_mutations_per_batch,
+                                                             G_MAXINT));
       _dk_server_reply_error_code (msg, DK_ERROR_TOO_LARGE, message);
       return;
     }

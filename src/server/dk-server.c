@@ -11,6 +11,7 @@
 #include "dk-core.h"
 #include "dk-login-throttle.h"
 #include "dk-server-events.h"
+#include "dk-server-guard.h"
 #include "dk-server-private.h"
 #include "dk-server-public.h"
 
@@ -147,31 +148,6 @@ dk_server_public_cb (SoupServer        *soup,
     }
 }
 
-/* Refuses oversized bodies before they are read, and bodies of unknown length. */
-static void
-dk_server_early_cb (SoupServer        *soup,
-                    SoupServerMessage *msg,
-                    const char        *path,
-                    GHashTable        *query,
-                    gpointer           user_data)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
-
-  if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > DK_MAX_BODY_BYTES)
-    {
-      _dk_server_reply_error_code (msg, DK_ERROR_TOO_LARGE, _("The request body is too large"));
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Connection", "close");
-    }
-  else if (encoding == SOUP_ENCODING_CHUNKED)
-    {
-      _dk_server_reply_error_full (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
-                        _("Send the body with a Content-Length"));
-    }
-}
-
 /* ---- object ---- */
 
 static void
@@ -182,6 +158,7 @@ dk_server_dispose (GObject *object)
   if (self->soup != NULL)
     dk_server_shutdown (self);
   g_clear_object (&self->soup);
+  g_clear_object (&self->guard);
   g_clear_object (&self->events);
   g_clear_object (&self->throttle);
   g_clear_object (&self->db);
@@ -288,9 +265,15 @@ dk_server_new (DkServerDb *db)
 static void
 add_routes (DkServer *self)
 {
-  /* The early handler and a 404 for unknown API paths share one entry: libsoup keeps
-   * both callbacks of a path together and answers 500 for an entry without a handler. */
-  soup_server_add_early_handler (self->soup, DK_API_PREFIX, dk_server_early_cb, self, NULL);
+  /* Framing and body size are checked for every path before a body is read (an early
+   * handler would see only the requests of its own path's entry). Only the batch of
+   * mutations is a large body; the login and every other path are small. */
+  g_clear_object (&self->guard);
+  self->guard = dk_server_guard_new (self->limits.max_body_bytes);
+  dk_server_guard_allow_body (self->guard, DK_API_PREFIX "/mutations");
+  dk_server_guard_attach (self->guard, self->soup);
+
+  /* Unknown API paths are a JSON 404. */
   soup_server_add_handler (self->soup, DK_API_PREFIX, dk_server_public_cb, self, NULL);
   soup_server_add_handler (self->soup, DK_API_PREFIX "/session", _dk_server_session_cb, self,
                            NULL);
