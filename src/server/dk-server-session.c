@@ -127,8 +127,12 @@ complete_login (Login    *login,
   token = dk_token_new ();
   token_hash = dk_token_hash (token);
   expires = dk_time_now () + DK_SESSION_SECONDS;
-  if (!dk_server_db_begin (self->db, &error) ||
-      !dk_server_db_add_session (self->db, token_hash, login->username, expires, &error) ||
+  if (!dk_server_db_begin (self->db, &error))
+    {
+      _dk_server_reply_error (msg, error);
+      return;
+    }
+  if (!dk_server_db_add_session (self->db, token_hash, login->username, expires, &error) ||
       !dk_server_db_audit (self->db, login->username, "login", NULL, login->address, NULL,
                            &error) ||
       !dk_server_db_commit (self->db, &error))
