@@ -105,20 +105,19 @@ complete_login (Login    *login,
   g_autofree char *expires_text = NULL;
   gint64 expires;
 
-  if (!password_ok)
+  /* A disabled account answers exactly as a wrong password does (and counts as a
+   * failure): the answer must not tell a guesser that the password was right, nor
+   * which names are accounts. Only the audit log says why. */
+  if (!password_ok || login->disabled)
     {
       dk_login_throttle_failed (self->throttle, login->username, login->address, now_mono);
-      dk_server_db_audit (self->db, login->username, "login_failed", NULL, login->address, NULL,
-                          NULL);
+      if (password_ok)
+        dk_server_db_audit (self->db, login->username, "login_refused", NULL, login->address,
+                            "account disabled", NULL);
+      else
+        dk_server_db_audit (self->db, login->username, "login_failed", NULL, login->address,
+                            NULL, NULL);
       _dk_server_reply_error_code (msg, DK_ERROR_UNAUTHORIZED, _("Wrong username or password"));
-      return;
-    }
-
-  if (login->disabled)
-    {
-      dk_server_db_audit (self->db, login->username, "login_refused", NULL, login->address,
-                          "account disabled", NULL);
-      _dk_server_reply_error_code (msg, DK_ERROR_DISABLED, _("This account is disabled"));
       return;
     }
 
