@@ -144,7 +144,7 @@ test_unpublishable_text_is_refused_at_input (Fixture       *fixture,
       g_test_message ("title with %s", unpublishable[i]);
       g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "rejected");
       error = json_object_get_object_member (result, "error");
-      g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "invalid");
+      g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "invalid_input");
       /* The message names the field it is in, so the publisher knows what to fix. */
       g_assert_true (g_str_has_prefix (json_object_get_string_member (error, "message"),
                                        "title"));

@@ -461,6 +461,19 @@ static const char page_style[] =
   "a{color:var(--link)}"
   "footer{margin-top:2rem;padding-bottom:2rem;font-size:.9rem;color:var(--muted)}";
 
+/* Whatever is stored (old data, an import) the page and feed carry only publishable
+ * text: a character XML 1.0 forbids would make the feed invalid for every reader. The
+ * whole output is passed once, which also covers service names and anything added
+ * later; our own markup is plain ASCII and passes unchanged. */
+static GBytes *
+take_publishable (GString *out)
+{
+  g_autoptr(GString) owned = out;
+  char *text = dk_text_dup_publishable (owned->str, owned->len);
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
 /**
  * dk_server_render_page:
  * @db: the database
@@ -483,7 +496,6 @@ dk_server_render_page (DkServerDb  *db,
   g_autoptr(GString) out = NULL;
   g_autofree char *language = NULL;
   g_autofree char *updated = NULL;
-  gsize length;
 
   g_return_val_if_fail (DK_IS_SERVER_DB (db), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -545,8 +557,7 @@ dk_server_render_page (DkServerDb  *db,
                   "</footer>\n</body>\n</html>\n",
                   _("Follow the changes in a feed reader:"), _("Atom feed"));
 
-  length = out->len;
-  return g_bytes_new_take (g_string_free (g_steal_pointer (&out), FALSE), length);
+  return take_publishable (g_steal_pointer (&out));
 }
 
 static void
@@ -629,7 +640,6 @@ dk_server_render_feed (DkServerDb  *db,
   g_autofree char *self = NULL;
   g_autofree char *updated = NULL;
   g_autofree char *language = NULL;
-  gsize length;
 
   g_return_val_if_fail (DK_IS_SERVER_DB (db), NULL);
   g_return_val_if_fail (base_url != NULL, NULL);
@@ -669,8 +679,7 @@ dk_server_render_feed (DkServerDb  *db,
 
   g_string_append (out, "</feed>\n");
 
-  length = out->len;
-  return g_bytes_new_take (g_string_free (g_steal_pointer (&out), FALSE), length);
+  return take_publishable (g_steal_pointer (&out));
 }
 
 /* The page's policy: nothing but its own inline style, allowed by its hash rather than
