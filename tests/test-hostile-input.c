@@ -250,27 +250,60 @@ test_failures_of_one_user_keep_others_in (Fixture       *fixture,
 }
 
 /* Spraying one password over many names from one address still meets a ceiling, a much
- * higher one. */
+ * higher one. The logins go eight at a time (each costs an argon2id check on the
+ * server), so the count at the first refusal may be a few over the ceiling. */
 static void
 test_spraying_from_one_address_is_throttled (Fixture       *fixture,
                                              gconstpointer  data)
 {
-  guint refused_at = 0;
+  g_autofree char *url = g_strconcat (fixture->server->url, "api/v1/session", NULL);
+  guint failed = 0;
+  gboolean refused = FALSE;
 
-  for (guint i = 0; i < 300 && refused_at == 0; i++)
+  for (guint round = 0; round < 40 && !refused; round++)
     {
-      g_autofree char *name = g_strdup_printf ("sprayed%u", i);
-      guint status = login (fixture, name, "Sommar2026", NULL);
+      SoupMessage *msgs[8];
+      GAsyncResult *results[8] = { NULL };
 
-      if (status == 429)
-        refused_at = i + 1;
-      else
-        g_assert_cmpuint (status, ==, 401);
+      for (guint i = 0; i < G_N_ELEMENTS (msgs); i++)
+        {
+          g_autofree char *text = g_strdup_printf ("{\"username\":\"sprayed%u\","
+                                                   "\"password\":\"Sommar2026\"}",
+                                                   round * 8 + i);
+          gsize length = strlen (text);
+          g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+
+          msgs[i] = soup_message_new ("POST", url);
+          soup_message_set_request_body_from_bytes (msgs[i], "application/json", bytes);
+          soup_session_send_and_read_async (fixture->server->session, msgs[i],
+                                            G_PRIORITY_DEFAULT, NULL,
+                                            dk_test_async_result_cb, &results[i]);
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (msgs); i++)
+        {
+          g_autoptr(GAsyncResult) result = dk_test_wait_result (&results[i]);
+          g_autoptr(GBytes) reply = NULL;
+          g_autoptr(GError) error = NULL;
+          guint status;
+
+          reply = soup_session_send_and_read_finish (fixture->server->session, result, &error);
+          g_assert_no_error (error);
+          status = soup_message_get_status (msgs[i]);
+          if (status == 429)
+            refused = TRUE;
+          else
+            {
+              g_assert_cmpuint (status, ==, 401);
+              failed++;
+            }
+          g_object_unref (msgs[i]);
+        }
     }
 
-  g_test_message ("the address was throttled at attempt %u", refused_at);
-  g_assert_cmpuint (refused_at, >, 20);   /* a NAT's many users are not locked out */
-  g_assert_cmpuint (refused_at, <=, 200); /* but spraying is */
+  g_test_message ("the address was throttled after %u failures", failed);
+  g_assert_true (refused);
+  g_assert_cmpuint (failed, >, 20);   /* a NAT's many users are not locked out */
+  g_assert_cmpuint (failed, <=, 200); /* but spraying is */
   g_assert_cmpuint (login (fixture, "servicedesk", "demo", NULL), ==, 429);
 }
 
