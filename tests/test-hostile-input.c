@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "dk-core.h"
 #include "dk-test-server.h"
 
 typedef struct {
@@ -169,6 +170,39 @@ test_unpublishable_text_is_refused_at_input (Fixture       *fixture,
 
     g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
   }
+}
+
+/* The boundaries of what may be published (dk-text.c), without a server. */
+static void
+test_publishable_code_points (void)
+{
+  static const struct { gunichar c; gboolean ok; } cases[] = {
+    { '\t', TRUE }, { '\n', TRUE }, { '\r', TRUE }, { 0x0b, FALSE }, { 0x01, FALSE },
+    { ' ', TRUE }, { 0x7e, TRUE }, { 0x7f, FALSE }, { 0x85, FALSE }, { 0xa0, TRUE },
+    { 0x2027, TRUE }, { 0x2028, FALSE }, { 0x2029, FALSE }, { 0x202a, TRUE },
+    { 0xd7ff, TRUE }, { 0xd800, FALSE }, { 0xdfff, FALSE }, { 0xe000, TRUE },
+    { 0xfdcf, TRUE }, { 0xfdd0, FALSE }, { 0xfdef, FALSE }, { 0xfdf0, TRUE },
+    { 0xfffd, TRUE }, { 0xfffe, FALSE }, { 0xffff, FALSE }, { 0x10000, TRUE },
+    { 0x1d11e, TRUE }, { 0x1fffe, FALSE }, { 0x10fffd, TRUE }, { 0x10ffff, FALSE },
+    { 0x110000, FALSE },
+  };
+  g_autofree char *fixed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("U+%04X", cases[i].c);
+      g_assert_true (dk_unichar_is_publishable (cases[i].c) == cases[i].ok);
+    }
+
+  /* U+2028 becomes a space, U+FFFE and a byte that is not UTF-8 become U+FFFD. */
+  fixed = dk_text_dup_publishable ("a\xe2\x80\xa8" "b\xef\xbf\xbe" "c\xff" "d\n", -1);
+  g_assert_cmpstr (fixed, ==, "a b\xef\xbf\xbd" "c\xef\xbf\xbd" "d\n");
+
+  g_assert_true (dk_text_check_publishable ("Rad ett\nrad två ✓", "description", NULL));
+  g_assert_false (dk_text_check_publishable ("x\xef\xbf\xbf", "title", &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "U+FFFF"));
 }
 
 /* Old data or an import may hold what input refuses today: the feed and the page are
@@ -434,6 +468,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ((path), Fixture, NULL, fixture_setup, (func), fixture_teardown)
 
+  g_test_add_func ("/hostile/feed/publishable-code-points", test_publishable_code_points);
   ADD ("/hostile/feed/unpublishable-text-is-refused-at-input",
        test_unpublishable_text_is_refused_at_input);
   ADD ("/hostile/feed/valid-whatever-is-stored", test_feed_is_valid_whatever_is_stored);
