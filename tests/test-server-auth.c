@@ -173,11 +173,31 @@ test_throttle_fifth_locks (void)
     dk_login_throttle_failed (throttle, "anna", "10.0.0.1", now);
 
   g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", "10.0.0.1", now), ==, 1);
-  /* the user is locked from another address too */
-  g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", "10.0.0.2", now), ==, 1);
-  g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", NULL, now), ==, 1);
+  /* the same user elsewhere, and others at that address, are not locked (yet) */
+  g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", "10.0.0.2", now), ==, 0);
+  g_assert_cmpuint (dk_login_throttle_check (throttle, "bert", "10.0.0.1", now), ==, 0);
   /* and the lock runs out */
   g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", "10.0.0.1", now + 1), ==, 0);
+}
+
+static void
+test_throttle_tenth_locks_user_everywhere (void)
+{
+  g_autoptr(DkLoginThrottle) throttle = dk_login_throttle_new ();
+  gint64 now = 1000;
+
+  /* one user guessed from many places: nine failures are free, the tenth locks */
+  for (guint i = 0; i < 9; i++)
+    {
+      g_autofree char *address = g_strdup_printf ("10.0.1.%u", i);
+
+      dk_login_throttle_failed (throttle, "anna", address, now);
+    }
+  g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", "10.0.2.1", now), ==, 0);
+  dk_login_throttle_failed (throttle, "anna", "10.0.1.9", now);
+  g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", "10.0.2.1", now), ==, 1);
+  g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", NULL, now), ==, 1);
+  g_assert_cmpuint (dk_login_throttle_check (throttle, "bert", "10.0.1.9", now), ==, 0);
 }
 
 static void
@@ -188,11 +208,11 @@ test_throttle_lock_grows (void)
   guint previous = 0;
 
   for (guint i = 0; i < 5; i++)
-    dk_login_throttle_failed (throttle, "anna", NULL, now);
+    dk_login_throttle_failed (throttle, "anna", "10.0.0.1", now);
 
   for (guint failures = 5; failures <= 15; failures++)
     {
-      guint lock = dk_login_throttle_check (throttle, "anna", NULL, now);
+      guint lock = dk_login_throttle_check (throttle, "anna", "10.0.0.1", now);
       guint expected = MIN (1u << (failures - 5), 900);
 
       g_assert_cmpuint (lock, ==, expected);
@@ -203,14 +223,14 @@ test_throttle_lock_grows (void)
       if (failures < 15)
         {
           now += lock;
-          dk_login_throttle_failed (throttle, "anna", NULL, now);
+          dk_login_throttle_failed (throttle, "anna", "10.0.0.1", now);
         }
     }
 
   /* more failures while at the longest lock keep it there */
   for (guint i = 0; i < 5; i++)
-    dk_login_throttle_failed (throttle, "anna", NULL, now);
-  g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", NULL, now), ==, 900);
+    dk_login_throttle_failed (throttle, "anna", "10.0.0.1", now);
+  g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", "10.0.0.1", now), ==, 900);
   g_assert_cmpuint (previous, ==, 900);
 }
 
@@ -218,17 +238,40 @@ static void
 test_throttle_address_locks_other_users (void)
 {
   g_autoptr(DkLoginThrottle) throttle = dk_login_throttle_new ();
-  const char *names[] = { "anna", "bert", "cecilia", "david", "erik" };
   gint64 now = 1000;
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    dk_login_throttle_failed (throttle, names[i], "192.0.2.7", now);
+  /* spraying: one failure each for 99 names is still free (one address is often many
+   * people) ... */
+  for (guint i = 0; i < 99; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("user%u", i);
 
-  /* no user has failed more than once, but the address has failed five times */
-  g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", "192.0.2.8", now), ==, 0);
+      dk_login_throttle_failed (throttle, name, "192.0.2.7", now);
+    }
+  g_assert_cmpuint (dk_login_throttle_check (throttle, "fredrik", "192.0.2.7", now), ==, 0);
+
+  /* ... the 100th locks the address for everyone, and only that address */
+  dk_login_throttle_failed (throttle, "user99", "192.0.2.7", now);
   g_assert_cmpuint (dk_login_throttle_check (throttle, "fredrik", "192.0.2.7", now), ==, 1);
   g_assert_cmpuint (dk_login_throttle_check (throttle, NULL, "192.0.2.7", now), ==, 1);
   g_assert_cmpuint (dk_login_throttle_check (throttle, "fredrik", "192.0.2.8", now), ==, 0);
+}
+
+static void
+test_throttle_address_forgives_a_trickle (void)
+{
+  g_autoptr(DkLoginThrottle) throttle = dk_login_throttle_new ();
+  gint64 now = 1000;
+
+  /* behind a NAT, one typo every 40 seconds all day never adds up to a lock */
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("user%u", i % 300);
+
+      dk_login_throttle_failed (throttle, name, "192.0.2.7", now);
+      g_assert_cmpuint (dk_login_throttle_check (throttle, "fredrik", "192.0.2.7", now), ==, 0);
+      now += 40;
+    }
 }
 
 static void
@@ -245,7 +288,10 @@ test_throttle_success_clears_user (void)
   dk_login_throttle_failed (throttle, "anna", "10.0.0.2", now);
   g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", "10.0.0.2", now), ==, 0);
 
-  /* ... but the first address's count was kept: one more failure locks it */
+  /* ... but the first address's count was kept: its 100th failure locks it */
+  for (guint i = 0; i < 95; i++)
+    dk_login_throttle_failed (throttle, "bert", "10.0.0.1", now);
+  g_assert_cmpuint (dk_login_throttle_check (throttle, "cecilia", "10.0.0.1", now), ==, 0);
   dk_login_throttle_failed (throttle, "bert", "10.0.0.1", now);
   g_assert_cmpuint (dk_login_throttle_check (throttle, "cecilia", "10.0.0.1", now), ==, 1);
 }
@@ -284,11 +330,11 @@ test_throttle_failures_within_window_add_up (void)
   /* one failure every ten minutes: each is within 15 minutes of the last */
   for (guint i = 0; i < 5; i++)
     {
-      dk_login_throttle_failed (throttle, "anna", NULL, now);
+      dk_login_throttle_failed (throttle, "anna", "10.0.0.1", now);
       now += 10 * 60;
     }
   now -= 10 * 60;
-  g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", NULL, now), ==, 1);
+  g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", "10.0.0.1", now), ==, 1);
 }
 
 static void
@@ -298,7 +344,7 @@ test_throttle_memory_bounded (void)
   gint64 now = 1000;
 
   /* a locked user stays locked while many others fail at once */
-  for (guint i = 0; i < 5; i++)
+  for (guint i = 0; i < 10; i++)
     dk_login_throttle_failed (throttle, "anna", NULL, now);
 
   for (guint i = 0; i < 25000; i++)
@@ -330,9 +376,13 @@ main (int   argc,
   g_test_add_func ("/server/auth/username/validate", test_username_validate);
   g_test_add_func ("/server/throttle/four-failures-are-free", test_throttle_four_failures_free);
   g_test_add_func ("/server/throttle/fifth-failure-locks", test_throttle_fifth_locks);
+  g_test_add_func ("/server/throttle/tenth-failure-locks-the-user-everywhere",
+                   test_throttle_tenth_locks_user_everywhere);
   g_test_add_func ("/server/throttle/lock-grows-to-fifteen-minutes", test_throttle_lock_grows);
   g_test_add_func ("/server/throttle/address-locks-other-users",
                    test_throttle_address_locks_other_users);
+  g_test_add_func ("/server/throttle/address-forgives-a-trickle",
+                   test_throttle_address_forgives_a_trickle);
   g_test_add_func ("/server/throttle/success-clears-user", test_throttle_success_clears_user);
   g_test_add_func ("/server/throttle/old-failures-forgotten", test_throttle_old_failures_forgotten);
   g_test_add_func ("/server/throttle/failures-within-window-add-up",

@@ -20,6 +20,7 @@
 #include "dk-service.h"
 #include "dk-subscription.h"
 #include "dk-template.h"
+#include "dk-text.h"
 #include "dk-unit.h"
 #include "dk-time.h"
 

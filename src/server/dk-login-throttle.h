@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* dk-login-throttle.h: slows down failed logins, per user and per address */
+/* dk-login-throttle.h: slows down failed logins, per user, per (user, address) and per
+ * address */
 #pragma once
 
 #include <glib-object.h>
@@ -20,7 +21,7 @@ void             dk_login_throttle_failed    (DkLoginThrottle *self,
                                               const char      *username,
                                               const char      *address,
                                               gint64           now);
-/* A success clears the user's count (not the address's). */
+/* A success clears the user's and the (user, address) pair's counts, not the address's. */
 void             dk_login_throttle_succeeded (DkLoginThrottle *self,
                                               const char      *username,
                                               const char      *address);

@@ -120,7 +120,7 @@ dk_server_db_put_object (DkServerDb          *self,
   }
 
   if (!dk_server_db_commit (self, error))
-    return 0;
+    goto failed;   /* a failed commit leaves its level for the rollback to end */
 
   return seq;
 

@@ -486,7 +486,8 @@ migrate (DkServerDb  *self,
         goto failed;
     }
 
-  return dk_server_db_commit (self, error);
+  if (dk_server_db_commit (self, error))
+    return TRUE;
 
 failed:
   dk_server_db_rollback (self);
@@ -730,8 +731,10 @@ dk_server_db_begin (DkServerDb  *self,
 /**
  * dk_server_db_commit:
  *
- * Commits the innermost transaction. When that fails, its work is rolled back and
- * the level is closed all the same.
+ * Commits the innermost transaction. When that fails (a full disk, an I/O error) the
+ * level stays open: the caller ends it with dk_server_db_rollback (), as it does when
+ * its own work failed. Closing it here as well made that rollback one level too many:
+ * a critical warning, or with savepoints the outer level rolled back under its owner.
  */
 gboolean
 dk_server_db_commit (DkServerDb  *self,
@@ -742,9 +745,8 @@ dk_server_db_commit (DkServerDb  *self,
 
   if (sqlite3_get_autocommit (self->db))
     {
-      /* SQLite rolled everything back already (a full disk, an I/O error); the
-       * outer levels still end with their own commit or rollback. */
-      self->depth--;
+      /* SQLite rolled everything back already (a full disk, an I/O error); every level
+       * still ends with its owner's rollback. */
       g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
                    _("The transaction was rolled back by the database: %s"),
                    sqlite3_errmsg (self->db));
@@ -754,22 +756,14 @@ dk_server_db_commit (DkServerDb  *self,
   if (self->depth == 1)
     {
       if (!exec_sql (self, "COMMIT", error))
-        {
-          if (!sqlite3_get_autocommit (self->db))
-            sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-          self->depth = 0;
-          return FALSE;
-        }
+        return FALSE;
     }
   else
     {
       g_autofree char *sql = g_strdup_printf ("RELEASE sp_%u", self->depth - 1);
 
       if (!exec_sql (self, sql, error))
-        {
-          dk_server_db_rollback (self);
-          return FALSE;
-        }
+        return FALSE;
     }
 
   self->depth--;
@@ -779,7 +773,7 @@ dk_server_db_commit (DkServerDb  *self,
 /**
  * dk_server_db_rollback:
  *
- * Undoes the innermost transaction's work and closes it.
+ * Undoes the innermost transaction's work and closes it; also after its commit failed.
  */
 void
 dk_server_db_rollback (DkServerDb *self)

@@ -610,6 +610,12 @@ read_envelope (JsonObject  *object,
       g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID, _("data: must be an object"));
       return NULL;
     }
+  /* Text no feed or page can carry (U+FFFE, U+2028 ...) is refused here, where it
+   * arrives, for every operation, naming the field; what is stored already is written
+   * safely by the page and feed instead, so an old case is never refused its edits for
+   * it (only the fields an edit sends are checked). */
+  if (!dk_json_check_publishable (data_node, NULL, error))
+    return NULL;
   mutation->data_node = data_node;
   mutation->data = json_node_get_object (data_node);
 

@@ -461,6 +461,19 @@ static const char page_style[] =
   "a{color:var(--link)}"
   "footer{margin-top:2rem;padding-bottom:2rem;font-size:.9rem;color:var(--muted)}";
 
+/* Whatever is stored (old data, an import) the page and feed carry only publishable
+ * text: a character XML 1.0 forbids would make the feed invalid for every reader. The
+ * whole output is passed once, which also covers service names and anything added
+ * later; our own markup is plain ASCII and passes unchanged. */
+static GBytes *
+take_publishable (GString *out)
+{
+  g_autoptr(GString) owned = out;
+  char *text = dk_text_dup_publishable (owned->str, owned->len);
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
 /**
  * dk_server_render_page:
  * @db: the database
@@ -483,7 +496,6 @@ dk_server_render_page (DkServerDb  *db,
   g_autoptr(GString) out = NULL;
   g_autofree char *language = NULL;
   g_autofree char *updated = NULL;
-  gsize length;
 
   g_return_val_if_fail (DK_IS_SERVER_DB (db), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -545,8 +557,7 @@ dk_server_render_page (DkServerDb  *db,
                   "</footer>\n</body>\n</html>\n",
                   _("Follow the changes in a feed reader:"), _("Atom feed"));
 
-  length = out->len;
-  return g_bytes_new_take (g_string_free (g_steal_pointer (&out), FALSE), length);
+  return take_publishable (g_steal_pointer (&out));
 }
 
 static void
@@ -629,7 +640,6 @@ dk_server_render_feed (DkServerDb  *db,
   g_autofree char *self = NULL;
   g_autofree char *updated = NULL;
   g_autofree char *language = NULL;
-  gsize length;
 
   g_return_val_if_fail (DK_IS_SERVER_DB (db), NULL);
   g_return_val_if_fail (base_url != NULL, NULL);
@@ -669,6 +679,61 @@ dk_server_render_feed (DkServerDb  *db,
 
   g_string_append (out, "</feed>\n");
 
-  length = out->len;
-  return g_bytes_new_take (g_string_free (g_steal_pointer (&out), FALSE), length);
+  return take_publishable (g_steal_pointer (&out));
+}
+
+/* The page's policy: nothing but its own inline style, allowed by its hash rather than
+ * 'unsafe-inline', so that even text that escaped escaping could not add a style or a
+ * script. No script, image, font, form or frame is needed; links to the feed are plain
+ * navigation, which no fetch directive governs. */
+static const char *
+page_policy (void)
+{
+  static gsize policy = 0;
+
+  if (g_once_init_enter (&policy))
+    {
+      g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+      guint8 digest[32];
+      gsize digest_length = sizeof digest;
+      g_autofree char *hash = NULL;
+
+      g_checksum_update (checksum, (const guchar *) page_style, sizeof page_style - 1);
+      g_checksum_get_digest (checksum, digest, &digest_length);
+      hash = g_base64_encode (digest, digest_length);
+      g_once_init_leave (&policy,
+                         (gsize) g_strdup_printf ("default-src 'none'; style-src 'sha256-%s'; "
+                                                  "base-uri 'none'; form-action 'none'; "
+                                                  "frame-ancestors 'none'", hash));
+    }
+  return (const char *) policy;
+}
+
+/**
+ * dk_server_public_add_headers:
+ * @headers: a reply's headers
+ * @reply: the page, or a feed (anything that is not the page)
+ *
+ * Hardens a public reply the way a static page is: a Content-Security-Policy that
+ * allows only what the page needs (the feed: nothing, and sandboxed should a browser
+ * render it), X-Content-Type-Options: nosniff so a browser never reads the feed or an
+ * error as HTML, no Referer sent from the page (case links must not leak the page's
+ * address to other sites), and no framing (X-Frame-Options for browsers older than
+ * frame-ancestors): nobody may dress the hospital's status page in a frame of theirs.
+ */
+void
+dk_server_public_add_headers (SoupMessageHeaders *headers,
+                              DkPublicReply       reply)
+{
+  g_return_if_fail (headers != NULL);
+
+  soup_message_headers_replace (headers, "Content-Security-Policy",
+                                reply == DK_PUBLIC_REPLY_PAGE
+                                  ? page_policy ()
+                                  : "default-src 'none'; base-uri 'none'; form-action 'none'; "
+                                    "frame-ancestors 'none'; sandbox");
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
+  soup_message_headers_replace (headers, "Cross-Origin-Opener-Policy", "same-origin");
 }

@@ -2,6 +2,8 @@
 /* dk-server-public.h: the public page and Atom feed for partners without login */
 #pragma once
 
+#include <libsoup/soup.h>
+
 #include "dk-server-db.h"
 
 G_BEGIN_DECLS
@@ -17,5 +19,16 @@ GBytes *dk_server_render_feed (DkServerDb  *db,
                                const char  *base_url,
                                gint64       now,
                                GError     **error);
+
+/* What kind of public reply dk_server_public_add_headers () hardens. */
+typedef enum {
+  DK_PUBLIC_REPLY_PAGE,   /* the page: its own inline style, nothing else */
+  DK_PUBLIC_REPLY_FEED,   /* the feed, and any other reply that is never a document */
+} DkPublicReply;
+
+/* Adds the headers of a hardened static page to a public reply: a strict
+ * Content-Security-Policy, nosniff, no referrer, no framing. */
+void    dk_server_public_add_headers (SoupMessageHeaders *headers,
+                                      DkPublicReply       reply);
 
 G_END_DECLS

@@ -105,20 +105,19 @@ complete_login (Login    *login,
   g_autofree char *expires_text = NULL;
   gint64 expires;
 
-  if (!password_ok)
+  /* A disabled account answers exactly as a wrong password does (and counts as a
+   * failure): the answer must not tell a guesser that the password was right, nor
+   * which names are accounts. Only the audit log says why. */
+  if (!password_ok || login->disabled)
     {
       dk_login_throttle_failed (self->throttle, login->username, login->address, now_mono);
-      dk_server_db_audit (self->db, login->username, "login_failed", NULL, login->address, NULL,
-                          NULL);
+      if (password_ok)
+        dk_server_db_audit (self->db, login->username, "login_refused", NULL, login->address,
+                            "account disabled", NULL);
+      else
+        dk_server_db_audit (self->db, login->username, "login_failed", NULL, login->address,
+                            NULL, NULL);
       _dk_server_reply_error_code (msg, DK_ERROR_UNAUTHORIZED, _("Wrong username or password"));
-      return;
-    }
-
-  if (login->disabled)
-    {
-      dk_server_db_audit (self->db, login->username, "login_refused", NULL, login->address,
-                          "account disabled", NULL);
-      _dk_server_reply_error_code (msg, DK_ERROR_DISABLED, _("This account is disabled"));
       return;
     }
 
@@ -127,8 +126,12 @@ complete_login (Login    *login,
   token = dk_token_new ();
   token_hash = dk_token_hash (token);
   expires = dk_time_now () + DK_SESSION_SECONDS;
-  if (!dk_server_db_begin (self->db, &error) ||
-      !dk_server_db_add_session (self->db, token_hash, login->username, expires, &error) ||
+  if (!dk_server_db_begin (self->db, &error))
+    {
+      _dk_server_reply_error (msg, error);
+      return;
+    }
+  if (!dk_server_db_add_session (self->db, token_hash, login->username, expires, &error) ||
       !dk_server_db_audit (self->db, login->username, "login", NULL, login->address, NULL,
                            &error) ||
       !dk_server_db_commit (self->db, &error))

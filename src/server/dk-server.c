@@ -90,10 +90,12 @@ static void
 reply_rendered (SoupServerMessage *msg,
                 GBytes            *bytes,
                 const GError      *error,
+                DkPublicReply      reply,
                 const char        *content_type)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
+  dk_server_public_add_headers (headers, reply);
   if (bytes == NULL)
     {
       _dk_server_reply_error (msg, error);
@@ -128,13 +130,14 @@ dk_server_public_cb (SoupServer        *soup,
   if (g_str_equal (path, "/"))
     {
       bytes = dk_server_render_page (self->db, dk_time_now (), &error);
-      reply_rendered (msg, bytes, error, "text/html; charset=utf-8");
+      reply_rendered (msg, bytes, error, DK_PUBLIC_REPLY_PAGE, "text/html; charset=utf-8");
     }
   else if (g_str_equal (path, "/feed.atom"))
     {
       base_url = dup_base_url_for_request (self, msg);
       bytes = dk_server_render_feed (self->db, base_url, dk_time_now (), &error);
-      reply_rendered (msg, bytes, error, "application/atom+xml; charset=utf-8");
+      reply_rendered (msg, bytes, error, DK_PUBLIC_REPLY_FEED,
+                      "application/atom+xml; charset=utf-8");
     }
   else
     {
@@ -142,6 +145,9 @@ dk_server_public_cb (SoupServer        *soup,
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head>"
         "<body><p>404 – <a href=\"/\">Driftkoll</a></p></body></html>";
 
+      /* A document too: no style of its own, so the feed's strict policy fits it. */
+      dk_server_public_add_headers (soup_server_message_get_response_headers (msg),
+                                    DK_PUBLIC_REPLY_FEED);
       soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
       soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_STATIC,
                                         page, sizeof page - 1);

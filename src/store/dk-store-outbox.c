@@ -165,6 +165,11 @@ _dk_store_enqueue_with_id (DkStore     *self,
       return FALSE;
     }
 
+  /* Refused here, where it is typed, rather than by the server later: text that no
+   * feed or page can carry (dk-text.c). */
+  if (!dk_json_check_publishable (data, NULL, error))
+    return FALSE;
+
   text = json_to_string (data, FALSE);
 
   if (!_dk_store_begin (self, error))
