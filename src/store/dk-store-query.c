@@ -19,7 +19,8 @@ static const char search_sql[] =
   " ORDER BY j.key";
 
 /* Decodes a stored case; a number the server assigned after the local version was
- * written comes from the column. */
+ * written comes from the column. A case that reads only in part shows with what reads,
+ * flagged (kase->unread): a list, a search or a page never hides it (issue 13). */
 static DkCase *
 decode_case (sqlite3_stmt  *stmt,
              GError       **error)
@@ -39,9 +40,11 @@ decode_case (sqlite3_stmt  *stmt,
   node = dk_json_parse (text, -1, error);
   if (node == NULL)
     return NULL;
-  kase = dk_case_from_json (node, error);
+  kase = dk_case_from_json_partial (node, error);
   if (kase == NULL)
     return NULL;
+  if (kase->unread != NULL)
+    g_debug ("Case %s read in part: %s", kase->id, kase->unread);
   if (kase->number == NULL && number != NULL)
     kase->number = g_strdup (number);
 
