@@ -790,6 +790,8 @@ dk_case_from_json_partial (JsonNode  *node,
     kase = dk_case_new ();
   g_free (kase->id);
   kase->id = g_strdup (id);
+  if (kase->title == NULL)
+    kase->title = g_strdup (_("(the title could not be read)"));
 
   /* Translators: shown on a case a client could read only in part; the first %s lists
    * the parts left out ("updates (1/1001), title"), the second is the reason */
