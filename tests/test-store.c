@@ -556,6 +556,27 @@ test_changes_case_read_in_part_still_shows (Fixture       *fx,
 
   shown_whole = get_case (fx, whole->id);
   g_assert_null (shown_whole->unread);
+
+  /* Data that does not read at all (another program wrote the file, a parser that
+   * disagrees): the case is listed from its row, titled, flagged. */
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE cases SET server_data = '{\"id\":' "
+                                            "WHERE id = '%s'", whole->id);
+    g_autoptr(GPtrArray) again = NULL;
+    g_autoptr(DkCase) stub = NULL;
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+
+    again = dk_store_list_cases (fx->store, &query, NOW, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (again->len, ==, 2);
+    stub = get_case (fx, whole->id);
+    g_assert_cmpstr (stub->title, ==, "Skrivare");
+    g_assert_nonnull (stub->unread);
+  }
 }
 
 static void
