@@ -407,6 +407,64 @@ test_client_shows_a_case_past_the_limit (Fixture       *fixture,
   assert_client_shows_case (fixture, n_updates);
 }
 
+/* The same holds for the rest of the history: past DK_MAX_FOLLOW_UPS follow-ups a case
+ * refuses more (it used to take the 201st and then refuse to load), and still closes. */
+static void
+test_follow_ups_refused_at_the_limit (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(JsonObject) refusal = NULL;
+  g_autoptr(JsonObject) close = NULL;
+  g_autoptr(JsonObject) kase = NULL;
+  g_autofree char *close_data = NULL;
+  guint applied = 0;
+
+  create_case (fixture);
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GString) batch = g_string_new ("[");
+      g_autoptr(JsonArray) results = NULL;
+      guint count = round == 0 ? DK_MAX_FOLLOW_UPS : 1;
+
+      for (guint i = 0; i < count; i++)
+        {
+          g_autofree char *follow_up_id = g_uuid_string_random ();
+          g_autofree char *one_data = g_strdup_printf (
+              "{\"id\":\"%s\",\"follow_up\":{\"id\":\"%s\",\"text\":\"Uppföljning %u\"}}",
+              fixture->case_id, follow_up_id, i);
+          g_autofree char *one = mutation_json ("case.follow_up", one_data);
+
+          g_string_append_printf (batch, "%s%s", i > 0 ? "," : "", one);
+        }
+      g_string_append_c (batch, ']');
+      results = dk_test_server_mutate (fixture->server, fixture->token, batch->str);
+      for (guint i = 0; i < json_array_get_length (results); i++)
+        {
+          JsonObject *result = json_array_get_object_element (results, i);
+
+          if (g_str_equal (result_status (result), "applied"))
+            applied++;
+          else
+            {
+              g_clear_pointer (&refusal, json_object_unref);
+              refusal = json_object_ref (result);
+            }
+        }
+    }
+
+  g_assert_cmpuint (applied, ==, DK_MAX_FOLLOW_UPS);
+  g_assert_nonnull (refusal);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (refusal,
+                                                                                 "error"),
+                                                  "code"), ==, "limit_reached");
+
+  close_data = g_strdup_printf ("{\"id\":\"%s\"}", fixture->case_id);
+  close = mutate_one (fixture, "case.close", close_data);
+  assert_applied (close);
+  kase = server_case (fixture);
+  g_assert_cmpstr (json_object_get_string_member (kase, "status"), ==, "closed");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -419,6 +477,9 @@ main (int   argc,
               fixture_setup, test_updates_edit_and_close_at_the_limit, fixture_teardown);
   g_test_add ("/hostile/cases/client/shows-a-case-past-the-limit", Fixture, NULL,
               fixture_setup, test_client_shows_a_case_past_the_limit, fixture_teardown);
+
+  g_test_add ("/hostile/cases/follow-ups/refused-at-the-limit", Fixture, NULL,
+              fixture_setup, test_follow_ups_refused_at_the_limit, fixture_teardown);
 
   return g_test_run ();
 }
