@@ -161,11 +161,14 @@ create_case (Fixture *fixture)
   assert_applied (result);
 }
 
-/* The case with @n_updates already, through "driftkoll-server import-cases" (a history
- * as long as the API makes it, without a test minute spent making it), then one more
- * case.add_update through the API: the 1,001st call of issue 13. */
+/* The case with @n_updates already, through "driftkoll-server import-cases": a history
+ * as long as the API makes it, without a test minute spent making it (each of 1,000
+ * case.add_update calls loads and stores the whole case; that slow way is
+ * /hostile/cases/updates/one-thousand-and-one-calls, in the slow suite). The
+ * import_case_at_the_limit_plus_one variant then makes the 1,001st call of issue 13. */
 static void
-import_case_at_the_limit_plus_one (Fixture *fixture)
+import_case (Fixture *fixture,
+             guint    n_updates)
 {
   g_autoptr(GString) line = g_string_new (NULL);
   g_autofree char *path = g_build_filename (fixture->server->dir, "long.jsonl", NULL);
@@ -178,7 +181,7 @@ import_case_at_the_limit_plus_one (Fixture *fixture)
       "\"scope\":\"Alla\",\"services\":[\"tes\"],\"status\":\"ongoing\","
       "\"priority\":2,\"public\":true,\"start\":\"2026-11-01T08:00:00Z\","
       "\"publisher\":\"servicedesk\",\"updates\":[", fixture->case_id);
-  for (guint i = 0; i < DK_MAX_UPDATES; i++)
+  for (guint i = 0; i < n_updates; i++)
     {
       g_autofree char *update_id = g_uuid_string_random ();
 
@@ -198,8 +201,13 @@ import_case_at_the_limit_plus_one (Fixture *fixture)
                                            "--db", fixture->server->db_path, path, NULL),
                    ==, 0);
   dk_test_server_start_again (fixture->server);
-  g_assert_cmpuint (server_case_n_updates (fixture), ==, DK_MAX_UPDATES);
+  g_assert_cmpuint (server_case_n_updates (fixture), ==, n_updates);
+}
 
+static void
+import_case_at_the_limit_plus_one (Fixture *fixture)
+{
+  import_case (fixture, DK_MAX_UPDATES);
   add_updates (fixture, 1, NULL);
 }
 
@@ -297,8 +305,8 @@ assert_client_shows_case (Fixture *fixture,
 
 /* ---- the tests ---- */
 
-/* 1,000 updates go in; the 1,001st is refused with a code and a message that says what
- * to do, and the client refuses it before it leaves. */
+/* Updates go in up to 1,000; the 1,001st is refused with a code and a message that says
+ * what to do, and the client refuses it before it leaves. */
 static void
 test_updates_refused_at_the_limit_clearly (Fixture       *fixture,
                                            gconstpointer  data)
@@ -308,8 +316,8 @@ test_updates_refused_at_the_limit_clearly (Fixture       *fixture,
   JsonObject *reply_error;
   const char *message;
 
-  create_case (fixture);
-  g_assert_cmpuint (add_updates (fixture, DK_MAX_UPDATES, &refusal), ==, DK_MAX_UPDATES);
+  import_case (fixture, DK_MAX_UPDATES - 2);
+  g_assert_cmpuint (add_updates (fixture, 2, &refusal), ==, 2);
   g_assert_null (refusal);
 
   g_assert_cmpuint (add_updates (fixture, 1, &refusal), ==, 0);
@@ -407,6 +415,36 @@ test_client_shows_a_case_past_the_limit (Fixture       *fixture,
   assert_client_shows_case (fixture, n_updates);
 }
 
+/* Issue 13 as it was found: 1,001 case.add_update calls through the API, one by one
+ * in batches; the last is refused and the case still closes. (Slow: every call loads
+ * and stores the whole case.) */
+static void
+test_updates_one_thousand_and_one_calls (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(JsonObject) refusal = NULL;
+  g_autoptr(JsonObject) close = NULL;
+  g_autofree char *close_data = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  create_case (fixture);
+  g_assert_cmpuint (add_updates (fixture, DK_MAX_UPDATES + 1, &refusal), ==, DK_MAX_UPDATES);
+  g_test_message ("%u case.add_update calls: %.1f s", DK_MAX_UPDATES + 1,
+                  (g_get_monotonic_time () - started) / 1e6);
+  g_assert_nonnull (refusal);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (refusal,
+                                                                                 "error"),
+                                                  "code"), ==, "limit_reached");
+
+  close_data = g_strdup_printf ("{\"id\":\"%s\"}", fixture->case_id);
+  close = mutate_one (fixture, "case.close", close_data);
+  assert_applied (close);
+  g_assert_cmpuint (server_case_n_updates (fixture), ==, DK_MAX_UPDATES + 1);
+
+  client_login_and_sync (fixture);
+  assert_client_shows_case (fixture, DK_MAX_UPDATES + 1);
+}
+
 /* The same holds for the rest of the history: past DK_MAX_FOLLOW_UPS follow-ups a case
  * refuses more (it used to take the 201st and then refuse to load), and still closes. */
 static void
@@ -478,6 +516,8 @@ main (int   argc,
   g_test_add ("/hostile/cases/client/shows-a-case-past-the-limit", Fixture, NULL,
               fixture_setup, test_client_shows_a_case_past_the_limit, fixture_teardown);
 
+  g_test_add ("/hostile/cases/updates/one-thousand-and-one-calls", Fixture, NULL,
+              fixture_setup, test_updates_one_thousand_and_one_calls, fixture_teardown);
   g_test_add ("/hostile/cases/follow-ups/refused-at-the-limit", Fixture, NULL,
               fixture_setup, test_follow_ups_refused_at_the_limit, fixture_teardown);
 
