@@ -726,7 +726,7 @@ salvage_items (const char *member,
  * item of the history alone, keeps what reads and names the rest in kase->unread.
  *
  * Returns: (transfer full) (nullable): the case; %NULL with %DK_ERROR_INVALID only when
- *   @node is not an object or has no id
+ *   @node is not an object, or does not read whole and has no id
  */
 DkCase *
 dk_case_from_json_partial (JsonNode  *node,
