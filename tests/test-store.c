@@ -489,6 +489,96 @@ test_changes_apply (Fixture       *fx,
   g_assert_cmpuint (search_count (fx, "atgardad", 10), ==, 1);
 }
 
+/* A case the replica can read only in part (a status and a phrase of a newer server, a
+ * history past every limit) is in the list, the search and its page, with what reads
+ * and a note of what does not: a client never hides a case (issue 13). */
+static void
+test_changes_case_read_in_part_still_shows (Fixture       *fx,
+                                            gconstpointer  data)
+{
+  g_autoptr(DkCase) kase = new_case ("Röntgen står still", "Bilder kan inte visas", "pacs");
+  g_autoptr(DkCase) whole = new_case ("Skrivare", "Utskrifter fastnar", "tes");
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(DkCase) shown = NULL;
+  g_autoptr(DkCase) shown_whole = NULL;
+  g_autoptr(GError) error = NULL;
+  DkCaseQuery query = { 0 };
+  JsonArray *updates;
+  JsonObject *odd;
+  gboolean in_list = FALSE, in_search = FALSE;
+
+  kase->number = g_strdup ("DK-77");
+  for (guint i = 0; i < DK_MAX_UPDATES + 500; i++)
+    {
+      DkCaseUpdate *update = dk_case_update_new ();
+
+      update->id = g_uuid_string_random ();
+      update->at = NOW - 3600 + i;
+      update->phrase = DK_UPDATE_PHRASE_TROUBLESHOOTING;
+      update->text = g_strdup_printf ("Felsökning %u", i);
+      g_ptr_array_add (kase->updates, update);
+    }
+  node = dk_case_to_json (kase);
+  json_object_set_string_member (json_node_get_object (node), "status", "escalated");
+  updates = json_object_get_array_member (json_node_get_object (node), "updates");
+  odd = json_array_get_object_element (updates, 7);
+  json_object_set_string_member (odd, "phrase", "handed_to_supplier");
+  json_array_add_element (page, change_node (++fx->seq, "case", kase->id,
+                                             g_steal_pointer (&node)));
+  add_case_change (fx, page, whole);
+  apply_page (fx, page);
+
+  listed = dk_store_list_cases (fx->store, &query, NOW, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < listed->len; i++)
+    in_list |= g_str_equal (((DkCase *) listed->pdata[i])->id, kase->id);
+  g_assert_true (in_list);
+  g_assert_cmpuint (listed->len, ==, 2);
+
+  found = dk_store_search_cases (fx->store, "röntgen", 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < found->len; i++)
+    in_search |= g_str_equal (((DkCase *) found->pdata[i])->id, kase->id);
+  g_assert_true (in_search);
+
+  shown = get_case (fx, "DK-77");
+  g_assert_cmpstr (shown->id, ==, kase->id);
+  g_assert_cmpstr (shown->title, ==, "Röntgen står still");
+  g_assert_cmpstr (shown->description, ==, "Bilder kan inte visas");
+  g_assert_cmpuint (shown->updates->len, ==, DK_MAX_UPDATES + 500 - 1);
+  g_assert_nonnull (shown->unread);
+  g_test_message ("unread: %s", shown->unread);
+  g_assert_nonnull (strstr (shown->unread, "status"));
+  g_assert_nonnull (strstr (shown->unread, "updates (1/1500)"));
+
+  shown_whole = get_case (fx, whole->id);
+  g_assert_null (shown_whole->unread);
+
+  /* Data that does not read at all (another program wrote the file, a parser that
+   * disagrees): the case is listed from its row, titled, flagged. */
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE cases SET server_data = '{\"id\":' "
+                                            "WHERE id = '%s'", whole->id);
+    g_autoptr(GPtrArray) again = NULL;
+    g_autoptr(DkCase) stub = NULL;
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+
+    again = dk_store_list_cases (fx->store, &query, NOW, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (again->len, ==, 2);
+    stub = get_case (fx, whole->id);
+    g_assert_cmpstr (stub->title, ==, "Skrivare");
+    g_assert_nonnull (stub->unread);
+  }
+}
+
 static void
 test_changes_atomic (Fixture       *fx,
                      gconstpointer  data)
@@ -2507,6 +2597,8 @@ main (int    argc,
   ADD ("/store/changes/insert-update-tombstone-unknown", test_changes_apply);
   ADD ("/store/changes/late-page-never-overwrites-newer", test_changes_late_page);
   ADD ("/store/changes/page-is-atomic", test_changes_atomic);
+  ADD ("/store/changes/case-read-in-part-still-shows",
+       test_changes_case_read_in_part_still_shows);
   ADD ("/store/outbox/offline/add", test_outbox_add);
   ADD ("/store/outbox/offline/add-edit", test_outbox_add_edit);
   ADD ("/store/outbox/offline/add-delete", test_outbox_add_delete);

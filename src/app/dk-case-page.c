@@ -132,6 +132,8 @@ show_details (DkCasePage   *self,
   g_assert (DK_IS_CASE_PAGE (self));
 
   clear_details (self);
+  /* What the replica could not read of this case, first (issue 13); nothing when none. */
+  add_detail (self, _("Not shown"), kase->unread);
   add_detail (self, _("Number"), kase->number != NULL ? kase->number : _("(no number yet)"));
   add_detail (self, _("Kind"), dk_case_kind_label (kase->kind));
   add_detail (self, _("Area"), dk_area_label (kase->area));

@@ -334,7 +334,16 @@ dk_case_row_set_item (DkCaseRow    *self,
   kase = dk_case_object_get_case (item);
   show_kind (self, kase);
   title = dk_format_highlight (kase->title, highlight);
+  /* A case the replica could read only in part is listed, marked (issue 13). */
+  if (kase->unread != NULL)
+    {
+      char *marked = g_strconcat ("⚠ ", title, NULL);
+
+      g_free (title);
+      title = marked;
+    }
   gtk_label_set_markup (self->title_label, title);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), kase->unread);
   show_where (self, kase, service_names);
   show_status (self, kase);
   show_times (self, kase, now);

@@ -14,10 +14,16 @@
 
 /* ---- helpers ---- */
 
+/* The wire shape, plus "unread" (what could not be read) for a case read in part. */
 static JsonNode *
 case_to_json (gconstpointer item)
 {
-  return dk_case_to_json (item);
+  const DkCase *kase = item;
+  JsonNode *node = dk_case_to_json (kase);
+
+  if (kase->unread != NULL)
+    json_object_set_string_member (json_node_get_object (node), "unread", kase->unread);
+  return node;
 }
 
 /* The case's number, or a note that the server has not numbered it yet. */
@@ -41,6 +47,7 @@ print_cases (DkStore   *store,
 {
   g_autoptr(DkCliTable) table = NULL;
   gboolean any_pending = FALSE;
+  gboolean any_unread = FALSE;
 
   if (_dk_cli_print_json_or_empty (cases, json, case_to_json, _("No cases")))
     return DK_CLI_EXIT_OK;
@@ -55,16 +62,24 @@ print_cases (DkStore   *store,
       g_autofree char *start = _dk_cli_format_time (kase->start);
       g_autofree char *priority = g_strdup_printf ("%d", kase->priority);
 
+      g_autofree char *title = NULL;
+
       if (dk_store_is_pending (store, "case", kase->id))
         any_pending = TRUE;
+      /* A case read only in part is listed all the same, marked (issue 13). */
+      if (kase->unread != NULL)
+        any_unread = TRUE;
+      title = g_strconcat (kase->unread != NULL ? "! " : "",
+                           kase->title != NULL ? kase->title : "", NULL);
       _dk_cli_table_add (table, label, dk_case_kind_label (kase->kind),
-                         dk_case_status_label (kase->status), priority, start, kase->title,
-                         NULL);
+                         dk_case_status_label (kase->status), priority, start, title, NULL);
     }
   _dk_cli_table_print (table);
 
   if (any_pending)
     g_print ("%s\n", _("* has local changes not yet sent; run “sync”"));
+  if (any_unread)
+    g_print ("%s\n", _("! could be read only in part; “show” says what is missing"));
 
   return DK_CLI_EXIT_OK;
 }
@@ -113,8 +128,10 @@ print_case (DkStore      *store,
   g_autofree char *closed_at = _dk_cli_format_time (kase->closed_at);
   g_autofree char *heading = NULL;
 
-  heading = g_strdup_printf ("%s  %s", label, kase->title);
+  heading = g_strdup_printf ("%s  %s", label, kase->title != NULL ? kase->title : "");
   g_print ("%s\n\n", heading);
+  if (kase->unread != NULL)
+    g_print ("! %s\n\n", kase->unread);
 
   priority = g_strdup_printf ("%d – %s", kase->priority, dk_priority_label (kase->priority));
 
@@ -290,7 +307,7 @@ _dk_cli_show (DkCli       *cli,
 
   if (json)
     {
-      g_autoptr(JsonNode) node = dk_case_to_json (kase);
+      g_autoptr(JsonNode) node = case_to_json (kase);
 
       _dk_cli_print_json (node);
     }

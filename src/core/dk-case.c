@@ -26,6 +26,7 @@ dk_case_free (DkCase *self)
   g_clear_pointer (&self->reserve, g_ptr_array_unref);
   g_clear_pointer (&self->reports, g_ptr_array_unref);
   g_free (self->publisher);
+  g_free (self->unread);
   g_free (self);
 }
 
@@ -210,6 +211,7 @@ dk_case_copy (const DkCase *self)
   copy->created_at = self->created_at;
   copy->received_at = self->received_at;
   copy->revision = self->revision;
+  copy->unread = g_strdup (self->unread);
   return copy;
 }
 

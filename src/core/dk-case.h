@@ -78,6 +78,9 @@ typedef struct {
   gint64           created_at;    /* when it was published (the client's time, when plausible) */
   gint64           received_at;   /* when the server received it; DK_TIME_UNSET before */
   gint64           revision;      /* 0 until the server has it */
+  /* Never on the wire: set by dk_case_from_json_partial () when a stored case could be
+   * read only in part, saying what was left out; a client shows it (issue 13). */
+  char            *unread;
 } DkCase;
 
 GType           dk_case_get_type         (void) G_GNUC_CONST;

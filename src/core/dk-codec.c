@@ -627,30 +627,32 @@ dk_case_from_json (JsonNode  *node,
     return _dk_codec_set_unknown_error (error, UNKNOWN_STATUS, "status", status), NULL;
   kase->priority = (int) priority;
 
-  if (!dk_json_read_array (object, "updates", DK_JSON_OPTIONAL, DK_MAX_UPDATES, &array, error) ||
+  /* The history takes any length: its limits hold when something is added (see
+   * DK_MAX_UPDATES); a stored case is read whole, however long it grew. */
+  if (!dk_json_read_array (object, "updates", DK_JSON_OPTIONAL, G_MAXUINT, &array, error) ||
       !_dk_codec_read_items (array, "updates", (DkCodecReadItem) update_from_object,
                              kase->updates, error))
     return NULL;
 
-  if (!dk_json_read_array (object, "follow_ups", DK_JSON_OPTIONAL, DK_MAX_LIST_ITEMS, &array,
+  if (!dk_json_read_array (object, "follow_ups", DK_JSON_OPTIONAL, G_MAXUINT, &array,
                            error) ||
       !_dk_codec_read_items (array, "follow_ups", (DkCodecReadItem) follow_up_from_object,
                              kase->follow_ups, error))
     return NULL;
 
-  if (!dk_json_read_array (object, "affected", DK_JSON_OPTIONAL, DK_MAX_AFFECTED, &array,
+  if (!dk_json_read_array (object, "affected", DK_JSON_OPTIONAL, G_MAXUINT, &array,
                            error) ||
       !_dk_codec_read_items (array, "affected", (DkCodecReadItem) affected_from_object,
                              kase->affected, error))
     return NULL;
 
-  if (!dk_json_read_array (object, "reserve", DK_JSON_OPTIONAL, DK_MAX_LIST_ITEMS, &array,
+  if (!dk_json_read_array (object, "reserve", DK_JSON_OPTIONAL, G_MAXUINT, &array,
                            error) ||
       !_dk_codec_read_items (array, "reserve", (DkCodecReadItem) reserve_event_from_object,
                              kase->reserve, error))
     return NULL;
 
-  if (!dk_json_read_string_array (object, "reports", DK_JSON_OPTIONAL, DK_MAX_AFFECTED,
+  if (!dk_json_read_string_array (object, "reports", DK_JSON_OPTIONAL, G_MAXUINT,
                                   DK_MAX_SHORT_CHARS, &reports, error))
     return NULL;
   if (reports != NULL)
@@ -660,6 +662,143 @@ dk_case_from_json (JsonNode  *node,
     }
 
   return g_steal_pointer (&kase);
+}
+
+/* ---- reading what can be read ---- */
+
+/* The members of a case that list items, salvaged item by item. */
+static const char * const case_item_members[] = {
+  "updates", "follow_ups", "affected", "reserve", NULL
+};
+
+/* Whether a case of only @member = @value (and an id that reads) reads. */
+static gboolean
+case_member_reads (const char *member,
+                   JsonNode   *value)
+{
+  g_autoptr(JsonObject) probe = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(DkCase) kase = NULL;
+
+  json_object_set_string_member (probe, "id", "unread");
+  json_object_set_member (probe, member, json_node_copy (value));
+  json_node_set_object (node, probe);
+  kase = dk_case_from_json (node, NULL);
+  return kase != NULL;
+}
+
+/* The items of @array that read, each alone; *n_dropped counts the others. */
+static JsonNode *
+salvage_items (const char *member,
+               JsonArray  *array,
+               guint      *n_dropped)
+{
+  JsonArray *kept = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0, n = json_array_get_length (array); i < n; i++)
+    {
+      g_autoptr(JsonArray) one = json_array_new ();
+      g_autoptr(JsonNode) one_node = json_node_new (JSON_NODE_ARRAY);
+      JsonNode *item = json_array_get_element (array, i);
+
+      json_array_add_element (one, json_node_copy (item));
+      json_node_set_array (one_node, one);
+      if (case_member_reads (member, one_node))
+        json_array_add_element (kept, json_node_copy (item));
+      else
+        (*n_dropped)++;
+    }
+
+  json_node_take_array (node, kept);
+  return node;
+}
+
+/**
+ * dk_case_from_json_partial:
+ * @node: a stored case in the wire shape
+ * @error: return location for a #GError
+ *
+ * A client never hides a case it cannot fully read (issue 13): what a newer server sent
+ * (a phrase this version does not know), or what an older rule let in, must not make
+ * the case vanish from lists, search and its page. This reads the case as
+ * dk_case_from_json () does and, when that refuses, reads each member alone and each
+ * item of the history alone, keeps what reads and names the rest in kase->unread.
+ *
+ * Returns: (transfer full) (nullable): the case; %NULL with %DK_ERROR_INVALID only when
+ *   @node is not an object, or does not read whole and has no id
+ */
+DkCase *
+dk_case_from_json_partial (JsonNode  *node,
+                           GError   **error)
+{
+  g_autoptr(GError) whole_error = NULL;
+  g_autoptr(JsonObject) kept = NULL;
+  g_autoptr(JsonNode) kept_node = NULL;
+  g_autoptr(GString) left_out = g_string_new (NULL);
+  DkCase *kase;
+  JsonObject *object;
+  JsonObjectIter iter;
+  const char *member, *id;
+  JsonNode *value;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  kase = dk_case_from_json (node, &whole_error);
+  if (kase != NULL)
+    return kase;
+
+  object = dk_json_expect_object (node, "case", error);
+  if (object == NULL)
+    return NULL;
+  id = json_object_get_string_member_with_default (object, "id", NULL);
+  if (id == NULL || *id == '\0')
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID, "%s", whole_error->message);
+      return NULL;
+    }
+
+  kept = json_object_new ();
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &member, &value))
+    {
+      guint n_dropped = 0;
+
+      if (g_str_equal (member, "id"))
+        continue;
+      if (g_strv_contains (case_item_members, member) && JSON_NODE_HOLDS_ARRAY (value))
+        {
+          JsonArray *array = json_node_get_array (value);
+
+          json_object_set_member (kept, member, salvage_items (member, array, &n_dropped));
+          if (n_dropped > 0)
+            g_string_append_printf (left_out, "%s%s (%u/%u)", left_out->len > 0 ? ", " : "",
+                                    member, n_dropped, json_array_get_length (array));
+        }
+      else if (case_member_reads (member, value))
+        json_object_set_member (kept, member, json_node_copy (value));
+      else
+        g_string_append_printf (left_out, "%s%s", left_out->len > 0 ? ", " : "", member);
+    }
+
+  /* The id as it is, even one this version would refuse: it is the case's name here. */
+  json_object_set_string_member (kept, "id", "unread");
+  kept_node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (kept_node, kept);
+  kase = dk_case_from_json (kept_node, NULL);
+  if (kase == NULL)
+    kase = dk_case_new ();
+  g_free (kase->id);
+  kase->id = g_strdup (id);
+  if (kase->title == NULL)
+    kase->title = g_strdup (_("(the title could not be read)"));
+
+  /* Translators: shown on a case a client could read only in part; the first %s lists
+   * the parts left out ("updates (1/1001), title"), the second is the reason */
+  kase->unread = g_strdup_printf (_("Parts of this case could not be read: %s (%s)"),
+                                  left_out->len > 0 ? left_out->str : "?",
+                                  whole_error->message);
+  return kase;
 }
 
 /**

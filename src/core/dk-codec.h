@@ -30,6 +30,11 @@ G_BEGIN_DECLS
 JsonNode       *dk_case_to_json           (const DkCase         *kase);
 DkCase         *dk_case_from_json         (JsonNode             *node,
                                            GError              **error);
+/* What a client does with a stored case: all of it that reads, the rest named in
+ * kase->unread (NULL when all of it read); NULL only for no object, or no id when it
+ * does not read whole. */
+DkCase         *dk_case_from_json_partial (JsonNode             *node,
+                                           GError              **error);
 JsonNode       *dk_case_update_to_json    (const DkCaseUpdate   *update);
 DkCaseUpdate   *dk_case_update_from_json  (JsonNode             *node,
                                            GError              **error);

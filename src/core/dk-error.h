@@ -22,6 +22,7 @@ typedef enum {
   DK_ERROR_STORAGE,            /* 500 "storage": the database failed (full disk, corrupt file) */
   DK_ERROR_FAILED,             /* 500 "failed" */
   DK_ERROR_DUPLICATE,          /* 409 "duplicate": e.g. a unit already affected, a report already linked */
+  DK_ERROR_LIMIT_REACHED,      /* 409 "limit_reached": e.g. a case holds the most updates it may */
 } DkError;
 
 GQuark      dk_error_quark              (void);

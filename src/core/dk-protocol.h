@@ -17,9 +17,26 @@ G_BEGIN_DECLS
 #define DK_MAX_TITLE_CHARS         200
 #define DK_MAX_SHORT_CHARS         200             /* names, units, ids, numbers */
 #define DK_MAX_TEXT_CHARS          20000           /* descriptions, update texts */
-#define DK_MAX_LIST_ITEMS          200             /* services of a case, steps, updates */
-#define DK_MAX_UPDATES             1000
+#define DK_MAX_LIST_ITEMS          200             /* services of a case, steps, follow-ups */
 #define DK_MAX_AFFECTED            1000            /* units affected too, reports linked to a case */
+
+/* A case's history (updates, follow-ups, affected units, reserve events, linked reports)
+ * grows one append at a time. Its limits are checked when something is ADDED, never when
+ * a stored case is read: a limit met only on reading bricked a case by its own history
+ * (issue 13: after 1,001 updates it could not be edited or closed, and clients hid it).
+ * So the server refuses the append at the limit with "limit_reached" and a message that
+ * says what to do, closing always goes through (its resolved update may be one past the
+ * limit), and every reader takes a history of any length.
+ *
+ * Why keep a limit on updates at all, and why 1,000: every change to a case sends the
+ * whole case, history included, to every desktop that pulls. A long outage at a steady
+ * pace (an update every half hour for three weeks) stays under 1,000, while a case of
+ * 1,000 updates is already some 300 KB for each desktop on each change; a runaway script
+ * posting every minute would grow that without end. At the limit the case is closed and
+ * a new one continues it. */
+#define DK_MAX_UPDATES             1000            /* updates a case takes (closing: one more) */
+#define DK_MAX_FOLLOW_UPS          DK_MAX_LIST_ITEMS
+#define DK_MAX_RESERVE_EVENTS      DK_MAX_LIST_ITEMS
 
 #define DK_SESSION_SECONDS         (12 * 3600)
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dk-error.h"
+#include "dk-protocol.h"
 #include "dk-rules.h"
 
 static gboolean
@@ -349,8 +350,65 @@ gboolean
 dk_rules_check_may_update (const DkCase  *kase,
                            GError       **error)
 {
-  return check_open (kase, _("The case is closed: write a follow-up instead of an update"),
-                     error);
+  if (!check_open (kase, _("The case is closed: write a follow-up instead of an update"),
+                   error))
+    return FALSE;
+
+  /* Checked on the append, never on reading (dk-protocol.h): the case stays whole,
+   * editable and closable, and the person learns what to do next. */
+  if (kase->updates->len >= DK_MAX_UPDATES)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_LIMIT_REACHED,
+                   _("The case has %u updates, the most one case takes. Close it (that is "
+                     "always possible) and publish a new case to go on."),
+                   kase->updates->len);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+dk_rules_check_history_room (const DkCase   *kase,
+                             DkCaseHistory   part,
+                             GError        **error)
+{
+  g_return_val_if_fail (kase != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  switch (part)
+    {
+    case DK_CASE_HISTORY_FOLLOW_UPS:
+      if (kase->follow_ups->len < DK_MAX_FOLLOW_UPS)
+        return TRUE;
+      g_set_error (error, DK_ERROR, DK_ERROR_LIMIT_REACHED,
+                   _("The case has %u follow-ups, the most one case takes"),
+                   kase->follow_ups->len);
+      return FALSE;
+    case DK_CASE_HISTORY_AFFECTED:
+      if (kase->affected->len < DK_MAX_AFFECTED)
+        return TRUE;
+      g_set_error (error, DK_ERROR, DK_ERROR_LIMIT_REACHED,
+                   _("The case has %u affected units, the most one case takes"),
+                   kase->affected->len);
+      return FALSE;
+    case DK_CASE_HISTORY_RESERVE:
+      if (kase->reserve->len < DK_MAX_RESERVE_EVENTS)
+        return TRUE;
+      g_set_error (error, DK_ERROR, DK_ERROR_LIMIT_REACHED,
+                   _("The reserve routine of the case has changed %u times, the most one "
+                     "case takes"), kase->reserve->len);
+      return FALSE;
+    case DK_CASE_HISTORY_REPORTS:
+      if (kase->reports->len < DK_MAX_AFFECTED)
+        return TRUE;
+      g_set_error (error, DK_ERROR, DK_ERROR_LIMIT_REACHED,
+                   _("The case has %u linked reports, the most one case takes"),
+                   kase->reports->len);
+      return FALSE;
+    default:
+      g_return_val_if_reached (FALSE);
+    }
 }
 
 gboolean

@@ -93,9 +93,24 @@ gboolean dk_rules_check_status_change  (const DkCase *edited,
                                         gint64        now,
                                         GError      **error);
 /* A closed case takes follow-ups, not updates; and it is closed once. Both FALSE with
- * DK_ERROR_INVALID_TRANSITION. */
+ * DK_ERROR_INVALID_TRANSITION. A case that holds DK_MAX_UPDATES updates takes no more:
+ * DK_ERROR_LIMIT_REACHED (closing stays possible). */
 gboolean dk_rules_check_may_update     (const DkCase *kase,
                                         GError      **error);
+
+/* The parts of a case's history that grow by appends. */
+typedef enum {
+  DK_CASE_HISTORY_FOLLOW_UPS,
+  DK_CASE_HISTORY_AFFECTED,
+  DK_CASE_HISTORY_RESERVE,
+  DK_CASE_HISTORY_REPORTS,
+} DkCaseHistory;
+
+/* Whether @part of @kase takes one more item (dk-protocol.h says why the limits hold on
+ * appends only): FALSE with DK_ERROR_LIMIT_REACHED and a message that says so. */
+gboolean dk_rules_check_history_room   (const DkCase  *kase,
+                                        DkCaseHistory  part,
+                                        GError       **error);
 gboolean dk_rules_check_may_close      (const DkCase *kase,
                                         GError      **error);
 /* An ongoing case ends no earlier than it started (planned work that has not started

@@ -188,6 +188,15 @@ prepare_new_case (const DkMutation  *mutation,
   if (!set_new_case_status (mutation, kase, error))
     return FALSE;
 
+  /* The codec reads a history of any length (dk-protocol.h); a new one starts within
+   * the limit that case.add_update keeps. */
+  if (kase->updates->len > DK_MAX_UPDATES)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_LIMIT_REACHED,
+                   _("updates: a new case takes at most %d updates"), DK_MAX_UPDATES);
+      return FALSE;
+    }
+
   for (guint i = 0; i < kase->updates->len; i++)
     {
       DkCaseUpdate *update = g_ptr_array_index (kase->updates, i);
@@ -449,6 +458,8 @@ _dk_mutation_apply_case_close (const DkMutation   *mutation,
   g_autofree char *text = NULL;
   gint64 closed_at = mutation->at;
 
+  /* No limit of the history stands in the way: a case can always be closed, its
+   * resolved update one past DK_MAX_UPDATES when it must (dk-protocol.h). */
   kase = load_case_to_publish (mutation, error);
   if (kase == NULL)
     return FALSE;
@@ -527,6 +538,8 @@ _dk_mutation_apply_case_follow_up (const DkMutation   *mutation,
     return FALSE;
 
   /* Closed cases take follow-ups: the evaluation comes afterwards. */
+  if (!dk_rules_check_history_room (kase, DK_CASE_HISTORY_FOLLOW_UPS, error))
+    return FALSE;
   follow_up = read_new_follow_up (mutation, kase, error);
   if (follow_up == NULL)
     return FALSE;
@@ -576,6 +589,8 @@ _dk_mutation_apply_case_affected (const DkMutation   *mutation,
                    _("unit: “%s” is already among the affected units"), affected->unit);
       return FALSE;
     }
+  if (!dk_rules_check_history_room (kase, DK_CASE_HISTORY_AFFECTED, error))
+    return FALSE;
 
   affected->at = mutation->at;
   affected->received_at = mutation->now;
@@ -672,6 +687,8 @@ _dk_mutation_apply_case_reserve (const DkMutation   *mutation,
                            _("The reserve routine is not in force; there is nothing to lift"));
       return FALSE;
     }
+  if (!dk_rules_check_history_room (kase, DK_CASE_HISTORY_RESERVE, error))
+    return FALSE;
 
   g_ptr_array_add (kase->reserve, g_steal_pointer (&event));
 

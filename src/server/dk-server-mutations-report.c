@@ -165,6 +165,8 @@ _dk_mutation_apply_report_link (const DkMutation   *mutation,
   /* The case lists its reports, so that closing it closes them. */
   if (!dk_case_has_report (kase, report->id))
     {
+      if (!dk_rules_check_history_room (kase, DK_CASE_HISTORY_REPORTS, error))
+        return FALSE;
       g_ptr_array_add (kase->reports, g_strdup (report->id));
       kase->revision++;
       if (!dk_case_validate (kase, error) || dk_server_store_case (mutation->db, kase, error) == 0)

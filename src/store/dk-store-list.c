@@ -42,13 +42,13 @@
  * reads the archive.
  */
 static const char list_current_sql[] =
-  "SELECT number, COALESCE (local_data, server_data) FROM cases" CURRENT_WHERE
+  "SELECT " DK_STORE_SHOWN_CASE_COLUMNS " FROM cases" CURRENT_WHERE
   " ORDER BY CASE status WHEN 'ongoing' THEN 0 WHEN 'closed' THEN 2 ELSE 1 END,"
   " priority, start DESC, pk"
   " LIMIT ?5 OFFSET ?6";
 
 static const char list_archive_sql[] =
-  "SELECT number, COALESCE (local_data, server_data) FROM cases" ARCHIVE_WHERE
+  "SELECT " DK_STORE_SHOWN_CASE_COLUMNS " FROM cases" ARCHIVE_WHERE
   " ORDER BY closed_at DESC, pk"
   " LIMIT ?5 OFFSET ?6";
 
@@ -310,7 +310,7 @@ dk_store_get_cases_by_keys (DkStore       *self,
       g_autoptr(GPtrArray) one = NULL;
       sqlite3_stmt *stmt;
 
-      stmt = _dk_store_prepare (self, "SELECT number, COALESCE (local_data, server_data)"
+      stmt = _dk_store_prepare (self, "SELECT " DK_STORE_SHOWN_CASE_COLUMNS
                                       " FROM cases WHERE pk = ?1", error);
       if (stmt == NULL)
         return NULL;

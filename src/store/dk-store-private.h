@@ -8,6 +8,11 @@
 
 G_BEGIN_DECLS
 
+/* What every query that shows cases selects: the number, the data that shows, and the
+ * columns a case is still listed by when its data does not read (dk-store-query.c). */
+#define DK_STORE_SHOWN_CASE_COLUMNS \
+  "number, COALESCE (local_data, server_data), id, title, kind, area, status"
+
 struct _DkStore
 {
   GObject     parent_instance;

@@ -14,34 +14,68 @@ typedef gpointer (*DecodeFunc) (JsonNode *node, GError **error);
 
 /* The cases of a search, in the order of the pks in ?1 (a JSON array). */
 static const char search_sql[] =
-  "SELECT c.number, COALESCE (c.local_data, c.server_data)"
-  " FROM json_each (?1) AS j CROSS JOIN cases AS c ON c.pk = j.value"
+  "SELECT c.number, COALESCE (c.local_data, c.server_data), c.id, c.title, c.kind, c.area,"
+  " c.status FROM json_each (?1) AS j CROSS JOIN cases AS c ON c.pk = j.value"
   " ORDER BY j.key";
 
 /* Decodes a stored case; a number the server assigned after the local version was
- * written comes from the column. */
+ * written comes from the column. A case that reads only in part shows with what reads,
+ * flagged (kase->unread): a list, a search or a page never hides it (issue 13). */
+/* A case whose stored copy does not read at all, from its row's columns: the list
+ * still has it, its page says why it shows so little. */
+static DkCase *
+case_from_columns (sqlite3_stmt *stmt,
+                   const char   *reason)
+{
+  const char *id = _dk_store_column_text (stmt, 2);
+  const char *title = _dk_store_column_text (stmt, 3);
+  const char *kind = _dk_store_column_text (stmt, 4);
+  const char *area = _dk_store_column_text (stmt, 5);
+  const char *status = _dk_store_column_text (stmt, 6);
+  DkCase *kase;
+
+  if (id == NULL || *id == '\0')
+    return NULL;
+
+  kase = dk_case_new ();
+  kase->id = g_strdup (id);
+  kase->title = g_strdup (title != NULL && *title != '\0' ? title
+                                                          : _("(the title could not be read)"));
+  if (kind != NULL)
+    dk_case_kind_from_string (kind, &kase->kind);
+  if (area != NULL)
+    dk_area_from_string (area, &kase->area);
+  if (status != NULL)
+    dk_case_status_from_string (status, &kase->status);
+  kase->unread = g_strdup_printf (_("Parts of this case could not be read: %s (%s)"), "*",
+                                  reason);
+  return kase;
+}
+
 static DkCase *
 decode_case (sqlite3_stmt  *stmt,
              GError       **error)
 {
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) local_error = NULL;
   const char *number = _dk_store_column_text (stmt, 0);
   const char *text = _dk_store_column_text (stmt, 1);
-  DkCase *kase;
+  DkCase *kase = NULL;
 
   if (text == NULL)
+    g_set_error_literal (&local_error, DK_STORE_ERROR, DK_STORE_ERROR_CORRUPT,
+                         _("A stored case has no data"));
+  else if ((node = dk_json_parse (text, -1, &local_error)) != NULL)
+    kase = dk_case_from_json_partial (node, &local_error);
+  if (kase == NULL)
+    kase = case_from_columns (stmt, local_error->message);
+  if (kase == NULL)
     {
-      g_set_error_literal (error, DK_STORE_ERROR, DK_STORE_ERROR_CORRUPT,
-                           _("A stored case has no data"));
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-
-  node = dk_json_parse (text, -1, error);
-  if (node == NULL)
-    return NULL;
-  kase = dk_case_from_json (node, error);
-  if (kase == NULL)
-    return NULL;
+  if (kase->unread != NULL)
+    g_debug ("Case %s read in part: %s", kase->id, kase->unread);
   if (kase->number == NULL && number != NULL)
     kase->number = g_strdup (number);
 
@@ -127,10 +161,10 @@ dk_store_get_case (DkStore     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   stmt = _dk_store_prepare (self,
-                            "SELECT number, COALESCE (local_data, server_data) FROM cases"
+                            "SELECT " DK_STORE_SHOWN_CASE_COLUMNS " FROM cases"
                             " WHERE id = ?1"
                             " UNION ALL "
-                            "SELECT number, COALESCE (local_data, server_data) FROM cases"
+                            "SELECT " DK_STORE_SHOWN_CASE_COLUMNS " FROM cases"
                             " WHERE number = ?1 COLLATE NOCASE AND id != ?1"
                             " LIMIT 1", error);
   if (stmt == NULL)
