@@ -318,10 +318,77 @@ test_gzip_changes_page (Fixture       *fixture,
   g_assert_true (g_bytes_equal (refused, plain));
   g_clear_pointer (&vary, g_free);
 
+  /* A few KB: compressed on the main loop rather than in a thread; the same JSON. */
+  g_clear_pointer (&encoding, g_free);
+  g_clear_pointer (&gzipped, g_bytes_unref);
+  g_clear_pointer (&plain, g_bytes_unref);
+  g_clear_pointer (&decoded, g_bytes_unref);
+  plain = get_raw (fixture, "/api/v1/changes?since=0&limit=20", NULL, &encoding, &vary);
+  g_clear_pointer (&vary, g_free);
+  gzipped = get_raw (fixture, "/api/v1/changes?since=0&limit=20", "gzip", &encoding, &vary);
+  g_assert_cmpstr (encoding, ==, "gzip");
+  g_assert_cmpuint (g_bytes_get_size (plain), <, 256 * 1024);
+  decoded = gunzip (gzipped);
+  g_assert_true (g_bytes_equal (decoded, plain));
+  g_clear_pointer (&encoding, g_free);
+  g_clear_pointer (&vary, g_free);
+
   /* Under 1 KB: not worth the header and the CPU. */
   small = get_raw (fixture, "/api/v1/changes?since=0&limit=1", "gzip", &encoding, &vary);
   g_assert_null (encoding);
   g_assert_cmpuint (g_bytes_get_size (small), <, 1024);
+}
+
+static void
+spin (guint milliseconds)
+{
+  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* A caller that asks for a page and leaves while it is compressed (in a worker thread,
+ * the message paused): the server answers the next caller, and its stop is clean. It
+ * runs with G_DEBUG=fatal-criticals (main ()): an unpause of a message whose connection
+ * is gone would be a critical, and abort it. */
+static void
+test_gzip_caller_leaves_while_compressed (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(JsonNode) reply = NULL;
+
+  import_generated_cases (fixture, 5000);
+  fixture->token = dk_test_server_login (fixture->server, USER, PASSWORD);
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr(GSocketConnection) connection = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *request = g_strdup_printf (
+          "GET /api/v1/changes?since=0&limit=5000 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          "Authorization: Bearer %s\r\nAccept-Encoding: gzip\r\n\r\n", fixture->token);
+
+      connection = g_socket_client_connect_to_host (client, "127.0.0.1", fixture->server->port,
+                                                    NULL, &error);
+      g_assert_no_error (error);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                 request, strlen (request), NULL, NULL, &error);
+      g_assert_no_error (error);
+      /* Gone at once, or a little later: before, during or after the compression. */
+      spin (i * 40);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  g_assert_cmpuint (dk_test_server_request (fixture->server, "GET",
+                                            "/api/v1/changes?since=0&limit=5000",
+                                            fixture->token, NULL, NULL, 0, &reply, NULL),
+                    ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (reply), "changes")), ==, 5000);
+  dk_test_server_stop (fixture->server, FALSE);
 }
 
 /* The engine's own session asks for gzip (libsoup 3's SoupContentDecoder, on by default)
@@ -529,12 +596,15 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* For the servers this test starts: a critical is a failure. */
+  g_setenv ("G_DEBUG", "fatal-criticals", TRUE);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("/link/gzip/changes-page", test_gzip_changes_page);
   ADD ("/link/gzip/engine-asks-and-decodes", test_gzip_engine_asks_and_decodes);
+  ADD ("/link/gzip/caller-leaves-while-compressed", test_gzip_caller_leaves_while_compressed);
   ADD ("/link/cutting/every-sync-moves-on", test_cutting_every_sync_moves_on);
 
 #undef ADD
