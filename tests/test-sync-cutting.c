@@ -8,7 +8,9 @@
  * /link/cutting/...  20,000 cases pulled by the real sync engine through dk-test-proxy's
  *                    "cut" mode (each connection closed after a random N bytes below
  *                    1 MB): every sync moves the cursor on, the page size shrinks after a
- *                    cut and grows back, and the replica ends equal to the server
+ *                    cut and grows back, and the replica ends equal to the server; and
+ *                    5,000 by "driftkoll-cli sync" (DRIFTKOLL_CLI), a process a sync,
+ *                    each starting again from the whole page size
  *
  * Before the fix (main at 37ddcd7): pages of 2,500 changes (about 5 MB, not compressed)
  * never crossed such a link and every sync ended at cursor 0.
@@ -19,6 +21,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
 
 #include "dk-store.h"
 #include "dk-sync-engine.h"
@@ -591,6 +595,117 @@ test_cutting_every_sync_moves_on (Fixture       *fixture,
   assert_replica_equals_server (fixture, changes);
 }
 
+/* ---- /link/cutting with driftkoll-cli ---- */
+
+/* A client must not outlive a test that aborted. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Runs driftkoll-cli with the data dir "cli" in the fixture's folder; returns its exit
+ * status, its stderr in *out_stderr. */
+static int
+cli_run (Fixture     *fixture,
+         const char  *stdin_text,
+         char       **out_stderr,
+         const char  *server_url,
+         const char  *command,
+         const char  *argument)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xdg = g_build_filename (fixture->tmp, "xdg", NULL);
+  g_autofree char *data_dir = g_build_filename (fixture->tmp, "cli", NULL);
+  const char *cli = g_getenv ("DRIFTKOLL_CLI");
+
+  g_assert_nonnull (cli);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* Nothing of the user's own data dir or keyring may be touched. */
+  g_subprocess_launcher_setenv (launcher, "DRIFTKOLL_TOKEN_STORAGE", "file", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", xdg, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "DRIFTKOLL_DATA_DIR");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, cli, "--data-dir", data_dir,
+                                         "--server", server_url, command, argument, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, stdin_text, NULL, NULL, out_stderr, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+
+  return g_subprocess_get_exit_status (process);
+}
+
+static gint64
+cli_cursor (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->tmp, "cli", "replica.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkStore) store = dk_store_open (path, &error);
+
+  g_assert_no_error (error);
+  return dk_store_get_cursor (store);
+}
+
+static void
+test_cutting_cli_syncs_move_on (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *proxy_url = NULL;
+  g_autofree char *err = NULL;
+  const char *seed_text = g_getenv ("DRIFTKOLL_TEST_SEED");
+  guint32 seed = seed_text != NULL ? (guint32) g_ascii_strtoull (seed_text, NULL, 10)
+                                   : g_random_int ();
+  guint64 bytes = 0;
+  guint connections = 0, cut = 0, syncs = 0;
+  gint64 newest, cursor = 0;
+  int status = 1;
+
+  import_generated_cases (fixture, 5000);
+  fixture->token = dk_test_server_login (fixture->server, USER, PASSWORD);
+  changes = dk_test_server_pull_all (fixture->server, fixture->token, 5000, NULL);
+  newest = json_object_get_int_member (g_ptr_array_index (changes, changes->len - 1), "seq");
+
+  g_test_message ("seed %u (DRIFTKOLL_TEST_SEED=%u repeats it)", seed, seed);
+  start_proxy (fixture);
+  proxy_url = g_strdup (dk_sync_engine_get_server_url (fixture->engine));
+  command = g_strdup_printf ("cut %u %u %u", CUT_MIN, CUT_MAX, seed);
+  answer = proxy_command (fixture, command);
+  g_assert_cmpstr (answer, ==, "ok");
+  if (cli_run (fixture, PASSWORD "\n", &err, proxy_url, "login", USER) != 0)
+    g_error ("login failed: %s", err);
+
+  while (status != 0)
+    {
+      gint64 before = cursor;
+
+      g_clear_pointer (&err, g_free);
+      g_assert_cmpuint (syncs, <, MAX_SYNCS);
+      status = cli_run (fixture, NULL, &err, proxy_url, "sync", NULL);
+      syncs++;
+      cursor = cli_cursor (fixture);
+      g_test_message ("driftkoll-cli sync %u: exit %d, cursor %" G_GINT64_FORMAT " → %"
+                      G_GINT64_FORMAT " of %" G_GINT64_FORMAT, syncs, status, before, cursor,
+                      newest);
+      if (cursor <= before)
+        g_error ("driftkoll-cli sync %u did not move on from cursor %" G_GINT64_FORMAT ": %s",
+                 syncs, before, err);
+    }
+
+  proxy_stats (fixture, &connections, &cut, &bytes);
+  g_test_message ("%u syncs; %u connections, %u cut; %" G_GUINT64_FORMAT " bytes to the "
+                  "client", syncs, connections, cut, bytes);
+  g_assert_cmpint (cursor, ==, newest);
+  g_assert_cmpuint (cut, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -606,6 +721,7 @@ main (int   argc,
   ADD ("/link/gzip/engine-asks-and-decodes", test_gzip_engine_asks_and_decodes);
   ADD ("/link/gzip/caller-leaves-while-compressed", test_gzip_caller_leaves_while_compressed);
   ADD ("/link/cutting/every-sync-moves-on", test_cutting_every_sync_moves_on);
+  ADD ("/link/cutting/cli-every-sync-moves-on", test_cutting_cli_syncs_move_on);
 
 #undef ADD
 

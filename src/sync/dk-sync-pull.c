@@ -14,7 +14,7 @@
  * many changes (down to DK_SYNC_PULL_LIMIT_FLOOR), and each whole page doubles it again.
  * Only a cut counts: a server that cannot be reached at all ends the run at once, as
  * before, so "offline" is said as quickly. The pages come gzipped (the session's
- * SoupContentDecoder asks for it and decodes), a fifth of the bytes or less.
+ * SoupContentDecoder asks for it and decodes): 28 % of the bytes on generated cases.
  */
 
 #define G_LOG_DOMAIN "dk-sync-run"
