@@ -11,6 +11,13 @@
  *            arrives is held (no FIN, no RST: a pulled cable behind a switch, or a peer
  *            that hangs); "forward" again lets it through, as a cable plugged back
  *   reset    every connection open now is reset (RST), and new ones are reset at once
+ *   cut MIN MAX SEED
+ *            a link that keeps dropping: forwards, but each connection (open now or
+ *            new) is closed (FIN both ways) once N more bytes went to the client, N drawn
+ *            for each connection uniformly from [MIN, MAX) by a GRand seeded with SEED,
+ *            so a run can be repeated; "forward" ends it
+ *   stats    answers "ok connections=C cut=K to_client=B": connections accepted, cut
+ *            after their N bytes, and bytes written to clients, since the start
  * EOF on stdin ends it. */
 
 #include <gio/gio.h>
@@ -42,6 +49,8 @@ struct _Pair {
   Pump               to_upstream;
   Pump               to_client;
   gboolean           held;         /* dropped: nothing goes through until "forward" */
+  gboolean           limited;      /* "cut": closed once @remaining bytes went to the client */
+  guint64            remaining;
   gboolean           connecting;
   gboolean           closed;
   guint              refs;
@@ -50,6 +59,14 @@ struct _Pair {
 static Mode   mode = MODE_FORWARD;
 static guint  upstream_port;
 static GList *pairs;
+
+/* "cut" and "stats" */
+static GRand  *cut_rand;          /* non-NULL while cutting */
+static guint64 cut_min;
+static guint64 cut_max;
+static guint   n_connections;
+static guint   n_cut;
+static guint64 bytes_to_client;
 
 static void pump_read   (Pump *pump);
 static void pump_flush  (Pump *pump);
@@ -146,6 +163,29 @@ pump_flush (Pump *pump)
       return;
     }
 
+  /* Cutting: what still fits in this connection's budget, then the close. */
+  if (pump == &pair->to_client && pair->limited)
+    {
+      gsize length = MIN ((guint64) pump->queue->len, pair->remaining);
+
+      if (length == 0)
+        {
+          n_cut++;
+          pair_close (pair, FALSE);
+          return;
+        }
+      pair->remaining -= length;
+      bytes_to_client += length;
+      pump->writing = g_bytes_new (pump->queue->data, length);
+      g_byte_array_remove_range (pump->queue, 0, length);
+      pair_ref (pair);
+      g_output_stream_write_all_async (pump->out, g_bytes_get_data (pump->writing, NULL),
+                                       length, G_PRIORITY_DEFAULT, NULL, pump_written_cb, pump);
+      return;
+    }
+
+  if (pump == &pair->to_client)
+    bytes_to_client += pump->queue->len;
   pump->writing = g_bytes_new (pump->queue->data, pump->queue->len);
   g_byte_array_set_size (pump->queue, 0);
   pair_ref (pair);
@@ -235,6 +275,15 @@ pair_connect (Pair *pair)
                                          upstream_connected_cb, pair_ref (pair));
 }
 
+/* Gives @pair its budget of bytes towards the client while cutting. */
+static void
+pair_limit (Pair *pair)
+{
+  pair->limited = cut_rand != NULL;
+  if (pair->limited)
+    pair->remaining = cut_min + (guint64) (g_rand_double (cut_rand) * (double) (cut_max - cut_min));
+}
+
 static gboolean
 incoming_cb (GSocketService    *service,
              GSocketConnection *connection,
@@ -252,6 +301,8 @@ incoming_cb (GSocketService    *service,
   pair->to_client.out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
   pair->to_client.queue = g_byte_array_new ();
   pairs = g_list_prepend (pairs, pair);
+  n_connections++;
+  pair_limit (pair);
 
   if (mode == MODE_RESET)
     {
@@ -290,11 +341,13 @@ command_cb (GIOChannel   *channel,
       g_autoptr(GList) held = g_list_copy (pairs);
 
       mode = MODE_FORWARD;
+      g_clear_pointer (&cut_rand, g_rand_free);
       for (GList *l = held; l != NULL; l = l->next)
         {
           Pair *pair = l->data;
 
           pair->held = FALSE;
+          pair->limited = FALSE;
           pair_connect (pair);
           pump_flush (&pair->to_upstream);
           pump_flush (&pair->to_client);
@@ -311,6 +364,42 @@ command_cb (GIOChannel   *channel,
       mode = MODE_RESET;
       while (pairs != NULL)
         pair_close (pairs->data, TRUE);
+    }
+  else if (g_str_has_prefix (line, "cut "))
+    {
+      guint64 min = 0, max = 0, seed = 0;
+      g_autoptr(GList) open = NULL;
+
+      if (sscanf (line, "cut %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+                  &min, &max, &seed) != 3 || min == 0 || max <= min)
+        {
+          g_printerr ("dk-test-proxy: cut MIN MAX SEED, 0 < MIN < MAX\n");
+          g_print ("error\n");
+          return G_SOURCE_CONTINUE;
+        }
+      /* Forwarding as "forward" does, every connection with a budget. */
+      mode = MODE_FORWARD;
+      g_clear_pointer (&cut_rand, g_rand_free);
+      cut_rand = g_rand_new_with_seed ((guint32) seed);
+      cut_min = min;
+      cut_max = max;
+      open = g_list_copy (pairs);
+      for (GList *l = open; l != NULL; l = l->next)
+        {
+          Pair *pair = l->data;
+
+          pair_limit (pair);
+          pair->held = FALSE;
+          pair_connect (pair);
+          pump_flush (&pair->to_upstream);
+          pump_flush (&pair->to_client);
+        }
+    }
+  else if (g_str_equal (line, "stats"))
+    {
+      g_print ("ok connections=%u cut=%u to_client=%" G_GUINT64_FORMAT "\n", n_connections,
+               n_cut, bytes_to_client);
+      return G_SOURCE_CONTINUE;
     }
   else
     {
@@ -361,6 +450,7 @@ main (int   argc,
   input = g_io_channel_unix_new (0);
   g_io_add_watch (input, G_IO_IN | G_IO_HUP | G_IO_ERR, command_cb, loop);
   g_main_loop_run (loop);
+  g_clear_pointer (&cut_rand, g_rand_free);
 
   return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "dk-core.h"
 #include "dk-server-auth.h"
+#include "dk-server-compress.h"
 #include "dk-server-private.h"
 
 /* ---- replies ---- */
@@ -20,10 +21,10 @@ _dk_server_reply_json_node (SoupServerMessage *msg,
 {
   g_autofree char *text = dk_json_to_string (node);
   gsize length = strlen (text);
+  g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
 
   soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, DK_SERVER_JSON_TYPE, SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&text), length);
+  dk_server_compress_set_response (msg, DK_SERVER_JSON_TYPE, bytes);
 }
 
 void
@@ -36,7 +37,11 @@ _dk_server_reply_bytes (SoupServerMessage *msg,
   const char *data = g_bytes_get_data (bytes, &length);
 
   soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, data, length);
+  /* JSON (pages of changes above all) is gzipped for callers that accept it. */
+  if (g_str_equal (content_type, DK_SERVER_JSON_TYPE))
+    dk_server_compress_set_response (msg, content_type, bytes);
+  else
+    soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, data, length);
 }
 
 void

@@ -8,7 +8,14 @@
 
 G_BEGIN_DECLS
 
+/* Changes asked for in one page when the link holds (about 5 MB of JSON, less than 1 MB
+ * gzipped). After a page the link cut, the next asks for half (down to the floor); after
+ * each whole page, for twice as many again (up to DK_SYNC_PULL_LIMIT). */
 #define DK_SYNC_PULL_LIMIT           2500
+#define DK_SYNC_PULL_LIMIT_FLOOR     50
+/* Pages in a row a run asks for again, smaller, after the link cut them mid-answer; then
+ * the run fails (OFFLINE) and the retry policy takes over. */
+#define DK_SYNC_PULL_CUT_RETRIES     8
 /* Defaults of the tunables (dk-sync-engine.h says how to change them). */
 #define DK_SYNC_KEEPALIVE_SECONDS      5   /* WebSocket ping interval */
 #define DK_SYNC_TCP_KEEPALIVE_SECONDS  5   /* TCP keepalive idle time */
@@ -64,6 +71,9 @@ struct _DkSyncEngine
   guint                    retry_short_cap_ms;
   guint                    retry_window_ms;
   guint                    poll_seconds;
+
+  /* the pull's page size (dk-sync-pull.c): kept from run to run, as the link is */
+  guint                    pull_limit;
 };
 
 /* An answer of the server: any HTTP status. */
@@ -117,6 +127,13 @@ void      _dk_sync_engine_fetch_async           (DkSyncEngine        *self,
 DkReply  *_dk_sync_engine_send_finish           (DkSyncEngine        *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
+/* After a failed send: TRUE when the link was cut under a request the server had begun
+ * to answer (a connection closed or reset mid-answer), not one that never reached it. */
+gboolean  _dk_sync_engine_send_was_cut          (DkSyncEngine        *self,
+                                                 GAsyncResult        *result);
+/* Sets the pull's page size and tells "pull-limit". */
+void      _dk_sync_engine_set_pull_limit        (DkSyncEngine        *self,
+                                                 guint                limit);
 /* TRUE for a 2xx JSON object; else the DK_SYNC_ERROR the reply means. */
 gboolean  _dk_sync_engine_check_reply           (DkSyncEngine        *self,
                                                  DkReply             *reply,

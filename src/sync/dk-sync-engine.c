@@ -42,6 +42,7 @@ enum {
   PROP_LIVENESS_SECONDS,
   PROP_TCP_KEEPALIVE_SECONDS,
   PROP_REQUEST_TIMEOUT_SECONDS,
+  PROP_PULL_LIMIT,
   N_PROPS
 };
 
@@ -158,6 +159,21 @@ _dk_sync_engine_notify_push_connected (DkSyncEngine *self)
   g_assert (DK_IS_SYNC_ENGINE (self));
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PUSH_CONNECTED]);
+}
+
+void
+_dk_sync_engine_set_pull_limit (DkSyncEngine *self,
+                                guint         limit)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  limit = CLAMP (limit, DK_SYNC_PULL_LIMIT_FLOOR, DK_SYNC_PULL_LIMIT);
+  if (limit == self->pull_limit)
+    return;
+
+  g_debug ("Pages of changes: %u at a time (was %u)", limit, self->pull_limit);
+  self->pull_limit = limit;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PULL_LIMIT]);
 }
 
 void
@@ -279,6 +295,9 @@ dk_sync_engine_get_property (GObject    *object,
     case PROP_REQUEST_TIMEOUT_SECONDS:
       g_value_set_uint (value, self->request_timeout_seconds);
       break;
+    case PROP_PULL_LIMIT:
+      g_value_set_uint (value, self->pull_limit);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -373,6 +392,10 @@ dk_sync_engine_class_init (DkSyncEngineClass *klass)
   properties[PROP_REQUEST_TIMEOUT_SECONDS] =
     g_param_spec_uint ("request-timeout-seconds", NULL, NULL, 1, 3600, DK_SYNC_REQUEST_TIMEOUT,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PULL_LIMIT] =
+    g_param_spec_uint ("pull-limit", NULL, NULL, DK_SYNC_PULL_LIMIT_FLOOR, DK_SYNC_PULL_LIMIT,
+                       DK_SYNC_PULL_LIMIT,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_PROGRESS] =
@@ -438,6 +461,7 @@ dk_sync_engine_init (DkSyncEngine *self)
                                          24 * 3600);
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->sync_backoff = NULL;
+  self->pull_limit = DK_SYNC_PULL_LIMIT;
   self->session = soup_session_new_with_options ("user-agent", "driftkoll/" PACKAGE_VERSION " ",
                                                  NULL);
   set_request_timeout (self, tunable_from_env ("DRIFTKOLL_REQUEST_TIMEOUT_SECONDS",

@@ -131,6 +131,10 @@ GPtrArray    *dk_sync_engine_fetch_routine_revisions_finish (DkSyncEngine       
  *   "username" (string), "server-url" (string).
  *   Added: "last-error" (string, nullable), "poll-seconds" (guint, 30),
  *   "push-connected" (gboolean, read-only: the WebSocket is open).
+ *   "pull-limit" (guint, read-only): changes asked for in the next page; halved (down to
+ *   50) after a page the link cut mid-answer, doubled after each whole page (up to
+ *   2500), so a sync over a link that keeps dropping still moves its cursor on. A run
+ *   asks again at once for a page that was cut, up to 8 times in a row.
  *   "state" is the truth about the connection, and is what the app's header and offline
  *   banner show: a socket or request that closes or resets makes it OFFLINE within
  *   milliseconds (a sync runs at once and is refused); a silent cut (a paused server, a

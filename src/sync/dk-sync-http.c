@@ -119,13 +119,42 @@ transport_error (SoupMessage *msg,
                       message_host (msg), error->message);
 }
 
+/* What a request's task keeps: its message, and how a failure happened. */
+typedef struct {
+  SoupMessage *msg;
+  gboolean     cut;
+} SendData;
+
+static void
+send_data_free (SendData *data)
+{
+  g_clear_object (&data->msg);
+  g_free (data);
+}
+
+/* The link was cut under an answer: the server had begun it (its status is in), or the
+ * connection closed or was reset part way. A refused connection, an unknown host or a
+ * silence before any answer are not cuts: the server is not reachable at all. */
+static gboolean
+was_cut (SoupMessage  *msg,
+         const GError *error)
+{
+  if (error->domain != G_IO_ERROR || error->code == G_IO_ERROR_CANCELLED)
+    return FALSE;
+
+  return soup_message_get_status (msg) != SOUP_STATUS_NONE ||
+         error->code == G_IO_ERROR_PARTIAL_INPUT ||
+         error->code == G_IO_ERROR_CONNECTION_CLOSED;
+}
+
 static void
 dk_sync_engine_message_sent_cb (GObject      *object,
                                 GAsyncResult *result,
                                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
+  SendData *send = g_task_get_task_data (task);
+  SoupMessage *msg = send->msg;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(DkReply) reply = NULL;
@@ -135,8 +164,10 @@ dk_sync_engine_message_sent_cb (GObject      *object,
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   if (bytes == NULL)
     {
-      g_debug ("%s %s failed: %s", soup_message_get_method (msg),
-               g_uri_get_path (soup_message_get_uri (msg)), error->message);
+      send->cut = was_cut (msg, error);
+      g_debug ("%s %s failed%s: %s", soup_message_get_method (msg),
+               g_uri_get_path (soup_message_get_uri (msg)), send->cut ? " (cut)" : "",
+               error->message);
       g_task_return_error (task, transport_error (msg, error));
       return;
     }
@@ -187,10 +218,14 @@ send_for_task (DkSyncEngine *self,
                GTask        *task,
                SoupMessage  *msg)
 {
+  SendData *data;
+
   g_assert (DK_IS_SYNC_ENGINE (self));
   g_assert (SOUP_IS_MESSAGE (msg));
 
-  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+  data = g_new0 (SendData, 1);
+  data->msg = g_object_ref (msg);
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task),
                                     dk_sync_engine_message_sent_cb, task);
@@ -231,6 +266,19 @@ _dk_sync_engine_send_finish (DkSyncEngine  *self,
   g_assert (g_task_is_valid (result, self));
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+_dk_sync_engine_send_was_cut (DkSyncEngine *self,
+                              GAsyncResult *result)
+{
+  SendData *data;
+
+  g_assert (DK_IS_SYNC_ENGINE (self));
+  g_assert (g_task_is_valid (result, self));
+
+  data = g_task_get_task_data (G_TASK (result));
+  return data != NULL && data->cut;
 }
 
 DkReply *

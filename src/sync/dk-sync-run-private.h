@@ -33,6 +33,7 @@ struct _DkSyncRun
   gboolean      parsing;
   gboolean      fetch_done;      /* the newest page is in: nothing more to fetch */
   gboolean      want_resync;
+  guint         cuts;            /* pages in a row the link cut mid-answer */
   GError       *pull_error;
   GError       *abandoned;       /* why the watch gave the run up (it then cancels it) */
 };
