@@ -6,6 +6,7 @@
 #include "dk-login-throttle.h"
 #include "dk-server-events.h"
 #include "dk-server-limits.h"
+#include "dk-server-listener.h"
 #include "dk-server.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,7 @@ struct _DkServer
   SoupServer      *soup;
   DkEventHub      *events;
   DkLoginThrottle *throttle;
+  DkServerListener *listener;
 
   /* state */
   gboolean         tls;
