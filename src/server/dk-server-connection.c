@@ -101,8 +101,8 @@ account_read (DkServerConnection *self,
         }
     }
 
-  return self->headers_complete || self->max_header_bytes == 0 ||
-         self->header_bytes <= self->max_header_bytes;
+  /* header_bytes stopped at their end, if it came in this read */
+  return self->max_header_bytes == 0 || self->header_bytes <= self->max_header_bytes;
 }
 
 static gssize

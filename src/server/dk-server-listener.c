@@ -1084,9 +1084,6 @@ dk_server_listener_new (SoupServer            *soup,
   start_accepting (self);
   self->tick_id = g_timeout_add (TICK_MS, dk_server_listener_tick_cb, self);
 
-  g_debug ("Listening with a backlog of %d, at most %u connections", read_somaxconn (),
-           self->max_connections);
-
   return g_steal_pointer (&self);
 }
 
