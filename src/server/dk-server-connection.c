@@ -15,7 +15,7 @@
 
 struct _DkServerConnection
 {
-  GIOStream                parent_instance;
+  GSocketConnection        parent_instance;
 
   /* owned references */
   GSocketConnection       *socket_connection;
@@ -38,7 +38,7 @@ struct _DkServerConnection
   gboolean                 closing;           /* "closed" is being (or was) emitted */
 };
 
-G_DEFINE_FINAL_TYPE (DkServerConnection, dk_server_connection, G_TYPE_IO_STREAM)
+G_DEFINE_FINAL_TYPE (DkServerConnection, dk_server_connection, G_TYPE_SOCKET_CONNECTION)
 
 enum {
   SIGNAL_CLOSED,
@@ -525,7 +525,9 @@ dk_server_connection_new (GSocketConnection *socket_connection,
   g_return_val_if_fail (G_IS_IO_STREAM (base), NULL);
   g_return_val_if_fail (address != NULL, NULL);
 
-  self = g_object_new (DK_TYPE_SERVER_CONNECTION, NULL);
+  self = g_object_new (DK_TYPE_SERVER_CONNECTION,
+                       "socket", g_socket_connection_get_socket (socket_connection),
+                       NULL);
   self->socket_connection = g_object_ref (socket_connection);
   self->base = g_object_ref (base);
   self->address = g_strdup (address);

@@ -18,7 +18,10 @@ typedef enum {
 } DkServerConnectionState;
 
 #define DK_TYPE_SERVER_CONNECTION (dk_server_connection_get_type ())
-G_DECLARE_FINAL_TYPE (DkServerConnection, dk_server_connection, DK, SERVER_CONNECTION, GIOStream)
+/* A GSocketConnection over the accepted socket, so that libsoup's WebSocket code finds
+ * the socket to shut down after its close frame, as it does with its own connections. */
+G_DECLARE_FINAL_TYPE (DkServerConnection, dk_server_connection, DK, SERVER_CONNECTION,
+                      GSocketConnection)
 
 /* @base is @socket_connection or a GTlsServerConnection over it; @address is the remote
  * IP as text. */
