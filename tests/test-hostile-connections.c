@@ -18,6 +18,8 @@
   "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" \
   "Content-Length: 1000\r\n"
 #define HEALTHZ "GET /api/v1/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+#define HEALTHZ_CLOSE \
+  "GET /api/v1/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
 #define UPGRADE \
   "GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" \
   "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" \
@@ -251,7 +253,7 @@ healthz_status (Fixture *fixture,
   if (!start_connect (fixture, socket) && !finish_connect (socket, deadline))
     return 0;
 
-  send_text (socket, "GET /api/v1/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  send_text (socket, HEALTHZ_CLOSE);
   reply = read_reply (socket, MAX ((deadline - g_get_monotonic_time ()) / G_USEC_PER_SEC, 1),
                       NULL);
   if (g_str_has_prefix (reply, "HTTP/1.1 "))
@@ -412,10 +414,10 @@ test_backlog_burst (Fixture       *fixture,
   g_assert_cmpuint (connected, ==, n);
 
   for (guint i = 0; i < sockets->len; i++)
-    send_text (sockets->pdata[i], HEALTHZ);
+    send_text (sockets->pdata[i], HEALTHZ_CLOSE);
   for (guint i = 0; i < sockets->len; i++)
     {
-      g_autofree char *reply = read_reply (sockets->pdata[i], 1, NULL);
+      g_autofree char *reply = read_reply (sockets->pdata[i], 5, NULL);
 
       if (g_str_has_prefix (reply, "HTTP/1.1 200"))
         answered++;
@@ -565,7 +567,7 @@ test_max_header_bytes (Fixture       *fixture,
     g_string_append_c (json, 'a');
   g_string_append (json, "\",\"password\":\"x\"}");
   post = g_strdup_printf ("POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                          "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                          "Connection: close\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
                           json->len, json->str);
   body = connect_now (fixture);
   send_text (body, post);

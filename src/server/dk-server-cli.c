@@ -419,7 +419,7 @@ run_serve (const char  *program,
       N_("FILE") },
   };
   g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
-  g_auto(GStrv) limit_texts = NULL;
+  g_autoptr(GPtrArray) limit_texts = g_ptr_array_new_with_free_func (g_free);
   const DkServerLimitInfo *limit_infos;
   DkServerLimits limits;
   guint n_limits;
@@ -438,11 +438,12 @@ run_serve (const char  *program,
 
   /* One flag per field of DkServerLimits, named after it (README.md, "Limits"). */
   limit_infos = dk_server_limits_get_info (&n_limits);
-  limit_texts = g_new0 (char *, n_limits + 1);
+  g_ptr_array_set_size (limit_texts, n_limits);   /* NULL each, filled by GOption */
   g_array_append_vals (entries, fixed_entries, G_N_ELEMENTS (fixed_entries));
   for (guint i = 0; i < n_limits; i++)
     {
-      GOptionEntry entry = { limit_infos[i].flag, 0, 0, G_OPTION_ARG_STRING, &limit_texts[i],
+      GOptionEntry entry = { limit_infos[i].flag, 0, 0, G_OPTION_ARG_STRING,
+                             &limit_texts->pdata[i],
                              limit_infos[i].description, limit_infos[i].arg };
 
       g_array_append_val (entries, entry);
@@ -459,8 +460,8 @@ run_serve (const char  *program,
 
   dk_server_limits_init (&limits);
   for (guint i = 0; i < n_limits; i++)
-    if (limit_texts[i] != NULL && !dk_server_limits_parse (&limits, &limit_infos[i],
-                                                           limit_texts[i], &error))
+    if (limit_texts->pdata[i] != NULL &&
+        !dk_server_limits_parse (&limits, &limit_infos[i], limit_texts->pdata[i], &error))
       return _dk_server_cli_usage_error (program, "%s", error->message);
 
   if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
