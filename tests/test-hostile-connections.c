@@ -567,7 +567,8 @@ test_max_header_bytes (Fixture       *fixture,
     g_string_append_c (json, 'a');
   g_string_append (json, "\",\"password\":\"x\"}");
   post = g_strdup_printf ("POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                          "Connection: close\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                          "Connection: close\r\nContent-Type: application/json\r\n"
+                          "Content-Length: %zu\r\n\r\n%s",
                           json->len, json->str);
   body = connect_now (fixture);
   send_text (body, post);

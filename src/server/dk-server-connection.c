@@ -649,7 +649,8 @@ dk_server_connection_shut (DkServerConnection *self,
 
   if (reply != NULL)
     {
-      GPollableOutputStream *out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (self->base));
+      GOutputStream *stream = g_io_stream_get_output_stream (self->base);
+      GPollableOutputStream *out = G_POLLABLE_OUTPUT_STREAM (stream);
       gsize length;
       const void *data = g_bytes_get_data (reply, &length);
 

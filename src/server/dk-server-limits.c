@@ -45,7 +45,8 @@ static DkServerLimitInfo infos[] = {
             "limit, less a reserve)")),
   LIMIT (max_connections_per_address, "N",
          N_("Open connections from one address; over it a new one gets 503 (0: no limit)")),
-  LIMIT (max_websockets, "N", N_("Event WebSockets in all; over it an upgrade gets 503 (0: no limit)")),
+  LIMIT (max_websockets, "N",
+         N_("Event WebSockets in all; over it an upgrade gets 503 (0: no limit)")),
   LIMIT (max_header_bytes, "BYTES",
          N_("A request line and headers; over it 431 and the connection is closed "
             "(0: only libsoup's own 64 KiB, which also holds above it)")),
@@ -53,7 +54,8 @@ static DkServerLimitInfo infos[] = {
   LIMIT (header_timeout_seconds, "SECONDS",
          N_("From a request's first byte to its last header (and a TLS handshake); then "
             "408 and close (0: none)")),
-  LIMIT (body_timeout_seconds, "SECONDS", N_("To read a whole request body; then 408 and close (0: none)")),
+  LIMIT (body_timeout_seconds, "SECONDS",
+         N_("To read a whole request body; then 408 and close (0: none)")),
   LIMIT (idle_timeout_seconds, "SECONDS",
          N_("A connection with no request in progress is closed after it (0: never)")),
   LIMIT (write_timeout_seconds, "SECONDS",

@@ -29,7 +29,7 @@
 
 #define TICK_MS               250      /* how often deadlines are checked */
 #define BACKOFF_MS            100      /* accepting waits this long when descriptors ran out */
-#define ACCEPT_BATCH          512      /* connections per wake-up, so a flood cannot starve replies */
+#define ACCEPT_BATCH          512      /* per wake-up, so a flood cannot starve replies */
 #define SPARE_BATCH           64       /* queued connections answered 503 per shortage */
 #define FD_RESERVE            64       /* descriptors kept for the database, TLS, logs, … */
 #define MAX_REJECTING         32       /* refused connections waiting for their reply to be read */
@@ -298,8 +298,8 @@ reject (DkServerListener *self,
   rejecting->socket = g_object_ref (socket);
   rejecting->deadline = g_get_monotonic_time () + REJECT_LINGER_US;
   rejecting->source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_callback (rejecting->source, G_SOURCE_FUNC (dk_server_listener_rejecting_readable_cb),
-                         self, NULL);
+  g_source_set_callback (rejecting->source,
+                         G_SOURCE_FUNC (dk_server_listener_rejecting_readable_cb), self, NULL);
   g_source_attach (rejecting->source, NULL);
   g_queue_push_tail (&self->rejecting, rejecting);
 }
@@ -780,7 +780,8 @@ missed_deadline (DkServerListener   *self,
   switch (dk_server_connection_get_state (connection))
     {
     case DK_SERVER_CONNECTION_HANDSHAKE:
-      return past (now, since, self->limits.header_timeout_seconds) ? SHED_HANDSHAKE_TIMEOUT : N_SHED;
+      return past (now, since, self->limits.header_timeout_seconds) ? SHED_HANDSHAKE_TIMEOUT
+                                                                    : N_SHED;
     case DK_SERVER_CONNECTION_IDLE:
       return past (now, since, self->limits.idle_timeout_seconds) ? SHED_IDLE : N_SHED;
     case DK_SERVER_CONNECTION_HEADERS:
