@@ -407,7 +407,7 @@ run_serve (const char  *program,
   g_autofree char *listen = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
-  const GOptionEntry entries[] = {
+  const GOptionEntry fixed_entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("The database, made by init"),
       N_("FILE") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
@@ -417,8 +417,12 @@ run_serve (const char  *program,
       N_("The TLS certificate (PEM); serves https"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("The TLS private key (PEM)"),
       N_("FILE") },
-    G_OPTION_ENTRY_NULL
   };
+  g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  g_autoptr(GPtrArray) limit_texts = g_ptr_array_new_with_free_func (g_free);
+  const DkServerLimitInfo *limit_infos;
+  DkServerLimits limits;
+  guint n_limits;
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(DkServerDb) db = NULL;
   g_autoptr(DkServer) server = NULL;
@@ -432,14 +436,34 @@ run_serve (const char  *program,
   guint port = 0;
   int status;
 
+  /* One flag per field of DkServerLimits, named after it (README.md, "Limits"). */
+  limit_infos = dk_server_limits_get_info (&n_limits);
+  g_ptr_array_set_size (limit_texts, n_limits);   /* NULL each, filled by GOption */
+  g_array_append_vals (entries, fixed_entries, G_N_ELEMENTS (fixed_entries));
+  for (guint i = 0; i < n_limits; i++)
+    {
+      GOptionEntry entry = { limit_infos[i].flag, 0, 0, G_OPTION_ARG_STRING,
+                             &limit_texts->pdata[i],
+                             limit_infos[i].description, limit_infos[i].arg };
+
+      g_array_append_val (entries, entry);
+    }
+
   status = _dk_server_cli_parse_command (program, NULL,
                                          _("Serves the HTTP/JSON API, the events WebSocket, the "
                                            "public page and the feed until SIGTERM or SIGINT. "
                                            "The first line on standard output is “listening on "
                                            "URL”, once it accepts connections."),
-                                         entries, 0, &argc, &argv);
+                                         (const GOptionEntry *) entries->data, 0, &argc, &argv);
   if (status != DK_SERVER_CLI_EXIT_OK)
     return status;
+
+  dk_server_limits_init (&limits);
+  for (guint i = 0; i < n_limits; i++)
+    if (limit_texts->pdata[i] != NULL &&
+        !dk_server_limits_parse (&limits, &limit_infos[i], limit_texts->pdata[i], &error))
+      return _dk_server_cli_usage_error (program, "%s", error->message);
+
   if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
     return status;
   if (listen == NULL)
@@ -467,6 +491,7 @@ run_serve (const char  *program,
 
   loop = g_main_loop_new (NULL, FALSE);
   server = dk_server_new (db);
+  dk_server_set_limits (server, &limits);
   state.loop = loop;
   state.server = server;
 

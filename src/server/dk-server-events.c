@@ -86,6 +86,9 @@ dk_event_hub_reap_cb (gpointer user_data)
 
   for (guint i = 0; i < dead->len; i++)
     {
+      /* closing already: its close frame went out on an earlier tick */
+      if (soup_websocket_connection_get_state (dead->pdata[i]) != SOUP_WEBSOCKET_STATE_OPEN)
+        continue;
       g_debug ("Closing a WebSocket that answered no ping");
       soup_websocket_connection_close (dead->pdata[i], SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
                                        "no pong");

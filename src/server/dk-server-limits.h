@@ -24,6 +24,23 @@ typedef struct {
   guint   retry_after_seconds;          /* what a 503 asks the caller to wait */
 } DkServerLimits;
 
-void dk_server_limits_init (DkServerLimits *limits);
+/* One limit as an operator sets it: "--max-connections" for max_connections. */
+typedef struct {
+  const char *flag;         /* without the leading "--" */
+  const char *description;  /* N_() marked */
+  const char *arg;          /* "N", "BYTES" or "SECONDS" */
+  gsize       offset;       /* in DkServerLimits */
+  gboolean    is_64;        /* a guint64 field; else a guint */
+} DkServerLimitInfo;
+
+void                     dk_server_limits_init     (DkServerLimits        *limits);
+/* Every limit, in the order of the struct. */
+const DkServerLimitInfo *dk_server_limits_get_info (guint                 *n_limits);
+/* Sets the limit of @info from @text (a whole number, 0 where 0 means "none" or "from
+ * the system"); FALSE with @error when it is not one. */
+gboolean                 dk_server_limits_parse    (DkServerLimits        *limits,
+                                                    const DkServerLimitInfo *info,
+                                                    const char            *text,
+                                                    GError               **error);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "dk-server-events.h"
 #include "dk-server-guard.h"
 #include "dk-server-limits.h"
+#include "dk-server-listener.h"
 #include "dk-server.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,7 @@ struct _DkServer
   DkEventHub      *events;
   DkLoginThrottle *throttle;
   DkServerGuard   *guard;
+  DkServerListener *listener;
 
   /* state */
   gboolean         tls;

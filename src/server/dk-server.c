@@ -163,6 +163,7 @@ dk_server_dispose (GObject *object)
 
   if (self->soup != NULL)
     dk_server_shutdown (self);
+  g_clear_object (&self->listener);
   g_clear_object (&self->soup);
   g_clear_object (&self->guard);
   g_clear_object (&self->events);
@@ -325,7 +326,6 @@ dk_server_listen (DkServer         *self,
                   GError          **error)
 {
   g_autoptr(GSocketAddress) socket_address = NULL;
-  SoupServerListenOptions options = 0;
 
   g_return_val_if_fail (DK_IS_SERVER (self), FALSE);
   g_return_val_if_fail (address != NULL, FALSE);
@@ -340,21 +340,18 @@ dk_server_listen (DkServer         *self,
     }
 
   self->soup = soup_server_new ("server-header", "driftkoll-server/" PACKAGE_VERSION " ",
-                                "tls-certificate", certificate,
                                 NULL);
   add_routes (self);
 
-  if (certificate != NULL)
-    {
-      options |= SOUP_SERVER_LISTEN_HTTPS;
-      self->tls = TRUE;
-    }
-
-  if (!soup_server_listen (self->soup, socket_address, options, error))
+  /* Our own accept loop, connection table and limits (dk-server-listener.c says why). */
+  self->listener = dk_server_listener_new (self->soup, &self->limits, certificate,
+                                           socket_address, error);
+  if (self->listener == NULL)
     {
       g_clear_object (&self->soup);
       return FALSE;
     }
+  self->tls = certificate != NULL;
 
   return TRUE;
 }
@@ -367,25 +364,27 @@ dk_server_listen (DkServer         *self,
 char *
 dk_server_dup_base_url (DkServer *self)
 {
-  g_autoslist(GUri) uris = NULL;
-  GUri *uri;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autofree char *host = NULL;
+  GInetSocketAddress *inet;
+  const char *scheme;
 
   g_return_val_if_fail (DK_IS_SERVER (self), NULL);
 
-  if (self->soup == NULL)
+  if (self->listener == NULL)
     return NULL;
 
-  uris = soup_server_get_uris (self->soup);
-  if (uris == NULL)
+  address = dk_server_listener_dup_address (self->listener);
+  if (address == NULL || !G_IS_INET_SOCKET_ADDRESS (address))
     return NULL;
 
-  uri = uris->data;
-  if (strchr (g_uri_get_host (uri), ':') != NULL)
-    return g_strdup_printf ("%s://[%s]:%d/", self->tls ? "https" : "http",
-                            g_uri_get_host (uri), g_uri_get_port (uri));
+  inet = G_INET_SOCKET_ADDRESS (address);
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+  scheme = self->tls ? "https" : "http";
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("%s://[%s]:%u/", scheme, host, g_inet_socket_address_get_port (inet));
 
-  return g_strdup_printf ("%s://%s:%d/", self->tls ? "https" : "http",
-                          g_uri_get_host (uri), g_uri_get_port (uri));
+  return g_strdup_printf ("%s://%s:%u/", scheme, host, g_inet_socket_address_get_port (inet));
 }
 
 /**
@@ -403,4 +402,6 @@ dk_server_shutdown (DkServer *self)
     dk_event_hub_close_all (self->events);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
+  if (self->listener != NULL)
+    dk_server_listener_stop (self->listener);
 }
