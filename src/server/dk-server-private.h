@@ -19,11 +19,11 @@ struct _DkServer
   GObject          parent_instance;
 
   /* owned references */
-  DkServerDb      *db;
-  SoupServer      *soup;
-  DkEventHub      *events;
-  DkLoginThrottle *throttle;
-  DkServerGuard   *guard;
+  DkServerDb       *db;
+  SoupServer       *soup;
+  DkEventHub       *events;
+  DkLoginThrottle  *throttle;
+  DkServerGuard    *guard;
   DkServerListener *listener;
 
   /* state */
