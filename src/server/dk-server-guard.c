@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dk-core.h"
+#include "dk-server-connection.h"
 #include "dk-server-guard.h"
 
 /* Where a request's body is kept (a GByteArray on the message). */
@@ -386,8 +387,9 @@ linger_drain (Linger *linger)
                              linger_drained_cb, linger);
 }
 
-/* The socket under libsoup's stream when it is a plain TCP one; NULL over TLS (a shut
- * socket would cut the TLS close) or any other stream: those only drain, then close. */
+/* The socket under libsoup's stream when the connection is plain TCP; NULL over TLS (a
+ * shut socket would cut the TLS close) or any other stream: those only drain, then close.
+ * The server's own connections (dk-server-connection.c) say what lies below them. */
 static GSocket *
 find_plain_socket (GIOStream *stream)
 {
@@ -395,6 +397,15 @@ find_plain_socket (GIOStream *stream)
 
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (stream), "base-iostream") != NULL)
     g_object_get (stream, "base-iostream", &base, NULL);
+
+  if (DK_IS_SERVER_CONNECTION (base))
+    {
+      DkServerConnection *connection = DK_SERVER_CONNECTION (base);
+
+      if (G_IS_TLS_CONNECTION (dk_server_connection_get_base (connection)))
+        return NULL;
+      return dk_server_connection_get_socket (connection);
+    }
 
   if (base != NULL && G_IS_SOCKET_CONNECTION (base))
     return g_socket_connection_get_socket (G_SOCKET_CONNECTION (base));
