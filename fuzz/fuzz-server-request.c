@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fuzz-server-request.c: libFuzzer target for the server's request handlers */
+
+/*
+ * Every input is the raw bytes a client sends on one connection: a request line (method,
+ * path and query string), headers and a body, or several pipelined requests, or garbage.
+ * The bytes go to a real DkServer (every route, the early handler, the WebSocket
+ * upgrade) over one end of a socketpair handed to soup_server_accept_iostream (), the
+ * way a listener hands it a connection; the client end is then shut for writing, and the
+ * main context runs until the server has answered and closed. Every input gets a fresh
+ * copy of one SQLite database in a temporary folder (the demo data, and a session with a
+ * fixed token for each demo user), so that an input does the same whatever ran before
+ * it and a crash reproduces alone.
+ *
+ * The fixed tokens are "000…01" (staff) to "000…08" (admin), in the order of
+ * users[] below: a seed sends "Authorization: Bearer 0000…0008" to reach what an admin
+ * reaches. "@LEN@" in an input is replaced by the length in bytes of what follows the
+ * end of its header block (the first blank line after it) to the end of the input, so
+ * that a body the fuzzer changes keeps a matching Content-Length when the seed asks
+ * for one; inputs without it test the framing as they are.
+ *
+ * What counts as a bug: a crash, an ASan/UBSan report, a leak, a critical or a warning
+ * from the code under test, a reply that does not start as an HTTP/1.x status line, and
+ * a server that still has a request in progress HANG_SECONDS after the client stopped
+ * sending (it must answer what it got).
+ *
+ * The end of an input is the server's close, or, on a connection it keeps alive, the
+ * moment everything was sent, every request libsoup began was answered and the main
+ * context has nothing left to dispatch. Waiting for the close alone does not do: libsoup
+ * 3.2.3 never closes a kept-alive connection whose client went away (the EOF is read
+ * by a message nobody waits for: soup-server-message-io-http1.c, io_run), which is
+ * issue 13's item 1 too.
+ */
+
+#define G_LOG_DOMAIN "fuzz-server-request"
+#define _GNU_SOURCE  /* memmem */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <glib-unix.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dk-core.h"
+#include "dk-server-auth.h"
+#include "dk-server-db.h"
+#include "dk-server-import.h"
+#include "dk-server-private.h"
+#include "dk-server.h"
+
+/* How long the server may keep a connection open once the client has sent everything. */
+#define HANG_SECONDS 20
+/* What is kept of a reply to check; the rest is read and dropped. */
+#define REPLY_HEAD_BYTES 16
+#define LENGTH_MARKER "@LEN@"
+
+/* The demo users, each with a session whose token is 63 zeros and its 1-based index. */
+static const char * const users[] = {
+  "staff", "servicedesk", "customer_center", "lab_communicator", "crisis_communicator",
+  "release_coordinator", "routine_owner", "admin",
+};
+
+/* The database every input starts from, read once into memory. */
+static char *template_bytes;
+static gsize template_length;
+static char *work_dir;
+static char *db_path;
+
+typedef struct {
+  int         fd;            /* the client's end of the socketpair, non-blocking */
+  const char *request;
+  gsize       request_length;
+  gsize       written;
+  GSource    *write_source;
+  char        head[REPLY_HEAD_BYTES];
+  gsize       head_length;
+  gsize       reply_length;
+  gboolean    closed;        /* the server closed its end */
+  gboolean    hung;
+  guint       n_started;     /* requests libsoup began to read */
+  guint       n_ended;       /* of those, the ones answered or aborted */
+  GString    *verbose;       /* the whole reply, with FUZZ_SERVER_VERBOSE set */
+} Client;
+
+int LLVMFuzzerInitialize   (int           *argc,
+                            char        ***argv);
+int LLVMFuzzerTestOneInput (const uint8_t *data,
+                            size_t         size);
+
+static void fail (const char *format,
+                  ...) G_GNUC_PRINTF (1, 2) G_GNUC_NORETURN;
+
+static void
+fail (const char *format,
+      ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  fputs ("fuzz-server-request: ", stderr);
+  vfprintf (stderr, format, args);
+  fputc ('\n', stderr);
+  va_end (args);
+  abort ();
+}
+
+static char *
+token_for_user (guint index)
+{
+  return g_strdup_printf ("%064u", index + 1);
+}
+
+/* A hash with libsodium's smallest limits: a login as a demo user costs microseconds,
+ * not the interactive limits' tenth of a second (an unknown user still costs that: the
+ * server checks against its own dummy hash). */
+static char *
+cheap_password_hash (const char *password)
+{
+  char hash[crypto_pwhash_STRBYTES];
+
+  if (crypto_pwhash_str (hash, password, strlen (password), crypto_pwhash_OPSLIMIT_MIN,
+                         crypto_pwhash_MEMLIMIT_MIN) != 0)
+    fail ("crypto_pwhash_str failed");
+  return g_strdup (hash);
+}
+
+static void
+remove_db_files (void)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (db_path, suffixes[i], NULL);
+
+      g_unlink (path);
+    }
+}
+
+/* Makes the template database: the demo data, cheap passwords, one session per user. */
+static void
+make_template (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkServerDb) db = NULL;
+  gint64 now = dk_time_now ();
+
+  db = dk_server_db_open (db_path, &error);
+  if (db == NULL || !dk_server_load_demo (db, now, &error))
+    fail ("the template database: %s", error->message);
+
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      g_autofree char *hash = cheap_password_hash ("demo");
+      g_autofree char *token = token_for_user (i);
+      g_autofree char *token_hash = dk_token_hash (token);
+
+      if (!dk_server_db_set_password (db, users[i], hash, &error) ||
+          !dk_server_db_add_session (db, token_hash, users[i], now + 365 * 24 * 3600,
+                                     &error))
+        fail ("the template database, user %s: %s", users[i], error->message);
+    }
+
+  /* Closing checkpoints the WAL: the template is then one file. */
+  g_clear_object (&db);
+  if (!g_file_get_contents (db_path, &template_bytes, &template_length, &error))
+    fail ("reading the template database: %s", error->message);
+  remove_db_files ();
+}
+
+static void
+write_fresh_db (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  remove_db_files ();
+  if (!g_file_set_contents (db_path, template_bytes, (gssize) template_length, &error))
+    fail ("writing the database: %s", error->message);
+}
+
+static void
+remove_work_dir (void)
+{
+  remove_db_files ();
+  g_rmdir (work_dir);
+}
+
+/* The input with every LENGTH_MARKER replaced by the length of the body after it. */
+static GByteArray *
+expand_input (const uint8_t *data,
+              size_t         size)
+{
+  GByteArray *out = g_byte_array_sized_new (size + 16);
+  gsize i = 0;
+
+  while (i < size)
+    {
+      const char *marker = memmem (data + i, size - i, LENGTH_MARKER, strlen (LENGTH_MARKER));
+      const char *blank;
+      gsize at;
+      char number[24];
+
+      if (marker == NULL)
+        break;
+      at = (gsize) (marker - (const char *) data);
+      g_byte_array_append (out, data + i, at - i);
+      i = at + strlen (LENGTH_MARKER);
+
+      blank = memmem (data + i, size - i, "\r\n\r\n", 4);
+      g_snprintf (number, sizeof number, "%" G_GSIZE_FORMAT,
+                  blank != NULL ? size - (gsize) (blank + 4 - (const char *) data) : 0);
+      g_byte_array_append (out, (const guint8 *) number, strlen (number));
+    }
+  g_byte_array_append (out, data + i, size - i);
+
+  return out;
+}
+
+static gboolean
+client_writable_cb (int          fd,
+                    GIOCondition condition,
+                    gpointer     user_data)
+{
+  Client *client = user_data;
+
+  while (client->written < client->request_length)
+    {
+      ssize_t n = write (fd, client->request + client->written,
+                         client->request_length - client->written);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EAGAIN)
+        return G_SOURCE_CONTINUE;
+      if (n < 0)
+        break;  /* the server closed: what it did not read, it need not answer */
+      client->written += (gsize) n;
+    }
+
+  /* Everything sent: the server sees the end of the stream after the request. */
+  shutdown (fd, SHUT_WR);
+  client->write_source = NULL;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+client_readable_cb (int          fd,
+                    GIOCondition condition,
+                    gpointer     user_data)
+{
+  Client *client = user_data;
+  char buffer[16384];
+
+  for (;;)
+    {
+      ssize_t n = read (fd, buffer, sizeof buffer);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EAGAIN)
+        return G_SOURCE_CONTINUE;
+      if (n <= 0)
+        {
+          client->closed = TRUE;
+          return G_SOURCE_REMOVE;
+        }
+      if (client->head_length < REPLY_HEAD_BYTES)
+        {
+          gsize take = MIN ((gsize) n, REPLY_HEAD_BYTES - client->head_length);
+
+          memcpy (client->head + client->head_length, buffer, take);
+          client->head_length += take;
+        }
+      client->reply_length += (gsize) n;
+      if (client->verbose != NULL)
+        g_string_append_len (client->verbose, buffer, n);
+    }
+}
+
+static gboolean
+client_hung_cb (gpointer user_data)
+{
+  Client *client = user_data;
+
+  client->hung = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+request_started_cb (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  Client *client = user_data;
+
+  client->n_started++;
+}
+
+static void
+request_ended_cb (SoupServer        *soup,
+                  SoupServerMessage *msg,
+                  gpointer           user_data)
+{
+  Client *client = user_data;
+
+  client->n_ended++;
+}
+
+/* Whether the server has done all it will do with what was sent (see the top). */
+static gboolean
+client_is_done (Client *client)
+{
+  if (client->closed || client->hung)
+    return TRUE;
+
+  return client->written == client->request_length && client->write_source == NULL &&
+         client->n_started == client->n_ended && !g_main_context_pending (NULL);
+}
+
+static void
+drain_main_context (void)
+{
+  for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
+/* Sends @request on a new connection to @server and runs until the server closes it. */
+static void
+run_connection (DkServer   *server,
+                GByteArray *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GSocketAddress) local = g_inet_socket_address_new_from_string ("127.0.0.1", 8088);
+  g_autoptr(GSocketAddress) remote = g_inet_socket_address_new_from_string ("127.0.0.1",
+                                                                            40000);
+  Client client = { 0 };
+  guint read_id;
+  guint hang_id;
+  int fds[2];
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    fail ("socketpair: %s", g_strerror (errno));
+
+  socket = g_socket_new_from_fd (fds[0], &error);
+  if (socket == NULL)
+    fail ("g_socket_new_from_fd: %s", error->message);
+  connection = g_socket_connection_factory_create_connection (socket);
+  /* Before the accept: libsoup starts the first request inside it. */
+  g_signal_connect (server->soup, "request-started", G_CALLBACK (request_started_cb), &client);
+  g_signal_connect (server->soup, "request-finished", G_CALLBACK (request_ended_cb), &client);
+  g_signal_connect (server->soup, "request-aborted", G_CALLBACK (request_ended_cb), &client);
+  if (!soup_server_accept_iostream (server->soup, G_IO_STREAM (connection), local, remote,
+                                    &error))
+    fail ("soup_server_accept_iostream: %s", error->message);
+  /* libsoup holds the connection now; ours goes with the function. */
+
+  if (g_getenv ("FUZZ_SERVER_VERBOSE") != NULL)
+    client.verbose = g_string_new (NULL);
+  client.fd = fds[1];
+  client.request = (const char *) request->data;
+  client.request_length = request->len;
+  g_unix_set_fd_nonblocking (client.fd, TRUE, NULL);
+
+  client.write_source = g_unix_fd_source_new (client.fd, G_IO_OUT | G_IO_ERR | G_IO_HUP);
+  g_source_set_callback (client.write_source, G_SOURCE_FUNC (client_writable_cb), &client,
+                         NULL);
+  g_source_attach (client.write_source, NULL);
+  g_source_unref (client.write_source);
+  read_id = g_unix_fd_add (client.fd, G_IO_IN | G_IO_ERR | G_IO_HUP, client_readable_cb,
+                           &client);
+  hang_id = g_timeout_add_seconds (HANG_SECONDS, client_hung_cb, &client);
+
+  while (!client_is_done (&client))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_signal_handlers_disconnect_by_data (server->soup, &client);
+
+  if (client.write_source != NULL)
+    g_source_destroy (client.write_source);
+  if (!client.closed)
+    g_source_remove (read_id);
+  if (!client.hung)
+    g_source_remove (hang_id);
+  close (client.fd);
+
+  /* FUZZ_SERVER_VERBOSE=1 shows what the server answered: to check what a seed reaches. */
+  if (client.verbose != NULL)
+    {
+      fprintf (stderr, "---- %u of %u requests answered, %s; the reply:\n%.*s\n----\n",
+               client.n_ended, client.n_started, client.closed ? "closed" : "kept open",
+               (int) MIN (client.verbose->len, 2000), client.verbose->str);
+      g_string_free (client.verbose, TRUE);
+    }
+
+  if (client.hung)
+    fail ("the server still had a request in progress %d s after the client stopped "
+          "sending (%" G_GSIZE_FORMAT " of %u bytes sent, %u of %u requests answered, "
+          "%" G_GSIZE_FORMAT " bytes of reply)", HANG_SECONDS, client.written, request->len,
+          client.n_ended, client.n_started, client.reply_length);
+  if (client.reply_length > 0 &&
+      (client.head_length < 9 || memcmp (client.head, "HTTP/1.", 7) != 0))
+    fail ("a reply that does not start with a status line: '%.*s'",
+          (int) client.head_length, client.head);
+}
+
+int
+LLVMFuzzerInitialize (int    *argc,
+                      char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+  const char *tmp = g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) ? "/dev/shm" : NULL;
+
+  /* A critical or a warning from the code under test is a bug too. */
+  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+
+  if (!dk_auth_init ())
+    fail ("libsodium cannot be used");
+
+  /* tmpfs when there is one: SQLite's syncs cost nothing there, and it is the same code. */
+  if (tmp != NULL && g_getenv ("TMPDIR") == NULL)
+    g_setenv ("TMPDIR", tmp, TRUE);
+  work_dir = g_dir_make_tmp ("fuzz-server-request-XXXXXX", &error);
+  if (work_dir == NULL)
+    fail ("a temporary folder: %s", error->message);
+  db_path = g_build_filename (work_dir, "driftkoll.db", NULL);
+  atexit (remove_work_dir);
+
+  make_template ();
+  return 0;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) request = NULL;
+  g_autoptr(DkServerDb) db = NULL;
+  g_autoptr(DkServer) server = NULL;
+
+  if (size > G_MAXUINT / 2)
+    return 0;
+
+  request = expand_input (data, size);
+
+  write_fresh_db ();
+  db = dk_server_db_open (db_path, &error);
+  if (db == NULL)
+    fail ("opening the database: %s", error->message);
+
+  server = dk_server_new (db);
+  if (!dk_server_listen (server, "127.0.0.1", 0, NULL, &error))
+    fail ("dk_server_listen: %s", error->message);
+
+  run_connection (server, request);
+
+  /* Whatever the server left to do after the close (a login's thread, an idle) runs
+   * before it goes, as it would in a server that keeps running. */
+  drain_main_context ();
+  g_clear_object (&server);
+  drain_main_context ();
+  g_clear_object (&db);
+
+  return 0;
+}
