@@ -225,6 +225,54 @@ expand_input (const uint8_t *data,
   return out;
 }
 
+/* Whether libsoup 3.2.3 would leak on this header block: parse_headers () in
+ * server/http1/soup-server-message-io-http1.c returns 400 or 501 for a request whose
+ * Content-Length or Transfer-Encoding it cannot use (negative, twice, "gzip", ...)
+ * without freeing the path soup_headers_parse_request () gave it. */
+static gboolean
+hits_libsoup_path_leak (const char *block,
+                        gsize       length)
+{
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autofree char *method = NULL;
+  g_autofree char *path = NULL;
+
+  if (soup_headers_parse_request (block, (int) length, headers, &method, &path, NULL) !=
+      SOUP_STATUS_OK)
+    return FALSE;
+
+  return soup_message_headers_get_encoding (headers) == SOUP_ENCODING_UNRECOGNIZED;
+}
+
+/* Whether any header block of the input (any text that ends in a blank line, from the
+ * start or from the end of an earlier one) makes libsoup leak: such inputs are left out,
+ * so that the fuzzer keeps finding leaks of our own instead of that one (it is in the
+ * report of issue 13; fuzz/lsan-server.supp names it for a run under the slow
+ * unwinder). They never reach Driftkoll's code: libsoup answers them alone. */
+static gboolean
+input_hits_libsoup_path_leak (GByteArray *input)
+{
+  const char *data = (const char *) input->data;
+  gsize start = 0;
+
+  while (start < input->len)
+    {
+      const char *end = memmem (data + start, input->len - start, "\n\r\n", 3);
+      const char *bare = memmem (data + start, input->len - start, "\n\n", 2);
+      gsize stop;
+
+      if (end == NULL || (bare != NULL && bare < end))
+        end = bare;
+      if (end == NULL)
+        break;
+      stop = (gsize) (end - data) + (end == bare ? 2 : 3);
+      if (stop - start < G_MAXINT && hits_libsoup_path_leak (data + start, stop - start))
+        return TRUE;
+      start = stop;
+    }
+  return FALSE;
+}
+
 static gboolean
 client_writable_cb (int          fd,
                     GIOCondition condition,
@@ -453,6 +501,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     return 0;
 
   request = expand_input (data, size);
+  if (input_hits_libsoup_path_leak (request))
+    return -1;  /* not added to the corpus */
 
   write_fresh_db ();
   db = dk_server_db_open (db_path, &error);

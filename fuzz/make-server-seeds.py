@@ -5,7 +5,8 @@
 # Each seed is the raw bytes of one connection: real requests as the desktop app, the
 # CLI and browsers send them, against the demo data's ids (they are fixed: derived from
 # names). "Bearer 000...N" is the fixed session of demo user N (fuzz-server-request.c);
-# "@LEN@" becomes the body's length. Run it again after changing a seed here.
+# "@LEN@" becomes the body's length. Run it again after changing a seed here, and list
+# a new seed in fuzz/meson.build (fuzz_server_seeds).
 
 import json
 import os
