@@ -7,7 +7,10 @@
  * The bytes go to a real DkServer (every route, the early handler, the WebSocket
  * upgrade) over one end of a socketpair handed to soup_server_accept_iostream (), the
  * way a listener hands it a connection; the client end is then shut for writing, and the
- * main context runs until the server has answered and closed. Every input gets a fresh
+ * main context runs until the server has answered (see "The end of an input" below).
+ * The server listens on 127.0.0.1 port 0 as well (dk_server_listen: libsoup keeps a
+ * connection alive only while it has a listener) but nothing connects there, and the
+ * connection skips whatever dk_server_listen's own accept path adds. Every input gets a fresh
  * copy of one SQLite database in a temporary folder (the demo data, and a session with a
  * fixed token for each demo user), so that an input does the same whatever ran before
  * it and a crash reproduces alone.
@@ -57,7 +60,7 @@
 #include "dk-server-private.h"
 #include "dk-server.h"
 
-/* How long the server may keep a connection open once the client has sent everything. */
+/* How long a request may stay in progress once the client has sent everything. */
 #define HANG_SECONDS 20
 /* What is kept of a reply to check; the rest is read and dropped. */
 #define REPLY_HEAD_BYTES 16
@@ -466,6 +469,41 @@ run_connection (DkServer   *server,
           (int) client.head_length, client.head);
 }
 
+/* A critical from anyone, or a warning from Driftkoll's code (domains "dk-..."), is a
+ * bug: abort () so that libFuzzer keeps the input (G_DEBUG=fatal-warnings would trap,
+ * which libFuzzer does not catch). A warning from a library is printed the first few
+ * times and the run goes on: libsoup 3.2.3 warns for a negative Content-Length
+ * ("invalid or out of range for property 'content-length'"), issue 13's item 6, which
+ * the header guard refuses before libsoup gets that far. */
+static GLogWriterOutput
+log_writer (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  static guint library_warnings;
+  const char *domain = "";
+  const char *message = "";
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_str_equal (fields[i].key, "GLIB_DOMAIN") && fields[i].length < 0)
+        domain = fields[i].value;
+      else if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
+        message = fields[i].value;
+    }
+
+  if ((level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL)) != 0 ||
+      ((level & G_LOG_LEVEL_WARNING) != 0 && g_str_has_prefix (domain, "dk-")))
+    fail ("%s: %s", domain, message);
+
+  if ((level & G_LOG_LEVEL_WARNING) != 0 && library_warnings++ < 5)
+    fprintf (stderr, "fuzz-server-request: a library warned (not counted as a bug): %s: %s\n",
+             domain, message);
+
+  return G_LOG_WRITER_HANDLED;
+}
+
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
@@ -473,8 +511,7 @@ LLVMFuzzerInitialize (int    *argc,
   g_autoptr(GError) error = NULL;
   const char *tmp = g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) ? "/dev/shm" : NULL;
 
-  /* A critical or a warning from the code under test is a bug too. */
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  g_log_set_writer_func (log_writer, NULL, NULL);
 
   if (!dk_auth_init ())
     fail ("libsodium cannot be used");
