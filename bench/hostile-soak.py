@@ -112,14 +112,28 @@ class Server:
         self.log.seek(0)
         return "".join(self.log.readlines()[-lines:])
 
-    def stop(self):
+    def terminate(self):
+        """SIGTERM, as a service manager stops it; returns the exit status."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(10)
+                self.process.wait(60)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        return self.process.returncode
+
+    def sanitizer_report(self):
+        """The first line of an ASan/LSan/UBSan report in the server's log, or None."""
+        self.log.flush()
+        self.log.seek(0)
+        for line in self.log:
+            if "Sanitizer" in line and "ERROR" in line or "runtime error:" in line:
+                return line.strip()
+        return None
+
+    def stop(self):
+        self.terminate()
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -461,6 +475,9 @@ def main():
         poller, counters, healthz_after = asyncio.run(soak(server, args))
         alive = server.alive()
         server.sample_rss()
+        # Stopped first, so that a sanitizer's report at exit is in the log below.
+        exit_status = server.terminate()
+        sanitizer = server.sanitizer_report()
         lat = sorted(poller.latencies)
         figures = {
             "seconds": args.seconds,
@@ -476,6 +493,8 @@ def main():
             "peak_rss_mb": round(server.peak_rss_kb / 1024, 1),
             "server_alive": alive,
             "server_asan": server.asan,
+            "server_exit_status_after_sigterm": exit_status,
+            "sanitizer_report": sanitizer,
             "healthz_after": healthz_after,
             "counters": vars(counters),
         }
@@ -490,6 +509,8 @@ def main():
         problems = []
         if not alive:
             problems.append("the server died (exit status %s)" % server.process.returncode)
+        if sanitizer is not None:
+            problems.append("the server's sanitizer reported: " + sanitizer)
         if healthz_after != 200:
             problems.append("after the load, /api/v1/healthz: %s" % healthz_after)
         if args.check:
