@@ -9,8 +9,10 @@
  * way a listener hands it a connection; the client end is then shut for writing, and the
  * main context runs until the server has answered (see "The end of an input" below).
  * The server listens on 127.0.0.1 port 0 as well (dk_server_listen: libsoup keeps a
- * connection alive only while it has a listener) but nothing connects there, and the
- * connection skips whatever dk_server_listen's own accept path adds. Every input gets a fresh
+ * connection alive only while it has a listener) but nothing connects there: the
+ * socketpair skips whatever dk_server_listen's own accept path adds. With
+ * FUZZ_SERVER_TCP=1 set, each input connects to that port instead, through the
+ * server's own listener and connection table. Every input gets a fresh
  * copy of one SQLite database in a temporary folder (the demo data, and a session with a
  * fixed token for each demo user), so that an input does the same whatever ran before
  * it and a crash reproduces alone.
@@ -50,6 +52,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -77,6 +81,7 @@ static char *template_bytes;
 static gsize template_length;
 static char *work_dir;
 static char *db_path;
+static gboolean use_tcp;
 
 typedef struct {
   int         fd;            /* the client's end of the socketpair, non-blocking */
@@ -388,10 +393,9 @@ drain_main_context (void)
     ;
 }
 
-/* Sends @request on a new connection to @server and runs until the server closes it. */
-static void
-run_connection (DkServer   *server,
-                GByteArray *request)
+/* Hands libsoup one end of a socketpair, as a listener would; returns the other end. */
+static int
+connect_over_socketpair (DkServer *server)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) socket = NULL;
@@ -399,9 +403,6 @@ run_connection (DkServer   *server,
   g_autoptr(GSocketAddress) local = g_inet_socket_address_new_from_string ("127.0.0.1", 8088);
   g_autoptr(GSocketAddress) remote = g_inet_socket_address_new_from_string ("127.0.0.1",
                                                                             40000);
-  Client client = { 0 };
-  guint read_id;
-  guint hang_id;
   int fds[2];
 
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
@@ -411,18 +412,52 @@ run_connection (DkServer   *server,
   if (socket == NULL)
     fail ("g_socket_new_from_fd: %s", error->message);
   connection = g_socket_connection_factory_create_connection (socket);
-  /* Before the accept: libsoup starts the first request inside it. */
-  g_signal_connect (server->soup, "request-started", G_CALLBACK (request_started_cb), &client);
-  g_signal_connect (server->soup, "request-finished", G_CALLBACK (request_ended_cb), &client);
-  g_signal_connect (server->soup, "request-aborted", G_CALLBACK (request_ended_cb), &client);
   if (!soup_server_accept_iostream (server->soup, G_IO_STREAM (connection), local, remote,
                                     &error))
     fail ("soup_server_accept_iostream: %s", error->message);
   /* libsoup holds the connection now; ours goes with the function. */
 
+  return fds[1];
+}
+
+/* Connects to where dk_server_listen () listens: the server's own accept path, its
+ * connection table and deadlines, are fuzzed too (FUZZ_SERVER_TCP=1). */
+static int
+connect_over_tcp (DkServer *server)
+{
+  g_autofree char *base_url = dk_server_dup_base_url (server);
+  g_autoptr(GUri) uri = NULL;
+  struct sockaddr_in address = { .sin_family = AF_INET };
+  int fd;
+
+  if (base_url == NULL || (uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL)) == NULL)
+    fail ("the server has no base URL");
+  address.sin_port = htons ((guint16) g_uri_get_port (uri));
+  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+
+  fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || connect (fd, (struct sockaddr *) &address, sizeof address) != 0)
+    fail ("connecting to %s: %s", base_url, g_strerror (errno));
+  return fd;
+}
+
+/* Sends @request on a new connection to @server and runs until the server is done. */
+static void
+run_connection (DkServer   *server,
+                GByteArray *request)
+{
+  Client client = { 0 };
+  guint read_id;
+  guint hang_id;
+
+  /* Before the connection: libsoup starts the first request as it accepts. */
+  g_signal_connect (server->soup, "request-started", G_CALLBACK (request_started_cb), &client);
+  g_signal_connect (server->soup, "request-finished", G_CALLBACK (request_ended_cb), &client);
+  g_signal_connect (server->soup, "request-aborted", G_CALLBACK (request_ended_cb), &client);
+  client.fd = use_tcp ? connect_over_tcp (server) : connect_over_socketpair (server);
+
   if (g_getenv ("FUZZ_SERVER_VERBOSE") != NULL)
     client.verbose = g_string_new (NULL);
-  client.fd = fds[1];
   client.request = (const char *) request->data;
   client.request_length = request->len;
   g_unix_set_fd_nonblocking (client.fd, TRUE, NULL);
@@ -512,6 +547,7 @@ LLVMFuzzerInitialize (int    *argc,
   const char *tmp = g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) ? "/dev/shm" : NULL;
 
   g_log_set_writer_func (log_writer, NULL, NULL);
+  use_tcp = g_getenv ("FUZZ_SERVER_TCP") != NULL;
 
   if (!dk_auth_init ())
     fail ("libsodium cannot be used");
