@@ -13,7 +13,9 @@
 # while one normal client (logged in as staff, one keep-alive connection as the app's
 # SoupSession has) polls GET /api/v1/changes?since=... every --poll-ms. It prints that
 # client's latency (median, 95th percentile, max), its failed polls, and the server's
-# peak RSS (VmHWM, and the largest VmRSS sampled), and writes them as JSON with --json.
+# peak RSS (VmHWM, and the largest VmRSS sampled), its open descriptors (at the start, at
+# the peak, and --settle-seconds after every caller closed), and writes them as JSON
+# with --json.
 #
 #   python3 bench/hostile-soak.py                       # the figures, 60 s
 #   python3 bench/hostile-soak.py --slow 200 --seconds 20
@@ -89,6 +91,8 @@ class Server:
             raise SystemExit("driftkoll-server did not start: %r" % first)
         self.port = int(first[len(prefix):].rstrip("/"))
         self.peak_rss_kb = 0
+        self.fds_start = self.count_fds()
+        self.peak_fds = self.fds_start
 
     def alive(self):
         return self.process.poll() is None
@@ -103,9 +107,16 @@ class Server:
             pass
         return 0
 
+    def count_fds(self):
+        try:
+            return len(os.listdir("/proc/%d/fd" % self.process.pid))
+        except OSError:
+            return 0
+
     def sample_rss(self):
         self.peak_rss_kb = max(self.peak_rss_kb, self.status_kb("VmRSS"),
                                self.status_kb("VmHWM"))
+        self.peak_fds = max(self.peak_fds, self.count_fds())
 
     def log_tail(self, lines=20):
         self.log.flush()
@@ -454,6 +465,9 @@ def main():
     parser.add_argument("--no-writes", dest="writes", action="store_false")
     parser.add_argument("--poll-ms", type=int, default=200)
     parser.add_argument("--max-rss-mb", type=float, default=200)
+    parser.add_argument("--settle-seconds", type=float, default=3,
+                        help="after the load, wait this long, then count the server's "
+                             "open descriptors")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 unless the server lived, every poll was answered "
                              "and the peak RSS stayed under --max-rss-mb")
@@ -475,6 +489,10 @@ def main():
         poller, counters, healthz_after = asyncio.run(soak(server, args))
         alive = server.alive()
         server.sample_rss()
+        # Every hostile caller has closed by now: what the server still holds a few
+        # seconds later it holds for nobody (a deadline or its EOF should free it).
+        time.sleep(args.settle_seconds)
+        fds_end = server.count_fds()
         # Stopped first, so that a sanitizer's report at exit is in the log below.
         exit_status = server.terminate()
         sanitizer = server.sanitizer_report()
@@ -491,6 +509,9 @@ def main():
             "latency_p95_ms": round(lat[int(len(lat) * 0.95) - 1] * 1000, 1) if lat else None,
             "latency_max_ms": round(lat[-1] * 1000, 1) if lat else None,
             "peak_rss_mb": round(server.peak_rss_kb / 1024, 1),
+            "server_fds_start": server.fds_start,
+            "server_fds_peak": server.peak_fds,
+            "server_fds_after_settle": fds_end,
             "server_alive": alive,
             "server_asan": server.asan,
             "server_exit_status_after_sigterm": exit_status,
