@@ -17,6 +17,9 @@ DEMO_DB      ?= $(BUILD_DIR)/demo/driftkoll-demo.db
 # The app's data dir for `make run`, logged in as the demo user staff.
 DEMO_DATA_DIR ?= $(BUILD_DIR)/demo/staff
 FUZZ_SECONDS ?= 300
+# Which libFuzzer target `make fuzz` runs: fuzz-codec (the JSON codec) or
+# fuzz-server-request (the server's request handlers over a socketpair).
+FUZZ_TARGET  ?= fuzz-codec
 # Extra arguments for meson test, e.g. TEST_ARGS='--suite core' or TEST_ARGS=outbox
 TEST_ARGS    ?=
 # Sanitized code runs slower; meson test's timeouts are multiplied by this in $(ASAN_DIR).
@@ -28,6 +31,18 @@ ASAN_SETUP = -Db_sanitize=address,undefined -Db_lundef=false
 # fuzzer-no-link puts libFuzzer's coverage into libdk-core too, not only into the target.
 FUZZ_SETUP = -Dfuzz=true $(ASAN_SETUP) -Dc_args=-fsanitize=fuzzer-no-link
 LSAN_SUPP  = $(CURDIR)/build-aux/lsan.supp
+# Per target: its seeds, its dictionary, its largest input and its corpus folder.
+FUZZ_SEEDS_fuzz-codec          = fuzz/corpus
+FUZZ_DICT_fuzz-codec           = fuzz/codec.dict
+FUZZ_MAX_LEN_fuzz-codec        = 16384
+FUZZ_CORPUS_fuzz-codec         = $(FUZZ_DIR)/corpus
+FUZZ_LSAN_fuzz-codec           = $(LSAN_SUPP)
+FUZZ_SEEDS_fuzz-server-request   = fuzz/corpus-server
+FUZZ_DICT_fuzz-server-request    = fuzz/server.dict
+FUZZ_MAX_LEN_fuzz-server-request = 65536
+FUZZ_CORPUS_fuzz-server-request  = $(FUZZ_DIR)/corpus-server
+# A leak of libsoup's own that the fuzzer found (the file says which).
+FUZZ_LSAN_fuzz-server-request    = $(CURDIR)/fuzz/lsan-server.supp
 DEMO_USERS = staff, servicedesk, customer_center, lab_communicator, crisis_communicator, \
              release_coordinator, routine_owner, admin
 
@@ -83,28 +98,31 @@ asan: deps
 # Only the fuzz target and what it links are built in $(FUZZ_DIR).
 fuzz-build: deps
 	@$(call setup,$(FUZZ_DIR),$(FUZZ_SETUP),CC=clang)
-	$(MESON) compile -C $(FUZZ_DIR) fuzz-codec
+	$(MESON) compile -C $(FUZZ_DIR) fuzz-codec fuzz-server-request
 
-# Runs every seed once: a quick check that the target builds and the seeds pass.
+# Runs every seed once: a quick check that the targets build and the seeds pass.
 fuzz-seeds: fuzz-build
 	LSAN_OPTIONS=suppressions=$(LSAN_SUPP) $(FUZZ_DIR)/fuzz/fuzz-codec fuzz/corpus/*.json
+	LSAN_OPTIONS=suppressions=$(FUZZ_LSAN_fuzz-server-request) $(FUZZ_DIR)/fuzz/fuzz-server-request \
+	  fuzz/corpus-server/*.http
 
-# New inputs go to $(FUZZ_DIR)/corpus (fuzz/corpus only seeds it), crashes to
-# $(FUZZ_DIR)/artifacts/.
+# New inputs go to $(FUZZ_DIR)/corpus (fuzz/corpus only seeds it; corpus-server for
+# FUZZ_TARGET=fuzz-server-request), crashes to $(FUZZ_DIR)/artifacts/.
 fuzz: fuzz-build
-	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
+	@mkdir -p $(FUZZ_CORPUS_$(FUZZ_TARGET)) $(FUZZ_DIR)/artifacts
 	@touch $(FUZZ_DIR)/fuzz.stamp
-	@echo "Fuzzing the JSON codec for $(FUZZ_SECONDS) s (log: $(FUZZ_DIR)/fuzz.log)"
+	@echo "Fuzzing with $(FUZZ_TARGET) for $(FUZZ_SECONDS) s (log: $(FUZZ_DIR)/fuzz.log)"
 	@status=0; \
-	LSAN_OPTIONS=suppressions=$(LSAN_SUPP) \
-	  $(FUZZ_DIR)/fuzz/fuzz-codec -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 \
-	  -print_final_stats=1 -dict=fuzz/codec.dict -artifact_prefix=$(FUZZ_DIR)/artifacts/ \
-	  $(FUZZ_DIR)/corpus fuzz/corpus > $(FUZZ_DIR)/fuzz.log 2>&1 || status=$$?; \
+	LSAN_OPTIONS=suppressions=$(FUZZ_LSAN_$(FUZZ_TARGET)) \
+	  $(FUZZ_DIR)/fuzz/$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) \
+	  -max_len=$(FUZZ_MAX_LEN_$(FUZZ_TARGET)) -timeout=30 \
+	  -print_final_stats=1 -dict=$(FUZZ_DICT_$(FUZZ_TARGET)) -artifact_prefix=$(FUZZ_DIR)/artifacts/ \
+	  $(FUZZ_CORPUS_$(FUZZ_TARGET)) $(FUZZ_SEEDS_$(FUZZ_TARGET)) > $(FUZZ_DIR)/fuzz.log 2>&1 || status=$$?; \
 	tail -n 25 $(FUZZ_DIR)/fuzz.log; \
 	execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_DIR)/fuzz.log | tail -n 1); \
 	crashes=$$(find $(FUZZ_DIR)/artifacts -type f -newer $(FUZZ_DIR)/fuzz.stamp \
 	  \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l); \
-	echo "fuzz-codec: $${execs:-?} executions, $$crashes crashes (in $(FUZZ_DIR)/artifacts/), corpus $$(ls $(FUZZ_DIR)/corpus | wc -l) inputs"; \
+	echo "$(FUZZ_TARGET): $${execs:-?} executions, $$crashes crashes (in $(FUZZ_DIR)/artifacts/), corpus $$(ls $(FUZZ_CORPUS_$(FUZZ_TARGET)) | wc -l) inputs"; \
 	exit $$status
 
 bench: build
