@@ -36,6 +36,7 @@ struct _DkServerConnection
   gboolean                 seen_line;         /* a non-empty line came: an empty one ends */
   gboolean                 headers_complete;
   gboolean                 closing;           /* "closed" is being (or was) emitted */
+  gboolean                 nudged;            /* the peer's end was turned into a byte */
 };
 
 G_DEFINE_FINAL_TYPE (DkServerConnection, dk_server_connection, G_TYPE_SOCKET_CONNECTION)
@@ -105,12 +106,38 @@ account_read (DkServerConnection *self,
   return self->max_header_bytes == 0 || self->header_bytes <= self->max_header_bytes;
 }
 
+/* libsoup 3.2.3 never lets go of a connection whose peer closes it between requests (a
+ * kept-alive or a brand new one): it meets the end before any byte of the next request,
+ * when nobody has asked to hear how that request ends, so nobody disconnects it and its
+ * descriptor stays open for good. One byte that ends no request (an empty line, then the
+ * end) makes libsoup start the request, fail to parse it and disconnect as for any bad
+ * request. Returns whether @buffer got that byte. */
+static gboolean
+nudge_end_between_requests (DkConnectionInput *self,
+                            void              *buffer,
+                            gsize              count)
+{
+  DkServerConnection *connection = self->connection;
+
+  if (connection == NULL || connection->nudged || count == 0 ||
+      connection->state != DK_SERVER_CONNECTION_IDLE)
+    return FALSE;
+
+  connection->nudged = TRUE;
+  ((char *) buffer)[0] = '\n';
+  return TRUE;
+}
+
 static gssize
 checked_read (DkConnectionInput  *self,
               void               *buffer,
+              gsize               count,
               gssize              nread,
               GError            **error)
 {
+  if (nread == 0 && nudge_end_between_requests (self, buffer, count))
+    return 1;
+
   if (nread > 0 && self->connection != NULL &&
       !account_read (self->connection, buffer, nread))
     {
@@ -133,7 +160,7 @@ dk_connection_input_read (GInputStream  *stream,
   DkConnectionInput *self = DK_CONNECTION_INPUT (stream);
   gssize nread = g_input_stream_read (self->base, buffer, count, cancellable, error);
 
-  return checked_read (self, buffer, nread, error);
+  return checked_read (self, buffer, count, nread, error);
 }
 
 static gboolean
@@ -184,7 +211,7 @@ dk_connection_input_read_nonblocking (GPollableInputStream  *stream,
 
   nread = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->base),
                                                     buffer, count, NULL, error);
-  return checked_read (self, buffer, nread, error);
+  return checked_read (self, buffer, count, nread, error);
 }
 
 static void
