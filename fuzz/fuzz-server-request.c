@@ -258,9 +258,10 @@ hits_libsoup_path_leak (const char *block,
  * such inputs are left out, so that the fuzzer keeps finding leaks of our own instead of
  * that one (it is in the report of issue 13; fuzz/lsan-server.supp names it for a run
  * under the slow unwinder). They never reach Driftkoll's code: libsoup answers them
- * alone. Once the server refuses them before libsoup parses them (the header guard's
- * dk_server_guard_check_header_line, called from the listener's header counter), this
- * check and that file can go. */
+ * alone. The server's own connections refuse them before libsoup parses them
+ * (dk-server-connection.c scans each header line with dk_server_guard_check_header_line;
+ * tests/test-hostile-http.c checks it under LeakSanitizer), but the socketpair given
+ * here bypasses the listener: in FUZZ_SERVER_TCP=1 mode they would not leak. */
 static gboolean
 input_hits_libsoup_path_leak (GByteArray *input)
 {

@@ -12,6 +12,11 @@
 #include <glib/gi18n.h>
 
 #include "dk-server-connection.h"
+#include "dk-server-guard.h"
+
+/* What is kept of a header line to check its framing: a Content-Length or
+ * Transfer-Encoding line longer than this is not one libsoup could use either. */
+#define LINE_KEEP 128
 
 struct _DkServerConnection
 {
@@ -33,6 +38,7 @@ struct _DkServerConnection
   guint                    max_header_bytes;
   guint                    header_bytes;      /* of the request being read */
   guint                    line_length;       /* of its current header line, CR left out */
+  char                     line[LINE_KEEP];   /* the start of that line */
   gboolean                 seen_line;         /* a non-empty line came: an empty one ends */
   gboolean                 headers_complete;
   gboolean                 closing;           /* "closed" is being (or was) emitted */
@@ -44,6 +50,7 @@ G_DEFINE_FINAL_TYPE (DkServerConnection, dk_server_connection, G_TYPE_SOCKET_CON
 enum {
   SIGNAL_CLOSED,
   SIGNAL_HEADERS_TOO_LARGE,
+  SIGNAL_HEADERS_REFUSED,
   N_SIGNALS
 };
 
@@ -67,23 +74,54 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (DkConnectionInput, dk_connection_input, G_TYPE_IN
                                G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM,
                                                       dk_connection_input_pollable_init))
 
+typedef enum {
+  READ_ACCEPTED,
+  READ_TOO_LARGE,
+  READ_REFUSED,
+} ReadVerdict;
+
+static gboolean
+line_names (const char *line,
+            guint       length,
+            const char *name)
+{
+  gsize name_length = strlen (name);
+
+  return length > name_length && line[name_length] == ':' &&
+         g_ascii_strncasecmp (line, name, name_length) == 0;
+}
+
+/* Whether a header line that just ended frames the request in a way libsoup can take:
+ * libsoup 3.2.3 refuses a Content-Length or Transfer-Encoding it cannot use on an error
+ * path that leaks the request's path, so such a request is refused here, before libsoup
+ * parses it (dk_server_guard_check_header_line says which). */
+static gboolean
+line_is_acceptable (DkServerConnection *self)
+{
+  if (self->line_length > LINE_KEEP)
+    return !line_names (self->line, LINE_KEEP, "Content-Length") &&
+           !line_names (self->line, LINE_KEEP, "Transfer-Encoding");
+
+  return dk_server_guard_check_header_line (self->line, self->line_length);
+}
+
 /* Scans what was read while a request's headers come in: they end at the first empty
  * line after a non-empty one (an empty line before the request line is allowed). Bytes
- * after the end (a body, the next request) are not headers and are not counted. Returns
- * FALSE when the headers grew past the limit. */
-static gboolean
+ * after the end (a body, the next request) are not headers and are not counted. Says
+ * whether the headers grew past the limit or framed the request in a way refused. */
+static ReadVerdict
 account_read (DkServerConnection *self,
               const guint8       *data,
               gssize              length)
 {
   if (length <= 0 || self->closing)
-    return TRUE;
+    return READ_ACCEPTED;
 
   if (self->state == DK_SERVER_CONNECTION_IDLE)
     dk_server_connection_set_state (self, DK_SERVER_CONNECTION_HEADERS);
 
   if (self->state != DK_SERVER_CONNECTION_HEADERS || self->headers_complete)
-    return TRUE;
+    return READ_ACCEPTED;
 
   for (gssize i = 0; i < length && !self->headers_complete; i++)
     {
@@ -92,18 +130,25 @@ account_read (DkServerConnection *self,
         {
           if (self->line_length == 0 && self->seen_line)
             self->headers_complete = TRUE;
+          else if (self->line_length > 0 && !line_is_acceptable (self))
+            return READ_REFUSED;
           else if (self->line_length > 0)
             self->seen_line = TRUE;
           self->line_length = 0;
         }
       else if (data[i] != '\r')
         {
+          if (self->line_length < LINE_KEEP)
+            self->line[self->line_length] = (char) data[i];
           self->line_length++;
         }
     }
 
   /* header_bytes stopped at their end, if it came in this read */
-  return self->max_header_bytes == 0 || self->header_bytes <= self->max_header_bytes;
+  if (self->max_header_bytes != 0 && self->header_bytes > self->max_header_bytes)
+    return READ_TOO_LARGE;
+
+  return READ_ACCEPTED;
 }
 
 /* libsoup 3.2.3 never lets go of a connection whose peer closes it between requests (a
@@ -138,13 +183,26 @@ checked_read (DkConnectionInput  *self,
   if (nread == 0 && nudge_end_between_requests (self, buffer, count))
     return 1;
 
-  if (nread > 0 && self->connection != NULL &&
-      !account_read (self->connection, buffer, nread))
+  if (nread > 0 && self->connection != NULL)
     {
-      g_signal_emit (self->connection, signals[SIGNAL_HEADERS_TOO_LARGE], 0);
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                           "request headers too large");
-      return -1;
+      switch (account_read (self->connection, buffer, nread))
+        {
+        case READ_TOO_LARGE:
+          g_signal_emit (self->connection, signals[SIGNAL_HEADERS_TOO_LARGE], 0);
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                               "request headers too large");
+          return -1;
+
+        case READ_REFUSED:
+          g_signal_emit (self->connection, signals[SIGNAL_HEADERS_REFUSED], 0);
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               "request framing refused");
+          return -1;
+
+        case READ_ACCEPTED:
+        default:
+          break;
+        }
     }
 
   return nread;
@@ -519,6 +577,16 @@ dk_server_connection_class_init (DkServerConnectionClass *klass)
    */
   signals[SIGNAL_HEADERS_TOO_LARGE] =
     g_signal_new ("headers-too-large", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * DkServerConnection::headers-refused:
+   *
+   * A request's Content-Length or Transfer-Encoding is one libsoup cannot use; the read
+   * that saw it fails.
+   */
+  signals[SIGNAL_HEADERS_REFUSED] =
+    g_signal_new ("headers-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 0);
 }
 

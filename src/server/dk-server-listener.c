@@ -100,6 +100,7 @@ struct _DkServerListener
   GBytes          *reply_503;
   GBytes          *reply_408;
   GBytes          *reply_431;
+  GBytes          *reply_400;
 
   /* state */
   DkServerLimits   limits;
@@ -214,6 +215,9 @@ build_replies (DkServerListener *self)
                                  _("The request took too long to arrive"), 0);
   self->reply_431 = build_reply (431, "Request Header Fields Too Large", "too_large",
                                  _("The request headers are too large"), 0);
+  self->reply_400 = build_reply (SOUP_STATUS_BAD_REQUEST, "Bad Request", "bad_request",
+                                 _("The request's Content-Length or Transfer-Encoding is "
+                                   "malformed"), 0);
 }
 
 /* ---- refused connections ---- */
@@ -365,6 +369,15 @@ dk_server_listener_headers_too_large_cb (DkServerConnection *connection,
 
   note_shed (self, SHED_HEADER_BYTES, dk_server_connection_get_address (connection));
   dk_server_connection_shut (connection, self->reply_431);
+}
+
+static void
+dk_server_listener_headers_refused_cb (DkServerConnection *connection,
+                                       gpointer            user_data)
+{
+  DkServerListener *self = DK_SERVER_LISTENER (user_data);
+
+  dk_server_connection_shut (connection, self->reply_400);
 }
 
 /* The connection that shed costs least: idle the longest (keep-alive clients reconnect). */
@@ -631,6 +644,8 @@ take_client (DkServerListener *self,
                     G_CALLBACK (dk_server_listener_connection_closed_cb), self);
   g_signal_connect (connection, "headers-too-large",
                     G_CALLBACK (dk_server_listener_headers_too_large_cb), self);
+  g_signal_connect (connection, "headers-refused",
+                    G_CALLBACK (dk_server_listener_headers_refused_cb), self);
 
   if (self->certificate != NULL)
     {
@@ -1015,6 +1030,7 @@ dk_server_listener_finalize (GObject *object)
   g_clear_pointer (&self->reply_503, g_bytes_unref);
   g_clear_pointer (&self->reply_408, g_bytes_unref);
   g_clear_pointer (&self->reply_431, g_bytes_unref);
+  g_clear_pointer (&self->reply_400, g_bytes_unref);
   for (guint kind = 0; kind < N_SHED; kind++)
     g_clear_pointer (&self->logs[kind].detail, g_free);
   if (self->spare_fd >= 0)
