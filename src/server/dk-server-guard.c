@@ -13,6 +13,7 @@
 #include "dk-core.h"
 #include "dk-server-connection.h"
 #include "dk-server-guard.h"
+#include "dk-server-private.h"
 
 /* Where a request's body is kept (a GByteArray on the message). */
 #define BODY_KEY "dk-server-guard-body"
@@ -287,25 +288,11 @@ static GBytes *
 build_reply (SoupServerMessage          *msg,
              const DkServerGuardRefusal *refusal)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *body = NULL;
+  g_autofree char *body = _dk_server_dup_error_body (refusal->code, refusal->message);
   GString *reply = g_string_new (NULL);
   SoupMessageHeadersIter iter;
   const char *name;
   const char *value;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, refusal->code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, refusal->message);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-  body = dk_json_to_string (node);
 
   g_string_append_printf (reply, "HTTP/1.%c %u %s\r\n",
                           soup_server_message_get_http_version (msg) == SOUP_HTTP_1_0 ? '0' : '1',
@@ -314,7 +301,7 @@ build_reply (SoupServerMessage          *msg,
   while (soup_message_headers_iter_next (&iter, &name, &value))
     if (!is_framing_header (name))
       g_string_append_printf (reply, "%s: %s\r\n", name, value);
-  g_string_append_printf (reply, "Content-Type: application/json\r\n"
+  g_string_append_printf (reply, "Content-Type: " DK_SERVER_JSON_TYPE "\r\n"
                                  "Content-Length: %zu\r\n"
                                  "Connection: close\r\n\r\n", strlen (body));
   if (soup_server_message_get_method (msg) != SOUP_METHOD_HEAD)

@@ -44,11 +44,10 @@ _dk_server_reply_bytes (SoupServerMessage *msg,
     soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, data, length);
 }
 
-void
-_dk_server_reply_error_full (SoupServerMessage *msg,
-                             guint              status,
-                             const char        *code,
-                             const char        *message)
+/* The body of every error the API gives: {"error":{"code":…,"message":…}}. */
+char *
+_dk_server_dup_error_body (const char *code,
+                           const char *message)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
@@ -64,7 +63,21 @@ _dk_server_reply_error_full (SoupServerMessage *msg,
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
 
-  _dk_server_reply_json_node (msg, status, node);
+  return dk_json_to_string (node);
+}
+
+void
+_dk_server_reply_error_full (SoupServerMessage *msg,
+                             guint              status,
+                             const char        *code,
+                             const char        *message)
+{
+  g_autofree char *text = _dk_server_dup_error_body (code, message);
+  gsize length = strlen (text);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, DK_SERVER_JSON_TYPE, SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&text), length);
 }
 
 void

@@ -177,22 +177,8 @@ build_reply (guint       status,
              const char *message,
              guint       retry_after)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *body = NULL;
+  g_autofree char *body = _dk_server_dup_error_body (code, message);
   GString *text = g_string_new (NULL);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-  body = json_to_string (node, FALSE);
 
   g_string_append_printf (text, "HTTP/1.1 %u %s\r\n", status, reason);
   g_string_append (text, "Content-Type: " DK_SERVER_JSON_TYPE "\r\n");

@@ -56,6 +56,8 @@ void        _dk_server_reply_bytes              (SoupServerMessage  *msg,
                                                  guint               status,
                                                  const char         *content_type,
                                                  GBytes             *bytes);
+char       *_dk_server_dup_error_body           (const char         *code,
+                                                 const char         *message);
 void        _dk_server_reply_error_full         (SoupServerMessage  *msg,
                                                  guint               status,
                                                  const char         *code,
