@@ -240,6 +240,35 @@ read_reply (GSocket  *socket,
   return g_string_free (text, FALSE);
 }
 
+/* Reads until @text has come, the server closes, or @seconds pass. */
+static char *
+read_reply_until (GSocket    *socket,
+                  const char *text,
+                  guint       seconds)
+{
+  GString *reply = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  while (strstr (reply->str, text) == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      char buffer[8192];
+      gint64 left = deadline - g_get_monotonic_time ();
+      gssize n;
+
+      if (left <= 0 || !g_socket_condition_timed_wait (socket, G_IO_IN, left, NULL, NULL))
+        break;
+      n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        continue;
+      if (n <= 0)
+        break;
+      g_string_append_len (reply, buffer, n);
+    }
+
+  return g_string_free (reply, FALSE);
+}
+
 /* One GET /api/v1/healthz on a new connection within @seconds: its status, 0 for none. */
 static guint
 healthz_status (Fixture *fixture,
@@ -493,6 +522,40 @@ test_max_connections_per_address (Fixture       *fixture,
   g_assert_cmpuint (healthz_status (fixture, 5), ==, 200);
 }
 
+/* Behind a hospital's NAT one address is thousands of desktops, each with its events
+ * WebSocket: those do not count against the address, what a slow caller holds does. */
+static void
+test_websockets_do_not_count_per_address (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GSocket) extra = NULL;
+  g_autofree char *refused = NULL;
+  gboolean closed;
+
+  start_server (fixture, 0, "--max-connections-per-address", "2", NULL);
+  for (guint i = 0; i < 4; i++)
+    {
+      GSocket *socket = connect_now (fixture);
+      g_autofree char *reply = NULL;
+
+      g_ptr_array_add (sockets, socket);
+      send_text (socket, UPGRADE);
+      reply = read_reply_until (socket, "\r\n\r\n", 5);
+      g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 101"));
+    }
+  g_assert_cmpuint (healthz_status (fixture, 5), ==, 200);
+
+  /* two plain connections fill the address's places */
+  for (guint i = 0; i < 2; i++)
+    g_ptr_array_add (sockets, connect_now (fixture));
+  g_usleep (300 * 1000);
+  extra = connect_now (fixture);
+  send_text (extra, HEALTHZ);
+  refused = read_reply (extra, 5, &closed);
+  assert_503 (refused, closed);
+}
+
 static void
 test_max_websockets (Fixture       *fixture,
                      gconstpointer  data)
@@ -617,35 +680,6 @@ test_body_timeout (Fixture       *fixture,
   g_assert_true (closed);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
   g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 408"));
-}
-
-/* Reads until @text has come, the server closes, or @seconds pass. */
-static char *
-read_reply_until (GSocket    *socket,
-                  const char *text,
-                  guint       seconds)
-{
-  GString *reply = g_string_new (NULL);
-  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
-
-  while (strstr (reply->str, text) == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      char buffer[8192];
-      gint64 left = deadline - g_get_monotonic_time ();
-      gssize n;
-
-      if (left <= 0 || !g_socket_condition_timed_wait (socket, G_IO_IN, left, NULL, NULL))
-        break;
-      n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        continue;
-      if (n <= 0)
-        break;
-      g_string_append_len (reply, buffer, n);
-    }
-
-  return g_string_free (reply, FALSE);
 }
 
 /* The descriptors a server process holds now. */
@@ -803,6 +837,8 @@ main (int    argc,
   ADD ("/hostile/connections/limits/max-connections-answers-503", test_max_connections);
   ADD ("/hostile/connections/limits/per-address-answers-503", test_max_connections_per_address);
   ADD ("/hostile/connections/limits/websockets-answer-503", test_max_websockets);
+  ADD ("/hostile/connections/limits/websockets-do-not-count-per-address",
+       test_websockets_do_not_count_per_address);
   ADD ("/hostile/connections/limits/requests-per-connection", test_max_requests_per_connection);
   ADD ("/hostile/connections/limits/header-bytes-answer-431", test_max_header_bytes);
   ADD ("/hostile/connections/deadlines/header-408", test_header_timeout);

@@ -314,6 +314,20 @@ set_count_for_address (DkServerListener *self,
     g_hash_table_insert (self->per_address, g_strdup (address), GUINT_TO_POINTER (count));
 }
 
+/* A connection counts against its address's limit while it is an HTTP connection (a
+ * request, or idle between requests: what a slow caller holds). An events WebSocket does
+ * not: behind a hospital's NAT one address is thousands of desktops, each holding one,
+ * and max-websockets limits them all. */
+static void
+add_to_address (DkServerListener   *self,
+                DkServerConnection *connection,
+                int                 delta)
+{
+  const char *address = dk_server_connection_get_address (connection);
+
+  set_count_for_address (self, address, count_for_address (self, address) + delta);
+}
+
 static void
 set_state (DkServerListener        *self,
            DkServerConnection      *connection,
@@ -325,9 +339,15 @@ set_state (DkServerListener        *self,
     return;
 
   if (old == DK_SERVER_CONNECTION_WEBSOCKET)
-    self->n_websockets--;
+    {
+      self->n_websockets--;
+      add_to_address (self, connection, 1);
+    }
   if (state == DK_SERVER_CONNECTION_WEBSOCKET)
-    self->n_websockets++;
+    {
+      self->n_websockets++;
+      add_to_address (self, connection, -1);
+    }
 
   dk_server_connection_set_state (connection, state);
 }
@@ -337,12 +357,11 @@ dk_server_listener_connection_closed_cb (DkServerConnection *connection,
                                          gpointer            user_data)
 {
   DkServerListener *self = DK_SERVER_LISTENER (user_data);
-  const char *address = dk_server_connection_get_address (connection);
-
   if (dk_server_connection_get_state (connection) == DK_SERVER_CONNECTION_WEBSOCKET)
     self->n_websockets--;
+  else
+    add_to_address (self, connection, -1);
 
-  set_count_for_address (self, address, count_for_address (self, address) - 1);
   g_signal_handlers_disconnect_by_data (connection, self);
   g_hash_table_remove (self->connections, connection);
 }
