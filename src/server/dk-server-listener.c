@@ -55,8 +55,8 @@ typedef enum {
 } ShedKind;
 
 static const char * const shed_texts[N_SHED] = {
-  [SHED_DESCRIPTORS] = "out of file descriptors: answered 503 and closed queued connections, "
-                       "closed the oldest idle one, accepting again in 100 ms",
+  [SHED_DESCRIPTORS] = ("out of file descriptors: answered 503 and closed queued connections, "
+                        "closed the oldest idle one, accepting again in 100 ms"),
   [SHED_MAX_CONNECTIONS] = "connection refused with 503: max-connections reached",
   [SHED_PER_ADDRESS] = "connection refused with 503: max-connections-per-address reached",
   [SHED_WEBSOCKETS] = "WebSocket refused with 503: max-websockets reached",
