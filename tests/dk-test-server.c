@@ -424,3 +424,45 @@ dk_test_server_pull_all (DkTestServer *self,
 
   return g_steal_pointer (&changes);
 }
+
+/**
+ * dk_test_server_import_generated:
+ * @n: how many cases
+ *
+ * Writes @n cases with shared/bench/gen-cases.py (seed 1, or the script named by
+ * DRIFTKOLL_GEN_CASES) and imports them while the server is stopped, as an administrator
+ * would; the server then runs again on its port.
+ */
+void
+dk_test_server_import_generated (DkTestServer *self,
+                                 guint         n)
+{
+  g_autofree char *generator = NULL;
+  g_autofree char *path = g_build_filename (self->dir, "cases.jsonl", NULL);
+  g_autofree char *count = g_strdup_printf ("%u", n);
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *shared = g_getenv ("DRIFTKOLL_GEN_CASES");
+
+  generator = shared != NULL ? g_strdup (shared)
+                             : g_build_filename (g_getenv ("DRIFTKOLL_SOURCE_ROOT"), "..", "shared",
+                                                 "bench", "gen-cases.py", NULL);
+  if (!g_file_test (generator, G_FILE_TEST_EXISTS))
+    g_error ("The case generator %s is missing (set DRIFTKOLL_GEN_CASES)", generator);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, "/usr/bin/python3",
+                              generator, count, path, "--seed", "1", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (process))
+    g_error ("gen-cases.py failed: %s", err);
+  g_clear_pointer (&err, g_free);
+
+  dk_test_server_stop (self, FALSE);
+  if (dk_test_server_run_cli (self, NULL, NULL, &err, "import-cases", "--db", self->db_path,
+                              path, NULL) != 0)
+    g_error ("import-cases failed: %s", err);
+  dk_test_server_start_again (self);
+}

@@ -41,6 +41,10 @@ GSubprocess  *dk_test_server_start_tls (DkTestServer *self,
 void          dk_test_server_stop     (DkTestServer  *self,
                                        gboolean       kill);
 void          dk_test_server_free     (DkTestServer  *self);
+/* Writes @n cases with shared/bench/gen-cases.py (seed 1) and imports them, the server
+ * stopped meanwhile and started again on its port. */
+void          dk_test_server_import_generated (DkTestServer *self,
+                                               guint         n);
 
 /* One HTTP request; returns the status. @body may be NULL; @token adds a Bearer header.
  * *out_json gets the parsed body when it is JSON (NULL otherwise). */

@@ -107,39 +107,6 @@ fixture_teardown (Fixture       *fixture,
 
 /* Writes @n cases with shared/bench/gen-cases.py (seed 1) and imports them while the
  * server is stopped, as an administrator would. */
-static void
-import_generated_cases (Fixture *fixture,
-                        guint    n)
-{
-  g_autofree char *generator = NULL;
-  g_autofree char *path = g_build_filename (fixture->tmp, "cases.jsonl", NULL);
-  g_autofree char *count = g_strdup_printf ("%u", n);
-  g_autofree char *err = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *shared = g_getenv ("DRIFTKOLL_GEN_CASES");
-
-  generator = shared != NULL ? g_strdup (shared)
-                             : g_build_filename (g_getenv ("DRIFTKOLL_SOURCE_ROOT"), "..", "shared",
-                                                 "bench", "gen-cases.py", NULL);
-  if (!g_file_test (generator, G_FILE_TEST_EXISTS))
-    g_error ("The case generator %s is missing (set DRIFTKOLL_GEN_CASES)", generator);
-
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, "/usr/bin/python3",
-                              generator, count, path, "--seed", "1", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_error ("gen-cases.py failed: %s", err);
-  g_clear_pointer (&err, g_free);
-
-  dk_test_server_stop (fixture->server, FALSE);
-  if (dk_test_server_run_cli (fixture->server, NULL, NULL, &err, "import-cases", "--db",
-                              fixture->server->db_path, path, NULL) != 0)
-    g_error ("import-cases failed: %s", err);
-  dk_test_server_start_again (fixture->server);
-}
 
 static char *
 proxy_command (Fixture    *fixture,
@@ -290,7 +257,7 @@ test_gzip_changes_page (Fixture       *fixture,
   gint64 start;
   double plain_ms, gzip_ms;
 
-  import_generated_cases (fixture, 5000);
+  dk_test_server_import_generated (fixture->server, 5000);
   fixture->token = dk_test_server_login (fixture->server, USER, PASSWORD);
 
   start = g_get_monotonic_time ();
@@ -364,7 +331,7 @@ test_gzip_caller_leaves_while_compressed (Fixture       *fixture,
   g_autoptr(JsonNode) reply = NULL;
 
   /* 2,500 cases: a page of 5 MB, compressed in the worker thread. */
-  import_generated_cases (fixture, 2500);
+  dk_test_server_import_generated (fixture->server, 2500);
   fixture->token = dk_test_server_login (fixture->server, USER, PASSWORD);
 
   for (guint i = 0; i < 6; i++)
@@ -409,7 +376,7 @@ test_gzip_engine_asks_and_decodes (Fixture       *fixture,
   gint64 since = 0;
   gboolean more = TRUE;
 
-  import_generated_cases (fixture, 3000);
+  dk_test_server_import_generated (fixture->server, 3000);
   fixture->token = dk_test_server_login (fixture->server, USER, PASSWORD);
   /* The plain size of the pages the engine asks for (2,500 at a time). */
   while (more)
@@ -552,7 +519,7 @@ test_cutting_every_sync_moves_on (Fixture       *fixture,
   gboolean done = FALSE;
   gint64 start;
 
-  import_generated_cases (fixture, N_CASES);
+  dk_test_server_import_generated (fixture->server, N_CASES);
   fixture->token = dk_test_server_login (fixture->server, USER, PASSWORD);
   changes = dk_test_server_pull_all (fixture->server, fixture->token, 5000, NULL);
   g_assert_cmpuint (changes->len, >, N_CASES);
@@ -669,7 +636,7 @@ test_cutting_cli_syncs_move_on (Fixture       *fixture,
   gint64 newest, cursor = 0;
   int status = 1;
 
-  import_generated_cases (fixture, 5000);
+  dk_test_server_import_generated (fixture->server, 5000);
   fixture->token = dk_test_server_login (fixture->server, USER, PASSWORD);
   changes = dk_test_server_pull_all (fixture->server, fixture->token, 5000, NULL);
   newest = json_object_get_int_member (g_ptr_array_index (changes, changes->len - 1), "seq");

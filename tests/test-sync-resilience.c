@@ -977,40 +977,6 @@ fixture_teardown (Fixture       *fixture,
 
 /* ---- 1: a first sync of 20,000 cases, the server stopped half way ---- */
 
-static void
-import_generated_cases (Fixture *fixture,
-                        guint    n)
-{
-  g_autofree char *generator = NULL;
-  g_autofree char *path = g_build_filename (fixture->tmp, "cases.jsonl", NULL);
-  g_autofree char *count = g_strdup_printf ("%u", n);
-  g_autofree char *err = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *shared = g_getenv ("DRIFTKOLL_GEN_CASES");
-
-  generator = shared != NULL ? g_strdup (shared)
-                             : g_build_filename (g_getenv ("DRIFTKOLL_SOURCE_ROOT"), "..", "shared",
-                                                 "bench", "gen-cases.py", NULL);
-  if (!g_file_test (generator, G_FILE_TEST_EXISTS))
-    g_error ("The case generator %s is missing (set DRIFTKOLL_GEN_CASES)", generator);
-
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, "/usr/bin/python3",
-                              generator, count, path, "--seed", "1", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_error ("gen-cases.py failed: %s", err);
-  g_clear_pointer (&err, g_free);
-
-  /* Loaded while it is stopped, as an administrator would. */
-  dk_test_server_stop (fixture->server, FALSE);
-  if (dk_test_server_run_cli (fixture->server, NULL, NULL, &err, "import-cases", "--db",
-                              fixture->server->db_path, path, NULL) != 0)
-    g_error ("import-cases failed: %s", err);
-  dk_test_server_start_again (fixture->server);
-}
 
 static guint
 count_after (GPtrArray *changes,
@@ -1065,7 +1031,7 @@ test_first_sync_survives_server_restart (Fixture       *fixture,
   gint64 threshold;
   guint n_behind;
 
-  import_generated_cases (fixture, 20000);
+  dk_test_server_import_generated (fixture->server, 20000);
   changes = server_changes (fixture);
   g_assert_cmpuint (changes->len, >, 20000);
   newest = json_object_get_int_member (g_ptr_array_index (changes, changes->len - 1), "seq");
@@ -1391,7 +1357,7 @@ test_client_killed_at_random_moments (Fixture       *fixture,
   steps = routine_steps (fixture);
   store = open_replica (fixture);
   /* An archive arrives on the server: the first rounds are killed in its pages. */
-  import_generated_cases (fixture, 5000);
+  dk_test_server_import_generated (fixture->server, 5000);
 
   for (round = 0; n_killed < 50; round++)
     {
