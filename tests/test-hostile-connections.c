@@ -204,18 +204,19 @@ send_text (GSocket    *socket,
     }
 }
 
-/* Reads until the server closes or @seconds pass; *out_closed says which. A reset
- * counts as closed. */
+/* Reads until @text has come (NULL: never), the server closes, or @seconds pass;
+ * *out_closed says whether it closed. A reset counts as closed. */
 static char *
-read_reply (GSocket  *socket,
-            guint     seconds,
-            gboolean *out_closed)
+read_until (GSocket    *socket,
+            const char *text,
+            guint       seconds,
+            gboolean   *out_closed)
 {
-  GString *text = g_string_new (NULL);
+  GString *reply = g_string_new (NULL);
   gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
   gboolean closed = FALSE;
 
-  for (;;)
+  while (text == NULL || strstr (reply->str, text) == NULL)
     {
       g_autoptr(GError) error = NULL;
       char buffer[8192];
@@ -232,12 +233,21 @@ read_reply (GSocket  *socket,
           closed = TRUE;
           break;
         }
-      g_string_append_len (text, buffer, n);
+      g_string_append_len (reply, buffer, n);
     }
 
   if (out_closed != NULL)
     *out_closed = closed;
-  return g_string_free (text, FALSE);
+  return g_string_free (reply, FALSE);
+}
+
+/* Reads until the server closes or @seconds pass. */
+static char *
+read_reply (GSocket  *socket,
+            guint     seconds,
+            gboolean *out_closed)
+{
+  return read_until (socket, NULL, seconds, out_closed);
 }
 
 /* Reads until @text has come, the server closes, or @seconds pass. */
@@ -246,27 +256,7 @@ read_reply_until (GSocket    *socket,
                   const char *text,
                   guint       seconds)
 {
-  GString *reply = g_string_new (NULL);
-  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
-
-  while (strstr (reply->str, text) == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      char buffer[8192];
-      gint64 left = deadline - g_get_monotonic_time ();
-      gssize n;
-
-      if (left <= 0 || !g_socket_condition_timed_wait (socket, G_IO_IN, left, NULL, NULL))
-        break;
-      n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        continue;
-      if (n <= 0)
-        break;
-      g_string_append_len (reply, buffer, n);
-    }
-
-  return g_string_free (reply, FALSE);
+  return read_until (socket, text, seconds, NULL);
 }
 
 /* One GET /api/v1/healthz on a new connection within @seconds: its status, 0 for none. */
