@@ -6,7 +6,7 @@ set -eu
 PACKAGES="
   build-essential meson ninja-build pkg-config gettext patch clang libclang-rt-14-dev llvm
   libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libsqlite3-dev sqlite3
-  libsodium-dev glib-networking openssl libsecret-1-dev
+  libsodium-dev glib-networking openssl libsecret-1-dev libzstd-dev zlib1g-dev
   libcairo2-dev libpango1.0-dev fonts-cantarell fonts-dejavu-core poppler-utils
   libgtk-4-dev libadwaita-1-dev libnotify-dev
   desktop-file-utils appstream librsvg2-bin dbus dbus-x11 dunst libnotify-bin xvfb xauth

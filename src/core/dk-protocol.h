@@ -55,4 +55,19 @@ G_BEGIN_DECLS
 #define DK_RESULT_CONFLICT         "conflict"
 #define DK_RESULT_REJECTED         "rejected"
 
+/* Replica snapshots (GET /api/v1/snapshot): a ready-made replica file for a first sync.
+ * The class a caller gets follows from who it is, never from a parameter. */
+#define DK_SNAPSHOT_CLASS_ANONYMOUS  "anonymous"
+#define DK_SNAPSHOT_CLASS_STAFF      "staff"
+#define DK_SNAPSHOT_TYPE_ZSTD        "application/zstd"
+#define DK_SNAPSHOT_TYPE_SQLITE      "application/vnd.sqlite3"
+#define DK_HEADER_SNAPSHOT_SEQ       "Driftkoll-Snapshot-Seq"
+#define DK_HEADER_SNAPSHOT_SCHEMA    "Driftkoll-Snapshot-Schema"
+#define DK_HEADER_SNAPSHOT_CLASS     "Driftkoll-Snapshot-Class"
+#define DK_HEADER_SNAPSHOT_SIZE      "Driftkoll-Snapshot-Size"      /* of the decoded file */
+#define DK_HEADER_SNAPSHOT_CHECKSUM  "Driftkoll-Snapshot-Checksum"  /* "crc32=xxxxxxxx" */
+/* GET /changes?since=C&base=S: what a replica installed from a snapshot at seq S lacks:
+ * the caller's own objects up to S that its class does not see, then everything after. */
+#define DK_CHANGES_PARAM_BASE        "base"
+
 G_END_DECLS

@@ -499,3 +499,18 @@ dk_server_db_list_routine_revisions (DkServerDb  *self,
 
   return g_steal_pointer (&revisions);
 }
+
+/* STEP 0 STUB: the server-build helper (H1) replaces this. */
+GBytes *
+dk_server_db_changes_json_base (DkServerDb      *self,
+                                gint64           since,
+                                gint64           base,
+                                guint            limit,
+                                const DkViewer  *viewer,
+                                GError         **error)
+{
+  if (base <= 0)
+    return dk_server_db_changes_json (self, since, limit, viewer, error);
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "not yet");
+  return NULL;
+}

@@ -114,6 +114,16 @@ GBytes         *dk_server_db_changes_json       (DkServerDb      *self,
                                                  guint            limit,
                                                  const DkViewer  *viewer,
                                                  GError         **error);
+/* The same for a replica installed from a snapshot of @viewer's class made at @base
+ * (GET /changes?since=C&base=S): first the rows up to @base that @viewer sees but its
+ * class does not (its own reports, subscriptions, ...), then every row @viewer sees
+ * after MAX (@since, @base), in seq order. @base 0 is dk_server_db_changes_json (). */
+GBytes         *dk_server_db_changes_json_base  (DkServerDb      *self,
+                                                 gint64           since,
+                                                 gint64           base,
+                                                 guint            limit,
+                                                 const DkViewer  *viewer,
+                                                 GError         **error);
 gint64          dk_server_db_last_seq           (DkServerDb      *self);
 /* The next value of a named counter ("case" → 1001, 1002, ...), for human numbers. */
 gint64          dk_server_db_next_number        (DkServerDb      *self,

@@ -25,6 +25,7 @@ struct _DkServer
   DkLoginThrottle  *throttle;
   DkServerGuard    *guard;
   DkServerListener *listener;
+  DkServerSnapshots *snapshots;  /* NULL: no snapshots served */
 
   /* state */
   gboolean         tls;

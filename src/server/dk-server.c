@@ -164,6 +164,7 @@ dk_server_dispose (GObject *object)
   if (self->soup != NULL)
     dk_server_shutdown (self);
   g_clear_object (&self->listener);
+  g_clear_object (&self->snapshots);
   g_clear_object (&self->soup);
   g_clear_object (&self->guard);
   g_clear_object (&self->events);
@@ -311,6 +312,16 @@ dk_server_set_limits (DkServer             *self,
   g_return_if_fail (limits != NULL);
 
   self->limits = *limits;
+}
+
+void
+dk_server_set_snapshots (DkServer          *self,
+                         DkServerSnapshots *snapshots)
+{
+  g_return_if_fail (DK_IS_SERVER (self));
+  g_return_if_fail (snapshots == NULL || DK_IS_SERVER_SNAPSHOTS (snapshots));
+
+  g_set_object (&self->snapshots, snapshots);
 }
 
 /**

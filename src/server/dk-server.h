@@ -6,6 +6,7 @@
 
 #include "dk-server-db.h"
 #include "dk-server-limits.h"
+#include "dk-server-snapshot.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,10 @@ DkServer *dk_server_new           (DkServerDb       *db);
 /* Before dk_server_listen(). */
 void      dk_server_set_limits    (DkServer             *self,
                                    const DkServerLimits *limits);
+/* Before dk_server_listen(): serves GET /api/v1/snapshot from @snapshots, and tells
+ * it of every commit; without it that route answers 404 no_snapshot. */
+void      dk_server_set_snapshots (DkServer          *self,
+                                   DkServerSnapshots *snapshots);
 /* Listens on @address (an IPv4 or IPv6 literal) and @port (0 picks a free one), with
  * TLS when @certificate is given. */
 gboolean  dk_server_listen        (DkServer         *self,

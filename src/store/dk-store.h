@@ -145,6 +145,50 @@ gboolean        dk_store_apply_changes        (DkStore           *self,
 gboolean        dk_store_reset_server_data    (DkStore           *self,
                                                GError           **error);
 
+/* ---- snapshots: a whole replica, made by the server, installed by a first sync ---- */
+
+/* Meta keys. A snapshot file has the first three; a replica installed from one keeps
+ * snapshot-base (the seq it was made at) until its cursor reaches it. */
+#define DK_STORE_META_SNAPSHOT_SEQ   "snapshot-seq"
+#define DK_STORE_META_SNAPSHOT_CLASS "snapshot-class"
+#define DK_STORE_META_SNAPSHOT_BUILT "snapshot-built-at"
+#define DK_STORE_META_SNAPSHOT_BASE  "snapshot-base"
+
+typedef struct {
+  gint64  seq;        /* every change up to here is in it */
+  char   *klass;      /* DK_SNAPSHOT_CLASS_ANONYMOUS or _STAFF */
+  int     schema;     /* the replica schema it was written with */
+  gint64  built_at;   /* Unix seconds */
+} DkStoreSnapshotInfo;
+
+void            dk_store_snapshot_info_clear  (DkStoreSnapshotInfo *info);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DkStoreSnapshotInfo, dk_store_snapshot_info_clear)
+
+/* The server's side: writes this replica (filled by dk_store_apply_page*) as a snapshot
+ * of @klass at @seq to @dest (which must not exist): the meta above, the search index
+ * optimized, the file compacted (VACUUM INTO). @self is left as it was. */
+gboolean        dk_store_write_snapshot       (DkStore           *self,
+                                               const char        *klass,
+                                               gint64             seq,
+                                               const char        *dest,
+                                               GError           **error);
+/* The client's side: checks that the file at @path is a whole snapshot it can use
+ * (quick_check, application id, tables, the snapshot meta, no session keys, a schema it
+ * knows, migrating an older one) and fills @info. DK_STORE_ERROR_CORRUPT or _TOO_NEW. */
+gboolean        dk_store_prepare_snapshot     (const char        *path,
+                                               DkStoreSnapshotInfo *info,
+                                               GError           **error);
+/* Puts the prepared snapshot at @path in place of @self's replica, atomically, keeping
+ * what is local (the outbox, local versions, meta other than the cursor, the notifiers'
+ * state), with snapshot-base set and no cursor. Every store open on the file in this
+ * process goes on with the new one, and says "revision-changed" (SERVER). Call on
+ * @self's thread. @path is consumed on success. */
+gboolean        dk_store_install_snapshot     (DkStore           *self,
+                                               const char        *path,
+                                               GError           **error);
+/* The seq the replica's snapshot was made at while its cursor is below it; else 0. */
+gint64          dk_store_get_snapshot_base    (DkStore           *self);
+
 /* ---- reading (every result includes local, not yet sent changes) ---- */
 GPtrArray      *dk_store_list_cases           (DkStore           *self,
                                                const DkCaseQuery *query,

@@ -74,6 +74,10 @@ struct _DkSyncEngine
 
   /* the pull's page size (dk-sync-pull.c): kept from run to run, as the link is */
   guint                    pull_limit;
+
+  /* first syncs from a snapshot */
+  gboolean                 use_snapshot;
+  gboolean                 first_sync;
 };
 
 /* An answer of the server: any HTTP status. */
@@ -134,6 +138,13 @@ gboolean  _dk_sync_engine_send_was_cut          (DkSyncEngine        *self,
 /* Sets the pull's page size and tells "pull-limit". */
 void      _dk_sync_engine_set_pull_limit        (DkSyncEngine        *self,
                                                  guint                limit);
+/* Sets "first-sync" (main context). */
+void      _dk_sync_engine_set_first_sync        (DkSyncEngine        *self,
+                                                 gboolean             first_sync);
+/* Says "snapshot-progress" (main context). */
+void      _dk_sync_engine_tell_snapshot_progress (DkSyncEngine       *self,
+                                                 guint64              received,
+                                                 guint64              total);
 /* TRUE for a 2xx JSON object; else the DK_SYNC_ERROR the reply means. */
 gboolean  _dk_sync_engine_check_reply           (DkSyncEngine        *self,
                                                  DkReply             *reply,

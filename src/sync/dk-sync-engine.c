@@ -43,6 +43,8 @@ enum {
   PROP_TCP_KEEPALIVE_SECONDS,
   PROP_REQUEST_TIMEOUT_SECONDS,
   PROP_PULL_LIMIT,
+  PROP_USE_SNAPSHOT,
+  PROP_FIRST_SYNC,
   N_PROPS
 };
 
@@ -53,6 +55,7 @@ enum {
   SIGNAL_CHANGED,
   SIGNAL_REJECTED,
   SIGNAL_CONFLICT,
+  SIGNAL_SNAPSHOT_PROGRESS,
   N_SIGNALS
 };
 
@@ -177,6 +180,28 @@ _dk_sync_engine_set_pull_limit (DkSyncEngine *self,
 }
 
 void
+_dk_sync_engine_set_first_sync (DkSyncEngine *self,
+                                gboolean      first_sync)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  if (self->first_sync == !!first_sync)
+    return;
+  self->first_sync = !!first_sync;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIRST_SYNC]);
+}
+
+void
+_dk_sync_engine_tell_snapshot_progress (DkSyncEngine *self,
+                                        guint64       received,
+                                        guint64       total)
+{
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  g_signal_emit (self, signals[SIGNAL_SNAPSHOT_PROGRESS], 0, received, total);
+}
+
+void
 _dk_sync_engine_update_outbox_size (DkSyncEngine *self)
 {
   guint size;
@@ -298,6 +323,12 @@ dk_sync_engine_get_property (GObject    *object,
     case PROP_PULL_LIMIT:
       g_value_set_uint (value, self->pull_limit);
       break;
+    case PROP_USE_SNAPSHOT:
+      g_value_set_boolean (value, self->use_snapshot);
+      break;
+    case PROP_FIRST_SYNC:
+      g_value_set_boolean (value, self->first_sync);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -336,6 +367,9 @@ dk_sync_engine_set_property (GObject      *object,
       break;
     case PROP_TCP_KEEPALIVE_SECONDS:
       self->tcp_keepalive_seconds = g_value_get_uint (value);
+      break;
+    case PROP_USE_SNAPSHOT:
+      self->use_snapshot = g_value_get_boolean (value);
       break;
     case PROP_REQUEST_TIMEOUT_SECONDS:
       set_request_timeout (self, g_value_get_uint (value));
@@ -396,6 +430,15 @@ dk_sync_engine_class_init (DkSyncEngineClass *klass)
     g_param_spec_uint ("pull-limit", NULL, NULL, DK_SYNC_PULL_LIMIT_FLOOR, DK_SYNC_PULL_LIMIT,
                        DK_SYNC_PULL_LIMIT,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* A first sync starts from the server's snapshot when it has one (FALSE: pages from 0,
+   * as DRIFTKOLL_NO_SNAPSHOT=1 and `driftkoll-cli sync --no-snapshot` ask). */
+  properties[PROP_USE_SNAPSHOT] =
+    g_param_spec_boolean ("use-snapshot", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* TRUE while a sync fills a replica that had no cursor: lists show "loading". */
+  properties[PROP_FIRST_SYNC] =
+    g_param_spec_boolean ("first-sync", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_PROGRESS] =
@@ -410,6 +453,11 @@ dk_sync_engine_class_init (DkSyncEngineClass *klass)
   signals[SIGNAL_CONFLICT] =
     g_signal_new ("conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* (received, total): bytes of the snapshot a first sync downloads; total 0 when not
+   * known. At most ten a second. */
+  signals[SIGNAL_SNAPSHOT_PROGRESS] =
+    g_signal_new ("snapshot-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_UINT64);
 }
 
 /* A tunable from the environment (dk-sync-engine.h lists them): whole seconds in
@@ -462,6 +510,7 @@ dk_sync_engine_init (DkSyncEngine *self)
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->sync_backoff = NULL;
   self->pull_limit = DK_SYNC_PULL_LIMIT;
+  self->use_snapshot = g_strcmp0 (g_getenv ("DRIFTKOLL_NO_SNAPSHOT"), "1") != 0;
   self->session = soup_session_new_with_options ("user-agent", "driftkoll/" PACKAGE_VERSION " ",
                                                  NULL);
   set_request_timeout (self, tunable_from_env ("DRIFTKOLL_REQUEST_TIMEOUT_SECONDS",

@@ -157,10 +157,15 @@ GPtrArray    *dk_sync_engine_fetch_routine_revisions_finish (DkSyncEngine       
  *       while the outage is young; DRIFTKOLL_RETRY_WINDOW_SECONDS 60: how long it is
  *       young (0: plain back-off, 1 s doubling to 5 min); past it retries come every
  *       30–60 s, then 60–120 s, … up to 150–300 s (dk-backoff.h).
+ *   "use-snapshot"             DRIFTKOLL_NO_SNAPSHOT=1 turns it off: a first sync pages
+ *       from 0 instead of installing the server's snapshot
+ *   "first-sync" (read-only): TRUE while a sync fills a replica that had no cursor
  * Signals:
  *   "progress" (guint64 objects_applied, gint64 cursor, gint64 newest_seq): after each page
  *     (newest_seq is -1 while unknown: the server did not say and more pages follow)
  *   "changed" (): after anything was applied to the replica
+ *   "snapshot-progress" (guint64 received, guint64 total): bytes of a first sync's
+ *     snapshot download (total 0 while unknown), at most ten a second
  *   "rejected" (const char *mutation_id, const char *code, const char *message)
  *   Added: "conflict" (const char *mutation_id): both versions are kept for the user
  */
