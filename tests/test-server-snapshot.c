@@ -996,6 +996,9 @@ stop_serve (GSubprocess *process)
   g_subprocess_send_signal (process, SIGTERM);
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
+  /* A clean stop (and, under ASan, no leak). */
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 }
 
 /* A server of an empty database has none to give, nor one run with --no-snapshots. */
