@@ -142,20 +142,30 @@ choose_file (DkServer              *self,
 /* ---- the reply ---- */
 
 static void
+replace_int (SoupMessageHeaders *headers,
+             const char         *name,
+             guint64             value)
+{
+  char text[24];   /* G_MAXUINT64 has 20 digits */
+
+  g_snprintf (text, sizeof text, "%" G_GUINT64_FORMAT, value);
+  soup_message_headers_replace (headers, name, text);
+}
+
+static void
 add_headers (SoupServerMessage          *msg,
              const DkServerSnapshotFile *file)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   g_autoptr(GDateTime) built = g_date_time_new_from_unix_utc (file->built_at);
-  g_autofree char *last_modified = NULL;
-  g_autofree char *number = NULL;
-  g_autofree char *checksum = NULL;
+  g_autofree char *checksum = g_strdup_printf ("crc32=%08x", file->crc32);
 
   soup_message_headers_replace (headers, "ETag", file->etag);
   soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
   if (built != NULL)
     {
-      last_modified = soup_date_time_to_string (built, SOUP_DATE_HTTP);
+      g_autofree char *last_modified = soup_date_time_to_string (built, SOUP_DATE_HTTP);
+
       soup_message_headers_replace (headers, "Last-Modified", last_modified);
     }
   /* Private: the staff file must not sit in a shared cache. no-cache: a cache that keeps
@@ -163,17 +173,11 @@ add_headers (SoupServerMessage          *msg,
   soup_message_headers_replace (headers, "Cache-Control", "private, no-cache");
   soup_message_headers_replace (headers, "Vary", "Authorization, Accept");
 
-  number = g_strdup_printf ("%" G_GINT64_FORMAT, file->seq);
-  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_SEQ, number);
-  g_free (number);
-  number = g_strdup_printf ("%d", file->schema);
-  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_SCHEMA, number);
+  replace_int (headers, DK_HEADER_SNAPSHOT_SEQ, (guint64) file->seq);
+  replace_int (headers, DK_HEADER_SNAPSHOT_SCHEMA, (guint64) file->schema);
   soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_CLASS,
                                 dk_server_snapshot_class_to_string (file->klass));
-  g_free (number);
-  number = g_strdup_printf ("%" G_GUINT64_FORMAT, file->size);
-  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_SIZE, number);
-  checksum = g_strdup_printf ("crc32=%08x", file->crc32);
+  replace_int (headers, DK_HEADER_SNAPSHOT_SIZE, file->size);
   soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_CHECKSUM, checksum);
 }
 
