@@ -923,8 +923,9 @@ snapshot_file_new (const char             *dir,
   if ((guint64) g_mapped_file_get_length (mapped) != expected)
     {
       g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
-                   _("%s has %" G_GSIZE_FORMAT " bytes, its manifest says %" G_GUINT64_FORMAT),
-                   path, g_mapped_file_get_length (mapped), expected);
+                   _("%s has %llu bytes, its manifest says %llu"), path,
+                   (unsigned long long) g_mapped_file_get_length (mapped),
+                   (unsigned long long) expected);
       return NULL;
     }
 
