@@ -7,6 +7,10 @@
 
 #include <string.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
@@ -1648,6 +1652,54 @@ build_snapshots (const char *db_path,
   g_assert_true (built);
 }
 
+typedef struct {
+  const char *db_path;
+  const char *dir;
+  gint        done;
+} Build;
+
+static gpointer
+build_thread (gpointer data)
+{
+  Build *build = data;
+
+  build_snapshots (build->db_path, build->dir);
+  g_atomic_int_set (&build->done, 1);
+  return NULL;
+}
+
+/* The command waits for a build in progress (serve's) instead of failing; a missing
+ * database is said as such. */
+static void
+test_snapshot_command_waits (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (fixture->dir, "snapshots", NULL);
+  g_autofree char *lock = g_build_filename (dir, ".lock", NULL);
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.db", NULL);
+  g_autoptr(GError) error = NULL;
+  Build build = { fixture->path, dir, 0 };
+  GThread *thread;
+  int fd;
+
+  put_case (fixture->db, "c1", TRUE);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  fd = g_open (lock, O_RDWR | O_CREAT, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+
+  thread = g_thread_new ("build", build_thread, &build);
+  g_usleep (300 * 1000);
+  g_assert_false (g_atomic_int_get (&build.done));
+  close (fd);   /* the other build ends */
+  g_thread_join (thread);
+  g_assert_true (g_atomic_int_get (&build.done));
+
+  g_assert_false (dk_server_snapshot_build (missing, dir, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_NOT_FOUND);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
 static gboolean
 bytes_start_with (GBytes     *bytes,
                   const char *prefix,
@@ -1839,6 +1891,7 @@ main (int   argc,
   g_test_add_func ("/server-db/snapshot/stale-rule", test_snapshot_stale_rule);
   ADD ("/server-db/snapshot/one-seq-for-both", test_snapshot_one_seq_for_both);
   ADD ("/server-db/snapshot/serve-previous-and-rebuild", test_snapshot_serve_and_rebuild);
+  ADD ("/server-db/snapshot/command-waits-for-a-build", test_snapshot_command_waits);
 
 #undef ADD
 

@@ -713,20 +713,29 @@ publish_class (const char             *dir,
 }
 
 /* Takes the folder's build lock (flock, so it goes with the process): one build at a
- * time, also between `serve` and `driftkoll-server snapshot`. */
+ * time, also between `serve` and `driftkoll-server snapshot`. With @wait it waits for
+ * a build in progress (the command: its caller wants a build of the database as it is
+ * now); without, that is G_IO_ERROR_BUSY (serve's builder: the other one will do). */
 static int
 lock_dir (const char  *dir,
+          gboolean     wait,
           GError     **error)
 {
   g_autofree char *path = g_build_filename (dir, ".lock", NULL);
   int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  int rc;
 
   if (fd < 0)
     {
       set_io_error (error, errno, _("Could not open %s"), path);
       return -1;
     }
-  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+
+  do
+    rc = flock (fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB);
+  while (rc != 0 && errno == EINTR);
+
+  if (rc != 0)
     {
       int saved_errno = errno;
 
@@ -746,6 +755,7 @@ lock_dir (const char  *dir,
 static gboolean
 build_with_db (DkServerDb    *db,
                const char    *dir,
+               gboolean       wait,
                GCancellable  *cancellable,
                GError       **error)
 {
@@ -765,7 +775,7 @@ build_with_db (DkServerDb    *db,
   if (g_mkdir_with_parents (dir, 0755) != 0)
     return set_io_error (error, errno, _("Could not create the folder %s"), dir);
 
-  lock_fd = lock_dir (dir, error);
+  lock_fd = lock_dir (dir, wait, error);
   if (lock_fd < 0)
     return FALSE;
   remove_leftovers (dir);
@@ -857,7 +867,8 @@ out:
  * @error: return location for a #GError
  *
  * Builds a snapshot of every class at one seq on a connection of its own, keeping the
- * generation before. %G_IO_ERROR_BUSY when another build holds the folder.
+ * generation before. A build in progress in the folder (serve's, another command's) is
+ * waited for first.
  *
  * Returns: %TRUE when the new generation is the current one
  */
@@ -885,7 +896,7 @@ dk_server_snapshot_build (const char  *db_path,
   if (db == NULL)
     return FALSE;
 
-  return build_with_db (db, dir, NULL, error);
+  return build_with_db (db, dir, TRUE, NULL, error);
 }
 
 /**
@@ -1170,7 +1181,7 @@ builder_thread (gpointer data)
       self->last_attempt = start;
       g_mutex_unlock (&self->lock);
 
-      if (build_with_db (self->check_db, self->dir, self->cancellable, &error))
+      if (build_with_db (self->check_db, self->dir, FALSE, self->cancellable, &error))
         {
           reload (self);
           g_message ("Built the snapshots in %.1f s",
