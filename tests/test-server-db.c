@@ -1700,6 +1700,52 @@ test_snapshot_command_waits (Fixture       *fixture,
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
 
+/* A database restored from a backup is behind its snapshots: they are rebuilt at once,
+ * whatever the interval. */
+static void
+test_snapshot_restored_database (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (fixture->dir, "snapshots", NULL);
+  g_autofree char *restored = g_build_filename (fixture->dir, "restored.db", NULL);
+  g_autoptr(DkServerDb) db = NULL;
+  g_autoptr(DkServerSnapshots) snapshots = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("c%u", i);
+
+      put_case (fixture->db, id, TRUE);
+    }
+  build_snapshots (fixture->path, dir);
+
+  db = dk_server_db_open (restored, &error);
+  g_assert_no_error (error);
+  put_case (db, "c0", TRUE);
+  put_case (db, "c1", TRUE);
+
+  g_setenv ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL", "3600", TRUE);
+  snapshots = dk_server_snapshots_new (restored, dir, &error);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autoptr(DkServerSnapshotFile) file =
+        dk_server_snapshots_get (snapshots, DK_SERVER_SNAPSHOT_STAFF, NULL, NULL);
+
+      g_assert_nonnull (file);
+      if (file->seq == 2)
+        break;
+      g_assert_cmpint (file->seq, ==, 10);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10000);
+    }
+  g_clear_object (&snapshots);
+  g_unsetenv ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL");
+}
+
 static gboolean
 bytes_start_with (GBytes     *bytes,
                   const char *prefix,
@@ -1892,6 +1938,7 @@ main (int   argc,
   ADD ("/server-db/snapshot/one-seq-for-both", test_snapshot_one_seq_for_both);
   ADD ("/server-db/snapshot/serve-previous-and-rebuild", test_snapshot_serve_and_rebuild);
   ADD ("/server-db/snapshot/command-waits-for-a-build", test_snapshot_command_waits);
+  ADD ("/server-db/snapshot/restored-database-rebuilds", test_snapshot_restored_database);
 
 #undef ADD
 

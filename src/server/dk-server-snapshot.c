@@ -1139,6 +1139,15 @@ builder_wants_build (DkServerSnapshots *self)
   built_at = self->loaded.built_at;
   g_mutex_unlock (&self->lock);
 
+  /* A database restored from a backup is behind its snapshots: they hold changes it
+   * no longer has, and a client's tail would never reach their seq. */
+  if (have && dk_server_db_last_seq (self->check_db) < seq)
+    {
+      g_message ("The snapshots (seq %" G_GINT64_FORMAT ") are ahead of the database; "
+                 "building new ones", seq);
+      return TRUE;
+    }
+
   rows = dk_server_db_count_since (self->check_db, 0, &error);
   if (rows >= 0 && have)
     changed = dk_server_db_count_since (self->check_db, seq, &error);
