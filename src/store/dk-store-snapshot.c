@@ -276,8 +276,9 @@ check_pages (sqlite3     *db,
     {
       const char *result = (const char *) sqlite3_column_text (stmt, 0);
 
+      /* "*** in database main ***\nPage 4: …": one line */
       if (g_strcmp0 (result, "ok") != 0)
-        detail = g_strdup (result != NULL ? result : "quick_check");
+        detail = g_strdelimit (g_strdup (result != NULL ? result : "quick_check"), "\n", ' ');
     }
   else
     detail = g_strdup (sqlite3_errmsg (db));
@@ -755,6 +756,8 @@ install_by_backup (DkStore  *self,
   g_autoptr(GPtrArray) stores = NULL;
   sqlite3 *dest = NULL;
   sqlite3_backup *backup = NULL;
+  gint64 dest_page_size = 0;
+  gint64 snap_page_size = 0;
   gboolean ok = FALSE;
   int rc;
 
@@ -762,6 +765,19 @@ install_by_backup (DkStore  *self,
       != SQLITE_OK)
     goto out;
   sqlite3_busy_timeout (dest, 5000);
+  /* SQLite cannot copy pages of another size into a file in WAL mode (a replica made
+   * before 16 KiB pages); the rename can, once the other process is gone. */
+  if (!query_int64 (dest, "PRAGMA page_size", &dest_page_size) ||
+      !query_int64 (snap->db, "PRAGMA page_size", &snap_page_size))
+    goto out;
+  if (dest_page_size != snap_page_size)
+    {
+      g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+                   _("Could not copy the snapshot into “%s” while another program has it "
+                     "open: its pages are of another size"), self->path);
+      sqlite3_close (dest);
+      return FALSE;
+    }
   backup = sqlite3_backup_init (dest, "main", snap->db, "main");
   if (backup == NULL)
     goto out;
