@@ -1011,9 +1011,15 @@ open_database (DkStore  *self,
   /* A case is about 2 KB of JSON: 16 KiB pages hold seven, where 4 KiB pages hold one
    * and waste the rest (a third of the file, and of the writes of a first sync). Only
    * a new, empty file takes it; an existing one keeps its page size. */
+  /* A store alone (a snapshot being prepared or installed) is no replica yet: one
+   * connection, a rollback journal so that the file is whole on its own, and no sync
+   * of its own (dk-store-snapshot.c syncs the file once, before it becomes the
+   * replica). */
   if (!_dk_store_exec (self, "PRAGMA page_size = 16384", error) ||
-      !_dk_store_exec (self, "PRAGMA journal_mode = WAL", error) ||
-      !_dk_store_exec (self, "PRAGMA synchronous = FULL", error) ||
+      !_dk_store_exec (self, self->alone ? "PRAGMA journal_mode = DELETE"
+                                         : "PRAGMA journal_mode = WAL", error) ||
+      !_dk_store_exec (self, self->alone ? "PRAGMA synchronous = OFF"
+                                         : "PRAGMA synchronous = FULL", error) ||
       !_dk_store_exec (self, "PRAGMA foreign_keys = OFF", error) ||
       !_dk_store_exec (self, "PRAGMA cache_size = -16000", error))
     return FALSE;
@@ -1147,6 +1153,7 @@ _dk_store_open_alone (const char  *path,
 
   self = g_object_new (DK_TYPE_STORE, NULL);
   self->path = g_strdup (path);
+  self->alone = TRUE;
   if (!open_database (self, error))
     return NULL;
 
