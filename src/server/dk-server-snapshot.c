@@ -322,6 +322,99 @@ fsync_dir (const char  *dir,
   return TRUE;
 }
 
+/* One page of /changes, parsed, with its cases' search texts: what the reader thread
+ * hands the applier. */
+typedef struct {
+  DkJsonDoc          *doc;
+  DkStoreSearchTexts *texts;
+  guint               changes;    /* the index of the "changes" array */
+  gint64              last_seq;
+  gboolean            more;
+  GError             *error;      /* the reader failed: the last page */
+} FillPage;
+
+static void
+fill_page_free (gpointer data)
+{
+  FillPage *page = data;
+
+  g_clear_pointer (&page->texts, dk_store_search_texts_free);
+  g_clear_pointer (&page->doc, dk_json_doc_free);
+  g_clear_error (&page->error);
+  g_free (page);
+}
+
+/* Filling one replica: a reader thread pages /changes, parses and builds the search
+ * texts while this thread applies the page before, as a client's pull overlaps them.
+ * At most FILL_AHEAD pages wait. */
+#define FILL_AHEAD 2
+
+typedef struct {
+  DkServerDb     *db;          /* used by the reader alone while it runs */
+  const DkViewer *viewer;
+  GAsyncQueue    *pages;       /* FillPage: reader → applier */
+  GAsyncQueue    *slots;       /* free places: applier → reader */
+  gint            stop;        /* atomic: the applier is done or gave up */
+} Fill;
+
+#define FILL_SLOT GINT_TO_POINTER (1)
+
+static FillPage *
+read_page (Fill   *fill,
+           gint64  since)
+{
+  FillPage *page = g_new0 (FillPage, 1);
+  g_autoptr(GBytes) body = NULL;
+  guint last_seq, more;
+
+  body = dk_server_db_changes_json (fill->db, since, BUILD_PAGE_SIZE, fill->viewer,
+                                    &page->error);
+  if (body == NULL)
+    return page;
+  page->doc = dk_json_doc_parse (body, &page->error);
+  if (page->doc == NULL)
+    return page;
+
+  /* Our own JSON: these are there. */
+  page->changes = dk_json_doc_member (page->doc, 0, "changes");
+  last_seq = dk_json_doc_member (page->doc, 0, "last_seq");
+  more = dk_json_doc_member (page->doc, 0, "more");
+  g_assert (page->changes != DK_JSON_DOC_NONE && last_seq != DK_JSON_DOC_NONE &&
+            more != DK_JSON_DOC_NONE);
+  page->last_seq = dk_json_doc_get (page->doc, last_seq)->v.integer;
+  page->more = dk_json_doc_get (page->doc, more)->type == DK_JSON_DOC_TRUE;
+  g_assert (!page->more || page->last_seq > since);
+
+  page->texts = dk_store_search_texts_new (page->doc, page->changes);
+  return page;
+}
+
+static gpointer
+read_pages_thread (gpointer data)
+{
+  Fill *fill = data;
+  gint64 since = 0;
+
+  for (;;)
+    {
+      FillPage *page;
+      gboolean last;
+
+      g_async_queue_pop (fill->slots);
+      if (g_atomic_int_get (&fill->stop))
+        break;
+
+      page = read_page (fill, since);
+      last = page->error != NULL || !page->more;
+      since = page->last_seq;
+      g_async_queue_push (fill->pages, page);
+      if (last)
+        break;
+    }
+
+  return NULL;
+}
+
 /* Pages the changes @viewer sees, from 0, into @store, as a client's first sync does:
  * the same JSON, parsed and applied by the same code. */
 static gboolean
@@ -332,42 +425,58 @@ fill_replica (DkServerDb      *db,
               GCancellable    *cancellable,
               GError         **error)
 {
-  gint64 since = 0;
+  Fill fill = { db, viewer, NULL, NULL, 0 };
+  GThread *reader;
+  gboolean ok = FALSE;
+
+  fill.pages = g_async_queue_new_full (fill_page_free);
+  fill.slots = g_async_queue_new ();
+  for (guint i = 0; i < FILL_AHEAD; i++)
+    g_async_queue_push (fill.slots, FILL_SLOT);
+
+  reader = g_thread_try_new ("dk-snapshot-read", read_pages_thread, &fill, error);
+  if (reader == NULL)
+    goto out;
 
   for (;;)
     {
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(DkJsonDoc) doc = NULL;
-      g_autoptr(DkStoreSearchTexts) texts = NULL;
-      guint changes, last_seq, more;
-      gint64 next;
+      FillPage *page = g_async_queue_pop (fill.pages);
+      gboolean more = page->more;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
+      if (page->error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&page->error));
+          fill_page_free (page);
+          break;
+        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !dk_store_apply_page_with_texts (store, page->doc, page->changes, page->last_seq,
+                                           page->texts, error))
+        {
+          fill_page_free (page);
+          break;
+        }
+      *rows += dk_json_doc_get (page->doc, page->changes)->count;
+      fill_page_free (page);
 
-      body = dk_server_db_changes_json (db, since, BUILD_PAGE_SIZE, viewer, error);
-      if (body == NULL)
-        return FALSE;
-      doc = dk_json_doc_parse (body, error);
-      if (doc == NULL)
-        return FALSE;
-      changes = dk_json_doc_member (doc, 0, "changes");
-      last_seq = dk_json_doc_member (doc, 0, "last_seq");
-      more = dk_json_doc_member (doc, 0, "more");
-      g_assert (changes != DK_JSON_DOC_NONE && last_seq != DK_JSON_DOC_NONE &&
-                more != DK_JSON_DOC_NONE);
-
-      next = dk_json_doc_get (doc, last_seq)->v.integer;
-      texts = dk_store_search_texts_new (doc, changes);
-      if (!dk_store_apply_page_with_texts (store, doc, changes, next, texts, error))
-        return FALSE;
-      *rows += dk_json_doc_get (doc, changes)->count;
-
-      if (dk_json_doc_get (doc, more)->type != DK_JSON_DOC_TRUE)
-        return TRUE;
-      g_assert (next > since);
-      since = next;
+      if (!more)
+        {
+          ok = TRUE;
+          break;
+        }
+      g_async_queue_push (fill.slots, FILL_SLOT);
     }
+
+  /* A reader waiting for a slot wakes, sees stop and ends; one reading ends after
+   * this page (freed with the queue). */
+  g_atomic_int_set (&fill.stop, 1);
+  g_async_queue_push (fill.slots, FILL_SLOT);
+  g_thread_join (reader);
+
+out:
+  g_async_queue_unref (fill.pages);
+  g_async_queue_unref (fill.slots);
+  return ok;
 }
 
 static gboolean
