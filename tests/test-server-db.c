@@ -7,6 +7,10 @@
 
 #include <string.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
@@ -1648,6 +1652,100 @@ build_snapshots (const char *db_path,
   g_assert_true (built);
 }
 
+typedef struct {
+  const char *db_path;
+  const char *dir;
+  gint        done;
+} Build;
+
+static gpointer
+build_thread (gpointer data)
+{
+  Build *build = data;
+
+  build_snapshots (build->db_path, build->dir);
+  g_atomic_int_set (&build->done, 1);
+  return NULL;
+}
+
+/* The command waits for a build in progress (serve's) instead of failing; a missing
+ * database is said as such. */
+static void
+test_snapshot_command_waits (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (fixture->dir, "snapshots", NULL);
+  g_autofree char *lock = g_build_filename (dir, ".lock", NULL);
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.db", NULL);
+  g_autoptr(GError) error = NULL;
+  Build build = { fixture->path, dir, 0 };
+  GThread *thread;
+  int fd;
+
+  put_case (fixture->db, "c1", TRUE);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  fd = g_open (lock, O_RDWR | O_CREAT, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+
+  thread = g_thread_new ("build", build_thread, &build);
+  g_usleep (300 * 1000);
+  g_assert_false (g_atomic_int_get (&build.done));
+  close (fd);   /* the other build ends */
+  g_thread_join (thread);
+  g_assert_true (g_atomic_int_get (&build.done));
+
+  g_assert_false (dk_server_snapshot_build (missing, dir, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_NOT_FOUND);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
+/* A database restored from a backup is behind its snapshots: they are rebuilt at once,
+ * whatever the interval. */
+static void
+test_snapshot_restored_database (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (fixture->dir, "snapshots", NULL);
+  g_autofree char *restored = g_build_filename (fixture->dir, "restored.db", NULL);
+  g_autoptr(DkServerDb) db = NULL;
+  g_autoptr(DkServerSnapshots) snapshots = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("c%u", i);
+
+      put_case (fixture->db, id, TRUE);
+    }
+  build_snapshots (fixture->path, dir);
+
+  db = dk_server_db_open (restored, &error);
+  g_assert_no_error (error);
+  put_case (db, "c0", TRUE);
+  put_case (db, "c1", TRUE);
+
+  g_setenv ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL", "3600", TRUE);
+  snapshots = dk_server_snapshots_new (restored, dir, &error);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autoptr(DkServerSnapshotFile) file =
+        dk_server_snapshots_get (snapshots, DK_SERVER_SNAPSHOT_STAFF, NULL, NULL);
+
+      g_assert_nonnull (file);
+      if (file->seq == 2)
+        break;
+      g_assert_cmpint (file->seq, ==, 10);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10000);
+    }
+  g_clear_object (&snapshots);
+  g_unsetenv ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL");
+}
+
 static gboolean
 bytes_start_with (GBytes     *bytes,
                   const char *prefix,
@@ -1839,6 +1937,8 @@ main (int   argc,
   g_test_add_func ("/server-db/snapshot/stale-rule", test_snapshot_stale_rule);
   ADD ("/server-db/snapshot/one-seq-for-both", test_snapshot_one_seq_for_both);
   ADD ("/server-db/snapshot/serve-previous-and-rebuild", test_snapshot_serve_and_rebuild);
+  ADD ("/server-db/snapshot/command-waits-for-a-build", test_snapshot_command_waits);
+  ADD ("/server-db/snapshot/restored-database-rebuilds", test_snapshot_restored_database);
 
 #undef ADD
 

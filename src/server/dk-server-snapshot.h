@@ -39,7 +39,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkServerSnapshotFile, dk_server_snapshot_file_unr
 
 /* Builds a snapshot of every class from the database at @db_path into @dir (made when
  * missing), all at one seq, and makes it the newest there (keeping the one before).
- * Synchronous: `driftkoll-server snapshot` and the background builder. */
+ * Synchronous, for `driftkoll-server snapshot`; waits for a build in progress in @dir
+ * (serve's builder) first. */
 gboolean    dk_server_snapshot_build   (const char  *db_path,
                                         const char  *dir,
                                         GError     **error);
