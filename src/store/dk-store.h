@@ -93,7 +93,10 @@ G_DECLARE_FINAL_TYPE (DkStore, dk_store, DK, STORE, GObject)
  */
 
 /* Opens (creating when missing) the replica at @path. A corrupt file or one from a
- * newer version is an error and is left untouched. */
+ * newer version is an error and is left untouched. While any store of this process has
+ * the file open, it holds a read lock on "<path>.lock" (made beside it, and kept), so
+ * that installing a snapshot knows whether it may rename over the file; an open waits
+ * (30 s at most) while another process renames one in. */
 DkStore        *dk_store_open                 (const char        *path,
                                                GError           **error);
 const char     *dk_store_get_path             (DkStore           *self);
