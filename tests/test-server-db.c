@@ -1727,6 +1727,7 @@ test_snapshot_restored_database (Fixture       *fixture,
   put_case (db, "c1", TRUE);
 
   g_setenv ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL", "3600", TRUE);
+  g_setenv ("DRIFTKOLL_SNAPSHOT_CHECK_SECONDS", "1", TRUE);
   snapshots = dk_server_snapshots_new (restored, dir, &error);
   g_assert_no_error (error);
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
@@ -1740,10 +1741,12 @@ test_snapshot_restored_database (Fixture       *fixture,
         break;
       g_assert_cmpint (file->seq, ==, 10);
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);   /* the check timer */
       g_usleep (10000);
     }
   g_clear_object (&snapshots);
   g_unsetenv ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL");
+  g_unsetenv ("DRIFTKOLL_SNAPSHOT_CHECK_SECONDS");
 }
 
 static gboolean

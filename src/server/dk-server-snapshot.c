@@ -1084,6 +1084,7 @@ struct _DkServerSnapshots
   guint         check_seconds;
   GMainContext *context;
   GSource      *timer;
+  gboolean      awake;          /* the timer ticked once: checks may start builds */
 
   /* the builder thread: started and joined on the owner's context */
   GThread      *builder;
@@ -1329,6 +1330,12 @@ maybe_start (DkServerSnapshots *self)
   g_autoptr(GError) error = NULL;
   gint64 last_attempt;
 
+  /* Not before the first tick: a server that has just started answers its first
+   * requests (clients coming back after a restart) first, and a short-lived one (a
+   * test's) builds nothing it was not asked for. */
+  if (!self->awake)
+    return;
+
   if (self->builder != NULL)
     {
       if (g_atomic_int_get (&self->building))
@@ -1356,7 +1363,10 @@ maybe_start (DkServerSnapshots *self)
 static gboolean
 check_timeout_cb (gpointer user_data)
 {
-  maybe_start (user_data);
+  DkServerSnapshots *self = user_data;
+
+  self->awake = TRUE;
+  maybe_start (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -1437,8 +1447,9 @@ env_seconds (const char *name,
  * Serves the newest snapshots of @dir and keeps them fresh: the rule is checked in a
  * thread of its own when note_seq () hears of enough commits, and every
  * DRIFTKOLL_SNAPSHOT_CHECK_SECONDS (60) on the thread-default main context; builds are
- * at least DRIFTKOLL_SNAPSHOT_MIN_INTERVAL (300) seconds apart. The first check (which
- * builds when there is no snapshot yet) starts at once.
+ * at least DRIFTKOLL_SNAPSHOT_MIN_INTERVAL (300) seconds apart. Nothing is checked
+ * before the timer's first tick, which builds the first snapshot of a database that has
+ * rows and none.
  *
  * Returns: (transfer full) (nullable): the snapshots, or %NULL when @dir cannot be made
  */
@@ -1474,8 +1485,6 @@ dk_server_snapshots_new (const char  *db_path,
   /* no reference: dispose destroys it */
   g_source_set_callback (self->timer, check_timeout_cb, self, NULL);
   g_source_attach (self->timer, self->context);
-
-  maybe_start (self);
 
   return g_steal_pointer (&self);
 }
