@@ -670,32 +670,192 @@ test_sidecar_resumes (void)
   dk_test_remove_tree (dir);
 }
 
+/* The manifest of @klass in the server's snapshot folder ("<class>.json"). */
+static char *
+manifest_of (DkTestServer *server,
+             const char   *klass)
+{
+  g_autofree char *dir = dk_test_server_dup_snapshot_dir (server);
+  g_autofree char *name = g_strconcat (klass, ".json", NULL);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+static JsonNode *
+read_json (const char *path)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* A client must not outlive a test that aborted. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* "driftkoll-cli --data-dir @dir ARGS..." (NULL-terminated), started. */
+static GSubprocess *
+cli_spawn (const char  *dir,
+           const char  *stdin_text,
+           const char  *first,
+           ...) G_GNUC_NULL_TERMINATED;
+
+static GSubprocess *
+cli_spawn (const char  *dir,
+           const char  *stdin_text,
+           const char  *first,
+           ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *xdg = g_build_filename (dir, "xdg", NULL);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("DRIFTKOLL_CLI"));
+  g_assert_nonnull (argv->pdata[0]);
+  g_ptr_array_add (argv, (char *) "--data-dir");
+  g_ptr_array_add (argv, (char *) dir);
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* Nothing of the user's own data dir or keyring may be touched. */
+  g_subprocess_launcher_setenv (launcher, "DRIFTKOLL_TOKEN_STORAGE", "file", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", xdg, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "DRIFTKOLL_DATA_DIR");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  if (stdin_text != NULL)
+    {
+      g_output_stream_write_all (g_subprocess_get_stdin_pipe (process), stdin_text,
+                                 strlen (stdin_text), NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_output_stream_close (g_subprocess_get_stdin_pipe (process), NULL, NULL);
+
+  return process;
+}
+
+static void
+cli_wait_ok (GSubprocess *process)
+{
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 0)
+    g_error ("driftkoll-cli failed: %s", err);
+}
+
+static void
+test_cli_killed_resumes (void)
+{
+  DkTestServer *server = shared_server ();
+  g_autoptr(Proxy) proxy = proxy_start (server);
+  g_autofree char *token = dk_test_server_login (server, "servicedesk", "demo");
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *replica = g_build_filename (dir, "replica.db", NULL);
+  g_autofree char *sidecar = sidecar_of (replica);
+  g_autofree char *part = part_of (replica);
+  g_autofree char *paged = NULL;
+  g_autofree char *answer = NULL;
+  g_autoptr(GSubprocess) login = NULL;
+  g_autoptr(GSubprocess) killed = NULL;
+  g_autoptr(GSubprocess) again = NULL;
+  g_autofree char *manifest_path = manifest_of (server, DK_SNAPSHOT_CLASS_STAFF);
+  g_autoptr(JsonNode) manifest = read_json (manifest_path);
+  gint64 file_size = json_object_get_int_member (json_node_get_object (manifest), "zst_size");
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 encoded = 0;
+  guint connections = 0, cut = 0;
+  guint64 before = 0, after = 0;
+
+  login = cli_spawn (dir, "demo\n", "--server", proxy->url, "login", "servicedesk", NULL);
+  cli_wait_ok (login);
+
+  /* Slow enough that a frame ends well before the file does: killed after one. */
+  answer = proxy_command (proxy, "slow 1000000");
+  killed = cli_spawn (dir, NULL, "sync", NULL);
+  while (encoded == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20 * 1000);
+      if (g_file_test (sidecar, G_FILE_TEST_EXISTS))
+        encoded = read_sidecar_offset (sidecar, "encoded_offset");
+    }
+  g_subprocess_force_exit (killed);
+  g_subprocess_wait (killed, NULL, NULL);
+  g_assert_true (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (encoded, <, file_size);
+
+  /* Run again on a good link: it asks for the rest only. */
+  g_free (answer);
+  answer = proxy_command (proxy, "forward");
+  proxy_stats (proxy, &connections, &cut, &before);
+  again = cli_spawn (dir, NULL, "sync", NULL);
+  cli_wait_ok (again);
+  proxy_stats (proxy, &connections, &cut, &after);
+  g_test_message ("killed with %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes in the "
+                  "sidecar; the second sync moved %" G_GUINT64_FORMAT, encoded, file_size,
+                  after - before);
+  g_assert_cmpuint (after - before, <, (guint64) file_size);
+  g_assert_false (g_file_test (sidecar, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+
+  paged = page_replica (server, token, dir);
+  dk_test_assert_replicas_equal (paged, replica);
+
+  dk_test_remove_tree (dir);
+}
+
 /* ---- damaged snapshots ---- */
 
-/* The served zstd file of @klass in the server's snapshot folder (the newest). */
+/* The served zstd file of @klass: the one its manifest names. */
 static char *
 find_served_file (DkTestServer *server,
                   const char   *klass)
 {
-  g_autofree char *dir_path = dk_test_server_dup_snapshot_dir (server);
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  g_autofree char *found = NULL;
-  const char *name;
+  g_autofree char *manifest = manifest_of (server, klass);
+  g_autofree char *dir = dk_test_server_dup_snapshot_dir (server);
+  g_autoptr(JsonNode) root = read_json (manifest);
+  g_autofree char *name = g_strconcat (json_object_get_string_member (json_node_get_object (root),
+                                                                      "file"), ".db.zst", NULL);
 
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_prefix (name, klass) && g_str_has_suffix (name, ".zst"))
-      {
-        /* Names sort by generation; the last is the newest. */
-        if (found == NULL || strcmp (name, found) > 0)
-          {
-            g_free (found);
-            found = g_strdup (name);
-          }
-      }
-  g_assert_nonnull (found);
+  return g_build_filename (dir, name, NULL);
+}
 
-  return g_build_filename (dir_path, found, NULL);
+/* The server maps only a file of the length its manifest says: a truncated one is
+ * served when the manifest says so too (its decoded size and CRC-32 kept). */
+static void
+set_served_length (DkTestServer *server,
+                   const char   *klass,
+                   gsize         length)
+{
+  g_autofree char *manifest = manifest_of (server, klass);
+  g_autoptr(JsonNode) root = read_json (manifest);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  json_object_set_int_member (json_node_get_object (root), "zst_size", (gint64) length);
+  text = json_to_string (root, TRUE);
+  g_file_set_contents (manifest, text, -1, &error);
+  g_assert_no_error (error);
 }
 
 typedef enum {
@@ -721,9 +881,14 @@ damage_snapshots (DkTestServer *server,
       g_assert_no_error (error);
       g_assert_cmpuint (length, >, 1000);
       if (damage == DAMAGE_FLIP)
-        contents[length / 2] ^= 0x20;
+        {
+          contents[length / 2] ^= 0x20;
+        }
       else
-        length = length * 3 / 5;
+        {
+          length = length * 3 / 5;
+          set_served_length (server, klass, length);
+        }
       g_file_set_contents (path, contents, (gssize) length, &error);
       g_assert_no_error (error);
     }
@@ -940,6 +1105,7 @@ main (int   argc,
     }
   g_test_add_func ("/sync/snapshot/cut-download-resumes", test_cut_download_resumes);
   g_test_add_func ("/sync/snapshot/sidecar-resumes", test_sidecar_resumes);
+  g_test_add_func ("/sync/snapshot/cli-killed-resumes", test_cli_killed_resumes);
   g_test_add_data_func ("/sync/snapshot/corrupt-falls-back", GINT_TO_POINTER (DAMAGE_FLIP),
                         test_damaged_falls_back);
   g_test_add_data_func ("/sync/snapshot/truncated-falls-back", GINT_TO_POINTER (DAMAGE_TRUNCATE),
