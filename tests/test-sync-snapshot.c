@@ -8,6 +8,10 @@
  *                    from 0; for each demo role through the sync engine, and for an
  *                    anonymous caller (the engine always logs in) through the download, the
  *                    store and /changes?base= directly
+ * /sync/snapshot/none-is-not-found, bad-token-needs-login, unknown-etag-starts-over,
+ *   second-downloader-is-busy            what the download makes of a 404, a 401, a
+ *                    sidecar of a generation the server does not have, and a part another
+ *                    process is writing
  * /sync/snapshot/cut-download-resumes   through dk-test-proxy's "cut" mode: the download
  *                    asks for the rest after each cut and ends with a valid replica
  * /sync/snapshot/sidecar-resumes        a download stopped part way (as a killed process
@@ -25,9 +29,12 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "dk-store.h"
 #include "dk-sync-engine.h"
@@ -824,6 +831,111 @@ test_cli_killed_resumes (void)
   dk_test_remove_tree (dir);
 }
 
+/* ---- what the client does with what it finds ---- */
+
+static void
+test_none_is_not_found (void)
+{
+  /* No objects: serve builds no snapshot, and the route says 404 no_snapshot. */
+  g_autoptr(DkTestServer) server = dk_test_server_new (FALSE);
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *replica = g_build_filename (dir, "replica.db", NULL);
+  g_autofree char *snapshot_path = NULL;
+  g_autofree char *part = part_of (replica);
+  g_auto(DkStoreSnapshotInfo) info = { 0, };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (download (server, server->url, NULL, replica, NULL, NULL, &snapshot_path, &info,
+                            &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_null (snapshot_path);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+
+  dk_test_remove_tree (dir);
+}
+
+static void
+test_bad_token_needs_login (void)
+{
+  DkTestServer *server = shared_server ();
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *replica = g_build_filename (dir, "replica.db", NULL);
+  g_autofree char *snapshot_path = NULL;
+  g_auto(DkStoreSnapshotInfo) info = { 0, };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (download (server, server->url, "not-a-session", replica, NULL, NULL,
+                            &snapshot_path, &info, &error));
+  g_assert_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_NEEDS_LOGIN);
+
+  dk_test_remove_tree (dir);
+}
+
+/* A sidecar naming a generation the server no longer has (or never had): If-Range does
+ * not match, the server sends the whole file, and the client starts over from 0. */
+static void
+test_unknown_etag_starts_over (void)
+{
+  DkTestServer *server = shared_server ();
+  g_autofree char *token = dk_test_server_login (server, "staff", "demo");
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *replica = g_build_filename (dir, "replica.db", NULL);
+  g_autofree char *sidecar = sidecar_of (replica);
+  g_autofree char *part = part_of (replica);
+  g_autofree char *snapshot_path = NULL;
+  g_autofree char *paged = NULL;
+  g_autofree char *garbage = g_malloc0 (300000);
+  g_auto(DkStoreSnapshotInfo) info = { 0, };
+  g_autoptr(GError) error = NULL;
+  Progress progress = { .min_gap = G_MAXINT64 };
+
+  g_file_set_contents (part, garbage, 300000, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (sidecar, "{\"etag\":\"\\\"staff-1-3-zst-00000000\\\"\","
+                                "\"encoded_offset\":100000,\"decoded_offset\":300000,"
+                                "\"crc32\":0}", -1, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (download (server, server->url, token, replica, &progress, NULL, &snapshot_path,
+                           &info, &error));
+  g_assert_no_error (error);
+  /* From the first byte: the first report is at most one read in. */
+  g_assert_cmpuint (progress.first, <=, 256 * 1024);
+  g_assert_false (g_file_test (sidecar, G_FILE_TEST_EXISTS));
+
+  install_and_pull_tail (server, token, replica, snapshot_path, &info);
+  paged = page_replica (server, token, dir);
+  dk_test_assert_replicas_equal (paged, replica);
+
+  dk_test_remove_tree (dir);
+}
+
+/* Two processes on one replica (the app and the cli): the second does not write the
+ * same part; it is told, and its pass pages instead. */
+static void
+test_second_downloader_is_busy (void)
+{
+  DkTestServer *server = shared_server ();
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *replica = g_build_filename (dir, "replica.db", NULL);
+  g_autofree char *part = part_of (replica);
+  g_autofree char *snapshot_path = NULL;
+  g_auto(DkStoreSnapshotInfo) info = { 0, };
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  fd = g_open (part, O_RDWR | O_CREAT, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+
+  g_assert_false (download (server, server->url, NULL, replica, NULL, NULL, &snapshot_path, &info,
+                            &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+
+  close (fd);
+  dk_test_remove_tree (dir);
+}
+
 /* ---- damaged snapshots ---- */
 
 /* The served zstd file of @klass: the one its manifest names. */
@@ -1103,6 +1215,10 @@ main (int   argc,
 
       g_test_add_data_func (path, roles[i], test_equals_paging_role);
     }
+  g_test_add_func ("/sync/snapshot/none-is-not-found", test_none_is_not_found);
+  g_test_add_func ("/sync/snapshot/bad-token-needs-login", test_bad_token_needs_login);
+  g_test_add_func ("/sync/snapshot/unknown-etag-starts-over", test_unknown_etag_starts_over);
+  g_test_add_func ("/sync/snapshot/second-downloader-is-busy", test_second_downloader_is_busy);
   g_test_add_func ("/sync/snapshot/cut-download-resumes", test_cut_download_resumes);
   g_test_add_func ("/sync/snapshot/sidecar-resumes", test_sidecar_resumes);
   g_test_add_func ("/sync/snapshot/cli-killed-resumes", test_cli_killed_resumes);
