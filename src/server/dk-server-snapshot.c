@@ -521,10 +521,21 @@ build_path (const char *dir,
   return g_build_filename (dir, file, NULL);
 }
 
-/* One class: a fresh replica filled with what the class sees, written as a snapshot
- * (<name>.db), compressed (<name>.db.zst). Both under temporary names until whole. */
+static char *
+work_path (const char            *dir,
+           DkServerSnapshotClass  klass,
+           const char            *suffix)
+{
+  g_autofree char *work = g_strconcat (".build-", dk_server_snapshot_class_to_string (klass),
+                                       NULL);
+
+  return build_path (dir, work, suffix);
+}
+
+/* The first half of one class: a fresh replica filled with what the class sees,
+ * written as a snapshot (.build-<class>.db). Needs the read transaction. */
 static gboolean
-build_class (DkServerDb             *db,
+write_class (DkServerDb             *db,
              const char             *dir,
              DkServerSnapshotClass   klass,
              Manifest               *manifest,
@@ -533,14 +544,11 @@ build_class (DkServerDb             *db,
 {
   static const DkViewer staff = { NULL, DK_ROLE_STAFF };
   const char *class_name = dk_server_snapshot_class_to_string (klass);
-  g_autofree char *work = g_strconcat (".build-", class_name, NULL);
-  g_autofree char *replica = build_path (dir, work, ".replica.db");
-  g_autofree char *db_tmp = build_path (dir, work, ".db");
-  g_autofree char *zst_tmp = build_path (dir, work, ".db.zst");
-  g_autofree char *db_final = build_path (dir, manifest->name, ".db");
-  g_autofree char *zst_final = build_path (dir, manifest->name, ".db.zst");
+  g_autofree char *replica = work_path (dir, klass, ".replica.db");
+  g_autofree char *db_tmp = work_path (dir, klass, ".db");
   g_autoptr(DkStore) store = NULL;
   gint64 start = g_get_monotonic_time ();
+  gint64 filled = 0;
   gboolean ok = FALSE;
 
   store = dk_store_open (replica, error);
@@ -550,15 +558,50 @@ build_class (DkServerDb             *db,
                      klass == DK_SERVER_SNAPSHOT_STAFF ? &staff : NULL,
                      &manifest->rows, cancellable, error))
     goto out;
+  filled = g_get_monotonic_time ();
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
       !dk_store_write_snapshot (store, class_name, manifest->seq, db_tmp, error))
     goto out;
+
+  g_debug ("Wrote the %s snapshot at seq %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT
+           " changes, filled in %.2f s, written in %.2f s", class_name, manifest->seq,
+           manifest->rows, (double) (filled - start) / G_USEC_PER_SEC,
+           (double) (g_get_monotonic_time () - filled) / G_USEC_PER_SEC);
+  ok = TRUE;
+
+out:
   g_clear_object (&store);
   remove_replica_files (replica);
+  if (!ok)
+    g_unlink (db_tmp);
+  return ok;
+}
 
-  if (!compress_file (db_tmp, zst_tmp, manifest, cancellable, error))
+/* The second half: the CRC-32 and the zstd frames, then both files under their
+ * generation's names. Needs no database: it runs in a thread of its own while the next
+ * class is filled, which keeps a second core busy. */
+typedef struct {
+  const char            *dir;
+  DkServerSnapshotClass  klass;
+  Manifest              *manifest;
+  GCancellable          *cancellable;
+  GError                *error;
+} Finish;
+
+static gboolean
+finish_class (Finish   *finish,
+              GError  **error)
+{
+  Manifest *manifest = finish->manifest;
+  g_autofree char *db_tmp = work_path (finish->dir, finish->klass, ".db");
+  g_autofree char *zst_tmp = work_path (finish->dir, finish->klass, ".db.zst");
+  g_autofree char *db_final = build_path (finish->dir, manifest->name, ".db");
+  g_autofree char *zst_final = build_path (finish->dir, manifest->name, ".db.zst");
+  gint64 start = g_get_monotonic_time ();
+  gboolean ok = FALSE;
+
+  if (!compress_file (db_tmp, zst_tmp, manifest, finish->cancellable, error))
     goto out;
-
   if (g_rename (db_tmp, db_final) != 0)
     {
       set_io_error (error, errno, _("Could not rename the snapshot to %s"), db_final);
@@ -571,18 +614,25 @@ build_class (DkServerDb             *db,
       goto out;
     }
 
-  g_debug ("Built the %s snapshot at seq %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT
-           " changes, %" G_GUINT64_FORMAT " bytes, %" G_GUINT64_FORMAT " compressed, %.2f s",
-           class_name, manifest->seq, manifest->rows, manifest->size, manifest->zst_size,
+  g_debug ("Compressed the %s snapshot: %" G_GUINT64_FORMAT " bytes, %" G_GUINT64_FORMAT
+           " compressed, in %.2f s", dk_server_snapshot_class_to_string (finish->klass),
+           manifest->size, manifest->zst_size,
            (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC);
   ok = TRUE;
 
 out:
-  g_clear_object (&store);
-  remove_replica_files (replica);
   g_unlink (db_tmp);
   g_unlink (zst_tmp);
   return ok;
+}
+
+static gpointer
+finish_class_thread (gpointer data)
+{
+  Finish *finish = data;
+
+  finish_class (finish, &finish->error);
+  return NULL;
 }
 
 /* Deletes the files of @klass's generations other than @keep and @keep_too, and what
@@ -699,7 +749,14 @@ build_with_db (DkServerDb    *db,
                GCancellable  *cancellable,
                GError       **error)
 {
+  static const DkServerSnapshotClass order[] = {
+    DK_SERVER_SNAPSHOT_STAFF, DK_SERVER_SNAPSHOT_ANONYMOUS
+  };
   Manifest manifests[DK_SERVER_SNAPSHOT_N_CLASSES] = { { NULL, }, };
+  Finish finishes[DK_SERVER_SNAPSHOT_N_CLASSES] = { { NULL, }, };
+  GThread *finishing[DK_SERVER_SNAPSHOT_N_CLASSES] = { NULL, };
+  gboolean write_failed = FALSE;
+  gboolean all_done;
   gint64 stamp = g_get_real_time ();
   gint64 seq, db_rows;
   gboolean ok = FALSE;
@@ -725,8 +782,10 @@ build_with_db (DkServerDb    *db,
       goto out;
     }
 
-  for (guint klass = 0; klass < DK_SERVER_SNAPSHOT_N_CLASSES; klass++)
+  /* The largest first: its compression then overlaps the other's filling. */
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     {
+      DkServerSnapshotClass klass = order[i];
       Manifest *manifest = &manifests[klass];
 
       manifest->name = g_strdup_printf ("%s-%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
@@ -735,13 +794,34 @@ build_with_db (DkServerDb    *db,
       manifest->schema = DK_STORE_SCHEMA_VERSION;
       manifest->built_at = stamp / G_USEC_PER_SEC;
       manifest->db_rows = db_rows;
-      if (!build_class (db, dir, klass, manifest, cancellable, error))
+      if (!write_class (db, dir, klass, manifest, cancellable, error))
         {
-          dk_server_db_end_read (db);
-          goto out;
+          write_failed = TRUE;   /* @error is set */
+          break;
         }
+
+      finishes[klass] = (Finish) { dir, klass, manifest, cancellable, NULL };
+      finishing[klass] = g_thread_try_new ("dk-snapshot-zstd", finish_class_thread,
+                                           &finishes[klass], &finishes[klass].error);
     }
   dk_server_db_end_read (db);
+
+  /* Every class compressed and under its name, or the first error. */
+  all_done = !write_failed;
+  for (guint klass = 0; klass < DK_SERVER_SNAPSHOT_N_CLASSES; klass++)
+    {
+      if (finishing[klass] != NULL)
+        g_thread_join (finishing[klass]);
+      if (finishes[klass].error != NULL)
+        {
+          if (all_done)
+            g_propagate_error (error, g_steal_pointer (&finishes[klass].error));
+          g_clear_error (&finishes[klass].error);
+          all_done = FALSE;
+        }
+    }
+  if (!all_done)
+    goto out;
 
   for (guint klass = 0; klass < DK_SERVER_SNAPSHOT_N_CLASSES; klass++)
     if (!publish_class (dir, klass, &manifests[klass], error))
@@ -751,7 +831,8 @@ build_with_db (DkServerDb    *db,
 out:
   if (!ok)
     {
-      /* A class built but not published is nobody's. */
+      /* A class built but not published is nobody's. No thread of this build runs. */
+      remove_leftovers (dir);
       for (guint klass = 0; klass < DK_SERVER_SNAPSHOT_N_CLASSES; klass++)
         {
           g_auto(Manifest) current = { NULL, };
@@ -917,8 +998,9 @@ snapshot_file_new (const char             *dir,
   if ((guint64) g_mapped_file_get_length (mapped) != expected)
     {
       g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
-                   _("%s has %" G_GSIZE_FORMAT " bytes, its manifest says %" G_GUINT64_FORMAT),
-                   path, g_mapped_file_get_length (mapped), expected);
+                   _("%s has %llu bytes, its manifest says %llu"), path,
+                   (unsigned long long) g_mapped_file_get_length (mapped),
+                   (unsigned long long) expected);
       return NULL;
     }
 
