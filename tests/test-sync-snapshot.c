@@ -244,7 +244,7 @@ install_and_pull_tail (DkTestServer              *server,
 }
 
 typedef struct {
-  GCancellable *cancel_at_half;   /* nullable: cancelled once half is in */
+  GCancellable *cancel_at;        /* nullable: cancelled once three quarters are in */
   guint         sleep_ms;         /* slows the download: a sleep at each report */
   guint         calls;
   guint64       first;
@@ -272,8 +272,9 @@ progress_cb (guint64  received,
   progress->total = total;
   progress->last_at = now;
 
-  if (progress->cancel_at_half != NULL && total > 0 && received * 2 >= total)
-    g_cancellable_cancel (progress->cancel_at_half);
+  /* Late enough that a frame (a quarter or a third of a file this size) has ended. */
+  if (progress->cancel_at != NULL && total > 0 && received * 4 >= total * 3)
+    g_cancellable_cancel (progress->cancel_at);
   if (progress->sleep_ms > 0)
     g_usleep (progress->sleep_ms * 1000);
 }
@@ -659,12 +660,13 @@ test_sidecar_resumes (void)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_auto(DkStoreSnapshotInfo) info = { 0, };
   g_autoptr(GError) error = NULL;
-  Progress stopped = { .min_gap = G_MAXINT64, .sleep_ms = 100, .cancel_at_half = cancellable };
+  Progress stopped = { .min_gap = G_MAXINT64, .sleep_ms = 100, .cancel_at = cancellable };
   Progress resumed = { .min_gap = G_MAXINT64 };
   gint64 encoded, decoded;
   GStatBuf st;
 
-  /* Stopped half way, slowly enough that frames ended before: the partial files stay. */
+  /* Stopped three quarters in, slowly enough that frames ended before: the partial
+   * files stay. */
   g_assert_false (download (server, server->url, token, replica, &stopped, cancellable,
                             &snapshot_path, &info, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
