@@ -8,8 +8,9 @@
  *                    from 0; for each demo role by hand (the download, the store and
  *                    /changes?base= directly) and through the sync engine, and for an
  *                    anonymous caller (the engine always logs in) by hand
- * /sync/snapshot/none-is-not-found, bad-token-needs-login, unknown-etag-starts-over,
- *   second-downloader-is-busy            what the download makes of a 404, a 401, a
+ * /sync/snapshot/none-is-not-found, offline-leaves-nothing, bad-token-needs-login,
+ *   unknown-etag-starts-over, second-downloader-is-busy
+ *                    what the download makes of a 404, no server, a 401, a
  *                    sidecar of a generation the server does not have, and a part another
  *                    process is writing
  * /sync/snapshot/cut-download-resumes   through dk-test-proxy's "cut" mode: the download
@@ -880,6 +881,28 @@ test_none_is_not_found (void)
   dk_test_remove_tree (dir);
 }
 
+/* A server that cannot be reached: offline, as the engine says it, and no empty part
+ * left behind (nothing of a frame came to resume from). */
+static void
+test_offline_leaves_nothing (void)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *replica = g_build_filename (dir, "replica.db", NULL);
+  g_autofree char *part = part_of (replica);
+  g_autofree char *snapshot_path = NULL;
+  g_auto(DkStoreSnapshotInfo) info = { 0, };
+  g_autoptr(GError) error = NULL;
+
+  /* Port 1 on the loopback: refused at once. */
+  g_assert_false (_dk_sync_snapshot_download (session, "http://127.0.0.1:1/", NULL, replica, NULL,
+                                              NULL, &snapshot_path, &info, NULL, &error));
+  g_assert_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_OFFLINE);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+
+  dk_test_remove_tree (dir);
+}
+
 static void
 test_bad_token_needs_login (void)
 {
@@ -1242,6 +1265,7 @@ main (int   argc,
       g_test_add_data_func (path, roles[i], test_equals_paging_role);
     }
   g_test_add_func ("/sync/snapshot/none-is-not-found", test_none_is_not_found);
+  g_test_add_func ("/sync/snapshot/offline-leaves-nothing", test_offline_leaves_nothing);
   g_test_add_func ("/sync/snapshot/bad-token-needs-login", test_bad_token_needs_login);
   g_test_add_func ("/sync/snapshot/unknown-etag-starts-over", test_unknown_etag_starts_over);
   g_test_add_func ("/sync/snapshot/second-downloader-is-busy", test_second_downloader_is_busy);

@@ -815,10 +815,15 @@ _dk_sync_snapshot_download (SoupSession             *session,
 
   if (!fetch_all (&self, cancellable, &local_error))
     {
-      /* A damaged file is forgotten; a cut or an offline server keeps it for later. */
+      /* A damaged file is forgotten; a cut or an offline server keeps it for later,
+       * when a frame of it is whole (else there is nothing to resume from). */
       if (g_error_matches (local_error, DK_STORE_ERROR, DK_STORE_ERROR_CORRUPT))
         {
           remember_refused (&self, self.etag);
+          discard_partial (&self);
+        }
+      else if (self.frame_decoded == 0)
+        {
           discard_partial (&self);
         }
       g_propagate_error (error, g_steal_pointer (&local_error));
