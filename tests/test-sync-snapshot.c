@@ -13,6 +13,8 @@
  *                    what the download makes of a 404, no server, a 401, a
  *                    sidecar of a generation the server does not have, and a part another
  *                    process is writing
+ * /sync/snapshot/wrong-headers-refused  from a fake route: the other class, a newer
+ *                    schema, a size or CRC-32 the file does not have: refused, nothing kept
  * /sync/snapshot/cut-download-resumes   through dk-test-proxy's "cut" mode: the download
  *                    asks for the rest after each cut and ends with a valid replica
  * /sync/snapshot/sidecar-resumes        a download stopped part way (as a killed process
@@ -985,8 +987,6 @@ test_second_downloader_is_busy (void)
   dk_test_remove_tree (dir);
 }
 
-/* ---- damaged snapshots ---- */
-
 /* The served zstd file of @klass: the one its manifest names. */
 static char *
 find_served_file (DkTestServer *server,
@@ -1000,6 +1000,147 @@ find_served_file (DkTestServer *server,
 
   return g_build_filename (dir, name, NULL);
 }
+
+/* ---- answers the real server never gives ---- */
+
+/* A fake snapshot route: the real anonymous file, with headers a test chooses. */
+typedef struct {
+  GBytes     *body;
+  const char *etag;
+  const char *klass;
+  const char *schema;
+  guint64     size;
+  guint32     crc32;
+} Fake;
+
+static void
+fake_snapshot_cb (SoupServer        *soup,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  Fake *fake = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autofree char *size = g_strdup_printf ("%" G_GUINT64_FORMAT, fake->size);
+  g_autofree char *checksum = g_strdup_printf ("crc32=%08x", fake->crc32);
+
+  soup_message_headers_replace (headers, "ETag", fake->etag);
+  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_CLASS, fake->klass);
+  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_SCHEMA, fake->schema);
+  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_SEQ, "1");
+  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_SIZE, size);
+  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_CHECKSUM, checksum);
+  soup_server_message_set_response (msg, DK_SNAPSHOT_TYPE_ZSTD, SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (fake->body, NULL),
+                                    g_bytes_get_size (fake->body));
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+}
+
+typedef struct {
+  const char           *url;
+  const char           *replica;
+  char                 *path;
+  DkStoreSnapshotInfo   info;
+  GError               *error;
+  gboolean              ok;
+  gint                  done;
+} Fetch;
+
+/* The download is synchronous; the fake server answers on this thread's loop. */
+static gpointer
+fetch_thread (gpointer data)
+{
+  Fetch *fetch = data;
+  g_autoptr(SoupSession) session = soup_session_new ();
+
+  fetch->ok = _dk_sync_snapshot_download (session, fetch->url, NULL, fetch->replica, NULL, NULL,
+                                          &fetch->path, &fetch->info, NULL, &fetch->error);
+  g_atomic_int_set (&fetch->done, 1);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static void
+assert_fake_refused (const char *url,
+                     const char *replica)
+{
+  g_autofree char *part = part_of (replica);
+  g_autofree char *sidecar = sidecar_of (replica);
+  Fetch fetch = { .url = url, .replica = replica };
+  GThread *thread = g_thread_new ("fetch", fetch_thread, &fetch);
+
+  while (!g_atomic_int_get (&fetch.done))
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+
+  g_assert_false (fetch.ok);
+  g_assert_error (fetch.error, DK_STORE_ERROR, DK_STORE_ERROR_CORRUPT);
+  g_test_message ("refused: %s", fetch.error->message);
+  g_assert_null (fetch.path);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (sidecar, G_FILE_TEST_EXISTS));
+  g_clear_error (&fetch.error);
+  dk_store_snapshot_info_clear (&fetch.info);
+}
+
+static void
+test_wrong_headers_refused (void)
+{
+  DkTestServer *server = shared_server ();
+  g_autofree char *manifest_path = manifest_of (server, DK_SNAPSHOT_CLASS_ANONYMOUS);
+  g_autoptr(JsonNode) manifest = read_json (manifest_path);
+  JsonObject *object = json_node_get_object (manifest);
+  g_autofree char *file = find_served_file (server, DK_SNAPSHOT_CLASS_ANONYMOUS);
+  g_autoptr(SoupServer) soup = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *replica = g_build_filename (dir, "replica.db", NULL);
+  g_autofree char *url = NULL;
+  g_autofree char *contents = NULL;
+  GSList *uris;
+  gsize length = 0;
+  Fake fake = { 0, };
+
+  g_file_get_contents (file, &contents, &length, &error);
+  g_assert_no_error (error);
+  fake.body = g_bytes_new_take (g_steal_pointer (&contents), length);
+  fake.size = (guint64) json_object_get_int_member (object, "size");
+  fake.crc32 = (guint32) json_object_get_int_member (object, "crc32");
+  soup_server_add_handler (soup, "/api/v1/snapshot", fake_snapshot_cb, &fake, NULL);
+  soup_server_listen_local (soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (soup);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  /* The staff file for an anonymous caller: never taken. */
+  fake.etag = "\"fake-class\"";
+  fake.klass = DK_SNAPSHOT_CLASS_STAFF;
+  fake.schema = "3";
+  assert_fake_refused (url, replica);
+
+  /* A schema newer than this client's. */
+  fake.etag = "\"fake-schema\"";
+  fake.klass = DK_SNAPSHOT_CLASS_ANONYMOUS;
+  fake.schema = "4";
+  assert_fake_refused (url, replica);
+
+  /* A file that is not what its headers say: its size, then its CRC-32. */
+  fake.etag = "\"fake-size\"";
+  fake.schema = "3";
+  fake.size++;
+  assert_fake_refused (url, replica);
+  fake.etag = "\"fake-crc\"";
+  fake.size--;
+  fake.crc32 ^= 1;
+  assert_fake_refused (url, replica);
+
+  g_bytes_unref (fake.body);
+  dk_test_remove_tree (dir);
+}
+
+/* ---- damaged snapshots ---- */
 
 /* The server maps only a file of the length its manifest says: a truncated one is
  * served when the manifest says so too (its decoded size and CRC-32 kept). */
@@ -1269,6 +1410,7 @@ main (int   argc,
   g_test_add_func ("/sync/snapshot/bad-token-needs-login", test_bad_token_needs_login);
   g_test_add_func ("/sync/snapshot/unknown-etag-starts-over", test_unknown_etag_starts_over);
   g_test_add_func ("/sync/snapshot/second-downloader-is-busy", test_second_downloader_is_busy);
+  g_test_add_func ("/sync/snapshot/wrong-headers-refused", test_wrong_headers_refused);
   g_test_add_func ("/sync/snapshot/cut-download-resumes", test_cut_download_resumes);
   g_test_add_func ("/sync/snapshot/sidecar-resumes", test_sidecar_resumes);
   g_test_add_func ("/sync/snapshot/cli-killed-resumes", test_cli_killed_resumes);
