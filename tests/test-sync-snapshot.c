@@ -432,10 +432,13 @@ test_equals_paging_anonymous (void)
   g_auto(DkStoreSnapshotInfo) info = { 0, };
   g_autoptr(GError) error = NULL;
   Progress progress = { .min_gap = G_MAXINT64 };
+  gint64 started = g_get_monotonic_time ();
 
   g_assert_true (download (server, server->url, NULL, replica, &progress, NULL, &snapshot_path,
                            &info, &error));
   g_assert_no_error (error);
+  g_test_message ("%" G_GUINT64_FORMAT " bytes downloaded, decoded and checked in %.0f ms",
+                  progress.total, (g_get_monotonic_time () - started) / 1000.0);
   g_assert_cmpstr (info.klass, ==, DK_SNAPSHOT_CLASS_ANONYMOUS);
   g_assert_cmpint (info.seq, >, 0);
   g_assert_cmpint (info.schema, ==, DK_STORE_SCHEMA_VERSION);
@@ -478,15 +481,20 @@ test_equals_paging_role (gconstpointer data)
   g_auto(DkStoreSnapshotInfo) info = { 0, };
   g_autoptr(GError) error = NULL;
   g_autoptr(Client) client = NULL;
+  gint64 started, downloaded;
 
   paged = page_replica (server, token, dir);
   g_assert_cmpint (dk_test_replica_count (paged, "SELECT count(*) FROM cases"), >=, N_CASES);
 
+  started = g_get_monotonic_time ();
   g_assert_true (download (server, server->url, token, replica, NULL, NULL, &snapshot_path,
                            &info, &error));
   g_assert_no_error (error);
+  downloaded = g_get_monotonic_time ();
   g_assert_cmpstr (info.klass, ==, DK_SNAPSHOT_CLASS_STAFF);
   install_and_pull_tail (server, token, replica, snapshot_path, &info);
+  g_test_message ("%s: download and check %.0f ms, install and tail %.0f ms", role,
+                  (downloaded - started) / 1000.0, (g_get_monotonic_time () - downloaded) / 1000.0);
   dk_test_assert_replicas_equal (paged, replica);
 
   /* The engine's first sync came through the snapshot (it told its progress). */
