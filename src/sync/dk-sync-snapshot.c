@@ -158,6 +158,13 @@ transport_error (SoupMessage  *msg,
                       g_uri_get_host (uri), error->message);
 }
 
+static gboolean
+is_disk_full (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE) ||
+         g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC);
+}
+
 /* ---- refused snapshots ---- */
 
 static char *
@@ -356,8 +363,11 @@ start_over (Download  *self,
 
 /* ---- one request ---- */
 
+/* Tells the bytes received so far (before they are decoded: a damaged file is still
+ * seen arriving). */
 static void
 tell_progress (Download *self,
+               guint64   received,
                gboolean  last)
 {
   gint64 now = g_get_monotonic_time ();
@@ -366,7 +376,7 @@ tell_progress (Download *self,
     return;
 
   self->told_at = now;
-  self->progress (self->encoded, self->total, self->user_data);
+  self->progress (received, self->total, self->user_data);
 }
 
 static SoupMessage *
@@ -611,9 +621,9 @@ read_answer (Download      *self,
         }
       if (n == 0)
         break;
+      tell_progress (self, self->encoded + (guint64) n, FALSE);
       if (!decode (self, self->in_buf, (gsize) n, error))
         return FALSE;
-      tell_progress (self, FALSE);
     }
 
   if (self->in_frame)
@@ -812,16 +822,23 @@ _dk_sync_snapshot_download (SoupSession             *session,
 
   if (!fetch_all (&self, cancellable, &local_error))
     {
-      /* A damaged file is forgotten; a cut or an offline server keeps it for later. */
+      /* A damaged file is forgotten; a cut or an offline server keeps it for later,
+       * when a frame of it is whole (else there is nothing to resume from). */
       if (g_error_matches (local_error, DK_STORE_ERROR, DK_STORE_ERROR_CORRUPT))
         {
           remember_refused (&self, self.etag);
           discard_partial (&self);
         }
+      else if (self.frame_decoded == 0 || is_disk_full (local_error))
+        {
+          /* Nothing to resume from; or a full disk, which a kept part would keep full
+           * (the paging after it, and anything else, needs the room). */
+          discard_partial (&self);
+        }
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  tell_progress (&self, TRUE);
+  tell_progress (&self, self.encoded, TRUE);
 
   etag = g_strdup (self.etag);
   if (!finish_file (&self, &local_error) ||
@@ -843,4 +860,43 @@ _dk_sync_snapshot_download (SoupSession             *session,
            etag, info->seq, self.decoded);
   *out_path = g_strdup (self.done_path);
   return TRUE;
+}
+
+/**
+ * _dk_sync_snapshot_discard:
+ * @replica_path: the replica
+ *
+ * Deletes what a snapshot download left beside @replica_path (the part, its sidecar, a
+ * checked file not installed), once the replica no longer needs it: it has a cursor and
+ * no snapshot tail under way. A part another process is writing (locked) is left alone.
+ */
+void
+_dk_sync_snapshot_discard (const char *replica_path)
+{
+  g_autofree char *part = g_strconcat (replica_path, ".snapshot.part", NULL);
+  g_autofree char *sidecar = g_strconcat (replica_path, ".snapshot.json", NULL);
+  g_autofree char *done = g_strconcat (replica_path, ".snapshot.db", NULL);
+  int fd;
+
+  g_return_if_fail (replica_path != NULL);
+
+  fd = g_open (part, O_RDWR | O_CLOEXEC, 0);
+  if (fd >= 0)
+    {
+      if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+        {
+          close (fd);
+          return;
+        }
+      g_debug ("Deleting the snapshot download left beside %s", replica_path);
+      g_unlink (sidecar);
+      g_unlink (part);
+      close (fd);
+    }
+  else
+    {
+      g_unlink (sidecar);
+    }
+
+  remove_database_files (done);
 }
