@@ -1062,7 +1062,14 @@ sync_pass (DkSyncPass    *pass,
         return FALSE;
     }
 
-  return pull_changes (pass, cancellable, error);
+  if (!pull_changes (pass, cancellable, error))
+    return FALSE;
+
+  /* A replica that got there by paging keeps no download it gave up. */
+  if (dk_store_get_cursor (pass->store) > 0 && dk_store_get_snapshot_base (pass->store) == 0)
+    _dk_sync_snapshot_discard (pass->replica_path);
+
+  return TRUE;
 }
 
 static void
