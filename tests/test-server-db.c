@@ -154,6 +154,8 @@ read_file_bytes (const char *path)
 
 static const DkViewer anonymous = { NULL, 0 };
 
+static void put_case (DkServerDb *db, const char *id, gboolean public);
+
 /* ---- open ---- */
 
 static void
@@ -1379,8 +1381,14 @@ test_changes_base_paging (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (page, "last_seq"), ==, 6);
   g_clear_pointer (&page, json_object_unref);
 
+  /* Unpublished after the first pages: anonymous callers get tombstones for them;
+   * one becomes anna's alone. */
+  put (fixture->db, "case", "p1", "{\"id\":\"p1\",\"v\":2}", 2, FALSE, DK_ROLE_STAFF, NULL);
+  put_case (fixture->db, "p4", TRUE);
+  put (fixture->db, "case", "p2", "{\"id\":\"p2\",\"v\":2}", 2, FALSE, 0, "anna");
+
   for (guint v = 0; v < G_N_ELEMENTS (viewers); v++)
-    for (gint64 base = 0; base <= 11; base++)
+    for (gint64 base = 0; base <= 14; base++)
       for (guint limit = 1; limit <= 4; limit++)
         assert_base_equals_paging (fixture->db, base, limit, &viewers[v]);
 }
