@@ -154,6 +154,8 @@ read_file_bytes (const char *path)
 
 static const DkViewer anonymous = { NULL, 0 };
 
+static void put_case (DkServerDb *db, const char *id, gboolean public);
+
 /* ---- open ---- */
 
 static void
@@ -1379,8 +1381,14 @@ test_changes_base_paging (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (page, "last_seq"), ==, 6);
   g_clear_pointer (&page, json_object_unref);
 
+  /* Unpublished after the first pages: anonymous callers get tombstones for them;
+   * one becomes anna's alone. */
+  put (fixture->db, "case", "p1", "{\"id\":\"p1\",\"v\":2}", 2, FALSE, DK_ROLE_STAFF, NULL);
+  put_case (fixture->db, "p4", TRUE);
+  put (fixture->db, "case", "p2", "{\"id\":\"p2\",\"v\":2}", 2, FALSE, 0, "anna");
+
   for (guint v = 0; v < G_N_ELEMENTS (viewers); v++)
-    for (gint64 base = 0; base <= 11; base++)
+    for (gint64 base = 0; base <= 14; base++)
       for (guint limit = 1; limit <= 4; limit++)
         assert_base_equals_paging (fixture->db, base, limit, &viewers[v]);
 }
@@ -1749,6 +1757,46 @@ test_snapshot_restored_database (Fixture       *fixture,
   g_unsetenv ("DRIFTKOLL_SNAPSHOT_CHECK_SECONDS");
 }
 
+/* A generation built by the command beside a running server is served within a check. */
+static void
+test_snapshot_other_process_build (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (fixture->dir, "snapshots", NULL);
+  g_autoptr(DkServerSnapshots) snapshots = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+
+  put_case (fixture->db, "c1", TRUE);
+  build_snapshots (fixture->path, dir);
+
+  g_setenv ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL", "3600", TRUE);
+  g_setenv ("DRIFTKOLL_SNAPSHOT_CHECK_SECONDS", "1", TRUE);
+  snapshots = dk_server_snapshots_new (fixture->path, dir, &error);
+  g_assert_no_error (error);
+
+  put_case (fixture->db, "c2", TRUE);
+  build_snapshots (fixture->path, dir);   /* "driftkoll-server snapshot" */
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autoptr(DkServerSnapshotFile) file =
+        dk_server_snapshots_get (snapshots, DK_SERVER_SNAPSHOT_ANONYMOUS, NULL, NULL);
+
+      if (file->seq == 2)
+        break;
+      g_assert_cmpint (file->seq, ==, 1);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+
+  g_clear_object (&snapshots);
+  g_unsetenv ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL");
+  g_unsetenv ("DRIFTKOLL_SNAPSHOT_CHECK_SECONDS");
+}
+
 static gboolean
 bytes_start_with (GBytes     *bytes,
                   const char *prefix,
@@ -1942,6 +1990,7 @@ main (int   argc,
   ADD ("/server-db/snapshot/serve-previous-and-rebuild", test_snapshot_serve_and_rebuild);
   ADD ("/server-db/snapshot/command-waits-for-a-build", test_snapshot_command_waits);
   ADD ("/server-db/snapshot/restored-database-rebuilds", test_snapshot_restored_database);
+  ADD ("/server-db/snapshot/serves-what-the-command-built", test_snapshot_other_process_build);
 
 #undef ADD
 

@@ -1061,6 +1061,7 @@ typedef struct {
   gint64     seq;        /* the oldest of them */
   gint64     built_at;
   gint64     db_rows;
+  char      *names[DK_SERVER_SNAPSHOT_N_CLASSES];   /* the current manifests' "file" */
 } Loaded;
 
 static void
@@ -1070,6 +1071,7 @@ loaded_clear (Loaded *loaded)
     {
       generation_clear (&loaded->current[i]);
       generation_clear (&loaded->previous[i]);
+      g_clear_pointer (&loaded->names[i], g_free);
     }
 }
 
@@ -1188,6 +1190,7 @@ loaded_read (Loaded     *loaded,
           continue;
         }
 
+      loaded->names[klass] = g_strdup (current.name);
       generation_load (&loaded->current[klass], dir, klass, &current);
       if (previous.name != NULL && previous.schema <= DK_STORE_SCHEMA_VERSION)
         generation_load (&loaded->previous[klass], dir, klass, &previous);
@@ -1223,6 +1226,26 @@ reload (DkServerSnapshots *self)
 
   /* Files in flight keep their own references. */
   loaded_clear (&fresh);
+}
+
+/* Whether the manifests of the folder name other files than those served: another
+ * process (`driftkoll-server snapshot`) built a generation. */
+static gboolean
+folder_changed (DkServerSnapshots *self)
+{
+  gboolean changed = FALSE;
+
+  for (guint klass = 0; klass < DK_SERVER_SNAPSHOT_N_CLASSES && !changed; klass++)
+    {
+      g_auto(Manifest) current = { NULL, };
+
+      manifests_load (self->dir, klass, &current, NULL, NULL);
+      g_mutex_lock (&self->lock);
+      changed = g_strcmp0 (current.name, self->loaded.names[klass]) != 0;
+      g_mutex_unlock (&self->lock);
+    }
+
+  return changed;
 }
 
 /* In the builder: whether the rule says to build, from counts on its own connection. */
@@ -1290,6 +1313,12 @@ builder_thread (gpointer data)
   /* The stores opened here queue nothing on the server's context. */
   g_main_context_push_thread_default (context);
   lower_priority ();
+
+  if (folder_changed (self))
+    {
+      g_debug ("Serving the snapshots another process built in %s", self->dir);
+      reload (self);
+    }
 
   if (builder_wants_build (self))
     {
