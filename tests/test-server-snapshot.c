@@ -422,6 +422,24 @@ test_range (Fixture       *fixture,
   g_assert_cmpstr (header (reply, "Content-Range"), ==, unsatisfied);
   g_clear_pointer (&reply, reply_free);
 
+  /* Too many ranges (17 apart, or hundreds that would merge): the whole file. */
+  {
+    g_autoptr(GString) many = g_string_new ("bytes=0-0");
+    g_autoptr(GString) same = g_string_new ("bytes=0-0");
+
+    for (guint i = 1; i < 17; i++)
+      g_string_append_printf (many, ",%u-%u", i * 10, i * 10);
+    for (guint i = 1; i < 1000; i++)
+      g_string_append (same, ",0-0");
+    reply = get_range (fixture, many->str, NULL);
+    g_assert_cmpuint (reply->status, ==, 200);
+    assert_bytes_equal (reply->body, whole->body);
+    g_clear_pointer (&reply, reply_free);
+    reply = get_range (fixture, same->str, NULL);
+    g_assert_cmpuint (reply->status, ==, 200);
+    g_clear_pointer (&reply, reply_free);
+  }
+
   /* Not a range we know: the whole file. */
   reply = get_range (fixture, "bytes=abc", NULL);
   g_assert_cmpuint (reply->status, ==, 200);
