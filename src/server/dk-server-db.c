@@ -193,7 +193,7 @@ static const char * const migrations[] = {
   "ALTER TABLE sessions ADD COLUMN last_contact_at INTEGER;",
   /* 3 → 4: the rows a snapshot's class does not hold (GET /changes?base=S pages them
    * for one user); public rows and those every logged-in user reads are left out. */
-  "CREATE INDEX objects_private_seq ON objects (seq)"
+  "CREATE INDEX IF NOT EXISTS objects_private_seq ON objects (seq)"
   " WHERE public = 0 AND (readers & 1) = 0;",
 };
 
