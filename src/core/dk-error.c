@@ -27,6 +27,7 @@ static const struct {
   [DK_ERROR_FAILED]             = { "failed",             500 },
   [DK_ERROR_DUPLICATE]          = { "duplicate",          409 },
   [DK_ERROR_LIMIT_REACHED]      = { "limit_reached",      409 },
+  [DK_ERROR_NO_SNAPSHOT]        = { "no_snapshot",        404 },
 };
 
 /**

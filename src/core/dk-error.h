@@ -23,6 +23,7 @@ typedef enum {
   DK_ERROR_FAILED,             /* 500 "failed" */
   DK_ERROR_DUPLICATE,          /* 409 "duplicate": e.g. a unit already affected, a report already linked */
   DK_ERROR_LIMIT_REACHED,      /* 409 "limit_reached": e.g. a case holds the most updates it may */
+  DK_ERROR_NO_SNAPSHOT,        /* 404 "no_snapshot": none to start a first sync from; page from 0 */
 } DkError;
 
 GQuark      dk_error_quark              (void);

@@ -16,12 +16,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-glib/json-glib.h>
+
 #include "dk-command-line.h"
 #include "dk-core.h"
 #include "dk-server-auth.h"
 #include "dk-server-cli-private.h"
 #include "dk-server-db.h"
 #include "dk-server-import.h"
+#include "dk-server-snapshot.h"
 #include "dk-server.h"
 
 #define PROGRAM "driftkoll-server"
@@ -35,6 +38,7 @@ static int run_init         (const char *program, int argc, char **argv);
 static int run_serve        (const char *program, int argc, char **argv);
 static int run_import       (const char *program, int argc, char **argv);
 static int run_import_cases (const char *program, int argc, char **argv);
+static int run_snapshot     (const char *program, int argc, char **argv);
 
 static const Command commands[] = {
   { "init", N_("Create a new database, optionally with demo data"), run_init },
@@ -42,6 +46,7 @@ static const Command commands[] = {
   { "user", N_("Add, list, disable and change users"), _dk_server_cli_run_user },
   { "import", N_("Import services and routines from a JSON file"), run_import },
   { "import-cases", N_("Import cases from a JSON Lines file"), run_import_cases },
+  { "snapshot", N_("Build the replica snapshots first syncs download"), run_snapshot },
 };
 
 /* ---- helpers ---- */
@@ -407,6 +412,8 @@ run_serve (const char  *program,
   g_autofree char *listen = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
+  g_autofree char *snapshot_dir = NULL;
+  gboolean no_snapshots = FALSE;
   const GOptionEntry fixed_entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("The database, made by init"),
       N_("FILE") },
@@ -417,6 +424,11 @@ run_serve (const char  *program,
       N_("The TLS certificate (PEM); serves https"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("The TLS private key (PEM)"),
       N_("FILE") },
+    { "snapshot-dir", 0, 0, G_OPTION_ARG_FILENAME, &snapshot_dir,
+      N_("Where the replica snapshots are kept and built (default: the database's path "
+         "with .snapshots)"), N_("DIR") },
+    { "no-snapshots", 0, 0, G_OPTION_ARG_NONE, &no_snapshots,
+      N_("Neither build nor serve snapshots: first syncs page through the changes"), NULL },
   };
   g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
   g_autoptr(GPtrArray) limit_texts = g_ptr_array_new_with_free_func (g_free);
@@ -426,6 +438,7 @@ run_serve (const char  *program,
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(DkServerDb) db = NULL;
   g_autoptr(DkServer) server = NULL;
+  g_autoptr(DkServerSnapshots) snapshots = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *address = NULL;
@@ -453,7 +466,10 @@ run_serve (const char  *program,
                                          _("Serves the HTTP/JSON API, the events WebSocket, the "
                                            "public page and the feed until SIGTERM or SIGINT. "
                                            "The first line on standard output is “listening on "
-                                           "URL”, once it accepts connections."),
+                                           "URL”, once it accepts connections. Replica "
+                                           "snapshots for first syncs are rebuilt in the "
+                                           "background when 5 percent of the rows changed, or "
+                                           "anything did in an hour."),
                                          (const GOptionEntry *) entries->data, 0, &argc, &argv);
   if (status != DK_SERVER_CLI_EXIT_OK)
     return status;
@@ -472,6 +488,9 @@ run_serve (const char  *program,
     return _dk_server_cli_usage_error (program, _("--tls-cert and --tls-key go together"));
   if (!parse_listen (listen, &address, &port, &error))
     return _dk_server_cli_usage_error (program, "%s", error->message);
+  if (no_snapshots && snapshot_dir != NULL)
+    return _dk_server_cli_usage_error (program,
+                                       _("--snapshot-dir and --no-snapshots exclude each other"));
 
   if (tls_cert != NULL)
     {
@@ -492,6 +511,15 @@ run_serve (const char  *program,
   loop = g_main_loop_new (NULL, FALSE);
   server = dk_server_new (db);
   dk_server_set_limits (server, &limits);
+  if (!no_snapshots)
+    {
+      /* Loads what the folder holds and starts a build in its own thread when there is
+       * none yet: listening does not wait for it. */
+      snapshots = dk_server_snapshots_new (db_path, snapshot_dir, &error);
+      if (snapshots == NULL)
+        return _dk_server_cli_report_failure (program, error);
+      dk_server_set_snapshots (server, snapshots);
+    }
   state.loop = loop;
   state.server = server;
 
@@ -523,6 +551,8 @@ run_serve (const char  *program,
     g_main_context_iteration (NULL, FALSE);
 
   g_clear_object (&server);
+  /* Stops a build in progress and waits for its thread. */
+  g_clear_object (&snapshots);
   g_clear_object (&db);
 
   return DK_SERVER_CLI_EXIT_OK;
@@ -611,6 +641,82 @@ run_import_cases (const char  *program,
 
   g_print (ngettext ("Imported %u case in %.2f s\n", "Imported %u cases in %.2f s\n", n_cases),
            n_cases, seconds_since (start));
+
+  return DK_SERVER_CLI_EXIT_OK;
+}
+
+/* ---- snapshot ---- */
+
+static void
+print_snapshot (const char             *dir,
+                DkServerSnapshotClass   klass)
+{
+  g_autofree char *name = g_strconcat (dk_server_snapshot_class_to_string (klass), ".json",
+                                       NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *manifest;
+
+  if (!json_parser_load_from_file (parser, path, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+  manifest = json_node_get_object (json_parser_get_root (parser));
+
+  /* Translators: "staff: 100000 changes, 250.1 MB, 61.2 MB compressed" */
+  g_print (_("  %-10s %" G_GINT64_FORMAT " changes, %.1f MB, %.1f MB compressed\n"),
+           dk_server_snapshot_class_to_string (klass),
+           json_object_get_int_member_with_default (manifest, "rows", 0),
+           json_object_get_int_member_with_default (manifest, "size", 0) / 1e6,
+           json_object_get_int_member_with_default (manifest, "zst_size", 0) / 1e6);
+}
+
+static int
+run_snapshot (const char  *program,
+              int          argc,
+              char       **argv)
+{
+  g_autofree char *db_path = NULL;
+  g_autofree char *dir = NULL;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("The database"), N_("FILE") },
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir,
+      N_("The snapshot folder (default: the database's path with .snapshots)"), N_("DIR") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(DkServerDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *display = NULL;
+  gint64 start;
+  int status;
+
+  status = _dk_server_cli_parse_command (program, NULL,
+                                         _("Builds a replica snapshot of every visibility "
+                                           "class (anonymous, staff) at one change number "
+                                           "and makes it the one “serve” hands out, keeping "
+                                           "the one before for downloads in progress. "
+                                           "“serve” rebuilds by itself; this is for "
+                                           "operators and benchmarks."),
+                                         entries, 0, &argc, &argv);
+  if (status != DK_SERVER_CLI_EXIT_OK)
+    return status;
+
+  /* Opened once to say "no database" as the other commands do (and migrate it). */
+  if ((status = _dk_server_cli_open_db (program, db_path, &db)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
+  g_clear_object (&db);
+
+  if (dir == NULL)
+    dir = g_strconcat (db_path, ".snapshots", NULL);
+  display = g_filename_display_name (dir);
+
+  start = g_get_monotonic_time ();
+  if (!dk_server_snapshot_build (db_path, dir, &error))
+    return _dk_server_cli_report_failure (program, error);
+
+  /* Translators: "Built the snapshots in /srv/dk.db.snapshots in 4.20 s" */
+  g_print (_("Built the snapshots in %s in %.2f s\n"), display, seconds_since (start));
+  for (guint klass = 0; klass < DK_SERVER_SNAPSHOT_N_CLASSES; klass++)
+    print_snapshot (dir, klass);
 
   return DK_SERVER_CLI_EXIT_OK;
 }

@@ -197,6 +197,139 @@ dk_server_db_list_objects (DkServerDb  *self,
   return g_steal_pointer (&objects);
 }
 
+/* One page of GET /changes as it is written. */
+typedef struct {
+  GString  *out;
+  gboolean  anonymous;
+  guint     limit;
+  guint     count;      /* changes written */
+  gboolean  more;       /* a change beyond @limit exists */
+  gint64    last_seq;   /* of the last change written */
+} ChangesPage;
+
+static gboolean
+is_anonymous (const DkViewer *viewer)
+{
+  return viewer == NULL || (viewer->username == NULL && viewer->roles == 0);
+}
+
+static void
+changes_page_init (ChangesPage    *page,
+                   const DkViewer *viewer,
+                   guint           limit,
+                   gint64          since)
+{
+  if (limit == 0)
+    limit = 500;
+  page->limit = MIN (limit, (guint) G_MAXINT - 1);
+  page->anonymous = is_anonymous (viewer);
+  page->out = g_string_sized_new (MIN (page->limit, 1000) * 512 + 64);
+  g_string_append (page->out, "{\"changes\":[");
+  page->count = 0;
+  page->more = FALSE;
+  page->last_seq = since;
+}
+
+/* Runs one of the STMT_CHANGES_* statements over (@after, @upto] and writes its rows
+ * until the page is full; one row more than fits sets page->more. */
+static gboolean
+changes_page_add (DkServerDb      *self,
+                  ChangesPage     *page,
+                  StmtId           id,
+                  gint64           after,
+                  gint64           upto,
+                  const DkViewer  *viewer,
+                  GError         **error)
+{
+  g_autoptr(DkCachedStmt) stmt = NULL;
+  gboolean anonymous = page->anonymous;
+  int rc;
+
+  g_assert (!page->more && page->count <= page->limit);
+
+  stmt = _dk_server_db_get_stmt (self, id, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, after);
+  sqlite3_bind_int64 (stmt, 2, upto);
+  sqlite3_bind_int64 (stmt, 3, (gint64) (page->limit - page->count) + 1);
+  if (id != STMT_CHANGES_ANONYMOUS)
+    {
+      sqlite3_bind_int64 (stmt, 4, (gint64) viewer->roles);
+      _dk_server_db_bind_text (stmt, 5, viewer->username);
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      GString *out = page->out;
+      gint64 seq = sqlite3_column_int64 (stmt, 0);
+      gboolean deleted = sqlite3_column_int (stmt, 3) != 0;
+      const char *data;
+      int column;
+
+      if (page->count == page->limit)
+        {
+          page->more = TRUE;
+          break;
+        }
+
+      /* An anonymous caller sees an object that stopped being public as deleted. */
+      if (anonymous && sqlite3_column_int (stmt, 4) == 0)
+        deleted = TRUE;
+
+      if (page->count > 0)
+        g_string_append_c (out, ',');
+      g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT ",\"type\":", seq);
+      _dk_server_db_append_json_string (out, (const char *) sqlite3_column_text (stmt, 1));
+      g_string_append (out, ",\"id\":");
+      _dk_server_db_append_json_string (out, (const char *) sqlite3_column_text (stmt, 2));
+      g_string_append (out, deleted ? ",\"deleted\":true,\"data\":" : ",\"deleted\":false,\"data\":");
+      /* Anonymous callers get the public text of an object that has one. */
+      column = anonymous && sqlite3_column_type (stmt, 7) != SQLITE_NULL ? 7 : 6;
+      data = deleted ? NULL : (const char *) sqlite3_column_text (stmt, column);
+      if (data != NULL)
+        g_string_append_len (out, data, sqlite3_column_bytes (stmt, column));
+      else
+        g_string_append (out, "null");
+      g_string_append_c (out, '}');
+
+      page->last_seq = seq;
+      page->count++;
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _dk_server_db_set_sqlite_error (self, error, rc, _("Could not read the changes"));
+
+  return TRUE;
+}
+
+/* Closes the page: when no more visible changes remain, last_seq becomes the newest
+ * seq there is (never less than @since), so the caller's cursor moves past what it may
+ * not see. */
+static GBytes *
+changes_page_finish (ChangesPage *page,
+                     gint64       since,
+                     gint64       newest)
+{
+  if (!page->more)
+    page->last_seq = MAX (newest, since);
+
+  /* newest_seq (an extra field) lets a client show how far a long first sync has come. */
+  g_string_append_printf (page->out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"more\":%s,"
+                          "\"newest_seq\":%" G_GINT64_FORMAT "}",
+                          page->last_seq, page->more ? "true" : "false", newest);
+
+  return g_string_free_to_bytes (g_steal_pointer (&page->out));
+}
+
+static void
+changes_page_clear (ChangesPage *page)
+{
+  if (page->out != NULL)
+    g_string_free (g_steal_pointer (&page->out), TRUE);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ChangesPage, changes_page_clear)
+
 /**
  * dk_server_db_changes_json:
  * @since: the caller's cursor
@@ -217,96 +350,114 @@ dk_server_db_changes_json (DkServerDb      *self,
                            const DkViewer  *viewer,
                            GError         **error)
 {
-  g_autoptr(DkCachedStmt) stmt = NULL;
-  g_autoptr(GString) out = NULL;
-  gboolean anonymous;
-  gboolean more = FALSE;
+  return dk_server_db_changes_json_base (self, since, 0, limit, viewer, error);
+}
+
+/**
+ * dk_server_db_changes_json_base:
+ * @since: the caller's cursor (0 right after installing the snapshot)
+ * @base: the seq the caller's snapshot was made at; 0: none
+ * @limit: at most this many changes (0: the protocol's default)
+ * @viewer: (nullable): who asks; %NULL is anonymous
+ *
+ * The body of GET /changes?since=@since&base=@base: a replica installed from the
+ * snapshot of @viewer's class at @base holds every row of that class up to @base, so
+ * it lacks two things, sent in this order, in one seq order, paged as always:
+ *
+ * 1. the rows in (@since, MIN (@base, newest)] that @viewer sees and its class does not
+ *    (public = 0 AND readers lack DK_ROLE_STAFF: the user's reports, subscription,
+ *    templates, drafts); an anonymous caller has none;
+ * 2. every row @viewer sees in (MAX (@since, @base), newest].
+ *
+ * The cursor, across the two: last_seq is the seq of the last change written, as
+ * without @base, so while phase one runs it stays at or below @base, and the next
+ * request (since = that last_seq) goes on with the private rows after it, then with
+ * phase two from @base. A page may hold the end of one and the start of the other.
+ * The seqs a client gets are therefore strictly increasing over the whole sequence.
+ * That matters for the replica's skip rule (dk-store-apply.c: a change at or below the
+ * cursor is skipped as already applied): the installed snapshot has no cursor (0, which
+ * skips nothing), and every later cursor is a last_seq from here, below every seq still
+ * to come. Had the install set the cursor to @base, or had a phase-one page answered
+ * last_seq = @base, the private rows (all at or below @base) would be skipped as
+ * applied: that is why the snapshot's seq travels as snapshot-base, beside the cursor,
+ * not as the cursor. A pull cut anywhere resumes from its cursor with the same @base.
+ *
+ * Returns: (transfer full) (nullable): the JSON text
+ */
+GBytes *
+dk_server_db_changes_json_base (DkServerDb      *self,
+                                gint64           since,
+                                gint64           base,
+                                guint            limit,
+                                const DkViewer  *viewer,
+                                GError         **error)
+{
+  g_auto(ChangesPage) page = { NULL, };
   gint64 newest;
-  gint64 last_seq;
-  guint count = 0;
-  int rc;
+  StmtId visible;
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (limit == 0)
-    limit = 500;
-  limit = MIN (limit, (guint) G_MAXINT - 1);
   since = MAX (since, 0);
+  base = MAX (base, 0);
+
+  /* The staff class is what a viewer holding DK_ROLE_STAFF sees without its own rows:
+   * for anyone else phase one would not be the difference to a snapshot. */
+  if (base > 0 && !is_anonymous (viewer) && (viewer->roles & DK_ROLE_STAFF) == 0)
+    {
+      g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                           _("A snapshot base needs a logged-in user with the staff role"));
+      return NULL;
+    }
 
   /* Fixed first: whatever commits after this is left for the next pull, so last_seq
    * never jumps over a change the caller has not seen. */
   newest = dk_server_db_last_seq (self);
 
-  anonymous = viewer == NULL || (viewer->username == NULL && viewer->roles == 0);
-  stmt = _dk_server_db_get_stmt (self, anonymous ? STMT_CHANGES_ANONYMOUS : STMT_CHANGES_VIEWER,
-                                 error);
-  if (stmt == NULL)
+  changes_page_init (&page, viewer, limit, since);
+  visible = page.anonymous ? STMT_CHANGES_ANONYMOUS : STMT_CHANGES_VIEWER;
+
+  if (base > since && !page.anonymous &&
+      !changes_page_add (self, &page, STMT_CHANGES_PRIVATE, since, MIN (base, newest),
+                         viewer, error))
     return NULL;
+
+  if (!page.more &&
+      !changes_page_add (self, &page, visible, MAX (since, base), newest, viewer, error))
+    return NULL;
+
+  return changes_page_finish (&page, since, newest);
+}
+
+/**
+ * dk_server_db_count_since:
+ * @since: a seq; 0 counts every object
+ *
+ * Returns: how many objects (tombstones too) were written after @since, or -1 with
+ *   @error set
+ */
+gint64
+dk_server_db_count_since (DkServerDb  *self,
+                          gint64       since,
+                          GError     **error)
+{
+  g_autoptr(DkCachedStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), -1);
+
+  stmt = _dk_server_db_get_stmt (self, STMT_COUNT_SINCE, error);
+  if (stmt == NULL)
+    return -1;
   sqlite3_bind_int64 (stmt, 1, since);
-  sqlite3_bind_int64 (stmt, 2, newest);
-  sqlite3_bind_int64 (stmt, 3, (gint64) limit + 1);
-  if (!anonymous)
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
     {
-      sqlite3_bind_int64 (stmt, 4, (gint64) viewer->roles);
-      _dk_server_db_bind_text (stmt, 5, viewer->username);
+      _dk_server_db_set_sqlite_error (self, error, rc, _("Could not count the changes"));
+      return -1;
     }
-
-  out = g_string_sized_new (MIN (limit, 1000) * 512 + 64);
-  g_string_append (out, "{\"changes\":[");
-  last_seq = since;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 seq = sqlite3_column_int64 (stmt, 0);
-      gboolean deleted = sqlite3_column_int (stmt, 3) != 0;
-      const char *data;
-      int column;
-
-      if (count == limit)
-        {
-          more = TRUE;
-          break;
-        }
-
-      /* An anonymous caller sees an object that stopped being public as deleted. */
-      if (anonymous && sqlite3_column_int (stmt, 4) == 0)
-        deleted = TRUE;
-
-      if (count > 0)
-        g_string_append_c (out, ',');
-      g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT ",\"type\":", seq);
-      _dk_server_db_append_json_string (out, (const char *) sqlite3_column_text (stmt, 1));
-      g_string_append (out, ",\"id\":");
-      _dk_server_db_append_json_string (out, (const char *) sqlite3_column_text (stmt, 2));
-      g_string_append (out, deleted ? ",\"deleted\":true,\"data\":" : ",\"deleted\":false,\"data\":");
-      /* Anonymous callers get the public text of an object that has one. */
-      column = anonymous && sqlite3_column_type (stmt, 7) != SQLITE_NULL ? 7 : 6;
-      data = deleted ? NULL : (const char *) sqlite3_column_text (stmt, column);
-      if (data != NULL)
-        g_string_append_len (out, data, sqlite3_column_bytes (stmt, column));
-      else
-        g_string_append (out, "null");
-      g_string_append_c (out, '}');
-
-      last_seq = seq;
-      count++;
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _dk_server_db_set_sqlite_error (self, error, rc, _("Could not read the changes"));
-      return NULL;
-    }
-
-  if (!more)
-    last_seq = MAX (newest, since);
-
-  /* newest_seq (an extra field) lets a client show how far a long first sync has come. */
-  g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"more\":%s,"
-                          "\"newest_seq\":%" G_GINT64_FORMAT "}",
-                          last_seq, more ? "true" : "false", newest);
-
-  return g_string_free_to_bytes (g_steal_pointer (&out));
+  return sqlite3_column_int64 (stmt, 0);
 }
 
 /**
@@ -498,19 +649,4 @@ dk_server_db_list_routine_revisions (DkServerDb  *self,
     }
 
   return g_steal_pointer (&revisions);
-}
-
-/* STEP 0 STUB: the server-build helper (H1) replaces this. */
-GBytes *
-dk_server_db_changes_json_base (DkServerDb      *self,
-                                gint64           since,
-                                gint64           base,
-                                guint            limit,
-                                const DkViewer  *viewer,
-                                GError         **error)
-{
-  if (base <= 0)
-    return dk_server_db_changes_json (self, since, limit, viewer, error);
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "not yet");
-  return NULL;
 }

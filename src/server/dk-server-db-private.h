@@ -17,6 +17,8 @@ typedef enum {
   STMT_LIST_OBJECTS,
   STMT_CHANGES_ANONYMOUS,
   STMT_CHANGES_VIEWER,
+  STMT_CHANGES_PRIVATE,
+  STMT_COUNT_SINCE,
   STMT_NEXT_NUMBER,
   STMT_IS_EMPTY,
   STMT_PUT_ROUTINE_REVISION,
@@ -53,6 +55,7 @@ struct _DkServerDb
 
   /* state */
   guint         depth;   /* open transactions: 0 none, 1 BEGIN, >1 savepoints */
+  gboolean      reading; /* inside dk_server_db_begin_read () */
 };
 
 /* A cached statement in use: reset (not finalized) when it goes out of scope, so that

@@ -53,6 +53,17 @@ static const char * const stmt_sql[N_STMTS] = {
     CHANGES_COLUMNS
     " WHERE seq > ?1 AND seq <= ?2 AND (public != 0 OR (readers & ?4) != 0 OR owner = ?5)"
     " ORDER BY seq LIMIT ?3",
+  /* What a logged-in viewer sees that the staff snapshot does not hold. The first two
+   * terms are the partial index objects_private_seq's, word for word, so that SQLite
+   * uses it (1 = DK_ROLE_STAFF, asserted below): the rows it covers are a few per user,
+   * not the whole table. */
+  [STMT_CHANGES_PRIVATE] =
+    CHANGES_COLUMNS
+    " WHERE public = 0 AND (readers & 1) = 0 AND seq > ?1 AND seq <= ?2"
+    " AND ((readers & ?4) != 0 OR owner = ?5)"
+    " ORDER BY seq LIMIT ?3",
+  [STMT_COUNT_SINCE] =
+    "SELECT count(*) FROM objects WHERE seq > ?1",
   [STMT_NEXT_NUMBER] =
     "INSERT INTO counters (name, value) VALUES (?1, 1001)"
     " ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
@@ -180,7 +191,13 @@ static const char * const migrations[] = {
    * the floor of the times its offline acts may claim (dk-server-mutations.h); NULL
    * until its first pull. */
   "ALTER TABLE sessions ADD COLUMN last_contact_at INTEGER;",
+  /* 3 → 4: the rows a snapshot's class does not hold (GET /changes?base=S pages them
+   * for one user); public rows and those every logged-in user reads are left out. */
+  "CREATE INDEX objects_private_seq ON objects (seq)"
+  " WHERE public = 0 AND (readers & 1) = 0;",
 };
+
+G_STATIC_ASSERT (DK_ROLE_STAFF == 1);
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == DK_SERVER_DB_SCHEMA_VERSION);
 
@@ -608,6 +625,10 @@ dk_server_db_finalize (GObject *object)
                      self->path, self->depth);
           sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
         }
+      else if (self->reading && !sqlite3_get_autocommit (self->db))
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+        }
       for (guint i = 0; i < N_STMTS; i++)
         g_clear_pointer (&self->stmts[i], sqlite3_finalize);
       if (sqlite3_close (self->db) != SQLITE_OK)
@@ -711,6 +732,13 @@ dk_server_db_begin (DkServerDb  *self,
       return FALSE;
     }
 
+  if (self->reading)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
+                   _("A write cannot begin inside a read transaction"));
+      return FALSE;
+    }
+
   if (self->depth == 0)
     {
       if (!exec_sql (self, "BEGIN IMMEDIATE", error))
@@ -805,4 +833,47 @@ dk_server_db_rollback (DkServerDb *self)
     }
 
   self->depth--;
+}
+
+/**
+ * dk_server_db_begin_read:
+ *
+ * Opens a read transaction and takes its snapshot of the database now (a deferred
+ * BEGIN would take it at the first read), so that what the caller reads next, over
+ * many statements, is the database of one moment: a snapshot of every class at one
+ * seq while the server goes on committing through its own connection. WAL lets the
+ * writers go on; only a checkpoint waits for this reader.
+ */
+gboolean
+dk_server_db_begin_read (DkServerDb  *self,
+                         GError     **error)
+{
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
+  g_return_val_if_fail (self->depth == 0 && !self->reading, FALSE);
+
+  if (!exec_sql (self, "BEGIN DEFERRED; SELECT value FROM meta WHERE key = 'seq'", error))
+    return FALSE;
+
+  self->reading = TRUE;
+  return TRUE;
+}
+
+/**
+ * dk_server_db_end_read:
+ *
+ * Ends the read transaction of dk_server_db_begin_read ().
+ */
+void
+dk_server_db_end_read (DkServerDb *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (DK_IS_SERVER_DB (self));
+  g_return_if_fail (self->reading);
+
+  self->reading = FALSE;
+  if (sqlite3_get_autocommit (self->db))
+    return;   /* nothing open any more */
+  if (!exec_sql (self, "COMMIT", &error))
+    g_warning ("%s", error->message);
 }

@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-#define DK_SERVER_DB_SCHEMA_VERSION 3
+#define DK_SERVER_DB_SCHEMA_VERSION 4
 
 /* Who reads: anonymous (roles 0, username NULL) or a user with roles. */
 typedef struct {
@@ -78,6 +78,13 @@ gboolean        dk_server_db_commit             (DkServerDb      *self,
                                                  GError         **error);
 void            dk_server_db_rollback           (DkServerDb      *self);
 
+/* A read transaction (BEGIN DEFERRED, its snapshot taken at once): every read until
+ * dk_server_db_end_read () sees the database as it was here, whatever other
+ * connections commit meanwhile. Not nested, and no writes inside. */
+gboolean        dk_server_db_begin_read         (DkServerDb      *self,
+                                                 GError         **error);
+void            dk_server_db_end_read           (DkServerDb      *self);
+
 /* ---- objects and changes ---- */
 
 /* Writes an object (insert or replace) with the next seq and returns that seq, or 0
@@ -117,7 +124,9 @@ GBytes         *dk_server_db_changes_json       (DkServerDb      *self,
 /* The same for a replica installed from a snapshot of @viewer's class made at @base
  * (GET /changes?since=C&base=S): first the rows up to @base that @viewer sees but its
  * class does not (its own reports, subscriptions, ...), then every row @viewer sees
- * after MAX (@since, @base), in seq order. @base 0 is dk_server_db_changes_json (). */
+ * after MAX (@since, @base), in seq order. @base 0 is dk_server_db_changes_json ().
+ * The classes: anonymous (nothing of its own) and staff (a logged-in @viewer, whose
+ * roles always hold DK_ROLE_STAFF; one without it is DK_ERROR_INVALID). */
 GBytes         *dk_server_db_changes_json_base  (DkServerDb      *self,
                                                  gint64           since,
                                                  gint64           base,
@@ -125,6 +134,11 @@ GBytes         *dk_server_db_changes_json_base  (DkServerDb      *self,
                                                  const DkViewer  *viewer,
                                                  GError         **error);
 gint64          dk_server_db_last_seq           (DkServerDb      *self);
+/* How many objects (tombstones too) have a seq above @since; 0: all of them. -1 with
+ * @error set when it cannot be read. */
+gint64          dk_server_db_count_since        (DkServerDb      *self,
+                                                 gint64           since,
+                                                 GError         **error);
 /* The next value of a named counter ("case" → 1001, 1002, ...), for human numbers. */
 gint64          dk_server_db_next_number        (DkServerDb      *self,
                                                  const char      *counter,

@@ -101,6 +101,11 @@ void        _dk_server_session_cb               (SoupServer         *soup,
                                                  const char         *path,
                                                  GHashTable         *query,
                                                  gpointer            user_data);
+void        _dk_server_snapshot_cb              (SoupServer         *soup,
+                                                 SoupServerMessage  *msg,
+                                                 const char         *path,
+                                                 GHashTable         *query,
+                                                 gpointer            user_data);
 void        _dk_server_session_class_init       (void);
 
 G_END_DECLS

@@ -78,6 +78,7 @@ _dk_server_changes_cb (SoupServer        *soup,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   gint64 since = 0;
+  gint64 base = 0;
   gint64 limit = DK_DEFAULT_CHANGES_LIMIT;
   DkViewer viewer;
 
@@ -86,6 +87,7 @@ _dk_server_changes_cb (SoupServer        *soup,
 
   if (!_dk_server_resolve_caller (self, msg, &caller, &error) ||
       !parse_query_int (query, "since", 0, G_MAXINT64, &since, &error) ||
+      !parse_query_int (query, DK_CHANGES_PARAM_BASE, 0, G_MAXINT64, &base, &error) ||
       !parse_query_int (query, "limit", 1, DK_MAX_CHANGES_LIMIT, &limit, &error))
     {
       _dk_server_reply_error (msg, error);
@@ -94,7 +96,9 @@ _dk_server_changes_cb (SoupServer        *soup,
 
   viewer.username = caller.username;
   viewer.roles = caller.roles;
-  bytes = dk_server_db_changes_json (self->db, since, (guint) limit, &viewer, &error);
+  /* A replica installed from a snapshot made at base also needs what its class's
+   * snapshot left out up to there (dk-server-db.h); base 0 is the plain feed. */
+  bytes = dk_server_db_changes_json_base (self->db, since, base, (guint) limit, &viewer, &error);
   if (bytes == NULL)
     {
       _dk_server_reply_error (msg, error);
@@ -169,7 +173,12 @@ apply_batch (DkServer     *self,
 
   last_seq = dk_server_db_last_seq (self->db);
   if (last_seq != seq_before)
-    dk_event_hub_broadcast (self->events, last_seq);
+    {
+      dk_event_hub_broadcast (self->events, last_seq);
+      /* Enough changed since the snapshots were built makes them rebuild (in a thread). */
+      if (self->snapshots != NULL)
+        dk_server_snapshots_note_seq (self->snapshots, last_seq);
+    }
 
   object = json_object_new ();
   json_object_set_array_member (object, "results", g_steal_pointer (&results));

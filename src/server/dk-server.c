@@ -270,6 +270,22 @@ dk_server_new (DkServerDb *db)
   return self;
 }
 
+/* Only GET /api/v1/snapshot answers Range (dk-server-snapshot-http.c). libsoup 3.2.3
+ * would answer it on any other GET by itself, and badly: a range past the end of a body
+ * gives criticals and a 206 with an empty body. These routes promise no ranges, so the
+ * header is dropped and a whole 200 goes out (RFC 9110 §14.2 allows ignoring it). */
+static void
+dk_server_request_read_cb (SoupServer        *soup,
+                           SoupServerMessage *msg,
+                           gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  if (g_strcmp0 (g_uri_get_path (uri), DK_API_PREFIX "/snapshot") != 0)
+    soup_message_headers_remove (headers, "Range");
+}
+
 static void
 add_routes (DkServer *self)
 {
@@ -280,6 +296,8 @@ add_routes (DkServer *self)
   self->guard = dk_server_guard_new (self->limits.max_body_bytes);
   dk_server_guard_allow_body (self->guard, DK_API_PREFIX "/mutations");
   dk_server_guard_attach (self->guard, self->soup);
+  g_signal_connect_object (self->soup, "request-read", G_CALLBACK (dk_server_request_read_cb),
+                           self, 0);
 
   /* Unknown API paths are a JSON 404. */
   soup_server_add_handler (self->soup, DK_API_PREFIX, dk_server_public_cb, self, NULL);
@@ -292,6 +310,8 @@ add_routes (DkServer *self)
   soup_server_add_handler (self->soup, DK_API_PREFIX "/healthz", dk_server_healthz_cb, self,
                            NULL);
   soup_server_add_handler (self->soup, DK_API_PREFIX "/routines/", _dk_server_routines_cb, self,
+                           NULL);
+  soup_server_add_handler (self->soup, DK_API_PREFIX "/snapshot", _dk_server_snapshot_cb, self,
                            NULL);
   soup_server_add_websocket_handler (self->soup, DK_API_PREFIX "/events", NULL, NULL,
                                      dk_server_events_cb, self, NULL);

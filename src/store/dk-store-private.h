@@ -38,7 +38,7 @@ struct _DkStore
   /* other processes' commits (dk-store-watch.c), on the store's context */
   GFileMonitor *wal_monitor;
   gint64      data_version;   /* SQLite's: moves when another connection commits */
-  char       *snapshot;       /* cursor and outbox, as last seen */
+  char       *fingerprint;    /* cursor and outbox, as last seen */
 };
 
 /* The notifier's table (dk-store-notify.c): what the last notification said of each
@@ -124,7 +124,7 @@ void          _dk_store_note_change       (DkStore       *self,
 /* dk-store-watch.c: what the cursor and the outbox are now, to tell another process's
  * commit from one this process announced already (transfer full, nullable). Called on
  * the store's context before it says "revision-changed". */
-char         *_dk_store_watch_snapshot    (DkStore       *self);
+char         *_dk_store_watch_fingerprint (DkStore       *self);
 void          _dk_store_watch_dispose     (DkStore       *self);
 /* Sets DK_STORE_ERROR_FAILED with SQLite's message; always FALSE. */
 gboolean      _dk_store_set_error         (DkStore       *self,

@@ -5,9 +5,9 @@
  * A commit appends to the write-ahead log, so a file monitor on it wakes the store on its
  * context; SQLite's data_version then says whether another connection committed (our
  * own commits do not move it). In-process connections announce themselves (dk-store.c);
- * what they committed is in the snapshot of the cursor and the outbox taken when they
+ * what they committed is in the fingerprint of the cursor and the outbox taken when they
  * were announced, so only what another process did is told again. What changed is read
- * from the snapshot: the cursor moved (SERVER), the outbox grew (LOCAL), entries were
+ * from the fingerprint: the cursor moved (SERVER), the outbox grew (LOCAL), entries were
  * answered or changed state (OUTBOX).
  */
 
@@ -37,10 +37,10 @@ read_data_version (DkStore *self,
 }
 
 char *
-_dk_store_watch_snapshot (DkStore *self)
+_dk_store_watch_fingerprint (DkStore *self)
 {
   sqlite3_stmt *stmt;
-  char *snapshot = NULL;
+  char *fingerprint = NULL;
 
   stmt = _dk_store_prepare (self,
                             "SELECT (SELECT value FROM meta WHERE key = '" DK_STORE_META_CURSOR "'),"
@@ -49,20 +49,20 @@ _dk_store_watch_snapshot (DkStore *self)
   if (stmt == NULL)
     return NULL;
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    snapshot = g_strdup_printf ("%s|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT,
-                                _dk_store_column_text (stmt, 0) != NULL
-                                  ? _dk_store_column_text (stmt, 0) : "0",
-                                (gint64) sqlite3_column_int64 (stmt, 1),
-                                (gint64) sqlite3_column_int64 (stmt, 2),
-                                (gint64) sqlite3_column_double (stmt, 3));
+    fingerprint = g_strdup_printf ("%s|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT,
+                                   _dk_store_column_text (stmt, 0) != NULL
+                                     ? _dk_store_column_text (stmt, 0) : "0",
+                                   (gint64) sqlite3_column_int64 (stmt, 1),
+                                   (gint64) sqlite3_column_int64 (stmt, 2),
+                                   (gint64) sqlite3_column_double (stmt, 3));
   sqlite3_reset (stmt);
 
-  return snapshot;
+  return fingerprint;
 }
 
-/* What changed between two snapshots, as DkStoreChange. */
+/* What changed between two fingerprints, as DkStoreChange. */
 static guint
-compare_snapshots (const char *before,
+compare_fingerprints (const char *before,
                    const char *after)
 {
   g_auto(GStrv) a = g_strsplit (before != NULL ? before : "0|0|0|0", "|", 4);
@@ -92,7 +92,7 @@ dk_store_wal_changed_cb (DkStore           *self,
                          GFileMonitorEvent  event,
                          GFileMonitor      *monitor)
 {
-  g_autofree char *snapshot = NULL;
+  g_autofree char *fingerprint = NULL;
   gint64 version = 0;
   guint changes;
 
@@ -106,12 +106,12 @@ dk_store_wal_changed_cb (DkStore           *self,
     return;
   self->data_version = version;
 
-  snapshot = _dk_store_watch_snapshot (self);
-  if (snapshot == NULL || g_strcmp0 (snapshot, self->snapshot) == 0)
+  fingerprint = _dk_store_watch_fingerprint (self);
+  if (fingerprint == NULL || g_strcmp0 (fingerprint, self->fingerprint) == 0)
     return;
-  changes = compare_snapshots (self->snapshot, snapshot);
-  g_free (self->snapshot);
-  self->snapshot = g_steal_pointer (&snapshot);
+  changes = compare_fingerprints (self->fingerprint, fingerprint);
+  g_free (self->fingerprint);
+  self->fingerprint = g_steal_pointer (&fingerprint);
 
   g_debug ("Another process changed %s (%#x)", self->path, changes);
   _dk_store_note_change (self, changes);
@@ -138,8 +138,8 @@ dk_store_watch_other_writers (DkStore *self)
     return;
 
   read_data_version (self, &self->data_version);
-  g_free (self->snapshot);
-  self->snapshot = _dk_store_watch_snapshot (self);
+  g_free (self->fingerprint);
+  self->fingerprint = _dk_store_watch_fingerprint (self);
 
   wal_path = g_strconcat (self->path, "-wal", NULL);
   wal = g_file_new_for_path (wal_path);
@@ -164,5 +164,5 @@ _dk_store_watch_dispose (DkStore *self)
       g_file_monitor_cancel (self->wal_monitor);
     }
   g_clear_object (&self->wal_monitor);
-  g_clear_pointer (&self->snapshot, g_free);
+  g_clear_pointer (&self->fingerprint, g_free);
 }

@@ -358,8 +358,8 @@ announce_cb (gpointer user_data)
     {
       if (self->wal_monitor != NULL)
         {
-          g_free (self->snapshot);
-          self->snapshot = _dk_store_watch_snapshot (self);
+          g_free (self->fingerprint);
+          self->fingerprint = _dk_store_watch_fingerprint (self);
         }
       g_debug ("Revision changed (%#x) in %s", changes, self->path);
       g_signal_emit (self, signals[SIGNAL_REVISION_CHANGED], 0, changes);
