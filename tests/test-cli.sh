@@ -23,6 +23,9 @@ a () { "$cli" --data-dir "$tmp/a" "$@"; }
 b () { "$cli" --data-dir "$tmp/b" "$@"; }
 
 make_demo_db
+# The server's snapshots (issue 14): every first sync below starts from one, except
+# where --no-snapshot says otherwise.
+"$server" snapshot --db "$db" >/dev/null 2>"$tmp/stderr" || bail "the snapshots are built"
 
 # ---- usage ----
 
@@ -103,6 +106,22 @@ python3 -c 'import json,sys; print(sorted((c["id"], c["revision"]) for c in json
   "$tmp/stdout" >"$tmp/first.ids"
 check "paging from 0 gives the same cases as the first sync" cmp -s "$tmp/paged.ids" "$tmp/first.ids"
 run 0 "the paging client logs out" "$cli" --data-dir "$tmp/p" logout
+
+# On a terminal (script(1) gives it one): the snapshot's megabytes on stderr, and none
+# when the first sync pages from 0.
+for how in snapshot paging; do
+  run_with_input "demo" 0 "a client on a terminal logs in ($how)" \
+    "$cli" --data-dir "$tmp/t-$how" --server "$url" login servicedesk
+  flag=
+  [ "$how" = paging ] && flag=--no-snapshot
+  run 0 "a first sync on a terminal ($how)" \
+    script -qec "\"$cli\" --data-dir \"$tmp/t-$how\" sync $flag" "$tmp/typescript-$how"
+done
+check "the first sync on a terminal shows the snapshot's megabytes" \
+  grep -q " MB of [0-9]* MB · .* MB/s · " "$tmp/typescript-snapshot"
+check "the line of megabytes ends with done" grep -q "MB/s · done" "$tmp/typescript-snapshot"
+check "a first sync with --no-snapshot shows no megabytes" \
+  not_grep -q " MB of " "$tmp/typescript-paging"
 
 run 0 "status after sync" a status
 check "status shows the user" grep -q servicedesk "$tmp/stdout"
