@@ -42,6 +42,9 @@ update_stack (DkCaseList *self)
   empty = self->model == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0;
   /* The spinner turns only while it shows: a hidden one would still tick. */
   gtk_spinner_set_spinning (self->loading_spinner, empty && self->loading);
+  /* Told to screen readers too: GTK 4.8 reports hidden stack pages as showing. */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->list_view), GTK_ACCESSIBLE_STATE_BUSY,
+                               self->loading, -1);
   if (!empty)
     gtk_stack_set_visible_child_name (self->stack, "list");
   else

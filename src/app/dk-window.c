@@ -298,6 +298,15 @@ dk_window_progress_cb (DkWindow     *self,
   show_first_sync_figures (self, figures, fraction);
 }
 
+/* The words go once the bar is out of sight (not before: they would vanish while it
+ * slides away), so that nothing reads an old figure from a hidden bar. */
+static void
+dk_window_first_sync_revealed_cb (DkWindow *self)
+{
+  if (!gtk_revealer_get_child_revealed (self->first_sync_revealer))
+    gtk_label_set_label (self->first_sync_label, "");
+}
+
 static void
 update_first_sync (DkWindow *self)
 {
@@ -639,6 +648,8 @@ dk_window_init (DkWindow *self)
   g_signal_connect_swapped (self, "notify::default-width", G_CALLBACK (update_connection_label),
                             self);
   g_signal_connect_swapped (self, "realize", G_CALLBACK (dk_window_realize_cb), self);
+  g_signal_connect_swapped (self->first_sync_revealer, "notify::child-revealed",
+                            G_CALLBACK (dk_window_first_sync_revealed_cb), self);
 }
 
 static void

@@ -6,9 +6,9 @@ A real driftkoll-server with the demo data and GEN_CASES generated cases (20,000
 snapshots built (`driftkoll-server snapshot`), reached through a slow proxy of this
 test's own (a few MB/s towards the app, and a pause). A new desktop logs in and starts:
 under the header bar a progress bar says "Loading cases: 4 MB of 15 MB · 3 MB/s · 4 s
-left" and the empty lists say "Loading Cases…"; the proxy is paused there for the
-screenshot, and the pages, the filters and the search still answer. Let through, the
-first sync ends: the replica has its cursor and cases, and the bar is gone. The same
+left" and the empty lists say "Loading Cases…" (and are busy to a screen reader); the
+proxy is paused there for the screenshot, and the filters still open. Let through, the
+first sync ends: the replica has its cursor, the bar is gone and the lists not busy. The same
 with DRIFTKOLL_NO_SNAPSHOT=1: the bar counts cases, and the lists fill page by page.
 Screenshots in en, sv, nb, 360 px wide and dark go to SCREENSHOT_DIR.
 
@@ -172,8 +172,23 @@ def bar_text(app, language):
     return label.name if label else None
 
 
+def incidents_busy(app):
+    """Whether the incidents list says it is busy (None: no such list found)."""
+    import pyatspi
+    lists = app.findChildren(lambda n: n.name == "Incidents" and n.roleName in (
+        "list", "list box", "table", "tree table"), recursive=True)
+    if not lists:
+        return None
+    return lists[0].getState().contains(pyatspi.STATE_BUSY)
+
+
 def cursor_of(data_dir, url):
-    return json.loads(cli(data_dir, url, "status", "--json").stdout)["cursor"]
+    """The replica's cursor, read beside the running app (no --server: the app's stays)."""
+    result = subprocess.run([os.environ["DRIFTKOLL_CLI"], "--data-dir", data_dir, "status",
+                             "--json"], text=True, capture_output=True)
+    if result.returncode != 0:
+        return 0
+    return json.loads(result.stdout)["cursor"]
 
 
 def snapshot_first_sync(shots, server, proxy, workdir, suffix, language, width, height, dark):
@@ -196,6 +211,8 @@ def snapshot_first_sync(shots, server, proxy, workdir, suffix, language, width, 
                lambda: h.find(app, "label", LOADING_LIST[language]),
                explain=lambda: h.list_names(app, "label"))
     if suffix == "":
+        h.wait_for("the incidents busy to a screen reader", lambda: incidents_busy(app))
+        h.ok("the incidents list is busy while the first sync runs")
         # Everything stays usable: the filters open, the search takes words.
         h.click(app, "push button", FILTERS[language])
         h.wait_for("the filters", lambda: h.find(app, "push button", "Service")
@@ -214,6 +231,8 @@ def snapshot_first_sync(shots, server, proxy, workdir, suffix, language, width, 
                timeout=30, explain=lambda: h.list_names(app, "label"))
     h.ok(f"{language}: the first sync from the snapshot ends and the bar goes")
     if suffix == "":
+        h.wait_for("the incidents list no longer busy", lambda: incidents_busy(app) is False)
+        h.ok("the incidents list is not busy after the first sync")
         time.sleep(1)
         h.screenshot(shots, "first-sync-done.png")
     h.stop_app(proc)
