@@ -16,6 +16,10 @@
  *            new) is closed (FIN both ways) once N more bytes went to the client, N drawn
  *            for each connection uniformly from [MIN, MAX) by a GRand seeded with SEED,
  *            so a run can be repeated; "forward" ends it
+ *   slow BYTES_PER_SECOND
+ *            a slow link: forwards, but at most BYTES_PER_SECOND towards each client (a
+ *            tenth of it every 100 ms), so a test can act while a download runs;
+ *            "forward" ends it
  *   stats    answers "ok connections=C cut=K to_client=B": connections accepted, cut
  *            after their N bytes, and bytes written to clients, since the start
  * EOF on stdin ends it. */
@@ -40,6 +44,7 @@ typedef struct {
   GOutputStream *out;           /* NULL until the upstream is connected */
   GByteArray    *queue;         /* read, not yet written */
   GBytes        *writing;       /* being written */
+  gboolean       ticking;       /* "slow": waiting for the next tick to write more */
   gboolean       eof;
 } Pump;
 
@@ -64,6 +69,7 @@ static GList *pairs;
 static GRand  *cut_rand;          /* non-NULL while cutting */
 static guint64 cut_min;
 static guint64 cut_max;
+static guint64 slow_chunk;        /* "slow": bytes a connection may send per tick; 0 off */
 static guint   n_connections;
 static guint   n_cut;
 static guint64 bytes_to_client;
@@ -130,6 +136,19 @@ pair_close (Pair    *pair,
   pair_unref (pair);
 }
 
+static gboolean
+slow_tick_cb (gpointer user_data)
+{
+  Pump *pump = user_data;
+  Pair *pair = pump->pair;
+
+  pump->ticking = FALSE;
+  if (!pair->closed)
+    pump_flush (pump);
+  pair_unref (pair);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 pump_written_cb (GObject      *object,
                  GAsyncResult *result,
@@ -142,6 +161,12 @@ pump_written_cb (GObject      *object,
   g_clear_pointer (&pump->writing, g_bytes_unref);
   if (!ok)
     pair_close (pair, FALSE);
+  else if (!pair->closed && pump == &pair->to_client && slow_chunk > 0)
+    {
+      pump->ticking = TRUE;
+      pair_ref (pair);
+      g_timeout_add (100, slow_tick_cb, pump);
+    }
   else if (!pair->closed)
     pump_flush (pump);
   pair_unref (pair);
@@ -153,7 +178,7 @@ pump_flush (Pump *pump)
 {
   Pair *pair = pump->pair;
 
-  if (pair->closed || pair->held || pump->out == NULL || pump->writing != NULL)
+  if (pair->closed || pair->held || pump->out == NULL || pump->writing != NULL || pump->ticking)
     return;
 
   if (pump->queue->len == 0)
@@ -175,6 +200,20 @@ pump_flush (Pump *pump)
           return;
         }
       pair->remaining -= length;
+      bytes_to_client += length;
+      pump->writing = g_bytes_new (pump->queue->data, length);
+      g_byte_array_remove_range (pump->queue, 0, length);
+      pair_ref (pair);
+      g_output_stream_write_all_async (pump->out, g_bytes_get_data (pump->writing, NULL),
+                                       length, G_PRIORITY_DEFAULT, NULL, pump_written_cb, pump);
+      return;
+    }
+
+  /* Slow: one tick's worth now; pump_written_cb waits for the next tick. */
+  if (pump == &pair->to_client && slow_chunk > 0)
+    {
+      gsize length = MIN ((guint64) pump->queue->len, slow_chunk);
+
       bytes_to_client += length;
       pump->writing = g_bytes_new (pump->queue->data, length);
       g_byte_array_remove_range (pump->queue, 0, length);
@@ -342,6 +381,7 @@ command_cb (GIOChannel   *channel,
 
       mode = MODE_FORWARD;
       g_clear_pointer (&cut_rand, g_rand_free);
+      slow_chunk = 0;
       for (GList *l = held; l != NULL; l = l->next)
         {
           Pair *pair = l->data;
@@ -394,6 +434,20 @@ command_cb (GIOChannel   *channel,
           pump_flush (&pair->to_upstream);
           pump_flush (&pair->to_client);
         }
+    }
+  else if (g_str_has_prefix (line, "slow "))
+    {
+      guint64 rate = 0;
+
+      if (sscanf (line, "slow %" G_GUINT64_FORMAT, &rate) != 1 || rate < 10)
+        {
+          g_printerr ("dk-test-proxy: slow BYTES_PER_SECOND, at least 10\n");
+          g_print ("error\n");
+          return G_SOURCE_CONTINUE;
+        }
+      mode = MODE_FORWARD;
+      g_clear_pointer (&cut_rand, g_rand_free);
+      slow_chunk = rate / 10;
     }
   else if (g_str_equal (line, "stats"))
     {

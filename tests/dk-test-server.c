@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/prctl.h>
 
 #include "dk-test-server.h"
@@ -465,4 +466,178 @@ dk_test_server_import_generated (DkTestServer *self,
                               path, NULL) != 0)
     g_error ("import-cases failed: %s", err);
   dk_test_server_start_again (self);
+}
+
+/**
+ * dk_test_server_build_snapshots:
+ *
+ * Builds the replica snapshots of the database as it is now ("driftkoll-server snapshot
+ * --db", into the default folder beside it), the server stopped meanwhile and started
+ * again on its port, where serve finds them.
+ */
+void
+dk_test_server_build_snapshots (DkTestServer *self)
+{
+  g_autofree char *err = NULL;
+
+  dk_test_server_stop (self, FALSE);
+  if (dk_test_server_run_cli (self, NULL, NULL, &err, "snapshot", "--db", self->db_path,
+                              NULL) != 0)
+    g_error ("driftkoll-server snapshot failed: %s", err);
+  dk_test_server_start_again (self);
+}
+
+char *
+dk_test_server_dup_snapshot_dir (DkTestServer *self)
+{
+  return g_strconcat (self->db_path, ".snapshots", NULL);
+}
+
+/* ---- comparing replicas ---- */
+
+/* Words a first sync's search must find the same cases for: the demo's and
+ * gen-cases.py's, folded as the index folds them ("atgard" for "åtgärd"), and prefixes. */
+static const char * const replica_words[] = {
+  "lund", "malmo", "driftstopp", "inloggning", "server", "journal", "reservkraft", "dips",
+  "citrix", "vpn", "hiss", "atgard", "storning", "provsvar", "certifikat", "ventilation",
+  "akutmottagningen", "uppgradering", "larm", "tes", "upp*", "skriv*",
+};
+
+static void
+describe_rows (sqlite3    *db,
+               const char *label,
+               const char *sql,
+               GString    *out)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (db));
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_string_append (out, label);
+      for (int i = 0; i < sqlite3_column_count (stmt); i++)
+        {
+          const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+          g_string_append_c (out, i == 0 ? ' ' : '|');
+          g_string_append (out, text != NULL ? text : "NULL");
+        }
+      g_string_append_c (out, '\n');
+    }
+  if (rc != SQLITE_DONE)
+    g_error ("%s: %s", sql, sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+}
+
+static void
+describe_hits (sqlite3    *db,
+               const char *word,
+               GString    *out)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  /* The index alone (rowids), joined to the cases: the same hits, not the same file. */
+  if (sqlite3_prepare_v2 (db, "SELECT c.id FROM cases_fts JOIN cases AS c"
+                              " ON c.pk = cases_fts.rowid WHERE cases_fts MATCH ?1"
+                              " ORDER BY c.id", -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("search: %s", sqlite3_errmsg (db));
+  sqlite3_bind_text (stmt, 1, word, -1, SQLITE_STATIC);
+
+  g_string_append_printf (out, "search %s:", word);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_string_append_printf (out, " %s", sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    g_error ("search %s: %s", word, sqlite3_errmsg (db));
+  g_string_append_c (out, '\n');
+  sqlite3_finalize (stmt);
+}
+
+/**
+ * dk_test_replica_describe:
+ * @path: a replica file
+ *
+ * What a replica holds for its user, as text, one line a row, to compare two replicas
+ * made differently (a snapshot and its tail, paging from 0): each case (id, number,
+ * revision, seq, server_data, the local columns, search_services), each other object
+ * (type, id, revision, seq, server_data), and the cases the search index finds for a
+ * set of words. Never the file's bytes: two equal replicas are different files.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+dk_test_replica_describe (const char *path)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  sqlite3 *db = NULL;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    g_error ("Cannot open %s: %s", path, sqlite3_errmsg (db));
+  sqlite3_busy_timeout (db, 5000);
+
+  describe_rows (db, "counts", "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM objects)",
+                 out);
+  describe_rows (db, "case", "SELECT id, number, revision, seq, server_data, local_data,"
+                             " local_until, search_services FROM cases ORDER BY id", out);
+  describe_rows (db, "object", "SELECT type, id, revision, seq, server_data FROM objects"
+                               " ORDER BY type, id", out);
+  for (guint i = 0; i < G_N_ELEMENTS (replica_words); i++)
+    describe_hits (db, replica_words[i], out);
+
+  sqlite3_close (db);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/**
+ * dk_test_assert_replicas_equal:
+ *
+ * Asserts that two replicas hold the same (dk_test_replica_describe ()); a difference is
+ * told by its first line, not as two whole dumps.
+ */
+void
+dk_test_assert_replicas_equal (const char *expected_path,
+                               const char *actual_path)
+{
+  g_autofree char *expected = dk_test_replica_describe (expected_path);
+  g_autofree char *actual = dk_test_replica_describe (actual_path);
+  g_auto(GStrv) expected_lines = NULL;
+  g_auto(GStrv) actual_lines = NULL;
+  guint i;
+
+  if (g_str_equal (expected, actual))
+    return;
+
+  expected_lines = g_strsplit (expected, "\n", -1);
+  actual_lines = g_strsplit (actual, "\n", -1);
+  for (i = 0; expected_lines[i] != NULL && actual_lines[i] != NULL; i++)
+    if (!g_str_equal (expected_lines[i], actual_lines[i]))
+      break;
+
+  g_test_message ("%s and %s differ at line %u", expected_path, actual_path, i + 1);
+  g_assert_cmpstr (actual_lines[i], ==, expected_lines[i]);
+}
+
+/* The number of cases in a replica, and the search hits, are in the description; these
+ * read one number. */
+gint64
+dk_test_replica_count (const char *path,
+                       const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    g_error ("Cannot open %s: %s", path, sqlite3_errmsg (db));
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+      sqlite3_step (stmt) != SQLITE_ROW)
+    g_error ("%s: %s", sql, sqlite3_errmsg (db));
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return value;
 }

@@ -46,6 +46,21 @@ void          dk_test_server_free     (DkTestServer  *self);
 void          dk_test_server_import_generated (DkTestServer *self,
                                                guint         n);
 
+/* Builds the replica snapshots ("driftkoll-server snapshot --db") of the database as it
+ * is now, the server stopped meanwhile and started again on its port. */
+void          dk_test_server_build_snapshots  (DkTestServer *self);
+/* The folder serve keeps them in by default ("<db>.snapshots"). */
+char         *dk_test_server_dup_snapshot_dir (DkTestServer *self);
+
+/* What a client replica holds for its user, as text (cases, objects, search hits for a
+ * set of words; never the file's bytes), and two replicas compared that way. */
+char         *dk_test_replica_describe        (const char   *path);
+void          dk_test_assert_replicas_equal   (const char   *expected_path,
+                                               const char   *actual_path);
+/* The one number @sql (a SELECT) gives on the replica at @path. */
+gint64        dk_test_replica_count           (const char   *path,
+                                               const char   *sql);
+
 /* One HTTP request; returns the status. @body may be NULL; @token adds a Bearer header.
  * *out_json gets the parsed body when it is JSON (NULL otherwise). */
 guint         dk_test_server_request  (DkTestServer  *self,

@@ -13,7 +13,10 @@
 
 #include "dk-enums.h"
 #include "dk-error.h"
+#include "dk-protocol.h"
 #include "dk-server-db.h"
+#include "dk-server-import.h"
+#include "dk-server-snapshot.h"
 
 typedef struct {
   char       *dir;
@@ -47,7 +50,10 @@ remove_tree (const char *dir)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
 
-      g_assert_cmpint (g_unlink (path), ==, 0);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        remove_tree (path);   /* a snapshot folder */
+      else
+        g_assert_cmpint (g_unlink (path), ==, 0);
     }
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
@@ -1100,6 +1106,685 @@ test_audit_rows (Fixture       *fixture,
   g_assert_cmpuint (all->len, ==, 3);
 }
 
+
+/* ---- changes after a snapshot's base ---- */
+
+static JsonObject *
+pull_base (DkServerDb     *db,
+           gint64          since,
+           gint64          base,
+           guint           limit,
+           const DkViewer *viewer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = dk_server_db_changes_json_base (db, since, base, limit, viewer,
+                                                            &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (bytes);
+  return parse_changes (bytes);
+}
+
+/* "seq:type:id:deleted:data" per change, so that lists compare whole. */
+static void
+append_changes (GPtrArray  *out,
+                JsonObject *page)
+{
+  JsonArray *array = json_object_get_array_member (page, "changes");
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *change = json_array_get_object_element (array, i);
+      g_autofree char *data = json_to_string (json_object_get_member (change, "data"), FALSE);
+
+      g_ptr_array_add (out, g_strdup_printf ("%" G_GINT64_FORMAT ":%s:%s:%d:%s",
+                                             json_object_get_int_member (change, "seq"),
+                                             json_object_get_string_member (change, "type"),
+                                             json_object_get_string_member (change, "id"),
+                                             json_object_get_boolean_member (change, "deleted"),
+                                             data));
+    }
+}
+
+static gint64
+change_seq (const char *change)
+{
+  return g_ascii_strtoll (change, NULL, 10);
+}
+
+/* Pages as a replica installed from the snapshot at @base does: since starts at 0
+ * (the install deletes the cursor), the cursor follows last_seq and never moves back,
+ * and changes at or below a cursor > 0 are skipped (dk-store-apply.c). Checks on the
+ * way that phase one never answers a last_seq above @base. */
+static GPtrArray *
+page_like_a_replica (DkServerDb     *db,
+                     gint64          base,
+                     guint           limit,
+                     const DkViewer *viewer)
+{
+  GPtrArray *applied = g_ptr_array_new_with_free_func (g_free);
+  gint64 cursor = 0;
+  guint pages = 0;
+
+  for (;;)
+    {
+      g_autoptr(JsonObject) page = pull_base (db, cursor, base, limit, viewer);
+      g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (g_free);
+      gint64 last_seq = json_object_get_int_member (page, "last_seq");
+      gboolean more = json_object_get_boolean_member (page, "more");
+
+      append_changes (changes, page);
+      g_assert_cmpuint (changes->len, <=, limit);
+      for (guint i = 0; i < changes->len; i++)
+        {
+          gint64 seq = change_seq (changes->pdata[i]);
+
+          /* Nothing the replica would skip: strictly after its cursor. */
+          g_assert_cmpint (seq, >, cursor);
+          g_assert_cmpint (seq, <=, last_seq);
+          g_ptr_array_add (applied, g_strdup (changes->pdata[i]));
+        }
+      /* While private rows up to base are still coming, the cursor stays at or below
+       * base: the last change of a full page is the cursor. */
+      if (more && changes->len > 0 && change_seq (changes->pdata[changes->len - 1]) <= base)
+        g_assert_cmpint (last_seq, <=, base);
+      if (more)
+        g_assert_cmpint (last_seq, >, cursor);
+
+      cursor = MAX (cursor, last_seq);
+      g_assert_cmpuint (++pages, <, 10000);
+      if (!more)
+        break;
+    }
+
+  g_assert_cmpint (cursor, ==, dk_server_db_last_seq (db));
+  return applied;
+}
+
+/* What a snapshot of @viewer's class at @base holds: /changes of the class's viewer
+ * from 0, up to @base. */
+static GPtrArray *
+class_rows_up_to (DkServerDb     *db,
+                  gint64          base,
+                  const DkViewer *viewer)
+{
+  static const DkViewer staff = { NULL, DK_ROLE_STAFF };
+  const DkViewer *klass = viewer == NULL || viewer->roles == 0 ? NULL : &staff;
+  g_autoptr(JsonObject) page = pull (db, 0, 1000000, klass);
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
+
+  append_changes (all, page);
+  for (guint i = 0; i < all->len; i++)
+    if (change_seq (all->pdata[i]) <= base)
+      g_ptr_array_add (rows, g_strdup (all->pdata[i]));
+  return rows;
+}
+
+static gint
+compare_changes (gconstpointer a,
+                 gconstpointer b)
+{
+  gint64 sa = change_seq (*(const char * const *) a);
+  gint64 sb = change_seq (*(const char * const *) b);
+
+  return sa < sb ? -1 : sa > sb;
+}
+
+/* The snapshot of the class at @base plus the pages after it equal paging from 0. */
+static void
+assert_base_equals_paging (DkServerDb     *db,
+                           gint64          base,
+                           guint           limit,
+                           const DkViewer *viewer)
+{
+  g_autoptr(JsonObject) whole = pull (db, 0, 1000000, viewer);
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) got = class_rows_up_to (db, base, viewer);
+  g_autoptr(GPtrArray) tail = page_like_a_replica (db, base, limit, viewer);
+
+  append_changes (expected, whole);
+  for (guint i = 0; i < tail->len; i++)
+    g_ptr_array_add (got, g_strdup (tail->pdata[i]));
+  g_ptr_array_sort (got, compare_changes);
+
+  g_assert_cmpuint (got->len, ==, expected->len);
+  for (guint i = 0; i < got->len; i++)
+    g_assert_cmpstr (got->pdata[i], ==, expected->pdata[i]);
+}
+
+static void
+put_private_rows (DkServerDb *db)
+{
+  /* 1 public case, 2 staff case, 3 anna's report (servicedesk reads), 4 anna's
+   * subscription, 5 bob's subscription; base 5; then 6 anna's second report, 7 a staff
+   * case, 8 bob's subscription again, 9 a public case, 10 a servicedesk template */
+  put (db, "case", "p1", "{\"id\":\"p1\"}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  put (db, "case", "s1", "{\"id\":\"s1\"}", 1, FALSE, DK_ROLE_STAFF, NULL);
+  put (db, "report", "r1", "{\"id\":\"r1\"}", 1, FALSE, DK_ROLE_SERVICEDESK, "anna");
+  put (db, "subscription", "sub-anna", "{\"id\":\"sub-anna\"}", 1, FALSE, 0, "anna");
+  put (db, "subscription", "sub-bob", "{\"id\":\"sub-bob\"}", 1, FALSE, 0, "bob");
+  put (db, "report", "r2", "{\"id\":\"r2\"}", 1, FALSE, DK_ROLE_SERVICEDESK, "anna");
+  put (db, "case", "s2", "{\"id\":\"s2\"}", 1, FALSE, DK_ROLE_STAFF, NULL);
+  put (db, "subscription", "sub-bob", "{\"id\":\"sub-bob\",\"v\":2}", 2, FALSE, 0, "bob");
+  put (db, "case", "p2", "{\"id\":\"p2\"}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  put (db, "template", "t1", "{\"id\":\"t1\"}", 1, FALSE, DK_ROLE_SERVICEDESK, "carl");
+}
+
+static void
+assert_seqs (JsonObject *page,
+             const char *expected)
+{
+  g_autoptr(GString) seqs = g_string_new (NULL);
+  JsonArray *array = json_object_get_array_member (page, "changes");
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_string_append_printf (seqs, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
+                            json_object_get_int_member (json_array_get_object_element (array, i),
+                                                        "seq"));
+  g_assert_cmpstr (seqs->str, ==, expected);
+}
+
+static void
+test_changes_base_phases (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const DkViewer anna = { "anna", DK_ROLE_STAFF };
+  const DkViewer bob = { "bob", DK_ROLE_STAFF | DK_ROLE_SERVICEDESK };
+  g_autoptr(JsonObject) page = NULL;
+
+  put_private_rows (fixture->db);
+
+  /* Phase one: anna's own up to 5 (her report by owner, her subscription), then every
+   * row she sees after 5. */
+  page = pull_base (fixture->db, 0, 5, 100, &anna);
+  assert_seqs (page, "3,4,6,7,9");
+  g_assert_cmpint (json_object_get_int_member (page, "last_seq"), ==, 10);
+  g_assert_false (json_object_get_boolean_member (page, "more"));
+  g_assert_cmpint (json_object_get_int_member (page, "newest_seq"), ==, 10);
+  g_clear_pointer (&page, json_object_unref);
+
+  /* bob reads reports and templates by role, and sees no one else's subscription. */
+  page = pull_base (fixture->db, 0, 5, 100, &bob);
+  assert_seqs (page, "3,6,7,8,9,10");   /* his subscription moved to 8 */
+  g_clear_pointer (&page, json_object_unref);
+
+  /* A cursor inside phase one goes on after it. */
+  page = pull_base (fixture->db, 3, 5, 100, &anna);
+  assert_seqs (page, "4,6,7,9");
+  g_clear_pointer (&page, json_object_unref);
+
+  /* A cursor past base: only phase two. */
+  page = pull_base (fixture->db, 7, 5, 100, &anna);
+  assert_seqs (page, "9");
+  g_clear_pointer (&page, json_object_unref);
+
+  /* Anonymous callers have nothing of their own: since = MAX (since, base). */
+  page = pull_base (fixture->db, 0, 5, 100, &anonymous);
+  assert_seqs (page, "9");
+  g_assert_cmpint (json_object_get_int_member (page, "last_seq"), ==, 10);
+  g_clear_pointer (&page, json_object_unref);
+  page = pull_base (fixture->db, 0, 5, 100, NULL);
+  assert_seqs (page, "9");
+  g_clear_pointer (&page, json_object_unref);
+
+  /* base 0 is /changes as it always was. */
+  page = pull_base (fixture->db, 0, 0, 100, &anna);
+  assert_seqs (page, "1,2,3,4,6,7,9");
+  g_clear_pointer (&page, json_object_unref);
+
+  /* A base beyond the newest seq (a server restored from a backup) sends the private
+   * rows that exist and nothing after. */
+  page = pull_base (fixture->db, 0, 50, 100, &anna);
+  assert_seqs (page, "3,4,6");
+  g_assert_cmpint (json_object_get_int_member (page, "last_seq"), ==, 10);
+  g_clear_pointer (&page, json_object_unref);
+}
+
+static void
+test_changes_base_paging (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const DkViewer viewers[] = {
+    { "anna", DK_ROLE_STAFF },
+    { "bob", DK_ROLE_STAFF | DK_ROLE_SERVICEDESK },
+    { "carl", DK_ROLE_STAFF },
+    { NULL, 0 },
+  };
+  g_autoptr(JsonObject) page = NULL;
+
+  put_private_rows (fixture->db);
+
+  /* The page boundary falls exactly at the end of phase one, inside it, across it. */
+  page = pull_base (fixture->db, 0, 5, 2, &viewers[0]);
+  assert_seqs (page, "3,4");
+  g_assert_cmpint (json_object_get_int_member (page, "last_seq"), ==, 4);
+  g_assert_true (json_object_get_boolean_member (page, "more"));
+  g_clear_pointer (&page, json_object_unref);
+  page = pull_base (fixture->db, 4, 5, 2, &viewers[0]);
+  assert_seqs (page, "6,7");
+  g_assert_cmpint (json_object_get_int_member (page, "last_seq"), ==, 7);
+  g_clear_pointer (&page, json_object_unref);
+  page = pull_base (fixture->db, 0, 5, 1, &viewers[0]);
+  assert_seqs (page, "3");
+  g_assert_cmpint (json_object_get_int_member (page, "last_seq"), ==, 3);
+  g_assert_true (json_object_get_boolean_member (page, "more"));
+  g_clear_pointer (&page, json_object_unref);
+  page = pull_base (fixture->db, 0, 5, 3, &viewers[0]);
+  assert_seqs (page, "3,4,6");   /* one page across the boundary */
+  g_assert_cmpint (json_object_get_int_member (page, "last_seq"), ==, 6);
+  g_clear_pointer (&page, json_object_unref);
+
+  for (guint v = 0; v < G_N_ELEMENTS (viewers); v++)
+    for (gint64 base = 0; base <= 11; base++)
+      for (guint limit = 1; limit <= 4; limit++)
+        assert_base_equals_paging (fixture->db, base, limit, &viewers[v]);
+}
+
+static void
+test_changes_base_demo_roles (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  gint64 newest;
+
+  g_assert_true (dk_server_db_begin (fixture->db, &error));
+  g_assert_true (dk_server_load_demo (fixture->db, g_get_real_time () / G_USEC_PER_SEC,
+                                      &error));
+  g_assert_no_error (error);
+  g_assert_true (dk_server_db_commit (fixture->db, &error));
+  users = dk_server_db_list_users (fixture->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (users->len, ==, 8);
+
+  /* Rows of each kind after the demo, some moving an object past base. */
+  put_private_rows (fixture->db);
+  put (fixture->db, "subscription", "sub-servicedesk", "{\"id\":\"sub-servicedesk\"}", 1,
+       FALSE, 0, "servicedesk");
+  newest = dk_server_db_last_seq (fixture->db);
+
+  for (guint u = 0; u <= users->len; u++)
+    {
+      const DkStoredUser *user = u < users->len ? users->pdata[u] : NULL;
+      DkViewer viewer = { user != NULL ? user->username : NULL,
+                          user != NULL ? user->roles : 0 };
+      gint64 bases[] = { 1, newest / 3, newest / 2, newest - 5, newest };
+
+      g_test_message ("viewer %s", viewer.username != NULL ? viewer.username : "anonymous");
+      for (guint b = 0; b < G_N_ELEMENTS (bases); b++)
+        {
+          assert_base_equals_paging (fixture->db, bases[b], 7, &viewer);
+          assert_base_equals_paging (fixture->db, bases[b], 500, &viewer);
+        }
+    }
+}
+
+static void
+test_changes_base_needs_staff (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  const DkViewer outsider = { "olle", DK_ROLE_SERVICEDESK };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  put_private_rows (fixture->db);
+  bytes = dk_server_db_changes_json_base (fixture->db, 0, 5, 100, &outsider, &error);
+  g_assert_null (bytes);
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+}
+
+/* The private rows are found through their own index, not by reading the table. */
+static void
+test_changes_base_uses_private_index (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(GString) plan = g_string_new (NULL);
+  sqlite3 *raw = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  put_private_rows (fixture->db);
+  g_assert_cmpint (sqlite3_open (fixture->path, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (raw,
+                   "EXPLAIN QUERY PLAN"
+                   " SELECT seq,type,id,deleted,public,was_public,data,public_data FROM objects"
+                   " WHERE public = 0 AND (readers & 1) = 0 AND seq > ?1 AND seq <= ?2"
+                   " AND ((readers & ?4) != 0 OR owner = ?5) ORDER BY seq LIMIT ?3",
+                   -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s\n", sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+
+  g_test_message ("%s", plan->str);
+  g_assert_nonnull (strstr (plan->str, "objects_private_seq"));
+}
+
+/* ---- snapshots ---- */
+
+static void
+test_snapshot_stale_rule (void)
+{
+  /* none yet: as soon as there is anything, whatever the interval */
+  g_assert_false (dk_server_snapshot_is_stale (FALSE, 0, 0, 0, 300));
+  g_assert_true (dk_server_snapshot_is_stale (FALSE, 1, 0, 0, 300));
+  /* 5 % */
+  g_assert_false (dk_server_snapshot_is_stale (TRUE, 1000, 49, 400, 300));
+  g_assert_true (dk_server_snapshot_is_stale (TRUE, 1000, 50, 400, 300));
+  g_assert_true (dk_server_snapshot_is_stale (TRUE, 1000, 1000, 400, 300));
+  /* never sooner than the interval, however much changed */
+  g_assert_false (dk_server_snapshot_is_stale (TRUE, 1000, 500, 299, 300));
+  g_assert_true (dk_server_snapshot_is_stale (TRUE, 1000, 500, 300, 300));
+  g_assert_true (dk_server_snapshot_is_stale (TRUE, 1000, 500, 0, 0));
+  /* an hour, when anything changed */
+  g_assert_false (dk_server_snapshot_is_stale (TRUE, 1000, 1, 3599, 300));
+  g_assert_true (dk_server_snapshot_is_stale (TRUE, 1000, 1, 3600, 300));
+  g_assert_false (dk_server_snapshot_is_stale (TRUE, 1000, 0, 100000, 300));
+  /* an interval beyond the hour wins */
+  g_assert_false (dk_server_snapshot_is_stale (TRUE, 1000, 1, 3600, 7200));
+}
+
+static JsonObject *
+read_manifest (const char *dir,
+               const char *klass)
+{
+  g_autofree char *name = g_strconcat (klass, ".json", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static char *
+manifest_file (const char *dir,
+               JsonObject *manifest,
+               const char *suffix)
+{
+  g_autofree char *name = g_strconcat (json_object_get_string_member (manifest, "file"),
+                                       suffix, NULL);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+static gint64
+sqlite_int (sqlite3    *db,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static gboolean
+contains_bytes (const char *data,
+                gsize       length,
+                const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct {
+  char    *path;
+  gint     stop;
+  guint    written;
+} Writer;
+
+/* Commits public and internal cases one by one on a connection of its own. */
+static gpointer
+writer_thread (gpointer data)
+{
+  Writer *writer = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkServerDb) db = dk_server_db_open (writer->path, &error);
+
+  g_assert_no_error (error);
+  while (!g_atomic_int_get (&writer->stop))
+    {
+      g_autofree char *id = g_strdup_printf ("%s-%u", writer->written % 2 ? "internal" : "open",
+                                             writer->written);
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"%s\",\"title\":\"%s\"}", id, id);
+      DkVisibility visibility = { writer->written % 2 == 0, DK_ROLE_STAFF, NULL, NULL };
+
+      g_assert_cmpint (dk_server_db_put_object (db, "case", id, json, 1, FALSE, &visibility,
+                                                &error), >, 0);
+      g_assert_no_error (error);
+      writer->written++;
+    }
+  return NULL;
+}
+
+/* Both classes of one build come from one moment, while a writer commits. */
+static void
+test_snapshot_one_seq_for_both (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (fixture->dir, "snapshots", NULL);
+  g_autoptr(JsonObject) anonymous_manifest = NULL;
+  g_autoptr(JsonObject) staff_manifest = NULL;
+  g_autofree char *anonymous_db = NULL;
+  g_autofree char *staff_db = NULL;
+  g_autofree char *contents = NULL;
+  Writer writer = { fixture->path, 0, 0 };
+  gboolean built;
+  GThread *thread;
+  sqlite3 *raw = NULL;
+  gint64 seq;
+  gsize length;
+
+  put (fixture->db, "case", "first", "{\"id\":\"first\"}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  thread = g_thread_new ("writer", writer_thread, &writer);
+  while (g_atomic_int_get (&writer.written) < 20)
+    g_usleep (1000);
+  built = dk_server_snapshot_build (fixture->path, dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (built);
+  g_atomic_int_set (&writer.stop, 1);
+  g_thread_join (thread);
+  g_test_message ("%u cases written during the build", writer.written);
+
+  anonymous_manifest = read_manifest (dir, DK_SNAPSHOT_CLASS_ANONYMOUS);
+  staff_manifest = read_manifest (dir, DK_SNAPSHOT_CLASS_STAFF);
+  seq = json_object_get_int_member (staff_manifest, "seq");
+  g_assert_cmpint (json_object_get_int_member (anonymous_manifest, "seq"), ==, seq);
+  g_assert_cmpint (seq, >=, 21);
+
+  /* The staff file has every case up to seq, and nothing after; the anonymous one the
+   * public ones only. */
+  staff_db = manifest_file (dir, staff_manifest, ".db");
+  g_assert_cmpint (sqlite3_open_v2 (staff_db, &raw, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite_int (raw, "SELECT count(*) FROM cases"), ==, seq);
+  g_assert_cmpint (sqlite_int (raw, "SELECT max(seq) FROM cases"), ==, seq);
+  g_assert_cmpint (sqlite_int (raw, "SELECT value FROM meta WHERE key = 'snapshot-seq'"), ==, seq);
+  sqlite3_close (raw);
+
+  anonymous_db = manifest_file (dir, anonymous_manifest, ".db");
+  g_assert_cmpint (sqlite3_open_v2 (anonymous_db, &raw, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite_int (raw, "SELECT count(*) FROM cases WHERE id LIKE 'internal-%'"),
+                   ==, 0);
+  g_assert_cmpint (sqlite_int (raw, "SELECT count(*) FROM cases"), ==, 1 + seq / 2);
+  g_assert_cmpint (sqlite_int (raw, "SELECT value FROM meta WHERE key = 'snapshot-seq'"), ==, seq);
+  sqlite3_close (raw);
+
+  /* Not in its bytes either (free pages, the search index). */
+  g_file_get_contents (anonymous_db, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_false (contains_bytes (contents, length, "internal-"));
+  g_assert_true (contains_bytes (contents, length, "open-0"));
+}
+
+static void
+put_case (DkServerDb *db,
+          const char *id,
+          gboolean    public)
+{
+  g_autofree char *json = g_strdup_printf ("{\"id\":\"%s\",\"title\":\"%s\"}", id, id);
+
+  put (db, "case", id, json, 1, public, DK_ROLE_STAFF, NULL);
+}
+
+static void
+build_snapshots (const char *db_path,
+                 const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean built = dk_server_snapshot_build (db_path, dir, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (built);
+}
+
+static gboolean
+bytes_start_with (GBytes     *bytes,
+                  const char *prefix,
+                  gsize       length)
+{
+  return g_bytes_get_size (bytes) >= length &&
+         memcmp (g_bytes_get_data (bytes, NULL), prefix, length) == 0;
+}
+
+/* The served set: the newest of each class, the one before for an If-Range that names
+ * it, both representations; a rebuild in the background by the rule. */
+static void
+test_snapshot_serve_and_rebuild (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  static const guchar zstd_magic[] = { 0x28, 0xb5, 0x2f, 0xfd };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (fixture->dir, "snapshots", NULL);
+  g_autoptr(DkServerSnapshots) snapshots = NULL;
+  g_autoptr(DkServerSnapshotFile) old = NULL;
+  g_autoptr(DkServerSnapshotFile) current = NULL;
+  g_autoptr(DkServerSnapshotFile) resumed = NULL;
+  g_autoptr(DkServerSnapshotFile) plain = NULL;
+  g_autoptr(DkServerSnapshotFile) unknown = NULL;
+  g_autoptr(DkServerSnapshotFile) rebuilt = NULL;
+  gint64 deadline;
+
+  g_setenv ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL", "0", TRUE);
+  g_setenv ("DRIFTKOLL_SNAPSHOT_CHECK_SECONDS", "1", TRUE);
+
+  /* None yet, nothing in the database: nothing to serve, nothing built. */
+  snapshots = dk_server_snapshots_new (fixture->path, dir, &error);
+  g_assert_no_error (error);
+  g_assert_null (dk_server_snapshots_get (snapshots, DK_SERVER_SNAPSHOT_STAFF, NULL, NULL));
+  g_clear_object (&snapshots);
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("c%u", i);
+
+      put_case (fixture->db, id, i % 2 == 0);
+    }
+  build_snapshots (fixture->path, dir);
+  put_case (fixture->db, "c40", TRUE);
+  build_snapshots (fixture->path, dir);
+
+  snapshots = dk_server_snapshots_new (fixture->path, dir, &error);
+  g_assert_no_error (error);
+  current = dk_server_snapshots_get (snapshots, DK_SERVER_SNAPSHOT_STAFF,
+                                     DK_SNAPSHOT_TYPE_ZSTD, NULL);
+  g_assert_nonnull (current);
+  g_assert_cmpint (current->seq, ==, 41);
+  g_assert_cmpint (current->klass, ==, DK_SERVER_SNAPSHOT_STAFF);
+  g_assert_cmpint (current->rows, ==, 41);
+  g_assert_cmpstr (current->content_type, ==, DK_SNAPSHOT_TYPE_ZSTD);
+  g_assert_true (bytes_start_with (current->bytes, (const char *) zstd_magic, 4));
+  g_assert_true (g_str_has_prefix (current->etag, "\"staff-41-"));
+  g_assert_true (g_str_has_suffix (current->etag, "\""));
+
+  plain = dk_server_snapshots_get (snapshots, DK_SERVER_SNAPSHOT_STAFF,
+                                   DK_SNAPSHOT_TYPE_SQLITE, NULL);
+  g_assert_true (bytes_start_with (plain->bytes, "SQLite format 3", 16));
+  g_assert_cmpuint (g_bytes_get_size (plain->bytes), ==, plain->size);
+  g_assert_cmpuint (plain->size, ==, current->size);
+  g_assert_cmpstr (plain->etag, !=, current->etag);
+
+  /* The generation before, by its ETag (the anonymous one at seq 40). */
+  {
+    g_autoptr(DkServerSnapshotFile) anonymous_now =
+      dk_server_snapshots_get (snapshots, DK_SERVER_SNAPSHOT_ANONYMOUS, NULL, NULL);
+    g_autofree char *old_etag = NULL;
+    g_autofree char *prefix = NULL;
+    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+    const char *entry;
+    guint n_files = 0;
+
+    g_assert_cmpint (anonymous_now->rows, ==, 21);
+    g_assert_true (g_str_has_prefix (anonymous_now->etag, "\"anonymous-41-3-zst-"));
+    while ((entry = g_dir_read_name (listing)) != NULL)
+      n_files += g_str_has_prefix (entry, "staff-");
+    g_assert_cmpuint (n_files, ==, 4);   /* two generations, .db and .db.zst */
+
+    /* Names the previous one: what a client resuming would send. */
+    g_clear_object (&snapshots);
+    put_case (fixture->db, "c41", TRUE);
+    build_snapshots (fixture->path, dir);
+    snapshots = dk_server_snapshots_new (fixture->path, dir, &error);
+    g_assert_no_error (error);
+    old_etag = g_strdup (current->etag);
+    resumed = dk_server_snapshots_get (snapshots, DK_SERVER_SNAPSHOT_STAFF,
+                                       DK_SNAPSHOT_TYPE_ZSTD, old_etag);
+    g_assert_nonnull (resumed);
+    g_assert_cmpint (resumed->seq, ==, 41);
+    g_assert_cmpstr (resumed->etag, ==, old_etag);
+    /* The one before that is gone from the folder; the mapping in hand still reads. */
+    g_assert_cmpint (g_bytes_get_size (current->bytes), >, 0);
+    unknown = dk_server_snapshots_get (snapshots, DK_SERVER_SNAPSHOT_STAFF,
+                                       DK_SNAPSHOT_TYPE_ZSTD, "\"staff-1-3-zst-00000000\"");
+    g_assert_cmpint (unknown->seq, ==, 42);
+    prefix = g_strdup ("\"staff-42-");
+    g_assert_true (g_str_has_prefix (unknown->etag, prefix));
+    /* An anonymous ETag never picks a staff file. */
+    old = dk_server_snapshots_get (snapshots, DK_SERVER_SNAPSHOT_STAFF,
+                                   DK_SNAPSHOT_TYPE_ZSTD, anonymous_now->etag);
+    g_assert_cmpint (old->klass, ==, DK_SERVER_SNAPSHOT_STAFF);
+    g_assert_cmpint (old->seq, ==, 42);
+  }
+
+  /* Enough commits: note_seq starts the builder, which swaps in the new one. */
+  for (guint i = 100; i < 110; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("c%u", i);
+
+      put_case (fixture->db, id, TRUE);
+    }
+  dk_server_snapshots_note_seq (snapshots, dk_server_db_last_seq (fixture->db));
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      rebuilt = dk_server_snapshots_get (snapshots, DK_SERVER_SNAPSHOT_ANONYMOUS, NULL, NULL);
+      if (rebuilt->seq == 52)
+        break;
+      g_clear_pointer (&rebuilt, dk_server_snapshot_file_unref);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+
+  /* Disposing while a build may run joins it. */
+  put_case (fixture->db, "c200", TRUE);
+  dk_server_snapshots_note_seq (snapshots, dk_server_db_last_seq (fixture->db));
+  g_clear_object (&snapshots);
+
+  g_unsetenv ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL");
+  g_unsetenv ("DRIFTKOLL_SNAPSHOT_CHECK_SECONDS");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1144,6 +1829,16 @@ main (int   argc,
   ADD ("/server-db/sessions/expire-and-revoke", test_sessions_expire_and_revoke);
   ADD ("/server-db/mutations/keyed-by-id-and-user", test_mutations_keyed_by_id_and_user);
   ADD ("/server-db/audit/rows-newest-first", test_audit_rows);
+  ADD ("/server-db/changes/base/private-then-tail", test_changes_base_phases);
+  ADD ("/server-db/changes/base/paging-across-the-boundary", test_changes_base_paging);
+  ADD ("/server-db/changes/base/every-demo-role-equals-paging-from-0",
+       test_changes_base_demo_roles);
+  ADD ("/server-db/changes/base/needs-the-staff-role", test_changes_base_needs_staff);
+  ADD ("/server-db/changes/base/private-rows-by-their-index",
+       test_changes_base_uses_private_index);
+  g_test_add_func ("/server-db/snapshot/stale-rule", test_snapshot_stale_rule);
+  ADD ("/server-db/snapshot/one-seq-for-both", test_snapshot_one_seq_for_both);
+  ADD ("/server-db/snapshot/serve-previous-and-rebuild", test_snapshot_serve_and_rebuild);
 
 #undef ADD
 

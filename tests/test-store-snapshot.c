@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -296,16 +297,687 @@ test_write (Fixture       *fx,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
 }
 
+/* ---- checking ---- */
+
+static void
+test_prepare (Fixture       *fx,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(DkStoreSnapshotInfo) info = { 0 };
+  g_autofree char *wal = g_strconcat (fx->snapshot, "-wal", NULL);
+
+  write_snapshot (fx, 20);
+  g_assert_true (dk_store_prepare_snapshot (fx->snapshot, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.seq, ==, fx->seq);
+  g_assert_cmpstr (info.klass, ==, CLASS);
+  g_assert_cmpint (info.schema, ==, DK_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (ABS (info.built_at - g_get_real_time () / G_USEC_PER_SEC), <, 60);
+  /* whole on its own, to be renamed */
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (raw_int (fx->snapshot, "SELECT count(*) FROM cases"), ==, 20);
+
+  /* twice is fine */
+  g_assert_true (dk_store_prepare_snapshot (fx->snapshot, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A snapshot of the version before (no reminders table) is migrated by prepare. */
+static void
+test_prepare_migrates_older (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(DkStoreSnapshotInfo) info = { 0 };
+
+  write_snapshot (fx, 5);
+  raw_exec (fx->snapshot, "DROP INDEX cases_planned; DROP TABLE reminders;"
+                          " PRAGMA user_version = 2");
+  g_assert_true (dk_store_prepare_snapshot (fx->snapshot, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.schema, ==, 2);
+  g_assert_cmpint (raw_int (fx->snapshot, "PRAGMA user_version"), ==, DK_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (fx->snapshot, "SELECT count(*) FROM sqlite_schema"
+                                          " WHERE name = 'reminders'"), ==, 1);
+}
+
+/* Refused with @code, and the file is not written to. */
+static void
+assert_refused (Fixture    *fx,
+                gint        code,
+                const char *words)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(DkStoreSnapshotInfo) info = { 0 };
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize n_before = 0, n_after = 0;
+
+  g_assert_true (g_file_get_contents (fx->snapshot, &before, &n_before, NULL));
+  g_assert_false (dk_store_prepare_snapshot (fx->snapshot, &info, &error));
+  g_assert_error (error, DK_STORE_ERROR, code);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, words));
+  g_assert_null (info.klass);
+  g_assert_true (g_file_get_contents (fx->snapshot, &after, &n_after, NULL));
+  g_assert_cmpmem (before, n_before, after, n_after);
+}
+
+static void
+test_refuses_quick_check (Fixture       *fx,
+                          gconstpointer  data)
+{
+  gint64 root, page_size;
+  g_autofree char *bytes = NULL;
+  gsize length = 0;
+
+  write_snapshot (fx, 50);
+  root = raw_int (fx->snapshot, "SELECT rootpage FROM sqlite_schema WHERE name = 'cases'");
+  page_size = raw_int (fx->snapshot, "PRAGMA page_size");
+
+  /* bytes flipped in the header of the cases table's first page: its b-tree breaks */
+  g_assert_true (g_file_get_contents (fx->snapshot, &bytes, &length, NULL));
+  g_assert_cmpint ((root - 1) * page_size + 12, <, length);
+  for (gint64 i = 0; i < 12; i++)
+    bytes[(root - 1) * page_size + i] ^= 0x5a;
+  g_assert_true (g_file_set_contents (fx->snapshot, bytes, length, NULL));
+
+  assert_refused (fx, DK_STORE_ERROR_CORRUPT, "damaged");
+}
+
+static void
+test_refuses_app_id (Fixture       *fx,
+                     gconstpointer  data)
+{
+  write_snapshot (fx, 5);
+  raw_exec (fx->snapshot, "PRAGMA application_id = 1234");
+  assert_refused (fx, DK_STORE_ERROR_CORRUPT, "not a Driftkoll");
+}
+
+static void
+test_refuses_too_new (Fixture       *fx,
+                      gconstpointer  data)
+{
+  write_snapshot (fx, 5);
+  raw_exec (fx->snapshot, "PRAGMA user_version = 99");
+  assert_refused (fx, DK_STORE_ERROR_TOO_NEW, "newer version");
+}
+
+static void
+test_refuses_session_keys (Fixture       *fx,
+                           gconstpointer  data)
+{
+  write_snapshot (fx, 5);
+  raw_exec (fx->snapshot, "INSERT INTO meta (key, value) VALUES ('token', 'secret')");
+  assert_refused (fx, DK_STORE_ERROR_CORRUPT, "“token”");
+}
+
+static void
+test_refuses_plain_replica (Fixture       *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(DkStore) server = fill_server (fx, 5);
+
+  g_clear_object (&server);
+  g_assert_cmpint (g_rename (fx->server, fx->snapshot), ==, 0);
+  assert_refused (fx, DK_STORE_ERROR_CORRUPT, "which snapshot");
+}
+
+/* ---- installing ---- */
+
+/* A replica that synced part of what the snapshot has, with local state of every kind:
+ * the scene of a resync (the server no longer takes its cursor). */
+typedef struct {
+  DkCase *edited;     /* in the snapshot; edited here, not yet answered */
+  DkCase *waiting;    /* in the snapshot at revision 1; edited, answered as revision 2 */
+  DkCase *caught_up;  /* edited, answered as revision 2, and the snapshot has 2 */
+  DkCase *created;    /* made here, not yet answered */
+  GPtrArray *outbox;  /* DkOutboxEntry *, as it was before the install */
+  gint64 next_position;
+} Scene;
+
+static void
+scene_clear (Scene *scene)
+{
+  g_clear_pointer (&scene->edited, dk_case_unref);
+  g_clear_pointer (&scene->waiting, dk_case_unref);
+  g_clear_pointer (&scene->caught_up, dk_case_unref);
+  g_clear_pointer (&scene->created, dk_case_unref);
+  g_clear_pointer (&scene->outbox, g_ptr_array_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Scene, scene_clear)
+
+static void
+edit_title (DkStore    *store,
+            const char *id,
+            const char *title)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) changes = json_object_new ();
+
+  json_object_set_string_member (changes, "title", title);
+  g_assert_true (dk_local_edit_case (store, id, changes, ME, NOW, &error));
+  g_assert_no_error (error);
+}
+
+/* Answers the newest entry of @id as applied at @revision. */
+static void
+answer_applied (DkStore    *store,
+                const char *id,
+                gint64      revision)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = dk_store_outbox_list (store, &error);
+  g_autoptr(JsonObject) result = json_object_new ();
+  DkOutboxEntry *entry = NULL;
+
+  for (guint i = 0; i < entries->len; i++)
+    if (g_str_equal (((DkOutboxEntry *) entries->pdata[i])->object_id, id))
+      entry = entries->pdata[i];
+  g_assert_nonnull (entry);
+  json_object_set_string_member (result, "id", entry->mutation_id);
+  json_object_set_string_member (result, "status", "applied");
+  json_object_set_int_member (result, "revision", revision);
+  g_assert_true (dk_store_outbox_answer (store, result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+set_up_scene (Fixture *fx,
+              Scene   *scene)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkStore) server = dk_store_open (fx->server, &error);
+  g_autoptr(JsonArray) shared = json_array_new ();
+  g_autoptr(JsonArray) later = json_array_new ();
+  g_autoptr(DkCase) discarded = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+
+  g_assert_no_error (error);
+
+  /* what both have: the replica synced up to here */
+  add_service_change (fx, shared, "tes", "TES");
+  scene->edited = new_case ("Avbrott i växeln", "x");
+  scene->waiting = new_case ("Långsam inloggning", "x");
+  scene->caught_up = new_case ("Skrivarfel", "x");
+  add_case_change (fx, shared, scene->edited);
+  add_case_change (fx, shared, scene->waiting);
+  add_case_change (fx, shared, scene->caught_up);
+  apply (fx->store, shared, fx->seq);
+  apply (server, shared, fx->seq);
+
+  /* the local state */
+  edit_title (fx->store, scene->edited->id, "Avbrott i växeln, lokalt ändrad");
+  edit_title (fx->store, scene->waiting->id, "Långsam inloggning, väntar");
+  answer_applied (fx->store, scene->waiting->id, 2);
+  edit_title (fx->store, scene->caught_up->id, "Skrivarfel, ikapp");
+  answer_applied (fx->store, scene->caught_up->id, 2);
+  scene->created = new_case ("Nytt lokalt ärende", "Lokalt skapad");
+  g_clear_pointer (&scene->created->id, g_free);
+  scene->created->revision = 0;
+  g_assert_true (dk_local_create_case (fx->store, scene->created, ME, NOW, &error));
+  g_assert_no_error (error);
+  /* an entry made and thrown away: its position is never given again */
+  discarded = new_case ("Kastad", "x");
+  g_clear_pointer (&discarded->id, g_free);
+  discarded->revision = 0;
+  g_assert_true (dk_local_create_case (fx->store, discarded, ME, NOW, &error));
+  g_assert_no_error (error);
+  entries = dk_store_outbox_list (fx->store, &error);
+  scene->next_position = ((DkOutboxEntry *) entries->pdata[entries->len - 1])->position + 1;
+  g_assert_true (dk_store_outbox_discard (fx->store,
+                                          ((DkOutboxEntry *) entries->pdata[entries->len - 1])->mutation_id,
+                                          &error));
+  g_assert_no_error (error);
+  scene->outbox = dk_store_outbox_list (fx->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (scene->outbox->len, ==, 2);
+
+  g_assert_true (dk_store_set_meta (fx->store, "username", ME, NULL));
+  g_assert_true (dk_store_set_meta (fx->store, "roles", "staff", NULL));
+  g_assert_true (dk_store_set_meta (fx->store, "server_url", "http://127.0.0.1:1", NULL));
+  g_assert_true (dk_store_set_meta (fx->store, "token_storage", "file", NULL));
+
+  /* the server went on: the caught-up case at revision 2, and more cases */
+  scene->caught_up->revision = 2;
+  g_free (scene->caught_up->title);
+  scene->caught_up->title = g_strdup ("Skrivarfel, ikapp");
+  add_case_change (fx, later, scene->caught_up);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Snapshotfall %u", i);
+      g_autoptr(DkCase) kase = new_case (title, "Avbrott i TES för vårdenheterna");
+
+      add_case_change (fx, later, kase);
+    }
+  apply (server, later, fx->seq);
+
+  g_assert_true (dk_store_write_snapshot (server, CLASS, fx->seq, fx->snapshot, &error));
+  g_assert_no_error (error);
+  g_assert_true (dk_store_prepare_snapshot (fx->snapshot, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+install (Fixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dk_store_install_snapshot (fx->store, fx->snapshot, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (fx->snapshot, G_FILE_TEST_EXISTS));
+}
+
+static guint64
+inode_of (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_ino;
+}
+
+static void
+test_install_keeps_outbox (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(Scene) scene = { 0 };
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(DkCase) another = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  guint64 inode;
+
+  set_up_scene (fx, &scene);
+  inode = inode_of (fx->path);
+  install (fx);
+  /* alone with the file: renamed over it */
+  g_assert_cmpuint (inode_of (fx->path), !=, inode);
+
+  outbox = dk_store_outbox_list (fx->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, scene.outbox->len);
+  for (guint i = 0; i < outbox->len; i++)
+    {
+      DkOutboxEntry *a = scene.outbox->pdata[i];
+      DkOutboxEntry *b = outbox->pdata[i];
+
+      g_assert_cmpint (a->position, ==, b->position);
+      g_assert_cmpstr (a->mutation_id, ==, b->mutation_id);
+      g_assert_cmpstr (a->op, ==, b->op);
+      g_assert_cmpstr (a->object_id, ==, b->object_id);
+      g_assert_cmpint (a->base_revision, ==, b->base_revision);
+      g_assert_cmpstr (a->data, ==, b->data);
+      g_assert_cmpint (a->state, ==, b->state);
+      g_assert_cmpint (a->created_at, ==, b->created_at);
+    }
+
+  /* positions go on after the thrown-away one */
+  another = new_case ("Efter installationen", "x");
+  g_clear_pointer (&another->id, g_free);
+  another->revision = 0;
+  g_assert_true (dk_local_create_case (fx->store, another, ME, NOW, &error));
+  g_assert_no_error (error);
+  entries = dk_store_outbox_list (fx->store, &error);
+  g_assert_cmpint (((DkOutboxEntry *) entries->pdata[entries->len - 1])->position, ==,
+                   scene.next_position);
+}
+
+static void
+test_install_keeps_local_versions (Fixture       *fx,
+                                   gconstpointer  data)
+{
+  g_auto(Scene) scene = { 0 };
+  g_autoptr(DkCase) edited = NULL;
+  g_autoptr(DkCase) waiting = NULL;
+  g_autoptr(DkCase) caught_up = NULL;
+  g_autoptr(DkCase) created = NULL;
+  g_autofree char *sql = NULL;
+
+  set_up_scene (fx, &scene);
+  install (fx);
+
+  /* the server's cases are there, and found */
+  g_assert_cmpuint (search_count (fx->store, "snapshotfall"), ==, 10);
+  g_assert_cmpuint (search_count (fx->store, "tes"), ==, 14);
+
+  /* a change not yet answered shows over the server's copy, and is what is found */
+  edited = dk_store_get_case (fx->store, scene.edited->id, NULL);
+  g_assert_cmpstr (edited->title, ==, "Avbrott i växeln, lokalt ändrad");
+  g_assert_true (dk_store_is_pending (fx->store, "case", scene.edited->id));
+  g_assert_cmpuint (search_count (fx->store, "lokalt andrad"), ==, 1);
+
+  /* answered, waiting for the server's revision 2: still shows */
+  waiting = dk_store_get_case (fx->store, scene.waiting->id, NULL);
+  g_assert_cmpstr (waiting->title, ==, "Långsam inloggning, väntar");
+  sql = g_strdup_printf ("SELECT local_until FROM cases WHERE id = '%s'", scene.waiting->id);
+  g_assert_cmpint (raw_int (fx->path, sql), ==, 2);
+  g_assert_cmpuint (search_count (fx->store, "vantar"), ==, 1);
+
+  /* answered, and the snapshot has revision 2: the server's copy, no local version */
+  caught_up = dk_store_get_case (fx->store, scene.caught_up->id, NULL);
+  g_assert_cmpstr (caught_up->title, ==, "Skrivarfel, ikapp");
+  g_assert_cmpint (caught_up->revision, ==, 2);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM cases WHERE id = '%s' AND local_data IS NULL",
+                         scene.caught_up->id);
+  g_assert_cmpint (raw_int (fx->path, sql), ==, 1);
+
+  /* made here: there, without a number yet */
+  created = dk_store_get_case (fx->store, scene.created->id, NULL);
+  g_assert_nonnull (created);
+  g_assert_cmpstr (created->title, ==, "Nytt lokalt ärende");
+  g_assert_cmpuint (search_count (fx->store, "nytt lokalt"), ==, 1);
+  g_assert_cmpuint (search_count (fx->store, "kastad"), ==, 0);
+
+  /* the index is whole: FTS5's own check */
+  raw_exec (fx->path, "INSERT INTO cases_fts (cases_fts, rank) VALUES ('integrity-check', 0)");
+}
+
+static void
+test_install_keeps_meta (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(Scene) scene = { 0 };
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(DkCase) kase = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *roles = NULL;
+  g_autofree char *server_url = NULL;
+  g_autofree char *storage = NULL;
+  g_autofree char *klass = NULL;
+  gint64 seq;
+
+  set_up_scene (fx, &scene);
+  seq = fx->seq;
+  install (fx);
+
+  username = dk_store_dup_meta (fx->store, "username");
+  roles = dk_store_dup_meta (fx->store, "roles");
+  server_url = dk_store_dup_meta (fx->store, "server_url");
+  storage = dk_store_dup_meta (fx->store, "token_storage");
+  klass = dk_store_dup_meta (fx->store, DK_STORE_META_SNAPSHOT_CLASS);
+  g_assert_cmpstr (username, ==, ME);
+  g_assert_cmpstr (roles, ==, "staff");
+  g_assert_cmpstr (server_url, ==, "http://127.0.0.1:1");
+  g_assert_cmpstr (storage, ==, "file");
+  g_assert_cmpstr (klass, ==, CLASS);
+
+  /* no cursor: the pull starts from 0, with the snapshot's seq as base */
+  g_assert_cmpint (dk_store_get_cursor (fx->store), ==, 0);
+  g_assert_cmpint (dk_store_get_snapshot_base (fx->store), ==, seq);
+
+  /* a page below the base (the user's own objects up to it) keeps it ... */
+  kase = new_case ("Privat", "x");
+  add_case_change (fx, page, kase);
+  apply (fx->store, page, seq - 3);
+  g_assert_cmpint (dk_store_get_cursor (fx->store), ==, seq - 3);
+  g_assert_cmpint (dk_store_get_snapshot_base (fx->store), ==, seq);
+
+  /* ... one that reaches it drops it, in the same commit */
+  g_clear_pointer (&page, json_array_unref);
+  page = json_array_new ();
+  apply (fx->store, page, seq + 1);
+  g_assert_cmpint (dk_store_get_snapshot_base (fx->store), ==, 0);
+  g_assert_null (dk_store_dup_meta (fx->store, DK_STORE_META_SNAPSHOT_BASE));
+
+  /* a resync by paging forgets it too */
+  g_assert_true (dk_store_set_meta (fx->store, DK_STORE_META_SNAPSHOT_BASE, "999", NULL));
+  g_assert_true (dk_store_reset_server_data (fx->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (dk_store_get_snapshot_base (fx->store), ==, 0);
+}
+
+static void
+test_install_keeps_notifiers (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_auto(Scene) scene = { 0 };
+  g_autofree char *status = NULL;
+
+  set_up_scene (fx, &scene);
+  raw_exec (fx->path,
+            "INSERT INTO notified (case_id, status, closed, notified_at, last_update)"
+            "  VALUES ('c1', 'ongoing', 0, 10, 'u1');"
+            "INSERT INTO run_notified (run_id, username, closed_at, told, notified_at)"
+            "  VALUES ('r1', 'anna', 20, 1, 30);"
+            "INSERT INTO reminders (case_id, start, expected_end, settled_until, told, done,"
+            "  updated_at) VALUES ('c2', 100, 200, 150, 3, 0, 40);"
+            "INSERT INTO meta (key, value) VALUES ('notify-cursor', '7');");
+  install (fx);
+
+  status = raw_text (fx->path, "SELECT status || last_update FROM notified WHERE case_id = 'c1'");
+  g_assert_cmpstr (status, ==, "ongoingu1");
+  g_assert_cmpint (raw_int (fx->path, "SELECT told FROM run_notified WHERE run_id = 'r1'"), ==, 1);
+  g_assert_cmpint (raw_int (fx->path, "SELECT settled_until FROM reminders"
+                                      " WHERE case_id = 'c2'"), ==, 150);
+  g_assert_cmpint (raw_int (fx->path, "SELECT value FROM meta WHERE key = 'notify-cursor'"), ==, 7);
+}
+
+typedef struct {
+  guint count;
+  guint changes;
+} Announced;
+
+static void
+revision_changed_cb (DkStore   *store,
+                     guint      changes,
+                     Announced *announced)
+{
+  announced->count++;
+  announced->changes |= changes;
+}
+
+static void
+drain_main_context (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static guint
+count_cases (DkStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) cases = dk_store_list_cases (store, NULL, NOW, &error);
+
+  g_assert_no_error (error);
+  return cases->len;
+}
+
+/* Every store of the file in this process goes on with the new one, and is told. */
+static void
+test_install_reopens_in_process (Fixture       *fx,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(Scene) scene = { 0 };
+  g_autoptr(DkStore) reader = dk_store_open (fx->path, &error);
+  Announced told_store = { 0 }, told_reader = { 0 };
+
+  g_assert_no_error (error);
+  set_up_scene (fx, &scene);
+  dk_store_watch_other_writers (reader);
+  g_assert_cmpuint (count_cases (reader), ==, 4);  /* statements cached on the old file */
+  drain_main_context ();
+  g_signal_connect (fx->store, "revision-changed", G_CALLBACK (revision_changed_cb), &told_store);
+  g_signal_connect (reader, "revision-changed", G_CALLBACK (revision_changed_cb), &told_reader);
+
+  install (fx);
+  drain_main_context ();
+
+  g_assert_cmpuint (count_cases (reader), ==, 14);
+  g_assert_cmpuint (search_count (reader, "snapshotfall"), ==, 10);
+  g_assert_cmpuint (told_reader.count, ==, 1);
+  g_assert_cmpuint (told_reader.changes, ==, DK_STORE_CHANGE_SERVER);
+  g_assert_cmpuint (told_store.changes, ==, DK_STORE_CHANGE_SERVER);
+
+  /* a write through one is seen and told by the other */
+  told_reader.count = told_reader.changes = 0;
+  edit_title (fx->store, scene.edited->id, "Ändrad efteråt");
+  drain_main_context ();
+  /* (the log's monitor may notice the same commit first: then OUTBOX comes along) */
+  g_assert_cmpuint (told_reader.changes & DK_STORE_CHANGE_LOCAL, ==, DK_STORE_CHANGE_LOCAL);
+  g_assert_cmpuint (search_count (reader, "efterat"), ==, 1);
+}
+
+/* Another connection that takes no lock (sqlite3 beside the app) has the file open: the
+ * -wal it keeps says so, and the snapshot is copied into the file. */
+static void
+test_install_foreign_connection_uses_backup (Fixture       *fx,
+                                             gconstpointer  data)
+{
+  g_auto(Scene) scene = { 0 };
+  sqlite3 *other = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint64 inode;
+
+  set_up_scene (fx, &scene);
+  other = open_raw (fx->path);
+  g_assert_cmpint (sqlite3_prepare_v2 (other, "SELECT count(*) FROM cases", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 4);
+  sqlite3_reset (stmt);
+  inode = inode_of (fx->path);
+
+  install (fx);
+
+  g_assert_cmpuint (inode_of (fx->path), ==, inode);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 14);
+  sqlite3_finalize (stmt);
+  sqlite3_close (other);
+  g_assert_cmpuint (count_cases (fx->store), ==, 14);
+  g_assert_true (dk_store_is_pending (fx->store, "case", scene.edited->id));
+  g_assert_cmpuint (search_count (fx->store, "lokalt andrad"), ==, 1);
+}
+
+/* ---- a second process ---- */
+
+/* The child: the replica open through dk_store_open (so it holds the lock file) until
+ * its stdin closes; each line asks it how many cases it lists. */
+static int
+hold_main (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkStore) store = dk_store_open (path, &error);
+  char line[64];
+
+  if (store == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  printf ("ready\n");
+  fflush (stdout);
+  while (fgets (line, sizeof line, stdin) != NULL)
+    {
+      g_autoptr(GPtrArray) cases = dk_store_list_cases (store, NULL, NOW, NULL);
+
+      printf ("%u\n", cases != NULL ? cases->len : 0);
+      fflush (stdout);
+    }
+  return 0;
+}
+
+static char *
+ask_child (GSubprocess      *child,
+           GDataInputStream *out,
+           const char       *question)
+{
+  g_autoptr(GError) error = NULL;
+  char *line;
+
+  if (question != NULL)
+    {
+      GOutputStream *in = g_subprocess_get_stdin_pipe (child);
+
+      g_assert_true (g_output_stream_write_all (in, question, strlen (question), NULL, NULL,
+                                                &error));
+      g_assert_no_error (error);
+    }
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  return line;
+}
+
+static void
+test_install_second_process_uses_backup (Fixture       *fx,
+                                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(Scene) scene = { 0 };
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *ready = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  guint64 inode;
+
+  set_up_scene (fx, &scene);
+  g_assert_nonnull (self_exe);
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                            &error, self_exe, "--hold", fx->path, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+  ready = ask_child (child, out, NULL);
+  g_assert_cmpstr (ready, ==, "ready");
+  before = ask_child (child, out, "count\n");
+  g_assert_cmpstr (before, ==, "4");
+  inode = inode_of (fx->path);
+
+  install (fx);
+
+  /* copied into the same file, which the other process reads at once */
+  g_assert_cmpuint (inode_of (fx->path), ==, inode);
+  after = ask_child (child, out, "count\n");
+  g_assert_cmpstr (after, ==, "14");
+  g_assert_true (g_output_stream_close (g_subprocess_get_stdin_pipe (child), NULL, NULL));
+  g_assert_true (g_subprocess_wait_check (child, NULL, &error));
+  g_assert_no_error (error);
+
+  /* and kept the local state the same way */
+  g_assert_cmpuint (count_cases (fx->store), ==, 14);
+  g_assert_true (dk_store_is_pending (fx->store, "case", scene.edited->id));
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 2);
+  g_assert_cmpint (dk_store_get_cursor (fx->store), ==, 0);
+  g_assert_cmpint (dk_store_get_snapshot_base (fx->store), ==, fx->seq);
+  raw_exec (fx->path, "INSERT INTO cases_fts (cases_fts, rank) VALUES ('integrity-check', 0)");
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  if (argc == 3 && g_str_equal (argv[1], "--hold"))
+    return hold_main (argv[2]);
+
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("/store/snapshot/write", test_write);
+  ADD ("/store/snapshot/prepare", test_prepare);
+  ADD ("/store/snapshot/prepare-migrates-older", test_prepare_migrates_older);
+  ADD ("/store/snapshot/refuses/quick-check", test_refuses_quick_check);
+  ADD ("/store/snapshot/refuses/app-id", test_refuses_app_id);
+  ADD ("/store/snapshot/refuses/too-new", test_refuses_too_new);
+  ADD ("/store/snapshot/refuses/session-keys", test_refuses_session_keys);
+  ADD ("/store/snapshot/refuses/plain-replica", test_refuses_plain_replica);
+  ADD ("/store/snapshot/install-keeps-outbox", test_install_keeps_outbox);
+  ADD ("/store/snapshot/install-keeps-local-versions", test_install_keeps_local_versions);
+  ADD ("/store/snapshot/install-keeps-meta", test_install_keeps_meta);
+  ADD ("/store/snapshot/install-keeps-notifiers", test_install_keeps_notifiers);
+  ADD ("/store/snapshot/install-reopens-in-process", test_install_reopens_in_process);
+  ADD ("/store/snapshot/foreign-connection-uses-backup",
+       test_install_foreign_connection_uses_backup);
+  ADD ("/store/snapshot/second-process-uses-backup", test_install_second_process_uses_backup);
 
   return g_test_run ();
 }

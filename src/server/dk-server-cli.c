@@ -655,17 +655,21 @@ print_snapshot (const char             *dir,
                                        NULL);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *changes = NULL;
   JsonObject *manifest;
+  gint64 rows;
 
   if (!json_parser_load_from_file (parser, path, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return;
   manifest = json_node_get_object (json_parser_get_root (parser));
 
-  /* Translators: "staff: 100000 changes, 250.1 MB, 61.2 MB compressed" */
-  g_print (_("  %-10s %" G_GINT64_FORMAT " changes, %.1f MB, %.1f MB compressed\n"),
-           dk_server_snapshot_class_to_string (klass),
-           json_object_get_int_member_with_default (manifest, "rows", 0),
+  rows = json_object_get_int_member_with_default (manifest, "rows", 0);
+  changes = g_strdup_printf (ngettext ("%lld change", "%lld changes", (gulong) rows),
+                             (long long) rows);
+  /* Translators: "  staff      100000 changes, 250.1 MB, 61.2 MB compressed" */
+  g_print (_("  %-10s %s, %.1f MB, %.1f MB compressed\n"),
+           dk_server_snapshot_class_to_string (klass), changes,
            json_object_get_int_member_with_default (manifest, "size", 0) / 1e6,
            json_object_get_int_member_with_default (manifest, "zst_size", 0) / 1e6);
 }

@@ -302,6 +302,24 @@ apply_change (DkStore             *self,
   return apply_object (self, type, id, &data, seq, error);
 }
 
+/* A replica installed from a snapshot pulls from 0 with the snapshot's seq as "base"
+ * until its cursor reaches it (dk-store-snapshot.c); from then on it pulls as any other.
+ * In the page's transaction: a crash never leaves the cursor past a base still set. */
+static gboolean
+drop_reached_base (DkStore  *self,
+                   gint64    cursor,
+                   GError  **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = _dk_store_prepare (self, "DELETE FROM meta WHERE key = '" DK_STORE_META_SNAPSHOT_BASE "'"
+                                  " AND CAST (value AS INTEGER) <= ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, cursor);
+  return _dk_store_step_done (self, stmt, error);
+}
+
 /* The page and its cursor in one transaction.
  *
  * The app and the cli may pull into the same replica at once, so a page can arrive after
@@ -346,7 +364,8 @@ apply_page (DkStore             *self,
              skipped, applied_through);
 
   cursor = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (last_seq, applied_through));
-  if (!dk_store_set_meta (self, DK_STORE_META_CURSOR, cursor, error))
+  if (!dk_store_set_meta (self, DK_STORE_META_CURSOR, cursor, error) ||
+      !drop_reached_base (self, MAX (last_seq, applied_through), error))
     {
       _dk_store_rollback (self);
       return FALSE;
@@ -517,7 +536,9 @@ dk_store_reset_server_data (DkStore  *self,
                        "  AND object_id = objects.id);"
                        "UPDATE objects SET server_data = NULL, revision = 0, seq = 0,"
                        " local_until = NULL;"
-                       "DELETE FROM meta WHERE key = '" DK_STORE_META_CURSOR "';",
+                       /* paging from 0: no snapshot under it any more */
+                       "DELETE FROM meta WHERE key IN ('" DK_STORE_META_CURSOR "',"
+                       " '" DK_STORE_META_SNAPSHOT_BASE "');",
                        error) ||
       !_dk_store_rebuild_index (self, error))
     {

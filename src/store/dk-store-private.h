@@ -98,6 +98,10 @@ struct _DkStore
   "   FROM objects AS o WHERE o.type = 'service' AND o.id = s.value)," \
   "  s.value), ' ') FROM json_each (" d ", '$.services') AS s))"
 
+/* "Dkol": written to the header's application_id so that a replica (or a snapshot) can
+ * be told from any other SQLite file without reading its tables. */
+#define DK_STORE_APPLICATION_ID 0x446b6f6c
+
 /* The cursor's key in meta. */
 #define DK_STORE_META_CURSOR "cursor"
 
@@ -126,6 +130,28 @@ void          _dk_store_note_change       (DkStore       *self,
  * the store's context before it says "revision-changed". */
 char         *_dk_store_watch_fingerprint (DkStore       *self);
 void          _dk_store_watch_dispose     (DkStore       *self);
+/* The connection is new (a snapshot was installed): what the watch saw is read again. */
+void          _dk_store_watch_reset       (DkStore       *self);
+
+/* Opening and the file (dk-store.c), for installing a snapshot (dk-store-snapshot.c). */
+/* A store on @path that is no replica's in this process: no lock file, not among the
+ * stores of its file, never announced. */
+DkStore      *_dk_store_open_alone        (const char    *path,
+                                           GError       **error);
+/* Every store open on @self's file in this process, @self among them. (transfer full)
+ * (element-type DkStore) */
+GPtrArray    *_dk_store_file_stores       (DkStore       *self);
+/* Turns this process's lock on the file's lock file into a write lock (@exclusive), or
+ * back into a read lock, without waiting. FALSE when another process holds it (or there
+ * is no lock file); a refused write lock leaves the read lock held. */
+gboolean      _dk_store_lock_file         (DkStore       *self,
+                                           gboolean       exclusive);
+/* Closes the store's connection (its statements and caches go with it) ... */
+void          _dk_store_close_db          (DkStore       *self);
+/* ... and opens it again on the file now at its path. On failure the store is left
+ * with an empty connection that fails every query. */
+gboolean      _dk_store_reopen_db         (DkStore       *self,
+                                           GError       **error);
 /* Sets DK_STORE_ERROR_FAILED with SQLite's message; always FALSE. */
 gboolean      _dk_store_set_error         (DkStore       *self,
                                            GError       **error);

@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -177,28 +180,727 @@ dk_store_write_snapshot (DkStore     *self,
   return TRUE;
 }
 
-/* STEP 0 STUBS: the store helper (H3) replaces every one below. */
+/* ---- checking (the client's side) ---- */
 
+/* The tables a snapshot has: dk-store.c's schema_tables (dk_store_open checks those of
+ * its version again). */
+static const char * const snapshot_tables[] = { "meta", "cases", "objects", "outbox", "cases_fts" };
+
+static gboolean
+set_snapshot_error (GError      **error,
+                    DkStoreError  code,
+                    const char   *path,
+                    const char   *reason)
+{
+  g_set_error (error, DK_STORE_ERROR, code, _("The snapshot “%s” cannot be used: %s"),
+               path, reason);
+  return FALSE;
+}
+
+static gboolean
+set_damaged_error (GError     **error,
+                   const char  *path,
+                   const char  *detail)
+{
+  g_autofree char *reason = g_strdup_printf (_("it is damaged (%s)"), detail);
+
+  return set_snapshot_error (error, DK_STORE_ERROR_CORRUPT, path, reason);
+}
+
+static gboolean
+query_int64 (sqlite3    *db,
+             const char *sql,
+             gint64     *out)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *out = sqlite3_column_int64 (stmt, 0);
+      ok = TRUE;
+    }
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* Ours, and of a schema this version knows (an older one is migrated later). */
+static gboolean
+check_header (sqlite3     *db,
+              const char  *path,
+              gint64      *out_schema,
+              GError     **error)
+{
+  gint64 application_id = 0;
+  gint64 schema = 0;
+
+  if (!query_int64 (db, "PRAGMA application_id", &application_id) ||
+      !query_int64 (db, "PRAGMA user_version", &schema))
+    return set_damaged_error (error, path, sqlite3_errmsg (db));
+  if (application_id != DK_STORE_APPLICATION_ID)
+    return set_snapshot_error (error, DK_STORE_ERROR_CORRUPT, path,
+                               _("it is not a Driftkoll replica"));
+  if (schema > DK_STORE_SCHEMA_VERSION)
+    {
+      g_autofree char *reason =
+        g_strdup_printf (_("it was made by a newer version of Driftkoll (schema %d; this "
+                           "version knows up to %d)"), (int) schema, DK_STORE_SCHEMA_VERSION);
+
+      return set_snapshot_error (error, DK_STORE_ERROR_TOO_NEW, path, reason);
+    }
+  if (schema < 1)
+    return set_snapshot_error (error, DK_STORE_ERROR_CORRUPT, path,
+                               _("it has no schema version"));
+
+  *out_schema = schema;
+  return TRUE;
+}
+
+/* SQLite's quick_check reads every page and checks the b-trees (not the indexes
+ * against their tables, which integrity_check does at several times the cost). A byte
+ * changed inside a row's text is not seen here: the download's CRC-32 catches that. */
+static gboolean
+check_pages (sqlite3     *db,
+             const char  *path,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *detail = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      const char *result = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (result, "ok") != 0)
+        detail = g_strdup (result != NULL ? result : "quick_check");
+    }
+  else
+    detail = g_strdup (sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+
+  if (detail != NULL)
+    return set_damaged_error (error, path, detail);
+  return TRUE;
+}
+
+static gboolean
+check_tables (sqlite3     *db,
+              const char  *path,
+              GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (snapshot_tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema"
+                                              " WHERE type = 'table' AND name = '%s'",
+                                              snapshot_tables[i]);
+      gint64 n = 0;
+
+      if (!query_int64 (db, sql, &n) || n != 1)
+        {
+          g_autofree char *detail = g_strdup_printf (_("the table “%s” is missing"),
+                                                     snapshot_tables[i]);
+
+          return set_damaged_error (error, path, detail);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_meta_int (const char *text,
+                gint64     *out)
+{
+  guint64 value = 0;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &value, NULL))
+    return FALSE;
+  *out = (gint64) value;
+  return TRUE;
+}
+
+static void
+replace_text (char       **text,
+              const char  *value)
+{
+  g_free (*text);
+  *text = g_strdup (value);
+}
+
+/* The snapshot meta, and nothing else: a key of any other name is a session's or a
+ * client's (username, roles, token storage, server URLs, ...) and never belongs in a
+ * file the server hands out. */
+static gboolean
+check_meta (sqlite3              *db,
+            const char           *path,
+            DkStoreSnapshotInfo  *info,
+            GError              **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *seq = NULL;
+  g_autofree char *klass = NULL;
+  g_autofree char *built = NULL;
+  g_autofree char *foreign = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT key, value FROM meta ORDER BY key", -1, &stmt, NULL)
+      != SQLITE_OK)
+    return set_damaged_error (error, path, sqlite3_errmsg (db));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *key = (const char *) sqlite3_column_text (stmt, 0);
+      const char *value = (const char *) sqlite3_column_text (stmt, 1);
+
+      if (g_strcmp0 (key, DK_STORE_META_SNAPSHOT_SEQ) == 0)
+        replace_text (&seq, value);
+      else if (g_strcmp0 (key, DK_STORE_META_SNAPSHOT_CLASS) == 0)
+        replace_text (&klass, value);
+      else if (g_strcmp0 (key, DK_STORE_META_SNAPSHOT_BUILT) == 0)
+        replace_text (&built, value);
+      else if (g_strcmp0 (key, DK_STORE_META_CURSOR) != 0 && foreign == NULL)
+        foreign = g_strdup (key != NULL ? key : "");
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_damaged_error (error, path, sqlite3_errmsg (db));
+
+  if (foreign != NULL)
+    {
+      g_autofree char *reason =
+        g_strdup_printf (_("it holds “%s”, which is a user’s and never in a snapshot"), foreign);
+
+      return set_snapshot_error (error, DK_STORE_ERROR_CORRUPT, path, reason);
+    }
+  if (!parse_meta_int (seq, &info->seq) || klass == NULL || *klass == '\0' ||
+      !parse_meta_int (built, &info->built_at))
+    return set_snapshot_error (error, DK_STORE_ERROR_CORRUPT, path,
+                               _("it does not say which snapshot it is (its seq, class and "
+                                 "time)"));
+
+  info->klass = g_steal_pointer (&klass);
+  return TRUE;
+}
+
+/* What the file says about itself, read-only: nothing is written to a file we refuse. */
+static gboolean
+inspect_snapshot (const char           *path,
+                  DkStoreSnapshotInfo  *info,
+                  GError              **error)
+{
+  sqlite3 *db = NULL;
+  gint64 schema = 0;
+  gboolean ok;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return set_snapshot_error (error, DK_STORE_ERROR_CORRUPT, path, _("there is no such file"));
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    {
+      ok = set_damaged_error (error, path, db != NULL ? sqlite3_errmsg (db) : g_strerror (ENOMEM));
+      sqlite3_close (db);
+      return ok;
+    }
+  sqlite3_busy_timeout (db, 5000);
+
+  ok = check_header (db, path, &schema, error) &&
+       check_pages (db, path, error) &&
+       check_tables (db, path, error) &&
+       check_meta (db, path, info, error);
+  info->schema = (int) schema;
+  sqlite3_close (db);
+  return ok;
+}
+
+/**
+ * dk_store_prepare_snapshot:
+ * @path: a downloaded snapshot
+ * @info: (out caller-allocates) (optional): what snapshot it is
+ * @error: return location for a #GError
+ *
+ * Checks that @path is a whole snapshot this version can install: SQLite's quick_check,
+ * the application id, the tables, the snapshot meta and no other (no session key), a
+ * schema no newer than ours. An older schema is migrated here (the file is opened as a
+ * replica), and the file is left without a write-ahead log, ready for
+ * dk_store_install_snapshot (). A refused file is not written to.
+ *
+ * Returns: %TRUE when the file can be installed; else %DK_STORE_ERROR_CORRUPT or
+ *   %DK_STORE_ERROR_TOO_NEW (or _FAILED / _NO_SPACE when migrating failed)
+ */
 gboolean
 dk_store_prepare_snapshot (const char           *path,
                            DkStoreSnapshotInfo  *info,
                            GError              **error)
 {
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "not yet");
-  return FALSE;
+  g_auto(DkStoreSnapshotInfo) found = { 0 };
+  g_autoptr(DkStore) store = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!inspect_snapshot (path, &found, error))
+    return FALSE;
+
+  /* Opened as a replica: an older schema is migrated, in one transaction. Then back to
+   * a rollback journal, so that the file is whole on its own (no -wal beside it) when it
+   * is renamed or copied. */
+  store = _dk_store_open_alone (path, error);
+  if (store == NULL ||
+      !_dk_store_exec (store, "PRAGMA journal_mode = DELETE", error))
+    return FALSE;
+  g_clear_object (&store);
+
+  g_debug ("Snapshot %s: %s at seq %" G_GINT64_FORMAT ", schema %d", path, found.klass,
+           found.seq, found.schema);
+  if (info != NULL)
+    {
+      *info = found;
+      memset (&found, 0, sizeof found);
+    }
+  return TRUE;
 }
 
+/* ---- installing ---- */
+
+/* What is the client's and not the server's, copied from the live replica (attached as
+ * "live") into the snapshot: the outbox and where its positions go on, the meta but the
+ * cursor and the snapshot's own, what the notifiers and reminders told. Tables of one
+ * schema version (the snapshot was migrated by prepare), so the columns line up. The
+ * snapshot's cursor goes: the pull starts from 0 with base = snapshot-base. */
+static const char copy_tables_sql[] =
+  "DELETE FROM main.outbox;"
+  "INSERT INTO main.outbox SELECT * FROM live.outbox;"
+  "DELETE FROM main.sqlite_sequence WHERE name = 'outbox';"
+  "INSERT INTO main.sqlite_sequence (name, seq)"
+  "  SELECT name, seq FROM live.sqlite_sequence WHERE name = 'outbox';"
+  "DELETE FROM main.meta WHERE key NOT LIKE 'snapshot-%';"
+  "INSERT INTO main.meta (key, value) SELECT key, value FROM live.meta"
+  "  WHERE key <> '" DK_STORE_META_CURSOR "' AND key NOT LIKE 'snapshot-%';"
+  "DELETE FROM main.notified;"
+  "INSERT INTO main.notified SELECT * FROM live.notified;"
+  "DELETE FROM main.run_notified;"
+  "INSERT INTO main.run_notified SELECT * FROM live.run_notified;"
+  "DELETE FROM main.reminders;"
+  "INSERT INTO main.reminders SELECT * FROM live.reminders;";
+
+/* Every local version (a change not yet answered, or answered and waiting for the
+ * server's copy at local_until), put over the snapshot's copy as a local change puts
+ * it: the search index follows. One the snapshot's copy has caught up with goes, as it
+ * would when that copy arrived by a pull. */
+static gboolean
+copy_local_versions (DkStore  *snap,
+                     GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  if (sqlite3_prepare_v2 (snap->db,
+                          "SELECT '" DK_TYPE_NAME_CASE "', id, local_data, local_until, number"
+                          " FROM live.cases WHERE local_data IS NOT NULL"
+                          " UNION ALL"
+                          " SELECT type, id, local_data, local_until, NULL"
+                          " FROM live.objects WHERE local_data IS NOT NULL",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return _dk_store_set_error (snap, error);
+
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *type = g_strdup (_dk_store_column_text (stmt, 0));
+      g_autofree char *id = g_strdup (_dk_store_column_text (stmt, 1));
+      g_autofree char *number = g_strdup (_dk_store_column_text (stmt, 4));
+      gboolean waits = sqlite3_column_type (stmt, 3) != SQLITE_NULL;
+      gint64 until = sqlite3_column_int64 (stmt, 3);
+      g_autoptr(JsonNode) local = dk_json_parse (_dk_store_column_text (stmt, 2), -1, error);
+
+      ok = local != NULL &&
+           _dk_store_put_local (snap, type, id, local, error) &&
+           /* the number the server gave a case made here, not in its local version */
+           (number == NULL || _dk_store_set_case_number (snap, id, number, error)) &&
+           (!waits || _dk_store_retire_local (snap, type, id, until, error));
+    }
+  if (ok && rc != SQLITE_DONE)
+    ok = _dk_store_set_error (snap, error);
+  sqlite3_finalize (stmt);
+
+  return ok;
+}
+
+static gboolean
+set_base (DkStore  *snap,
+          gint64    seq,
+          GError  **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+
+  return dk_store_set_meta (snap, DK_STORE_META_SNAPSHOT_BASE, text, error);
+}
+
+static gboolean
+attach_live (DkStore     *snap,
+             const char  *live_path,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (snap->db, "ATTACH DATABASE ?1 AS live", -1, &stmt, NULL) != SQLITE_OK)
+    return _dk_store_set_error (snap, error);
+  sqlite3_bind_text (stmt, 1, live_path, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _dk_store_set_error (snap, error);
+  return TRUE;
+}
+
+/* Copies what is local from the replica at @live_path into the snapshot, in one
+ * transaction of the snapshot's connection, with snapshot-base = @seq and no cursor.
+ * @write_lock_live: the transaction also holds the replica's write lock (no connection
+ * writes it meanwhile); without, the caller holds that lock already (the backup). */
+static gboolean
+copy_local_state (DkStore     *snap,
+                  const char  *live_path,
+                  gint64       seq,
+                  gboolean     write_lock_live,
+                  GError     **error)
+{
+  gboolean ok;
+
+  if (!attach_live (snap, live_path, error))
+    return FALSE;
+
+  /* BEGIN IMMEDIATE takes the write lock of every database attached */
+  ok = _dk_store_exec (snap, write_lock_live ? "BEGIN IMMEDIATE" : "BEGIN", error);
+  if (ok)
+    {
+      snap->depth = 1;
+      ok = _dk_store_exec (snap, copy_tables_sql, error) &&
+           copy_local_versions (snap, error) &&
+           set_base (snap, seq, error) &&
+           _dk_store_exec (snap, "COMMIT", error);
+      if (!ok)
+        sqlite3_exec (snap->db, "ROLLBACK", NULL, NULL, NULL);
+      snap->depth = 0;
+    }
+
+  /* statements that read live must go before it can be detached */
+  g_hash_table_remove_all (snap->statements);
+  if (sqlite3_exec (snap->db, "DETACH DATABASE live", NULL, NULL, NULL) != SQLITE_OK && ok)
+    ok = _dk_store_set_error (snap, error);
+  return ok;
+}
+
+static gint64
+read_snapshot_seq (DkStore     *snap,
+                   const char  *path,
+                   GError     **error)
+{
+  g_autofree char *text = dk_store_dup_meta (snap, DK_STORE_META_SNAPSHOT_SEQ);
+  gint64 seq = 0;
+
+  if (!parse_meta_int (text, &seq))
+    {
+      set_snapshot_error (error, DK_STORE_ERROR_CORRUPT, path,
+                          _("it does not say which snapshot it is (its seq, class and time)"));
+      return -1;
+    }
+  return seq;
+}
+
+/* The directory entry of a rename reaches the disk. */
+static void
+sync_folder (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  int fd = open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return;
+  if (fsync (fd) != 0)
+    g_debug ("Could not sync %s: %s", folder, g_strerror (errno));
+  close (fd);
+}
+
+/* Opens every store of the file again; the first error is kept, the others still
+ * reopen. */
+static gboolean
+reopen_all (GPtrArray  *stores,
+            GError    **error)
+{
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < stores->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!_dk_store_reopen_db (g_ptr_array_index (stores, i), &local_error))
+        {
+          g_critical ("Could not open the replica again: %s", local_error->message);
+          if (ok)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          ok = FALSE;
+        }
+    }
+  return ok;
+}
+
+typedef enum {
+  INSTALLED,
+  INSTALL_FAILED,
+  INSTALL_SHARED,  /* another process has the file open: copy into it instead */
+} InstallResult;
+
+/*
+ * The rename: the snapshot file becomes the replica. Only with the lock file's write
+ * lock, i.e. no other Driftkoll process has the replica open (or can open it until the
+ * lock is back to a read lock).
+ *
+ * Crash safety, step by step:
+ * - until the rename, the replica is untouched: a crash leaves it as it was, with its
+ *   outbox, and the snapshot file is only a download to check again;
+ * - the local state is copied into the snapshot file in one transaction, and the file
+ *   is synced (the copy's commit, and its checkpoint on leaving WAL mode) before the
+ *   rename: the new replica is complete on disk before its name is;
+ * - rename () replaces the name atomically: a crash or a power cut leaves either the
+ *   old replica or the new one, never a mix; the folder is synced after it;
+ * - the old replica had no -wal at the rename (checked after every connection of this
+ *   process closed, which checkpoints and removes it): nothing of it is left to be
+ *   replayed into the new file;
+ * - the new replica has no cursor and snapshot-base = S: a crash during the pull that
+ *   follows resumes from where its committed pages left the cursor.
+ * A process that is not Driftkoll (sqlite3) and opens the replica between the check for
+ * -wal and the rename keeps the old file; it is not ours to lock out.
+ */
+static InstallResult
+install_by_rename (DkStore     *self,
+                   DkStore    **snap,
+                   const char  *path,
+                   gint64       seq,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) stores = _dk_store_file_stores (self);
+  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+
+  for (guint i = 0; i < stores->len; i++)
+    {
+      DkStore *store = g_ptr_array_index (stores, i);
+
+      if (store->depth > 0)
+        {
+          g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+                       _("The local database is in the middle of a write; the snapshot "
+                         "was not installed"));
+          return INSTALL_FAILED;
+        }
+    }
+
+  for (guint i = 0; i < stores->len; i++)
+    _dk_store_close_db (g_ptr_array_index (stores, i));
+
+  /* The last connection to close removes the log; still there, another one (a
+   * process that takes no lock) has the file open. */
+  if (g_file_test (wal, G_FILE_TEST_EXISTS))
+    {
+      g_debug ("%s is open elsewhere: copying the snapshot into it", self->path);
+      if (!reopen_all (stores, error))
+        return INSTALL_FAILED;
+      return INSTALL_SHARED;
+    }
+
+  if (!copy_local_state (*snap, self->path, seq, TRUE, error) ||
+      !_dk_store_exec (*snap, "PRAGMA journal_mode = DELETE", error))
+    {
+      reopen_all (stores, NULL);
+      return INSTALL_FAILED;
+    }
+  g_clear_object (snap);
+
+  if (g_rename (path, self->path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not put the snapshot in place of “%s”: %s"), self->path,
+                   g_strerror (saved_errno));
+      reopen_all (stores, NULL);
+      return INSTALL_FAILED;
+    }
+  sync_folder (self->path);
+
+  if (!reopen_all (stores, error))
+    return INSTALL_FAILED;
+  return INSTALLED;
+}
+
+/*
+ * The copy: when another process has the replica open (the cli beside the app), its
+ * file cannot be replaced under it. sqlite3_backup writes the snapshot's pages into the
+ * replica as one write transaction of its own, which every connection (ours and the
+ * other process's) sees at its next read; a crash or power cut rolls it back whole.
+ *
+ * The destination's write lock is taken first (a backup step of no pages) and held to
+ * the end, and the local state is read from the replica under it: nothing written to
+ * the replica after that read can be lost by the copy. The snapshot's connection is
+ * the backup's source, so what it writes meanwhile goes into the copy too.
+ */
+static gboolean
+install_by_backup (DkStore  *self,
+                   DkStore  *snap,
+                   gint64    seq,
+                   GError  **error)
+{
+  g_autoptr(GPtrArray) stores = NULL;
+  sqlite3 *dest = NULL;
+  sqlite3_backup *backup = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  if (sqlite3_open_v2 (self->path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL)
+      != SQLITE_OK)
+    goto out;
+  sqlite3_busy_timeout (dest, 5000);
+  backup = sqlite3_backup_init (dest, "main", snap->db, "main");
+  if (backup == NULL)
+    goto out;
+  rc = sqlite3_backup_step (backup, 0);
+  if (rc != SQLITE_OK && rc != SQLITE_DONE)
+    goto out;
+
+  if (!copy_local_state (snap, self->path, seq, FALSE, error))
+    {
+      sqlite3_backup_finish (backup);  /* rolls the destination back */
+      sqlite3_close (dest);
+      return FALSE;
+    }
+
+  rc = sqlite3_backup_step (backup, -1);
+  if (rc != SQLITE_DONE)
+    goto out;
+  rc = sqlite3_backup_finish (backup);
+  backup = NULL;
+  if (rc != SQLITE_OK)
+    goto out;
+  ok = TRUE;
+
+out:
+  if (!ok)
+    {
+      /* the backup's error is the destination's */
+      if (backup != NULL)
+        sqlite3_backup_finish (backup);
+      g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+                   _("Could not copy the snapshot into “%s”: %s"), self->path,
+                   dest != NULL ? sqlite3_errmsg (dest) : g_strerror (ENOMEM));
+    }
+  sqlite3_close (dest);
+  if (!ok)
+    return FALSE;
+
+  /* The stores keep their connections; what they kept of the old data goes. */
+  stores = _dk_store_file_stores (self);
+  for (guint i = 0; i < stores->len; i++)
+    {
+      DkStore *store = g_ptr_array_index (stores, i);
+
+      g_hash_table_remove_all (store->service_names);
+      _dk_store_watch_reset (store);
+    }
+  return TRUE;
+}
+
+static void
+remove_snapshot_file (const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *name = g_strconcat (path, suffixes[i], NULL);
+
+      g_unlink (name);
+    }
+}
+
+/**
+ * dk_store_install_snapshot:
+ * @self: the replica
+ * @path: a snapshot checked by dk_store_prepare_snapshot ()
+ * @error: return location for a #GError
+ *
+ * Puts the snapshot in place of @self's replica, keeping what is local (see
+ * dk-store.h). When no other process has the replica open, the snapshot file is renamed
+ * over it and every store of this process on the file is reopened on the new one (new
+ * connections, caches emptied); else the snapshot is copied into the replica with
+ * sqlite3_backup. Either is atomic. Every store of the file then says
+ * "revision-changed" (SERVER).
+ *
+ * Call on @self's thread, outside a transaction, while no other thread uses a store on
+ * the same file (the sync pass waits for it).
+ *
+ * Returns: %TRUE when installed (@path is gone); else the replica is as it was
+ */
 gboolean
 dk_store_install_snapshot (DkStore     *self,
                            const char  *path,
                            GError     **error)
 {
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "not yet");
-  return FALSE;
+  g_autoptr(DkStore) snap = NULL;
+  InstallResult result = INSTALL_SHARED;
+  gint64 seq;
+
+  g_return_val_if_fail (DK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (self->depth == 0, FALSE);
+
+  snap = _dk_store_open_alone (path, error);
+  if (snap == NULL)
+    return FALSE;
+  seq = read_snapshot_seq (snap, path, error);
+  if (seq < 0)
+    return FALSE;
+
+  if (_dk_store_lock_file (self, TRUE))
+    {
+      result = install_by_rename (self, &snap, path, seq, error);
+      _dk_store_lock_file (self, FALSE);
+    }
+  else
+    g_debug ("Another process has %s open: copying the snapshot into it", self->path);
+
+  if (result == INSTALL_FAILED)
+    return FALSE;
+  if (result == INSTALL_SHARED && !install_by_backup (self, snap, seq, error))
+    return FALSE;
+
+  g_clear_object (&snap);
+  remove_snapshot_file (path);
+  g_debug ("Installed the snapshot at seq %" G_GINT64_FORMAT " in %s (%s)", seq, self->path,
+           result == INSTALLED ? "renamed" : "copied");
+  _dk_store_note_change (self, DK_STORE_CHANGE_SERVER);
+  return TRUE;
 }
 
+/**
+ * dk_store_get_snapshot_base:
+ * @self: a #DkStore
+ *
+ * Returns: the seq of the snapshot the replica was installed from while its cursor is
+ *   below it (the pull then sends it as "base"); else 0
+ */
 gint64
 dk_store_get_snapshot_base (DkStore *self)
 {
-  return 0;
+  g_autofree char *text = NULL;
+  gint64 base = 0;
+
+  g_return_val_if_fail (DK_IS_STORE (self), 0);
+
+  text = dk_store_dup_meta (self, DK_STORE_META_SNAPSHOT_BASE);
+  if (!parse_meta_int (text, &base) || base <= dk_store_get_cursor (self))
+    return 0;
+  return base;
 }

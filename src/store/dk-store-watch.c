@@ -156,6 +156,18 @@ dk_store_watch_other_writers (DkStore *self)
 }
 
 void
+_dk_store_watch_reset (DkStore *self)
+{
+  if (self->wal_monitor == NULL)
+    return;
+
+  /* data_version counts per connection: the new one starts over */
+  read_data_version (self, &self->data_version);
+  g_free (self->fingerprint);
+  self->fingerprint = _dk_store_watch_fingerprint (self);
+}
+
+void
 _dk_store_watch_dispose (DkStore *self)
 {
   if (self->wal_monitor != NULL)

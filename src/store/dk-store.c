@@ -3,20 +3,21 @@
 
 #define G_LOG_DOMAIN "dk-store"
 
+/* F_OFD_SETLK */
+#define _GNU_SOURCE
+
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "dk-store-private.h"
-
-/* "Dkol": written to the header's application_id so that a replica can be told from any
- * other SQLite file without reading its tables. */
-#define DK_STORE_APPLICATION_ID 0x446b6f6c
 
 /*
  * Schema, version 1.
@@ -279,29 +280,127 @@ _dk_store_step_done (DkStore       *self,
 /* ---- transactions, and what they changed ---- */
 
 /* The stores open in this process, by file: a commit through one (the pull's writer in
- * its thread) is told by all of them (the app's, on the main thread). GWeakRef *s. */
+ * its thread) is told by all of them (the app's, on the main thread), and installing a
+ * snapshot reopens all of them on the new file.
+ *
+ * Each file also has its lock file, "<replica>.lock", read-locked while any store of
+ * this process has the replica open: installing a snapshot by renaming a new file over
+ * the replica is only safe when no other process has it open, and it takes the lock for
+ * writing to know that (dk-store-snapshot.c). The locks are open file description locks
+ * (F_OFD_SETLK), not flock (): the same per-descriptor semantics, but turning the read
+ * lock into a write lock is atomic and a refusal keeps the read lock, where flock ()
+ * drops it first. One descriptor per file and process, shared by its stores: a second
+ * one would conflict with the first. */
+typedef struct {
+  GPtrArray *refs;      /* GWeakRef *: the stores open on the file */
+  guint      users;     /* stores registered, and opens under way */
+  int        lock_fd;   /* <file>.lock, read-locked; -1 when it could not be made */
+} StoreFile;
+
 static GMutex stores_lock;
-static GHashTable *stores_by_path;
+static GHashTable *stores_by_path;  /* file_key → StoreFile * */
 
 static void
-register_store (DkStore *self)
+store_file_free (StoreFile *file)
 {
-  GPtrArray *refs;
-  GWeakRef *ref;
+  g_ptr_array_unref (file->refs);
+  if (file->lock_fd >= 0)
+    close (file->lock_fd);  /* releases the lock */
+  g_free (file);
+}
+
+static gboolean
+set_file_lock (int   fd,
+               short type,
+               int   command)
+{
+  struct flock lock = { .l_type = type, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+  int rc;
+
+  do
+    rc = fcntl (fd, command, &lock);
+  while (rc != 0 && errno == EINTR);
+
+  return rc == 0;
+}
+
+/* The lock file, read-locked; waits while another process installs a snapshot (it holds
+ * the write lock for as long as a rename takes). -1 when it cannot be made (a read-only
+ * folder): the store works, and an install then never renames (it cannot know who else
+ * has the file open). */
+static int
+open_lock_file (const char *file_key)
+{
+  g_autofree char *lock_path = g_strconcat (file_key, ".lock", NULL);
+  int fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      g_debug ("No lock file %s: %s", lock_path, g_strerror (errno));
+      return -1;
+    }
+  if (!set_file_lock (fd, F_RDLCK, F_OFD_SETLKW))
+    {
+      g_debug ("Could not lock %s: %s", lock_path, g_strerror (errno));
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+/* Takes a user of @file_key's entry (made, with its lock file, for the first). */
+static void
+hold_file (const char *file_key)
+{
+  StoreFile *file;
 
   g_mutex_lock (&stores_lock);
   if (stores_by_path == NULL)
     stores_by_path = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            (GDestroyNotify) g_ptr_array_unref);
-  refs = g_hash_table_lookup (stores_by_path, self->file_key);
-  if (refs == NULL)
+                                            (GDestroyNotify) store_file_free);
+  file = g_hash_table_lookup (stores_by_path, file_key);
+  if (file == NULL)
     {
-      refs = g_ptr_array_new ();
-      g_hash_table_insert (stores_by_path, g_strdup (self->file_key), refs);
+      file = g_new0 (StoreFile, 1);
+      file->refs = g_ptr_array_new ();
+      file->lock_fd = open_lock_file (file_key);
+      g_hash_table_insert (stores_by_path, g_strdup (file_key), file);
     }
+  file->users++;
+  g_mutex_unlock (&stores_lock);
+}
+
+/* Drops a user, and with the last the entry and its lock. Called with stores_lock. */
+static void
+release_file_locked (const char *file_key)
+{
+  StoreFile *file = g_hash_table_lookup (stores_by_path, file_key);
+
+  g_assert (file != NULL && file->users > 0);
+  if (--file->users == 0)
+    g_hash_table_remove (stores_by_path, file_key);
+}
+
+static void
+release_file (const char *file_key)
+{
+  g_mutex_lock (&stores_lock);
+  release_file_locked (file_key);
+  g_mutex_unlock (&stores_lock);
+}
+
+static void
+register_store (DkStore *self)
+{
+  StoreFile *file;
+  GWeakRef *ref;
+
+  g_mutex_lock (&stores_lock);
+  file = g_hash_table_lookup (stores_by_path, self->file_key);
+  g_assert (file != NULL);  /* held by hold_file () */
   ref = g_new0 (GWeakRef, 1);
   g_weak_ref_init (ref, self);
-  g_ptr_array_add (refs, ref);
+  g_ptr_array_add (file->refs, ref);
   g_mutex_unlock (&stores_lock);
 }
 
@@ -310,13 +409,13 @@ unregister_store (DkStore *self)
 {
   /* released after the lock: the last reference of another store may go here */
   g_autoptr(GPtrArray) alive = g_ptr_array_new_with_free_func (g_object_unref);
-  GPtrArray *refs;
+  StoreFile *file;
 
   g_mutex_lock (&stores_lock);
-  refs = stores_by_path != NULL ? g_hash_table_lookup (stores_by_path, self->file_key) : NULL;
-  for (guint i = 0; refs != NULL && i < refs->len;)
+  file = stores_by_path != NULL ? g_hash_table_lookup (stores_by_path, self->file_key) : NULL;
+  for (guint i = 0; file != NULL && i < file->refs->len;)
     {
-      GWeakRef *ref = g_ptr_array_index (refs, i);
+      GWeakRef *ref = g_ptr_array_index (file->refs, i);
       GObject *object = g_weak_ref_get (ref);
 
       /* this one (its weak refs are cleared by now) and any other gone */
@@ -324,15 +423,59 @@ unregister_store (DkStore *self)
         {
           g_weak_ref_clear (ref);
           g_free (ref);
-          g_ptr_array_remove_index_fast (refs, i);
+          g_ptr_array_remove_index_fast (file->refs, i);
           continue;
         }
       g_ptr_array_add (alive, object);
       i++;
     }
-  if (refs != NULL && refs->len == 0)
-    g_hash_table_remove (stores_by_path, self->file_key);
+  if (file != NULL)
+    release_file_locked (self->file_key);
   g_mutex_unlock (&stores_lock);
+}
+
+/* Every store open on @self's file in this process, @self among them (strong refs). */
+GPtrArray *
+_dk_store_file_stores (DkStore *self)
+{
+  GPtrArray *stores = g_ptr_array_new_with_free_func (g_object_unref);
+  StoreFile *file;
+
+  if (self->file_key == NULL)
+    {
+      g_ptr_array_add (stores, g_object_ref (self));
+      return stores;
+    }
+
+  g_mutex_lock (&stores_lock);
+  file = stores_by_path != NULL ? g_hash_table_lookup (stores_by_path, self->file_key) : NULL;
+  for (guint i = 0; file != NULL && i < file->refs->len; i++)
+    {
+      GObject *object = g_weak_ref_get (g_ptr_array_index (file->refs, i));
+
+      if (object != NULL)
+        g_ptr_array_add (stores, object);
+    }
+  g_mutex_unlock (&stores_lock);
+
+  return stores;
+}
+
+gboolean
+_dk_store_lock_file (DkStore  *self,
+                     gboolean  exclusive)
+{
+  StoreFile *file;
+  gboolean locked = FALSE;
+
+  g_mutex_lock (&stores_lock);
+  file = stores_by_path != NULL && self->file_key != NULL
+    ? g_hash_table_lookup (stores_by_path, self->file_key) : NULL;
+  if (file != NULL && file->lock_fd >= 0)
+    locked = set_file_lock (file->lock_fd, exclusive ? F_WRLCK : F_RDLCK, F_OFD_SETLK);
+  g_mutex_unlock (&stores_lock);
+
+  return locked;
 }
 
 enum {
@@ -395,16 +538,17 @@ announce (DkStore *self,
           guint    changes)
 {
   g_autoptr(GPtrArray) stores = g_ptr_array_new_with_free_func (g_object_unref);
-  GPtrArray *refs;
+  StoreFile *file;
 
-  if (changes == 0)
+  /* a store of no file (a snapshot being installed) has nobody to tell */
+  if (changes == 0 || self->file_key == NULL)
     return;
 
   g_mutex_lock (&stores_lock);
-  refs = stores_by_path != NULL ? g_hash_table_lookup (stores_by_path, self->file_key) : NULL;
-  for (guint i = 0; refs != NULL && i < refs->len; i++)
+  file = stores_by_path != NULL ? g_hash_table_lookup (stores_by_path, self->file_key) : NULL;
+  for (guint i = 0; file != NULL && i < file->refs->len; i++)
     {
-      GObject *object = g_weak_ref_get (g_ptr_array_index (refs, i));
+      GObject *object = g_weak_ref_get (g_ptr_array_index (file->refs, i));
 
       if (object != NULL)
         g_ptr_array_add (stores, object);
@@ -934,6 +1078,7 @@ dk_store_open (const char  *path,
                GError     **error)
 {
   g_autoptr(DkStore) self = NULL;
+  g_autofree char *file_key = NULL;
   gboolean exists = FALSE;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -944,15 +1089,75 @@ dk_store_open (const char  *path,
   if (exists && !check_existing (path, error))
     return NULL;
 
+  /* "replica.db" and "/home/…/replica.db" are one file. The lock before the file: an
+   * install in another process finishes first. */
+  file_key = g_canonicalize_filename (path, NULL);
+  hold_file (file_key);
+
+  self = g_object_new (DK_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  if (!open_database (self, error))
+    {
+      release_file (file_key);
+      return NULL;
+    }
+  self->file_key = g_steal_pointer (&file_key);
+  register_store (self);
+
+  return g_steal_pointer (&self);
+}
+
+DkStore *
+_dk_store_open_alone (const char  *path,
+                      GError     **error)
+{
+  g_autoptr(DkStore) self = NULL;
+  gboolean exists = FALSE;
+
+  if (!check_present (path, &exists, error))
+    return NULL;
+  if (exists && !check_existing (path, error))
+    return NULL;
+
   self = g_object_new (DK_TYPE_STORE, NULL);
   self->path = g_strdup (path);
   if (!open_database (self, error))
     return NULL;
-  /* "replica.db" and "/home/…/replica.db" are one file */
-  self->file_key = g_canonicalize_filename (path, NULL);
-  register_store (self);
 
   return g_steal_pointer (&self);
+}
+
+void
+_dk_store_close_db (DkStore *self)
+{
+  g_assert (self->depth == 0);
+
+  /* every statement first, or sqlite3_close () refuses */
+  g_hash_table_remove_all (self->statements);
+  g_hash_table_remove_all (self->service_names);
+  if (self->db != NULL && sqlite3_close (self->db) != SQLITE_OK)
+    g_critical ("Could not close %s: %s", self->path, sqlite3_errmsg (self->db));
+  self->db = NULL;
+}
+
+gboolean
+_dk_store_reopen_db (DkStore  *self,
+                     GError  **error)
+{
+  g_assert (self->db == NULL);
+
+  if (!open_database (self, error))
+    {
+      /* A connection SQLite could not finish opening is closed again. The store must
+       * keep a connection: an empty one in memory fails every query with an error
+       * instead of a crash. */
+      sqlite3_close (self->db);
+      self->db = NULL;
+      sqlite3_open (":memory:", &self->db);
+      return FALSE;
+    }
+  _dk_store_watch_reset (self);
+  return TRUE;
 }
 
 /**
