@@ -9,6 +9,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 
 #include <sqlite3.h>
 #include <zlib.h>
@@ -447,8 +450,8 @@ test_range (Fixture       *fixture,
 /* ---- a rebuild under a download ---- */
 
 /* Publishes a few public cases, which makes the server (DRIFTKOLL_SNAPSHOT_MIN_INTERVAL
- * 0) rebuild once enough has changed; waits until the newest ETag is not @etag and
- * returns it. */
+ * 0) rebuild once enough has changed; waits until the newest ETag of the plain file is
+ * not @etag and returns it. */
 static char *
 wait_for_rebuild (Fixture    *fixture,
                   const char *etag)
@@ -483,7 +486,8 @@ wait_for_rebuild (Fixture    *fixture,
       for (guint i = 0; i < 10; i++)
         {
           g_clear_pointer (&head, reply_free);
-          head = request (fixture, "HEAD", fixture->path, NULL, NULL);
+          head = request (fixture, "HEAD", fixture->path, NULL,
+                          "Accept", DK_SNAPSHOT_TYPE_SQLITE, NULL);
           g_assert_cmpuint (head->status, ==, 200);
           if (g_strcmp0 (header (head, "ETag"), etag) != 0)
             return g_strdup (header (head, "ETag"));
@@ -492,6 +496,26 @@ wait_for_rebuild (Fixture    *fixture,
     }
 
   g_error ("The server did not rebuild its snapshot in %d s", REBUILD_TIMEOUT_S);
+}
+
+/* Whether the snapshot folder still holds a file of the generation of @etag
+ * ("<class>-<seq>-..." names them, as the ETag does). */
+static gboolean
+old_files_remain (Fixture    *fixture,
+                  const char *etag)
+{
+  g_autofree char *dir_path = g_strconcat (fixture->server->db_path, ".snapshots", NULL);
+  g_auto(GStrv) parts = g_strsplit (etag + 1, "-", 3);
+  g_autofree char *prefix = g_strdup_printf ("%s-%s-", parts[0], parts[1]);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      return TRUE;
+
+  return FALSE;
 }
 
 /* Reads all of @stream. */
@@ -569,6 +593,9 @@ test_rebuild_during_download (Fixture       *fixture,
 
   newest_etag = wait_for_rebuild (fixture, new_etag);
   g_assert_cmpstr (newest_etag, !=, old_etag);
+
+  /* Its files are gone from the folder; the response holds them mapped. */
+  g_assert_false (old_files_remain (fixture, old_etag));
 
   /* The in-flight 200 ends whole, with the bytes its headers describe. */
   body = read_rest (stream, received);
@@ -913,18 +940,77 @@ test_not_found (Fixture       *fixture,
   assert_error_code (reply, 404, "not_found");
 }
 
+/* A server must not outlive a test that aborted. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* "driftkoll-server serve --db @db_path" on a free port with more flags (NULL-ended);
+ * returns the process and its URL. */
+static GSubprocess *
+spawn_serve (const char  *db_path,
+             char       **out_url,
+             ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *process;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("DRIFTKOLL_SERVER"));
+  g_ptr_array_add (argv, (char *) "serve");
+  g_ptr_array_add (argv, (char *) "--db");
+  g_ptr_array_add (argv, (char *) db_path);
+  g_ptr_array_add (argv, (char *) "--listen");
+  g_ptr_array_add (argv, (char *) "127.0.0.1:0");
+  va_start (args, out_url);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  *out_url = g_strdup (line + strlen ("listening on "));
+
+  return process;
+}
+
+static void
+stop_serve (GSubprocess *process)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  /* A clean stop (and, under ASan, no leak). */
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
 /* A server of an empty database has none to give, nor one run with --no-snapshots. */
 static void
 test_none (void)
 {
   g_autoptr(DkTestServer) server = dk_test_server_new (FALSE);
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) reply = NULL;
   g_autofree char *path = g_strdup_printf (SNAPSHOT_PATH, DK_STORE_SCHEMA_VERSION);
-  g_autofree char *line = NULL;
+  g_autofree char *base_url = NULL;
   g_autofree char *url = NULL;
   g_autofree char *err = NULL;
   g_autofree char *demo_db = g_build_filename (server->dir, "demo.db", NULL);
@@ -944,25 +1030,129 @@ test_none (void)
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (dk_test_server_run_cli (server, NULL, NULL, &err, "snapshot", "--db", demo_db,
                                            NULL), ==, 0);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("DRIFTKOLL_SERVER"), "serve",
-                                         "--db", demo_db, "--listen", "127.0.0.1:0",
-                                         "--no-snapshots", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  url = g_strconcat (line + strlen ("listening on "), path + 1, NULL);
+  process = spawn_serve (demo_db, &base_url, "--no-snapshots", NULL);
+  url = g_strconcat (base_url, path + 1, NULL);
   msg = soup_message_new ("GET", url);
   body = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 404);
   g_assert_nonnull (strstr (g_bytes_get_data (body, NULL), "\"no_snapshot\""));
+  stop_serve (process);
+}
 
-  g_subprocess_send_signal (process, SIGTERM);
-  g_subprocess_wait (process, NULL, &error);
+/* ---- a large download and the write deadline ---- */
+
+/* A GET of the staff's plain file; with @small_window over a socket that takes little
+ * at a time. Returns the socket, the head read, and the body's length. */
+static GSocket *
+open_download (guint       port,
+               const char *path,
+               const char *token,
+               gboolean    small_window,
+               gsize      *out_length)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", port);
+  g_autofree char *request_text = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                   "Authorization: Bearer %s\r\n"
+                                                   "Accept: " DK_SNAPSHOT_TYPE_SQLITE "\r\n"
+                                                   "Connection: close\r\n\r\n", path, token);
+  g_autoptr(GString) head = g_string_new (NULL);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_TCP, &error);
+  const char *length;
+  char c;
+
   g_assert_no_error (error);
+  /* Before connecting, so that the window stays small. */
+  if (small_window)
+    g_assert_true (g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, 4096, &error));
+  g_assert_true (g_socket_connect (socket, address, NULL, &error));
+  g_assert_no_error (error);
+  g_socket_set_timeout (socket, 10);
+  g_assert_cmpint (g_socket_send (socket, request_text, strlen (request_text), NULL, &error), ==,
+                   (gssize) strlen (request_text));
+
+  /* The head, a byte at a time: the body starts right after it. */
+  while (!g_str_has_suffix (head->str, "\r\n\r\n"))
+    {
+      g_assert_cmpint (g_socket_receive (socket, &c, 1, NULL, &error), ==, 1);
+      g_string_append_c (head, c);
+    }
+  g_assert_true (g_str_has_prefix (head->str, "HTTP/1.1 200 "));
+  length = strstr (head->str, "Content-Length: ");
+  g_assert_nonnull (length);
+  *out_length = g_ascii_strtoull (length + strlen ("Content-Length: "), NULL, 10);
+
+  return socket;
+}
+
+/* Reads what comes until the end, in reads of up to @chunk bytes @pause_ms apart. */
+static gsize
+read_to_end (GSocket *socket,
+             gsize    chunk,
+             guint    pause_ms)
+{
+  g_autofree guint8 *buffer = g_malloc (chunk);
+  gsize total = 0;
+  gssize n;
+
+  while ((n = g_socket_receive (socket, (char *) buffer, chunk, NULL, NULL)) > 0)
+    {
+      total += n;
+      if (pause_ms > 0)
+        g_usleep (pause_ms * 1000);
+    }
+
+  return total;
+}
+
+/* The write deadline (--write-timeout-seconds) counts from a reply's last move: a slow
+ * reader of a file larger than what the kernel holds for it gets all of it, however
+ * long that takes; one that stops reading is cut. */
+static void
+test_slow_reader (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GSocket) slow = NULL;
+  g_autoptr(GSocket) stalled = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *err = NULL;
+  gint64 started;
+  gsize length = 0;
+  gsize stalled_length = 0;
+  gsize received;
+  guint port;
+
+  /* A staff file of about 11 MB. */
+  dk_test_server_import_generated (fixture->server, 4000);
+  dk_test_server_stop (fixture->server, FALSE);
+  g_assert_cmpint (dk_test_server_run_cli (fixture->server, NULL, NULL, &err, "snapshot", "--db",
+                                           fixture->server->db_path, NULL), ==, 0);
+  process = spawn_serve (fixture->server->db_path, &url, "--write-timeout-seconds", "1", NULL);
+  port = (guint) g_ascii_strtoull (url + strlen ("http://127.0.0.1:"), NULL, 10);
+
+  stalled = open_download (port, fixture->path, fixture->token, TRUE, &stalled_length);
+  slow = open_download (port, fixture->path, fixture->token, FALSE, &length);
+  g_assert_cmpuint (length, >, 8 * 1024 * 1024);
+
+  /* 128 KiB every 25 ms, about 5 MB/s: seconds for the whole. */
+  started = g_get_monotonic_time ();
+  received = read_to_end (slow, 128 * 1024, 25);
+  g_test_message ("%" G_GSIZE_FORMAT " bytes in %.1f s", received,
+                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
+  g_assert_cmpuint (received, ==, length);
+  g_assert_cmpint (g_get_monotonic_time () - started, >, G_USEC_PER_SEC);
+
+  /* The other has read nothing since its head: long cut by now, with what the kernel
+   * held for it. */
+  received = read_to_end (stalled, 64 * 1024, 0);
+  g_test_message ("the stalled reader got %" G_GSIZE_FORMAT " bytes of %" G_GSIZE_FORMAT,
+                  received, stalled_length);
+  g_assert_cmpuint (received, <, stalled_length);
+
+  stop_serve (process);
 }
 
 /* ---- GET /changes?base= ---- */
@@ -1035,6 +1225,7 @@ main (int   argc,
   ADD ("not-found", test_not_found);
   ADD ("changes-base", test_changes_base);
   ADD ("other-routes-ignore-range", test_other_routes_ignore_range);
+  ADD ("slow-reader-gets-all-stalled-is-cut", test_slow_reader);
   g_test_add_func ("/server/snapshot/none", test_none);
 
 #undef ADD

@@ -1,6 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-store-snapshot.c: a whole replica as a snapshot: written (the server's side),
- * checked and installed (a client's first sync), keeping what is local */
+ * checked and installed (a client's first sync), keeping what is local
+ *
+ * Crash safety of an install (dk-store-snapshot.c has it step by step): everything the
+ * install writes before the rename goes into the snapshot file, so a crash before it
+ * leaves the replica as it was (install-stopped-before-rename shows the same state
+ * after a failed rename, and that the file installs again without doubling the local
+ * state); the rename itself is atomic, and the file behind the new name was complete
+ * and synced before it; the copy into a file another process has open
+ * (…-uses-backup) is one SQLite transaction, rolled back whole by a crash. After the
+ * install the replica has no cursor and snapshot-base = S, and a page that takes the
+ * cursor to S drops the base in its own transaction (install-keeps-meta), so a crash
+ * during the pull that follows resumes where its last committed page left it.
+ */
 
 #define G_LOG_DOMAIN "test-store-snapshot"
 
@@ -9,6 +21,8 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -855,6 +869,63 @@ test_install_foreign_connection_uses_backup (Fixture       *fx,
   g_assert_cmpuint (search_count (fx->store, "lokalt andrad"), ==, 1);
 }
 
+/* The install stops after the local state was copied into the snapshot and before the
+ * rename (here the rename fails: the snapshot is on another file system), as after a
+ * crash between those steps: the replica is as it was and usable, and the same
+ * snapshot file installs later without the local state twice. */
+static void
+test_install_stopped_before_rename (Fixture       *fx,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(Scene) scene = { 0 };
+  g_autofree char *elsewhere = NULL;
+  g_autofree char *bytes = NULL;
+  g_autoptr(DkStore) reader = NULL;
+  gsize length = 0;
+  gint64 cursor;
+  GStatBuf a, b;
+
+  if (g_stat ("/dev/shm", &b) != 0 || g_stat (fx->dir, &a) != 0 || a.st_dev == b.st_dev)
+    {
+      g_test_skip ("no second file system at /dev/shm");
+      return;
+    }
+
+  set_up_scene (fx, &scene);
+  reader = dk_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  cursor = dk_store_get_cursor (fx->store);
+  elsewhere = g_strdup_printf ("/dev/shm/test-store-snapshot-%d.db", (int) getpid ());
+  g_assert_true (g_file_get_contents (fx->snapshot, &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (elsewhere, bytes, length, NULL));
+  g_remove (fx->snapshot);
+
+  g_assert_false (dk_store_install_snapshot (fx->store, elsewhere, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (count_cases (fx->store), ==, 4);
+  g_assert_cmpuint (count_cases (reader), ==, 4);
+  g_assert_cmpint (dk_store_get_cursor (fx->store), ==, cursor);
+  g_assert_cmpint (dk_store_get_snapshot_base (fx->store), ==, 0);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 2);
+
+  /* the same file, beside the replica now: installs, once */
+  g_clear_pointer (&bytes, g_free);
+  g_assert_true (g_file_get_contents (elsewhere, &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (fx->snapshot, bytes, length, NULL));
+  g_remove (elsewhere);
+  install (fx);
+  g_assert_cmpuint (count_cases (fx->store), ==, 14);
+  g_assert_cmpuint (count_cases (reader), ==, 14);
+  g_assert_cmpuint (dk_store_outbox_count (fx->store, DK_OUTBOX_PENDING), ==, 2);
+  g_assert_cmpint (dk_store_get_cursor (fx->store), ==, 0);
+  g_assert_cmpint (dk_store_get_snapshot_base (fx->store), ==, fx->seq);
+  g_assert_cmpuint (search_count (fx->store, "lokalt andrad"), ==, 1);
+}
+
 /* ---- a second process ---- */
 
 /* The child: the replica open through dk_store_open (so it holds the lock file) until
@@ -975,6 +1046,7 @@ main (int    argc,
   ADD ("/store/snapshot/install-keeps-meta", test_install_keeps_meta);
   ADD ("/store/snapshot/install-keeps-notifiers", test_install_keeps_notifiers);
   ADD ("/store/snapshot/install-reopens-in-process", test_install_reopens_in_process);
+  ADD ("/store/snapshot/install-stopped-before-rename", test_install_stopped_before_rename);
   ADD ("/store/snapshot/foreign-connection-uses-backup",
        test_install_foreign_connection_uses_backup);
   ADD ("/store/snapshot/second-process-uses-backup", test_install_second_process_uses_backup);

@@ -348,24 +348,41 @@ open_lock_file (const char *file_key)
   return fd;
 }
 
-/* Takes a user of @file_key's entry (made, with its lock file, for the first). */
+/* Takes a user of @file_key's entry (made, with its lock file, for the first). The
+ * lock may wait: taken outside stores_lock, and dropped again when another thread
+ * made the entry meanwhile (one descriptor per file). */
 static void
 hold_file (const char *file_key)
 {
   StoreFile *file;
+  int fd;
 
   g_mutex_lock (&stores_lock);
   if (stores_by_path == NULL)
     stores_by_path = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) store_file_free);
   file = g_hash_table_lookup (stores_by_path, file_key);
+  if (file != NULL)
+    {
+      file->users++;
+      g_mutex_unlock (&stores_lock);
+      return;
+    }
+  g_mutex_unlock (&stores_lock);
+
+  fd = open_lock_file (file_key);
+
+  g_mutex_lock (&stores_lock);
+  file = g_hash_table_lookup (stores_by_path, file_key);
   if (file == NULL)
     {
       file = g_new0 (StoreFile, 1);
       file->refs = g_ptr_array_new ();
-      file->lock_fd = open_lock_file (file_key);
+      file->lock_fd = fd;
       g_hash_table_insert (stores_by_path, g_strdup (file_key), file);
     }
+  else if (fd >= 0)
+    close (fd);
   file->users++;
   g_mutex_unlock (&stores_lock);
 }
