@@ -61,10 +61,12 @@ print("  %-9s seq %d, %d rows: %.1f MB on disk (.db), %.1f MB zstd (%.1f%%)" % (
     m["class"], m["seq"], m.get("rows", -1), m["size"] / 1e6, m["zst_size"] / 1e6,
     100.0 * m["zst_size"] / m["size"]))' "$manifest"
   done
+  start_server "$db"
 else
+  # Paging from 0, as before issue 14: no snapshot is built at the start either.
   sync_args=(--no-snapshot)
+  start_server "$db" --no-snapshots
 fi
-start_server "$db"
 
 if [ "$SNAPSHOT" = 1 ]; then
   # What a logged-in client downloads: the staff snapshot, zstd, as the server sends it.
