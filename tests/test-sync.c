@@ -1132,7 +1132,7 @@ main (int   argc,
   ADD ("/sync/events/another-process-change-is-sent-without-being-told",
        test_events_another_process_change_is_sent);
   ADD ("/sync/tls/ca-file-trusted-and-untrusted", test_tls_ca_file_trusted_and_untrusted);
-  ADD ("/sync/run/requests-coalesce", test_sync_requests_coalesce);
+  ADD ("/sync/pass/requests-coalesce", test_sync_requests_coalesce);
 
 #undef ADD
 

@@ -13,8 +13,8 @@ G_BEGIN_DECLS
  * each whole page, for twice as many again (up to DK_SYNC_PULL_LIMIT). */
 #define DK_SYNC_PULL_LIMIT           2500
 #define DK_SYNC_PULL_LIMIT_FLOOR     50
-/* Pages in a row a run asks for again, smaller, after the link cut them mid-answer; then
- * the run fails (OFFLINE) and the retry policy takes over. */
+/* Pages in a row a pass asks for again, smaller, after the link cut them mid-answer; then
+ * the pass fails (OFFLINE) and the retry policy takes over. */
 #define DK_SYNC_PULL_CUT_RETRIES     8
 /* Defaults of the tunables (dk-sync-engine.h says how to change them). */
 #define DK_SYNC_KEEPALIVE_SECONDS      5   /* WebSocket ping interval */
@@ -22,13 +22,14 @@ G_BEGIN_DECLS
 #define DK_SYNC_POLL_SECONDS           30
 #define DK_SYNC_REQUEST_TIMEOUT        30  /* no byte for this long: the request failed */
 
-typedef struct _DkSyncRun DkSyncRun;
+typedef struct _DkSyncPass DkSyncPass;
 
 struct _DkSyncEngine
 {
   GObject                  parent_instance;
 
   /* owned references */
+  GMainContext            *context;           /* the engine's: its state is touched there */
   DkStore                 *store;
   SoupSession             *session;
   GNetworkMonitor         *monitor;
@@ -45,9 +46,9 @@ struct _DkSyncEngine
   char                     *username;
   char                    *last_error;
 
-  /* the sync running now (dk-sync-run.c) */
-  DkSyncRun               *run;
-  GPtrArray               *next_waiters;      /* GTask *: want a run that starts later */
+  /* the sync pass running now (dk-sync-pass.c) */
+  DkSyncPass              *pass;
+  GPtrArray               *next_waiters;      /* GTask *: want a pass that starts later */
   gboolean                 again;
 
   /* keeping in sync (dk-sync-watch.c) */
@@ -72,7 +73,7 @@ struct _DkSyncEngine
   guint                    retry_window_ms;
   guint                    poll_seconds;
 
-  /* the pull's page size (dk-sync-pull.c): kept from run to run, as the link is */
+  /* the pull's page size (dk-sync-pass.c): kept from pass to pass, as the link is */
   guint                    pull_limit;
 
   /* first syncs from a snapshot */
@@ -84,8 +85,8 @@ struct _DkSyncEngine
 typedef struct {
   guint       status;
   JsonNode   *json;           /* nullable: the body when it is JSON (never for a 2xx
-                               * answer read with _dk_sync_engine_fetch_async ()) */
-  GBytes     *body;           /* nullable: a 2xx body from _dk_sync_engine_fetch_async () */
+                               * answer read with @raw_body) */
+  GBytes     *body;           /* nullable: a 2xx body read with @raw_body */
   char       *error_code;     /* nullable: from {"error": {"code", "message"}} */
   char       *error_message;
 } DkReply;
@@ -94,6 +95,14 @@ void      dk_reply_free                         (DkReply *reply);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkReply, dk_reply_free)
 
 /* dk-sync-engine.c */
+typedef void (*DkSyncEngineFunc) (DkSyncEngine *self,
+                                  gpointer      data);
+/* Runs @func (self, @data) on the engine's context, later, with a reference to the
+ * engine, then frees @data with @free. Any thread; calls from one thread run in order. */
+void      _dk_sync_engine_invoke                (DkSyncEngine        *self,
+                                                 DkSyncEngineFunc     func,
+                                                 gpointer             data,
+                                                 GDestroyNotify       free);
 void      _dk_sync_engine_set_meta              (DkSyncEngine        *self,
                                                  const char          *key,
                                                  const char          *value);
@@ -114,6 +123,15 @@ SoupMessage *_dk_sync_engine_new_message        (DkSyncEngine        *self,
                                                  const char          *path,
                                                  gboolean             authorize,
                                                  JsonNode            *body);
+/* The same from what the caller copied (any thread): @server_url ends in '/', @token
+ * NULL for none. */
+char     *_dk_sync_dup_url                      (const char          *server_url,
+                                                 const char          *path);
+SoupMessage *_dk_sync_message_new               (const char          *server_url,
+                                                 const char          *token,
+                                                 const char          *method,
+                                                 const char          *path,
+                                                 JsonNode            *body);
 /* Sends and reads an answer. A transport failure is an error (OFFLINE, TLS or
  * cancelled); any HTTP status is a DkReply. */
 void      _dk_sync_engine_send_async            (DkSyncEngine        *self,
@@ -121,20 +139,20 @@ void      _dk_sync_engine_send_async            (DkSyncEngine        *self,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,
                                                  gpointer             user_data);
-/* The same, but a 2xx body is left unparsed in reply->body, for a worker thread to
- * parse (pages of changes); error bodies are parsed as above. */
-void      _dk_sync_engine_fetch_async           (DkSyncEngine        *self,
+/* Sends and reads an answer in the calling thread (the sync pass's), read as above;
+ * with @raw_body a 2xx body is left unparsed in reply->body, for its reader to parse
+ * (pages of changes). @out_cut (nullable), after a failure: TRUE when the link was cut
+ * under a request the server had begun to answer (a connection closed or reset
+ * mid-answer), not one that never reached it. */
+DkReply  *_dk_sync_engine_send_sync             (DkSyncEngine        *self,
                                                  SoupMessage         *msg,
+                                                 gboolean             raw_body,
                                                  GCancellable        *cancellable,
-                                                 GAsyncReadyCallback  callback,
-                                                 gpointer             user_data);
+                                                 gboolean            *out_cut,
+                                                 GError             **error);
 DkReply  *_dk_sync_engine_send_finish           (DkSyncEngine        *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
-/* After a failed send: TRUE when the link was cut under a request the server had begun
- * to answer (a connection closed or reset mid-answer), not one that never reached it. */
-gboolean  _dk_sync_engine_send_was_cut          (DkSyncEngine        *self,
-                                                 GAsyncResult        *result);
 /* Sets the pull's page size and tells "pull-limit". */
 void      _dk_sync_engine_set_pull_limit        (DkSyncEngine        *self,
                                                  guint                limit);
@@ -147,6 +165,10 @@ void      _dk_sync_engine_tell_snapshot_progress (DkSyncEngine       *self,
                                                  guint64              total);
 /* TRUE for a 2xx JSON object; else the DK_SYNC_ERROR the reply means. */
 gboolean  _dk_sync_engine_check_reply           (DkSyncEngine        *self,
+                                                 DkReply             *reply,
+                                                 GError             **error);
+/* The same for a copied @server_url (nullable; names the host in the message). */
+gboolean  _dk_sync_check_reply                  (const char          *server_url,
                                                  DkReply             *reply,
                                                  GError             **error);
 /* _dk_sync_engine_send_finish () and _dk_sync_engine_check_reply () in one: the reply
@@ -180,17 +202,17 @@ void      _dk_sync_engine_emit_rejected         (DkSyncEngine        *self,
 void      _dk_sync_engine_emit_conflict         (DkSyncEngine        *self,
                                                  const char          *mutation_id);
 
-/* dk-sync-run.c */
+/* dk-sync-pass.c */
 void      _dk_sync_engine_request_sync          (DkSyncEngine        *self);
-void      _dk_sync_engine_cancel_run            (DkSyncEngine        *self);
-void      _dk_sync_engine_clear_runs            (DkSyncEngine        *self);
-/* Stops the running sync as failed with @error (it waits on a server that stopped
+void      _dk_sync_engine_cancel_pass           (DkSyncEngine        *self);
+void      _dk_sync_engine_clear_passes          (DkSyncEngine        *self);
+/* Stops the running pass as failed with @error (it waits on a server that stopped
  * answering): its callers hear @error, not "cancelled", and the retry follows. */
-void      _dk_sync_engine_abandon_run           (DkSyncEngine        *self,
+void      _dk_sync_engine_abandon_pass          (DkSyncEngine        *self,
                                                  const GError        *error);
 
 /* dk-sync-watch.c */
-void      _dk_sync_engine_watch_run_finished    (DkSyncEngine        *self,
+void      _dk_sync_engine_watch_pass_finished   (DkSyncEngine        *self,
                                                  const GError        *error);
 void      _dk_sync_engine_watch_restart_socket  (DkSyncEngine        *self);
 void      _dk_sync_engine_watch_dispose         (DkSyncEngine        *self);

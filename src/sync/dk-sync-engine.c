@@ -2,9 +2,9 @@
 /* dk-sync-engine.c: the engine object: its state, properties and settings
  *
  * Its requests to the server are in dk-sync-http.c. Login and logout are in
- * dk-sync-session.c. The sync itself is in dk-sync-run.c (with
- * dk-sync-push.c and dk-sync-pull.c), keeping in sync (WebSocket, polling, back-off) in
- * dk-sync-watch.c; the state they share is in dk-sync-engine-private.h.
+ * dk-sync-session.c. A sync pass (the outbox, then the pages of changes) is in
+ * dk-sync-pass.c, keeping in sync (WebSocket, polling, back-off) in dk-sync-watch.c; the
+ * state they share is in dk-sync-engine-private.h.
  */
 
 #define G_LOG_DOMAIN "dk-sync-engine"
@@ -85,6 +85,57 @@ normalize_url (const char *url)
     return g_strdup (url);
 
   return g_strconcat (url, "/", NULL);
+}
+
+typedef struct {
+  DkSyncEngine     *self;
+  DkSyncEngineFunc  func;
+  gpointer          data;
+  GDestroyNotify    free;
+} Invocation;
+
+static void
+invocation_free (Invocation *invocation)
+{
+  if (invocation->free != NULL)
+    invocation->free (invocation->data);
+  g_object_unref (invocation->self);
+  g_free (invocation);
+}
+
+static gboolean
+dk_sync_engine_invocation_cb (gpointer user_data)
+{
+  Invocation *invocation = user_data;
+
+  invocation->func (invocation->self, invocation->data);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Not g_main_context_invoke (): from a thread whose default context is the engine's
+ * (any worker's, when the engine lives on the global default context) that would run
+ * @func at once in the calling thread whenever it could acquire the context. An idle
+ * source at the default priority keeps the order of the calls, and comes before the
+ * pass's own GTask result, queued after them. */
+void
+_dk_sync_engine_invoke (DkSyncEngine     *self,
+                        DkSyncEngineFunc  func,
+                        gpointer          data,
+                        GDestroyNotify    free)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+  Invocation *invocation = g_new0 (Invocation, 1);
+
+  invocation->self = g_object_ref (self);
+  invocation->func = func;
+  invocation->data = data;
+  invocation->free = free;
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (source, "[dk-sync-engine] invoke");
+  g_source_set_callback (source, dk_sync_engine_invocation_cb, invocation,
+                         (GDestroyNotify) invocation_free);
+  g_source_attach (source, self->context);
 }
 
 void
@@ -228,7 +279,7 @@ dk_sync_engine_store_revision_changed_cb (DkSyncEngine *self,
   g_assert (DK_IS_SYNC_ENGINE (self));
 
   if ((changes & (DK_STORE_CHANGE_LOCAL | DK_STORE_CHANGE_OUTBOX)) == 0 &&
-      ((changes & DK_STORE_CHANGE_SERVER) == 0 || self->run != NULL))
+      ((changes & DK_STORE_CHANGE_SERVER) == 0 || self->pass != NULL))
     return;
 
   _dk_sync_engine_update_outbox_size (self);
@@ -245,7 +296,7 @@ dk_sync_engine_dispose (GObject *object)
   DkSyncEngine *self = DK_SYNC_ENGINE (object);
 
   _dk_sync_engine_watch_dispose (self);
-  _dk_sync_engine_clear_runs (self);
+  _dk_sync_engine_clear_passes (self);
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
@@ -270,6 +321,7 @@ dk_sync_engine_finalize (GObject *object)
   g_free (self->ca_file);
   g_free (self->username);
   g_free (self->last_error);
+  g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (dk_sync_engine_parent_class)->finalize (object);
 }
@@ -494,6 +546,7 @@ dk_sync_engine_request_queued_cb (SoupSession *session,
 static void
 dk_sync_engine_init (DkSyncEngine *self)
 {
+  self->context = g_main_context_ref_thread_default ();
   self->state = DK_SYNC_STATE_NEEDS_LOGIN;
   self->last_sync = DK_TIME_UNSET;
   self->keepalive_seconds = tunable_from_env ("DRIFTKOLL_KEEPALIVE_SECONDS",

@@ -19,10 +19,17 @@ _dk_sync_engine_dup_url (DkSyncEngine *self,
   g_assert (DK_IS_SYNC_ENGINE (self));
   g_assert (self->server_url != NULL);
 
+  return _dk_sync_dup_url (self->server_url, path);
+}
+
+char *
+_dk_sync_dup_url (const char *server_url,
+                  const char *path)
+{
   while (*path == '/')
     path++;
 
-  return g_strconcat (self->server_url, path, NULL);
+  return g_strconcat (server_url, path, NULL);
 }
 
 SoupMessage *
@@ -32,7 +39,20 @@ _dk_sync_engine_new_message (DkSyncEngine *self,
                              gboolean      authorize,
                              JsonNode     *body)
 {
-  g_autofree char *url = _dk_sync_engine_dup_url (self, path);
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  return _dk_sync_message_new (self->server_url, authorize ? self->token : NULL, method, path,
+                               body);
+}
+
+SoupMessage *
+_dk_sync_message_new (const char *server_url,
+                      const char *token,
+                      const char *method,
+                      const char *path,
+                      JsonNode   *body)
+{
+  g_autofree char *url = _dk_sync_dup_url (server_url, path);
   g_autoptr(SoupMessage) msg = NULL;
   SoupMessageHeaders *headers;
 
@@ -42,9 +62,9 @@ _dk_sync_engine_new_message (DkSyncEngine *self,
 
   headers = soup_message_get_request_headers (msg);
   soup_message_headers_replace (headers, "Accept", "application/json");
-  if (authorize && self->token != NULL)
+  if (token != NULL)
     {
-      g_autofree char *value = g_strconcat ("Bearer ", self->token, NULL);
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
 
       soup_message_headers_replace (headers, "Authorization", value);
     }
@@ -119,19 +139,6 @@ transport_error (SoupMessage *msg,
                       message_host (msg), error->message);
 }
 
-/* What a request's task keeps: its message, and how a failure happened. */
-typedef struct {
-  SoupMessage *msg;
-  gboolean     cut;
-} SendData;
-
-static void
-send_data_free (SendData *data)
-{
-  g_clear_object (&data->msg);
-  g_free (data);
-}
-
 /* The link was cut under an answer: the server had begun it (its status is in), or the
  * connection closed or was reset part way. A refused connection, an unknown host or a
  * silence before any answer are not cuts: the server is not reachable at all. */
@@ -147,40 +154,40 @@ was_cut (SoupMessage  *msg,
          error->code == G_IO_ERROR_CONNECTION_CLOSED;
 }
 
-static void
-dk_sync_engine_message_sent_cb (GObject      *object,
-                                GAsyncResult *result,
-                                gpointer      user_data)
+/* A transport failure, said the one way for both kinds of send; @out_cut tells whether
+ * the link was cut under an answer. */
+static GError *
+send_failed (SoupMessage *msg,
+             GError      *error,
+             gboolean    *out_cut)
 {
-  g_autoptr(GTask) task = user_data;
-  SendData *send = g_task_get_task_data (task);
-  SoupMessage *msg = send->msg;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(DkReply) reply = NULL;
+  *out_cut = was_cut (msg, error);
+  g_debug ("%s %s failed%s: %s", soup_message_get_method (msg),
+           g_uri_get_path (soup_message_get_uri (msg)), *out_cut ? " (cut)" : "",
+           error->message);
+
+  return transport_error (msg, error);
+}
+
+/* The answer in @bytes (transfer full): a 2xx body is kept unparsed when @raw_body (a
+ * page of changes, parsed by its reader), anything else is read as JSON, with the
+ * {"error": {"code", "message"}} of a refusal. */
+static DkReply *
+reply_new (SoupMessage *msg,
+           GBytes      *bytes,
+           gboolean     raw_body)
+{
+  g_autoptr(GBytes) owned = bytes;
+  g_autoptr(DkReply) reply = g_new0 (DkReply, 1);
   gsize length = 0;
   const char *data;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  if (bytes == NULL)
-    {
-      send->cut = was_cut (msg, error);
-      g_debug ("%s %s failed%s: %s", soup_message_get_method (msg),
-               g_uri_get_path (soup_message_get_uri (msg)), send->cut ? " (cut)" : "",
-               error->message);
-      g_task_return_error (task, transport_error (msg, error));
-      return;
-    }
-
-  _dk_sync_engine_heard_from_server (g_task_get_source_object (task));
-  reply = g_new0 (DkReply, 1);
   reply->status = soup_message_get_status (msg);
 
   data = g_bytes_get_data (bytes, &length);
-  if (g_task_get_source_tag (task) == _dk_sync_engine_fetch_async &&
-      SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+  if (raw_body && SOUP_STATUS_IS_SUCCESSFUL (reply->status))
     {
-      reply->body = g_steal_pointer (&bytes);
+      reply->body = g_steal_pointer (&owned);
     }
   else if (length > 0)
     {
@@ -209,26 +216,69 @@ dk_sync_engine_message_sent_cb (GObject      *object,
         }
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&reply), (GDestroyNotify) dk_reply_free);
+  return g_steal_pointer (&reply);
 }
 
-/* Sends @msg for @task (transfer full), whose source tag says how to read the answer. */
 static void
-send_for_task (DkSyncEngine *self,
-               GTask        *task,
-               SoupMessage  *msg)
+dk_sync_engine_message_sent_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
 {
-  SendData *data;
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes;
+  gboolean cut;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, send_failed (msg, error, &cut));
+      return;
+    }
+
+  _dk_sync_engine_heard_from_server (g_task_get_source_object (task));
+  g_task_return_pointer (task, reply_new (msg, bytes, FALSE), (GDestroyNotify) dk_reply_free);
+}
+
+static void
+heard_from_server_cb (DkSyncEngine *self,
+                      gpointer      data)
+{
+  _dk_sync_engine_heard_from_server (self);
+}
+
+/* The synchronous send of the sync pass's thread (libsoup ≥ 3.2 sends from any thread
+ * through one session: "request-queued" and the message's signals run in this thread,
+ * the session's timeouts hold). The answer is read as the async sends read it; hearing
+ * from the server reaches the engine on its own context.
+ */
+DkReply *
+_dk_sync_engine_send_sync (DkSyncEngine  *self,
+                           SoupMessage   *msg,
+                           gboolean       raw_body,
+                           GCancellable  *cancellable,
+                           gboolean      *out_cut,
+                           GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean cut = FALSE;
+  GBytes *bytes;
 
   g_assert (DK_IS_SYNC_ENGINE (self));
   g_assert (SOUP_IS_MESSAGE (msg));
 
-  data = g_new0 (SendData, 1);
-  data->msg = g_object_ref (msg);
-  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task),
-                                    dk_sync_engine_message_sent_cb, task);
+  bytes = soup_session_send_and_read (self->session, msg, cancellable, &local_error);
+  if (bytes == NULL)
+    {
+      g_propagate_error (error, send_failed (msg, local_error, &cut));
+      if (out_cut != NULL)
+        *out_cut = cut;
+      return NULL;
+    }
+
+  _dk_sync_engine_invoke (self, heard_from_server_cb, NULL, NULL);
+  return reply_new (msg, bytes, raw_body);
 }
 
 void
@@ -238,23 +288,16 @@ _dk_sync_engine_send_async (DkSyncEngine        *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task;
 
+  g_assert (DK_IS_SYNC_ENGINE (self));
+  g_assert (SOUP_IS_MESSAGE (msg));
+
+  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, _dk_sync_engine_send_async);
-  send_for_task (self, task, msg);
-}
-
-void
-_dk_sync_engine_fetch_async (DkSyncEngine        *self,
-                             SoupMessage         *msg,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, _dk_sync_engine_fetch_async);
-  send_for_task (self, task, msg);
+  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    dk_sync_engine_message_sent_cb, task);
 }
 
 DkReply *
@@ -266,19 +309,6 @@ _dk_sync_engine_send_finish (DkSyncEngine  *self,
   g_assert (g_task_is_valid (result, self));
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-gboolean
-_dk_sync_engine_send_was_cut (DkSyncEngine *self,
-                              GAsyncResult *result)
-{
-  SendData *data;
-
-  g_assert (DK_IS_SYNC_ENGINE (self));
-  g_assert (g_task_is_valid (result, self));
-
-  data = g_task_get_task_data (G_TASK (result));
-  return data != NULL && data->cut;
 }
 
 DkReply *
@@ -322,12 +352,20 @@ _dk_sync_engine_check_reply (DkSyncEngine  *self,
                              DkReply       *reply,
                              GError       **error)
 {
+  g_assert (DK_IS_SYNC_ENGINE (self));
+
+  return _dk_sync_check_reply (self->server_url, reply, error);
+}
+
+gboolean
+_dk_sync_check_reply (const char  *server_url,
+                      DkReply     *reply,
+                      GError     **error)
+{
   const char *host = "?";
   g_autoptr(GUri) uri = NULL;
 
-  g_assert (DK_IS_SYNC_ENGINE (self));
-
-  if (self->server_url != NULL && (uri = g_uri_parse (self->server_url, G_URI_FLAGS_NONE, NULL)))
+  if (server_url != NULL && (uri = g_uri_parse (server_url, G_URI_FLAGS_NONE, NULL)))
     host = g_uri_get_host (uri);
 
   if (SOUP_STATUS_IS_SUCCESSFUL (reply->status))

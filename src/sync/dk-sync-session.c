@@ -417,7 +417,7 @@ dk_sync_engine_logout_async (DkSyncEngine        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dk_sync_engine_logout_async);
 
-  _dk_sync_engine_cancel_run (self);
+  _dk_sync_engine_cancel_pass (self);
 
   if (self->token != NULL && self->server_url != NULL)
     msg = _dk_sync_engine_new_message (self, SOUP_METHOD_DELETE, DK_API_PREFIX "/session",

@@ -3,10 +3,10 @@
  * cannot be opened, retries with back-off, and the network monitor as a hint
  *
  * Online or offline is decided by what the requests do, and said at once:
- * - a socket that closes or resets makes a sync run now; a server that is gone refuses
- *   it, and the state is "offline" within milliseconds;
+ * - a socket that closes or resets makes a sync pass start now; a server that is gone
+ *   refuses it, and the state is "offline" within milliseconds;
  * - a socket that answers no ping for "liveness-seconds" (a paused server, a cut cable:
- *   nothing closes) is given up, the run waiting on it too, and the state is "offline";
+ *   nothing closes) is given up, the pass waiting on it too, and the state is "offline";
  *   TCP keepalive ("tcp-keepalive-seconds") ends connections whose peer is gone;
  * - while offline there is one retry timer, of the sync (never the socket as well): its
  *   back-off is short while the outage is young and gentle once it is older than a
@@ -78,7 +78,7 @@ schedule_reconnect (DkSyncEngine *self)
 static void
 ensure_polling (DkSyncEngine *self)
 {
-  if (self->retry_id == 0 && self->run == NULL)
+  if (self->retry_id == 0 && self->pass == NULL)
     schedule_retry (self, self->poll_seconds * 1000, TRUE);
 }
 
@@ -108,9 +108,9 @@ server_unreachable (DkSyncEngine *self,
 
   _dk_sync_engine_set_last_error (self, error);
   _dk_sync_engine_set_state (self, DK_SYNC_STATE_OFFLINE);
-  if (self->run != NULL)
+  if (self->pass != NULL)
     {
-      _dk_sync_engine_abandon_run (self, error);
+      _dk_sync_engine_abandon_pass (self, error);
       return;
     }
   if (self->retry_id == 0 || self->retry_is_poll)
@@ -123,7 +123,7 @@ socket_lost (DkSyncEngine *self)
 {
   /* One that lived a while was fine: the next opens at once. One that closes right
    * after opening, while the server answers requests, waits longer each time (a server
-   * that went away is not the socket's fault: see _dk_sync_engine_watch_run_finished). */
+   * that went away is not the socket's fault: see _dk_sync_engine_watch_pass_finished). */
   if (g_get_monotonic_time () - self->socket_opened_at > 10 * G_USEC_PER_SEC)
     dk_backoff_reset (self->socket_backoff);
   else
@@ -361,7 +361,7 @@ dk_sync_engine_network_changed_cb (GNetworkMonitor *monitor,
 }
 
 void
-_dk_sync_engine_watch_run_finished (DkSyncEngine *self,
+_dk_sync_engine_watch_pass_finished (DkSyncEngine *self,
                                     const GError *error)
 {
   g_assert (DK_IS_SYNC_ENGINE (self));
@@ -412,7 +412,7 @@ _dk_sync_engine_heard_from_server (DkSyncEngine *self)
   g_assert (DK_IS_SYNC_ENGINE (self));
 
   /* A retry that gets an answer is syncing again; until then it stays offline. */
-  if (self->state == DK_SYNC_STATE_OFFLINE && self->run != NULL)
+  if (self->state == DK_SYNC_STATE_OFFLINE && self->pass != NULL)
     _dk_sync_engine_set_state (self, DK_SYNC_STATE_SYNCING);
 }
 
@@ -518,8 +518,8 @@ dk_sync_engine_start (DkSyncEngine *self)
 /**
  * dk_sync_engine_stop:
  *
- * Stops keeping in sync: closes the socket, drops the timers and cancels the sync that
- * runs now. Whatever was applied stays applied.
+ * Stops keeping in sync: closes the socket, drops the timers and cancels the sync pass
+ * that runs now. Whatever was applied stays applied.
  */
 void
 dk_sync_engine_stop (DkSyncEngine *self)
@@ -538,5 +538,5 @@ dk_sync_engine_stop (DkSyncEngine *self)
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   drop_socket (self);
   g_clear_signal_handler (&self->network_changed_id, self->monitor);
-  _dk_sync_engine_cancel_run (self);
+  _dk_sync_engine_cancel_pass (self);
 }
