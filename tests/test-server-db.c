@@ -7,6 +7,10 @@
 
 #include <string.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
@@ -149,6 +153,8 @@ read_file_bytes (const char *path)
 }
 
 static const DkViewer anonymous = { NULL, 0 };
+
+static void put_case (DkServerDb *db, const char *id, gboolean public);
 
 /* ---- open ---- */
 
@@ -1375,8 +1381,14 @@ test_changes_base_paging (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (page, "last_seq"), ==, 6);
   g_clear_pointer (&page, json_object_unref);
 
+  /* Unpublished after the first pages: anonymous callers get tombstones for them;
+   * one becomes anna's alone. */
+  put (fixture->db, "case", "p1", "{\"id\":\"p1\",\"v\":2}", 2, FALSE, DK_ROLE_STAFF, NULL);
+  put_case (fixture->db, "p4", TRUE);
+  put (fixture->db, "case", "p2", "{\"id\":\"p2\",\"v\":2}", 2, FALSE, 0, "anna");
+
   for (guint v = 0; v < G_N_ELEMENTS (viewers); v++)
-    for (gint64 base = 0; base <= 11; base++)
+    for (gint64 base = 0; base <= 14; base++)
       for (guint limit = 1; limit <= 4; limit++)
         assert_base_equals_paging (fixture->db, base, limit, &viewers[v]);
 }
@@ -1648,6 +1660,143 @@ build_snapshots (const char *db_path,
   g_assert_true (built);
 }
 
+typedef struct {
+  const char *db_path;
+  const char *dir;
+  gint        done;
+} Build;
+
+static gpointer
+build_thread (gpointer data)
+{
+  Build *build = data;
+
+  build_snapshots (build->db_path, build->dir);
+  g_atomic_int_set (&build->done, 1);
+  return NULL;
+}
+
+/* The command waits for a build in progress (serve's) instead of failing; a missing
+ * database is said as such. */
+static void
+test_snapshot_command_waits (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (fixture->dir, "snapshots", NULL);
+  g_autofree char *lock = g_build_filename (dir, ".lock", NULL);
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.db", NULL);
+  g_autoptr(GError) error = NULL;
+  Build build = { fixture->path, dir, 0 };
+  GThread *thread;
+  int fd;
+
+  put_case (fixture->db, "c1", TRUE);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  fd = g_open (lock, O_RDWR | O_CREAT, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+
+  thread = g_thread_new ("build", build_thread, &build);
+  g_usleep (300 * 1000);
+  g_assert_false (g_atomic_int_get (&build.done));
+  close (fd);   /* the other build ends */
+  g_thread_join (thread);
+  g_assert_true (g_atomic_int_get (&build.done));
+
+  g_assert_false (dk_server_snapshot_build (missing, dir, &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_NOT_FOUND);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
+/* A database restored from a backup is behind its snapshots: they are rebuilt at once,
+ * whatever the interval. */
+static void
+test_snapshot_restored_database (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (fixture->dir, "snapshots", NULL);
+  g_autofree char *restored = g_build_filename (fixture->dir, "restored.db", NULL);
+  g_autoptr(DkServerDb) db = NULL;
+  g_autoptr(DkServerSnapshots) snapshots = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("c%u", i);
+
+      put_case (fixture->db, id, TRUE);
+    }
+  build_snapshots (fixture->path, dir);
+
+  db = dk_server_db_open (restored, &error);
+  g_assert_no_error (error);
+  put_case (db, "c0", TRUE);
+  put_case (db, "c1", TRUE);
+
+  g_setenv ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL", "3600", TRUE);
+  g_setenv ("DRIFTKOLL_SNAPSHOT_CHECK_SECONDS", "1", TRUE);
+  snapshots = dk_server_snapshots_new (restored, dir, &error);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autoptr(DkServerSnapshotFile) file =
+        dk_server_snapshots_get (snapshots, DK_SERVER_SNAPSHOT_STAFF, NULL, NULL);
+
+      g_assert_nonnull (file);
+      if (file->seq == 2)
+        break;
+      g_assert_cmpint (file->seq, ==, 10);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);   /* the check timer */
+      g_usleep (10000);
+    }
+  g_clear_object (&snapshots);
+  g_unsetenv ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL");
+  g_unsetenv ("DRIFTKOLL_SNAPSHOT_CHECK_SECONDS");
+}
+
+/* A generation built by the command beside a running server is served within a check. */
+static void
+test_snapshot_other_process_build (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (fixture->dir, "snapshots", NULL);
+  g_autoptr(DkServerSnapshots) snapshots = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+
+  put_case (fixture->db, "c1", TRUE);
+  build_snapshots (fixture->path, dir);
+
+  g_setenv ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL", "3600", TRUE);
+  g_setenv ("DRIFTKOLL_SNAPSHOT_CHECK_SECONDS", "1", TRUE);
+  snapshots = dk_server_snapshots_new (fixture->path, dir, &error);
+  g_assert_no_error (error);
+
+  put_case (fixture->db, "c2", TRUE);
+  build_snapshots (fixture->path, dir);   /* "driftkoll-server snapshot" */
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autoptr(DkServerSnapshotFile) file =
+        dk_server_snapshots_get (snapshots, DK_SERVER_SNAPSHOT_ANONYMOUS, NULL, NULL);
+
+      if (file->seq == 2)
+        break;
+      g_assert_cmpint (file->seq, ==, 1);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+
+  g_clear_object (&snapshots);
+  g_unsetenv ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL");
+  g_unsetenv ("DRIFTKOLL_SNAPSHOT_CHECK_SECONDS");
+}
+
 static gboolean
 bytes_start_with (GBytes     *bytes,
                   const char *prefix,
@@ -1839,6 +1988,9 @@ main (int   argc,
   g_test_add_func ("/server-db/snapshot/stale-rule", test_snapshot_stale_rule);
   ADD ("/server-db/snapshot/one-seq-for-both", test_snapshot_one_seq_for_both);
   ADD ("/server-db/snapshot/serve-previous-and-rebuild", test_snapshot_serve_and_rebuild);
+  ADD ("/server-db/snapshot/command-waits-for-a-build", test_snapshot_command_waits);
+  ADD ("/server-db/snapshot/restored-database-rebuilds", test_snapshot_restored_database);
+  ADD ("/server-db/snapshot/serves-what-the-command-built", test_snapshot_other_process_build);
 
 #undef ADD
 

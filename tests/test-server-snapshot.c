@@ -422,6 +422,24 @@ test_range (Fixture       *fixture,
   g_assert_cmpstr (header (reply, "Content-Range"), ==, unsatisfied);
   g_clear_pointer (&reply, reply_free);
 
+  /* Too many ranges (17 apart, or hundreds that would merge): the whole file. */
+  {
+    g_autoptr(GString) many = g_string_new ("bytes=0-0");
+    g_autoptr(GString) same = g_string_new ("bytes=0-0");
+
+    for (guint i = 1; i < 17; i++)
+      g_string_append_printf (many, ",%u-%u", i * 10, i * 10);
+    for (guint i = 1; i < 1000; i++)
+      g_string_append (same, ",0-0");
+    reply = get_range (fixture, many->str, NULL);
+    g_assert_cmpuint (reply->status, ==, 200);
+    assert_bytes_equal (reply->body, whole->body);
+    g_clear_pointer (&reply, reply_free);
+    reply = get_range (fixture, same->str, NULL);
+    g_assert_cmpuint (reply->status, ==, 200);
+    g_clear_pointer (&reply, reply_free);
+  }
+
   /* Not a range we know: the whole file. */
   reply = get_range (fixture, "bytes=abc", NULL);
   g_assert_cmpuint (reply->status, ==, 200);
@@ -1184,6 +1202,80 @@ test_changes_base (Fixture       *fixture,
   g_assert_cmpuint (staff->status, ==, 200);
 }
 
+static JsonArray *
+changes_page (Fixture    *fixture,
+              const char *path,
+              const char *token)
+{
+  g_autoptr(Reply) reply = request (fixture, "GET", path, token,
+                                    "Accept-Encoding", "identity", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_null (header (reply, "Content-Encoding"));
+  node = json_from_string (g_bytes_get_data (reply->body, NULL), &error);
+  g_assert_no_error (error);
+  return json_array_ref (json_object_get_array_member (json_node_get_object (node), "changes"));
+}
+
+/* After a snapshot at S: an anonymous caller has nothing private, so base=S is since=S;
+ * the service desk first gets its reports up to S, which no snapshot holds, and no
+ * object of its class up to S. */
+static void
+test_changes_after_snapshot (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(Reply) head = request (fixture, "HEAD", fixture->path, fixture->token, NULL);
+  gint64 seq = g_ascii_strtoll (header (head, DK_HEADER_SNAPSHOT_SEQ), NULL, 10);
+  g_autofree char *based = g_strdup_printf ("/api/v1/changes?since=0&base=%" G_GINT64_FORMAT
+                                            "&limit=1000", seq);
+  g_autofree char *after = g_strdup_printf ("/api/v1/changes?since=%" G_GINT64_FORMAT
+                                            "&limit=1000", seq);
+  g_autoptr(JsonArray) anonymous_based = NULL;
+  g_autoptr(JsonArray) anonymous_after = NULL;
+  g_autoptr(JsonArray) desk = NULL;
+  guint reports = 0;
+
+  g_assert_cmpint (seq, >, 0);
+  /* One change after the snapshot. */
+  g_clear_pointer (&head, reply_free);
+  {
+    g_autoptr(JsonArray) results = NULL;
+    g_autofree char *mutation_id = g_uuid_string_random ();
+    g_autofree char *case_id = g_uuid_string_random ();
+    g_autofree char *batch = g_strdup_printf (
+        "[{\"id\":\"%s\",\"op\":\"case.create\",\"base_revision\":0,"
+        "\"data\":{\"id\":\"%s\",\"kind\":\"incident\",\"area\":\"it_telephony\","
+        "\"title\":\"Efter ögonblicksbilden\",\"description\":\"\",\"scope\":\"Alla\","
+        "\"services\":[\"tes\"],\"priority\":2,\"public\":true}}]", mutation_id, case_id);
+
+    results = dk_test_server_mutate (fixture->server, fixture->token, batch);
+    g_assert_cmpuint (json_array_get_length (results), ==, 1);
+  }
+
+  anonymous_based = changes_page (fixture, based, NULL);
+  anonymous_after = changes_page (fixture, after, NULL);
+  g_assert_cmpuint (json_array_get_length (anonymous_based), >=, 1);
+  g_assert_true (json_array_equal (anonymous_based, anonymous_after));
+
+  desk = changes_page (fixture, based, fixture->token);
+  for (guint i = 0; i < json_array_get_length (desk); i++)
+    {
+      JsonObject *change = json_array_get_object_element (desk, i);
+      const char *type = json_object_get_string_member (change, "type");
+
+      if (json_object_get_int_member (change, "seq") > seq)
+        continue;
+      /* Up to S only what the staff snapshot left out. */
+      g_assert_cmpstr (type, !=, "case");
+      g_assert_cmpstr (type, !=, "service");
+      if (g_str_equal (type, "report"))
+        reports++;
+    }
+  g_assert_cmpuint (reports, >=, 1);
+}
+
 /* ---- no other route answers Range ---- */
 
 static void
@@ -1224,6 +1316,7 @@ main (int   argc,
   ADD ("class-never-crosses", test_class_never_crosses);
   ADD ("not-found", test_not_found);
   ADD ("changes-base", test_changes_base);
+  ADD ("changes-after-snapshot", test_changes_after_snapshot);
   ADD ("other-routes-ignore-range", test_other_routes_ignore_range);
   ADD ("slow-reader-gets-all-stalled-is-cut", test_slow_reader);
   g_test_add_func ("/server/snapshot/none", test_none);

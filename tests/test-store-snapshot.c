@@ -192,7 +192,8 @@ open_raw (const char *path)
 {
   sqlite3 *db = NULL;
 
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
+                   ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 5000);
   return db;
 }
@@ -926,6 +927,43 @@ test_install_stopped_before_rename (Fixture       *fx,
   g_assert_cmpuint (search_count (fx->store, "lokalt andrad"), ==, 1);
 }
 
+/* A replica made before 16 KiB pages, open in another connection: SQLite cannot copy
+ * pages of another size into it, so the install says so and leaves it as it was; once
+ * it is alone with the file, the rename installs. */
+static void
+test_install_other_page_size (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *other = NULL;
+
+  g_clear_object (&fx->store);
+  g_assert_cmpint (g_unlink (fx->path), ==, 0);
+  raw_exec (fx->path, "PRAGMA page_size = 4096; CREATE TABLE x (y); DROP TABLE x");
+  fx->store = dk_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA page_size"), ==, 4096);
+  g_assert_true (dk_store_set_meta (fx->store, "username", ME, NULL));
+  write_snapshot (fx, 5);
+  g_assert_true (dk_store_prepare_snapshot (fx->snapshot, NULL, &error));
+  g_assert_no_error (error);
+
+  other = open_raw (fx->path);
+  g_assert_cmpint (sqlite3_exec (other, "SELECT count(*) FROM cases", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  g_assert_false (dk_store_install_snapshot (fx->store, fx->snapshot, &error));
+  g_assert_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_cases (fx->store), ==, 0);
+  sqlite3_close (other);
+
+  install (fx);
+  g_assert_cmpuint (count_cases (fx->store), ==, 5);
+  g_assert_cmpint (raw_int (fx->path, "PRAGMA page_size"), ==, 16384);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM meta WHERE key = 'username'"), ==, 1);
+}
+
 /* ---- a second process ---- */
 
 /* The child: the replica open through dk_store_open (so it holds the lock file) until
@@ -1047,6 +1085,7 @@ main (int    argc,
   ADD ("/store/snapshot/install-keeps-notifiers", test_install_keeps_notifiers);
   ADD ("/store/snapshot/install-reopens-in-process", test_install_reopens_in_process);
   ADD ("/store/snapshot/install-stopped-before-rename", test_install_stopped_before_rename);
+  ADD ("/store/snapshot/install-other-page-size", test_install_other_page_size);
   ADD ("/store/snapshot/foreign-connection-uses-backup",
        test_install_foreign_connection_uses_backup);
   ADD ("/store/snapshot/second-process-uses-backup", test_install_second_process_uses_backup);

@@ -5,13 +5,16 @@
  *                    after the snapshot's seq (a case made internal, new cases, a report,
  *                    a subscription): a replica made from the snapshot and its tail equals,
  *                    object for object and search hit for search hit, one made by paging
- *                    from 0; for each demo role through the sync engine, and for an
- *                    anonymous caller (the engine always logs in) through the download, the
- *                    store and /changes?base= directly
- * /sync/snapshot/none-is-not-found, bad-token-needs-login, unknown-etag-starts-over,
- *   second-downloader-is-busy            what the download makes of a 404, a 401, a
+ *                    from 0; for each demo role by hand (the download, the store and
+ *                    /changes?base= directly) and through the sync engine, and for an
+ *                    anonymous caller (the engine always logs in) by hand
+ * /sync/snapshot/none-is-not-found, offline-leaves-nothing, bad-token-needs-login,
+ *   unknown-etag-starts-over, second-downloader-is-busy
+ *                    what the download makes of a 404, no server, a 401, a
  *                    sidecar of a generation the server does not have, and a part another
  *                    process is writing
+ * /sync/snapshot/wrong-headers-refused  from a fake route: the other class, a newer
+ *                    schema, a size or CRC-32 the file does not have: refused, nothing kept
  * /sync/snapshot/cut-download-resumes   through dk-test-proxy's "cut" mode: the download
  *                    asks for the rest after each cut and ends with a valid replica
  * /sync/snapshot/sidecar-resumes        a download stopped part way (as a killed process
@@ -244,7 +247,7 @@ install_and_pull_tail (DkTestServer              *server,
 }
 
 typedef struct {
-  GCancellable *cancel_at_half;   /* nullable: cancelled once half is in */
+  GCancellable *cancel_at;        /* nullable: cancelled once three quarters are in */
   guint         sleep_ms;         /* slows the download: a sleep at each report */
   guint         calls;
   guint64       first;
@@ -272,8 +275,9 @@ progress_cb (guint64  received,
   progress->total = total;
   progress->last_at = now;
 
-  if (progress->cancel_at_half != NULL && total > 0 && received * 2 >= total)
-    g_cancellable_cancel (progress->cancel_at_half);
+  /* Late enough that a frame (a quarter or a third of a file this size) has ended. */
+  if (progress->cancel_at != NULL && total > 0 && received * 4 >= total * 3)
+    g_cancellable_cancel (progress->cancel_at);
   if (progress->sleep_ms > 0)
     g_usleep (progress->sleep_ms * 1000);
 }
@@ -289,7 +293,8 @@ download (DkTestServer         *server,
           DkStoreSnapshotInfo  *info,
           GError              **error)
 {
-  return _dk_sync_snapshot_download (server->session, url, token, replica, progress_cb, progress,
+  return _dk_sync_snapshot_download (server->session, url, token, replica,
+                                     progress != NULL ? progress_cb : NULL, progress,
                                      out_path, info, cancellable, error);
 }
 
@@ -446,7 +451,9 @@ test_equals_paging_anonymous (void)
   paged = page_replica (server, NULL, dir);
   dk_test_assert_replicas_equal (paged, replica);
   /* Not empty, and the writes after the snapshot are there. */
-  g_assert_cmpint (dk_test_replica_count (replica, "SELECT count(*) FROM cases"), >, N_CASES / 2);
+  g_assert_cmpint (dk_test_replica_count (replica, "SELECT count(*) FROM cases"), >, N_CASES / 6);
+  g_assert_cmpint (dk_test_replica_count (replica, "SELECT count(*) FROM cases_fts WHERE cases_fts"
+                                                   " MATCH 'lund'"), >, 0);
   g_assert_cmpint (dk_test_replica_count (replica, "SELECT count(*) FROM cases WHERE title = "
                                                    "'Driftstopp efter snapshot'"), ==, 1);
   g_assert_cmpint (dk_test_replica_count (replica, "SELECT count(*) FROM cases WHERE title = "
@@ -455,29 +462,43 @@ test_equals_paging_anonymous (void)
   dk_test_remove_tree (dir);
 }
 
+/* For each role: one replica paged from 0 (the store and /changes, by hand), one from
+ * the snapshot and its tail by hand (the server's half and the store's half of a first
+ * sync without the engine), and one by the sync engine's first sync. */
 static void
 test_equals_paging_role (gconstpointer data)
 {
   const char *role = data;
   DkTestServer *server = shared_server ();
-  g_autoptr(Client) snapshot = client_new (server, TRUE);
-  g_autoptr(Client) paging = client_new (server, FALSE);
+  g_autofree char *token = dk_test_server_login (server, role, "demo");
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *replica = g_build_filename (dir, "replica.db", NULL);
+  g_autofree char *snapshot_path = NULL;
+  g_autofree char *paged = NULL;
+  g_auto(DkStoreSnapshotInfo) info = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Client) client = NULL;
 
-  client_login (snapshot, role);
-  client_sync (snapshot);
-  client_login (paging, role);
-  client_sync (paging);
+  paged = page_replica (server, token, dir);
+  g_assert_cmpint (dk_test_replica_count (paged, "SELECT count(*) FROM cases"), >=, N_CASES);
 
-  /* The first came through the snapshot, the second did not. */
-  g_assert_cmpuint (snapshot->progress_calls, >=, 1);
-  g_assert_cmpuint (snapshot->received, ==, snapshot->total);
-  g_assert_cmpuint (paging->progress_calls, ==, 0);
+  g_assert_true (download (server, server->url, token, replica, NULL, NULL, &snapshot_path,
+                           &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (info.klass, ==, DK_SNAPSHOT_CLASS_STAFF);
+  install_and_pull_tail (server, token, replica, snapshot_path, &info);
+  dk_test_assert_replicas_equal (paged, replica);
 
-  client_close (snapshot);
-  client_close (paging);
-  dk_test_assert_replicas_equal (paging->path, snapshot->path);
-  g_assert_cmpint (dk_test_replica_count (snapshot->path, "SELECT count(*) FROM cases"), >=,
-                   N_CASES);
+  /* The engine's first sync came through the snapshot (it told its progress). */
+  client = client_new (server, TRUE);
+  client_login (client, role);
+  client_sync (client);
+  g_assert_cmpuint (client->progress_calls, >=, 1);
+  g_assert_cmpuint (client->received, ==, client->total);
+  client_close (client);
+  dk_test_assert_replicas_equal (paged, client->path);
+
+  dk_test_remove_tree (dir);
 }
 
 /* ---- cut and resumed ---- */
@@ -642,12 +663,13 @@ test_sidecar_resumes (void)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_auto(DkStoreSnapshotInfo) info = { 0, };
   g_autoptr(GError) error = NULL;
-  Progress stopped = { .min_gap = G_MAXINT64, .sleep_ms = 100, .cancel_at_half = cancellable };
+  Progress stopped = { .min_gap = G_MAXINT64, .sleep_ms = 100, .cancel_at = cancellable };
   Progress resumed = { .min_gap = G_MAXINT64 };
   gint64 encoded, decoded;
   GStatBuf st;
 
-  /* Stopped half way, slowly enough that frames ended before: the partial files stay. */
+  /* Stopped three quarters in, slowly enough that frames ended before: the partial
+   * files stay. */
   g_assert_false (download (server, server->url, token, replica, &stopped, cancellable,
                             &snapshot_path, &info, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -722,6 +744,7 @@ cli_spawn (const char  *dir,
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *xdg = g_build_filename (dir, "xdg", NULL);
+  g_autofree char *err = g_build_filename (dir, "cli-stderr.txt", NULL);
   g_autoptr(GError) error = NULL;
   GSubprocess *process;
   const char *arg;
@@ -738,8 +761,9 @@ cli_spawn (const char  *dir,
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+                                        G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  /* Its stderr goes to a file: the process is waited for, not communicated with. */
+  g_subprocess_launcher_set_stderr_file_path (launcher, err);
   /* Nothing of the user's own data dir or keyring may be touched. */
   g_subprocess_launcher_setenv (launcher, "DRIFTKOLL_TOKEN_STORAGE", "file", TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", xdg, TRUE);
@@ -759,15 +783,20 @@ cli_spawn (const char  *dir,
 }
 
 static void
-cli_wait_ok (GSubprocess *process)
+cli_wait_ok (GSubprocess *process,
+             const char  *dir)
 {
+  g_autofree char *path = g_build_filename (dir, "cli-stderr.txt", NULL);
   g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
   if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 0)
-    g_error ("driftkoll-cli failed: %s", err);
+    {
+      g_file_get_contents (path, &err, NULL, NULL);
+      g_error ("driftkoll-cli failed: %s", err ? err : "");
+    }
 }
 
 static void
@@ -794,7 +823,7 @@ test_cli_killed_resumes (void)
   guint64 before = 0, after = 0;
 
   login = cli_spawn (dir, "demo\n", "--server", proxy->url, "login", "servicedesk", NULL);
-  cli_wait_ok (login);
+  cli_wait_ok (login, dir);
 
   /* Slow enough that a frame ends well before the file does: killed after one. */
   answer = proxy_command (proxy, "slow 1000000");
@@ -816,7 +845,7 @@ test_cli_killed_resumes (void)
   answer = proxy_command (proxy, "forward");
   proxy_stats (proxy, &connections, &cut, &before);
   again = cli_spawn (dir, NULL, "sync", NULL);
-  cli_wait_ok (again);
+  cli_wait_ok (again, dir);
   proxy_stats (proxy, &connections, &cut, &after);
   g_test_message ("killed with %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes in the "
                   "sidecar; the second sync moved %" G_GUINT64_FORMAT, encoded, file_size,
@@ -849,6 +878,28 @@ test_none_is_not_found (void)
                             &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_null (snapshot_path);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+
+  dk_test_remove_tree (dir);
+}
+
+/* A server that cannot be reached: offline, as the engine says it, and no empty part
+ * left behind (nothing of a frame came to resume from). */
+static void
+test_offline_leaves_nothing (void)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *replica = g_build_filename (dir, "replica.db", NULL);
+  g_autofree char *part = part_of (replica);
+  g_autofree char *snapshot_path = NULL;
+  g_auto(DkStoreSnapshotInfo) info = { 0, };
+  g_autoptr(GError) error = NULL;
+
+  /* Port 1 on the loopback: refused at once. */
+  g_assert_false (_dk_sync_snapshot_download (session, "http://127.0.0.1:1/", NULL, replica, NULL,
+                                              NULL, &snapshot_path, &info, NULL, &error));
+  g_assert_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_OFFLINE);
   g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
 
   dk_test_remove_tree (dir);
@@ -936,8 +987,6 @@ test_second_downloader_is_busy (void)
   dk_test_remove_tree (dir);
 }
 
-/* ---- damaged snapshots ---- */
-
 /* The served zstd file of @klass: the one its manifest names. */
 static char *
 find_served_file (DkTestServer *server,
@@ -951,6 +1000,147 @@ find_served_file (DkTestServer *server,
 
   return g_build_filename (dir, name, NULL);
 }
+
+/* ---- answers the real server never gives ---- */
+
+/* A fake snapshot route: the real anonymous file, with headers a test chooses. */
+typedef struct {
+  GBytes     *body;
+  const char *etag;
+  const char *klass;
+  const char *schema;
+  guint64     size;
+  guint32     crc32;
+} Fake;
+
+static void
+fake_snapshot_cb (SoupServer        *soup,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  Fake *fake = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autofree char *size = g_strdup_printf ("%" G_GUINT64_FORMAT, fake->size);
+  g_autofree char *checksum = g_strdup_printf ("crc32=%08x", fake->crc32);
+
+  soup_message_headers_replace (headers, "ETag", fake->etag);
+  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_CLASS, fake->klass);
+  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_SCHEMA, fake->schema);
+  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_SEQ, "1");
+  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_SIZE, size);
+  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_CHECKSUM, checksum);
+  soup_server_message_set_response (msg, DK_SNAPSHOT_TYPE_ZSTD, SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (fake->body, NULL),
+                                    g_bytes_get_size (fake->body));
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+}
+
+typedef struct {
+  const char           *url;
+  const char           *replica;
+  char                 *path;
+  DkStoreSnapshotInfo   info;
+  GError               *error;
+  gboolean              ok;
+  gint                  done;
+} Fetch;
+
+/* The download is synchronous; the fake server answers on this thread's loop. */
+static gpointer
+fetch_thread (gpointer data)
+{
+  Fetch *fetch = data;
+  g_autoptr(SoupSession) session = soup_session_new ();
+
+  fetch->ok = _dk_sync_snapshot_download (session, fetch->url, NULL, fetch->replica, NULL, NULL,
+                                          &fetch->path, &fetch->info, NULL, &fetch->error);
+  g_atomic_int_set (&fetch->done, 1);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static void
+assert_fake_refused (const char *url,
+                     const char *replica)
+{
+  g_autofree char *part = part_of (replica);
+  g_autofree char *sidecar = sidecar_of (replica);
+  Fetch fetch = { .url = url, .replica = replica };
+  GThread *thread = g_thread_new ("fetch", fetch_thread, &fetch);
+
+  while (!g_atomic_int_get (&fetch.done))
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+
+  g_assert_false (fetch.ok);
+  g_assert_error (fetch.error, DK_STORE_ERROR, DK_STORE_ERROR_CORRUPT);
+  g_test_message ("refused: %s", fetch.error->message);
+  g_assert_null (fetch.path);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (sidecar, G_FILE_TEST_EXISTS));
+  g_clear_error (&fetch.error);
+  dk_store_snapshot_info_clear (&fetch.info);
+}
+
+static void
+test_wrong_headers_refused (void)
+{
+  DkTestServer *server = shared_server ();
+  g_autofree char *manifest_path = manifest_of (server, DK_SNAPSHOT_CLASS_ANONYMOUS);
+  g_autoptr(JsonNode) manifest = read_json (manifest_path);
+  JsonObject *object = json_node_get_object (manifest);
+  g_autofree char *file = find_served_file (server, DK_SNAPSHOT_CLASS_ANONYMOUS);
+  g_autoptr(SoupServer) soup = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *replica = g_build_filename (dir, "replica.db", NULL);
+  g_autofree char *url = NULL;
+  g_autofree char *contents = NULL;
+  GSList *uris;
+  gsize length = 0;
+  Fake fake = { 0, };
+
+  g_file_get_contents (file, &contents, &length, &error);
+  g_assert_no_error (error);
+  fake.body = g_bytes_new_take (g_steal_pointer (&contents), length);
+  fake.size = (guint64) json_object_get_int_member (object, "size");
+  fake.crc32 = (guint32) json_object_get_int_member (object, "crc32");
+  soup_server_add_handler (soup, "/api/v1/snapshot", fake_snapshot_cb, &fake, NULL);
+  soup_server_listen_local (soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (soup);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  /* The staff file for an anonymous caller: never taken. */
+  fake.etag = "\"fake-class\"";
+  fake.klass = DK_SNAPSHOT_CLASS_STAFF;
+  fake.schema = "3";
+  assert_fake_refused (url, replica);
+
+  /* A schema newer than this client's. */
+  fake.etag = "\"fake-schema\"";
+  fake.klass = DK_SNAPSHOT_CLASS_ANONYMOUS;
+  fake.schema = "4";
+  assert_fake_refused (url, replica);
+
+  /* A file that is not what its headers say: its size, then its CRC-32. */
+  fake.etag = "\"fake-size\"";
+  fake.schema = "3";
+  fake.size++;
+  assert_fake_refused (url, replica);
+  fake.etag = "\"fake-crc\"";
+  fake.size--;
+  fake.crc32 ^= 1;
+  assert_fake_refused (url, replica);
+
+  g_bytes_unref (fake.body);
+  dk_test_remove_tree (dir);
+}
+
+/* ---- damaged snapshots ---- */
 
 /* The server maps only a file of the length its manifest says: a truncated one is
  * served when the manifest says so too (its decoded size and CRC-32 kept). */
@@ -1216,9 +1406,11 @@ main (int   argc,
       g_test_add_data_func (path, roles[i], test_equals_paging_role);
     }
   g_test_add_func ("/sync/snapshot/none-is-not-found", test_none_is_not_found);
+  g_test_add_func ("/sync/snapshot/offline-leaves-nothing", test_offline_leaves_nothing);
   g_test_add_func ("/sync/snapshot/bad-token-needs-login", test_bad_token_needs_login);
   g_test_add_func ("/sync/snapshot/unknown-etag-starts-over", test_unknown_etag_starts_over);
   g_test_add_func ("/sync/snapshot/second-downloader-is-busy", test_second_downloader_is_busy);
+  g_test_add_func ("/sync/snapshot/wrong-headers-refused", test_wrong_headers_refused);
   g_test_add_func ("/sync/snapshot/cut-download-resumes", test_cut_download_resumes);
   g_test_add_func ("/sync/snapshot/sidecar-resumes", test_sidecar_resumes);
   g_test_add_func ("/sync/snapshot/cli-killed-resumes", test_cli_killed_resumes);

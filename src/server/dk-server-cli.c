@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* dk-server-cli.c: driftkoll-server's command line: init, serve, user, import */
+/* dk-server-cli.c: driftkoll-server's command line: init, serve, user, import, snapshot */
 
 #define G_LOG_DOMAIN "dk-server-cli"
 

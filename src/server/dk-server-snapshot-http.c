@@ -32,6 +32,8 @@
  * are copied into one multipart body, so a caller must not make that body large. */
 #define MAX_RANGES       16
 #define MULTI_MAX_BYTES  (1024 * 1024)
+/* A Range of more parts than this is not even parsed. */
+#define MAX_PARSED_RANGES 256
 
 /* What a request resolved to: the file to answer with, and how. */
 typedef struct {
@@ -142,20 +144,30 @@ choose_file (DkServer              *self,
 /* ---- the reply ---- */
 
 static void
+replace_int (SoupMessageHeaders *headers,
+             const char         *name,
+             guint64             value)
+{
+  char text[24];   /* G_MAXUINT64 has 20 digits */
+
+  g_snprintf (text, sizeof text, "%" G_GUINT64_FORMAT, value);
+  soup_message_headers_replace (headers, name, text);
+}
+
+static void
 add_headers (SoupServerMessage          *msg,
              const DkServerSnapshotFile *file)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   g_autoptr(GDateTime) built = g_date_time_new_from_unix_utc (file->built_at);
-  g_autofree char *last_modified = NULL;
-  g_autofree char *number = NULL;
-  g_autofree char *checksum = NULL;
+  g_autofree char *checksum = g_strdup_printf ("crc32=%08x", file->crc32);
 
   soup_message_headers_replace (headers, "ETag", file->etag);
   soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
   if (built != NULL)
     {
-      last_modified = soup_date_time_to_string (built, SOUP_DATE_HTTP);
+      g_autofree char *last_modified = soup_date_time_to_string (built, SOUP_DATE_HTTP);
+
       soup_message_headers_replace (headers, "Last-Modified", last_modified);
     }
   /* Private: the staff file must not sit in a shared cache. no-cache: a cache that keeps
@@ -163,17 +175,11 @@ add_headers (SoupServerMessage          *msg,
   soup_message_headers_replace (headers, "Cache-Control", "private, no-cache");
   soup_message_headers_replace (headers, "Vary", "Authorization, Accept");
 
-  number = g_strdup_printf ("%" G_GINT64_FORMAT, file->seq);
-  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_SEQ, number);
-  g_free (number);
-  number = g_strdup_printf ("%d", file->schema);
-  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_SCHEMA, number);
+  replace_int (headers, DK_HEADER_SNAPSHOT_SEQ, (guint64) file->seq);
+  replace_int (headers, DK_HEADER_SNAPSHOT_SCHEMA, (guint64) file->schema);
   soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_CLASS,
                                 dk_server_snapshot_class_to_string (file->klass));
-  g_free (number);
-  number = g_strdup_printf ("%" G_GUINT64_FORMAT, file->size);
-  soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_SIZE, number);
-  checksum = g_strdup_printf ("crc32=%08x", file->crc32);
+  replace_int (headers, DK_HEADER_SNAPSHOT_SIZE, file->size);
   soup_message_headers_replace (headers, DK_HEADER_SNAPSHOT_CHECKSUM, checksum);
 }
 
@@ -197,6 +203,18 @@ compare_ranges (gconstpointer a,
   return ra->start < rb->start ? -1 : ra->start > rb->start;
 }
 
+static guint
+count_char (const char *text,
+            char        c)
+{
+  guint n = 0;
+
+  for (; *text != '\0'; text++)
+    n += *text == c;
+
+  return n;
+}
+
 /* The satisfiable ranges of the request's Range over @total bytes, clamped, sorted and
  * merged. FALSE when Range is absent or not a valid bytes range (a whole 200). */
 static gboolean
@@ -204,9 +222,15 @@ parse_ranges (SoupMessageHeaders *headers,
               goffset             total,
               GArray             *out)
 {
+  const char *value = soup_message_headers_get_one (headers, "Range");
   SoupRange *ranges = NULL;
+  guint kept = 0;
   int n = 0;
 
+  /* Thousands of ranges fit in the headers, and libsoup merges them in quadratic time:
+   * so many are ignored before they are parsed. */
+  if (value == NULL || count_char (value, ',') >= MAX_PARSED_RANGES)
+    return FALSE;
   if (!soup_message_headers_get_ranges (headers, total, &ranges, &n))
     return FALSE;
 
@@ -223,20 +247,19 @@ parse_ranges (SoupMessageHeaders *headers,
     }
   soup_message_headers_free_ranges (headers, ranges);
 
+  /* Overlapping and adjacent ranges become one, in place. */
   g_array_sort (out, compare_ranges);
-  for (guint i = 1; i < out->len;)
+  for (guint i = 0; i < out->len; i++)
     {
-      SoupRange *prev = &g_array_index (out, SoupRange, i - 1);
       SoupRange *cur = &g_array_index (out, SoupRange, i);
+      SoupRange *last = kept > 0 ? &g_array_index (out, SoupRange, kept - 1) : NULL;
 
-      if (cur->start <= prev->end + 1)
-        {
-          prev->end = MAX (prev->end, cur->end);
-          g_array_remove_index (out, i);
-        }
+      if (last != NULL && cur->start <= last->end + 1)
+        last->end = MAX (last->end, cur->end);
       else
-        i++;
+        g_array_index (out, SoupRange, kept++) = *cur;
     }
+  g_array_set_size (out, kept);
 
   return TRUE;
 }

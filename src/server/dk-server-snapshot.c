@@ -322,6 +322,99 @@ fsync_dir (const char  *dir,
   return TRUE;
 }
 
+/* One page of /changes, parsed, with its cases' search texts: what the reader thread
+ * hands the applier. */
+typedef struct {
+  DkJsonDoc          *doc;
+  DkStoreSearchTexts *texts;
+  guint               changes;    /* the index of the "changes" array */
+  gint64              last_seq;
+  gboolean            more;
+  GError             *error;      /* the reader failed: the last page */
+} FillPage;
+
+static void
+fill_page_free (gpointer data)
+{
+  FillPage *page = data;
+
+  g_clear_pointer (&page->texts, dk_store_search_texts_free);
+  g_clear_pointer (&page->doc, dk_json_doc_free);
+  g_clear_error (&page->error);
+  g_free (page);
+}
+
+/* Filling one replica: a reader thread pages /changes, parses and builds the search
+ * texts while this thread applies the page before, as a client's pull overlaps them.
+ * At most FILL_AHEAD pages wait. */
+#define FILL_AHEAD 2
+
+typedef struct {
+  DkServerDb     *db;          /* used by the reader alone while it runs */
+  const DkViewer *viewer;
+  GAsyncQueue    *pages;       /* FillPage: reader → applier */
+  GAsyncQueue    *slots;       /* free places: applier → reader */
+  gint            stop;        /* atomic: the applier is done or gave up */
+} Fill;
+
+#define FILL_SLOT GINT_TO_POINTER (1)
+
+static FillPage *
+read_page (Fill   *fill,
+           gint64  since)
+{
+  FillPage *page = g_new0 (FillPage, 1);
+  g_autoptr(GBytes) body = NULL;
+  guint last_seq, more;
+
+  body = dk_server_db_changes_json (fill->db, since, BUILD_PAGE_SIZE, fill->viewer,
+                                    &page->error);
+  if (body == NULL)
+    return page;
+  page->doc = dk_json_doc_parse (body, &page->error);
+  if (page->doc == NULL)
+    return page;
+
+  /* Our own JSON: these are there. */
+  page->changes = dk_json_doc_member (page->doc, 0, "changes");
+  last_seq = dk_json_doc_member (page->doc, 0, "last_seq");
+  more = dk_json_doc_member (page->doc, 0, "more");
+  g_assert (page->changes != DK_JSON_DOC_NONE && last_seq != DK_JSON_DOC_NONE &&
+            more != DK_JSON_DOC_NONE);
+  page->last_seq = dk_json_doc_get (page->doc, last_seq)->v.integer;
+  page->more = dk_json_doc_get (page->doc, more)->type == DK_JSON_DOC_TRUE;
+  g_assert (!page->more || page->last_seq > since);
+
+  page->texts = dk_store_search_texts_new (page->doc, page->changes);
+  return page;
+}
+
+static gpointer
+read_pages_thread (gpointer data)
+{
+  Fill *fill = data;
+  gint64 since = 0;
+
+  for (;;)
+    {
+      FillPage *page;
+      gboolean last;
+
+      g_async_queue_pop (fill->slots);
+      if (g_atomic_int_get (&fill->stop))
+        break;
+
+      page = read_page (fill, since);
+      last = page->error != NULL || !page->more;
+      since = page->last_seq;
+      g_async_queue_push (fill->pages, page);
+      if (last)
+        break;
+    }
+
+  return NULL;
+}
+
 /* Pages the changes @viewer sees, from 0, into @store, as a client's first sync does:
  * the same JSON, parsed and applied by the same code. */
 static gboolean
@@ -332,42 +425,58 @@ fill_replica (DkServerDb      *db,
               GCancellable    *cancellable,
               GError         **error)
 {
-  gint64 since = 0;
+  Fill fill = { db, viewer, NULL, NULL, 0 };
+  GThread *reader;
+  gboolean ok = FALSE;
+
+  fill.pages = g_async_queue_new_full (fill_page_free);
+  fill.slots = g_async_queue_new ();
+  for (guint i = 0; i < FILL_AHEAD; i++)
+    g_async_queue_push (fill.slots, FILL_SLOT);
+
+  reader = g_thread_try_new ("dk-snapshot-read", read_pages_thread, &fill, error);
+  if (reader == NULL)
+    goto out;
 
   for (;;)
     {
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(DkJsonDoc) doc = NULL;
-      g_autoptr(DkStoreSearchTexts) texts = NULL;
-      guint changes, last_seq, more;
-      gint64 next;
+      FillPage *page = g_async_queue_pop (fill.pages);
+      gboolean more = page->more;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
+      if (page->error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&page->error));
+          fill_page_free (page);
+          break;
+        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !dk_store_apply_page_with_texts (store, page->doc, page->changes, page->last_seq,
+                                           page->texts, error))
+        {
+          fill_page_free (page);
+          break;
+        }
+      *rows += dk_json_doc_get (page->doc, page->changes)->count;
+      fill_page_free (page);
 
-      body = dk_server_db_changes_json (db, since, BUILD_PAGE_SIZE, viewer, error);
-      if (body == NULL)
-        return FALSE;
-      doc = dk_json_doc_parse (body, error);
-      if (doc == NULL)
-        return FALSE;
-      changes = dk_json_doc_member (doc, 0, "changes");
-      last_seq = dk_json_doc_member (doc, 0, "last_seq");
-      more = dk_json_doc_member (doc, 0, "more");
-      g_assert (changes != DK_JSON_DOC_NONE && last_seq != DK_JSON_DOC_NONE &&
-                more != DK_JSON_DOC_NONE);
-
-      next = dk_json_doc_get (doc, last_seq)->v.integer;
-      texts = dk_store_search_texts_new (doc, changes);
-      if (!dk_store_apply_page_with_texts (store, doc, changes, next, texts, error))
-        return FALSE;
-      *rows += dk_json_doc_get (doc, changes)->count;
-
-      if (dk_json_doc_get (doc, more)->type != DK_JSON_DOC_TRUE)
-        return TRUE;
-      g_assert (next > since);
-      since = next;
+      if (!more)
+        {
+          ok = TRUE;
+          break;
+        }
+      g_async_queue_push (fill.slots, FILL_SLOT);
     }
+
+  /* A reader waiting for a slot wakes, sees stop and ends; one reading ends after
+   * this page (freed with the queue). */
+  g_atomic_int_set (&fill.stop, 1);
+  g_async_queue_push (fill.slots, FILL_SLOT);
+  g_thread_join (reader);
+
+out:
+  g_async_queue_unref (fill.pages);
+  g_async_queue_unref (fill.slots);
+  return ok;
 }
 
 static gboolean
@@ -521,10 +630,21 @@ build_path (const char *dir,
   return g_build_filename (dir, file, NULL);
 }
 
-/* One class: a fresh replica filled with what the class sees, written as a snapshot
- * (<name>.db), compressed (<name>.db.zst). Both under temporary names until whole. */
+static char *
+work_path (const char            *dir,
+           DkServerSnapshotClass  klass,
+           const char            *suffix)
+{
+  g_autofree char *work = g_strconcat (".build-", dk_server_snapshot_class_to_string (klass),
+                                       NULL);
+
+  return build_path (dir, work, suffix);
+}
+
+/* The first half of one class: a fresh replica filled with what the class sees,
+ * written as a snapshot (.build-<class>.db). Needs the read transaction. */
 static gboolean
-build_class (DkServerDb             *db,
+write_class (DkServerDb             *db,
              const char             *dir,
              DkServerSnapshotClass   klass,
              Manifest               *manifest,
@@ -533,15 +653,11 @@ build_class (DkServerDb             *db,
 {
   static const DkViewer staff = { NULL, DK_ROLE_STAFF };
   const char *class_name = dk_server_snapshot_class_to_string (klass);
-  g_autofree char *work = g_strconcat (".build-", class_name, NULL);
-  g_autofree char *replica = build_path (dir, work, ".replica.db");
-  g_autofree char *db_tmp = build_path (dir, work, ".db");
-  g_autofree char *zst_tmp = build_path (dir, work, ".db.zst");
-  g_autofree char *db_final = build_path (dir, manifest->name, ".db");
-  g_autofree char *zst_final = build_path (dir, manifest->name, ".db.zst");
+  g_autofree char *replica = work_path (dir, klass, ".replica.db");
+  g_autofree char *db_tmp = work_path (dir, klass, ".db");
   g_autoptr(DkStore) store = NULL;
   gint64 start = g_get_monotonic_time ();
-  gint64 filled = 0, written = 0;
+  gint64 filled = 0;
   gboolean ok = FALSE;
 
   store = dk_store_open (replica, error);
@@ -555,13 +671,46 @@ build_class (DkServerDb             *db,
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
       !dk_store_write_snapshot (store, class_name, manifest->seq, db_tmp, error))
     goto out;
+
+  g_debug ("Wrote the %s snapshot at seq %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT
+           " changes, filled in %.2f s, written in %.2f s", class_name, manifest->seq,
+           manifest->rows, (double) (filled - start) / G_USEC_PER_SEC,
+           (double) (g_get_monotonic_time () - filled) / G_USEC_PER_SEC);
+  ok = TRUE;
+
+out:
   g_clear_object (&store);
   remove_replica_files (replica);
-  written = g_get_monotonic_time ();
+  if (!ok)
+    g_unlink (db_tmp);
+  return ok;
+}
 
-  if (!compress_file (db_tmp, zst_tmp, manifest, cancellable, error))
+/* The second half: the CRC-32 and the zstd frames, then both files under their
+ * generation's names. Needs no database: it runs in a thread of its own while the next
+ * class is filled, which keeps a second core busy. */
+typedef struct {
+  const char            *dir;
+  DkServerSnapshotClass  klass;
+  Manifest              *manifest;
+  GCancellable          *cancellable;
+  GError                *error;
+} Finish;
+
+static gboolean
+finish_class (Finish   *finish,
+              GError  **error)
+{
+  Manifest *manifest = finish->manifest;
+  g_autofree char *db_tmp = work_path (finish->dir, finish->klass, ".db");
+  g_autofree char *zst_tmp = work_path (finish->dir, finish->klass, ".db.zst");
+  g_autofree char *db_final = build_path (finish->dir, manifest->name, ".db");
+  g_autofree char *zst_final = build_path (finish->dir, manifest->name, ".db.zst");
+  gint64 start = g_get_monotonic_time ();
+  gboolean ok = FALSE;
+
+  if (!compress_file (db_tmp, zst_tmp, manifest, finish->cancellable, error))
     goto out;
-
   if (g_rename (db_tmp, db_final) != 0)
     {
       set_io_error (error, errno, _("Could not rename the snapshot to %s"), db_final);
@@ -574,21 +723,25 @@ build_class (DkServerDb             *db,
       goto out;
     }
 
-  g_debug ("Built the %s snapshot at seq %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT
-           " changes, %" G_GUINT64_FORMAT " bytes, %" G_GUINT64_FORMAT " compressed; "
-           "filled in %.2f s, written in %.2f s, compressed in %.2f s",
-           class_name, manifest->seq, manifest->rows, manifest->size, manifest->zst_size,
-           (double) (filled - start) / G_USEC_PER_SEC,
-           (double) (written - filled) / G_USEC_PER_SEC,
-           (double) (g_get_monotonic_time () - written) / G_USEC_PER_SEC);
+  g_debug ("Compressed the %s snapshot: %" G_GUINT64_FORMAT " bytes, %" G_GUINT64_FORMAT
+           " compressed, in %.2f s", dk_server_snapshot_class_to_string (finish->klass),
+           manifest->size, manifest->zst_size,
+           (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC);
   ok = TRUE;
 
 out:
-  g_clear_object (&store);
-  remove_replica_files (replica);
   g_unlink (db_tmp);
   g_unlink (zst_tmp);
   return ok;
+}
+
+static gpointer
+finish_class_thread (gpointer data)
+{
+  Finish *finish = data;
+
+  finish_class (finish, &finish->error);
+  return NULL;
 }
 
 /* Deletes the files of @klass's generations other than @keep and @keep_too, and what
@@ -669,20 +822,29 @@ publish_class (const char             *dir,
 }
 
 /* Takes the folder's build lock (flock, so it goes with the process): one build at a
- * time, also between `serve` and `driftkoll-server snapshot`. */
+ * time, also between `serve` and `driftkoll-server snapshot`. With @wait it waits for
+ * a build in progress (the command: its caller wants a build of the database as it is
+ * now); without, that is G_IO_ERROR_BUSY (serve's builder: the other one will do). */
 static int
 lock_dir (const char  *dir,
+          gboolean     wait,
           GError     **error)
 {
   g_autofree char *path = g_build_filename (dir, ".lock", NULL);
   int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  int rc;
 
   if (fd < 0)
     {
       set_io_error (error, errno, _("Could not open %s"), path);
       return -1;
     }
-  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+
+  do
+    rc = flock (fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB);
+  while (rc != 0 && errno == EINTR);
+
+  if (rc != 0)
     {
       int saved_errno = errno;
 
@@ -702,10 +864,18 @@ lock_dir (const char  *dir,
 static gboolean
 build_with_db (DkServerDb    *db,
                const char    *dir,
+               gboolean       wait,
                GCancellable  *cancellable,
                GError       **error)
 {
+  static const DkServerSnapshotClass order[] = {
+    DK_SERVER_SNAPSHOT_STAFF, DK_SERVER_SNAPSHOT_ANONYMOUS
+  };
   Manifest manifests[DK_SERVER_SNAPSHOT_N_CLASSES] = { { NULL, }, };
+  Finish finishes[DK_SERVER_SNAPSHOT_N_CLASSES] = { { NULL, }, };
+  GThread *finishing[DK_SERVER_SNAPSHOT_N_CLASSES] = { NULL, };
+  gboolean write_failed = FALSE;
+  gboolean all_done;
   gint64 stamp = g_get_real_time ();
   gint64 seq, db_rows;
   gboolean ok = FALSE;
@@ -714,7 +884,7 @@ build_with_db (DkServerDb    *db,
   if (g_mkdir_with_parents (dir, 0755) != 0)
     return set_io_error (error, errno, _("Could not create the folder %s"), dir);
 
-  lock_fd = lock_dir (dir, error);
+  lock_fd = lock_dir (dir, wait, error);
   if (lock_fd < 0)
     return FALSE;
   remove_leftovers (dir);
@@ -731,8 +901,10 @@ build_with_db (DkServerDb    *db,
       goto out;
     }
 
-  for (guint klass = 0; klass < DK_SERVER_SNAPSHOT_N_CLASSES; klass++)
+  /* The largest first: its compression then overlaps the other's filling. */
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     {
+      DkServerSnapshotClass klass = order[i];
       Manifest *manifest = &manifests[klass];
 
       manifest->name = g_strdup_printf ("%s-%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
@@ -741,13 +913,34 @@ build_with_db (DkServerDb    *db,
       manifest->schema = DK_STORE_SCHEMA_VERSION;
       manifest->built_at = stamp / G_USEC_PER_SEC;
       manifest->db_rows = db_rows;
-      if (!build_class (db, dir, klass, manifest, cancellable, error))
+      if (!write_class (db, dir, klass, manifest, cancellable, error))
         {
-          dk_server_db_end_read (db);
-          goto out;
+          write_failed = TRUE;   /* @error is set */
+          break;
         }
+
+      finishes[klass] = (Finish) { dir, klass, manifest, cancellable, NULL };
+      finishing[klass] = g_thread_try_new ("dk-snapshot-zstd", finish_class_thread,
+                                           &finishes[klass], &finishes[klass].error);
     }
   dk_server_db_end_read (db);
+
+  /* Every class compressed and under its name, or the first error. */
+  all_done = !write_failed;
+  for (guint klass = 0; klass < DK_SERVER_SNAPSHOT_N_CLASSES; klass++)
+    {
+      if (finishing[klass] != NULL)
+        g_thread_join (finishing[klass]);
+      if (finishes[klass].error != NULL)
+        {
+          if (all_done)
+            g_propagate_error (error, g_steal_pointer (&finishes[klass].error));
+          g_clear_error (&finishes[klass].error);
+          all_done = FALSE;
+        }
+    }
+  if (!all_done)
+    goto out;
 
   for (guint klass = 0; klass < DK_SERVER_SNAPSHOT_N_CLASSES; klass++)
     if (!publish_class (dir, klass, &manifests[klass], error))
@@ -757,7 +950,8 @@ build_with_db (DkServerDb    *db,
 out:
   if (!ok)
     {
-      /* A class built but not published is nobody's. */
+      /* A class built but not published is nobody's. No thread of this build runs. */
+      remove_leftovers (dir);
       for (guint klass = 0; klass < DK_SERVER_SNAPSHOT_N_CLASSES; klass++)
         {
           g_auto(Manifest) current = { NULL, };
@@ -782,7 +976,8 @@ out:
  * @error: return location for a #GError
  *
  * Builds a snapshot of every class at one seq on a connection of its own, keeping the
- * generation before. %G_IO_ERROR_BUSY when another build holds the folder.
+ * generation before. A build in progress in the folder (serve's, another command's) is
+ * waited for first.
  *
  * Returns: %TRUE when the new generation is the current one
  */
@@ -810,7 +1005,7 @@ dk_server_snapshot_build (const char  *db_path,
   if (db == NULL)
     return FALSE;
 
-  return build_with_db (db, dir, NULL, error);
+  return build_with_db (db, dir, TRUE, NULL, error);
 }
 
 /**
@@ -866,6 +1061,7 @@ typedef struct {
   gint64     seq;        /* the oldest of them */
   gint64     built_at;
   gint64     db_rows;
+  char      *names[DK_SERVER_SNAPSHOT_N_CLASSES];   /* the current manifests' "file" */
 } Loaded;
 
 static void
@@ -875,6 +1071,7 @@ loaded_clear (Loaded *loaded)
     {
       generation_clear (&loaded->current[i]);
       generation_clear (&loaded->previous[i]);
+      g_clear_pointer (&loaded->names[i], g_free);
     }
 }
 
@@ -889,6 +1086,7 @@ struct _DkServerSnapshots
   guint         check_seconds;
   GMainContext *context;
   GSource      *timer;
+  gboolean      awake;          /* the timer ticked once: checks may start builds */
 
   /* the builder thread: started and joined on the owner's context */
   GThread      *builder;
@@ -923,8 +1121,9 @@ snapshot_file_new (const char             *dir,
   if ((guint64) g_mapped_file_get_length (mapped) != expected)
     {
       g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
-                   _("%s has %" G_GSIZE_FORMAT " bytes, its manifest says %" G_GUINT64_FORMAT),
-                   path, g_mapped_file_get_length (mapped), expected);
+                   _("%s has %llu bytes, its manifest says %llu"), path,
+                   (unsigned long long) g_mapped_file_get_length (mapped),
+                   (unsigned long long) expected);
       return NULL;
     }
 
@@ -991,6 +1190,7 @@ loaded_read (Loaded     *loaded,
           continue;
         }
 
+      loaded->names[klass] = g_strdup (current.name);
       generation_load (&loaded->current[klass], dir, klass, &current);
       if (previous.name != NULL && previous.schema <= DK_STORE_SCHEMA_VERSION)
         generation_load (&loaded->previous[klass], dir, klass, &previous);
@@ -1028,6 +1228,26 @@ reload (DkServerSnapshots *self)
   loaded_clear (&fresh);
 }
 
+/* Whether the manifests of the folder name other files than those served: another
+ * process (`driftkoll-server snapshot`) built a generation. */
+static gboolean
+folder_changed (DkServerSnapshots *self)
+{
+  gboolean changed = FALSE;
+
+  for (guint klass = 0; klass < DK_SERVER_SNAPSHOT_N_CLASSES && !changed; klass++)
+    {
+      g_auto(Manifest) current = { NULL, };
+
+      manifests_load (self->dir, klass, &current, NULL, NULL);
+      g_mutex_lock (&self->lock);
+      changed = g_strcmp0 (current.name, self->loaded.names[klass]) != 0;
+      g_mutex_unlock (&self->lock);
+    }
+
+  return changed;
+}
+
 /* In the builder: whether the rule says to build, from counts on its own connection. */
 static gboolean
 builder_wants_build (DkServerSnapshots *self)
@@ -1051,6 +1271,15 @@ builder_wants_build (DkServerSnapshots *self)
   seq = self->loaded.seq;
   built_at = self->loaded.built_at;
   g_mutex_unlock (&self->lock);
+
+  /* A database restored from a backup is behind its snapshots: they hold changes it
+   * no longer has, and a client's tail would never reach their seq. */
+  if (have && dk_server_db_last_seq (self->check_db) < seq)
+    {
+      g_message ("The snapshots (seq %" G_GINT64_FORMAT ") are ahead of the database; "
+                 "building new ones", seq);
+      return TRUE;
+    }
 
   rows = dk_server_db_count_since (self->check_db, 0, &error);
   if (rows >= 0 && have)
@@ -1085,6 +1314,12 @@ builder_thread (gpointer data)
   g_main_context_push_thread_default (context);
   lower_priority ();
 
+  if (folder_changed (self))
+    {
+      g_debug ("Serving the snapshots another process built in %s", self->dir);
+      reload (self);
+    }
+
   if (builder_wants_build (self))
     {
       g_autoptr(GError) error = NULL;
@@ -1094,7 +1329,7 @@ builder_thread (gpointer data)
       self->last_attempt = start;
       g_mutex_unlock (&self->lock);
 
-      if (build_with_db (self->check_db, self->dir, self->cancellable, &error))
+      if (build_with_db (self->check_db, self->dir, FALSE, self->cancellable, &error))
         {
           reload (self);
           g_message ("Built the snapshots in %.1f s",
@@ -1124,6 +1359,12 @@ maybe_start (DkServerSnapshots *self)
   g_autoptr(GError) error = NULL;
   gint64 last_attempt;
 
+  /* Not before the first tick: a server that has just started answers its first
+   * requests (clients coming back after a restart) first, and a short-lived one (a
+   * test's) builds nothing it was not asked for. */
+  if (!self->awake)
+    return;
+
   if (self->builder != NULL)
     {
       if (g_atomic_int_get (&self->building))
@@ -1151,7 +1392,10 @@ maybe_start (DkServerSnapshots *self)
 static gboolean
 check_timeout_cb (gpointer user_data)
 {
-  maybe_start (user_data);
+  DkServerSnapshots *self = user_data;
+
+  self->awake = TRUE;
+  maybe_start (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -1232,8 +1476,9 @@ env_seconds (const char *name,
  * Serves the newest snapshots of @dir and keeps them fresh: the rule is checked in a
  * thread of its own when note_seq () hears of enough commits, and every
  * DRIFTKOLL_SNAPSHOT_CHECK_SECONDS (60) on the thread-default main context; builds are
- * at least DRIFTKOLL_SNAPSHOT_MIN_INTERVAL (300) seconds apart. The first check (which
- * builds when there is no snapshot yet) starts at once.
+ * at least DRIFTKOLL_SNAPSHOT_MIN_INTERVAL (300) seconds apart. Nothing is checked
+ * before the timer's first tick, which builds the first snapshot of a database that has
+ * rows and none.
  *
  * Returns: (transfer full) (nullable): the snapshots, or %NULL when @dir cannot be made
  */
@@ -1269,8 +1514,6 @@ dk_server_snapshots_new (const char  *db_path,
   /* no reference: dispose destroys it */
   g_source_set_callback (self->timer, check_timeout_cb, self, NULL);
   g_source_attach (self->timer, self->context);
-
-  maybe_start (self);
 
   return g_steal_pointer (&self);
 }

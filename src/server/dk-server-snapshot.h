@@ -39,7 +39,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkServerSnapshotFile, dk_server_snapshot_file_unr
 
 /* Builds a snapshot of every class from the database at @db_path into @dir (made when
  * missing), all at one seq, and makes it the newest there (keeping the one before).
- * Synchronous: `driftkoll-server snapshot` and the background builder. */
+ * Synchronous, for `driftkoll-server snapshot`; waits for a build in progress in @dir
+ * (serve's builder) first. */
 gboolean    dk_server_snapshot_build   (const char  *db_path,
                                         const char  *dir,
                                         GError     **error);
@@ -58,7 +59,8 @@ G_DECLARE_FINAL_TYPE (DkServerSnapshots, dk_server_snapshots, DK, SERVER_SNAPSHO
 
 /* The snapshots of the database at @db_path, kept in @dir (NULL: "<db_path>.snapshots").
  * Loads the newest there; builds in a thread of its own when stale (checked on
- * dk_server_snapshots_note_seq () and every minute), never blocking the caller. */
+ * dk_server_snapshots_note_seq () and every minute, from the first minute on), never
+ * blocking the caller. */
 DkServerSnapshots    *dk_server_snapshots_new      (const char             *db_path,
                                                     const char             *dir,
                                                     GError                **error);

@@ -27,6 +27,8 @@ struct _DkStore
                                * emptied whenever a service is written */
   GMainContext *context;    /* where "revision-changed" is emitted: the thread-default
                              * context of the thread that opened the store */
+  gboolean    alone;        /* _dk_store_open_alone (): no replica's, rollback journal,
+                             * no syncs */
 
   /* state */
   guint       depth;        /* transactions open: 1 is BEGIN, more are savepoints */
@@ -135,7 +137,8 @@ void          _dk_store_watch_reset       (DkStore       *self);
 
 /* Opening and the file (dk-store.c), for installing a snapshot (dk-store-snapshot.c). */
 /* A store on @path that is no replica's in this process: no lock file, not among the
- * stores of its file, never announced. */
+ * stores of its file, never announced; a rollback journal and no syncs (the caller
+ * syncs the file when it matters). */
 DkStore      *_dk_store_open_alone        (const char    *path,
                                            GError       **error);
 /* Every store open on @self's file in this process, @self among them. (transfer full)

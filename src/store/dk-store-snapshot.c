@@ -276,8 +276,9 @@ check_pages (sqlite3     *db,
     {
       const char *result = (const char *) sqlite3_column_text (stmt, 0);
 
+      /* "*** in database main ***\nPage 4: …": one line */
       if (g_strcmp0 (result, "ok") != 0)
-        detail = g_strdup (result != NULL ? result : "quick_check");
+        detail = g_strdelimit (g_strdup (result != NULL ? result : "quick_check"), "\n", ' ');
     }
   else
     detail = g_strdup (sqlite3_errmsg (db));
@@ -443,12 +444,11 @@ dk_store_prepare_snapshot (const char           *path,
   if (!inspect_snapshot (path, &found, error))
     return FALSE;
 
-  /* Opened as a replica: an older schema is migrated, in one transaction. Then back to
-   * a rollback journal, so that the file is whole on its own (no -wal beside it) when it
+  /* Opened as a replica: an older schema is migrated, in one transaction. In a
+   * rollback journal, so that the file is whole on its own (no -wal beside it) when it
    * is renamed or copied. */
   store = _dk_store_open_alone (path, error);
-  if (store == NULL ||
-      !_dk_store_exec (store, "PRAGMA journal_mode = DELETE", error))
+  if (store == NULL)
     return FALSE;
   g_clear_object (&store);
 
@@ -610,6 +610,30 @@ read_snapshot_seq (DkStore     *snap,
   return seq;
 }
 
+/* The snapshot file, closed by SQLite (its connection ran without syncs), reaches the
+ * disk whole before it takes the replica's name. Opening and closing a descriptor of a
+ * database file drops this process's SQLite locks on it: none is open any more. */
+static gboolean
+sync_file (const char  *path,
+           GError     **error)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  int saved_errno;
+
+  if (fd >= 0 && fsync (fd) == 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+  saved_errno = errno;
+  if (fd >= 0)
+    close (fd);
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               _("Could not write the snapshot “%s” to the disk: %s"), path,
+               g_strerror (saved_errno));
+  return FALSE;
+}
+
 /* The directory entry of a rename reaches the disk. */
 static void
 sync_folder (const char *path)
@@ -661,9 +685,10 @@ typedef enum {
  * Crash safety, step by step:
  * - until the rename, the replica is untouched: a crash leaves it as it was, with its
  *   outbox, and the snapshot file is only a download to check again;
- * - the local state is copied into the snapshot file in one transaction, and the file
- *   is synced (the copy's commit, and its checkpoint on leaving WAL mode) before the
- *   rename: the new replica is complete on disk before its name is;
+ * - the local state is copied into the snapshot file in one transaction (a rollback
+ *   journal, no syncs: the file is no replica yet, and a crash leaves at worst a
+ *   download to fetch again), then the closed file is synced once before the rename:
+ *   the new replica is complete on disk before its name is;
  * - rename () replaces the name atomically: a crash or a power cut leaves either the
  *   old replica or the new one, never a mix; the folder is synced after it;
  * - the old replica had no -wal at the rename (checked after every connection of this
@@ -710,13 +735,21 @@ install_by_rename (DkStore     *self,
       return INSTALL_SHARED;
     }
 
+  /* Marked as a WAL file on its own connection (no syncs: the one below covers it),
+   * which the last close leaves without a -wal: the replica's connections then open it
+   * without rewriting its header under a rollback journal of their own. */
   if (!copy_local_state (*snap, self->path, seq, TRUE, error) ||
-      !_dk_store_exec (*snap, "PRAGMA journal_mode = DELETE", error))
+      !_dk_store_exec (*snap, "PRAGMA journal_mode = WAL", error))
     {
       reopen_all (stores, NULL);
       return INSTALL_FAILED;
     }
   g_clear_object (snap);
+  if (!sync_file (path, error))
+    {
+      reopen_all (stores, NULL);
+      return INSTALL_FAILED;
+    }
 
   if (g_rename (path, self->path) != 0)
     {
@@ -755,6 +788,8 @@ install_by_backup (DkStore  *self,
   g_autoptr(GPtrArray) stores = NULL;
   sqlite3 *dest = NULL;
   sqlite3_backup *backup = NULL;
+  gint64 dest_page_size = 0;
+  gint64 snap_page_size = 0;
   gboolean ok = FALSE;
   int rc;
 
@@ -762,6 +797,19 @@ install_by_backup (DkStore  *self,
       != SQLITE_OK)
     goto out;
   sqlite3_busy_timeout (dest, 5000);
+  /* SQLite cannot copy pages of another size into a file in WAL mode (a replica made
+   * before 16 KiB pages); the rename can, once the other process is gone. */
+  if (!query_int64 (dest, "PRAGMA page_size", &dest_page_size) ||
+      !query_int64 (snap->db, "PRAGMA page_size", &snap_page_size))
+    goto out;
+  if (dest_page_size != snap_page_size)
+    {
+      g_set_error (error, DK_STORE_ERROR, DK_STORE_ERROR_FAILED,
+                   _("Could not copy the snapshot into “%s” while another program has it "
+                     "open: its pages are of another size"), self->path);
+      sqlite3_close (dest);
+      return FALSE;
+    }
   backup = sqlite3_backup_init (dest, "main", snap->db, "main");
   if (backup == NULL)
     goto out;

@@ -49,7 +49,8 @@ _dk_store_watch_fingerprint (DkStore *self)
   if (stmt == NULL)
     return NULL;
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    fingerprint = g_strdup_printf ("%s|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT,
+    fingerprint = g_strdup_printf ("%s|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT
+                                   "|%" G_GINT64_FORMAT,
                                    _dk_store_column_text (stmt, 0) != NULL
                                      ? _dk_store_column_text (stmt, 0) : "0",
                                    (gint64) sqlite3_column_int64 (stmt, 1),
@@ -63,7 +64,7 @@ _dk_store_watch_fingerprint (DkStore *self)
 /* What changed between two fingerprints, as DkStoreChange. */
 static guint
 compare_fingerprints (const char *before,
-                   const char *after)
+                      const char *after)
 {
   g_auto(GStrv) a = g_strsplit (before != NULL ? before : "0|0|0|0", "|", 4);
   g_auto(GStrv) b = g_strsplit (after, "|", 4);

@@ -324,14 +324,19 @@ set_file_lock (int   fd,
   return rc == 0;
 }
 
+/* How long an open waits for another process's install, at most: a rename takes
+ * milliseconds, but a process stopped in the middle of one must not hang every other. */
+#define LOCK_WAIT_MS 30000
+
 /* The lock file, read-locked; waits while another process installs a snapshot (it holds
  * the write lock for as long as a rename takes). -1 when it cannot be made (a read-only
- * folder): the store works, and an install then never renames (it cannot know who else
- * has the file open). */
+ * folder) or stays write-locked: the store works, and an install then never renames
+ * (it cannot know who else has the file open). */
 static int
 open_lock_file (const char *file_key)
 {
   g_autofree char *lock_path = g_strconcat (file_key, ".lock", NULL);
+  gint64 deadline = g_get_monotonic_time () + LOCK_WAIT_MS * 1000;
   int fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
   if (fd < 0)
@@ -339,11 +344,15 @@ open_lock_file (const char *file_key)
       g_debug ("No lock file %s: %s", lock_path, g_strerror (errno));
       return -1;
     }
-  if (!set_file_lock (fd, F_RDLCK, F_OFD_SETLKW))
+  while (!set_file_lock (fd, F_RDLCK, F_OFD_SETLK))
     {
-      g_debug ("Could not lock %s: %s", lock_path, g_strerror (errno));
-      close (fd);
-      return -1;
+      if ((errno != EAGAIN && errno != EACCES) || g_get_monotonic_time () > deadline)
+        {
+          g_warning ("Could not lock %s: %s", lock_path, g_strerror (errno));
+          close (fd);
+          return -1;
+        }
+      g_usleep (10 * 1000);
     }
   return fd;
 }
@@ -1002,9 +1011,15 @@ open_database (DkStore  *self,
   /* A case is about 2 KB of JSON: 16 KiB pages hold seven, where 4 KiB pages hold one
    * and waste the rest (a third of the file, and of the writes of a first sync). Only
    * a new, empty file takes it; an existing one keeps its page size. */
+  /* A store alone (a snapshot being prepared or installed) is no replica yet: one
+   * connection, a rollback journal so that the file is whole on its own, and no sync
+   * of its own (dk-store-snapshot.c syncs the file once, before it becomes the
+   * replica). */
   if (!_dk_store_exec (self, "PRAGMA page_size = 16384", error) ||
-      !_dk_store_exec (self, "PRAGMA journal_mode = WAL", error) ||
-      !_dk_store_exec (self, "PRAGMA synchronous = FULL", error) ||
+      !_dk_store_exec (self, self->alone ? "PRAGMA journal_mode = DELETE"
+                                         : "PRAGMA journal_mode = WAL", error) ||
+      !_dk_store_exec (self, self->alone ? "PRAGMA synchronous = OFF"
+                                         : "PRAGMA synchronous = FULL", error) ||
       !_dk_store_exec (self, "PRAGMA foreign_keys = OFF", error) ||
       !_dk_store_exec (self, "PRAGMA cache_size = -16000", error))
     return FALSE;
@@ -1138,6 +1153,7 @@ _dk_store_open_alone (const char  *path,
 
   self = g_object_new (DK_TYPE_STORE, NULL);
   self->path = g_strdup (path);
+  self->alone = TRUE;
   if (!open_database (self, error))
     return NULL;
 

@@ -93,7 +93,10 @@ G_DECLARE_FINAL_TYPE (DkStore, dk_store, DK, STORE, GObject)
  */
 
 /* Opens (creating when missing) the replica at @path. A corrupt file or one from a
- * newer version is an error and is left untouched. */
+ * newer version is an error and is left untouched. While any store of this process has
+ * the file open, it holds a read lock on "<path>.lock" (made beside it, and kept), so
+ * that installing a snapshot knows whether it may rename over the file; an open waits
+ * (30 s at most) while another process renames one in. */
 DkStore        *dk_store_open                 (const char        *path,
                                                GError           **error);
 const char     *dk_store_get_path             (DkStore           *self);
@@ -165,8 +168,10 @@ void            dk_store_snapshot_info_clear  (DkStoreSnapshotInfo *info);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DkStoreSnapshotInfo, dk_store_snapshot_info_clear)
 
 /* The server's side: writes this replica (filled by dk_store_apply_page*) as a snapshot
- * of @klass at @seq to @dest (which must not exist): the meta above, the search index
- * optimized, the file compacted (VACUUM INTO). @self is left as it was. */
+ * of @klass at @seq to @dest (which must not exist): the meta above (and the cursor =
+ * @seq; no other key), the search index optimized, the file compacted (VACUUM INTO).
+ * @self keeps its rows and meta (its index is optimized too) and stays usable; on
+ * failure @dest is removed. Outside a transaction. */
 gboolean        dk_store_write_snapshot       (DkStore           *self,
                                                const char        *klass,
                                                gint64             seq,
@@ -182,7 +187,12 @@ gboolean        dk_store_prepare_snapshot     (const char        *path,
  * what is local (the outbox, local versions, meta other than the cursor, the notifiers'
  * state), with snapshot-base set and no cursor. Every store open on the file in this
  * process goes on with the new one, and says "revision-changed" (SERVER). Call on
- * @self's thread. @path is consumed on success. */
+ * @self's thread, outside a transaction, while no other thread uses a store on the
+ * file. @path is consumed on success. Alone with the file, the snapshot is renamed over
+ * it; with another process on it (the lock file "<replica>.lock" that dk_store_open
+ * read-locks, or a -wal left by a connection that takes no lock), it is copied in with
+ * sqlite3_backup. On failure the replica is as it was (but for the rare failure to
+ * open it again after the rename, said as such). */
 gboolean        dk_store_install_snapshot     (DkStore           *self,
                                                const char        *path,
                                                GError           **error);

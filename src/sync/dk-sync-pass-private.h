@@ -19,6 +19,7 @@ struct _DkSyncPass
   char         *token;           /* the token this pass uses */
   char         *server_url;
   char         *replica_path;
+  gboolean      use_snapshot;    /* a first sync starts from the server's snapshot */
 
   /* the pass's thread alone (then the applier, while the pull runs) */
   DkStore      *store;           /* its own connection to the replica */
@@ -28,6 +29,7 @@ struct _DkSyncPass
   guint         cuts;            /* pages in a row the link cut mid-answer */
   gboolean      resynced;        /* once per pass */
   guint64       applied;         /* the applier's count, read once it has ended */
+  gint64        snapshot_told_at; /* monotonic µs of the last snapshot-progress told */
 };
 
 G_END_DECLS

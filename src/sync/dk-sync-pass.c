@@ -8,7 +8,9 @@
  * stopped, and a mutation sent twice is answered the same by the server.
  *
  * The pass itself is one synchronous function, sync_pass (), run in a thread and read
- * top to bottom (as evolution-data-server's refresh is): push the outbox, then pull.
+ * top to bottom (as evolution-data-server's refresh is): push the outbox; on a first
+ * sync, start from the server's snapshot (a whole replica, checked, installed in place);
+ * then pull the pages of changes after it.
  * The pull keeps the network, the JSON and SQLite overlapping: while the applier thread
  * applies page N on the pass's connection, the pass's thread fetches and parses page
  * N+1; a small queue between them holds at most PAGE_QUEUE_LENGTH parsed pages, the one
@@ -30,9 +32,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "dk-core.h"
 #include "dk-sync-pass-private.h"
+#include "dk-sync-snapshot.h"
 
 /* Parsed pages held at once: the one applied and the one behind it. The next page is
  * fetched only once the one applied is done, so a page is never fetched more than one
@@ -146,6 +150,22 @@ told_answer_cb (DkSyncEngine *self,
     _dk_sync_engine_emit_rejected (self, answer->id, answer->code, answer->message);
   else
     _dk_sync_engine_emit_conflict (self, answer->id);
+}
+
+static void
+told_first_sync_cb (DkSyncEngine *self,
+                    gpointer      data)
+{
+  _dk_sync_engine_set_first_sync (self, TRUE);
+}
+
+static void
+told_snapshot_progress_cb (DkSyncEngine *self,
+                           gpointer      data)
+{
+  guint64 *bytes = data;
+
+  _dk_sync_engine_tell_snapshot_progress (self, bytes[0], bytes[1]);
 }
 
 static void
@@ -550,9 +570,12 @@ retry_cut_page (DkSyncPass   *pass,
   return pass->cuts <= DK_SYNC_PULL_CUT_RETRIES && !g_cancellable_is_cancelled (cancellable);
 }
 
+/* While the cursor is below the snapshot's seq (@base), the server also sends what the
+ * snapshot could not hold: the caller's own objects up to @base. */
 static DkReply *
 request_page (DkSyncPass    *pass,
               gint64         since,
+              gint64         base,
               GCancellable  *cancellable,
               gboolean      *out_cut,
               GError       **error)
@@ -560,8 +583,13 @@ request_page (DkSyncPass    *pass,
   g_autofree char *path = NULL;
   g_autoptr(SoupMessage) msg = NULL;
 
-  path = g_strdup_printf (DK_API_PREFIX "/changes?since=%" G_GINT64_FORMAT "&limit=%u",
-                          since, pass->pull_limit);
+  if (since < base)
+    path = g_strdup_printf (DK_API_PREFIX "/changes?since=%" G_GINT64_FORMAT "&limit=%u"
+                            "&" DK_CHANGES_PARAM_BASE "=%" G_GINT64_FORMAT,
+                            since, pass->pull_limit, base);
+  else
+    path = g_strdup_printf (DK_API_PREFIX "/changes?since=%" G_GINT64_FORMAT "&limit=%u",
+                            since, pass->pull_limit);
   msg = _dk_sync_message_new (pass->server_url, pass->token, SOUP_METHOD_GET, path, NULL);
 
   return _dk_sync_engine_send_sync (pass->self, msg, TRUE, cancellable, out_cut, error);
@@ -572,6 +600,7 @@ request_page (DkSyncPass    *pass,
 static Page *
 fetch_page (DkSyncPass    *pass,
             gint64         since,
+            gint64         base,
             gboolean      *out_resync,
             GCancellable  *cancellable,
             GError       **error)
@@ -585,7 +614,7 @@ fetch_page (DkSyncPass    *pass,
       g_autoptr(GError) local_error = NULL;
       gboolean cut = FALSE;
 
-      reply = request_page (pass, since, cancellable, &cut, &local_error);
+      reply = request_page (pass, since, base, cancellable, &cut, &local_error);
       if (reply == NULL && !(cut && retry_cut_page (pass, local_error, cancellable)))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
@@ -804,17 +833,146 @@ page_queue_finish (PageQueue  *queue,    /* (transfer full) */
   return TRUE;
 }
 
+/* ---- a first sync from the server's snapshot ---- */
+
+/* Nothing of the server's yet: no cursor, and no snapshot whose tail is under way. */
+static gboolean
+is_first_sync (DkSyncPass *pass)
+{
+  return dk_store_get_cursor (pass->store) == 0 && dk_store_get_snapshot_base (pass->store) == 0;
+}
+
+/* The download's progress, from this thread: told at most ten times a second, and the
+ * last one always. */
+static void
+snapshot_progress_cb (guint64  received,
+                      guint64  total,
+                      gpointer user_data)
+{
+  DkSyncPass *pass = user_data;
+  gint64 now = g_get_monotonic_time ();
+  guint64 *bytes;
+
+  if (received != total && now - pass->snapshot_told_at < G_USEC_PER_SEC / 10)
+    return;
+
+  pass->snapshot_told_at = now;
+  bytes = g_new (guint64, 2);
+  bytes[0] = received;
+  bytes[1] = total;
+  _dk_sync_engine_invoke (pass->self, told_snapshot_progress_cb, bytes, g_free);
+}
+
+typedef struct {
+  GMutex      lock;
+  GCond       cond;
+  const char *path;
+  gboolean    done;
+  gboolean    installed;
+  GError     *error;
+} Install;
+
+static void
+installed_cb (DkSyncEngine *self,
+              gpointer      data)
+{
+  Install *install = data;
+  GError *error = NULL;
+  gboolean installed;
+
+  installed = dk_store_install_snapshot (self->store, install->path, &error);
+
+  g_mutex_lock (&install->lock);
+  install->installed = installed;
+  install->error = error;
+  install->done = TRUE;
+  g_cond_signal (&install->cond);
+  g_mutex_unlock (&install->lock);
+}
+
+/* Installs the snapshot at @path on the engine's context, where its store lives, and
+ * waits: the pass's thread and the applier leave the replica alone meanwhile. Not
+ * cancellable: it takes milliseconds, and a half-done wait would leave it running. */
+static gboolean
+install_snapshot (DkSyncPass  *pass,
+                  const char  *path,
+                  GError     **error)
+{
+  Install install = { .path = path };
+
+  g_mutex_init (&install.lock);
+  g_cond_init (&install.cond);
+
+  _dk_sync_engine_invoke (pass->self, installed_cb, &install, NULL);
+  g_mutex_lock (&install.lock);
+  while (!install.done)
+    g_cond_wait (&install.cond, &install.lock);
+  g_mutex_unlock (&install.lock);
+
+  g_cond_clear (&install.cond);
+  g_mutex_clear (&install.lock);
+  if (install.error != NULL)
+    g_propagate_error (error, install.error);
+
+  return install.installed;
+}
+
+/* Downloads, checks and installs the server's snapshot for the replica to start from;
+ * the pull then asks for what lies after it. The outbox and the local state stay. Any
+ * failure but a cancel (no snapshot on this server, a damaged one, a cut link) is
+ * only logged: the pull pages from 0 instead, in this same pass. */
+static gboolean
+start_from_snapshot (DkSyncPass    *pass,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = NULL;
+  g_auto(DkStoreSnapshotInfo) info = { 0 };
+
+  if (!_dk_sync_snapshot_download (pass->self->session, pass->server_url, pass->token,
+                                   pass->replica_path, snapshot_progress_cb, pass, &path,
+                                   &info, cancellable, &local_error) ||
+      !install_snapshot (pass, path, &local_error))
+    {
+      if (path != NULL)
+        g_unlink (path);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_debug ("No snapshot to start from (%s); paging from 0", local_error->message);
+      return TRUE;
+    }
+
+  g_debug ("Started from the %s snapshot at seq %" G_GINT64_FORMAT, info.klass, info.seq);
+  tell (pass, told_changed_cb);
+  return TRUE;
+}
+
 /* ---- the pass ---- */
 
-/* The server does not know the replica's cursor: everything of the server's goes, the
- * outbox and the local state stay, and the pull starts again from 0. */
+/* The server does not know the replica's cursor: the server's data is replaced (by its
+ * snapshot, or else dropped to page from 0), the outbox and the local state stay. */
 static gboolean
 start_over (DkSyncPass    *pass,
             gint64         since,
+            GCancellable  *cancellable,
             GError       **error)
 {
-  g_debug ("The server does not know cursor %" G_GINT64_FORMAT "; resyncing from 0", since);
+  g_debug ("The server does not know cursor %" G_GINT64_FORMAT "; resyncing", since);
   pass->resynced = TRUE;
+  tell (pass, told_first_sync_cb);
+
+  if (pass->use_snapshot)
+    {
+      if (!start_from_snapshot (pass, cancellable, error))
+        return FALSE;
+      if (dk_store_get_snapshot_base (pass->store) > 0)
+        return TRUE;
+    }
+
   if (!dk_store_reset_server_data (pass->store, error))
     return FALSE;
 
@@ -829,6 +987,7 @@ pull_changes (DkSyncPass    *pass,
               GError       **error)
 {
   gint64 since = dk_store_get_cursor (pass->store);
+  gint64 base = dk_store_get_snapshot_base (pass->store);
   PageQueue *queue = page_queue_start (pass, cancellable);
   gboolean more = TRUE;
 
@@ -838,13 +997,15 @@ pull_changes (DkSyncPass    *pass,
       gboolean resync = FALSE;
       Page *page;
 
-      page = fetch_page (pass, since, &resync, cancellable, &fetch_error);
+      page = fetch_page (pass, since, base, &resync, cancellable, &fetch_error);
       if (resync)
         {
           /* The pages waiting were asked for with the old cursor: dropped. */
-          if (!page_queue_finish (queue, TRUE, error) || !start_over (pass, since, error))
+          if (!page_queue_finish (queue, TRUE, error) ||
+              !start_over (pass, since, cancellable, error))
             return FALSE;
           since = dk_store_get_cursor (pass->store);
+          base = dk_store_get_snapshot_base (pass->store);
           queue = page_queue_start (pass, cancellable);
           continue;
         }
@@ -877,6 +1038,13 @@ sync_pass (DkSyncPass    *pass,
 
   if (!push_outbox (pass, cancellable, error))
     return FALSE;
+
+  if (is_first_sync (pass))
+    {
+      tell (pass, told_first_sync_cb);
+      if (pass->use_snapshot && !start_from_snapshot (pass, cancellable, error))
+        return FALSE;
+    }
 
   return pull_changes (pass, cancellable, error);
 }
@@ -946,6 +1114,7 @@ pass_finish (DkSyncPass *pass,
       error = owned_error = g_error_copy (pass->abandoned);
     }
   self->pass = NULL;
+  _dk_sync_engine_set_first_sync (self, FALSE);
 
   if (error == NULL)
     {
@@ -1057,6 +1226,7 @@ dk_sync_pass_token_loaded_cb (GObject      *object,
   pass->server_url = g_strdup (self->server_url);
   pass->replica_path = g_strdup (dk_store_get_path (self->store));
   pass->pull_limit = self->pull_limit;
+  pass->use_snapshot = self->use_snapshot;
   /* Offline stays offline until the server answers (dk-sync-http.c): a retry that
    * hangs on a server that does not answer is not "syncing". */
   if (self->state != DK_SYNC_STATE_OFFLINE)

@@ -356,8 +356,11 @@ start_over (Download  *self,
 
 /* ---- one request ---- */
 
+/* Tells the bytes received so far (before they are decoded: a damaged file is still
+ * seen arriving). */
 static void
 tell_progress (Download *self,
+               guint64   received,
                gboolean  last)
 {
   gint64 now = g_get_monotonic_time ();
@@ -366,7 +369,7 @@ tell_progress (Download *self,
     return;
 
   self->told_at = now;
-  self->progress (self->encoded, self->total, self->user_data);
+  self->progress (received, self->total, self->user_data);
 }
 
 static SoupMessage *
@@ -611,9 +614,9 @@ read_answer (Download      *self,
         }
       if (n == 0)
         break;
+      tell_progress (self, self->encoded + (guint64) n, FALSE);
       if (!decode (self, self->in_buf, (gsize) n, error))
         return FALSE;
-      tell_progress (self, FALSE);
     }
 
   if (self->in_frame)
@@ -812,16 +815,21 @@ _dk_sync_snapshot_download (SoupSession             *session,
 
   if (!fetch_all (&self, cancellable, &local_error))
     {
-      /* A damaged file is forgotten; a cut or an offline server keeps it for later. */
+      /* A damaged file is forgotten; a cut or an offline server keeps it for later,
+       * when a frame of it is whole (else there is nothing to resume from). */
       if (g_error_matches (local_error, DK_STORE_ERROR, DK_STORE_ERROR_CORRUPT))
         {
           remember_refused (&self, self.etag);
           discard_partial (&self);
         }
+      else if (self.frame_decoded == 0)
+        {
+          discard_partial (&self);
+        }
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  tell_progress (&self, TRUE);
+  tell_progress (&self, self.encoded, TRUE);
 
   etag = g_strdup (self.etag);
   if (!finish_file (&self, &local_error) ||
