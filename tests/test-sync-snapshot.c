@@ -13,6 +13,8 @@
  *                    what the download makes of a 404, no server, a 401, a
  *                    sidecar of a generation the server does not have, and a part another
  *                    process is writing
+ * /sync/snapshot/discard-leaves-a-busy-part  leftovers deleted, unless another process
+ *                    is writing them
  * /sync/snapshot/wrong-headers-refused  from a fake route: the other class, a newer
  *                    schema, a size or CRC-32 the file does not have: refused, nothing kept
  * /sync/snapshot/cut-download-resumes   through dk-test-proxy's "cut" mode: the download
@@ -432,10 +434,13 @@ test_equals_paging_anonymous (void)
   g_auto(DkStoreSnapshotInfo) info = { 0, };
   g_autoptr(GError) error = NULL;
   Progress progress = { .min_gap = G_MAXINT64 };
+  gint64 started = g_get_monotonic_time ();
 
   g_assert_true (download (server, server->url, NULL, replica, &progress, NULL, &snapshot_path,
                            &info, &error));
   g_assert_no_error (error);
+  g_test_message ("%" G_GUINT64_FORMAT " bytes downloaded, decoded and checked in %.0f ms",
+                  progress.total, (g_get_monotonic_time () - started) / 1000.0);
   g_assert_cmpstr (info.klass, ==, DK_SNAPSHOT_CLASS_ANONYMOUS);
   g_assert_cmpint (info.seq, >, 0);
   g_assert_cmpint (info.schema, ==, DK_STORE_SCHEMA_VERSION);
@@ -478,15 +483,20 @@ test_equals_paging_role (gconstpointer data)
   g_auto(DkStoreSnapshotInfo) info = { 0, };
   g_autoptr(GError) error = NULL;
   g_autoptr(Client) client = NULL;
+  gint64 started, downloaded;
 
   paged = page_replica (server, token, dir);
   g_assert_cmpint (dk_test_replica_count (paged, "SELECT count(*) FROM cases"), >=, N_CASES);
 
+  started = g_get_monotonic_time ();
   g_assert_true (download (server, server->url, token, replica, NULL, NULL, &snapshot_path,
                            &info, &error));
   g_assert_no_error (error);
+  downloaded = g_get_monotonic_time ();
   g_assert_cmpstr (info.klass, ==, DK_SNAPSHOT_CLASS_STAFF);
   install_and_pull_tail (server, token, replica, snapshot_path, &info);
+  g_test_message ("%s: download and check %.0f ms, install and tail %.0f ms", role,
+                  (downloaded - started) / 1000.0, (g_get_monotonic_time () - downloaded) / 1000.0);
   dk_test_assert_replicas_equal (paged, replica);
 
   /* The engine's first sync came through the snapshot (it told its progress). */
@@ -1001,6 +1011,42 @@ find_served_file (DkTestServer *server,
   return g_build_filename (dir, name, NULL);
 }
 
+/* What a download left is deleted once the replica does not need it, unless another
+ * process is writing it. */
+static void
+test_discard_leaves_a_busy_part (void)
+{
+  g_autofree char *dir = make_tmp ();
+  g_autofree char *replica = g_build_filename (dir, "replica.db", NULL);
+  g_autofree char *part = part_of (replica);
+  g_autofree char *sidecar = sidecar_of (replica);
+  g_autofree char *done = g_strconcat (replica, ".snapshot.db", NULL);
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  g_file_set_contents (part, "part", -1, &error);
+  g_file_set_contents (sidecar, "{}", -1, &error);
+  g_file_set_contents (done, "db", -1, &error);
+  g_assert_no_error (error);
+
+  fd = g_open (part, O_RDWR, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+  _dk_sync_snapshot_discard (replica);
+  g_assert_true (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (sidecar, G_FILE_TEST_EXISTS));
+  close (fd);
+
+  _dk_sync_snapshot_discard (replica);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (sidecar, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (done, G_FILE_TEST_EXISTS));
+  /* Nothing there: nothing to do. */
+  _dk_sync_snapshot_discard (replica);
+
+  dk_test_remove_tree (dir);
+}
+
 /* ---- answers the real server never gives ---- */
 
 /* A fake snapshot route: the real anonymous file, with headers a test chooses. */
@@ -1410,6 +1456,7 @@ main (int   argc,
   g_test_add_func ("/sync/snapshot/bad-token-needs-login", test_bad_token_needs_login);
   g_test_add_func ("/sync/snapshot/unknown-etag-starts-over", test_unknown_etag_starts_over);
   g_test_add_func ("/sync/snapshot/second-downloader-is-busy", test_second_downloader_is_busy);
+  g_test_add_func ("/sync/snapshot/discard-leaves-a-busy-part", test_discard_leaves_a_busy_part);
   g_test_add_func ("/sync/snapshot/wrong-headers-refused", test_wrong_headers_refused);
   g_test_add_func ("/sync/snapshot/cut-download-resumes", test_cut_download_resumes);
   g_test_add_func ("/sync/snapshot/sidecar-resumes", test_sidecar_resumes);

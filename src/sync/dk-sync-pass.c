@@ -11,12 +11,13 @@
  * top to bottom (as evolution-data-server's refresh is): push the outbox; on a first
  * sync, start from the server's snapshot (a whole replica, checked, installed in place);
  * then pull the pages of changes after it.
+ *
  * The pull keeps the network, the JSON and SQLite overlapping: while the applier thread
  * applies page N on the pass's connection, the pass's thread fetches and parses page
  * N+1; a small queue between them holds at most PAGE_QUEUE_LENGTH parsed pages, the one
- * applied included. Everything the
- * engine shows (signals, properties, its state) is told on the engine's context
- * (_dk_sync_engine_invoke ()); starting and ending a pass happen there too.
+ * applied included. Everything the engine shows (signals, properties, its state) is
+ * told on the engine's context (_dk_sync_engine_invoke ()); starting and ending a pass
+ * happen there too.
  *
  * Over a link that keeps dropping (issue 13: a page of 5,000 changes is 10 MB of JSON;
  * a link that cut every connection before 4 MB left the cursor at 0 for ever), the page
@@ -917,10 +918,25 @@ install_snapshot (DkSyncPass  *pass,
   return install.installed;
 }
 
+/* A cancel, or what any request of the pass would fail with too: the link (offline, a
+ * cut beyond the retries, TLS), the server (5xx) or the session (401). A refusal of
+ * the request itself (an older server's 4xx) is not: paging still works there. */
+static gboolean
+snapshot_failure_ends_pass (const GError *error)
+{
+  if (error->domain == DK_SYNC_ERROR)
+    return error->code != DK_SYNC_ERROR_REFUSED;
+
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 /* Downloads, checks and installs the server's snapshot for the replica to start from;
- * the pull then asks for what lies after it. The outbox and the local state stay. Any
- * failure but a cancel (no snapshot on this server, a damaged one, a cut link) is
- * only logged: the pull pages from 0 instead, in this same pass. */
+ * the pull then asks for what lies after it. The outbox and the local state stay.
+ * When the link or the server fails (offline, a cut beyond the retries, a login
+ * needed) the pass ends with that error, as any request's would, and the part
+ * downloaded waits for the next pass. Any other failure (no snapshot on this server,
+ * a damaged one, a full disk, an install that could not be made) is only logged: the
+ * pull pages from 0 instead, in this same pass. */
 static gboolean
 start_from_snapshot (DkSyncPass    *pass,
                      GCancellable  *cancellable,
@@ -937,7 +953,7 @@ start_from_snapshot (DkSyncPass    *pass,
     {
       if (path != NULL)
         g_unlink (path);
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (snapshot_failure_ends_pass (local_error))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
@@ -1046,7 +1062,14 @@ sync_pass (DkSyncPass    *pass,
         return FALSE;
     }
 
-  return pull_changes (pass, cancellable, error);
+  if (!pull_changes (pass, cancellable, error))
+    return FALSE;
+
+  /* A replica that got there by paging keeps no download it gave up. */
+  if (dk_store_get_cursor (pass->store) > 0 && dk_store_get_snapshot_base (pass->store) == 0)
+    _dk_sync_snapshot_discard (pass->replica_path);
+
+  return TRUE;
 }
 
 static void

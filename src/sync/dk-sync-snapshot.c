@@ -158,6 +158,13 @@ transport_error (SoupMessage  *msg,
                       g_uri_get_host (uri), error->message);
 }
 
+static gboolean
+is_disk_full (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE) ||
+         g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC);
+}
+
 /* ---- refused snapshots ---- */
 
 static char *
@@ -822,8 +829,10 @@ _dk_sync_snapshot_download (SoupSession             *session,
           remember_refused (&self, self.etag);
           discard_partial (&self);
         }
-      else if (self.frame_decoded == 0)
+      else if (self.frame_decoded == 0 || is_disk_full (local_error))
         {
+          /* Nothing to resume from; or a full disk, which a kept part would keep full
+           * (the paging after it, and anything else, needs the room). */
           discard_partial (&self);
         }
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -851,4 +860,43 @@ _dk_sync_snapshot_download (SoupSession             *session,
            etag, info->seq, self.decoded);
   *out_path = g_strdup (self.done_path);
   return TRUE;
+}
+
+/**
+ * _dk_sync_snapshot_discard:
+ * @replica_path: the replica
+ *
+ * Deletes what a snapshot download left beside @replica_path (the part, its sidecar, a
+ * checked file not installed), once the replica no longer needs it: it has a cursor and
+ * no snapshot tail under way. A part another process is writing (locked) is left alone.
+ */
+void
+_dk_sync_snapshot_discard (const char *replica_path)
+{
+  g_autofree char *part = g_strconcat (replica_path, ".snapshot.part", NULL);
+  g_autofree char *sidecar = g_strconcat (replica_path, ".snapshot.json", NULL);
+  g_autofree char *done = g_strconcat (replica_path, ".snapshot.db", NULL);
+  int fd;
+
+  g_return_if_fail (replica_path != NULL);
+
+  fd = g_open (part, O_RDWR | O_CLOEXEC, 0);
+  if (fd >= 0)
+    {
+      if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+        {
+          close (fd);
+          return;
+        }
+      g_debug ("Deleting the snapshot download left beside %s", replica_path);
+      g_unlink (sidecar);
+      g_unlink (part);
+      close (fd);
+    }
+  else
+    {
+      g_unlink (sidecar);
+    }
+
+  remove_database_files (done);
 }
