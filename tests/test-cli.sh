@@ -117,11 +117,12 @@ for how in snapshot paging; do
   run 0 "a first sync on a terminal ($how)" \
     script -qec "\"$cli\" --data-dir \"$tmp/t-$how\" sync $flag" "$tmp/typescript-$how"
 done
-check "the first sync on a terminal shows the snapshot's megabytes" \
-  grep -q " MB of [0-9]* MB · .* MB/s · " "$tmp/typescript-snapshot"
-check "the line of megabytes ends with done" grep -q "MB/s · done" "$tmp/typescript-snapshot"
-check "a first sync with --no-snapshot shows no megabytes" \
-  not_grep -q " MB of " "$tmp/typescript-paging"
+check "the first sync on a terminal shows the snapshot's size" \
+  grep -Eq "[0-9] [kM]B of [0-9 ]+ [kM]B" "$tmp/typescript-snapshot"
+check "the line of the snapshot's size ends with done" \
+  grep -Eq "[0-9 ]+ [kM]B of [0-9 ]+ [kM]B( · [0-9 ]+ [kM]B/s)? · done" "$tmp/typescript-snapshot"
+check "a first sync with --no-snapshot shows no size" \
+  not_grep -Eq "[kM]B of " "$tmp/typescript-paging"
 
 run 0 "status after sync" a status
 check "status shows the user" grep -q servicedesk "$tmp/stdout"

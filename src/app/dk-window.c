@@ -137,16 +137,20 @@ format_count (guint64 n)
   return g_string_free (out, FALSE);
 }
 
-/* "41 MB" (10^6 bytes), as driftkoll-cli says it; never "0 MB" for something. */
+/* "41 MB" in whole megabytes (10^6 bytes); below one, "350 kB" (never "0 kB" for
+ * something): a small snapshot is not "1 MB of 1 MB". (transfer full) */
 static char *
 format_megabytes (guint64 bytes)
 {
-  guint64 mb = (bytes + 500000) / 1000000;
   g_autofree char *count = NULL;
 
-  if (mb == 0 && bytes > 0)
-    mb = 1;
-  count = format_count (mb);
+  if (bytes < 999500)
+    {
+      count = format_count (MAX ((bytes + 500) / 1000, bytes > 0 ? 1 : 0));
+      /* Translators: a size in kilobytes (10^3 bytes), "350 kB" */
+      return g_strdup_printf (_("%s kB"), count);
+    }
+  count = format_count ((bytes + 500000) / 1000000);
   /* Translators: a size in megabytes (10^6 bytes), "41 MB" */
   return g_strdup_printf (_("%s MB"), count);
 }

@@ -319,16 +319,20 @@ _dk_cli_progress_update (DkCliProgress *progress,
   progress->last_printed = now;
 }
 
-/* "41 MB", in whole megabytes (10^6 bytes) but never "0 MB" for something. (transfer full) */
+/* "41 MB" in whole megabytes (10^6 bytes); below one, "350 kB" (never "0 kB" for
+ * something): a small snapshot is not "1 MB of 1 MB". (transfer full) */
 static char *
 format_megabytes (guint64 bytes)
 {
-  guint64 mb = (bytes + 500000) / 1000000;
   g_autofree char *count = NULL;
 
-  if (mb == 0 && bytes > 0)
-    mb = 1;
-  count = _dk_cli_format_count (mb);
+  if (bytes < 999500)
+    {
+      count = _dk_cli_format_count (MAX ((bytes + 500) / 1000, bytes > 0 ? 1 : 0));
+      /* Translators: a size in kilobytes (10^3 bytes), "350 kB" */
+      return g_strdup_printf (_("%s kB"), count);
+    }
+  count = _dk_cli_format_count ((bytes + 500000) / 1000000);
   /* Translators: a size in megabytes (10^6 bytes), "41 MB" */
   return g_strdup_printf (_("%s MB"), count);
 }
@@ -342,8 +346,8 @@ _dk_cli_progress_update_bytes (DkCliProgress *progress,
 {
   g_autofree char *received_text = NULL;
   g_autofree char *amount = NULL;
-  g_autofree char *rate_text = NULL;
   g_autofree char *left_text = NULL;
+  g_autoptr(GString) line = NULL;
   gint64 now;
   double elapsed;
   double rate;
@@ -373,16 +377,17 @@ _dk_cli_progress_update_bytes (DkCliProgress *progress,
   else
     amount = g_strdup (received_text);
 
+  /* What cannot be known yet (a rate within the first instant, the time left without a
+   * total) is left out rather than guessed. */
+  line = g_string_new (amount);
   if (rate > 0)
     {
       g_autofree char *megabytes = format_megabytes ((guint64) rate);
-
       /* Translators: a rate, "120 MB/s" */
-      rate_text = g_strdup_printf (_("%s/s"), megabytes);
-    }
-  else
-    rate_text = g_strdup ("…");
+      g_autofree char *per_second = g_strdup_printf (_("%s/s"), megabytes);
 
+      g_string_append_printf (line, " · %s", per_second);
+    }
   if (last)
     left_text = g_strdup (_("done"));
   else if (total > 0 && rate > 0)
@@ -394,10 +399,10 @@ _dk_cli_progress_update_bytes (DkCliProgress *progress,
       else
         left_text = g_strdup_printf (_("%u s left"), seconds);
     }
-  else
-    left_text = g_strdup ("…");
+  if (left_text != NULL)
+    g_string_append_printf (line, " · %s", left_text);
 
-  g_printerr ("\r\033[K%s · %s · %s", amount, rate_text, left_text);
+  g_printerr ("\r\033[K%s", line->str);
   progress->printed = TRUE;
   progress->last_printed = now;
 }
