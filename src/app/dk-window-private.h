@@ -77,6 +77,7 @@ struct _DkWindow
   /* a first sync's progress (dk-window.c) */
   gint64                first_sync_started;   /* monotonic µs of its first figure, or 0 */
   gint64                first_sync_cursor;    /* where the cases' part began */
+  guint64               first_sync_received;  /* bytes at the first figure (a resume) */
   gboolean              first_sync_bytes;     /* the snapshot's bytes have been shown */
   gboolean              first_sync_cases;     /* the cases' part has begun */
 };

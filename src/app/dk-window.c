@@ -208,13 +208,15 @@ dk_window_snapshot_progress_cb (DkWindow     *self,
 
   if (self->first_sync_cases)
     return;
+  /* The rate counts from the first figure: a resumed download starts far in. */
   if (!self->first_sync_bytes)
     {
       self->first_sync_bytes = TRUE;
       self->first_sync_started = now;
+      self->first_sync_received = received;
     }
   elapsed = (now - self->first_sync_started) / (double) G_USEC_PER_SEC;
-  rate = elapsed > 0.05 ? received / elapsed : 0;
+  rate = elapsed > 0.05 ? (received - MIN (received, self->first_sync_received)) / elapsed : 0;
 
   received_text = format_megabytes (received);
   if (total > 0)
@@ -325,6 +327,7 @@ update_first_sync (DkWindow *self)
     {
       self->first_sync_started = 0;
       self->first_sync_cursor = 0;
+      self->first_sync_received = 0;
       self->first_sync_bytes = FALSE;
       self->first_sync_cases = FALSE;
       gtk_label_set_label (self->first_sync_label, _("Loading cases…"));

@@ -24,6 +24,7 @@ struct _DkCliProgress {
   gboolean printed;       /* a line without its newline is on stderr */
   /* the snapshot's bytes, before the cases of the tail */
   gint64  bytes_started;  /* monotonic µs of the first "snapshot-progress", or 0 */
+  guint64 bytes_first;    /* received then: a resumed download starts far in */
   gboolean bytes_done;    /* the cases' line has begun; the bytes' is finished */
 };
 
@@ -358,13 +359,16 @@ _dk_cli_progress_update_bytes (DkCliProgress *progress,
 
   now = g_get_monotonic_time ();
   if (progress->bytes_started == 0)
-    progress->bytes_started = now;
+    {
+      progress->bytes_started = now;
+      progress->bytes_first = received;
+    }
   last = total > 0 && received >= total;
   if (progress->printed && now - progress->last_printed < G_USEC_PER_SEC / 4 && !last)
     return;
 
   elapsed = (now - progress->bytes_started) / (double) G_USEC_PER_SEC;
-  rate = elapsed > 0.05 ? received / elapsed : 0;
+  rate = elapsed > 0.05 ? (received - MIN (received, progress->bytes_first)) / elapsed : 0;
 
   received_text = format_megabytes (received);
   if (total > 0)
