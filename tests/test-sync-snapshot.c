@@ -13,6 +13,8 @@
  *                    what the download makes of a 404, no server, a 401, a
  *                    sidecar of a generation the server does not have, and a part another
  *                    process is writing
+ * /sync/snapshot/link-lost-resumes-next-pass  the link lost under an engine's download:
+ *                    the pass ends offline keeping the partial files, the next resumes
  * /sync/snapshot/discard-leaves-a-busy-part  leftovers deleted, unless another process
  *                    is writing them
  * /sync/snapshot/wrong-headers-refused  from a fake route: the other class, a newer
@@ -1011,6 +1013,66 @@ find_served_file (DkTestServer *server,
   return g_build_filename (dir, name, NULL);
 }
 
+/* The link goes down in the middle of an engine's first sync: the pass ends offline with
+ * the partial files kept, and the next pass asks for the rest only. */
+static void
+test_link_lost_resumes_next_pass (void)
+{
+  DkTestServer *server = shared_server ();
+  g_autoptr(Proxy) proxy = proxy_start (server);
+  g_autoptr(Client) client = client_new (server, TRUE);
+  g_autofree char *token = dk_test_server_login (server, "servicedesk", "demo");
+  g_autofree char *sidecar = sidecar_of (client->path);
+  g_autofree char *part = part_of (client->path);
+  g_autofree char *manifest_path = manifest_of (server, DK_SNAPSHOT_CLASS_STAFF);
+  g_autoptr(JsonNode) manifest = read_json (manifest_path);
+  gint64 file_size = json_object_get_int_member (json_node_get_object (manifest), "zst_size");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *paged = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint connections = 0, cut = 0;
+  guint64 before = 0, after = 0;
+
+  dk_sync_engine_set_server_url (client->engine, proxy->url);
+  client_login (client, "servicedesk");
+
+  answer = proxy_command (proxy, "slow 1000000");
+  dk_sync_engine_sync_async (client->engine, NULL, dk_test_async_result_cb, &result);
+  while (!g_file_test (sidecar, G_FILE_TEST_EXISTS))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+  g_free (answer);
+  answer = proxy_command (proxy, "reset");
+  g_assert_false (dk_sync_engine_sync_finish (client->engine, dk_test_wait_result (&result),
+                                              &error));
+  g_assert_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_OFFLINE);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_true (g_file_test (sidecar, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (dk_test_replica_count (client->path, "SELECT count(*) FROM cases"), ==, 0);
+
+  g_free (answer);
+  answer = proxy_command (proxy, "forward");
+  proxy_stats (proxy, &connections, &cut, &before);
+  client_sync (client);
+  proxy_stats (proxy, &connections, &cut, &after);
+  g_test_message ("the second pass moved %" G_GUINT64_FORMAT " bytes; the file has %"
+                  G_GINT64_FORMAT, after - before, file_size);
+  g_assert_cmpuint (after - before, <, (guint64) file_size);
+  g_assert_false (g_file_test (sidecar, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+
+  client_close (client);
+  paged = page_replica (server, token, client->dir);
+  dk_test_assert_replicas_equal (paged, client->path);
+}
+
 /* What a download left is deleted once the replica does not need it, unless another
  * process is writing it. */
 static void
@@ -1456,6 +1518,7 @@ main (int   argc,
   g_test_add_func ("/sync/snapshot/bad-token-needs-login", test_bad_token_needs_login);
   g_test_add_func ("/sync/snapshot/unknown-etag-starts-over", test_unknown_etag_starts_over);
   g_test_add_func ("/sync/snapshot/second-downloader-is-busy", test_second_downloader_is_busy);
+  g_test_add_func ("/sync/snapshot/link-lost-resumes-next-pass", test_link_lost_resumes_next_pass);
   g_test_add_func ("/sync/snapshot/discard-leaves-a-busy-part", test_discard_leaves_a_busy_part);
   g_test_add_func ("/sync/snapshot/wrong-headers-refused", test_wrong_headers_refused);
   g_test_add_func ("/sync/snapshot/cut-download-resumes", test_cut_download_resumes);

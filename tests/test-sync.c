@@ -1075,6 +1075,82 @@ test_tls_ca_file_trusted_and_untrusted (Fixture       *fixture,
 
 /* ---- coalescing ---- */
 
+/* "first-sync" is TRUE while a pass fills a replica that had nothing of the server's
+ * (from a snapshot or by paging), FALSE once it ends, and a pass with a cursor never
+ * sets it. */
+static void
+first_sync_notified_cb (GObject    *object,
+                        GParamSpec *pspec,
+                        gpointer    user_data)
+{
+  GArray *seen = user_data;
+  gboolean value = FALSE;
+
+  g_object_get (object, "first-sync", &value, NULL);
+  g_array_append_val (seen, value);
+}
+
+static void
+snapshot_progress_cb (DkSyncEngine *engine,
+                      guint64       received,
+                      guint64       total,
+                      gpointer      user_data)
+{
+  guint64 *last = user_data;
+
+  g_assert_cmpuint (received, >=, last[0]);
+  last[0] = received;
+  last[1] = total;
+  last[2]++;
+}
+
+static void
+test_pass_first_sync_is_said (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_autoptr(GError) error = NULL;
+  gboolean first_sync = TRUE;
+  guint64 progress[3] = { 0, 0, 0 };   /* received, total, calls */
+
+  /* From a snapshot when asked to (data), else by paging. */
+  if (data != NULL)
+    {
+      dk_test_server_build_snapshots (fixture->server);
+      dk_sync_engine_set_server_url (fixture->engine, fixture->server->url);
+    }
+  else
+    {
+      g_object_set (fixture->engine, "use-snapshot", FALSE, NULL);
+    }
+  g_signal_connect (fixture->engine, "notify::first-sync", G_CALLBACK (first_sync_notified_cb),
+                    seen);
+  g_signal_connect (fixture->engine, "snapshot-progress", G_CALLBACK (snapshot_progress_cb),
+                    progress);
+  login_and_sync (fixture, "servicedesk");
+  if (data != NULL)
+    {
+      g_assert_cmpuint (progress[2], >=, 1);
+      g_assert_cmpuint (progress[0], >, 0);
+      g_assert_cmpuint (progress[0], ==, progress[1]);
+      g_assert_cmpint (dk_store_get_snapshot_base (fixture->store), ==, 0);
+    }
+  else
+    {
+      g_assert_cmpuint (progress[2], ==, 0);
+    }
+  g_assert_cmpuint (seen->len, ==, 2);
+  g_assert_true (g_array_index (seen, gboolean, 0));
+  g_assert_false (g_array_index (seen, gboolean, 1));
+  g_object_get (fixture->engine, "first-sync", &first_sync, NULL);
+  g_assert_false (first_sync);
+  g_assert_cmpint (dk_store_get_cursor (fixture->store), >, 0);
+
+  sync_now (fixture->engine, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, 2);
+}
+
 static void
 test_sync_requests_coalesce (Fixture       *fixture,
                              gconstpointer  data)
@@ -1133,6 +1209,10 @@ main (int   argc,
        test_events_another_process_change_is_sent);
   ADD ("/sync/tls/ca-file-trusted-and-untrusted", test_tls_ca_file_trusted_and_untrusted);
   ADD ("/sync/pass/requests-coalesce", test_sync_requests_coalesce);
+  g_test_add ("/sync/pass/first-sync-is-said/paging", Fixture, NULL, fixture_setup,
+              test_pass_first_sync_is_said, fixture_teardown);
+  g_test_add ("/sync/pass/first-sync-is-said/snapshot", Fixture, "snapshot", fixture_setup,
+              test_pass_first_sync_is_said, fixture_teardown);
 
 #undef ADD
 

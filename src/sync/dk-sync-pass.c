@@ -33,7 +33,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "dk-core.h"
 #include "dk-sync-pass-private.h"
@@ -951,8 +950,9 @@ start_from_snapshot (DkSyncPass    *pass,
                                    &info, cancellable, &local_error) ||
       !install_snapshot (pass, path, &local_error))
     {
+      /* A checked file that could not be installed is not kept either. */
       if (path != NULL)
-        g_unlink (path);
+        _dk_sync_snapshot_discard (pass->replica_path);
       if (snapshot_failure_ends_pass (local_error))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
