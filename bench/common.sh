@@ -52,11 +52,13 @@ stop_bg () {
   wait "$1" 2>/dev/null || true
 }
 
-# start_server DB: serves DB on 127.0.0.1:0; sets SERVER_PID and URL (no trailing slash)
-# from the first line the server prints ("listening on http://127.0.0.1:PORT/").
+# start_server DB [SERVE-OPTION...]: serves DB on 127.0.0.1:0; sets SERVER_PID and URL
+# (no trailing slash) from the first line the server prints ("listening on
+# http://127.0.0.1:PORT/").
 start_server () {
-  local out="$WORKDIR/server.$RANDOM.out" line="" i
-  start_bg "$out" "$SERVER" serve --db "$1" --listen 127.0.0.1:0
+  local out="$WORKDIR/server.$RANDOM.out" line="" i db=$1
+  shift
+  start_bg "$out" "$SERVER" serve --db "$db" --listen 127.0.0.1:0 "$@"
   SERVER_PID=$BG_PID
   for ((i = 0; i < 300; i++)); do
     line=$(head -n 1 "$out" 2>/dev/null || true)

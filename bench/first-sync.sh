@@ -4,11 +4,16 @@
 # client's peak RSS (/usr/bin/time -v); then, unless PEER=0, PouchDB replicating the same
 # file in the same run (shared/bench/pouchdb-peer/run.sh), and the ratio of the medians.
 #
-# Before the sync, bench-apply times the replica's side alone on the same file (APPLY=0
-# skips it).
+# SNAPSHOT=1 (the default) builds the server's snapshots first (`driftkoll-server snapshot
+# --db`), printing the build time and the staff snapshot's size on disk and on the wire,
+# and the first sync starts from it; SNAPSHOT=0 pages from 0 (`sync --no-snapshot`).
+# After every sync `driftkoll-cli search` must find words of the generated cases.
 #
-# Knobs: N=100000 RUNS=3 SEED=1 CASES=FILE PEER=1 APPLY=1 BUILD_DIR=build KEEP=1 (keeps the
-# folder and every replica.RUN/replica.db in it)
+# Before the sync, bench-apply times the replica's side alone on the same file (APPLY=0
+# skips it; SNAPSHOT=1 skips it unless APPLY=1 is given).
+#
+# Knobs: N=100000 RUNS=3 SEED=1 CASES=FILE PEER=1 SNAPSHOT=1 APPLY=1 BUILD_DIR=build KEEP=1
+# (keeps the folder and every replica.RUN/replica.db in it)
 set -euo pipefail
 
 # shellcheck source=bench/common.sh
@@ -19,6 +24,7 @@ RUNS=${RUNS:-3}
 SEED=${SEED:-1}
 CASES=${CASES:-}
 PEER=${PEER:-1}
+SNAPSHOT=${SNAPSHOT:-1}
 CLI=${DRIFTKOLL_CLI:-$BUILD_DIR/src/cli/driftkoll-cli}
 PASSWORD="bench-$RANDOM-$RANDOM"
 # Never touch a keyring: the session goes to a 0600 file in the throwaway data dir.
@@ -31,7 +37,7 @@ if [ -z "$CASES" ]; then
 fi
 
 # The replica's side alone (parse and apply, no server, no network), on the same file.
-if [ "${APPLY:-1}" = 1 ]; then
+if [ "${APPLY:-$((1 - SNAPSHOT))}" = 1 ]; then
   echo "bench-apply: $("${BENCH_APPLY:-$BUILD_DIR/bench/bench-apply}" "$CASES")"
 fi
 
@@ -39,14 +45,46 @@ db="$WORKDIR/driftkoll.db"
 "$SERVER" init --db "$db" >/dev/null
 printf '%s\n' "$PASSWORD" | "$SERVER" user add --db "$db" bench --password-stdin >/dev/null
 "$SERVER" import-cases --db "$db" "$CASES"
-start_server "$db"
+
+sync_args=()
+if [ "$SNAPSHOT" = 1 ]; then
+  # The operator's command; `serve` finds the files in its default <db>.snapshots/.
+  t0=$(now)
+  "$SERVER" snapshot --db "$db" >"$WORKDIR/snapshot.out"
+  t1=$(now)
+  printf 'snapshot build (both classes): %s s\n' "$(elapsed "$t0" "$t1")"
+  for manifest in "$db.snapshots"/*.json; do
+    python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1]))
+print("  %-9s seq %d, %d rows: %.1f MB on disk (.db), %.1f MB zstd (%.1f%%)" % (
+    m["class"], m["seq"], m.get("rows", -1), m["size"] / 1e6, m["zst_size"] / 1e6,
+    100.0 * m["zst_size"] / m["size"]))' "$manifest"
+  done
+  start_server "$db"
+else
+  # Paging from 0, as before issue 14: no snapshot is built at the start either.
+  sync_args=(--no-snapshot)
+  start_server "$db" --no-snapshots
+fi
+
+if [ "$SNAPSHOT" = 1 ]; then
+  # What a logged-in client downloads: the staff snapshot, zstd, as the server sends it.
+  token=$(curl -sS --fail -H 'Content-Type: application/json' \
+    -d "{\"username\": \"bench\", \"password\": \"$PASSWORD\"}" \
+    "$URL/api/v1/session" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+  curl -sS --fail -o /dev/null -H "Authorization: Bearer $token" \
+    -H 'Accept: application/zstd, application/vnd.sqlite3;q=0.5' \
+    -w 'snapshot on the wire (staff): %{size_download} bytes body + %{size_header} of headers, %{time_total} s over loopback\n' \
+    "$URL/api/v1/snapshot?schema=3"
+fi
 
 seconds=()
 peaks=()
 for ((run = 1; run <= RUNS; run++)); do
   data="$WORKDIR/replica.$run"
   printf '%s\n' "$PASSWORD" | "$CLI" --server "$URL/" --data-dir "$data" login bench >/dev/null
-  /usr/bin/time -v "$CLI" --data-dir "$data" sync >/dev/null 2>"$WORKDIR/time.$run"
+  /usr/bin/time -v "$CLI" --data-dir "$data" sync "${sync_args[@]}" >/dev/null 2>"$WORKDIR/time.$run"
   wall=$(sed -n 's/^\tElapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORKDIR/time.$run" |
          awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
   peak=$(sed -n 's/^\tMaximum resident set size (kbytes): //p' "$WORKDIR/time.$run")
@@ -54,6 +92,15 @@ for ((run = 1; run <= RUNS; run++)); do
   peaks+=("$peak")
   printf 'driftkoll run %d: %s s, peak RSS %d MB, replica %s MB\n' "$run" "$wall" \
     $((peak / 1024)) "$(du -m "$data/replica.db" | cut -f1)"
+  # Searchable at the end: words of titles and of services, as a person types them.
+  for word in inloggning strömavbrott cosmic "långa svarstider"; do
+    hits=$("$CLI" --data-dir "$data" search --json "$word" |
+           python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
+    if [ "$hits" -eq 0 ]; then
+      echo "driftkoll run $run: search \"$word\" found nothing after the sync" >&2
+      exit 1
+    fi
+  done
   # KEEP=1 keeps the replicas too (for bench-search); otherwise only one exists at a time.
   [ "${KEEP:-0}" = 1 ] || rm -rf "$data"
 done
@@ -61,7 +108,8 @@ stop_bg "$SERVER_PID"
 
 sync_median=$(median "${seconds[@]}")
 peak_median=$(median "${peaks[@]}")
-printf 'driftkoll first sync, median of %d: %s s, peak RSS %d MB\n' "$RUNS" "$sync_median" \
+printf 'driftkoll first sync (SNAPSHOT=%s), median of %d: %s s, peak RSS %d MB\n' "$SNAPSHOT" \
+  "$RUNS" "$sync_median" \
   $((${peak_median%.*} / 1024))
 
 [ "$PEER" = 1 ] || exit 0

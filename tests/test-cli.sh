@@ -23,6 +23,9 @@ a () { "$cli" --data-dir "$tmp/a" "$@"; }
 b () { "$cli" --data-dir "$tmp/b" "$@"; }
 
 make_demo_db
+# The server's snapshots (issue 14): every first sync below starts from one, except
+# where --no-snapshot says otherwise.
+"$server" snapshot --db "$db" >/dev/null 2>"$tmp/stderr" || bail "the snapshots are built"
 
 # ---- usage ----
 
@@ -84,7 +87,43 @@ check "login says who is logged in" grep -q servicedesk "$tmp/stdout"
 
 # ---- sync and the cases ----
 
+run 0 "sync --help names --no-snapshot" "$cli" --data-dir "$tmp/a" sync --help
+check "sync --help says what --no-snapshot does" grep -q -- "--no-snapshot" "$tmp/stdout"
 run 0 "the first sync" a sync
+check "the first sync prints no progress when stderr is not a terminal" test ! -s "$tmp/stderr"
+
+# A first sync that pages from 0 instead of the server's snapshot: the same cases.
+run_with_input "demo" 0 "a paging client logs in" \
+  "$cli" --data-dir "$tmp/p" --server "$url" login servicedesk
+run 0 "sync --no-snapshot --json" "$cli" --data-dir "$tmp/p" sync --no-snapshot --json
+check "sync --no-snapshot pulled every change page by page" json 'j["cursor"] > 0 and j["pulled"] > 0'
+check "sync --no-snapshot prints nothing on stderr" test ! -s "$tmp/stderr"
+run 0 "list --json on the paging client" "$cli" --data-dir "$tmp/p" list --json
+python3 -c 'import json,sys; print(sorted((c["id"], c["revision"]) for c in json.load(open(sys.argv[1]))))' \
+  "$tmp/stdout" >"$tmp/paged.ids"
+run 0 "list --json on the first client" a list --json
+python3 -c 'import json,sys; print(sorted((c["id"], c["revision"]) for c in json.load(open(sys.argv[1]))))' \
+  "$tmp/stdout" >"$tmp/first.ids"
+check "paging from 0 gives the same cases as the first sync" cmp -s "$tmp/paged.ids" "$tmp/first.ids"
+run 0 "the paging client logs out" "$cli" --data-dir "$tmp/p" logout
+
+# On a terminal (script(1) gives it one): the snapshot's megabytes on stderr, and none
+# when the first sync pages from 0.
+for how in snapshot paging; do
+  run_with_input "demo" 0 "a client on a terminal logs in ($how)" \
+    "$cli" --data-dir "$tmp/t-$how" --server "$url" login servicedesk
+  flag=
+  [ "$how" = paging ] && flag=--no-snapshot
+  run 0 "a first sync on a terminal ($how)" \
+    script -qec "\"$cli\" --data-dir \"$tmp/t-$how\" sync $flag" "$tmp/typescript-$how"
+done
+check "the first sync on a terminal shows the snapshot's size" \
+  grep -Eq "[0-9] [kM]B of [0-9 ]+ [kM]B" "$tmp/typescript-snapshot"
+check "the line of the snapshot's size ends with done" \
+  grep -Eq "[0-9 ]+ [kM]B of [0-9 ]+ [kM]B( · [0-9 ]+ [kM]B/s)? · done" "$tmp/typescript-snapshot"
+check "a first sync with --no-snapshot shows no size" \
+  not_grep -Eq "[kM]B of " "$tmp/typescript-paging"
+
 run 0 "status after sync" a status
 check "status shows the user" grep -q servicedesk "$tmp/stdout"
 check "status shows the server" grep -qF "$url" "$tmp/stdout"

@@ -18,12 +18,16 @@ struct _DkCaseList
   /* template widgets */
   AdwStatusPage   *empty_page;
   GtkListView     *list_view;
+  GtkSpinner      *loading_spinner;
   GtkStack        *stack;
 
   /* owned */
   DkCaseListModel *model;
   GtkNoSelection  *selection;
   GHashTable      *service_names;
+
+  /* state */
+  gboolean         loading;
 };
 
 G_DEFINE_FINAL_TYPE (DkCaseList, dk_case_list, ADW_TYPE_BIN)
@@ -36,7 +40,15 @@ update_stack (DkCaseList *self)
   g_assert (DK_IS_CASE_LIST (self));
 
   empty = self->model == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0;
-  gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
+  /* The spinner turns only while it shows: a hidden one would still tick. */
+  gtk_spinner_set_spinning (self->loading_spinner, empty && self->loading);
+  /* Told to screen readers too: GTK 4.8 reports hidden stack pages as showing. */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->list_view), GTK_ACCESSIBLE_STATE_BUSY,
+                               self->loading, -1);
+  if (!empty)
+    gtk_stack_set_visible_child_name (self->stack, "list");
+  else
+    gtk_stack_set_visible_child_name (self->stack, self->loading ? "loading" : "empty");
 }
 
 static void
@@ -118,6 +130,7 @@ dk_case_list_class_init (DkCaseListClass *klass)
                                                "/io/github/driftkoll/Driftkoll/dk-case-list.ui");
   gtk_widget_class_bind_template_child (widget_class, DkCaseList, empty_page);
   gtk_widget_class_bind_template_child (widget_class, DkCaseList, list_view);
+  gtk_widget_class_bind_template_child (widget_class, DkCaseList, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, DkCaseList, stack);
   gtk_widget_class_bind_template_callback (widget_class, dk_case_list_activated_cb);
 }
@@ -239,4 +252,35 @@ dk_case_list_set_texts (DkCaseList *self,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   adw_status_page_set_title (self->empty_page, empty_title);
   adw_status_page_set_description (self->empty_page, empty_description);
+}
+
+/**
+ * dk_case_list_set_loading:
+ * @self: a #DkCaseList
+ * @loading: whether a first sync is filling the replica
+ */
+void
+dk_case_list_set_loading (DkCaseList *self,
+                          gboolean    loading)
+{
+  g_return_if_fail (DK_IS_CASE_LIST (self));
+
+  if (self->loading == !!loading)
+    return;
+  self->loading = !!loading;
+  update_stack (self);
+}
+
+/**
+ * dk_case_list_get_loading:
+ * @self: a #DkCaseList
+ *
+ * Returns: whether the list says it is loading while it is empty
+ */
+gboolean
+dk_case_list_get_loading (DkCaseList *self)
+{
+  g_return_val_if_fail (DK_IS_CASE_LIST (self), FALSE);
+
+  return self->loading;
 }

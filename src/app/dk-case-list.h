@@ -25,5 +25,10 @@ void             dk_case_list_set_texts         (DkCaseList      *self,
                                                  const char      *empty_description);
 void             dk_case_list_set_empty_icon    (DkCaseList      *self,
                                                  const char      *icon_name);
+/* While @loading (a first sync fills the replica) an empty list says "Loading Cases…"
+ * with a spinner instead of its empty page; the cases show as soon as there are any. */
+void             dk_case_list_set_loading       (DkCaseList      *self,
+                                                 gboolean         loading);
+gboolean         dk_case_list_get_loading       (DkCaseList      *self);
 
 G_END_DECLS

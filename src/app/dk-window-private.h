@@ -33,6 +33,9 @@ struct _DkWindow
   GtkLabel             *connection_label;
   GtkStack             *content_stack;
   DkCaseList           *crisis_list;
+  GtkProgressBar       *first_sync_bar;
+  GtkLabel             *first_sync_label;
+  GtkRevealer          *first_sync_revealer;
   GtkToggleButton      *follow_button;
   GtkEntry             *from_entry;
   DkCaseList           *incidents_list;
@@ -71,6 +74,12 @@ struct _DkWindow
   DkArea                area;
   gint64                from;
   gint64                to;
+  /* a first sync's progress (dk-window.c) */
+  gint64                first_sync_started;   /* monotonic µs of its first figure, or 0 */
+  gint64                first_sync_cursor;    /* where the cases' part began */
+  guint64               first_sync_received;  /* bytes at the first figure (a resume) */
+  gboolean              first_sync_bytes;     /* the snapshot's bytes have been shown */
+  gboolean              first_sync_cases;     /* the cases' part has begun */
 };
 
 void _dk_window_init_lists       (DkWindow       *self);

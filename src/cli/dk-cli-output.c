@@ -21,7 +21,11 @@ struct _DkCliProgress {
   gint64  started;        /* monotonic µs */
   gint64  start_cursor;
   gint64  last_printed;   /* monotonic µs */
-  gboolean printed;
+  gboolean printed;       /* a line without its newline is on stderr */
+  /* the snapshot's bytes, before the cases of the tail */
+  gint64  bytes_started;  /* monotonic µs of the first "snapshot-progress", or 0 */
+  guint64 bytes_first;    /* received then: a resumed download starts far in */
+  gboolean bytes_done;    /* the cases' line has begun; the bytes' is finished */
 };
 
 /* ---- JSON ---- */
@@ -267,6 +271,17 @@ _dk_cli_progress_update (DkCliProgress *progress,
     return;
 
   now = g_get_monotonic_time ();
+  /* After a snapshot the tail is a line of its own, timed from where it began: the
+   * snapshot moved the cursor far in no time. */
+  if (progress->bytes_started != 0 && !progress->bytes_done)
+    {
+      if (progress->printed)
+        g_printerr ("\n");
+      progress->printed = FALSE;
+      progress->bytes_done = TRUE;
+      progress->started = now;
+      progress->start_cursor = cursor;
+    }
   elapsed = (now - progress->started) / (double) G_USEC_PER_SEC;
   if (cursor >= newest_seq && !progress->printed)
     return;  /* done before it was worth a line */
@@ -301,6 +316,97 @@ _dk_cli_progress_update (DkCliProgress *progress,
   /* Translators: a rate, "3 100/s" */
   per_second = g_strdup_printf (_("%s/s"), rate_text);
   g_printerr ("\r\033[K%s · %s · %s", cases_text, per_second, left_text);
+  progress->printed = TRUE;
+  progress->last_printed = now;
+}
+
+/* "41 MB" in whole megabytes (10^6 bytes); below one, "350 kB" (never "0 kB" for
+ * something): a small snapshot is not "1 MB of 1 MB". (transfer full) */
+static char *
+format_megabytes (guint64 bytes)
+{
+  g_autofree char *count = NULL;
+
+  if (bytes < 999500)
+    {
+      count = _dk_cli_format_count (MAX ((bytes + 500) / 1000, bytes > 0 ? 1 : 0));
+      /* Translators: a size in kilobytes (10^3 bytes), "350 kB" */
+      return g_strdup_printf (_("%s kB"), count);
+    }
+  count = _dk_cli_format_count ((bytes + 500000) / 1000000);
+  /* Translators: a size in megabytes (10^6 bytes), "41 MB" */
+  return g_strdup_printf (_("%s MB"), count);
+}
+
+/* "\r41 MB of 58 MB · 120 MB/s · 1 s left": the snapshot of a first sync, at most a
+ * few times a second, and the last one always. */
+void
+_dk_cli_progress_update_bytes (DkCliProgress *progress,
+                               guint64        received,
+                               guint64        total)
+{
+  g_autofree char *received_text = NULL;
+  g_autofree char *amount = NULL;
+  g_autofree char *left_text = NULL;
+  g_autoptr(GString) line = NULL;
+  gint64 now;
+  double elapsed;
+  double rate;
+  gboolean last;
+
+  if (progress == NULL || progress->bytes_done)
+    return;
+
+  now = g_get_monotonic_time ();
+  if (progress->bytes_started == 0)
+    {
+      progress->bytes_started = now;
+      progress->bytes_first = received;
+    }
+  last = total > 0 && received >= total;
+  if (progress->printed && now - progress->last_printed < G_USEC_PER_SEC / 4 && !last)
+    return;
+
+  elapsed = (now - progress->bytes_started) / (double) G_USEC_PER_SEC;
+  rate = elapsed > 0.05 ? (received - MIN (received, progress->bytes_first)) / elapsed : 0;
+
+  received_text = format_megabytes (received);
+  if (total > 0)
+    {
+      g_autofree char *total_text = format_megabytes (total);
+
+      /* Translators: the part of a download that has arrived, "41 MB of 58 MB" */
+      amount = g_strdup_printf (_("%s of %s"), received_text, total_text);
+    }
+  else
+    amount = g_strdup (received_text);
+
+  /* What cannot be known yet (a rate within the first instant, the time left without a
+   * total) is left out rather than guessed. */
+  line = g_string_new (amount);
+  if (rate > 0)
+    {
+      g_autofree char *megabytes = format_megabytes ((guint64) rate);
+      /* Translators: a rate, "120 MB/s" */
+      g_autofree char *per_second = g_strdup_printf (_("%s/s"), megabytes);
+
+      g_string_append_printf (line, " · %s", per_second);
+    }
+  if (last)
+    left_text = g_strdup (_("done"));
+  else if (total > 0 && rate > 0)
+    {
+      guint seconds = (guint) MIN ((total - received) / rate + 0.5, G_MAXUINT / 2);
+
+      if (seconds >= 120)
+        left_text = g_strdup_printf (_("%u min left"), (seconds + 30) / 60);
+      else
+        left_text = g_strdup_printf (_("%u s left"), seconds);
+    }
+  if (left_text != NULL)
+    g_string_append_printf (line, " · %s", left_text);
+
+  g_printerr ("\r\033[K%s", line->str);
   progress->printed = TRUE;
   progress->last_printed = now;
 }

@@ -128,6 +128,11 @@ void           _dk_cli_progress_update  (DkCliProgress       *progress,
                                          guint64              objects_applied,
                                          gint64               cursor,
                                          gint64               newest_seq);
+/* The snapshot of a first sync: bytes received of @total (0: not known). The first
+ * _dk_cli_progress_update after it begins the tail's line. */
+void           _dk_cli_progress_update_bytes (DkCliProgress  *progress,
+                                              guint64         received,
+                                              guint64         total);
 void           _dk_cli_progress_free    (DkCliProgress       *progress);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkCliProgress, _dk_cli_progress_free)
 

@@ -193,6 +193,17 @@ sync_progress_cb (DkSyncEngine *engine,
 }
 
 static void
+sync_snapshot_progress_cb (DkSyncEngine *engine,
+                           guint64       received,
+                           guint64       total,
+                           gpointer      user_data)
+{
+  SyncState *state = user_data;
+
+  _dk_cli_progress_update_bytes (state->progress, received, total);
+}
+
+static void
 sync_rejected_cb (DkSyncEngine *engine,
                   const char   *mutation_id,
                   const char   *code,
@@ -537,8 +548,10 @@ _dk_cli_sync (DkCli       *cli,
   DkStore *store;
   gboolean watch = FALSE;
   gboolean json = FALSE;
+  gboolean no_snapshot = FALSE;
   gboolean ok;
   gulong progress_id;
+  gulong snapshot_id;
   gulong rejected_id;
   gulong conflict_id;
   int status;
@@ -546,11 +559,16 @@ _dk_cli_sync (DkCli       *cli,
     { "watch", 0, 0, G_OPTION_ARG_NONE, &watch,
       N_("Keep syncing whenever the server says something changed, until interrupted"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "no-snapshot", 0, 0, G_OPTION_ARG_NONE, &no_snapshot,
+      N_("On a first sync, fetch every change page by page instead of the server's snapshot"),
+      NULL },
     { NULL }
   };
 
   status = _dk_cli_parse (cli, command, NULL,
-                          _("Sends the outbox, then fetches every change since the last sync."),
+                          _("Sends the outbox, then fetches every change since the last sync. "
+                            "A first sync starts from the server's snapshot of the replica "
+                            "when it has one, then fetches what came after it."),
                           entries, 0, 0, &argc, &argv);
   if (status != DK_CLI_EXIT_OK)
     return status;
@@ -561,9 +579,13 @@ _dk_cli_sync (DkCli       *cli,
   if (engine == NULL)
     return _dk_cli_fail (command, error);
   store = dk_sync_engine_get_store (engine);
+  if (no_snapshot)
+    g_object_set (engine, "use-snapshot", FALSE, NULL);
 
   state.progress = _dk_cli_progress_new (dk_store_get_cursor (store));
   progress_id = g_signal_connect (engine, "progress", G_CALLBACK (sync_progress_cb), &state);
+  snapshot_id = g_signal_connect (engine, "snapshot-progress",
+                                  G_CALLBACK (sync_snapshot_progress_cb), &state);
   rejected_id = g_signal_connect (engine, "rejected", G_CALLBACK (sync_rejected_cb), &state);
   conflict_id = g_signal_connect (engine, "conflict", G_CALLBACK (sync_conflict_cb), &state);
 
@@ -573,6 +595,7 @@ _dk_cli_sync (DkCli       *cli,
   if (!ok)
     {
       g_signal_handler_disconnect (engine, progress_id);
+      g_signal_handler_disconnect (engine, snapshot_id);
       g_signal_handler_disconnect (engine, rejected_id);
       g_signal_handler_disconnect (engine, conflict_id);
       return _dk_cli_fail (command, error);
@@ -584,6 +607,7 @@ _dk_cli_sync (DkCli       *cli,
       g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, dk_store_get_cursor (store));
 
       g_signal_handler_disconnect (engine, progress_id);
+      g_signal_handler_disconnect (engine, snapshot_id);
       g_signal_handler_disconnect (engine, rejected_id);
       g_signal_handler_disconnect (engine, conflict_id);
       if (json)
@@ -620,6 +644,7 @@ _dk_cli_sync (DkCli       *cli,
     g_signal_handler_disconnect (engine, changed_id);
     g_signal_handler_disconnect (engine, state_id);
     g_signal_handler_disconnect (engine, progress_id);
+    g_signal_handler_disconnect (engine, snapshot_id);
     g_signal_handler_disconnect (engine, rejected_id);
     g_signal_handler_disconnect (engine, conflict_id);
     g_source_remove (sigint_id);

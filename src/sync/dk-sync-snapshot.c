@@ -9,8 +9,9 @@
  * at a frame, so that is where a resume from the sidecar begins. A cut inside this call
  * keeps the decoder as it was and asks for the rest from the very byte it stopped at.
  *
- * The errors here are told to the sync pass, which falls back to paging from 0 and only
- * logs them: they are not translated.
+ * A damaged or unusable snapshot only makes the sync pass page from 0, and is logged:
+ * those reasons are not translated. What the link or the server did ends the pass and
+ * reaches the person using Driftkoll: those are said with the engine's own words.
  */
 
 #define G_LOG_DOMAIN "dk-sync-snapshot"
@@ -20,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -151,11 +153,22 @@ transport_error (SoupMessage  *msg,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
   if (error->domain == G_TLS_ERROR || soup_message_get_tls_peer_certificate_errors (msg) != 0)
-    return g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_TLS, "The secure connection to %s failed: %s",
+    return g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_TLS,
+                        _("The secure connection to %s failed, so nothing was sent: %s"),
                         g_uri_get_host (uri), error->message);
 
-  return g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_OFFLINE, "Cannot reach %s: %s",
+  return g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_OFFLINE, _("Cannot reach %s: %s"),
                       g_uri_get_host (uri), error->message);
+}
+
+/* An answer that is no Driftkoll snapshot route's (a range not asked for, one refused). */
+static void
+set_not_protocol (GError      **error,
+                  SoupMessage  *msg)
+{
+  g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_SERVER,
+               _("%s gave an answer that is not the Driftkoll protocol; is the "
+                 "server address right?"), g_uri_get_host (soup_message_get_uri (msg)));
 }
 
 static gboolean
@@ -484,8 +497,8 @@ take_answer (Download    *self,
           !soup_message_headers_get_content_range (headers, &start, &end, &total) ||
           (guint64) start != self->encoded || total <= 0)
         {
-          g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_SERVER,
-                       "The server answered a range of %s that was not asked for", etag);
+          g_debug ("A range of %s that was not asked for", etag);
+          set_not_protocol (error, msg);
           return FALSE;
         }
       self->total = (guint64) total;
@@ -650,7 +663,7 @@ fetch (Download      *self,
   *cut = FALSE;
   if (msg == NULL)
     {
-      g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_NO_SERVER, "“%s” is not a server address",
+      g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_NO_SERVER, _("“%s” is not a server address"),
                    self->server_url);
       return FALSE;
     }
@@ -679,16 +692,22 @@ fetch (Download      *self,
       if (!start_over (self, error))
         return FALSE;
       *cut = TRUE;
-      g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_SERVER, "416");
+      set_not_protocol (error, msg);
       return FALSE;
     case SOUP_STATUS_UNAUTHORIZED:
-      g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_NEEDS_LOGIN,
-                   "The server refused the session for the snapshot");
+      g_set_error_literal (error, DK_SYNC_ERROR, DK_SYNC_ERROR_NEEDS_LOGIN, _("Log in again"));
       return FALSE;
     default:
-      g_set_error (error, DK_SYNC_ERROR, status >= 500 ? DK_SYNC_ERROR_SERVER : DK_SYNC_ERROR_REFUSED,
-                   "The server answered the snapshot with %u %s", status,
-                   soup_status_get_phrase (status));
+      if (status >= 500)
+        g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_SERVER,
+                     _("The server %s had a problem (%u): %s"),
+                     g_uri_get_host (soup_message_get_uri (msg)), status,
+                     soup_status_get_phrase (status));
+      else
+        g_set_error (error, DK_SYNC_ERROR, DK_SYNC_ERROR_REFUSED,
+                     _("%s refused the request (%u %s); is the server address right?"),
+                     g_uri_get_host (soup_message_get_uri (msg)), status,
+                     soup_status_get_phrase (status));
       return FALSE;
     }
 
