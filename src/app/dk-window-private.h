@@ -12,6 +12,7 @@
 #include "dk-reports-page.h"
 #include "dk-reserve-banner.h"
 #include "dk-routines-page.h"
+#include "dk-sync-progress.h"
 #include "dk-window.h"
 
 G_BEGIN_DECLS
@@ -75,11 +76,7 @@ struct _DkWindow
   gint64                from;
   gint64                to;
   /* a first sync's progress (dk-window.c) */
-  gint64                first_sync_started;   /* monotonic µs of its first figure, or 0 */
-  gint64                first_sync_cursor;    /* where the cases' part began */
-  guint64               first_sync_received;  /* bytes at the first figure (a resume) */
-  gboolean              first_sync_bytes;     /* the snapshot's bytes have been shown */
-  gboolean              first_sync_cases;     /* the cases' part has begun */
+  DkSyncProgress       *first_sync_progress;  /* the bar's words; reset as a first sync begins */
 };
 
 void _dk_window_init_lists       (DkWindow       *self);

@@ -119,59 +119,6 @@ update_connection (DkWindow *self)
  * the first sync pages from 0) and empty lists say "Loading Cases…". Nothing waits for
  * it: the lists fill on "changed" like after any sync. */
 
-/* "12 400", as driftkoll-cli writes counts. */
-static char *
-format_count (guint64 n)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *out = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ' ');
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}
-
-/* "41 MB" in whole megabytes (10^6 bytes); below one, "350 kB" (never "0 kB" for
- * something): a small snapshot is not "1 MB of 1 MB". (transfer full) */
-static char *
-format_megabytes (guint64 bytes)
-{
-  g_autofree char *count = NULL;
-
-  if (bytes < 999500)
-    {
-      count = format_count (MAX ((bytes + 500) / 1000, bytes > 0 ? 1 : 0));
-      /* Translators: a size in kilobytes (10^3 bytes), "350 kB" */
-      return g_strdup_printf (_("%s kB"), count);
-    }
-  count = format_count ((bytes + 500000) / 1000000);
-  /* Translators: a size in megabytes (10^6 bytes), "41 MB" */
-  return g_strdup_printf (_("%s MB"), count);
-}
-
-/* "1 s left", "3 min left", or NULL when nothing can be said yet. */
-static char *
-format_time_left (double left,
-                  double rate)
-{
-  guint seconds;
-
-  if (rate <= 0)
-    return NULL;
-  seconds = (guint) MIN (left / rate + 0.5, G_MAXUINT / 2);
-  if (seconds >= 120)
-    /* Translators: time left of a sync, in minutes */
-    return g_strdup_printf (_("%u min left"), (seconds + 30) / 60);
-  /* Translators: time left of a sync, in seconds */
-  return g_strdup_printf (_("%u s left"), seconds);
-}
-
 static void
 show_first_sync_figures (DkWindow   *self,
                          const char *figures,
@@ -198,52 +145,15 @@ dk_window_snapshot_progress_cb (DkWindow     *self,
                                 guint64       total,
                                 DkSyncEngine *engine)
 {
-  g_autofree char *received_text = NULL;
-  g_autofree char *amount = NULL;
-  g_autofree char *left = NULL;
   g_autofree char *figures = NULL;
-  gint64 now = g_get_monotonic_time ();
-  double elapsed;
-  double rate;
+  double fraction;
 
-  if (self->first_sync_cases)
+  if (dk_sync_progress_in_cases (self->first_sync_progress))
     return;
-  /* The rate counts from the first figure: a resumed download starts far in. */
-  if (!self->first_sync_bytes)
-    {
-      self->first_sync_bytes = TRUE;
-      self->first_sync_started = now;
-      self->first_sync_received = received;
-    }
-  elapsed = (now - self->first_sync_started) / (double) G_USEC_PER_SEC;
-  rate = elapsed > 0.05 ? (received - MIN (received, self->first_sync_received)) / elapsed : 0;
-
-  received_text = format_megabytes (received);
-  if (total > 0)
-    {
-      g_autofree char *total_text = format_megabytes (total);
-
-      /* Translators: the part of a download that has arrived, "41 MB of 58 MB" */
-      amount = g_strdup_printf (_("%s of %s"), received_text, total_text);
-    }
-  else
-    amount = g_strdup (received_text);
-  if (total > 0 && received < total)
-    left = format_time_left (total - received, rate);
-
-  if (rate > 0)
-    {
-      g_autofree char *megabytes = format_megabytes ((guint64) rate);
-      /* Translators: a rate, "120 MB/s" */
-      g_autofree char *per_second = g_strdup_printf (_("%s/s"), megabytes);
-
-      figures = left != NULL ? g_strdup_printf ("%s · %s · %s", amount, per_second, left)
-                             : g_strdup_printf ("%s · %s", amount, per_second);
-    }
-  else
-    figures = g_strdup (amount);
-
-  show_first_sync_figures (self, figures, total > 0 ? received / (double) total : -1);
+  figures = dk_sync_progress_describe_bytes (self->first_sync_progress,
+                                             g_get_monotonic_time (), received, total,
+                                             &fraction);
+  show_first_sync_figures (self, figures, fraction);
 }
 
 static void
@@ -253,54 +163,16 @@ dk_window_progress_cb (DkWindow     *self,
                        gint64        newest_seq,
                        DkSyncEngine *engine)
 {
-  g_autofree char *count = NULL;
-  g_autofree char *cases = NULL;
-  g_autofree char *left = NULL;
   g_autofree char *figures = NULL;
-  gint64 now = g_get_monotonic_time ();
   gboolean first_sync = FALSE;
-  double elapsed;
-  double rate;
-  double seq_rate;
-  double fraction = -1;
+  double fraction;
 
   g_object_get (engine, "first-sync", &first_sync, NULL);
   if (!first_sync)
     return;
-  /* After a snapshot the cases after it are timed from where they began. */
-  if (!self->first_sync_cases)
-    {
-      self->first_sync_cases = TRUE;
-      self->first_sync_started = now;
-      self->first_sync_cursor = cursor;
-    }
-  elapsed = (now - self->first_sync_started) / (double) G_USEC_PER_SEC;
-  rate = elapsed > 0.05 ? objects_applied / elapsed : 0;
-  seq_rate = elapsed > 0.05 ? (cursor - self->first_sync_cursor) / elapsed : 0;
-  if (newest_seq > 0)
-    {
-      if (newest_seq > self->first_sync_cursor)
-        fraction = (cursor - self->first_sync_cursor)
-                   / (double) (newest_seq - self->first_sync_cursor);
-      if (cursor < newest_seq)
-        left = format_time_left (newest_seq - cursor, seq_rate);
-    }
-
-  count = format_count (objects_applied);
-  cases = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s case", "%s cases",
-                                        objects_applied), count);
-  if (rate > 0)
-    {
-      g_autofree char *rate_text = format_count ((guint64) rate);
-      /* Translators: a rate, "3 100/s" */
-      g_autofree char *per_second = g_strdup_printf (_("%s/s"), rate_text);
-
-      figures = left != NULL ? g_strdup_printf ("%s · %s · %s", cases, per_second, left)
-                             : g_strdup_printf ("%s · %s", cases, per_second);
-    }
-  else
-    figures = g_strdup (cases);
-
+  figures = dk_sync_progress_describe_cases (self->first_sync_progress,
+                                             g_get_monotonic_time (), objects_applied,
+                                             cursor, newest_seq, &fraction);
   show_first_sync_figures (self, figures, fraction);
 }
 
@@ -325,11 +197,8 @@ update_first_sync (DkWindow *self)
   g_object_get (self->engine, "first-sync", &first_sync, NULL);
   if (first_sync && !gtk_revealer_get_reveal_child (self->first_sync_revealer))
     {
-      self->first_sync_started = 0;
-      self->first_sync_cursor = 0;
-      self->first_sync_received = 0;
-      self->first_sync_bytes = FALSE;
-      self->first_sync_cases = FALSE;
+      g_clear_pointer (&self->first_sync_progress, dk_sync_progress_free);
+      self->first_sync_progress = dk_sync_progress_new ();
       gtk_label_set_label (self->first_sync_label, _("Loading cases…"));
       gtk_progress_bar_set_fraction (self->first_sync_bar, 0);
     }
@@ -534,6 +403,7 @@ dk_window_dispose (GObject *object)
   g_clear_pointer (&self->service_names, g_hash_table_unref);
   g_clear_pointer (&self->service_ids, g_ptr_array_unref);
   g_clear_pointer (&self->following, dk_subscription_unref);
+  g_clear_pointer (&self->first_sync_progress, dk_sync_progress_free);
 
   G_OBJECT_CLASS (dk_window_parent_class)->dispose (object);
 }
@@ -651,6 +521,7 @@ dk_window_init (DkWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->service_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->first_sync_progress = dk_sync_progress_new ();
   _dk_window_init_lists (self);
   g_signal_connect_swapped (self, "notify::default-width", G_CALLBACK (update_connection_label),
                             self);

@@ -18,14 +18,11 @@ struct _DkCliTable {
 };
 
 struct _DkCliProgress {
-  gint64  started;        /* monotonic µs */
-  gint64  start_cursor;
-  gint64  last_printed;   /* monotonic µs */
-  gboolean printed;       /* a line without its newline is on stderr */
-  /* the snapshot's bytes, before the cases of the tail */
-  gint64  bytes_started;  /* monotonic µs of the first "snapshot-progress", or 0 */
-  guint64 bytes_first;    /* received then: a resumed download starts far in */
-  gboolean bytes_done;    /* the cases' line has begun; the bytes' is finished */
+  DkSyncProgress *words;
+  gint64          last_printed;   /* monotonic µs */
+  gboolean        printed;        /* a line without its newline is on stderr */
+  gboolean        bytes_shown;    /* the snapshot's line was printed */
+  gboolean        bytes_done;     /* the cases' line after it has begun */
 };
 
 /* ---- JSON ---- */
@@ -131,22 +128,6 @@ _dk_cli_parse_time (const char  *text,
   return TRUE;
 }
 
-char *
-_dk_cli_format_count (guint64 n)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *out = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ' ');
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}
 
 /* ---- tables ---- */
 
@@ -243,172 +224,79 @@ _dk_cli_progress_new (gint64 start_cursor)
     return NULL;
 
   progress = g_new0 (DkCliProgress, 1);
-  progress->started = g_get_monotonic_time ();
-  progress->start_cursor = start_cursor;
+  progress->words = dk_sync_progress_new ();
+  dk_sync_progress_begin_cases (progress->words, g_get_monotonic_time (), start_cursor);
 
   return progress;
 }
 
-/* "\r12 400 cases · 3 100/s · 25 s left", at most a few times a second, and only when
- * more than what one sync does in an instant remains. */
+/* At most a few lines a second, and the last one always. */
+static gboolean
+progress_is_due (DkCliProgress *progress,
+                 gint64         now,
+                 gboolean       last)
+{
+  return !progress->printed || last || now - progress->last_printed >= G_USEC_PER_SEC / 4;
+}
+
+static void
+print_progress (DkCliProgress *progress,
+                gint64         now,
+                const char    *line)
+{
+  g_printerr ("\r\033[K%s", line);
+  progress->printed = TRUE;
+  progress->last_printed = now;
+}
+
+/* "\r12 400 cases · 3 100/s · 25 s left", only when more than what one sync does in an
+ * instant remains. */
 void
 _dk_cli_progress_update (DkCliProgress *progress,
                          guint64        objects_applied,
                          gint64         cursor,
                          gint64         newest_seq)
 {
-  g_autofree char *count = NULL;
-  g_autofree char *rate_text = NULL;
-  g_autofree char *left_text = NULL;
-  g_autofree char *cases_text = NULL;
-  g_autofree char *per_second = NULL;
+  g_autofree char *line = NULL;
   gint64 now;
-  double elapsed;
-  double rate;
-  double seq_rate;
 
   if (progress == NULL)
     return;
 
   now = g_get_monotonic_time ();
-  /* After a snapshot the tail is a line of its own, timed from where it began: the
-   * snapshot moved the cursor far in no time. */
-  if (progress->bytes_started != 0 && !progress->bytes_done)
+  /* After a snapshot the tail is a line of its own. */
+  if (progress->bytes_shown && !progress->bytes_done)
     {
       if (progress->printed)
         g_printerr ("\n");
       progress->printed = FALSE;
       progress->bytes_done = TRUE;
-      progress->started = now;
-      progress->start_cursor = cursor;
     }
-  elapsed = (now - progress->started) / (double) G_USEC_PER_SEC;
+  line = dk_sync_progress_describe_cases (progress->words, now, objects_applied, cursor,
+                                          newest_seq, NULL);
   if (cursor >= newest_seq && !progress->printed)
     return;  /* done before it was worth a line */
-  if (progress->printed && now - progress->last_printed < G_USEC_PER_SEC / 4
-      && cursor < newest_seq)
-    return;
-
-  rate = elapsed > 0.05 ? objects_applied / elapsed : 0;
-  seq_rate = elapsed > 0.05 ? (cursor - progress->start_cursor) / elapsed : 0;
-
-  count = _dk_cli_format_count (objects_applied);
-  rate_text = _dk_cli_format_count ((guint64) rate);
-  if (cursor >= newest_seq)
-    left_text = g_strdup (_("done"));
-  else if (seq_rate > 0)
-    {
-      guint seconds = (guint) MIN ((newest_seq - cursor) / seq_rate + 0.5, G_MAXUINT / 2);
-
-      if (seconds >= 120)
-        /* Translators: time left of a sync, in minutes */
-        left_text = g_strdup_printf (_("%u min left"), (seconds + 30) / 60);
-      else
-        /* Translators: time left of a sync, in seconds */
-        left_text = g_strdup_printf (_("%u s left"), seconds);
-    }
-  else
-    left_text = g_strdup ("…");
-
-  /* Translators: the progress line of a sync: "12 400 cases · 3 100/s · 25 s left" */
-  cases_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s case", "%s cases",
-                                             objects_applied), count);
-  /* Translators: a rate, "3 100/s" */
-  per_second = g_strdup_printf (_("%s/s"), rate_text);
-  g_printerr ("\r\033[K%s · %s · %s", cases_text, per_second, left_text);
-  progress->printed = TRUE;
-  progress->last_printed = now;
+  if (progress_is_due (progress, now, cursor >= newest_seq))
+    print_progress (progress, now, line);
 }
 
-/* "41 MB" in whole megabytes (10^6 bytes); below one, "350 kB" (never "0 kB" for
- * something): a small snapshot is not "1 MB of 1 MB". (transfer full) */
-static char *
-format_megabytes (guint64 bytes)
-{
-  g_autofree char *count = NULL;
-
-  if (bytes < 999500)
-    {
-      count = _dk_cli_format_count (MAX ((bytes + 500) / 1000, bytes > 0 ? 1 : 0));
-      /* Translators: a size in kilobytes (10^3 bytes), "350 kB" */
-      return g_strdup_printf (_("%s kB"), count);
-    }
-  count = _dk_cli_format_count ((bytes + 500000) / 1000000);
-  /* Translators: a size in megabytes (10^6 bytes), "41 MB" */
-  return g_strdup_printf (_("%s MB"), count);
-}
-
-/* "\r41 MB of 58 MB · 120 MB/s · 1 s left": the snapshot of a first sync, at most a
- * few times a second, and the last one always. */
+/* "\r41 MB of 58 MB · 120 MB/s · 1 s left": the snapshot of a first sync. */
 void
 _dk_cli_progress_update_bytes (DkCliProgress *progress,
                                guint64        received,
                                guint64        total)
 {
-  g_autofree char *received_text = NULL;
-  g_autofree char *amount = NULL;
-  g_autofree char *left_text = NULL;
-  g_autoptr(GString) line = NULL;
+  g_autofree char *line = NULL;
   gint64 now;
-  double elapsed;
-  double rate;
-  gboolean last;
 
   if (progress == NULL || progress->bytes_done)
     return;
 
   now = g_get_monotonic_time ();
-  if (progress->bytes_started == 0)
-    {
-      progress->bytes_started = now;
-      progress->bytes_first = received;
-    }
-  last = total > 0 && received >= total;
-  if (progress->printed && now - progress->last_printed < G_USEC_PER_SEC / 4 && !last)
-    return;
-
-  elapsed = (now - progress->bytes_started) / (double) G_USEC_PER_SEC;
-  rate = elapsed > 0.05 ? (received - MIN (received, progress->bytes_first)) / elapsed : 0;
-
-  received_text = format_megabytes (received);
-  if (total > 0)
-    {
-      g_autofree char *total_text = format_megabytes (total);
-
-      /* Translators: the part of a download that has arrived, "41 MB of 58 MB" */
-      amount = g_strdup_printf (_("%s of %s"), received_text, total_text);
-    }
-  else
-    amount = g_strdup (received_text);
-
-  /* What cannot be known yet (a rate within the first instant, the time left without a
-   * total) is left out rather than guessed. */
-  line = g_string_new (amount);
-  if (rate > 0)
-    {
-      g_autofree char *megabytes = format_megabytes ((guint64) rate);
-      /* Translators: a rate, "120 MB/s" */
-      g_autofree char *per_second = g_strdup_printf (_("%s/s"), megabytes);
-
-      g_string_append_printf (line, " · %s", per_second);
-    }
-  if (last)
-    left_text = g_strdup (_("done"));
-  else if (total > 0 && rate > 0)
-    {
-      guint seconds = (guint) MIN ((total - received) / rate + 0.5, G_MAXUINT / 2);
-
-      if (seconds >= 120)
-        left_text = g_strdup_printf (_("%u min left"), (seconds + 30) / 60);
-      else
-        left_text = g_strdup_printf (_("%u s left"), seconds);
-    }
-  if (left_text != NULL)
-    g_string_append_printf (line, " · %s", left_text);
-
-  g_printerr ("\r\033[K%s", line->str);
-  progress->printed = TRUE;
-  progress->last_printed = now;
+  line = dk_sync_progress_describe_bytes (progress->words, now, received, total, NULL);
+  progress->bytes_shown = TRUE;
+  if (progress_is_due (progress, now, total > 0 && received >= total))
+    print_progress (progress, now, line);
 }
 
 void
@@ -420,5 +308,6 @@ _dk_cli_progress_free (DkCliProgress *progress)
   if (progress->printed)
     g_printerr ("\n");
 
+  dk_sync_progress_free (progress->words);
   g_free (progress);
 }

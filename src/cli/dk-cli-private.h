@@ -9,6 +9,7 @@
 #include "dk-local-changes.h"
 #include "dk-store.h"
 #include "dk-sync-engine.h"
+#include "dk-sync-progress.h"
 
 G_BEGIN_DECLS
 
@@ -112,9 +113,6 @@ char          *_dk_cli_format_time      (gint64               t);
 gboolean       _dk_cli_parse_time       (const char          *text,
                                          gint64              *out,
                                          GError             **error);
-/* "12 400" (transfer full) */
-char          *_dk_cli_format_count     (guint64              n);
-
 DkCliTable    *_dk_cli_table_new        (guint                n_columns);
 void           _dk_cli_table_add        (DkCliTable          *table,
                                          ...) G_GNUC_NULL_TERMINATED;

@@ -115,6 +115,12 @@ gboolean      _dk_store_exec              (DkStore       *self,
                                            const char    *sql,
                                            GError       **error);
 /* Steps a statement that returns no rows, then resets it. */
+/* The number a one-number query (a PRAGMA, a count) gives on @db; FALSE when it fails. */
+gboolean      _dk_store_query_int64       (sqlite3       *db,
+                                           const char    *sql,
+                                           gint64        *out);
+/* The first table of a replica that @db lacks, or NULL when it has them all. */
+const char   *_dk_store_find_missing_table (sqlite3      *db);
 gboolean      _dk_store_step_done         (DkStore       *self,
                                            sqlite3_stmt  *stmt,
                                            GError       **error);

@@ -182,9 +182,6 @@ dk_store_write_snapshot (DkStore     *self,
 
 /* ---- checking (the client's side) ---- */
 
-/* The tables a snapshot has: dk-store.c's schema_tables (dk_store_open checks those of
- * its version again). */
-static const char * const snapshot_tables[] = { "meta", "cases", "objects", "outbox", "cases_fts" };
 
 static gboolean
 set_snapshot_error (GError      **error,
@@ -207,24 +204,6 @@ set_damaged_error (GError     **error,
   return set_snapshot_error (error, DK_STORE_ERROR_CORRUPT, path, reason);
 }
 
-static gboolean
-query_int64 (sqlite3    *db,
-             const char *sql,
-             gint64     *out)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = FALSE;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      *out = sqlite3_column_int64 (stmt, 0);
-      ok = TRUE;
-    }
-  sqlite3_finalize (stmt);
-  return ok;
-}
-
 /* Ours, and of a schema this version knows (an older one is migrated later). */
 static gboolean
 check_header (sqlite3     *db,
@@ -235,8 +214,8 @@ check_header (sqlite3     *db,
   gint64 application_id = 0;
   gint64 schema = 0;
 
-  if (!query_int64 (db, "PRAGMA application_id", &application_id) ||
-      !query_int64 (db, "PRAGMA user_version", &schema))
+  if (!_dk_store_query_int64 (db, "PRAGMA application_id", &application_id) ||
+      !_dk_store_query_int64 (db, "PRAGMA user_version", &schema))
     return set_damaged_error (error, path, sqlite3_errmsg (db));
   if (application_id != DK_STORE_APPLICATION_ID)
     return set_snapshot_error (error, DK_STORE_ERROR_CORRUPT, path,
@@ -294,20 +273,13 @@ check_tables (sqlite3     *db,
               const char  *path,
               GError     **error)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (snapshot_tables); i++)
+  const char *missing = _dk_store_find_missing_table (db);
+
+  if (missing != NULL)
     {
-      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema"
-                                              " WHERE type = 'table' AND name = '%s'",
-                                              snapshot_tables[i]);
-      gint64 n = 0;
+      g_autofree char *detail = g_strdup_printf (_("the table “%s” is missing"), missing);
 
-      if (!query_int64 (db, sql, &n) || n != 1)
-        {
-          g_autofree char *detail = g_strdup_printf (_("the table “%s” is missing"),
-                                                     snapshot_tables[i]);
-
-          return set_damaged_error (error, path, detail);
-        }
+      return set_damaged_error (error, path, detail);
     }
   return TRUE;
 }
@@ -799,8 +771,8 @@ install_by_backup (DkStore  *self,
   sqlite3_busy_timeout (dest, 5000);
   /* SQLite cannot copy pages of another size into a file in WAL mode (a replica made
    * before 16 KiB pages); the rename can, once the other process is gone. */
-  if (!query_int64 (dest, "PRAGMA page_size", &dest_page_size) ||
-      !query_int64 (snap->db, "PRAGMA page_size", &snap_page_size))
+  if (!_dk_store_query_int64 (dest, "PRAGMA page_size", &dest_page_size) ||
+      !_dk_store_query_int64 (snap->db, "PRAGMA page_size", &snap_page_size))
     goto out;
   if (dest_page_size != snap_page_size)
     {

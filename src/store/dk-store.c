@@ -831,10 +831,10 @@ check_present (const char  *path,
   return TRUE;
 }
 
-static gboolean
-query_int (sqlite3    *db,
-           const char *sql,
-           gint64     *out)
+gboolean
+_dk_store_query_int64 (sqlite3    *db,
+                       const char *sql,
+                       gint64     *out)
 {
   sqlite3_stmt *stmt = NULL;
   gboolean ok = FALSE;
@@ -847,6 +847,23 @@ query_int (sqlite3    *db,
     }
   sqlite3_finalize (stmt);
   return ok;
+}
+
+const char *
+_dk_store_find_missing_table (sqlite3 *db)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (schema_tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema"
+                                              " WHERE type = 'table' AND name = '%s'",
+                                              schema_tables[i]);
+      gint64 n = 0;
+
+      if (!_dk_store_query_int64 (db, sql, &n) || n != 1)
+        return schema_tables[i];
+    }
+
+  return NULL;
 }
 
 /* A file SQLite could not read: damaged only when SQLite says so. A full disk, a lock
@@ -877,10 +894,11 @@ inspect (sqlite3     *db,
   gint64 version = 0;
   gint64 application_id = 0;
   gint64 n_objects = 0;
+  const char *missing;
 
-  if (!query_int (db, "PRAGMA user_version", &version) ||
-      !query_int (db, "PRAGMA application_id", &application_id) ||
-      !query_int (db, "SELECT count(*) FROM sqlite_schema", &n_objects))
+  if (!_dk_store_query_int64 (db, "PRAGMA user_version", &version) ||
+      !_dk_store_query_int64 (db, "PRAGMA application_id", &application_id) ||
+      !_dk_store_query_int64 (db, "SELECT count(*) FROM sqlite_schema", &n_objects))
     return set_unreadable_error (db, path, error);
 
   if (version == 0 && application_id == 0 && n_objects == 0)
@@ -896,19 +914,11 @@ inspect (sqlite3     *db,
   if (version < 1)
     return set_open_error (error, DK_STORE_ERROR_CORRUPT, path, _("no schema version"));
 
-  for (guint i = 0; i < G_N_ELEMENTS (schema_tables); i++)
+  missing = _dk_store_find_missing_table (db);
+  if (missing != NULL)
     {
-      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema"
-                                              " WHERE type = 'table' AND name = '%s'",
-                                              schema_tables[i]);
-      gint64 n = 0;
-
-      if (!query_int (db, sql, &n) || n != 1)
-        {
-          g_autofree char *reason = g_strdup_printf (_("the table “%s” is missing"),
-                                                     schema_tables[i]);
-          return set_open_error (error, DK_STORE_ERROR_CORRUPT, path, reason);
-        }
+      g_autofree char *reason = g_strdup_printf (_("the table “%s” is missing"), missing);
+      return set_open_error (error, DK_STORE_ERROR_CORRUPT, path, reason);
     }
 
   *out_version = version;

@@ -156,6 +156,12 @@ DkReply  *_dk_sync_engine_send_finish           (DkSyncEngine        *self,
 /* Sets the pull's page size and tells "pull-limit". */
 void      _dk_sync_engine_set_pull_limit        (DkSyncEngine        *self,
                                                  guint                limit);
+/* A transport failure of @msg, said the one way for every send (cancelled stays as it
+ * is; TLS; else offline); @out_cut tells whether the link was cut under an answer the
+ * server had begun. (transfer full) */
+GError   *_dk_sync_send_failed                  (SoupMessage         *msg,
+                                                 const GError        *error,
+                                                 gboolean            *out_cut);
 /* Sets "first-sync" (main context). */
 void      _dk_sync_engine_set_first_sync        (DkSyncEngine        *self,
                                                  gboolean             first_sync);

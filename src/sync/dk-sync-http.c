@@ -111,8 +111,8 @@ describe_certificate_problem (GTlsCertificateFlags flags)
 
 /* What a transport failure means for the person using Driftkoll. */
 static GError *
-transport_error (SoupMessage *msg,
-                 GError      *error)
+transport_error (SoupMessage  *msg,
+                 const GError *error)
 {
   GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (msg);
 
@@ -154,12 +154,10 @@ was_cut (SoupMessage  *msg,
          error->code == G_IO_ERROR_CONNECTION_CLOSED;
 }
 
-/* A transport failure, said the one way for both kinds of send; @out_cut tells whether
- * the link was cut under an answer. */
-static GError *
-send_failed (SoupMessage *msg,
-             GError      *error,
-             gboolean    *out_cut)
+GError *
+_dk_sync_send_failed (SoupMessage  *msg,
+                      const GError *error,
+                      gboolean     *out_cut)
 {
   *out_cut = was_cut (msg, error);
   g_debug ("%s %s failed%s: %s", soup_message_get_method (msg),
@@ -233,7 +231,7 @@ dk_sync_engine_message_sent_cb (GObject      *object,
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   if (bytes == NULL)
     {
-      g_task_return_error (task, send_failed (msg, error, &cut));
+      g_task_return_error (task, _dk_sync_send_failed (msg, error, &cut));
       return;
     }
 
@@ -271,7 +269,7 @@ _dk_sync_engine_send_sync (DkSyncEngine  *self,
   bytes = soup_session_send_and_read (self->session, msg, cancellable, &local_error);
   if (bytes == NULL)
     {
-      g_propagate_error (error, send_failed (msg, local_error, &cut));
+      g_propagate_error (error, _dk_sync_send_failed (msg, local_error, &cut));
       if (out_cut != NULL)
         *out_cut = cut;
       return NULL;

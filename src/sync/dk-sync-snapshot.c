@@ -130,37 +130,6 @@ set_io_error (GError     **error,
                what, path, g_strerror (saved_errno));
 }
 
-/* The link was cut under an answer the server had begun (as the pull counts a cut). */
-static gboolean
-was_cut (SoupMessage  *msg,
-         const GError *error)
-{
-  if (error->domain != G_IO_ERROR || error->code == G_IO_ERROR_CANCELLED)
-    return FALSE;
-
-  return soup_message_get_status (msg) != SOUP_STATUS_NONE ||
-         error->code == G_IO_ERROR_PARTIAL_INPUT ||
-         error->code == G_IO_ERROR_CONNECTION_CLOSED;
-}
-
-/* A transport failure as the engine tells one: cancelled stays, TLS, else offline. */
-static GError *
-transport_error (SoupMessage  *msg,
-                 const GError *error)
-{
-  GUri *uri = soup_message_get_uri (msg);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_copy (error);
-  if (error->domain == G_TLS_ERROR || soup_message_get_tls_peer_certificate_errors (msg) != 0)
-    return g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_TLS,
-                        _("The secure connection to %s failed, so nothing was sent: %s"),
-                        g_uri_get_host (uri), error->message);
-
-  return g_error_new (DK_SYNC_ERROR, DK_SYNC_ERROR_OFFLINE, _("Cannot reach %s: %s"),
-                      g_uri_get_host (uri), error->message);
-}
-
 /* An answer that is no Driftkoll snapshot route's (a range not asked for, one refused). */
 static void
 set_not_protocol (GError      **error,
@@ -628,8 +597,7 @@ read_answer (Download      *self,
 
       if (n < 0)
         {
-          *cut = was_cut (msg, local_error);
-          g_propagate_error (error, transport_error (msg, local_error));
+          g_propagate_error (error, _dk_sync_send_failed (msg, local_error, cut));
           return FALSE;
         }
       if (n == 0)
@@ -671,8 +639,7 @@ fetch (Download      *self,
   stream = soup_session_send (self->session, msg, cancellable, &local_error);
   if (stream == NULL)
     {
-      *cut = was_cut (msg, local_error);
-      g_propagate_error (error, transport_error (msg, local_error));
+      g_propagate_error (error, _dk_sync_send_failed (msg, local_error, cut));
       return FALSE;
     }
 
