@@ -35,6 +35,10 @@
 #include "dk-sync-snapshot.h"
 
 #define READ_SIZE          (256 * 1024)
+/* Decoded bytes go to the writer thread in chunks of this size, N_CHUNKS at most in
+ * flight: the decoder (this thread) and the CRC-32 and writes (the writer) overlap. */
+#define CHUNK_SIZE         (512 * 1024)
+#define N_CHUNKS           4
 /* Writeback is started every this many bytes, so the final fsync has little left. */
 #define WRITEBACK_BYTES    (16 * 1024 * 1024)
 /* Progress is told at most ten times a second. */
@@ -43,6 +47,14 @@
 /* Snapshots this process refused ("<server> <etag>"): never downloaded again by it. */
 G_LOCK_DEFINE_STATIC (refused);
 static GHashTable *refused;
+
+/* Decoded bytes on their way to the part, at @offset. */
+typedef struct {
+  guint8  *data;
+  gsize    length;
+  guint64  offset;
+  gboolean stop;    /* the last one: the writer thread ends */
+} Chunk;
 
 typedef struct {
   /* what was asked */
@@ -65,9 +77,9 @@ typedef struct {
   /* where this call is: the decoder holds everything fed to it up to here */
   guint64                 encoded;
   guint64                 decoded;
-  guint32                 crc;
+  guint32                 crc;           /* the writer's: read only when drained */
   gboolean                in_frame;      /* fed part of a frame not yet finished */
-  guint64                 synced;        /* decoded bytes handed to writeback */
+  guint64                 synced;        /* the writer's: bytes handed to writeback */
 
   /* what the server said the file is */
   guint64                 total;         /* encoded bytes in all; 0 while unknown */
@@ -76,14 +88,31 @@ typedef struct {
 
   ZSTD_DCtx              *dctx;
   guint8                 *in_buf;
-  guint8                 *out_buf;
-  gsize                   out_size;
+
+  /* the writer thread: chunks go to it full and come back free; it owns crc, synced
+   * and write_errno while any chunk is out (drain () waits for them all) */
+  GThread                *writer;
+  GAsyncQueue            *full;
+  GAsyncQueue            *free;
+  Chunk                   chunks[N_CHUNKS];
+  int                     write_errno;   /* the first write that failed; 0 if none */
   gint64                  told_at;       /* monotonic µs of the last progress */
 } Download;
 
 static void
 download_clear (Download *self)
 {
+  if (self->writer != NULL)
+    {
+      Chunk stop = { .stop = TRUE };
+
+      g_async_queue_push (self->full, &stop);
+      g_thread_join (g_steal_pointer (&self->writer));
+    }
+  g_clear_pointer (&self->full, g_async_queue_unref);
+  g_clear_pointer (&self->free, g_async_queue_unref);
+  for (guint i = 0; i < N_CHUNKS; i++)
+    g_clear_pointer (&self->chunks[i].data, g_free);
   if (self->fd >= 0)
     close (self->fd);
   self->fd = -1;
@@ -93,7 +122,6 @@ download_clear (Download *self)
   g_clear_pointer (&self->etag, g_free);
   g_clear_pointer (&self->dctx, ZSTD_freeDCtx);
   g_clear_pointer (&self->in_buf, g_free);
-  g_clear_pointer (&self->out_buf, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Download, download_clear)
@@ -378,6 +406,7 @@ rewind_to_frame (Download  *self,
   self->decoded = self->frame_decoded;
   self->crc = self->frame_crc;
   self->synced = self->frame_decoded;
+  self->write_errno = 0;
   self->in_frame = FALSE;
 
   return TRUE;
@@ -544,42 +573,84 @@ take_answer (Download    *self,
   return check_headers (self, msg, error);
 }
 
-static gboolean
-write_all (Download      *self,
-           const guint8  *data,
-           gsize          length,
-           GError       **error)
+/* Writes one chunk at its offset and adds it to the CRC-32; after a failed write the
+ * rest is skipped (drain () reports it). On the writer thread. */
+static void
+write_chunk (Download *self,
+             Chunk    *chunk)
 {
+  const guint8 *data = chunk->data;
+  gsize length = chunk->length;
+  guint64 offset = chunk->offset;
+
+  if (self->write_errno != 0)
+    return;
+
   while (length > 0)
     {
-      ssize_t written = pwrite (self->fd, data, length, (off_t) self->decoded);
+      ssize_t written = pwrite (self->fd, data, length, (off_t) offset);
 
       if (written < 0)
         {
           if (errno == EINTR)
             continue;
-          set_io_error (error, errno, "write", self->part_path);
-          return FALSE;
+          self->write_errno = errno;
+          return;
         }
       self->crc = (guint32) crc32_z (self->crc, data, (z_size_t) written);
-      self->decoded += (guint64) written;
+      offset += (guint64) written;
       data += written;
       length -= (gsize) written;
     }
 
   /* Start the writeback now, so the final fsync is cheap (not waiting for it here). */
-  if (self->decoded - self->synced >= WRITEBACK_BYTES)
+  if (offset - self->synced >= WRITEBACK_BYTES)
     {
-      sync_file_range (self->fd, (off64_t) self->synced, (off64_t) (self->decoded - self->synced),
+      sync_file_range (self->fd, (off64_t) self->synced, (off64_t) (offset - self->synced),
                        SYNC_FILE_RANGE_WRITE);
-      self->synced = self->decoded;
+      self->synced = offset;
     }
+}
 
+static gpointer
+writer_thread (gpointer data)
+{
+  Download *self = data;
+
+  for (;;)
+    {
+      Chunk *chunk = g_async_queue_pop (self->full);
+
+      if (chunk->stop)
+        return NULL;
+      write_chunk (self, chunk);
+      g_async_queue_push (self->free, chunk);
+    }
+}
+
+/* Waits until the writer has written every chunk handed to it: then crc, synced and
+ * the part are up to self->decoded, and this thread may read and change them. */
+static gboolean
+drain (Download  *self,
+       GError   **error)
+{
+  Chunk *held[N_CHUNKS];
+
+  for (guint i = 0; i < N_CHUNKS; i++)
+    held[i] = g_async_queue_pop (self->free);
+  for (guint i = 0; i < N_CHUNKS; i++)
+    g_async_queue_push (self->free, held[i]);
+
+  if (self->write_errno != 0)
+    {
+      set_io_error (error, self->write_errno, "write", self->part_path);
+      return FALSE;
+    }
   return TRUE;
 }
 
-/* Decodes @length bytes of the answer into the part. At each frame's end the sidecar
- * moves on. */
+/* Decodes @length bytes of the answer into the part (through the writer thread). At
+ * each frame's end the sidecar moves on. Returns drained (see drain ()). */
 static gboolean
 decode (Download      *self,
         const guint8  *data,
@@ -587,26 +658,38 @@ decode (Download      *self,
         GError       **error)
 {
   ZSTD_inBuffer in = { data, length, 0 };
-  ZSTD_outBuffer out = { self->out_buf, self->out_size, 0 };
+  ZSTD_outBuffer out = { NULL, CHUNK_SIZE, 0 };
 
   do
     {
+      Chunk *chunk = g_async_queue_pop (self->free);
       gsize before = in.pos;
       size_t ret;
 
+      out.dst = chunk->data;
       out.pos = 0;
       ret = ZSTD_decompressStream (self->dctx, &out, &in);
       self->encoded += in.pos - before;
       if (ZSTD_isError (ret))
         {
+          g_async_queue_push (self->free, chunk);
+          drain (self, NULL);
           set_corrupt (error, "damaged at byte %" G_GUINT64_FORMAT ": %s", self->encoded,
                        ZSTD_getErrorName (ret));
           return FALSE;
         }
-      if (!write_all (self, out.dst, out.pos, error))
-        return FALSE;
+      if (out.pos > 0)
+        {
+          chunk->length = out.pos;
+          chunk->offset = self->decoded;
+          self->decoded += out.pos;
+          g_async_queue_push (self->full, chunk);
+        }
+      else
+        g_async_queue_push (self->free, chunk);
       if (self->decoded > self->size)
         {
+          drain (self, NULL);
           set_corrupt (error, "longer than the %" G_GUINT64_FORMAT " bytes it was said to be",
                        self->size);
           return FALSE;
@@ -615,6 +698,8 @@ decode (Download      *self,
       self->in_frame = ret != 0;
       if (ret == 0)
         {
+          if (!drain (self, error))
+            return FALSE;
           self->frame_encoded = self->encoded;
           self->frame_decoded = self->decoded;
           self->frame_crc = self->crc;
@@ -624,7 +709,7 @@ decode (Download      *self,
     }
   while (in.pos < in.size || out.pos == out.size);
 
-  return TRUE;
+  return drain (self, error);
 }
 
 /* Reads the answer to its end. A failure of the link is returned as such (and *cut
@@ -783,7 +868,7 @@ finish_file (Download  *self,
 
   /* No fsync here: the checked file is only ever used by this process (a later one
    * deletes it, see download_setup ()), and dk_store_install_snapshot () syncs it once
-   * before it takes the replica's name. Meanwhile the writeback started by write_all ()
+   * before it takes the replica's name. Meanwhile the writeback started by write_chunk ()
    * goes on under the checks instead of being waited for twice. */
   if (g_rename (self->part_path, self->done_path) != 0)
     {
@@ -807,11 +892,17 @@ download_setup (Download    *self,
   self->done_path = g_strconcat (replica_path, ".snapshot.db", NULL);
   self->dctx = ZSTD_createDCtx ();
   self->in_buf = g_malloc (READ_SIZE);
-  self->out_size = ZSTD_DStreamOutSize ();
-  self->out_buf = g_malloc (self->out_size);
+  self->full = g_async_queue_new ();
+  self->free = g_async_queue_new ();
+  for (guint i = 0; i < N_CHUNKS; i++)
+    {
+      self->chunks[i].data = g_malloc (CHUNK_SIZE);
+      g_async_queue_push (self->free, &self->chunks[i]);
+    }
 
   if (!open_part (self, error))
     return FALSE;
+  self->writer = g_thread_new ("dk-snapshot-writer", writer_thread, self);
 
   /* A file checked and left by a process that died before installing it: fetched
    * again (its sidecar is gone, so nothing says it is whole). */
