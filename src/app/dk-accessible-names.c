@@ -348,3 +348,23 @@ dk_accessible_name_peek_button (AdwPasswordEntryRow *row,
     gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                     name, -1);
 }
+
+/**
+ * dk_accessible_destroy_window:
+ * @window: a dialog that is done
+ *
+ * GTK 4.8 answers an assistive technology's "which windows are there?" (GetChildren on
+ * its AT-SPI root) with every visible toplevel's accessible path, and a window being
+ * torn down could be listed without one: the app crashed in g_variant_new (a NULL
+ * object path) as the UI tests polled for a closed dialog, one close in some tens
+ * (tests/ui: "the login dialog closed", "the composer closed"). A hidden window is left
+ * out of that list, so a dialog is hidden before it goes.
+ */
+void
+dk_accessible_destroy_window (GtkWindow *window)
+{
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  gtk_window_destroy (window);
+}

@@ -26,5 +26,7 @@ void dk_accessible_name_peek_button     (AdwPasswordEntryRow *row,
                                          const char          *name);
 /* Names every list item nobody named after the text it shows: call once at start-up. */
 void dk_accessible_names_install        (void);
+/* Hides @window, then destroys it: see the reason in dk-accessible-names.c. */
+void dk_accessible_destroy_window       (GtkWindow           *window);
 
 G_END_DECLS

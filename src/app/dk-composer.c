@@ -893,7 +893,7 @@ publish_action (GtkWidget  *widget,
 
   if (parent != NULL)
     gtk_widget_activate_action (GTK_WIDGET (parent), "win.open-case", "s", id);
-  gtk_window_destroy (GTK_WINDOW (self));
+  dk_accessible_destroy_window (GTK_WINDOW (self));
 }
 
 /* ---- saving a template ---- */
@@ -1109,7 +1109,7 @@ dk_composer_discard_response_cb (AdwMessageDialog *dialog,
                                  DkComposer       *self)
 {
   if (g_strcmp0 (response, "discard") == 0)
-    gtk_window_destroy (GTK_WINDOW (self));
+    dk_accessible_destroy_window (GTK_WINDOW (self));
 }
 
 static void
@@ -1122,7 +1122,7 @@ cancel_action (GtkWidget  *widget,
 
   if (!has_writing (self))
     {
-      gtk_window_destroy (GTK_WINDOW (self));
+      dk_accessible_destroy_window (GTK_WINDOW (self));
       return;
     }
   /* Nothing typed is lost without asking. */
@@ -1149,6 +1149,8 @@ dk_composer_close_request (GtkWindow *window)
       gtk_widget_activate_action (GTK_WIDGET (window), "composer.cancel", NULL);
       return TRUE;
     }
+  /* Hidden before it goes, as dk_accessible_destroy_window () says why. */
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
   return GTK_WINDOW_CLASS (dk_composer_parent_class)->close_request (window);
 }
 

@@ -230,6 +230,8 @@ dk_login_dialog_close_request (GtkWindow *window)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  /* Hidden before it goes, as dk_accessible_destroy_window () says why. */
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
 
   return GTK_WINDOW_CLASS (dk_login_dialog_parent_class)->close_request (window);
 }
