@@ -28,6 +28,7 @@
 
 #include "dk-local-changes.h"
 #include "dk-store.h"
+#include "dk-test-changes.h"
 #include "dk-test-files.h"
 
 #define NOW G_GINT64_CONSTANT (1790000000)  /* 2026-09-21 */
@@ -95,50 +96,6 @@ new_case (const char *title,
   return kase;
 }
 
-static JsonNode *
-change_node (gint64      seq,
-             const char *type,
-             const char *id,
-             JsonNode   *data)  /* transfer full */
-{
-  JsonObject *change = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  json_object_set_int_member (change, "seq", seq);
-  json_object_set_string_member (change, "type", type);
-  json_object_set_string_member (change, "id", id);
-  json_object_set_boolean_member (change, "deleted", FALSE);
-  json_object_set_member (change, "data", data);
-  json_node_take_object (node, change);
-  return node;
-}
-
-static void
-add_case_change (Fixture   *fx,
-                 JsonArray *page,
-                 DkCase    *kase)
-{
-  if (kase->number == NULL)
-    kase->number = g_strdup_printf ("DK-%" G_GINT64_FORMAT, 1000 + fx->seq);
-  json_array_add_element (page, change_node (++fx->seq, "case", kase->id,
-                                             dk_case_to_json (kase)));
-}
-
-static void
-add_service_change (Fixture    *fx,
-                    JsonArray  *page,
-                    const char *id,
-                    const char *name)
-{
-  g_autoptr(DkService) service = dk_service_new ();
-
-  service->id = g_strdup (id);
-  service->name = g_strdup (name);
-  service->revision = 1;
-  json_array_add_element (page, change_node (++fx->seq, "service", id,
-                                             dk_service_to_json (service)));
-}
-
 static void
 apply (DkStore   *store,
        JsonArray *page,
@@ -161,13 +118,13 @@ fill_server (Fixture *fx,
   g_autoptr(JsonArray) page = json_array_new ();
 
   g_assert_no_error (error);
-  add_service_change (fx, page, "tes", "TES");
+  dk_test_add_service_change (&fx->seq, page, "tes", "TES");
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *title = g_strdup_printf ("Snapshotfall %u", i);
       g_autoptr(DkCase) kase = new_case (title, "Avbrott i TES för vårdenheterna");
 
-      add_case_change (fx, page, kase);
+      dk_test_add_case_change (&fx->seq, page, kase);
     }
   apply (server, page, fx->seq);
   return g_steal_pointer (&server);
@@ -512,13 +469,13 @@ set_up_scene (Fixture *fx,
   g_assert_no_error (error);
 
   /* what both have: the replica synced up to here */
-  add_service_change (fx, shared, "tes", "TES");
+  dk_test_add_service_change (&fx->seq, shared, "tes", "TES");
   scene->edited = new_case ("Avbrott i växeln", "x");
   scene->waiting = new_case ("Långsam inloggning", "x");
   scene->caught_up = new_case ("Skrivarfel", "x");
-  add_case_change (fx, shared, scene->edited);
-  add_case_change (fx, shared, scene->waiting);
-  add_case_change (fx, shared, scene->caught_up);
+  dk_test_add_case_change (&fx->seq, shared, scene->edited);
+  dk_test_add_case_change (&fx->seq, shared, scene->waiting);
+  dk_test_add_case_change (&fx->seq, shared, scene->caught_up);
   apply (fx->store, shared, fx->seq);
   apply (server, shared, fx->seq);
 
@@ -558,13 +515,13 @@ set_up_scene (Fixture *fx,
   scene->caught_up->revision = 2;
   g_free (scene->caught_up->title);
   scene->caught_up->title = g_strdup ("Skrivarfel, ikapp");
-  add_case_change (fx, later, scene->caught_up);
+  dk_test_add_case_change (&fx->seq, later, scene->caught_up);
   for (guint i = 0; i < 10; i++)
     {
       g_autofree char *title = g_strdup_printf ("Snapshotfall %u", i);
       g_autoptr(DkCase) kase = new_case (title, "Avbrott i TES för vårdenheterna");
 
-      add_case_change (fx, later, kase);
+      dk_test_add_case_change (&fx->seq, later, kase);
     }
   apply (server, later, fx->seq);
 
@@ -726,7 +683,7 @@ test_install_keeps_meta (Fixture       *fx,
 
   /* a page below the base (the user's own objects up to it) keeps it ... */
   kase = new_case ("Privat", "x");
-  add_case_change (fx, page, kase);
+  dk_test_add_case_change (&fx->seq, page, kase);
   apply (fx->store, page, seq - 3);
   g_assert_cmpint (dk_store_get_cursor (fx->store), ==, seq - 3);
   g_assert_cmpint (dk_store_get_snapshot_base (fx->store), ==, seq);

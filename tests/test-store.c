@@ -14,6 +14,7 @@
 #include "dk-store.h"
 #include "dk-store-notify.h"
 #include "dk-store-run-notify.h"
+#include "dk-test-changes.h"
 #include "dk-test-files.h"
 
 #define NOW G_GINT64_CONSTANT (1790000000)  /* 2026-09-21 */
@@ -95,53 +96,6 @@ retitle (DkCase     *kase,
   kase->revision++;
 }
 
-static JsonNode *
-change_node (gint64      seq,
-             const char *type,
-             const char *id,
-             JsonNode   *data)  /* transfer full; NULL: a tombstone */
-{
-  JsonObject *change = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  json_object_set_int_member (change, "seq", seq);
-  json_object_set_string_member (change, "type", type);
-  json_object_set_string_member (change, "id", id);
-  json_object_set_boolean_member (change, "deleted", data == NULL);
-  if (data != NULL)
-    json_object_set_member (change, "data", data);
-  else
-    json_object_set_null_member (change, "data");
-  json_node_take_object (node, change);
-  return node;
-}
-
-static void
-add_case_change (Fixture   *fx,
-                 JsonArray *page,
-                 DkCase    *kase)
-{
-  if (kase->number == NULL)
-    kase->number = g_strdup_printf ("DK-%" G_GINT64_FORMAT, 1000 + fx->seq);
-  json_array_add_element (page, change_node (++fx->seq, "case", kase->id,
-                                             dk_case_to_json (kase)));
-}
-
-static void
-add_service_change (Fixture    *fx,
-                    JsonArray  *page,
-                    const char *id,
-                    const char *name)
-{
-  g_autoptr(DkService) service = dk_service_new ();
-
-  service->id = g_strdup (id);
-  service->name = g_strdup (name);
-  service->revision = 1;
-  json_array_add_element (page, change_node (++fx->seq, "service", id,
-                                             dk_service_to_json (service)));
-}
-
 static void
 apply_page (Fixture   *fx,
             JsonArray *page)
@@ -162,7 +116,7 @@ put_server_case (Fixture    *fx,
   g_autoptr(JsonArray) page = json_array_new ();
   DkCase *kase = new_case (title, description, service);
 
-  add_case_change (fx, page, kase);
+  dk_test_add_case_change (&fx->seq, page, kase);
   apply_page (fx, page);
   return kase;
 }
@@ -415,9 +369,9 @@ test_changes_late_page (Fixture       *fx,
   g_autoptr(DkCase) seen_other = NULL;
 
   /* seq 1: the old version; seq 2: the new one, applied first by "the other process" */
-  add_case_change (fx, old_page, kase);
+  dk_test_add_case_change (&fx->seq, old_page, kase);
   retitle (kase, "Ny rubrik");
-  add_case_change (fx, new_page, kase);
+  dk_test_add_case_change (&fx->seq, new_page, kase);
   g_assert_true (dk_store_apply_changes (fx->store, new_page, 2, &error));
   g_assert_no_error (error);
 
@@ -431,7 +385,7 @@ test_changes_late_page (Fixture       *fx,
   /* a page over seq 2..3: only what is new is applied, the cursor moves on */
   json_array_add_element (overlapping, json_node_copy (json_array_get_element (old_page, 0)));
   fx->seq = 2;
-  add_case_change (fx, overlapping, other);
+  dk_test_add_case_change (&fx->seq, overlapping, other);
   g_assert_true (dk_store_apply_changes (fx->store, overlapping, 3, &error));
   g_assert_no_error (error);
   g_clear_pointer (&seen, dk_case_unref);
@@ -456,11 +410,11 @@ test_changes_apply (Fixture       *fx,
   g_autoptr(GPtrArray) cases = NULL;
   JsonObject *unknown = json_object_new ();
 
-  add_service_change (fx, page, "melior", "Melior");
-  add_case_change (fx, page, a);
-  add_case_change (fx, page, b);
+  dk_test_add_service_change (&fx->seq, page, "melior", "Melior");
+  dk_test_add_case_change (&fx->seq, page, a);
+  dk_test_add_case_change (&fx->seq, page, b);
   json_object_set_string_member (unknown, "whatever", "x");
-  json_array_add_element (page, change_node (++fx->seq, "gadget", "g1",
+  json_array_add_element (page, dk_test_change_node (++fx->seq, "gadget", "g1",
                                              json_node_init_object (json_node_alloc (), unknown)));
   json_object_unref (unknown);
   apply_page (fx, page);
@@ -475,8 +429,8 @@ test_changes_apply (Fixture       *fx,
 
   /* An update and a tombstone. */
   retitle (a, "Störning i Melior – åtgärdad");
-  add_case_change (fx, page2, a);
-  json_array_add_element (page2, change_node (++fx->seq, "case", b->id, NULL));
+  dk_test_add_case_change (&fx->seq, page2, a);
+  json_array_add_element (page2, dk_test_change_node (++fx->seq, "case", b->id, NULL));
   apply_page (fx, page2);
   g_assert_cmpint (dk_store_get_cursor (fx->store), ==, 6);
 
@@ -526,9 +480,9 @@ test_changes_case_read_in_part_still_shows (Fixture       *fx,
   updates = json_object_get_array_member (json_node_get_object (node), "updates");
   odd = json_array_get_object_element (updates, 7);
   json_object_set_string_member (odd, "phrase", "handed_to_supplier");
-  json_array_add_element (page, change_node (++fx->seq, "case", kase->id,
+  json_array_add_element (page, dk_test_change_node (++fx->seq, "case", kase->id,
                                              g_steal_pointer (&node)));
-  add_case_change (fx, page, whole);
+  dk_test_add_case_change (&fx->seq, page, whole);
   apply_page (fx, page);
 
   listed = dk_store_list_cases (fx->store, &query, NOW, &error);
@@ -590,7 +544,7 @@ test_changes_atomic (Fixture       *fx,
   JsonObject *broken = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
-  add_case_change (fx, page, a);
+  dk_test_add_case_change (&fx->seq, page, a);
   json_object_set_int_member (broken, "seq", ++fx->seq);
   json_object_set_string_member (broken, "type", "case");
   json_object_set_string_member (broken, "id", "x");
@@ -737,7 +691,7 @@ test_outbox_edit (Fixture       *fx,
   g_free (server->description);
   server->description = g_strdup ("ändrad på servern");
   server->revision = 2;
-  add_case_change (fx, page, server);
+  dk_test_add_case_change (&fx->seq, page, server);
   apply_page (fx, page);
   got2 = get_case (fx, server->id);
   g_assert_cmpstr (got2->title, ==, "Lokalt ändrad");
@@ -764,7 +718,7 @@ test_outbox_edit_resync (Fixture       *fx,
 
   /* The resync brings the server's copy back beside the local version. */
   fx->seq = 0;
-  add_case_change (fx, page, server);
+  dk_test_add_case_change (&fx->seq, page, server);
   apply_page (fx, page);
   g_clear_pointer (&got, dk_case_unref);
   got = get_case (fx, server->id);
@@ -800,7 +754,7 @@ test_outbox_answer_applied (Fixture       *fx,
   kase->title = g_strdup ("Som servern sparade den");
   kase->number = g_strdup ("DK-77");
   kase->revision = 1;
-  add_case_change (fx, page, kase);
+  dk_test_add_case_change (&fx->seq, page, kase);
   apply_page (fx, page);
   g_clear_pointer (&got, dk_case_unref);
   got = get_case (fx, kase->id);
@@ -988,7 +942,7 @@ test_local_runs (Fixture       *fx,
   step->phase = DK_ROUTINE_PHASE_DURING;
   step->text = g_strdup ("Tänd ficklampor");
   g_ptr_array_add (routine->steps, step);
-  json_array_add_element (page, change_node (++fx->seq, "routine", routine->id,
+  json_array_add_element (page, dk_test_change_node (++fx->seq, "routine", routine->id,
                                              dk_routine_to_json (routine)));
   apply_page (fx, page);
 
@@ -1048,7 +1002,7 @@ put_server_run (Fixture    *fx,
   run->started_by = g_strdup (ME);
   run->started_at = NOW - 600;
   run->revision = 1;
-  json_array_add_element (page, change_node (++fx->seq, "run", id, dk_run_to_json (run)));
+  json_array_add_element (page, dk_test_change_node (++fx->seq, "run", id, dk_run_to_json (run)));
   apply_page (fx, page);
 }
 
@@ -1061,7 +1015,7 @@ put_case_closed_at (Fixture *fx,
 
   close_case (kase, closed_at);
   kase->revision++;
-  add_case_change (fx, page, kase);
+  dk_test_add_case_change (&fx->seq, page, kase);
   apply_page (fx, page);
 }
 
@@ -1191,7 +1145,7 @@ test_local_routine_save_keeps_approved (Fixture       *fx,
   routine->approved_at = NOW - 86400;
   routine->approved_by = g_strdup ("owner");
   ((DkRoutineStep *) routine->steps->pdata[0])->id = g_strdup ("s1");
-  json_array_add_element (page, change_node (++fx->seq, "routine", routine->id,
+  json_array_add_element (page, dk_test_change_node (++fx->seq, "routine", routine->id,
                                              dk_routine_to_json (routine)));
   apply_page (fx, page);
 
@@ -1371,9 +1325,9 @@ test_search_updates_services (Fixture       *fx,
   update->phrase = DK_UPDATE_PHRASE_TROUBLESHOOTING;
   update->text = g_strdup ("Leverantören felsöker växeln");
   g_ptr_array_add (kase->updates, update);
-  add_service_change (fx, page, "klinisk-kemi", "Klinisk kemi");
-  add_case_change (fx, page, kase);
-  add_case_change (fx, page, unknown);
+  dk_test_add_service_change (&fx->seq, page, "klinisk-kemi", "Klinisk kemi");
+  dk_test_add_case_change (&fx->seq, page, kase);
+  dk_test_add_case_change (&fx->seq, page, unknown);
   apply_page (fx, page);
 
   g_assert_cmpuint (search_count (fx, "vaxeln", 10), ==, 1);
@@ -1382,7 +1336,7 @@ test_search_updates_services (Fixture       *fx,
   g_assert_cmpuint (search_count (fx, "okand", 10), ==, 1);  /* unknown: by id */
 
   /* A renamed service is found under its new name. */
-  add_service_change (fx, page2, "klinisk-kemi", "Labbet på Lasarettet");
+  dk_test_add_service_change (&fx->seq, page2, "klinisk-kemi", "Labbet på Lasarettet");
   apply_page (fx, page2);
   g_assert_cmpuint (search_count (fx, "lasarettet", 10), ==, 1);
   g_assert_cmpuint (search_count (fx, "klinisk", 10), ==, 0);
@@ -1498,7 +1452,7 @@ test_search_limit (Fixture       *fx,
       g_autofree char *title = g_strdup_printf ("Störning nummer %u", i);
       g_autoptr(DkCase) kase = new_case (title, "störning igen", "tes");
 
-      add_case_change (fx, page, kase);
+      dk_test_add_case_change (&fx->seq, page, kase);
     }
   apply_page (fx, page);
 
@@ -1536,16 +1490,16 @@ test_search_common_word (Fixture       *fx,
   g_autoptr(DkCase) prefix = new_case ("Driftstörning i Cosmic", "Ingen", "cosmic");
   g_autoptr(DkCase) service = new_case ("Inloggning", "Ingen", "overvakning");
 
-  add_service_change (fx, page, "overvakning", "Driftövervakning");
-  add_case_change (fx, page, whole);
-  add_case_change (fx, page, prefix);
-  add_case_change (fx, page, service);
+  dk_test_add_service_change (&fx->seq, page, "overvakning", "Driftövervakning");
+  dk_test_add_case_change (&fx->seq, page, whole);
+  dk_test_add_case_change (&fx->seq, page, prefix);
+  dk_test_add_case_change (&fx->seq, page, service);
   for (guint i = 0; i < 300; i++)
     {
       g_autofree char *title = g_strdup_printf ("Ärende %u", i);
       DkCase *kase = new_case (title, "Planerad drift och underhåll", "tes");
 
-      add_case_change (fx, page, kase);
+      dk_test_add_case_change (&fx->seq, page, kase);
       g_ptr_array_add (body, kase);
     }
   apply_page (fx, page);
@@ -1580,11 +1534,11 @@ test_search_prefixes (Fixture       *fx,
   g_autoptr(DkCase) in_body = new_case ("Annat", "Journalsystemet berörs", "tes");
   g_autoptr(DkCase) service = new_case ("Inloggning", "Ingen", "jourlinjen");
 
-  add_service_change (fx, page, "jourlinjen", "Jourlinjen");
-  add_case_change (fx, page, jour);
-  add_case_change (fx, page, journal);
-  add_case_change (fx, page, in_body);
-  add_case_change (fx, page, service);
+  dk_test_add_service_change (&fx->seq, page, "jourlinjen", "Jourlinjen");
+  dk_test_add_case_change (&fx->seq, page, jour);
+  dk_test_add_case_change (&fx->seq, page, journal);
+  dk_test_add_case_change (&fx->seq, page, in_body);
+  dk_test_add_case_change (&fx->seq, page, service);
   apply_page (fx, page);
 
   /* The whole word in a title before a longer one, newer as it is. */
@@ -1623,11 +1577,11 @@ test_search_several_words (Fixture       *fx,
   g_autoptr(DkCase) in_body = new_case ("Annat", "Drift i labbet", "tes");
   g_autoptr(DkCase) one_word = new_case ("Drift", "Ingen", "tes");
 
-  add_service_change (fx, page, "labbet", "Labbet");
-  add_case_change (fx, page, in_title);
-  add_case_change (fx, page, with_service);
-  add_case_change (fx, page, in_body);
-  add_case_change (fx, page, one_word);
+  dk_test_add_service_change (&fx->seq, page, "labbet", "Labbet");
+  dk_test_add_case_change (&fx->seq, page, in_title);
+  dk_test_add_case_change (&fx->seq, page, with_service);
+  dk_test_add_case_change (&fx->seq, page, in_body);
+  dk_test_add_case_change (&fx->seq, page, one_word);
   apply_page (fx, page);
 
   /* Every word is required; both in the title first, then the title and a service's
@@ -1671,12 +1625,12 @@ test_list_current_archive (Fixture       *fx,
   close_case (older_closed, NOW - 5 * 86400);
   lab->area = DK_AREA_LAB_MEDICINE;
   lab->priority = 4;
-  add_case_change (fx, page, ongoing_p2);
-  add_case_change (fx, page, ongoing_p1);
-  add_case_change (fx, page, just_closed);
-  add_case_change (fx, page, old_closed);
-  add_case_change (fx, page, older_closed);
-  add_case_change (fx, page, lab);
+  dk_test_add_case_change (&fx->seq, page, ongoing_p2);
+  dk_test_add_case_change (&fx->seq, page, ongoing_p1);
+  dk_test_add_case_change (&fx->seq, page, just_closed);
+  dk_test_add_case_change (&fx->seq, page, old_closed);
+  dk_test_add_case_change (&fx->seq, page, older_closed);
+  dk_test_add_case_change (&fx->seq, page, lab);
   apply_page (fx, page);
 
   current = dk_store_list_cases (fx->store, &query, NOW, &error);
@@ -1773,7 +1727,7 @@ test_reopen_in_one_process (Fixture       *fx,
       g_assert_no_error (error);
       writer = dk_store_open (fx->path, &error);
       g_assert_no_error (error);
-      add_case_change (fx, page, written);
+      dk_test_add_case_change (&fx->seq, page, written);
       g_assert_true (dk_store_apply_changes (writer, page, fx->seq, &error));
       g_assert_no_error (error);
       g_clear_object (&writer);
@@ -1838,7 +1792,7 @@ test_local_affected_once_per_unit (Fixture       *fx,
 
   /* not on a closed case */
   close_case (closed, NOW - 60);
-  add_case_change (fx, page, closed);
+  dk_test_add_case_change (&fx->seq, page, closed);
   apply_page (fx, page);
   g_assert_false (dk_local_mark_affected (fx->store, closed->id, "Avd 12", ME, NOW, &error));
   g_assert_error (error, DK_ERROR, DK_ERROR_INVALID_TRANSITION);
@@ -1918,7 +1872,7 @@ put_server_report (Fixture    *fx,
   report->created_by = g_strdup ("eva");
   report->created_at = NOW - 600;
   report->revision = 1;
-  json_array_add_element (page, change_node (++fx->seq, "report", report->id,
+  json_array_add_element (page, dk_test_change_node (++fx->seq, "report", report->id,
                                              dk_report_to_json (report)));
   apply_page (fx, page);
   return report;
@@ -2073,7 +2027,7 @@ test_local_template_save_edit_delete (Fixture       *fx,
   shared->owner = g_strdup ("lisa");
   shared->team = DK_ROLE_LAB_COMMUNICATOR;
   shared->revision = 3;
-  json_array_add_element (page, change_node (++fx->seq, "template", shared->id,
+  json_array_add_element (page, dk_test_change_node (++fx->seq, "template", shared->id,
                                              dk_template_to_json (shared)));
   apply_page (fx, page);
   g_assert_cmpuint (template_count (fx), ==, 2);
@@ -2280,7 +2234,7 @@ test_outbox_rejected_edited_retried_applied (Fixture       *fx,
   g_assert_cmpstr (got->title, ==, "Rätt titel");
   g_clear_pointer (&got, dk_case_unref);
   retitle (server, "Rätt titel");
-  add_case_change (fx, page, server);
+  dk_test_add_case_change (&fx->seq, page, server);
   apply_page (fx, page);
   got = get_case (fx, server->id);
   g_assert_cmpstr (got->title, ==, "Rätt titel");
@@ -2457,7 +2411,7 @@ write_in_thread (gpointer data)
 
   /* a page through the shared store, then one through a connection of the thread's own
    * (as the pull's writer does) */
-  add_case_change (fx, page, kase);
+  dk_test_add_case_change (&fx->seq, page, kase);
   g_assert_true (dk_store_apply_changes (fx->store, page, fx->seq, &error));
   g_assert_no_error (error);
 
@@ -2467,7 +2421,7 @@ write_in_thread (gpointer data)
   page = json_array_new ();
   g_clear_pointer (&kase, dk_case_unref);
   kase = new_case ("Från skrivaren", "x", "tes");
-  add_case_change (fx, page, kase);
+  dk_test_add_case_change (&fx->seq, page, kase);
   g_assert_true (dk_store_apply_changes (writer, page, fx->seq, &error));
   g_assert_no_error (error);
 
