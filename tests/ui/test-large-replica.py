@@ -21,6 +21,7 @@ fixed ones 4 s. A screenshot goes to SCREENSHOT_DIR.
 Environment: DRIFTKOLL_SERVER, DRIFTKOLL_CLI, DRIFTKOLL_APP, GSETTINGS_SCHEMA_DIR.
 """
 
+import importlib.util
 import json
 import os
 import shutil
@@ -30,44 +31,15 @@ import tempfile
 import time
 import uuid
 
-os.environ["GTK_MODULES"] = "gail:atk-bridge"
-sys.stdout, _tap = sys.stderr, sys.stdout
-from dogtail import config, tree  # noqa: E402
-sys.stdout = _tap
-
-config.config.logDebugToFile = False
-config.config.logDebugToStdOut = False
-config.config.searchCutoffCount = 1
+# The harness of the app's UI test: ok/fail/wait_for, the app's environment, dogtail set up.
+_spec = importlib.util.spec_from_file_location(
+    "ui_harness", os.path.join(os.path.dirname(os.path.abspath(__file__)), "test-app.py"))
+h = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(h)
+from dogtail import tree  # noqa: E402  (after the harness: it quiets dogtail's loading)
 
 TIMEOUT = 30
 TITLE = "Large replica case"
-
-steps = 0
-
-
-def ok(what):
-    global steps
-    steps += 1
-    print(f"ok {steps} - {what}", flush=True)
-
-
-def fail(what):
-    print(f"not ok - {what}", flush=True)
-    raise SystemExit(1)
-
-
-def wait_for(what, check, timeout=TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            result = check()
-        except Exception:  # the tree changes under our feet while the app updates
-            result = None
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            fail(f"{what} (waited {timeout} s)")
-        time.sleep(0.2)
 
 
 def iso(seconds):
@@ -114,14 +86,6 @@ def write_cases(path, n):
             out.write(json.dumps(case, ensure_ascii=False) + "\n")
 
 
-def app_env(config_home):
-    env = dict(os.environ)
-    env.pop("GTK_MODULES", None)
-    env["GSETTINGS_BACKEND"] = "keyfile"
-    env["XDG_CONFIG_HOME"] = config_home
-    return env
-
-
 def main():
     shots = sys.argv[1] if len(sys.argv) > 1 else None
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 8000
@@ -148,7 +112,7 @@ def main():
                                    "127.0.0.1:0"], stdout=subprocess.PIPE, text=True)
         first = server.stdout.readline().strip()
         if not first.startswith("listening on http://127.0.0.1:"):
-            fail(f"the server said {first!r}")
+            h.fail(f"the server said {first!r}")
         url = first[len("listening on "):]
         subprocess.run([cli, "--server", url, "--data-dir", data_dir, "login", "servicedesk"],
                        input="demo\n", text=True, check=True, stdout=subprocess.DEVNULL)
@@ -158,25 +122,25 @@ def main():
         server.wait(timeout=TIMEOUT)
         server.stdout.close()
         server = None
-        ok(f"a replica of {n} generated cases and the demo's, the server stopped")
+        h.ok(f"a replica of {n} generated cases and the demo's, the server stopped")
 
         began = time.monotonic()
         app_proc = subprocess.Popen([os.environ["DRIFTKOLL_APP"], "--data-dir", data_dir],
-                                    env=app_env(config_home))
-        app = wait_for("the app in the accessibility tree",
+                                    env=h.app_env(config_home))
+        app = h.wait_for("the app in the accessibility tree",
                        lambda: [a for a in tree.root.applications()
                                 if a.name == "driftkoll"])[0]
-        window = wait_for("the main window",
+        window = h.wait_for("the main window",
                           lambda: app.findChild(lambda w: w.roleName == "frame",
                                                 retry=False, requireResult=False))
         print(f"# the window after {time.monotonic() - began:.1f} s", flush=True)
-        ok("the main window appears within 30 s")
+        h.ok("the main window appears within 30 s")
 
-        incidents = wait_for("the Incidents list",
+        incidents = h.wait_for("the Incidents list",
                              lambda: window.findChild(lambda w: w.roleName == "list"
                                                       and w.name == "Incidents",
                                                       retry=False, requireResult=False))
-        row = wait_for("a generated case's row in the Incidents list",
+        row = h.wait_for("a generated case's row in the Incidents list",
                        lambda: incidents.findChild(lambda w: w.roleName == "list item"
                                                    and TITLE in w.name,
                                                    retry=False, requireResult=False))
@@ -185,11 +149,11 @@ def main():
         if shots is not None:
             subprocess.run(["import", "-window", "root",
                             os.path.join(shots, "large-replica.png")], check=True)
-        ok("the Incidents list shows the generated cases' rows")
+        h.ok("the Incidents list shows the generated cases' rows")
 
         if app_proc.poll() is not None:
-            fail(f"the app exited ({app_proc.returncode})")
-        ok("the app still runs")
+            h.fail(f"the app exited ({app_proc.returncode})")
+        h.ok("the app still runs")
     finally:
         if app_proc is not None and app_proc.poll() is None:
             app_proc.terminate()
