@@ -853,6 +853,23 @@ fetch_all (Download      *self,
     }
 }
 
+/* Writes the checked file's pages to disk in this thread, after the checks (so the
+ * writeback went on under them). dk_store_install_snapshot () syncs it again before it
+ * takes the replica's name, on the thread that shows the replica: this leaves that sync
+ * only the few pages the install adds, instead of some 250 MB at 100,000 cases. Best
+ * effort: a failure here is met again, and said, by that sync. */
+static void
+flush_checked_file (const char *path)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return;
+  if (fsync (fd) != 0)
+    g_debug ("fsync of %s: %s", path, g_strerror (errno));
+  close (fd);
+}
+
 /* The decoded file is the one the headers describe; then it is closed, the sidecar
  * dropped, and it is renamed to where dk_store_prepare_snapshot () checks it. */
 static gboolean
@@ -867,9 +884,9 @@ finish_file (Download  *self,
     }
 
   /* No fsync here: the checked file is only ever used by this process (a later one
-   * deletes it, see download_setup ()), and dk_store_install_snapshot () syncs it once
-   * before it takes the replica's name. Meanwhile the writeback started by write_chunk ()
-   * goes on under the checks instead of being waited for twice. */
+   * deletes it, see download_setup ()); it is flushed once the checks are done
+   * (flush_checked_file ()), so the writeback started by write_chunk () goes on under
+   * them instead of being waited for first. */
   if (g_rename (self->part_path, self->done_path) != 0)
     {
       set_io_error (error, errno, "rename", self->part_path);
@@ -980,6 +997,7 @@ _dk_sync_snapshot_download (SoupSession             *session,
       return FALSE;
     }
 
+  flush_checked_file (self.done_path);
   g_debug ("Snapshot %s of seq %" G_GINT64_FORMAT " (%" G_GUINT64_FORMAT " bytes) is ready",
            etag, info->seq, self.decoded);
   *out_path = g_strdup (self.done_path);
