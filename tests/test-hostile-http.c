@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "dk-core.h"
 #include "dk-server-guard.h"
@@ -454,6 +455,40 @@ test_oversized_bodies_are_not_held (Fixture       *fixture,
                                             NULL, NULL, 0, NULL, NULL), ==, 200);
 }
 
+/* A client like libsoup writes the whole body it announced before it reads a reply.
+ * A body a little over the limit is read and thrown away, so such a client finishes
+ * writing and reads the 413. The client's send buffer is made small so the kernel's
+ * buffers cannot hold the body for it: with only 256 KiB read, the write broke ("Broken
+ * pipe"), which libsoup reported instead of the 413 (CI of stop 19). */
+static void
+test_body_a_little_too_large_is_read_before_the_close (Fixture       *fixture,
+                                                       gconstpointer  data)
+{
+  g_autoptr(GIOStream) connection = connect_raw (fixture);
+  GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (connection);
+  gsize size = 2 * 1024 * 1024;
+  g_autofree char *body = g_malloc (size);
+  g_autofree char *headers = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Reply) reply = { 0 };
+
+  g_assert_true (g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, 16 * 1024, &error));
+  g_assert_no_error (error);
+  memset (body, ' ', size);
+  headers = g_strdup_printf ("POST /api/v1/mutations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Content-Type: application/json\r\n"
+                             "Content-Length: %zu\r\n\r\n", size);
+  send_text (connection, headers);
+  g_output_stream_write_all (out, body, size, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  read_reply (connection, &reply);
+  g_assert_cmpuint (reply.status, ==, 413);
+  g_assert_cmpstr (reply_error_code (&reply), ==, "too_large");
+  assert_closed (connection);
+}
+
 /* The login's body is small; it is the one an anonymous caller gets parsed. */
 #define LOGIN_MAX_BODY_BYTES (16 * 1024)
 
@@ -745,6 +780,8 @@ main (int   argc,
   ADD ("/hostile/http/oversized-body-is-refused-over-tls", test_oversized_refused_over_tls);
   ADD ("/hostile/http/oversized-bodies-sent-anyway-are-not-held",
        test_oversized_bodies_are_not_held);
+  ADD ("/hostile/http/a-body-a-little-too-large-is-read-before-the-close",
+       test_body_a_little_too_large_is_read_before_the_close);
   ADD ("/hostile/http/the-body-limits-are-exact", test_limits_are_exact);
   ADD ("/hostile/http/length-with-chunked-is-refused-and-closed",
        test_length_with_chunked_is_refused);
