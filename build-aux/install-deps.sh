@@ -13,6 +13,7 @@ PACKAGES="
   at-spi2-core python3-dogtail python3-pyatspi gir1.2-atspi-2.0 imagemagick x11-utils
   python3 python3-feedparser chromium curl
   wrk nginx-light hyperfine
+  postgresql-15 libpq-dev haproxy
 "
 
 missing=""

@@ -49,9 +49,12 @@ struct _DkServerDb
   GObject parent_instance;
 
   /* owned */
-  sqlite3      *db;
+  sqlite3      *db;       /* NULL on PostgreSQL */
   sqlite3_stmt *stmts[N_STMTS];
-  char         *path;
+  char         *path;     /* the file, or the PostgreSQL location without its password */
+  struct pg_conn *pg;     /* PGconn of dk-server-db-pg.c; NULL on SQLite */
+  GHashTable   *pg_prepared; /* const char *sql → statement name (dk-server-db-pg.c) */
+  gboolean      pg_took_seq; /* the open transaction took a seq: NOTIFY at COMMIT */
 
   /* state */
   guint         depth;   /* open transactions: 0 none, 1 BEGIN, >1 savepoints */
