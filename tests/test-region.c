@@ -961,6 +961,32 @@ test_pg_publish_reaches_both (void)
     watcher_free (watchers[i]);
 }
 
+/* The database gone: every instance's healthz says 503, HAProxy takes them all out and
+ * answers 503 itself; the database back, they come back without being restarted. */
+static void
+test_pg_database_gone (void)
+{
+  g_autoptr(Region) region = region_new_pg (2);
+  DkTestPg *pg = dk_test_pg_get ();
+  g_autoptr(JsonNode) health = NULL;
+
+  if (region == NULL || !region_start_lb (region))
+    return;
+
+  dk_test_pg_stop_cluster (pg);
+  g_assert_true (dk_test_lb_wait_all (region->lb, DK_TEST_LB_DOWN, 10000));
+  g_assert_cmpuint (dk_test_server_request (region->via_lb, "GET", "/api/v1/healthz", NULL,
+                                            NULL, NULL, 0, NULL, NULL), ==, 503);
+  for (guint i = 0; i < region->n_instances; i++)
+    g_assert_nonnull (g_subprocess_get_identifier (region->instances[i]->process));
+
+  dk_test_pg_start_cluster (pg);
+  g_assert_true (dk_test_lb_wait_all (region->lb, DK_TEST_LB_UP, 20000));
+  g_assert_cmpuint (dk_test_server_request (region->via_lb, "GET", "/api/v1/healthz", NULL,
+                                            NULL, NULL, 0, &health, NULL), ==, 200);
+  g_assert_cmpint (newest_seq (region->via_lb, region->token), >, 0);
+}
+
 static void
 test_pg_kill_during_storm (void)
 {
@@ -986,6 +1012,7 @@ main (int   argc,
 #ifdef DK_TEST_HAVE_NEW_ON
   g_test_add_func ("/region/postgresql/two-instances/publish-reaches-both",
                    test_pg_publish_reaches_both);
+  g_test_add_func ("/region/postgresql/two-instances/database-gone", test_pg_database_gone);
   g_test_add_func ("/region/postgresql/three-instances/kill-during-storm",
                    test_pg_kill_during_storm);
 #endif
