@@ -333,21 +333,22 @@ _dk_server_db_pg_note_session_contact (DkServerDb  *self,
  * dk-server-mutations.c asks for a mutation's stored answer inside the batch's
  * transaction, applies the mutation when there is none, and stores its answer before
  * COMMIT. On one SQLite file the batch holds the only write lock, so nobody can come
- * between the question and the answer. On PostgreSQL two instances can: both ask,
+ * between the question and the answer. On PostgreSQL, without a lock, two instances
+ * can: both ask,
  * neither sees an answer (the other's is not committed), both apply, and the second
  * INSERT ... DO NOTHING waits for the first and then quietly does nothing: applied
  * twice, answered twice.
  *
- * So the question takes a transaction-level advisory lock on (id, user) first,
- * pg_advisory_xact_lock (hashtextextended (id || '\n' || user, 0)), held until the
- * batch commits or rolls back. The second instance waits there until the first has
- * committed, and then asks in a statement of its own: READ COMMITTED gives each
- * statement a new snapshot, so it sees the stored answer and replays it. A hash
- * collision between two ids only makes one wait for the other. One client's retry
- * sends its batch in the same order, so two instances lock the same ids in the same
- * order; two different batches naming the same two ids in opposite orders would be a
- * deadlock, which PostgreSQL breaks by failing one of them (a storage error the client
- * retries, and then replays).
+ * Two locks close that gap. dk_server_db_begin () on PostgreSQL locks the seq row
+ * (dk-server-db-pg.c), so write transactions of every instance already run one after
+ * the other. And the question itself takes a transaction-level advisory lock on
+ * (id, user), pg_advisory_xact_lock (hashtextextended (id || '\n' || user, 0)), held
+ * until the batch commits or rolls back: it keeps the answer right on its own, should
+ * writers ever stop being serialized as a whole. The second instance waits (at its
+ * BEGIN, or here) until the first has committed, and then asks in a statement of its
+ * own: READ COMMITTED gives each statement a new snapshot, so it sees the stored
+ * answer and replays it. A hash collision between two ids only makes one wait for the
+ * other. Taken after the seq row's lock, the advisory lock adds no deadlock.
  *
  * And a check after the insert: inside a transaction, an answer already stored for
  * the id means somebody stored it without the lock, and this transaction's changes
