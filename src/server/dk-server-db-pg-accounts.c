@@ -334,10 +334,9 @@ _dk_server_db_pg_note_session_contact (DkServerDb  *self,
  * transaction, applies the mutation when there is none, and stores its answer before
  * COMMIT. On one SQLite file the batch holds the only write lock, so nobody can come
  * between the question and the answer. On PostgreSQL, without a lock, two instances
- * can: both ask,
- * neither sees an answer (the other's is not committed), both apply, and the second
- * INSERT ... DO NOTHING waits for the first and then quietly does nothing: applied
- * twice, answered twice.
+ * can: both ask, neither sees an answer (the other's is not committed), both apply,
+ * and the second INSERT ... DO NOTHING waits for the first and then quietly does
+ * nothing: applied twice, answered twice.
  *
  * Two locks close that gap. dk_server_db_begin () on PostgreSQL locks the seq row
  * (dk-server-db-pg.c), so write transactions of every instance already run one after
