@@ -23,17 +23,50 @@ typedef struct {
   DkTestServer *b;
 } Fixture;
 
+/* An instance serving @url; the first one (@init) makes the database with the demo
+ * data. (dk_test_server_new_on () of dk-test-server.c once it is there.) */
+static DkTestServer *
+new_instance (const char *url,
+              gboolean    init)
+{
+  DkTestServer *self = g_new0 (DkTestServer, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  self->dir = g_dir_make_tmp ("driftkoll-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  self->db_path = g_strdup (url);
+  self->session = soup_session_new_with_options ("timeout", 60, NULL);
+  if (init && dk_test_server_run_cli (self, NULL, NULL, &err, "init", "--db", url, "--demo",
+                                      NULL) != 0)
+    g_error ("driftkoll-server init failed: %s", err);
+  dk_test_server_start (self);
+
+  return self;
+}
+
+/* A new database, no server: for the tests of the storage functions. */
 static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
+database_setup (Fixture       *fixture,
+                gconstpointer  data)
 {
   fixture->pg = dk_test_pg_get ();
   if (fixture->pg == NULL)
     return;
 
   fixture->url = dk_test_pg_new_database (fixture->pg);
-  fixture->a = dk_test_server_new_on (fixture->url, TRUE, TRUE);
-  fixture->b = dk_test_server_new_on (fixture->url, TRUE, FALSE);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  database_setup (fixture, data);
+  if (fixture->pg == NULL)
+    return;
+
+  fixture->a = new_instance (fixture->url, TRUE);
+  fixture->b = new_instance (fixture->url, FALSE);
 }
 
 static void
@@ -595,6 +628,8 @@ main (int argc, char *argv[])
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD_DB(path, func) \
+  g_test_add (path, Fixture, NULL, database_setup, func, fixture_teardown)
 
   ADD ("/server-pg/instances/session/made-on-one-works-on-the-other",
        test_session_made_on_one_works_on_the_other);
@@ -608,12 +643,12 @@ main (int argc, char *argv[])
        test_failed_logins_over_both_lock_as_one);
   ADD ("/server-pg/instances/throttle/login-forgets-failures-on-both",
        test_login_forgets_failures_on_both);
-  ADD ("/server-pg/instances/throttle/counts-concurrent-failures",
+  ADD_DB ("/server-pg/instances/throttle/counts-concurrent-failures",
        test_throttle_counts_concurrent_failures);
-  ADD ("/server-pg/instances/throttle/stale-entries-are-cleaned",
+  ADD_DB ("/server-pg/instances/throttle/stale-entries-are-cleaned",
        test_throttle_stale_entries_are_cleaned);
   ADD ("/server-pg/instances/audit/rows-from-both", test_audit_rows_from_both);
-  ADD ("/server-pg/instances/accounts/two-connections", test_accounts_on_two_connections);
+  ADD_DB ("/server-pg/instances/accounts/two-connections", test_accounts_on_two_connections);
 
   return g_test_run ();
 }
