@@ -25,6 +25,10 @@
  *   ws-load --port PORT [--sockets N] [--spread SECONDS] [--publishes K]
  *           [--interval MS] [--per-address M] [--procs P] [--timeout SECONDS]
  *           [--username U --password P] [--reconnect-storm [--storm-jitter S]]
+ *           [--publish-port P1[,P2...]]
+ *
+ * --publish-port posts the publishes to these ports in turn (instances behind the
+ * balancer that --port is), so that a publish on either instance is measured.
  */
 
 #define _GNU_SOURCE
@@ -88,8 +92,12 @@ typedef struct {
   uint8_t *done;           /* per local socket */
 } Publish;
 
+#define MAX_PUBLISH_PORTS 16
+
 typedef struct {
   int     port;
+  int     publish_ports[MAX_PUBLISH_PORTS];   /* round robin; none: --port */
+  int     n_publish_ports;
   int     sockets;
   double  spread;
   int     publishes;
@@ -150,12 +158,13 @@ raise_nofile (void)
 /* ---- the parent's plain HTTP (one blocking request per connection) ---- */
 
 static char *
-http_request (const char *method,
+http_request (int         port,
+              const char *method,
               const char *path,
               const char *token,
               const char *body)
 {
-  struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (opt.port) };
+  struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (port) };
   struct timeval tv = { .tv_sec = 60 };
   size_t size = 65536, len = 0;
   char *reply = malloc (size);
@@ -174,7 +183,7 @@ http_request (const char *method,
   n = snprintf (head, sizeof head,
                 "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
                 "Content-Type: application/json\r\nContent-Length: %zu\r\n%s%s%s\r\n",
-                method, path, opt.port, body ? strlen (body) : 0,
+                method, path, port, body ? strlen (body) : 0,
                 token ? "Authorization: Bearer " : "", token ? token : "", token ? "\r\n" : "");
   if (write (fd, head, n) != n || (body && write (fd, body, strlen (body)) != (ssize_t) strlen (body)))
     die ("sending a request");
@@ -201,6 +210,12 @@ http_request (const char *method,
   return reply;
 }
 
+static int
+publish_port (int n)
+{
+  return opt.n_publish_ports > 0 ? opt.publish_ports[n % opt.n_publish_ports] : opt.port;
+}
+
 static char *
 login (void)
 {
@@ -209,7 +224,7 @@ login (void)
 
   snprintf (body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", opt.username,
             opt.password);
-  reply = http_request ("POST", "/api/v1/session", NULL, body);
+  reply = http_request (publish_port (0), "POST", "/api/v1/session", NULL, body);
   start = strstr (reply, "\"token\":\"");
   if (start == NULL)
     {
@@ -255,7 +270,7 @@ publish (const char *token,
             "\"services\":[\"tes\"],\"priority\":3,\"public\":false,"
             "\"start\":\"2026-01-01T00:00:00Z\",\"expected_end\":null}}]}",
             mutation_id, case_id, n);
-  reply = http_request ("POST", "/api/v1/mutations", token, body);
+  reply = http_request (publish_port (n), "POST", "/api/v1/mutations", token, body);
   seq = strstr (reply, "\"last_seq\":");
   if (seq == NULL || strstr (reply, "\"applied\"") == NULL)
     {
@@ -922,7 +937,8 @@ usage (void)
   fprintf (stderr,
            "usage: ws-load --port PORT [--sockets N] [--spread S] [--publishes K] "
            "[--interval MS] [--per-address M] [--procs P] [--timeout S] [--hold S] "
-           "[--username U] [--password P] [--reconnect-storm] [--storm-jitter S]\n");
+           "[--username U] [--password P] [--reconnect-storm] [--storm-jitter S] "
+           "[--publish-port P1[,P2...]]\n");
   exit (2);
 }
 
@@ -943,6 +959,7 @@ parse_options (int    argc,
     { "username", required_argument, NULL, 'u' },
     { "password", required_argument, NULL, 'w' },
     { "reconnect-storm", no_argument, NULL, 'r' },
+    { "publish-port", required_argument, NULL, 'q' },
     { "storm-jitter", required_argument, NULL, 'j' },
     { NULL, 0, NULL, 0 },
   };
@@ -964,6 +981,20 @@ parse_options (int    argc,
       case 'w': opt.password = optarg; break;
       case 'r': opt.storm = 1; break;
       case 'j': opt.storm_jitter = atof (optarg); break;
+      case 'q':
+        {
+          char *copy = strdup (optarg), *save = NULL;
+
+          for (char *part = strtok_r (copy, ",", &save); part != NULL;
+               part = strtok_r (NULL, ",", &save))
+            {
+              if (opt.n_publish_ports == MAX_PUBLISH_PORTS)
+                usage ();
+              opt.publish_ports[opt.n_publish_ports++] = atoi (part);
+            }
+          free (copy);
+          break;
+        }
       default: usage ();
       }
 
@@ -972,6 +1003,9 @@ parse_options (int    argc,
       opt.publishes > MAX_PUBLISHES || opt.procs < 0 || opt.procs > MAX_PROCS ||
       opt.sockets / opt.per_address > 16000000)
     usage ();
+  for (int i = 0; i < opt.n_publish_ports; i++)
+    if (opt.publish_ports[i] <= 0 || opt.publish_ports[i] > 65535)
+      usage ();
 }
 
 int
@@ -1084,6 +1118,8 @@ main (int    argc,
           t0 = now_s ();
           seq = publish (token, k);
           len = snprintf (line, sizeof line, "P %lld %.6f\n", (long long) seq, t0);
+          if (opt.n_publish_ports > 0)
+            printf ("publish %d port %d seq %lld\n", k, publish_port (k), (long long) seq);
           for (int c = 0; c < procs; c++)
             if (write (children[c].cmd_fd, line, len) != len)
               die ("telling a worker");
