@@ -331,6 +331,115 @@ test_split_frame_is_read (Fixture       *fixture,
   run_until (fixture, check_has_text, "\x8a\x03" "abc");
 }
 
+static gboolean
+accept_any_certificate_cb (SoupMessage          *msg,
+                           GTlsCertificate      *certificate,
+                           GTlsCertificateFlags  errors,
+                           gpointer              user_data)
+{
+  return TRUE;
+}
+
+static void
+websocket_connected_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  SoupWebsocketConnection **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+websocket_message_cb (SoupWebsocketConnection *connection,
+                      gint                     type,
+                      GBytes                  *message,
+                      gpointer                 user_data)
+{
+  GString *received = user_data;
+
+  g_string_append_len (received, g_bytes_get_data (message, NULL), g_bytes_get_size (message));
+}
+
+/* Over TLS the bytes go through GTlsConnection: such a socket stays libsoup's
+ * SoupWebsocketConnection, and still gets the first seq and every broadcast. */
+static void
+test_tls_socket_gets_broadcasts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("dk-events-tls-XXXXXX", &error);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *path = g_build_filename (dir, "server.db", NULL);
+  g_autofree char *url = NULL;
+  g_autofree char *ws_url = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(DkServerDb) db = NULL;
+  g_autoptr(DkServer) server = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  g_autoptr(GString) received = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + WAIT_US;
+  int status = 0;
+  const char *openssl[] = {
+    "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+    "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert, NULL
+  };
+
+  g_assert_no_error (error);
+  g_spawn_sync (NULL, (char **) openssl, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+
+  db = dk_server_db_open (path, &error);
+  g_assert_no_error (error);
+  server = dk_server_new (db);
+  dk_server_listen (server, "127.0.0.1", 0, certificate, &error);
+  g_assert_no_error (error);
+  url = dk_server_dup_base_url (server);
+  g_assert_true (g_str_has_prefix (url, "https://"));
+  ws_url = g_strconcat ("wss://", url + strlen ("https://"), "api/v1/events", NULL);
+
+  msg = soup_message_new ("GET", ws_url);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate_cb), NULL);
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        websocket_connected_cb, &connection);
+  while (connection == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_connect (connection, "message", G_CALLBACK (websocket_message_cb), received);
+  while (strstr (received->str, "{\"last_seq\":") == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (dk_event_hub_get_n_connections (server->events), ==, 1);
+
+  dk_event_hub_broadcast (server->events, 77);
+  while (strstr (received->str, "{\"last_seq\":77}") == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  while (dk_event_hub_get_n_connections (server->events) > 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  dk_server_shutdown (server);
+  dk_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -347,6 +456,7 @@ main (int    argc,
   ADD ("/server/events/unmasked-frame-is-refused", test_unmasked_frame_is_refused);
   ADD ("/server/events/split-frame-is-read", test_split_frame_is_read);
 #undef ADD
+  g_test_add_func ("/server/events/tls-socket-gets-broadcasts", test_tls_socket_gets_broadcasts);
 
   return g_test_run ();
 }
