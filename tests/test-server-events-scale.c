@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -440,6 +441,37 @@ test_tls_socket_gets_broadcasts (void)
   dk_test_remove_tree (dir);
 }
 
+/* With a descriptor limit below max-websockets the server says so at start, with what
+ * to raise; with enough descriptors it says nothing. */
+static void
+test_low_descriptor_limit_is_told (void)
+{
+  if (g_test_subprocess ())
+    {
+      struct rlimit limit = { .rlim_cur = 1024, .rlim_max = 1024 };
+      g_autoptr(GError) error = NULL;
+      g_autofree char *dir = g_dir_make_tmp ("dk-events-fd-XXXXXX", &error);
+      g_autofree char *path = g_build_filename (dir, "server.db", NULL);
+      g_autoptr(DkServerDb) db = NULL;
+      g_autoptr(DkServer) server = NULL;
+
+      g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+      db = dk_server_db_open (path, &error);
+      g_assert_no_error (error);
+      server = dk_server_new (db);
+      dk_server_listen (server, "127.0.0.1", 0, NULL, &error);
+      g_assert_no_error (error);
+      dk_server_shutdown (server);
+      dk_test_remove_tree (dir);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*descriptor limit (1024) allows 960 connections, fewer than "
+                             "max-websockets (20000)*LimitNOFILE*");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -457,6 +489,8 @@ main (int    argc,
   ADD ("/server/events/split-frame-is-read", test_split_frame_is_read);
 #undef ADD
   g_test_add_func ("/server/events/tls-socket-gets-broadcasts", test_tls_socket_gets_broadcasts);
+  g_test_add_func ("/server/events/low-descriptor-limit-is-told",
+                   test_low_descriptor_limit_is_told);
 
   return g_test_run ();
 }
