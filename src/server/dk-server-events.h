@@ -12,7 +12,16 @@ G_DECLARE_FINAL_TYPE (DkEventHub, dk_event_hub, DK, EVENT_HUB, GObject)
 /* Pings every @keepalive_seconds; a connection that answered no ping for three
  * intervals is closed. */
 DkEventHub *dk_event_hub_new        (guint                    keepalive_seconds);
-/* Takes a new connection and sends it @last_seq at once. */
+/* Answers a request for the events socket: 101, or an error status. */
+gboolean    dk_event_hub_answer_upgrade (DkEventHub          *self,
+                                         SoupServerMessage   *msg);
+/* Takes the connection stolen from @msg once its 101 went out (on "wrote-informational")
+ * and sends it @last_seq at once. Plain connections are served from one epoll set. */
+void        dk_event_hub_take       (DkEventHub              *self,
+                                     GIOStream               *stream,
+                                     SoupServerMessage       *msg,
+                                     gint64                   last_seq);
+/* Takes a WebSocket libsoup made and sends it @last_seq at once. */
 void        dk_event_hub_add        (DkEventHub              *self,
                                      SoupWebsocketConnection *connection,
                                      gint64                   last_seq);

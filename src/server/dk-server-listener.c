@@ -913,6 +913,25 @@ resolve_max_connections (guint configured)
   return MAX ((guint) descriptors / 2, 1);
 }
 
+/* An operator learns at start, not from the first desktops refused, that the descriptor
+ * limit (systemd's LimitNOFILE=, ulimit -Hn) holds fewer connections than the event
+ * sockets the server is meant to hold: each desktop keeps one open. */
+static void
+check_descriptors_for_websockets (const DkServerLimits *limits,
+                                  guint                 max_connections)
+{
+  struct rlimit limit;
+
+  if (limits->max_connections != 0 || limits->max_websockets == 0 ||
+      max_connections >= limits->max_websockets || getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return;
+
+  g_message ("The descriptor limit (%" G_GUINT64_FORMAT ") allows %u connections, fewer than "
+             "max-websockets (%u): desktops past it are refused with 503. Raise the hard "
+             "limit (systemd LimitNOFILE=, ulimit -Hn) to hold that many.",
+             (guint64) limit.rlim_cur, max_connections, limits->max_websockets);
+}
+
 static int
 read_somaxconn (void)
 {
@@ -1094,6 +1113,7 @@ dk_server_listener_new (SoupServer            *soup,
 
   raise_descriptor_limit ();
   self->max_connections = resolve_max_connections (limits->max_connections);
+  check_descriptors_for_websockets (limits, self->max_connections);
   self->spare_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
   build_replies (self);
 

@@ -55,17 +55,34 @@ dk_server_healthz_cb (SoupServer        *soup,
 
 /* ---- GET /api/v1/events (WebSocket) ---- */
 
+/* After the 101 went out: the hub takes the connection from libsoup. */
 static void
-dk_server_events_cb (SoupServer              *soup,
-                     SoupServerMessage       *msg,
-                     const char              *path,
-                     SoupWebsocketConnection *connection,
-                     gpointer                 user_data)
+dk_server_events_upgraded_cb (SoupServerMessage *msg,
+                              gpointer           user_data)
+{
+  DkServer *self = DK_SERVER (user_data);
+  g_autoptr(SoupServerMessage) held = g_object_ref (msg);
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+  g_debug ("WebSocket opened from %s", soup_server_message_get_remote_host (msg));
+  if (stream != NULL)
+    dk_event_hub_take (self->events, stream, msg, dk_server_db_last_seq (self->db));
+}
+
+/* A plain handler, not soup_server_add_websocket_handler(): the hub serves plain event
+ * sockets itself (dk-server-events.c says why). */
+static void
+dk_server_events_cb (SoupServer        *soup,
+                     SoupServerMessage *msg,
+                     const char        *path,
+                     GHashTable        *query,
+                     gpointer           user_data)
 {
   DkServer *self = DK_SERVER (user_data);
 
-  g_debug ("WebSocket opened from %s", soup_server_message_get_remote_host (msg));
-  dk_event_hub_add (self->events, connection, dk_server_db_last_seq (self->db));
+  if (dk_event_hub_answer_upgrade (self->events, msg))
+    g_signal_connect_object (msg, "wrote-informational",
+                             G_CALLBACK (dk_server_events_upgraded_cb), self, 0);
 }
 
 /* ---- public page and feed ---- */
@@ -313,8 +330,8 @@ add_routes (DkServer *self)
                            NULL);
   soup_server_add_handler (self->soup, DK_API_PREFIX "/snapshot", _dk_server_snapshot_cb, self,
                            NULL);
-  soup_server_add_websocket_handler (self->soup, DK_API_PREFIX "/events", NULL, NULL,
-                                     dk_server_events_cb, self, NULL);
+  soup_server_add_handler (self->soup, DK_API_PREFIX "/events", dk_server_events_cb, self,
+                           NULL);
   soup_server_add_handler (self->soup, NULL, dk_server_public_cb, self, NULL);
 }
 
