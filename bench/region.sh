@@ -85,6 +85,8 @@ if [ "$BACKEND" = sqlite ]; then
   fi
   DB=$WORKDIR/region.db
 else
+  # As root the cluster runs as postgres, which must reach its folder inside ours.
+  chmod 711 "$WORKDIR"
   status=0
   DB=$(sh "$REPO/tests/pg-cluster.sh" start "$PG_DIR") || status=$?
   if [ "$status" != 0 ]; then
@@ -222,7 +224,8 @@ echo "instances on ports ${PORTS[*]}, HAProxy on $LB_PORT, database $DB" >&2
 
 # ws-load publishes on the instances directly when it can, else through the balancer.
 PUBLISH_ARGS=()
-if "$WS_LOAD" --help 2>&1 | grep -q -- --publish-port; then
+usage=$("$WS_LOAD" --help 2>&1 || true)
+if [[ $usage == *--publish-port* ]]; then
   PUBLISH_ARGS=(--publish-port "$(IFS=,; echo "${PORTS[*]}")")
   PUBLISHED_ON="each instance directly, in turn"
 else
