@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "dk-server-pg-listener.h"
 #include "dk-test-pg.h"
 #include "dk-test-server.h"
 
@@ -296,6 +297,146 @@ listener_pids (Fixture *fixture)
   return pids;
 }
 
+/* ---- the listener alone ---- */
+
+typedef struct {
+  GArray *changed;      /* gint64 */
+  guint   reconnected;
+} Heard;
+
+static void
+heard_changed_cb (DkServerPgListener *listener,
+                  gint64              seq,
+                  gpointer            user_data)
+{
+  Heard *heard = user_data;
+
+  g_array_append_val (heard->changed, seq);
+}
+
+static void
+heard_reconnected_cb (DkServerPgListener *listener,
+                      gpointer            user_data)
+{
+  Heard *heard = user_data;
+
+  heard->reconnected++;
+}
+
+static gboolean
+listener_is_listening (gpointer data)
+{
+  return dk_server_pg_listener_get_listening (data);
+}
+
+static gboolean
+heard_n_changed (gpointer data)
+{
+  Heard *heard = ((gpointer *) data)[0];
+
+  return heard->changed->len >= GPOINTER_TO_UINT (((gpointer *) data)[1]);
+}
+
+/* Notifications of one transaction arrive in one wakeup and are one "changed" with the
+ * highest seq; a payload that is not a seq is ignored. */
+static void
+test_listener_coalesces (void)
+{
+  DkTestPg *pg = dk_test_pg_get ();
+  g_autofree char *url = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(DkServerPgListener) listener = NULL;
+  g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Heard heard = { changed, 0 };
+  gpointer data[2] = { &heard, GUINT_TO_POINTER (2) };
+
+  if (pg == NULL)
+    {
+      g_test_skip (dk_test_pg_missing_reason ());
+      return;
+    }
+
+  url = dk_test_pg_new_database (pg);
+  listener = dk_server_pg_listener_new (url);
+  g_signal_connect (listener, "changed", G_CALLBACK (heard_changed_cb), &heard);
+  g_signal_connect (listener, "reconnected", G_CALLBACK (heard_reconnected_cb), &heard);
+  g_assert_false (dk_server_pg_listener_get_listening (listener));
+  dk_server_pg_listener_start (listener);
+  g_assert_true (iterate_until (listener_is_listening, listener, 5000));
+  g_assert_cmpuint (heard.reconnected, ==, 1);
+
+  out = dk_test_pg_psql (pg, url,
+                         "BEGIN; SELECT pg_notify ('driftkoll_changes', '7'); "
+                         "SELECT pg_notify ('driftkoll_changes', '9'); "
+                         "SELECT pg_notify ('driftkoll_changes', 'x'); "
+                         "SELECT pg_notify ('other_channel', '99'); "
+                         "SELECT pg_notify ('driftkoll_changes', '8'); COMMIT; "
+                         "NOTIFY driftkoll_changes, '12'");
+  g_assert_true (iterate_until (heard_n_changed, data, 5000));
+  g_usleep (200 * 1000);
+  while (g_main_context_iteration (NULL, FALSE));
+  g_assert_cmpuint (changed->len, ==, 2);
+  g_assert_cmpint (g_array_index (changed, gint64, 0), ==, 9);
+  g_assert_cmpint (g_array_index (changed, gint64, 1), ==, 12);
+
+  dk_server_pg_listener_stop (listener);
+  g_assert_false (dk_server_pg_listener_get_listening (listener));
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  (*(guint *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+silent_accept_cb (GSocketService     *service,
+                  GSocketConnection  *connection,
+                  GObject            *source,
+                  gpointer            user_data)
+{
+  /* Keep it open and never answer: a database that does not reply. */
+  g_ptr_array_add (user_data, g_object_ref (connection));
+  return TRUE;
+}
+
+/* A database that accepts the connection and then says nothing never holds up the main
+ * loop: a timer keeps running at its pace while the listener waits. */
+static void
+test_listener_silent_database_does_not_block (void)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkServerPgListener) listener = NULL;
+  g_autofree char *conninfo = NULL;
+  guint16 port;
+  guint ticks = 0, tick_id;
+  gint64 start;
+
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (silent_accept_cb), held);
+  g_socket_service_start (service);
+
+  conninfo = g_strdup_printf ("host=127.0.0.1 port=%u dbname=driftkoll user=x sslmode=disable",
+                              port);
+  listener = dk_server_pg_listener_new (conninfo);
+  tick_id = g_timeout_add (10, tick_cb, &ticks);
+  start = now_ms ();
+  dk_server_pg_listener_start (listener);
+  while (now_ms () - start < 1000)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick_id);
+
+  g_assert_cmpuint (held->len, >=, 1);   /* it did connect and is waiting */
+  g_assert_false (dk_server_pg_listener_get_listening (listener));
+  /* About 100 ticks in the second; a blocking connect would have given none. */
+  g_assert_cmpuint (ticks, >=, 50);
+  dk_server_pg_listener_stop (listener);
+}
+
 /* ---- fixture ---- */
 
 /* Starts instance @i on the fixture's database and waits until it is listening. */
@@ -544,6 +685,10 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/server/pg-listener/coalesces", test_listener_coalesces);
+  g_test_add_func ("/server/pg-listener/silent-database-does-not-block",
+                   test_listener_silent_database_does_not_block);
 
 #define ADD(path, n, func) \
   g_test_add (path, Fixture, GUINT_TO_POINTER (n), fixture_setup, func, fixture_teardown)
