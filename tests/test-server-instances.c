@@ -370,14 +370,19 @@ test_listener_coalesces (void)
                          "SELECT pg_notify ('driftkoll_changes', '9'); "
                          "SELECT pg_notify ('driftkoll_changes', 'x'); "
                          "SELECT pg_notify ('other_channel', '99'); "
-                         "SELECT pg_notify ('driftkoll_changes', '8'); COMMIT; "
-                         "NOTIFY driftkoll_changes, '12'");
+                         "SELECT pg_notify ('driftkoll_changes', '8'); COMMIT");
+  data[1] = GUINT_TO_POINTER (1);
+  g_assert_true (iterate_until (heard_n_changed, data, 5000));
+  g_clear_pointer (&out, g_free);
+  out = dk_test_pg_psql (pg, url, "NOTIFY driftkoll_changes, '12'");
+  data[1] = GUINT_TO_POINTER (2);
   g_assert_true (iterate_until (heard_n_changed, data, 5000));
   g_usleep (200 * 1000);
   while (g_main_context_iteration (NULL, FALSE));
   g_assert_cmpuint (changed->len, ==, 2);
   g_assert_cmpint (g_array_index (changed, gint64, 0), ==, 9);
   g_assert_cmpint (g_array_index (changed, gint64, 1), ==, 12);
+  g_assert_cmpuint (heard.reconnected, ==, 1);
 
   dk_server_pg_listener_stop (listener);
   g_assert_false (dk_server_pg_listener_get_listening (listener));
