@@ -261,4 +261,47 @@ GPtrArray      *dk_server_db_list_audit         (DkServerDb      *self,
                                                  guint            limit,
                                                  GError         **error);
 
+/* ---- the login throttle's entries, shared by the instances on one PostgreSQL ----
+ *
+ * dk-login-throttle.c keeps the policy; these keep its counts. Only on PostgreSQL: on
+ * SQLite (one process) the throttle keeps them in memory, and these answer
+ * DK_ERROR_INVALID. @table is "pair", "user" or "address". Times are Unix seconds. */
+
+typedef struct {
+  gint64 failures;
+  gint64 last_failure;
+  gint64 forgiven_until;   /* failures before this time were forgiven already */
+} DkThrottleEntry;
+
+/* The entry of @key; all zero when there is none. */
+gboolean        dk_server_db_get_throttle_entry (DkServerDb      *self,
+                                                 const char      *table,
+                                                 const char      *key,
+                                                 DkThrottleEntry *entry,
+                                                 GError         **error);
+/* Inside a transaction: the entry of @key, made as {0, 0, @now} when there is none,
+ * and locked until the transaction ends, so that another instance's read-modify-write
+ * of the same entry waits for this one's. */
+gboolean        dk_server_db_lock_throttle_entry (DkServerDb     *self,
+                                                 const char      *table,
+                                                 const char      *key,
+                                                 gint64           now,
+                                                 DkThrottleEntry *entry,
+                                                 GError         **error);
+gboolean        dk_server_db_put_throttle_entry (DkServerDb      *self,
+                                                 const char      *table,
+                                                 const char      *key,
+                                                 const DkThrottleEntry *entry,
+                                                 GError         **error);
+gboolean        dk_server_db_forget_throttle_entry (DkServerDb   *self,
+                                                 const char      *table,
+                                                 const char      *key,
+                                                 GError         **error);
+/* Deletes at most @limit entries whose last failure is before @before; how many, or
+ * -1 with @error set. */
+gint64          dk_server_db_prune_throttle     (DkServerDb      *self,
+                                                 gint64           before,
+                                                 guint            limit,
+                                                 GError         **error);
+
 G_END_DECLS
