@@ -23,28 +23,6 @@ typedef struct {
   DkTestServer *b;
 } Fixture;
 
-/* An instance serving @url; the first one (@init) makes the database with the demo
- * data. (dk_test_server_new_on () of dk-test-server.c once it is there.) */
-static DkTestServer *
-new_instance (const char *url,
-              gboolean    init)
-{
-  DkTestServer *self = g_new0 (DkTestServer, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-
-  self->dir = g_dir_make_tmp ("driftkoll-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  self->db_path = g_strdup (url);
-  self->session = soup_session_new_with_options ("timeout", 60, NULL);
-  if (init && dk_test_server_run_cli (self, NULL, NULL, &err, "init", "--db", url, "--demo",
-                                      NULL) != 0)
-    g_error ("driftkoll-server init failed: %s", err);
-  dk_test_server_start (self);
-
-  return self;
-}
-
 /* A new database, no server: for the tests of the storage functions. */
 static void
 database_setup (Fixture       *fixture,
@@ -65,8 +43,8 @@ fixture_setup (Fixture       *fixture,
   if (fixture->pg == NULL)
     return;
 
-  fixture->a = new_instance (fixture->url, TRUE);
-  fixture->b = new_instance (fixture->url, FALSE);
+  fixture->a = dk_test_server_new_on (fixture->url, TRUE, TRUE);
+  fixture->b = dk_test_server_new_on (fixture->url, TRUE, FALSE);
 }
 
 static void
@@ -191,19 +169,25 @@ test_disabled_user_loses_sessions_on_both (Fixture       *fixture,
 /* A case.create under mutation id @mutation_id; applied twice, the second would be
  * refused (the case exists), so two answers that are the same prove one application. */
 static char *
-case_create_batch (const char *mutation_id,
+case_create_batch (Fixture    *fixture,
+                   const char *mutation_id,
                    const char *case_id)
 {
+  g_autofree char *service = dk_test_pg_psql (fixture->pg, fixture->url,
+                                              "SELECT id FROM objects WHERE type = 'service'"
+                                              " AND data LIKE '%\"it_telephony\"%'"
+                                              " ORDER BY id LIMIT 1");
+
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *start = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
 
   return g_strdup_printf ("{\"mutations\":[{\"id\":\"%s\",\"op\":\"case.create\","
-                          "\"base_revision\":0,\"data\":{\"id\":\"%s\",\"kind\":\"outage\","
+                          "\"base_revision\":0,\"data\":{\"id\":\"%s\",\"kind\":\"incident\","
                           "\"area\":\"it_telephony\",\"title\":\"Skrivarna\","
-                          "\"description\":\"\",\"scope\":\"Alla\",\"services\":[],"
+                          "\"description\":\"\",\"scope\":\"Alla\",\"services\":[\"%s\"],"
                           "\"priority\":3,\"public\":false,\"start\":\"%s\","
                           "\"expected_end\":null}}]}",
-                          mutation_id, case_id, start);
+                          mutation_id, case_id, service, start);
 }
 
 static char *
@@ -239,7 +223,7 @@ test_mutation_replayed_on_the_other (Fixture       *fixture,
   g_autofree char *token = NULL;
   g_autofree char *mutation_id = g_uuid_string_random ();
   g_autofree char *case_id = g_uuid_string_random ();
-  g_autofree char *batch = case_create_batch (mutation_id, case_id);
+  g_autofree char *batch = case_create_batch (fixture, mutation_id, case_id);
   g_autoptr(JsonNode) on_a = NULL;
   g_autoptr(JsonNode) on_b = NULL;
   g_autofree char *answer_a = NULL;
@@ -248,7 +232,7 @@ test_mutation_replayed_on_the_other (Fixture       *fixture,
   if (skip_without_pg (fixture))
     return;
 
-  token = dk_test_server_login (fixture->a, "admin", "demo");
+  token = dk_test_server_login (fixture->a, "servicedesk", "demo");
   g_assert_cmpuint (dk_test_server_request (fixture->a, "POST", "/api/v1/mutations", token,
                                             NULL, batch, -1, &on_a, NULL), ==, 200);
   g_assert_cmpuint (dk_test_server_request (fixture->b, "POST", "/api/v1/mutations", token,
@@ -335,12 +319,12 @@ test_mutation_posted_to_both_at_once_applies_once (Fixture       *fixture,
   if (skip_without_pg (fixture))
     return;
 
-  token = dk_test_server_login (fixture->a, "admin", "demo");
+  token = dk_test_server_login (fixture->a, "servicedesk", "demo");
   for (guint round = 0; round < CONCURRENT_ROUNDS; round++)
     {
       g_autofree char *mutation_id = g_uuid_string_random ();
       g_autofree char *case_id = g_uuid_string_random ();
-      g_autofree char *batch = case_create_batch (mutation_id, case_id);
+      g_autofree char *batch = case_create_batch (fixture, mutation_id, case_id);
       g_autofree char *answer_a = NULL;
       g_autofree char *answer_b = NULL;
       Post on_a = { 0 };
