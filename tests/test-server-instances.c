@@ -260,8 +260,8 @@ mutate (Fixture      *fixture,
   g_autofree char *mutation_id = g_uuid_string_random ();
   g_autofree char *service_id = g_uuid_string_random ();
   g_autofree char *batch = NULL;
-  g_autoptr(JsonArray) results = NULL;
   g_autoptr(JsonNode) reply = NULL;
+  JsonArray *results;
   guint status;
 
   batch = g_strdup_printf ("{\"mutations\":[{\"id\":\"%s\",\"op\":\"service.save\","
@@ -512,12 +512,12 @@ test_commit_reaches_other_instance (Fixture       *fixture,
     {
       seq = mutate (fixture, fixture->servers[0]);
       ms = socket_wait_seq (on_b, seq, 1000);
-      g_test_message ("A → B: seq %" G_GINT64_FORMAT " in %" G_GINT64_FORMAT " ms", seq, ms);
+      g_test_message ("A -> B: seq %" G_GINT64_FORMAT " in %" G_GINT64_FORMAT " ms", seq, ms);
       socket_wait_seq (on_a, seq, 1000);
 
       seq = mutate (fixture, fixture->servers[1]);
       ms = socket_wait_seq (on_a, seq, 1000);
-      g_test_message ("B → A: seq %" G_GINT64_FORMAT " in %" G_GINT64_FORMAT " ms", seq, ms);
+      g_test_message ("B -> A: seq %" G_GINT64_FORMAT " in %" G_GINT64_FORMAT " ms", seq, ms);
       socket_wait_seq (on_b, seq, 1000);
     }
 
@@ -619,7 +619,7 @@ test_listener_terminated_reconnects (Fixture       *fixture,
 
   seq = mutate (fixture, fixture->servers[0]);
   ms = socket_wait_seq (on_b, seq, 1000);
-  g_test_message ("after the reconnect A → B in %" G_GINT64_FORMAT " ms", ms);
+  g_test_message ("after the reconnect A -> B in %" G_GINT64_FORMAT " ms", ms);
 }
 
 /* The whole cluster stops: healthz on every instance answers 503 "unavailable" and the
