@@ -133,6 +133,11 @@ start_pg_listener (DkServer *self)
     return;
 
   conninfo = dk_server_db_dup_pg_conninfo (self->db);
+  if (conninfo == NULL)
+    {
+      g_warning ("No connection string to listen for the other instances' commits with");
+      return;
+    }
   self->pg_listener = dk_server_pg_listener_new (conninfo);
   g_signal_connect_object (self->pg_listener, "changed",
                            G_CALLBACK (dk_server_pg_changed_cb), self, 0);
