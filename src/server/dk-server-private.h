@@ -8,6 +8,7 @@
 #include "dk-server-guard.h"
 #include "dk-server-limits.h"
 #include "dk-server-listener.h"
+#include "dk-server-pg-listener.h"
 #include "dk-server.h"
 
 G_BEGIN_DECLS
@@ -26,11 +27,13 @@ struct _DkServer
   DkServerGuard    *guard;
   DkServerListener *listener;
   DkServerSnapshots *snapshots;  /* NULL: no snapshots served */
+  DkServerPgListener *pg_listener; /* the other instances' commits; NULL on SQLite */
 
   /* state */
   gboolean         tls;
   DkServerLimits   limits;
   guint            keepalive_seconds;
+  gint64           broadcast_seq;  /* the highest seq told to the WebSockets */
 };
 
 /* The caller of a request, as far as its session says. */
@@ -107,5 +110,7 @@ void        _dk_server_snapshot_cb              (SoupServer         *soup,
                                                  GHashTable         *query,
                                                  gpointer            user_data);
 void        _dk_server_session_class_init       (void);
+void        _dk_server_note_seq                 (DkServer           *self,
+                                                 gint64              seq);
 
 G_END_DECLS

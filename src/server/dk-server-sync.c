@@ -173,12 +173,7 @@ apply_batch (DkServer     *self,
 
   last_seq = dk_server_db_last_seq (self->db);
   if (last_seq != seq_before)
-    {
-      dk_event_hub_broadcast (self->events, last_seq);
-      /* Enough changed since the snapshots were built makes them rebuild (in a thread). */
-      if (self->snapshots != NULL)
-        dk_server_snapshots_note_seq (self->snapshots, last_seq);
-    }
+    _dk_server_note_seq (self, last_seq);
 
   object = json_object_new ();
   json_object_set_array_member (object, "results", g_steal_pointer (&results));

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "dk-core.h"
@@ -29,6 +31,9 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---- GET /api/v1/healthz ---- */
 
+/* A load balancer's health check: 200 while the database answers, 503 while it does
+ * not, so the balancer sends the desktops to an instance that can serve them. The
+ * server itself stays up meanwhile and is back in by itself. */
 static void
 dk_server_healthz_cb (SoupServer        *soup,
                       SoupServerMessage *msg,
@@ -38,19 +43,109 @@ dk_server_healthz_cb (SoupServer        *soup,
 {
   DkServer *self = DK_SERVER (user_data);
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
   JsonObject *object;
+  gboolean reachable;
 
   if (!_dk_server_check_method (msg, "GET, HEAD"))
     return;
 
+  reachable = dk_server_db_ping (self->db, &error);
+  if (!reachable)
+    g_debug ("Health check: the database is unavailable: %s", error->message);
+
   node = json_node_new (JSON_NODE_OBJECT);
   object = json_object_new ();
-  json_object_set_string_member (object, "status", "ok");
+  json_object_set_string_member (object, "status", reachable ? "ok" : "unavailable");
   json_object_set_string_member (object, "version", PACKAGE_VERSION);
   json_object_set_int_member (object, "protocol", DK_PROTOCOL_VERSION);
-  json_object_set_int_member (object, "last_seq", dk_server_db_last_seq (self->db));
+  /* Without the database, the newest seq this instance knows of. */
+  json_object_set_int_member (object, "last_seq",
+                              reachable ? dk_server_db_last_seq (self->db) : self->broadcast_seq);
+  json_object_set_string_member (object, "database", reachable ? "ok" : "unavailable");
+  if (self->pg_listener != NULL)
+    json_object_set_string_member (object, "notifications",
+                                   dk_server_pg_listener_get_listening (self->pg_listener)
+                                   ? "listening" : "reconnecting");
   json_node_take_object (node, object);
-  _dk_server_reply_json_node (msg, SOUP_STATUS_OK, node);
+  _dk_server_reply_json_node (msg, reachable ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE,
+                              node);
+}
+
+/* ---- commits of this and the other instances ---- */
+
+/**
+ * _dk_server_note_seq:
+ * @seq: a seq some instance committed
+ *
+ * Tells every WebSocket of this instance and the snapshots. A seq arrives twice for a
+ * commit of this instance (the route, then PostgreSQL's notification) and out of
+ * order across instances; a client pulls everything up to the newest anyway, so a seq
+ * not above the newest one sent is dropped.
+ */
+void
+_dk_server_note_seq (DkServer *self,
+                     gint64    seq)
+{
+  g_assert (DK_IS_SERVER (self));
+
+  if (seq <= self->broadcast_seq)
+    return;
+
+  self->broadcast_seq = seq;
+  dk_event_hub_broadcast (self->events, seq);
+  /* Enough changed since the snapshots were built makes them rebuild (in a thread). */
+  if (self->snapshots != NULL)
+    dk_server_snapshots_note_seq (self->snapshots, seq);
+}
+
+static void
+dk_server_pg_changed_cb (DkServerPgListener *listener,
+                         gint64              seq,
+                         gpointer            user_data)
+{
+  _dk_server_note_seq (DK_SERVER (user_data), seq);
+}
+
+/* Notifications sent while the listener was away are lost: every client is told the
+ * newest seq, even one it may already have, and pulls (finding nothing new at worst). */
+static void
+dk_server_pg_reconnected_cb (DkServerPgListener *listener,
+                             gpointer            user_data)
+{
+  DkServer *self = DK_SERVER (user_data);
+  gint64 seq = MAX (dk_server_db_last_seq (self->db), self->broadcast_seq);
+
+  g_debug ("Listening for other instances' commits; telling every client seq %" G_GINT64_FORMAT,
+           seq);
+  self->broadcast_seq = seq;
+  dk_event_hub_broadcast (self->events, seq);
+  if (self->snapshots != NULL)
+    dk_server_snapshots_note_seq (self->snapshots, seq);
+}
+
+static void
+start_pg_listener (DkServer *self)
+{
+  g_autofree char *conninfo = NULL;
+
+  if (!dk_server_db_is_postgresql (self->db))
+    return;
+
+  conninfo = dk_server_db_dup_pg_conninfo (self->db);
+  if (conninfo == NULL)
+    {
+      g_warning ("No connection string to listen for the other instances' commits with");
+      return;
+    }
+  self->pg_listener = dk_server_pg_listener_new (conninfo);
+  g_signal_connect_object (self->pg_listener, "changed",
+                           G_CALLBACK (dk_server_pg_changed_cb), self, 0);
+  g_signal_connect_object (self->pg_listener, "reconnected",
+                           G_CALLBACK (dk_server_pg_reconnected_cb), self, 0);
+  dk_server_pg_listener_start (self->pg_listener);
+  /* The conninfo may hold a password. */
+  memset (conninfo, 0, strlen (conninfo));
 }
 
 /* ---- GET /api/v1/events (WebSocket) ---- */
@@ -181,6 +276,7 @@ dk_server_dispose (GObject *object)
   if (self->soup != NULL)
     dk_server_shutdown (self);
   g_clear_object (&self->listener);
+  g_clear_object (&self->pg_listener);
   g_clear_object (&self->snapshots);
   g_clear_object (&self->soup);
   g_clear_object (&self->guard);
@@ -400,6 +496,8 @@ dk_server_listen (DkServer         *self,
       return FALSE;
     }
   self->tls = certificate != NULL;
+  self->broadcast_seq = dk_server_db_last_seq (self->db);
+  start_pg_listener (self);
 
   return TRUE;
 }
@@ -452,4 +550,6 @@ dk_server_shutdown (DkServer *self)
     soup_server_disconnect (self->soup);
   if (self->listener != NULL)
     dk_server_listener_stop (self->listener);
+  if (self->pg_listener != NULL)
+    dk_server_pg_listener_stop (self->pg_listener);
 }
