@@ -279,6 +279,20 @@ iterate_until (gboolean (*done) (gpointer),
   return TRUE;
 }
 
+/* Iterates the main context for @ms (the clients keep running). */
+static void
+pump_main_loop (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (5 * 1000);
+    }
+}
+
 static gboolean
 watcher_has_message (gpointer data)
 {
@@ -498,7 +512,8 @@ writer_thread (gpointer data)
                                 writer->index, title, status ? status : "no answer in 100 tries");
       g_ptr_array_add (writer->titles, g_steal_pointer (&title));
       g_atomic_int_inc (writer->progress);
-      g_usleep (20 * 1000);
+      /* Paced, so that the storm lasts a few seconds around the kill. */
+      g_usleep (50 * 1000);
     }
   return NULL;
 }
@@ -852,31 +867,31 @@ run_storm (Region  *region,
   for (guint i = 0; i < N_WRITERS; i++)
     writers[i]->thread = g_thread_new ("writer", writer_thread, writers[i]);
 
-  /* The storm: clients add an update every 150 ms; the victim dies a third of the way. */
+  /* The storm: each client adds an update every 150 ms; the victim dies a third of the
+   * way. */
   storm.wanted = N_WRITERS * n_per_writer;
   for (guint round = 0; !storm_reached (&storm) && round < 2000; round++)
     {
       gint64 next = g_get_monotonic_time () + 150 * 1000;
 
-      if (round % 2 == 0)
-        for (guint i = 0; i < N_CLIENTS; i++)
+      for (guint i = 0; i < N_CLIENTS; i++)
           client_add_update (clients[i], region->tag, i);
       if (killed_at == 0 && g_atomic_int_get (&storm.progress) >= storm.wanted / 3)
         {
           g_test_message ("killing instance %u after %d of %d mutations", victim,
                           g_atomic_int_get (&storm.progress), storm.wanted);
+          /* Stopped first, so that requests reach it and are in flight when it dies
+           * (HAProxy sends them again only when the connection was refused): some
+           * answers are lost, whether or not their commit happened. */
+          g_subprocess_send_signal (region->instances[victim]->process, SIGSTOP);
+          pump_main_loop (400);
           dk_test_server_stop (region->instances[victim], TRUE);
           killed_at = g_get_monotonic_time ();
         }
       if (restart && killed_at != 0 && region->instances[victim]->process == NULL &&
           g_get_monotonic_time () - killed_at > G_USEC_PER_SEC)
         dk_test_server_start_again (region->instances[victim]);
-      while (g_get_monotonic_time () < next)
-        {
-          while (g_main_context_iteration (NULL, FALSE))
-            ;
-          g_usleep (5 * 1000);
-        }
+      pump_main_loop (MAX (next - g_get_monotonic_time (), 0) / 1000);
     }
   for (guint i = 0; i < N_WRITERS; i++)
     {
@@ -912,6 +927,16 @@ run_storm (Region  *region,
                   catchup.seq, (g_get_monotonic_time () - started) / 1000);
   if (!restart)
     g_assert_cmpint (dk_test_lb_get_state (region->lb, victim), ==, DK_TEST_LB_DOWN);
+  {
+    g_autofree char *retried = dk_test_lb_dup_stat (region->lb, victim, "wretr");
+    g_autofree char *redispatched = dk_test_lb_dup_stat (region->lb, victim, "wredis");
+    g_autofree char *failed = dk_test_lb_dup_stat (region->lb, victim, "eresp");
+    g_autofree char *refused = dk_test_lb_dup_stat (region->lb, victim, "econ");
+
+    g_test_message ("HAProxy on the killed instance: %s connections failed, %s retried, "
+                    "%s sent to another instance, %s answers lost", refused, retried,
+                    redispatched, failed);
+  }
 
   changes = dk_test_server_pull_all (region->via_lb, region->token, 1000, NULL);
   problems = check_exactly_once (region, changes, writers, N_WRITERS, clients, N_CLIENTS);
