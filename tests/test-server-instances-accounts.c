@@ -164,6 +164,33 @@ test_disabled_user_loses_sessions_on_both (Fixture       *fixture,
   g_free (dk_test_server_login (fixture->b, "staff", "demo"));
 }
 
+static void
+test_database_gone_is_not_log_in_again (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  g_autofree char *token = NULL;
+  guint status;
+
+  if (skip_without_pg (fixture))
+    return;
+
+  token = dk_test_server_login (fixture->a, "staff", "demo");
+  dk_test_pg_stop_cluster (fixture->pg);
+
+  /* A client told 401 would drop a good session: the database's absence is a 5xx. */
+  status = whoami (fixture->b, token);
+  g_test_message ("who-am-I without the database: %u", status);
+  g_assert_cmpuint (status, >=, 500);
+  status = try_login (fixture->a, "staff", "demo", NULL);
+  g_test_message ("login without the database: %u", status);
+  g_assert_cmpuint (status, >=, 500);
+
+  /* Back, the same session works on both, without logging in again. */
+  dk_test_pg_start_cluster (fixture->pg);
+  g_assert_cmpuint (whoami (fixture->b, token), ==, 200);
+  g_assert_cmpuint (whoami (fixture->a, token), ==, 200);
+}
+
 /* ---- mutations ---- */
 
 /* A case.create under mutation id @mutation_id; applied twice, the second would be
@@ -619,6 +646,8 @@ main (int argc, char *argv[])
        test_session_made_on_one_works_on_the_other);
   ADD ("/server-pg/instances/session/disabled-user-loses-sessions-on-both",
        test_disabled_user_loses_sessions_on_both);
+  ADD ("/server-pg/instances/session/database-gone-is-not-log-in-again",
+       test_database_gone_is_not_log_in_again);
   ADD ("/server-pg/instances/mutation/replayed-on-the-other",
        test_mutation_replayed_on_the_other);
   ADD ("/server-pg/instances/mutation/posted-to-both-at-once-applies-once",

@@ -161,33 +161,35 @@ count_failure (const Policy *policy,
   entry->last_failure = MAX (entry->last_failure, now);
 }
 
-static guint
-remaining_lock (DkLoginThrottle *self,
-                const Table     *table,
-                const char      *key,
-                gint64           now)
+/* The seconds @key stays locked in @table; FALSE with @error when the database's
+ * entry cannot be read. */
+static gboolean
+remaining_lock (DkLoginThrottle  *self,
+                const Table      *table,
+                const char       *key,
+                gint64            now,
+                guint            *lock,
+                GError          **error)
 {
-  g_autoptr(GError) error = NULL;
   const Entry *found;
   Entry entry;
 
+  *lock = 0;
   if (key == NULL)
-    return 0;
+    return TRUE;
 
   if (self->db == NULL)
     {
       found = g_hash_table_lookup (table->entries, key);
-      return found != NULL ? entry_lock (table->policy, found, now) : 0;
+      if (found != NULL)
+        *lock = entry_lock (table->policy, found, now);
+      return TRUE;
     }
 
-  /* A database that cannot be read throttles nobody: the login that follows reads the
-   * user from it and fails there with its own error. */
-  if (!dk_server_db_get_throttle_entry (self->db, table->name, key, &entry, &error))
-    {
-      g_warning ("%s", error->message);
-      return 0;
-    }
-  return entry_lock (table->policy, &entry, now);
+  if (!dk_server_db_get_throttle_entry (self->db, table->name, key, &entry, error))
+    return FALSE;
+  *lock = entry_lock (table->policy, &entry, now);
+  return TRUE;
 }
 
 static gboolean
@@ -436,15 +438,31 @@ dk_login_throttle_check (DkLoginThrottle *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *pair = NULL;
-  guint lock;
+  const Table *tables[] = { &self->pairs, &self->users, &self->addresses };
+  const char *keys[G_N_ELEMENTS (tables)];
+  guint lock = 0;
 
   g_return_val_if_fail (DK_IS_LOGIN_THROTTLE (self), 0);
 
   pair = dup_pair_key (username, address);
+  keys[0] = pair;
+  keys[1] = username;
+  keys[2] = address;
   locker = g_mutex_locker_new (&self->mutex);
-  lock = remaining_lock (self, &self->pairs, pair, now);
-  lock = MAX (lock, remaining_lock (self, &self->users, username, now));
-  lock = MAX (lock, remaining_lock (self, &self->addresses, address, now));
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint table_lock;
+
+      /* A database that cannot be read throttles nobody: the login that follows reads
+       * the user from it and fails there with its own error. */
+      if (!remaining_lock (self, tables[i], keys[i], now, &table_lock, &error))
+        {
+          g_warning ("%s", error->message);
+          return 0;
+        }
+      lock = MAX (lock, table_lock);
+    }
 
   return lock;
 }

@@ -294,35 +294,32 @@ dk_server_db_add_session (DkServerDb  *self,
 }
 
 /**
- * dk_server_db_lookup_session:
+ * dk_server_db_find_session:
  * @now: the current time, Unix seconds
  * @expires: (out) (optional): when the session ends
  *
  * Returns: (transfer full) (nullable): the username of a live session of an enabled
- *   user, or %NULL
+ *   user; %NULL without @error set when there is none, with it when the database failed
  */
 char *
-dk_server_db_lookup_session (DkServerDb  *self,
-                             const char  *token_hash,
-                             gint64       now,
-                             gint64      *expires)
+dk_server_db_find_session (DkServerDb  *self,
+                           const char  *token_hash,
+                           gint64       now,
+                           gint64      *expires,
+                           GError     **error)
 {
   g_autoptr(DkCachedStmt) stmt = NULL;
-  g_autoptr(GError) error = NULL;
   int rc;
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
   g_return_val_if_fail (token_hash != NULL, NULL);
 
   if (self->pg != NULL)
-    return _dk_server_db_pg_lookup_session (self, token_hash, now, expires);
+    return _dk_server_db_pg_lookup_session (self, token_hash, now, expires, error);
 
-  stmt = _dk_server_db_get_stmt (self, STMT_LOOKUP_SESSION, &error);
+  stmt = _dk_server_db_get_stmt (self, STMT_LOOKUP_SESSION, error);
   if (stmt == NULL)
-    {
-      g_warning ("%s", error->message);
-      return NULL;
-    }
+    return NULL;
   _dk_server_db_bind_text (stmt, 1, token_hash);
   sqlite3_bind_int64 (stmt, 2, now);
 
@@ -334,8 +331,34 @@ dk_server_db_lookup_session (DkServerDb  *self,
       return _dk_server_db_column_strdup (stmt, 0);
     }
   if (rc != SQLITE_DONE)
-    g_warning ("Could not read the sessions of %s: %s", self->path, sqlite3_errmsg (self->db));
+    _dk_server_db_set_sqlite_error (self, error, rc, _("Could not read the sessions"));
   return NULL;
+}
+
+/**
+ * dk_server_db_lookup_session:
+ * @now: the current time, Unix seconds
+ * @expires: (out) (optional): when the session ends
+ *
+ * Returns: (transfer full) (nullable): the username of a live session of an enabled
+ *   user, or %NULL (a failure of the database is logged)
+ */
+char *
+dk_server_db_lookup_session (DkServerDb  *self,
+                             const char  *token_hash,
+                             gint64       now,
+                             gint64      *expires)
+{
+  g_autoptr(GError) error = NULL;
+  char *username;
+
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
+  g_return_val_if_fail (token_hash != NULL, NULL);
+
+  username = dk_server_db_find_session (self, token_hash, now, expires, &error);
+  if (error != NULL)
+    g_warning ("%s", error->message);
+  return username;
 }
 
 /**

@@ -229,24 +229,19 @@ char *
 _dk_server_db_pg_lookup_session (DkServerDb  *self,
                                  const char  *token_hash,
                                  gint64       now,
-                                 gint64      *expires)
+                                 gint64      *expires,
+                                 GError     **error)
 {
   char now_text[INT64_TEXT_SIZE];
   const char *params[] = { token_hash, format_int64 (now_text, now) };
   g_autoptr(PGresult) result = NULL;
-  g_autoptr(GError) error = NULL;
 
   result = _dk_server_db_pg_exec (self,
                                   "SELECT s.username, s.expires FROM sessions s"
                                   " JOIN users u ON u.username = s.username"
                                   " WHERE s.token_hash = $1 AND s.expires > $2 AND u.disabled = 0",
-                                  2, params, _("Could not read the sessions"), &error);
-  if (result == NULL)
-    {
-      g_warning ("%s", error->message);
-      return NULL;
-    }
-  if (PQntuples (result) == 0)
+                                  2, params, _("Could not read the sessions"), error);
+  if (result == NULL || PQntuples (result) == 0)
     return NULL;
 
   if (expires != NULL)

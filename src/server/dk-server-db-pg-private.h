@@ -167,7 +167,8 @@ gboolean        _dk_server_db_pg_add_session      (DkServerDb      *self,
 char           *_dk_server_db_pg_lookup_session   (DkServerDb      *self,
                                                    const char      *token_hash,
                                                    gint64           now,
-                                                   gint64          *expires);
+                                                   gint64          *expires,
+                                                   GError         **error);
 gboolean        _dk_server_db_pg_delete_session   (DkServerDb      *self,
                                                    const char      *token_hash,
                                                    GError         **error);

@@ -209,11 +209,20 @@ gboolean        dk_server_db_add_session        (DkServerDb      *self,
                                                  const char      *username,
                                                  gint64           expires,
                                                  GError         **error);
-/* The username of a live (unexpired, unrevoked) session, or NULL. */
+/* The username of a live (unexpired, unrevoked) session, or NULL (a failure of the
+ * database logged). */
 char           *dk_server_db_lookup_session     (DkServerDb      *self,
                                                  const char      *token_hash,
                                                  gint64           now,
                                                  gint64          *expires);
+/* The same, but a failure of the database is NULL with @error set (DK_ERROR_STORAGE),
+ * told apart from no such session (NULL, no error): a request must not answer "log in
+ * again" because the database is away for a moment. */
+char           *dk_server_db_find_session       (DkServerDb      *self,
+                                                 const char      *token_hash,
+                                                 gint64           now,
+                                                 gint64          *expires,
+                                                 GError         **error);
 gboolean        dk_server_db_delete_session     (DkServerDb      *self,
                                                  const char      *token_hash,
                                                  GError         **error);

@@ -254,7 +254,12 @@ handle_logout (DkServer          *self,
     }
 
   token_hash = dk_token_hash (token);
-  username = dk_server_db_lookup_session (self->db, token_hash, dk_time_now (), NULL);
+  username = dk_server_db_find_session (self->db, token_hash, dk_time_now (), NULL, &error);
+  if (error != NULL)
+    {
+      _dk_server_reply_error (msg, error);
+      return;
+    }
   if (username == NULL)
     {
       _dk_server_reply_error_code (msg, DK_ERROR_UNAUTHORIZED,
