@@ -120,31 +120,6 @@ region_new_sqlite (void)
   return region;
 }
 
-/* An instance on @location, made (with the demo data) when @init. */
-static DkTestServer *
-instance_new_on (const char *location,
-                 gboolean    init)
-{
-#ifdef DK_TEST_HAVE_NEW_ON
-  return dk_test_server_new_on (location, TRUE, init);
-#else
-  /* What dk_test_server_new_on () does, until the harness has it. */
-  DkTestServer *self = g_new0 (DkTestServer, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-
-  self->dir = g_dir_make_tmp ("driftkoll-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  self->db_path = g_strdup (location);
-  self->session = soup_session_new_with_options ("timeout", 60, NULL);
-  if (init && dk_test_server_run_cli (self, NULL, NULL, &err, "init", "--db", location, "--demo",
-                                      NULL) != 0)
-    g_error ("driftkoll-server init --db %s failed: %s", location, err);
-  dk_test_server_start (self);
-  return self;
-#endif
-}
-
 /* @n instances on one new database of the private cluster; NULL (the test skipped)
  * without PostgreSQL. */
 static Region *
@@ -161,7 +136,7 @@ region_new_pg (guint n)
   region = region_new ();
   region->location = dk_test_pg_new_database (pg);
   for (guint i = 0; i < n; i++)
-    region->instances[i] = instance_new_on (region->location, i == 0);
+    region->instances[i] = dk_test_server_new_on (region->location, TRUE, i == 0);
   region->n_instances = n;
   return region;
 }
