@@ -138,13 +138,22 @@ free_port () {
   "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# One HAProxy process needs two descriptors a socket: under a hard limit of 20,000 (no
+# CAP_SYS_RESOURCE to raise it) it holds fewer than 10,000. LBS (2 when N needs it)
+# processes therefore bind the same port (SO_REUSEPORT, HAProxy's default on Linux; the
+# kernel spreads the connections), each with its own stats socket, as a region runs
+# more than one balancer.
 LB_PORT=$(free_port)
-STATS=$WORKDIR/haproxy.sock
-{
-  cat <<EOF
+hard=$(ulimit -Hn)
+LBS=${LBS:-$(( (2 * N + 2000) / (hard > 2000 ? hard - 1000 : 1000) + 1 ))}
+per_lb=$(( N / LBS + 1000 ))
+LB_PIDS=()
+for ((b = 0; b < LBS; b++)); do
+  {
+    cat <<EOF
 global
-  maxconn $((2 * N + 1000))
-  stats socket $STATS mode 600 level admin
+  maxconn $per_lb
+  stats socket $WORKDIR/haproxy-$b.sock mode 600 level admin
   log stderr format raw local0 notice
 
 defaults
@@ -164,25 +173,29 @@ defaults
 
 frontend driftkoll
   bind 127.0.0.1:$LB_PORT
-  maxconn $((N + 1000))
+  maxconn $per_lb
   default_backend instances
 
 backend instances
   balance leastconn
   option httpchk GET /api/v1/healthz
   http-check expect status 200
-  default-server inter 500ms fastinter 250ms downinter 500ms fall 2 rise 1 on-marked-down shutdown-sessions maxconn $((N + 1000))
+  default-server inter 500ms fastinter 250ms downinter 500ms fall 2 rise 1 on-marked-down shutdown-sessions maxconn $per_lb
 EOF
-  for ((i = 0; i < INSTANCES; i++)); do
-    echo "  server s$i 127.0.0.1:${PORTS[i]} check"
-  done
-} >"$WORKDIR/haproxy.cfg"
-start_bg "$WORKDIR/haproxy.log" "$HAPROXY" -db -f "$WORKDIR/haproxy.cfg"
-LB_PID=$BG_PID
+    for ((i = 0; i < INSTANCES; i++)); do
+      echo "  server s$i 127.0.0.1:${PORTS[i]} check"
+    done
+  } >"$WORKDIR/haproxy-$b.cfg"
+  start_bg "$WORKDIR/haproxy-$b.log" "$HAPROXY" -db -f "$WORKDIR/haproxy-$b.cfg"
+  LB_PIDS[b]=$BG_PID
+done
 
-# stat SERVER COLUMN: one column of "show stat" for backend server sN ("" when unknown).
+# stat SERVER COLUMN: one column of "show stat" for backend server sN, one line for
+# each balancer process ("" when unknown).
 stat () {
-  "$PYTHON" - "$STATS" "$1" "$2" <<'EOF' 2>/dev/null || true
+  local b
+  for ((b = 0; b < LBS; b++)); do
+    "$PYTHON" - "$WORKDIR/haproxy-$b.sock" "$1" "$2" <<'EOF' 2>/dev/null || true
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.settimeout(5)
@@ -202,25 +215,27 @@ for line in lines[1:]:
     if len(fields) > column and fields[0] == "instances" and fields[1] == "s" + sys.argv[2]:
         print(fields[column])
 EOF
+  done
 }
 
-# wait_state SERVER UP|DOWN [SECONDS]: until HAProxy's health checks say so.
+# wait_state SERVER UP|DOWN [SECONDS]: until every balancer's health checks say so.
 wait_state () {
-  local t s
+  local t s n
   for ((t = 0; t < ${3:-10} * 10; t++)); do
     s=$(stat "$1" status)
-    case $s in "$2"*) return 0 ;; esac
+    n=$(printf '%s\n' "$s" | grep -c "^$2" || true)
+    [ "$n" = "$LBS" ] && return 0
     sleep 0.1
   done
   echo "HAProxy does not see instance $1 $2 (status '$s'):" >&2
-  cat "$WORKDIR/haproxy.log.err" "$WORKDIR/haproxy.log" >&2
+  cat "$WORKDIR"/haproxy-*.log* >&2
   exit 1
 }
 
 for ((i = 0; i < INSTANCES; i++)); do
   wait_state "$i" UP
 done
-echo "instances on ports ${PORTS[*]}, HAProxy on $LB_PORT, database $DB" >&2
+echo "instances on ports ${PORTS[*]}, $LBS HAProxy processes on $LB_PORT, database $DB" >&2
 
 # ws-load publishes on the instances directly when it can, else through the balancer.
 PUBLISH_ARGS=()
@@ -244,8 +259,8 @@ sample_spread () {
   for ((i = 0; i < INSTANCES; i++)); do most[i]=0; done
   while kill -0 "$pid" 2>/dev/null; do
     for ((i = 0; i < INSTANCES; i++)); do
-      v=$(stat "$i" scur)
-      if [ -n "$v" ] && [ "$v" -gt "${most[i]}" ]; then most[i]=$v; fi
+      v=$(stat "$i" scur | awk '{ n += $1 } END { print n + 0 }')
+      if [ "$v" -gt "${most[i]}" ]; then most[i]=$v; fi
     done
     sleep 1
   done
@@ -291,7 +306,9 @@ for ((run = 1; run <= RUNS; run++)); do
   for ((i = 0; i < INSTANCES; i++)); do
     kill -0 "${PIDS[i]}" 2>/dev/null || alive=NO
   done
-  kill -0 "$LB_PID" 2>/dev/null || alive=NO
+  for pid in "${LB_PIDS[@]}"; do
+    kill -0 "$pid" 2>/dev/null || alive=NO
+  done
   echo "every instance and HAProxy still running: $alive"
   wait_state 0 UP
   LOST+=("$(awk '$1 == "storm:" && $2 == "lost" { print $3 }' "$out")")
@@ -300,7 +317,7 @@ for ((run = 1; run <= RUNS; run++)); do
 done
 
 echo
-echo "== region: $INSTANCES instance(s) on $BACKEND behind HAProxy, $N sockets, medians of $RUNS =="
+echo "== region: $INSTANCES instance(s) on $BACKEND behind HAProxy ($LBS processes), $N sockets, medians of $RUNS =="
 echo "publishes: $PUBLISHED_ON"
 echo "connected %:            $(median "${CONNECTED[@]}")"
 echo "open time s:            $(median "${OPEN_TIME[@]}")"
@@ -314,4 +331,7 @@ for ((i = 0; i < INSTANCES; i++)); do
   echo "instance $i: cpu $(cpu "${PIDS[i]}") s (since its last start)," \
        "peak RSS $(awk '/VmHWM/ { print $2, $3 }' "/proc/${PIDS[i]}/status")"
 done
-echo "haproxy: cpu $(cpu "$LB_PID") s, peak RSS $(awk '/VmHWM/ { print $2, $3 }' "/proc/$LB_PID/status")"
+for ((b = 0; b < LBS; b++)); do
+  echo "haproxy $b: cpu $(cpu "${LB_PIDS[b]}") s," \
+       "peak RSS $(awk '/VmHWM/ { print $2, $3 }' "/proc/${LB_PIDS[b]}/status")"
+done
