@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "dk-test-files.h"
 #include "dk-test-lb.h"
@@ -82,7 +83,8 @@ append_servers (GString             *config,
 }
 
 /* The whole configuration. Why each line is there:
- * - maxconn: HAProxy sizes its descriptor limit from it; a WebSocket is two descriptors.
+ * - maxconn: HAProxy sizes its descriptor limit from it (two descriptors a connection,
+ *   client and server side) and refuses to start when the hard limit is lower.
  * - timeout tunnel: once a WebSocket is upgraded only this one counts; the sync engine
  *   pings every 5 s, so an hour is only a bound for a client that vanished.
  * - timeout client/server 30 s: a request waiting for its reply longer than the
@@ -133,11 +135,23 @@ build_config (DkTestLb            *self,
                           "  http-check expect status 200\n"
                           "  default-server inter 500ms fastinter 250ms downinter 500ms "
                           "fall 2 rise 1 on-marked-down shutdown-sessions maxconn %u\n",
-                          2 * max_connections + 100, self->stats_path, self->port,
+                          max_connections + 100, self->stats_path, self->port,
                           max_connections, max_connections);
   if (!append_servers (config, backend_urls, error))
     return NULL;
   return g_string_free (g_steal_pointer (&config), FALSE);
+}
+
+/* 4096, or what the descriptor hard limit allows (HAProxy needs two a connection and a
+ * few hundred for itself). */
+static guint
+default_max_connections (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_max == RLIM_INFINITY)
+    return 4096;
+  return CLAMP (((gint64) limit.rlim_max - 600) / 2, 16, 4096);
 }
 
 /* HAProxy must not outlive a test that aborted. */
@@ -189,12 +203,12 @@ static gboolean
 spawn (DkTestLb  *self,
        GError   **error)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_autofree char *config_path = g_build_filename (self->dir, "haproxy.cfg", NULL);
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_set_stdout_file_path (launcher, self->log_path);
-  g_subprocess_launcher_set_stderr_file_path (launcher, self->log_path);
   /* -db: in the foreground, so this process is HAProxy itself and a signal reaches it. */
   self->process = g_subprocess_launcher_spawn (launcher, error, dk_test_lb_find_haproxy (),
                                                "-db", "-f", config_path, NULL);
@@ -259,7 +273,9 @@ dk_test_lb_start (const char * const  *backend_urls,
   self->stats_path = g_build_filename (self->dir, "stats.sock", NULL);
   self->log_path = g_build_filename (self->dir, "haproxy.log", NULL);
   self->n_backends = g_strv_length ((char **) backend_urls);
-  if (!start_on_free_port (self, backend_urls, max_connections ? max_connections : 4096, error))
+  if (max_connections == 0)
+    max_connections = default_max_connections ();
+  if (!start_on_free_port (self, backend_urls, max_connections, error))
     return NULL;
   self->url = g_strdup_printf ("http://127.0.0.1:%u/", self->port);
 

@@ -23,7 +23,8 @@ const char   *dk_test_lb_find_haproxy (void);
  * terminated) in a temporary folder of its own: a frontend on 127.0.0.1 and a free port,
  * "balance leastconn", health checks on GET /api/v1/healthz every 500 ms (down after
  * 2 failures, up after 1 success), WebSockets tunnelled, a unix stats socket.
- * @max_connections: the frontend's maxconn (0: 4096). Returns NULL with an error when
+ * @max_connections: the frontend's maxconn (0: 4096, less when the descriptor hard
+ * limit cannot hold twice that). Returns NULL with an error when
  * haproxy is missing (G_IO_ERROR_NOT_FOUND) or does not start (its log in the message).
  * The backends are named s0, s1, … in the order given. */
 DkTestLb     *dk_test_lb_start        (const char * const  *backend_urls,
