@@ -13,6 +13,7 @@
 #include "dk-time.h"
 
 #define CONCURRENT_ROUNDS 25
+#define WHOAMI_ROUNDS     200
 #define THROTTLE_THREADS  4
 #define THROTTLE_FAILURES 50   /* per thread */
 
@@ -117,13 +118,18 @@ test_session_made_on_one_works_on_the_other (Fixture       *fixture,
 {
   g_autofree char *token = NULL;
   g_autoptr(JsonNode) reply = NULL;
+  gint64 started;
 
   if (skip_without_pg (fixture))
     return;
 
   token = dk_test_server_login (fixture->a, "staff", "demo");
   g_assert_cmpuint (whoami (fixture->a, token), ==, 200);
-  g_assert_cmpuint (whoami (fixture->b, token), ==, 200);
+  started = g_get_monotonic_time ();
+  for (guint i = 0; i < WHOAMI_ROUNDS; i++)
+    g_assert_cmpuint (whoami (i % 2 ? fixture->a : fixture->b, token), ==, 200);
+  g_test_message ("%u who-am-I over both instances: %.2f ms each", WHOAMI_ROUNDS,
+                  (g_get_monotonic_time () - started) / 1000.0 / WHOAMI_ROUNDS);
 
   /* Ended on B, it is ended on A. */
   g_assert_cmpuint (dk_test_server_request (fixture->b, "DELETE", "/api/v1/session", token,
@@ -342,11 +348,13 @@ test_mutation_posted_to_both_at_once_applies_once (Fixture       *fixture,
                                                    gconstpointer  data)
 {
   g_autofree char *token = NULL;
+  gint64 started;
 
   if (skip_without_pg (fixture))
     return;
 
   token = dk_test_server_login (fixture->a, "servicedesk", "demo");
+  started = g_get_monotonic_time ();
   for (guint round = 0; round < CONCURRENT_ROUNDS; round++)
     {
       g_autofree char *mutation_id = g_uuid_string_random ();
@@ -369,6 +377,9 @@ test_mutation_posted_to_both_at_once_applies_once (Fixture       *fixture,
       g_assert_cmpstr (answer_a, ==, answer_b);
       assert_applied_once (fixture, case_id);
     }
+  g_test_message ("%u rounds of one mutation posted to both at once: %.1f ms a round",
+                  CONCURRENT_ROUNDS, (g_get_monotonic_time () - started) / 1000.0
+                                       / CONCURRENT_ROUNDS);
 }
 
 /* ---- the login throttle ---- */
@@ -459,6 +470,7 @@ test_throttle_counts_concurrent_failures (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(DkServerDb) db = NULL;
   g_autoptr(DkLoginThrottle) throttle = NULL;
+  gint64 started;
 
   if (skip_without_pg (fixture))
     return;
@@ -469,10 +481,16 @@ test_throttle_counts_concurrent_failures (Fixture       *fixture,
   g_assert_no_error (error);
   throttle = dk_login_throttle_new_for_db (db);
   thread.now = dk_login_throttle_now (throttle);
+  started = g_get_monotonic_time ();
   for (guint i = 0; i < THROTTLE_THREADS; i++)
     threads[i] = g_thread_new ("failures", count_failures_in_thread, &thread);
   for (guint i = 0; i < THROTTLE_THREADS; i++)
     g_thread_join (threads[i]);
+  g_test_message ("%u failures counted by %u connections at once in %.1f ms (%.2f ms each)",
+                  THROTTLE_THREADS * THROTTLE_FAILURES, THROTTLE_THREADS,
+                  (g_get_monotonic_time () - started) / 1000.0,
+                  (g_get_monotonic_time () - started) / 1000.0
+                    / (THROTTLE_THREADS * THROTTLE_FAILURES));
 
   /* Not one lost: every read-modify-write waited for the one before. */
   g_assert_cmpint (psql_count (fixture, "SELECT failures FROM login_throttle"
