@@ -507,6 +507,84 @@ test_throttle_counts_concurrent_failures (Fixture       *fixture,
                     ==, 0);
 }
 
+/* Every lock the database's throttle answers is the one the memory's answers, for the
+ * same failures at the same times. */
+static void
+assert_same_locks (DkLoginThrottle *memory,
+                   DkLoginThrottle *shared,
+                   const char      *usernames[],
+                   const char      *addresses[],
+                   gint64           now)
+{
+  for (guint u = 0; usernames[u] != NULL; u++)
+    for (guint a = 0; addresses[a] != NULL; a++)
+      g_assert_cmpuint (dk_login_throttle_check (shared, usernames[u], addresses[a], now), ==,
+                        dk_login_throttle_check (memory, usernames[u], addresses[a], now));
+}
+
+static void
+test_throttle_database_answers_as_memory (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  const char *usernames[] = { "anna", "bert", "cecilia", NULL };
+  const char *addresses[] = { "10.0.0.1", "10.0.0.2", "10.0.0.3", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkServerDb) db = NULL;
+  g_autoptr(DkLoginThrottle) memory = dk_login_throttle_new ();
+  g_autoptr(DkLoginThrottle) shared = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+  gint64 now = 1800000000;
+  guint locked = 0;
+
+  if (skip_without_pg (fixture))
+    return;
+
+  db = dk_server_db_open (fixture->url, &error);
+  g_assert_no_error (error);
+  shared = dk_login_throttle_new_for_db (db);
+
+  /* Failures, successes and time passing at random: free failures, growing locks, locks
+   * running out, 15 minutes forgetting. */
+  for (guint step = 0; step < 300; step++)
+    {
+      const char *username = usernames[g_rand_int_range (rand, 0, 3)];
+      const char *address = addresses[g_rand_int_range (rand, 0, 3)];
+      gint32 op = g_rand_int_range (rand, 0, 100);
+
+      now += g_rand_int_range (rand, 0, 3) == 0 ? g_rand_int_range (rand, 0, 400)
+                                                : g_rand_int_range (rand, 0, 3);
+      if (op < 75)
+        {
+          dk_login_throttle_failed (memory, username, address, now);
+          dk_login_throttle_failed (shared, username, address, now);
+        }
+      else if (op < 80)
+        {
+          dk_login_throttle_succeeded (memory, username, address);
+          dk_login_throttle_succeeded (shared, username, address);
+        }
+      if (dk_login_throttle_check (memory, username, address, now) > 0)
+        locked++;
+      assert_same_locks (memory, shared, usernames, addresses, now);
+    }
+
+  /* Spraying from one address, one failure a second or faster: the address's forgiveness
+   * of one failure in 30 seconds, and its lock. */
+  for (guint step = 0; step < 130; step++)
+    {
+      g_autofree char *username = g_strdup_printf ("user%u", step);
+
+      now += step % 3 == 0 ? 1 : 0;
+      dk_login_throttle_failed (memory, username, "10.0.0.9", now);
+      dk_login_throttle_failed (shared, username, "10.0.0.9", now);
+      g_assert_cmpuint (dk_login_throttle_check (shared, "dora", "10.0.0.9", now), ==,
+                        dk_login_throttle_check (memory, "dora", "10.0.0.9", now));
+    }
+  g_assert_cmpuint (dk_login_throttle_check (shared, "dora", "10.0.0.9", now), >, 0);
+  g_test_message ("%u of 300 random steps ended locked", locked);
+  g_assert_cmpuint (locked, >, 0);
+}
+
 static void
 test_throttle_stale_entries_are_cleaned (Fixture       *fixture,
                                          gconstpointer  data)
@@ -676,6 +754,8 @@ main (int argc, char *argv[])
        test_login_forgets_failures_on_both);
   ADD_DB ("/server-pg/instances/throttle/counts-concurrent-failures",
        test_throttle_counts_concurrent_failures);
+  ADD_DB ("/server-pg/instances/throttle/database-answers-as-memory",
+          test_throttle_database_answers_as_memory);
   ADD_DB ("/server-pg/instances/throttle/stale-entries-are-cleaned",
        test_throttle_stale_entries_are_cleaned);
   ADD ("/server-pg/instances/audit/rows-from-both", test_audit_rows_from_both);
