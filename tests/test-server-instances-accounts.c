@@ -13,6 +13,7 @@
 #include "dk-time.h"
 
 #define CONCURRENT_ROUNDS 25
+#define WHOAMI_ROUNDS     200
 #define THROTTLE_THREADS  4
 #define THROTTLE_FAILURES 50   /* per thread */
 
@@ -117,13 +118,18 @@ test_session_made_on_one_works_on_the_other (Fixture       *fixture,
 {
   g_autofree char *token = NULL;
   g_autoptr(JsonNode) reply = NULL;
+  gint64 started;
 
   if (skip_without_pg (fixture))
     return;
 
   token = dk_test_server_login (fixture->a, "staff", "demo");
   g_assert_cmpuint (whoami (fixture->a, token), ==, 200);
-  g_assert_cmpuint (whoami (fixture->b, token), ==, 200);
+  started = g_get_monotonic_time ();
+  for (guint i = 0; i < WHOAMI_ROUNDS; i++)
+    g_assert_cmpuint (whoami (i % 2 ? fixture->a : fixture->b, token), ==, 200);
+  g_test_message ("%u who-am-I over both instances: %.2f ms each", WHOAMI_ROUNDS,
+                  (g_get_monotonic_time () - started) / 1000.0 / WHOAMI_ROUNDS);
 
   /* Ended on B, it is ended on A. */
   g_assert_cmpuint (dk_test_server_request (fixture->b, "DELETE", "/api/v1/session", token,
@@ -196,38 +202,61 @@ test_database_gone_is_not_log_in_again (Fixture       *fixture,
 /* A case.create under mutation id @mutation_id; applied twice, the second would be
  * refused (the case exists), so two answers that are the same prove one application. */
 static char *
-case_create_batch (Fixture    *fixture,
-                   const char *mutation_id,
-                   const char *case_id)
+dup_service_id (Fixture *fixture)
 {
-  g_autofree char *service = dk_test_pg_psql (fixture->pg, fixture->url,
-                                              "SELECT id FROM objects WHERE type = 'service'"
-                                              " AND data LIKE '%\"it_telephony\"%'"
-                                              " ORDER BY id LIMIT 1");
+  return dk_test_pg_psql (fixture->pg, fixture->url,
+                          "SELECT id FROM objects WHERE type = 'service'"
+                          " AND data LIKE '%\"it_telephony\"%' ORDER BY id LIMIT 1");
+}
 
+static char *
+case_create_mutation (const char *service,
+                      const char *mutation_id,
+                      const char *case_id)
+{
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *start = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
 
-  return g_strdup_printf ("{\"mutations\":[{\"id\":\"%s\",\"op\":\"case.create\","
+  return g_strdup_printf ("{\"id\":\"%s\",\"op\":\"case.create\","
                           "\"base_revision\":0,\"data\":{\"id\":\"%s\",\"kind\":\"incident\","
                           "\"area\":\"it_telephony\",\"title\":\"Skrivarna\","
                           "\"description\":\"\",\"scope\":\"Alla\",\"services\":[\"%s\"],"
                           "\"priority\":3,\"public\":false,\"start\":\"%s\","
-                          "\"expected_end\":null}}]}",
+                          "\"expected_end\":null}}",
                           mutation_id, case_id, service, start);
 }
 
 static char *
-results_text (JsonNode *reply)
+case_create_batch (Fixture    *fixture,
+                   const char *mutation_id,
+                   const char *case_id)
+{
+  g_autofree char *service = dup_service_id (fixture);
+  g_autofree char *mutation = case_create_mutation (service, mutation_id, case_id);
+
+  return g_strdup_printf ("{\"mutations\":[%s]}", mutation);
+}
+
+/* The text of result @i of a batch of @n. */
+static char *
+result_text (JsonNode *reply,
+             guint     i,
+             guint     n)
 {
   JsonArray *results;
 
   g_assert_nonnull (reply);
   results = json_object_get_array_member (json_node_get_object (reply), "results");
   g_assert_nonnull (results);
-  g_assert_cmpuint (json_array_get_length (results), ==, 1);
+  g_assert_cmpuint (json_array_get_length (results), ==, n);
 
-  return json_to_string (json_array_get_element (results, 0), FALSE);
+  return json_to_string (json_array_get_element (results, i), FALSE);
+}
+
+static char *
+results_text (JsonNode *reply)
+{
+  return result_text (reply, 0, 1);
 }
 
 static void
@@ -308,13 +337,14 @@ post_start (Post         *post,
                                     post_sent_cb, post);
 }
 
-/* The answer's text; a 500 (the rare refusal of dk-server-db-pg-accounts.c's check
- * after the insert) is asked again, as a client would, and must replay then. */
-static char *
-post_finish (Post         *post,
-             DkTestServer *server,
-             const char   *token,
-             const char   *batch)
+/* The reply; a 500 (the rare refusal of dk-server-db-pg-accounts.c's check after the
+ * insert, or a transaction PostgreSQL broke off) is asked again, as a client would,
+ * and must replay then. */
+static JsonNode *
+post_finish_reply (Post         *post,
+                   DkTestServer *server,
+                   const char   *token,
+                   const char   *batch)
 {
   g_autoptr(JsonNode) reply = NULL;
   g_autoptr(GError) error = NULL;
@@ -334,6 +364,17 @@ post_finish (Post         *post,
   g_clear_object (&post->msg);
   g_clear_pointer (&post->body, g_bytes_unref);
 
+  return g_steal_pointer (&reply);
+}
+
+static char *
+post_finish (Post         *post,
+             DkTestServer *server,
+             const char   *token,
+             const char   *batch)
+{
+  g_autoptr(JsonNode) reply = post_finish_reply (post, server, token, batch);
+
   return results_text (reply);
 }
 
@@ -342,11 +383,13 @@ test_mutation_posted_to_both_at_once_applies_once (Fixture       *fixture,
                                                    gconstpointer  data)
 {
   g_autofree char *token = NULL;
+  gint64 started;
 
   if (skip_without_pg (fixture))
     return;
 
   token = dk_test_server_login (fixture->a, "servicedesk", "demo");
+  started = g_get_monotonic_time ();
   for (guint round = 0; round < CONCURRENT_ROUNDS; round++)
     {
       g_autofree char *mutation_id = g_uuid_string_random ();
@@ -368,6 +411,57 @@ test_mutation_posted_to_both_at_once_applies_once (Fixture       *fixture,
       g_assert_nonnull (strstr (answer_a, "\"applied\""));
       g_assert_cmpstr (answer_a, ==, answer_b);
       assert_applied_once (fixture, case_id);
+    }
+  g_test_message ("%u rounds of one mutation posted to both at once: %.1f ms a round",
+                  CONCURRENT_ROUNDS, (g_get_monotonic_time () - started) / 1000.0
+                                       / CONCURRENT_ROUNDS);
+}
+
+static void
+test_batches_in_opposite_orders_apply_each_once (Fixture       *fixture,
+                                                 gconstpointer  data)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *service = NULL;
+
+  if (skip_without_pg (fixture))
+    return;
+
+  token = dk_test_server_login (fixture->a, "servicedesk", "demo");
+  service = dup_service_id (fixture);
+  for (guint round = 0; round < CONCURRENT_ROUNDS / 5; round++)
+    {
+      g_autofree char *id1 = g_uuid_string_random ();
+      g_autofree char *id2 = g_uuid_string_random ();
+      g_autofree char *case1 = g_uuid_string_random ();
+      g_autofree char *case2 = g_uuid_string_random ();
+      g_autofree char *m1 = case_create_mutation (service, id1, case1);
+      g_autofree char *m2 = case_create_mutation (service, id2, case2);
+      g_autofree char *forward = g_strdup_printf ("{\"mutations\":[%s,%s]}", m1, m2);
+      g_autofree char *backward = g_strdup_printf ("{\"mutations\":[%s,%s]}", m2, m1);
+      g_autoptr(JsonNode) on_a = NULL;
+      g_autoptr(JsonNode) on_b = NULL;
+      Post post_a = { 0 };
+      Post post_b = { 0 };
+
+      /* A locks id1 then id2, B id2 then id1: no deadlock, each applied once. */
+      post_start (&post_a, fixture->a, token, forward);
+      post_start (&post_b, fixture->b, token, backward);
+      while (!post_a.done || !post_b.done)
+        g_main_context_iteration (NULL, TRUE);
+      on_a = post_finish_reply (&post_a, fixture->a, token, forward);
+      on_b = post_finish_reply (&post_b, fixture->b, token, backward);
+
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autofree char *answer_a = result_text (on_a, i, 2);
+          g_autofree char *answer_b = result_text (on_b, 1 - i, 2);
+
+          g_assert_nonnull (strstr (answer_a, "\"applied\""));
+          g_assert_cmpstr (answer_a, ==, answer_b);
+        }
+      assert_applied_once (fixture, case1);
+      assert_applied_once (fixture, case2);
     }
 }
 
@@ -459,6 +553,7 @@ test_throttle_counts_concurrent_failures (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(DkServerDb) db = NULL;
   g_autoptr(DkLoginThrottle) throttle = NULL;
+  gint64 started;
 
   if (skip_without_pg (fixture))
     return;
@@ -469,10 +564,16 @@ test_throttle_counts_concurrent_failures (Fixture       *fixture,
   g_assert_no_error (error);
   throttle = dk_login_throttle_new_for_db (db);
   thread.now = dk_login_throttle_now (throttle);
+  started = g_get_monotonic_time ();
   for (guint i = 0; i < THROTTLE_THREADS; i++)
     threads[i] = g_thread_new ("failures", count_failures_in_thread, &thread);
   for (guint i = 0; i < THROTTLE_THREADS; i++)
     g_thread_join (threads[i]);
+  g_test_message ("%u failures counted by %u connections at once in %.1f ms (%.2f ms each)",
+                  THROTTLE_THREADS * THROTTLE_FAILURES, THROTTLE_THREADS,
+                  (g_get_monotonic_time () - started) / 1000.0,
+                  (g_get_monotonic_time () - started) / 1000.0
+                    / (THROTTLE_THREADS * THROTTLE_FAILURES));
 
   /* Not one lost: every read-modify-write waited for the one before. */
   g_assert_cmpint (psql_count (fixture, "SELECT failures FROM login_throttle"
@@ -487,6 +588,84 @@ test_throttle_counts_concurrent_failures (Fixture       *fixture,
   /* 15 minutes later the entries start over. */
   g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", "10.0.0.1", thread.now + 900),
                     ==, 0);
+}
+
+/* Every lock the database's throttle answers is the one the memory's answers, for the
+ * same failures at the same times. */
+static void
+assert_same_locks (DkLoginThrottle *memory,
+                   DkLoginThrottle *shared,
+                   const char      *usernames[],
+                   const char      *addresses[],
+                   gint64           now)
+{
+  for (guint u = 0; usernames[u] != NULL; u++)
+    for (guint a = 0; addresses[a] != NULL; a++)
+      g_assert_cmpuint (dk_login_throttle_check (shared, usernames[u], addresses[a], now), ==,
+                        dk_login_throttle_check (memory, usernames[u], addresses[a], now));
+}
+
+static void
+test_throttle_database_answers_as_memory (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  const char *usernames[] = { "anna", "bert", "cecilia", NULL };
+  const char *addresses[] = { "10.0.0.1", "10.0.0.2", "10.0.0.3", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkServerDb) db = NULL;
+  g_autoptr(DkLoginThrottle) memory = dk_login_throttle_new ();
+  g_autoptr(DkLoginThrottle) shared = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+  gint64 now = 1800000000;
+  guint locked = 0;
+
+  if (skip_without_pg (fixture))
+    return;
+
+  db = dk_server_db_open (fixture->url, &error);
+  g_assert_no_error (error);
+  shared = dk_login_throttle_new_for_db (db);
+
+  /* Failures, successes and time passing at random: free failures, growing locks, locks
+   * running out, 15 minutes forgetting. */
+  for (guint step = 0; step < 300; step++)
+    {
+      const char *username = usernames[g_rand_int_range (rand, 0, 3)];
+      const char *address = addresses[g_rand_int_range (rand, 0, 3)];
+      gint32 op = g_rand_int_range (rand, 0, 100);
+
+      now += g_rand_int_range (rand, 0, 3) == 0 ? g_rand_int_range (rand, 0, 400)
+                                                : g_rand_int_range (rand, 0, 3);
+      if (op < 75)
+        {
+          dk_login_throttle_failed (memory, username, address, now);
+          dk_login_throttle_failed (shared, username, address, now);
+        }
+      else if (op < 80)
+        {
+          dk_login_throttle_succeeded (memory, username, address);
+          dk_login_throttle_succeeded (shared, username, address);
+        }
+      if (dk_login_throttle_check (memory, username, address, now) > 0)
+        locked++;
+      assert_same_locks (memory, shared, usernames, addresses, now);
+    }
+
+  /* Spraying from one address, one failure a second or faster: the address's forgiveness
+   * of one failure in 30 seconds, and its lock. */
+  for (guint step = 0; step < 130; step++)
+    {
+      g_autofree char *username = g_strdup_printf ("user%u", step);
+
+      now += step % 3 == 0 ? 1 : 0;
+      dk_login_throttle_failed (memory, username, "10.0.0.9", now);
+      dk_login_throttle_failed (shared, username, "10.0.0.9", now);
+      g_assert_cmpuint (dk_login_throttle_check (shared, "dora", "10.0.0.9", now), ==,
+                        dk_login_throttle_check (memory, "dora", "10.0.0.9", now));
+    }
+  g_assert_cmpuint (dk_login_throttle_check (shared, "dora", "10.0.0.9", now), >, 0);
+  g_test_message ("%u of 300 random steps ended locked", locked);
+  g_assert_cmpuint (locked, >, 0);
 }
 
 static void
@@ -652,12 +831,16 @@ main (int argc, char *argv[])
        test_mutation_replayed_on_the_other);
   ADD ("/server-pg/instances/mutation/posted-to-both-at-once-applies-once",
        test_mutation_posted_to_both_at_once_applies_once);
+  ADD ("/server-pg/instances/mutation/batches-in-opposite-orders-apply-each-once",
+       test_batches_in_opposite_orders_apply_each_once);
   ADD ("/server-pg/instances/throttle/failed-logins-over-both-lock-as-one",
        test_failed_logins_over_both_lock_as_one);
   ADD ("/server-pg/instances/throttle/login-forgets-failures-on-both",
        test_login_forgets_failures_on_both);
   ADD_DB ("/server-pg/instances/throttle/counts-concurrent-failures",
        test_throttle_counts_concurrent_failures);
+  ADD_DB ("/server-pg/instances/throttle/database-answers-as-memory",
+          test_throttle_database_answers_as_memory);
   ADD_DB ("/server-pg/instances/throttle/stale-entries-are-cleaned",
        test_throttle_stale_entries_are_cleaned);
   ADD ("/server-pg/instances/audit/rows-from-both", test_audit_rows_from_both);
