@@ -332,6 +332,26 @@ test_split_frame_is_read (Fixture       *fixture,
   run_until (fixture, check_has_text, "\x8a\x03" "abc");
 }
 
+/* A desktop that stops reading: what its socket does not take waits in the hub only up
+ * to a bound, then the desktop is dropped (it reconnects and pulls when it wakes). */
+static void
+test_reader_that_stops_is_dropped (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  int small = 4096;
+  Client *client = open_client (fixture);
+  guint sent = 0;
+
+  setsockopt (client->fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  run_until (fixture, check_has_text, "{\"last_seq\":");
+
+  /* bounded: the kernel's buffers hold a few MB, 20 bytes a broadcast */
+  while (dk_event_hub_get_n_connections (fixture->server->events) > 0 && sent < 2000000)
+    dk_event_hub_broadcast (fixture->server->events, 1000000 + sent++);
+  g_test_message ("dropped after %u broadcasts", sent);
+  g_assert_cmpuint (dk_event_hub_get_n_connections (fixture->server->events), ==, 0);
+}
+
 static gboolean
 accept_any_certificate_cb (SoupMessage          *msg,
                            GTlsCertificate      *certificate,
@@ -487,6 +507,7 @@ main (int    argc,
   ADD ("/server/events/ping-is-answered", test_ping_is_answered);
   ADD ("/server/events/unmasked-frame-is-refused", test_unmasked_frame_is_refused);
   ADD ("/server/events/split-frame-is-read", test_split_frame_is_read);
+  ADD ("/server/events/reader-that-stops-is-dropped", test_reader_that_stops_is_dropped);
 #undef ADD
   g_test_add_func ("/server/events/tls-socket-gets-broadcasts", test_tls_socket_gets_broadcasts);
   g_test_add_func ("/server/events/low-descriptor-limit-is-told",

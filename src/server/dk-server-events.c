@@ -44,7 +44,8 @@ typedef struct {
   DkEventHub              *hub;          /* unowned */
   GIOStream               *stream;       /* owned; closing it closes the connection */
   SoupWebsocketConnection *soup;         /* owned; a TLS connection's, else NULL */
-  int                      fd;           /* plain: the socket; -1 with soup */
+  DkServerConnection      *connection;   /* plain: the listener's (@stream holds it) */
+  int                      fd;           /* plain: the socket; -1 with soup or closed */
   guint                    index;        /* in hub->peers */
   gint64                   seen;         /* monotonic µs of the last sign of life */
   gint64                   pinged;       /* of the last ping sent (plain) */
@@ -111,9 +112,26 @@ remove_peer (DkEventHub *self,
       return;   /* libsoup closes its own stream */
     }
 
+  g_signal_handlers_disconnect_by_data (peer->connection, peer);
+  if (peer->fd >= 0)
+    epoll_ctl (self->epoll_fd, EPOLL_CTL_DEL, peer->fd, NULL);
+  peer->fd = -1;
+  if (!g_io_stream_is_closed (peer->stream))
+    g_io_stream_close (peer->stream, NULL, NULL);
+}
+
+/* Someone else closed the connection (the listener going away): its descriptor leaves
+ * the epoll set before it is closed, so that a number used again is never written to. */
+static void
+dk_event_hub_connection_closed_cb (DkServerConnection *connection,
+                                   gpointer            user_data)
+{
+  Peer *peer = user_data;
+  DkEventHub *self = peer->hub;
+
   epoll_ctl (self->epoll_fd, EPOLL_CTL_DEL, peer->fd, NULL);
   peer->fd = -1;
-  g_io_stream_close (peer->stream, NULL, NULL);
+  remove_peer (self, peer);
 }
 
 static void
@@ -655,15 +673,18 @@ dk_event_hub_take (DkEventHub        *self,
     }
 
   peer = add_peer (self, stream);
+  peer->connection = connection;
   peer->fd = g_socket_get_fd (dk_server_connection_get_socket (connection));
   event.data.ptr = peer;
   if (epoll_ctl (self->epoll_fd, EPOLL_CTL_ADD, peer->fd, &event) != 0)
     {
-      g_warning ("Could not watch a WebSocket: %s", g_strerror (errno));
+      g_message ("Could not watch a WebSocket: %s", g_strerror (errno));
+      peer->fd = -1;
       remove_peer (self, peer);
       flush_dead (self);
       return;
     }
+  g_signal_connect (connection, "closed", G_CALLBACK (dk_event_hub_connection_closed_cb), peer);
 
   send_last_seq (peer, last_seq);
   flush_dead (self);

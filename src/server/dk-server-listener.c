@@ -922,8 +922,10 @@ check_descriptors_for_websockets (const DkServerLimits *limits,
 {
   struct rlimit limit;
 
+  /* the descriptors themselves: the reserve kept out of max_connections is no news */
   if (limits->max_connections != 0 || limits->max_websockets == 0 ||
-      max_connections >= limits->max_websockets || getrlimit (RLIMIT_NOFILE, &limit) != 0)
+      getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY ||
+      limit.rlim_cur >= limits->max_websockets)
     return;
 
   g_message ("The descriptor limit (%" G_GUINT64_FORMAT ") allows %u connections, fewer than "
