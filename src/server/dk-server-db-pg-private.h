@@ -79,6 +79,19 @@ PGconn   *_dk_server_db_pg_get_conn        (DkServerDb      *self);
  * first (dk-server-db-pg.c explains). Outside a transaction it does nothing. */
 gboolean  _dk_server_db_pg_lock_seq        (DkServerDb      *self,
                                             GError         **error);
+/* A named counter inside a transaction: numbered on in memory after its first use and
+ * written back at COMMIT, as the seq is (dk-server-db-pg-objects.c). */
+typedef struct {
+  gint64 value;    /* the last number given */
+  gint64 stored;   /* what the database row holds in this transaction */
+} DkPgCounter;
+
+/* The counter's state in the open transaction, or NULL; *_note_counter records one. */
+DkPgCounter *_dk_server_db_pg_find_counter  (DkServerDb    *self,
+                                             const char    *name);
+void      _dk_server_db_pg_note_counter    (DkServerDb      *self,
+                                            const char      *name,
+                                            gint64           value);
 /* The next seq, inside a transaction that holds the lock. */
 gint64    _dk_server_db_pg_take_seq        (DkServerDb      *self);
 gboolean  _dk_server_db_pg_is_empty        (DkServerDb      *self);

@@ -75,9 +75,37 @@
 /* What a savepoint keeps of the seq's state, given back when it is rolled back. A row
  * lock taken inside a savepoint goes with it in a rollback, so the lock state too. */
 typedef struct {
-  gint64   seq;
-  gboolean locked;
+  gint64      seq;
+  gboolean    locked;
+  GHashTable *counters;   /* a copy of self->pg_counters */
 } DkPgSeqState;
+
+static void
+seq_state_clear (gpointer data)
+{
+  DkPgSeqState *state = data;
+
+  g_clear_pointer (&state->counters, g_hash_table_unref);
+}
+
+static GHashTable *
+counters_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static GHashTable *
+counters_copy (GHashTable *counters)
+{
+  GHashTable *copy = counters_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, counters);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy, g_strdup (key), g_memdup2 (value, sizeof (DkPgCounter)));
+  return copy;
+}
 
 /* ---- locations ---- */
 
@@ -509,6 +537,7 @@ _dk_server_db_pg_close (DkServerDb *self)
     }
   g_clear_pointer (&self->pg_prepared, g_hash_table_unref);
   g_clear_pointer (&self->pg_seq_saved, g_array_unref);
+  g_clear_pointer (&self->pg_counters, g_hash_table_unref);
   if (self->pg_conninfo != NULL)
     {
       /* It may hold a password. */
@@ -579,8 +608,14 @@ begin_outermost (DkServerDb  *self,
   self->pg_seq = 0;
   self->pg_took_seq = FALSE;
   if (self->pg_seq_saved == NULL)
-    self->pg_seq_saved = g_array_new (FALSE, FALSE, sizeof (DkPgSeqState));
+    {
+      self->pg_seq_saved = g_array_new (FALSE, FALSE, sizeof (DkPgSeqState));
+      g_array_set_clear_func (self->pg_seq_saved, seq_state_clear);
+    }
   g_array_set_size (self->pg_seq_saved, 0);
+  if (self->pg_counters == NULL)
+    self->pg_counters = counters_new ();
+  g_hash_table_remove_all (self->pg_counters);
   return TRUE;
 }
 
@@ -644,13 +679,64 @@ _dk_server_db_pg_begin (DkServerDb  *self,
           !exec_simple (self, sql, _("Could not begin a transaction"), error))
         return FALSE;
       {
-        DkPgSeqState state = { self->pg_seq, self->pg_seq_locked };
+        DkPgSeqState state = { self->pg_seq, self->pg_seq_locked,
+                               counters_copy (self->pg_counters) };
 
         g_array_append_val (self->pg_seq_saved, state);
       }
     }
 
   self->depth++;
+  return TRUE;
+}
+
+DkPgCounter *
+_dk_server_db_pg_find_counter (DkServerDb *self,
+                               const char *name)
+{
+  g_assert (self->depth > 0);
+
+  return g_hash_table_lookup (self->pg_counters, name);
+}
+
+void
+_dk_server_db_pg_note_counter (DkServerDb *self,
+                               const char *name,
+                               gint64      value)
+{
+  DkPgCounter counter = { value, value };
+
+  g_assert (self->depth > 0);
+  g_hash_table_insert (self->pg_counters, g_strdup (name), g_memdup2 (&counter, sizeof counter));
+}
+
+/* Writes back the counters the transaction numbered on in memory. */
+static gboolean
+store_counters (DkServerDb  *self,
+                GError     **error)
+{
+  static const char sql[] = "UPDATE counters SET value = $2 WHERE name = $1";
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->pg_counters);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      DkPgCounter *counter = value;
+      g_autofree char *number = NULL;
+      const char *params[2];
+      g_autoptr(PGresult) result = NULL;
+
+      if (counter->value == counter->stored)
+        continue;
+      number = g_strdup_printf ("%" G_GINT64_FORMAT, counter->value);
+      params[0] = key;
+      params[1] = number;
+      result = _dk_server_db_pg_exec (self, sql, 2, params, _("Could not commit"), error);
+      if (result == NULL)
+        return FALSE;
+      counter->stored = counter->value;
+    }
   return TRUE;
 }
 
@@ -704,7 +790,7 @@ _dk_server_db_pg_commit (DkServerDb  *self,
 
   if (self->depth == 1)
     {
-      if (!commit_outermost (self, error))
+      if (!store_counters (self, error) || !commit_outermost (self, error))
         return FALSE;
       self->pg_took_seq = FALSE;
     }
@@ -757,6 +843,8 @@ _dk_server_db_pg_rollback (DkServerDb *self)
 
         self->pg_seq = state->seq;
         self->pg_seq_locked = state->locked;
+        g_hash_table_unref (self->pg_counters);
+        self->pg_counters = g_hash_table_ref (state->counters);
       }
       g_array_set_size (self->pg_seq_saved, self->pg_seq_saved->len - 1);
     }

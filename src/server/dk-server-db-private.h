@@ -59,6 +59,7 @@ struct _DkServerDb
   gboolean      pg_seq_locked; /* the open transaction holds the row lock on meta('seq') */
   gint64        pg_seq;      /* then: the newest seq of the open transaction */
   GArray       *pg_seq_saved; /* (element-type DkPgSeqState) at each open savepoint */
+  GHashTable   *pg_counters; /* counter name → DkPgCounter taken in the open transaction */
 
   /* state */
   guint         depth;   /* open transactions: 0 none, 1 BEGIN, >1 savepoints */
