@@ -34,6 +34,7 @@
 #define MAX_CLIENT_PAYLOAD  (64 * 1024)   /* a client frame; clients send only control frames */
 #define READ_ROUNDS         8             /* reads per wake-up and socket */
 #define EPOLL_BATCH         256
+#define PARALLEL_SEND_MIN   256           /* sockets; fewer are sent to on one thread */
 
 #define CLOSE_NORMAL        1000
 #define CLOSE_GOING_AWAY    1001
@@ -690,6 +691,83 @@ dk_event_hub_take (DkEventHub        *self,
   flush_dead (self);
 }
 
+/* The raw sends of a broadcast, one half of them on a second thread: the time of a
+ * broadcast to thousands of sockets is the kernel's, one send() each (on loopback the
+ * receiver's side of TCP runs in the sender's call too), and a second core halves it.
+ * The thread only calls send(); what the results mean for the peers (a remainder to
+ * keep, a peer to drop) is done on the main thread after the join. */
+typedef struct {
+  Peer         **peers;
+  guint          n_peers;
+  const guint8  *frame;
+  gsize          length;
+  gssize        *results;   /* bytes sent, or -errno */
+} SendJob;
+
+static gpointer
+send_job_run (gpointer data)
+{
+  SendJob *job = data;
+
+  for (guint i = 0; i < job->n_peers; i++)
+    {
+      gssize sent = send (job->peers[i]->fd, job->frame, job->length, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+      job->results[i] = sent >= 0 ? sent : -errno;
+    }
+
+  return NULL;
+}
+
+/* What a raw send of the whole frame to @peer came to, as send_bytes() would take it. */
+static void
+finish_send (Peer         *peer,
+             const guint8 *frame,
+             gsize         length,
+             gssize        result)
+{
+  if (result == -EAGAIN || result == -EWOULDBLOCK || result == -EINTR)
+    result = 0;
+  if (result < 0)
+    {
+      remove_peer (peer->hub, peer);
+      return;
+    }
+  if ((gsize) result < length)
+    {
+      if (peer->out == NULL)
+        peer->out = g_byte_array_new ();
+      g_byte_array_append (peer->out, frame + result, length - result);
+      watch_output (peer, TRUE);
+    }
+}
+
+/* Sends @frame to the plain peers with nothing pending, on two threads when there are
+ * enough of them and a second processor. */
+static void
+send_to_direct (GPtrArray    *direct,
+                const guint8 *frame,
+                gsize         length)
+{
+  g_autofree gssize *results = g_new (gssize, direct->len);
+  SendJob first = { (Peer **) direct->pdata, direct->len / 2, frame, length, results };
+  SendJob second = { (Peer **) direct->pdata + first.n_peers, direct->len - first.n_peers,
+                     frame, length, results + first.n_peers };
+  GThread *thread = NULL;
+
+  if (direct->len >= PARALLEL_SEND_MIN && g_get_num_processors () > 1)
+    thread = g_thread_try_new ("dk-event-send", send_job_run, &second, NULL);
+
+  send_job_run (&first);
+  if (thread != NULL)
+    g_thread_join (thread);
+  else
+    send_job_run (&second);
+
+  for (guint i = 0; i < direct->len; i++)
+    finish_send (direct->pdata[i], frame, length, results[i]);
+}
+
 /**
  * dk_event_hub_broadcast:
  * @last_seq: the newest seq
@@ -700,6 +778,7 @@ void
 dk_event_hub_broadcast (DkEventHub *self,
                         gint64      last_seq)
 {
+  g_autoptr(GPtrArray) direct = NULL;
   char text[64];
   guint8 frame[2 + 125];
   gsize frame_length;
@@ -709,17 +788,25 @@ dk_event_hub_broadcast (DkEventHub *self,
 
   length = g_snprintf (text, sizeof text, "{\"last_seq\":%" G_GINT64_FORMAT "}", last_seq);
   frame_length = build_frame (frame, 0x1, (const guint8 *) text, length);
+  direct = g_ptr_array_sized_new (self->peers->len);
 
   /* backwards: a peer dropped is replaced by the last one, already sent to */
   for (guint i = self->peers->len; i > 0; i--)
     {
       Peer *peer = g_ptr_array_index (self->peers, i - 1);
 
-      if (peer->soup == NULL)
-        send_bytes (peer, frame, frame_length);
-      else if (soup_websocket_connection_get_state (peer->soup) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_send_text (peer->soup, text);
+      if (peer->soup != NULL)
+        {
+          if (soup_websocket_connection_get_state (peer->soup) == SOUP_WEBSOCKET_STATE_OPEN)
+            soup_websocket_connection_send_text (peer->soup, text);
+        }
+      else if (peer->out != NULL && peer->out->len > 0)
+        send_bytes (peer, frame, frame_length);   /* after what waits, in order */
+      else
+        g_ptr_array_add (direct, peer);
     }
+
+  send_to_direct (direct, frame, frame_length);
   flush_dead (self);
 }
 
