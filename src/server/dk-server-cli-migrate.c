@@ -329,6 +329,27 @@ set_target_error (Migration   *m,
   return FALSE;
 }
 
+/* The server's own words for a failed statement: its message and its detail, without
+ * the "ERROR:" and the statement's text that PQresultErrorMessage () adds. */
+static gboolean
+set_result_error (Migration       *m,
+                  const PGresult  *result,
+                  const char      *what,
+                  GError         **error)
+{
+  const char *primary = result != NULL ? PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY)
+                                       : NULL;
+  const char *detail = result != NULL ? PQresultErrorField (result, PG_DIAG_MESSAGE_DETAIL)
+                                      : NULL;
+  g_autofree char *message = NULL;
+
+  if (primary == NULL)
+    return set_target_error (m, PQerrorMessage (m->conn), what, error);
+
+  message = detail != NULL ? g_strdup_printf ("%s (%s)", primary, detail) : g_strdup (primary);
+  return set_target_error (m, message, what, error);
+}
+
 /* Runs @sql with text @params on the target; NULL with @error set, saying @what failed,
  * unless it went well. */
 static PGresult *
@@ -346,8 +367,7 @@ target_exec (Migration          *m,
   status = PQresultStatus (result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {
-      set_target_error (m, result != NULL ? PQresultErrorMessage (result)
-                                          : PQerrorMessage (m->conn), what, error);
+      set_result_error (m, result, what, error);
       return NULL;
     }
   return g_steal_pointer (&result);
@@ -377,12 +397,25 @@ lock_target (Migration  *m,
       " audit, login_throttle IN ACCESS EXCLUSIVE MODE"
     : "LOCK TABLE meta, objects, counters, routine_revisions, users, sessions, mutations,"
       " audit, login_throttle IN EXCLUSIVE MODE";
+  g_autoptr(PGresult) result = NULL;
 
-  return target_run (m, "SET LOCAL lock_timeout = '" LOCK_TIMEOUT "'",
-                     _("Could not set a lock timeout"), error) &&
-         target_run (m, sql,
-                     _("Could not lock the target’s tables; is a driftkoll-server running on "
-                       "it? Stop it first"), error);
+  if (!target_run (m, "SET LOCAL lock_timeout = '" LOCK_TIMEOUT "'",
+                   _("Could not set a lock timeout"), error))
+    return FALSE;
+
+  result = PQexec (m->conn, sql);
+  if (PQresultStatus (result) == PGRES_COMMAND_OK)
+    return TRUE;
+
+  /* 55P03 lock_not_available: someone else holds them. */
+  if (g_strcmp0 (PQresultErrorField (result, PG_DIAG_SQLSTATE), "55P03") == 0)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
+                   _("The tables of %s stayed in use for %s; is a driftkoll-server running on "
+                     "it? Stop it and migrate again"), m->target_display, LOCK_TIMEOUT);
+      return FALSE;
+    }
+  return set_result_error (m, result, _("Could not lock the target’s tables"), error);
 }
 
 /* Whether the target holds nothing of a server yet; says what it holds otherwise. */
@@ -594,8 +627,7 @@ copy_table (Migration  *m,
 
   started = PQexec (m->conn, sql);
   if (PQresultStatus (started) != PGRES_COPY_IN)
-    return set_target_error (m, started != NULL ? PQresultErrorMessage (started)
-                                                : PQerrorMessage (m->conn), what, error);
+    return set_result_error (m, started, what, error);
 
   if (!send_rows (m, i, what, error))
     {
@@ -614,8 +646,7 @@ copy_table (Migration  *m,
   finished = PQgetResult (m->conn);
   ok = PQresultStatus (finished) == PGRES_COMMAND_OK;
   if (!ok)
-    set_target_error (m, finished != NULL ? PQresultErrorMessage (finished)
-                                          : PQerrorMessage (m->conn), what, error);
+    set_result_error (m, finished, what, error);
   while ((extra = PQgetResult (m->conn)) != NULL)
     PQclear (extra);
 
