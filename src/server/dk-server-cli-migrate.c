@@ -446,7 +446,7 @@ check_target_empty (Migration  *m,
     return TRUE;
 
   g_set_error (error, DK_ERROR, DK_ERROR_CONFLICT,
-               _("%s already holds a driftkoll-server database (%lld objects, %lld users, "
+               _("%s already holds a driftkoll-server database (objects: %lld, users: %lld, "
                  "changes up to %lld); migrate left it as it is. Add --replace to empty it "
                  "and copy over it"),
                m->target_display, (long long) n_objects, (long long) n_users, (long long) seq);
@@ -523,8 +523,11 @@ print_progress (const char *table,
                 gint64      total,
                 gboolean    finished)
 {
-  /* Translators: progress of migrate on a terminal, "objects: 45000 of 100000 rows" */
-  g_printerr (_("\r  %-18s %lld of %lld rows"), table, (long long) done, (long long) total);
+  /* Back to the start of the line: the next figures overwrite these. */
+  g_printerr ("\r");
+  /* Translators: progress of migrate on a terminal, a table and its rows copied so far:
+   * "  objects            45000 of 100000" */
+  g_printerr (_("  %-18s %lld of %lld"), table, (long long) done, (long long) total);
   if (finished)
     g_printerr ("\n");
 }
@@ -659,6 +662,7 @@ static gboolean
 copy_meta (Migration  *m,
            GError    **error)
 {
+  g_autofree char *what = g_strdup_printf (_("Could not copy the table “%s”"), "meta");
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -676,7 +680,7 @@ copy_meta (Migration  *m,
       result = target_exec (m,
                             "INSERT INTO meta (key, value) VALUES ($1, $2::bigint)"
                             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                            2, params, _("Could not copy the table “meta”"), error);
+                            2, params, what, error);
       if (result == NULL)
         {
           sqlite3_finalize (stmt);
@@ -721,8 +725,8 @@ verify_target (Migration  *m,
       if (count != m->counts[i])
         {
           g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
-                       _("The copy of the table “%s” holds %lld rows, the source %lld; nothing "
-                         "was kept"),
+                       _("The copy of the table “%s” does not hold as many rows as the source "
+                         "(%lld, not %lld); nothing was kept"),
                        tables[i].name, (long long) count, (long long) m->counts[i]);
           return FALSE;
         }
