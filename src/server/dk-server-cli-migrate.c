@@ -805,7 +805,7 @@ migrate (Migration  *m,
       return FALSE;
     }
 
-  if (!check_source_schema (m, error) || !read_source_figures (m, error))
+  if (!read_source_figures (m, error))
     return FALSE;
 
   if (!target_run (m, "BEGIN ISOLATION LEVEL READ COMMITTED",
@@ -893,17 +893,20 @@ _dk_server_cli_run_migrate (const char  *program,
   source = open_source (from, source_display, &error);
   if (source == NULL)
     return _dk_server_cli_report_failure (program, error);
+  m.source = source;
+  m.source_display = source_display;
+  m.target_display = target_display;
+  m.progress = isatty (STDERR_FILENO);
+  /* Before the target is touched at all. */
+  if (!check_source_schema (&m, &error))
+    return _dk_server_cli_report_failure (program, error);
 
   /* Creates the schema in an empty database, checks the version of an existing one. */
   target = dk_server_db_open (to, &error);
   if (target == NULL)
     return _dk_server_cli_report_failure (program, error);
 
-  m.source = source;
   m.conn = _dk_server_db_pg_get_conn (target);
-  m.source_display = source_display;
-  m.target_display = target_display;
-  m.progress = isatty (STDERR_FILENO);
 
   start = g_get_monotonic_time ();
   if (!migrate (&m, replace, &error))
