@@ -21,12 +21,17 @@
 #include "dk-server-db.h"
 #include "dk-server-import.h"
 #include "dk-server-snapshot.h"
+#include "dk-test-pg.h"
 
 typedef struct {
   char       *dir;
-  char       *path;
+  char       *path;   /* the SQLite file, or the PostgreSQL URL */
   DkServerDb *db;
 } Fixture;
+
+/* DRIFTKOLL_TEST_DB=postgresql: every case on a new database of the private cluster
+ * (dk-test-pg.c) instead of a file; the cases about files and SQLite are left out. */
+static DkTestPg *test_pg;
 
 static void
 fixture_setup (Fixture       *fixture,
@@ -36,7 +41,10 @@ fixture_setup (Fixture       *fixture,
 
   fixture->dir = g_dir_make_tmp ("dk-server-db-XXXXXX", &error);
   g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "server.db", NULL);
+  if (test_pg != NULL)
+    fixture->path = dk_test_pg_new_database (test_pg);
+  else
+    fixture->path = g_build_filename (fixture->dir, "server.db", NULL);
   fixture->db = dk_server_db_open (fixture->path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (fixture->db);
@@ -165,7 +173,7 @@ test_open_create_reopen (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(DkStoredObject) object = NULL;
 
-  g_assert_true (g_file_test (fixture->path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (test_pg != NULL || g_file_test (fixture->path, G_FILE_TEST_IS_REGULAR));
   g_assert_true (dk_server_db_is_empty (fixture->db));
   g_assert_cmpint (dk_server_db_last_seq (fixture->db), ==, 0);
 
@@ -1934,20 +1942,42 @@ test_snapshot_serve_and_rebuild (Fixture       *fixture,
   g_unsetenv ("DRIFTKOLL_SNAPSHOT_CHECK_SECONDS");
 }
 
+static void
+test_pg_missing (void)
+{
+  g_test_skip (dk_test_pg_missing_reason ());
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  gboolean on_pg = g_strcmp0 (g_getenv ("DRIFTKOLL_TEST_DB"), "postgresql") == 0;
+
   g_test_init (&argc, &argv, NULL);
+
+  if (on_pg)
+    {
+      test_pg = dk_test_pg_get ();
+      if (test_pg == NULL)
+        {
+          g_test_add_func ("/server-db/postgresql-missing", test_pg_missing);
+          return g_test_run ();
+        }
+    }
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+/* The cases about SQLite files only. */
+#define ADD_SQLITE(path, func) \
+  if (!on_pg) \
+    ADD (path, func)
 
   ADD ("/server-db/open/create-and-reopen", test_open_create_reopen);
   ADD ("/server-db/open/users-make-it-non-empty", test_open_users_make_it_non_empty);
-  ADD ("/server-db/open/newer-schema-is-refused-untouched", test_open_newer_schema_is_refused);
-  ADD ("/server-db/open/garbage-is-refused-untouched", test_open_garbage_is_refused);
-  ADD ("/server-db/open/missing-directory-fails", test_open_missing_directory_fails);
+  ADD_SQLITE ("/server-db/open/newer-schema-is-refused-untouched", test_open_newer_schema_is_refused);
+  ADD_SQLITE ("/server-db/open/garbage-is-refused-untouched", test_open_garbage_is_refused);
+  ADD_SQLITE ("/server-db/open/missing-directory-fails", test_open_missing_directory_fails);
   ADD ("/server-db/objects/put-get-overwrite", test_objects_put_get_overwrite);
   ADD ("/server-db/objects/seq-is-never-reused", test_objects_seq_never_reused);
   ADD ("/server-db/objects/list-by-id-without-tombstones", test_objects_list);
@@ -1983,7 +2013,7 @@ main (int   argc,
   ADD ("/server-db/changes/base/every-demo-role-equals-paging-from-0",
        test_changes_base_demo_roles);
   ADD ("/server-db/changes/base/needs-the-staff-role", test_changes_base_needs_staff);
-  ADD ("/server-db/changes/base/private-rows-by-their-index",
+  ADD_SQLITE ("/server-db/changes/base/private-rows-by-their-index",
        test_changes_base_uses_private_index);
   g_test_add_func ("/server-db/snapshot/stale-rule", test_snapshot_stale_rule);
   ADD ("/server-db/snapshot/one-seq-for-both", test_snapshot_one_seq_for_both);

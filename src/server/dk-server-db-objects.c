@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "dk-error.h"
-#include "dk-server-db-private.h"
+#include "dk-server-db-pg-private.h"
 
 static DkStoredObject *
 read_object_row (sqlite3_stmt *stmt)
@@ -75,6 +75,9 @@ dk_server_db_put_object (DkServerDb          *self,
   g_return_val_if_fail (id != NULL, 0);
   g_return_val_if_fail (deleted || data != NULL, 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_put_object (self, type, id, data, revision, deleted, visibility, error);
 
   if (visibility == NULL)
     visibility = &nobody;
@@ -147,6 +150,9 @@ dk_server_db_get_object (DkServerDb  *self,
   g_return_val_if_fail (type != NULL, NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
+  if (self->pg != NULL)
+    return _dk_server_db_pg_get_object (self, type, id, error);
+
   stmt = _dk_server_db_get_stmt (self, STMT_GET_OBJECT, error);
   if (stmt == NULL)
     return NULL;
@@ -179,6 +185,9 @@ dk_server_db_list_objects (DkServerDb  *self,
   g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
   g_return_val_if_fail (type != NULL, NULL);
 
+  if (self->pg != NULL)
+    return _dk_server_db_pg_list_objects (self, type, public_only, error);
+
   stmt = _dk_server_db_get_stmt (self, STMT_LIST_OBJECTS, error);
   if (stmt == NULL)
     return NULL;
@@ -197,16 +206,6 @@ dk_server_db_list_objects (DkServerDb  *self,
   return g_steal_pointer (&objects);
 }
 
-/* One page of GET /changes as it is written. */
-typedef struct {
-  GString  *out;
-  gboolean  anonymous;
-  guint     limit;
-  guint     count;      /* changes written */
-  gboolean  more;       /* a change beyond @limit exists */
-  gint64    last_seq;   /* of the last change written */
-} ChangesPage;
-
 static gboolean
 is_anonymous (const DkViewer *viewer)
 {
@@ -214,7 +213,7 @@ is_anonymous (const DkViewer *viewer)
 }
 
 static void
-changes_page_init (ChangesPage    *page,
+changes_page_init (DkChangesPage    *page,
                    const DkViewer *viewer,
                    guint           limit,
                    gint64          since)
@@ -230,11 +229,60 @@ changes_page_init (ChangesPage    *page,
   page->last_seq = since;
 }
 
+gboolean
+_dk_server_db_changes_page_append (DkChangesPage *page,
+                                   gint64         seq,
+                                   const char    *type,
+                                   const char    *id,
+                                   gboolean       deleted,
+                                   gboolean       public,
+                                   const char    *data,
+                                   gsize          data_length,
+                                   const char    *public_data,
+                                   gsize          public_data_length)
+{
+  GString *out = page->out;
+
+  if (page->count == page->limit)
+    {
+      page->more = TRUE;
+      return FALSE;
+    }
+
+  /* An anonymous caller sees an object that stopped being public as deleted. */
+  if (page->anonymous && !public)
+    deleted = TRUE;
+
+  /* Anonymous callers get the public text of an object that has one. */
+  if (page->anonymous && public_data != NULL)
+    {
+      data = public_data;
+      data_length = public_data_length;
+    }
+
+  if (page->count > 0)
+    g_string_append_c (out, ',');
+  g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT ",\"type\":", seq);
+  _dk_server_db_append_json_string (out, type);
+  g_string_append (out, ",\"id\":");
+  _dk_server_db_append_json_string (out, id);
+  g_string_append (out, deleted ? ",\"deleted\":true,\"data\":" : ",\"deleted\":false,\"data\":");
+  if (!deleted && data != NULL)
+    g_string_append_len (out, data, data_length);
+  else
+    g_string_append (out, "null");
+  g_string_append_c (out, '}');
+
+  page->last_seq = seq;
+  page->count++;
+  return TRUE;
+}
+
 /* Runs one of the STMT_CHANGES_* statements over (@after, @upto] and writes its rows
  * until the page is full; one row more than fits sets page->more. */
 static gboolean
 changes_page_add (DkServerDb      *self,
-                  ChangesPage     *page,
+                  DkChangesPage     *page,
                   StmtId           id,
                   gint64           after,
                   gint64           upto,
@@ -242,10 +290,12 @@ changes_page_add (DkServerDb      *self,
                   GError         **error)
 {
   g_autoptr(DkCachedStmt) stmt = NULL;
-  gboolean anonymous = page->anonymous;
   int rc;
 
   g_assert (!page->more && page->count <= page->limit);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_changes_page_add (self, page, id, after, upto, viewer, error);
 
   stmt = _dk_server_db_get_stmt (self, id, error);
   if (stmt == NULL)
@@ -261,40 +311,15 @@ changes_page_add (DkServerDb      *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      GString *out = page->out;
-      gint64 seq = sqlite3_column_int64 (stmt, 0);
-      gboolean deleted = sqlite3_column_int (stmt, 3) != 0;
-      const char *data;
-      int column;
-
-      if (page->count == page->limit)
-        {
-          page->more = TRUE;
-          break;
-        }
-
-      /* An anonymous caller sees an object that stopped being public as deleted. */
-      if (anonymous && sqlite3_column_int (stmt, 4) == 0)
-        deleted = TRUE;
-
-      if (page->count > 0)
-        g_string_append_c (out, ',');
-      g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT ",\"type\":", seq);
-      _dk_server_db_append_json_string (out, (const char *) sqlite3_column_text (stmt, 1));
-      g_string_append (out, ",\"id\":");
-      _dk_server_db_append_json_string (out, (const char *) sqlite3_column_text (stmt, 2));
-      g_string_append (out, deleted ? ",\"deleted\":true,\"data\":" : ",\"deleted\":false,\"data\":");
-      /* Anonymous callers get the public text of an object that has one. */
-      column = anonymous && sqlite3_column_type (stmt, 7) != SQLITE_NULL ? 7 : 6;
-      data = deleted ? NULL : (const char *) sqlite3_column_text (stmt, column);
-      if (data != NULL)
-        g_string_append_len (out, data, sqlite3_column_bytes (stmt, column));
-      else
-        g_string_append (out, "null");
-      g_string_append_c (out, '}');
-
-      page->last_seq = seq;
-      page->count++;
+      if (!_dk_server_db_changes_page_append (
+             page, sqlite3_column_int64 (stmt, 0),
+             (const char *) sqlite3_column_text (stmt, 1),
+             (const char *) sqlite3_column_text (stmt, 2),
+             sqlite3_column_int (stmt, 3) != 0,
+             sqlite3_column_int (stmt, 4) != 0,
+             (const char *) sqlite3_column_text (stmt, 6), sqlite3_column_bytes (stmt, 6),
+             (const char *) sqlite3_column_text (stmt, 7), sqlite3_column_bytes (stmt, 7)))
+        break;
     }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return _dk_server_db_set_sqlite_error (self, error, rc, _("Could not read the changes"));
@@ -306,7 +331,7 @@ changes_page_add (DkServerDb      *self,
  * seq there is (never less than @since), so the caller's cursor moves past what it may
  * not see. */
 static GBytes *
-changes_page_finish (ChangesPage *page,
+changes_page_finish (DkChangesPage *page,
                      gint64       since,
                      gint64       newest)
 {
@@ -322,13 +347,13 @@ changes_page_finish (ChangesPage *page,
 }
 
 static void
-changes_page_clear (ChangesPage *page)
+changes_page_clear (DkChangesPage *page)
 {
   if (page->out != NULL)
     g_string_free (g_steal_pointer (&page->out), TRUE);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ChangesPage, changes_page_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DkChangesPage, changes_page_clear)
 
 /**
  * dk_server_db_changes_json:
@@ -392,7 +417,7 @@ dk_server_db_changes_json_base (DkServerDb      *self,
                                 const DkViewer  *viewer,
                                 GError         **error)
 {
-  g_auto(ChangesPage) page = { NULL, };
+  g_auto(DkChangesPage) page = { NULL, };
   gint64 newest;
   StmtId visible;
 
@@ -447,6 +472,9 @@ dk_server_db_count_since (DkServerDb  *self,
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), -1);
 
+  if (self->pg != NULL)
+    return _dk_server_db_pg_count_since (self, since, error);
+
   stmt = _dk_server_db_get_stmt (self, STMT_COUNT_SINCE, error);
   if (stmt == NULL)
     return -1;
@@ -473,6 +501,9 @@ dk_server_db_last_seq (DkServerDb *self)
   int rc;
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), 0);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_last_seq (self);
 
   stmt = _dk_server_db_get_stmt (self, STMT_LAST_SEQ, &error);
   if (stmt == NULL)
@@ -507,6 +538,9 @@ dk_server_db_next_number (DkServerDb  *self,
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), 0);
   g_return_val_if_fail (counter != NULL, 0);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_next_number (self, counter, error);
 
   stmt = _dk_server_db_get_stmt (self, STMT_NEXT_NUMBER, error);
   if (stmt == NULL)
@@ -543,6 +577,9 @@ dk_server_db_put_routine_revision (DkServerDb  *self,
   g_return_val_if_fail (routine_id != NULL, FALSE);
   g_return_val_if_fail (data != NULL, FALSE);
 
+  if (self->pg != NULL)
+    return _dk_server_db_pg_put_routine_revision (self, routine_id, revision, data, error);
+
   stmt = _dk_server_db_get_stmt (self, STMT_PUT_ROUTINE_REVISION, error);
   if (stmt == NULL)
     return FALSE;
@@ -569,6 +606,9 @@ dk_server_db_get_routine_revision (DkServerDb  *self,
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
   g_return_val_if_fail (routine_id != NULL, NULL);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_get_routine_revision (self, routine_id, revision, error);
 
   stmt = _dk_server_db_get_stmt (self, STMT_GET_ROUTINE_REVISION, error);
   if (stmt == NULL)
@@ -599,6 +639,9 @@ dk_server_db_latest_routine_revision (DkServerDb *self,
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), 0);
   g_return_val_if_fail (routine_id != NULL, 0);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_latest_routine_revision (self, routine_id);
 
   stmt = _dk_server_db_get_stmt (self, STMT_LATEST_ROUTINE_REVISION, &error);
   if (stmt == NULL)
@@ -633,6 +676,9 @@ dk_server_db_list_routine_revisions (DkServerDb  *self,
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
   g_return_val_if_fail (routine_id != NULL, NULL);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_list_routine_revisions (self, routine_id, error);
 
   stmt = _dk_server_db_get_stmt (self, STMT_LIST_ROUTINE_REVISIONS, error);
   if (stmt == NULL)

@@ -7,8 +7,9 @@
  * and the functions below take the same arguments; the routes and rules above never
  * know which backend they talk to.
  *
- * The seq: every write transaction takes its number from the one row
- * meta('seq') with UPDATE ... RETURNING, whose row lock is held until COMMIT. So
+ * The seq: every write transaction locks the one row meta('seq') at BEGIN (SELECT ...
+ * FOR UPDATE), numbers its changes from it and writes the newest back before COMMIT;
+ * the row lock is held until COMMIT. So
  * writers on every instance commit in the order of their numbers, and a reader's
  * snapshot always holds a prefix of the seqs: a pager never skips a change that
  * commits later with a lower number (dk-server-db-pg.c explains and tests prove it).
@@ -45,6 +46,9 @@ gboolean  _dk_server_db_pg_open            (DkServerDb      *self,
                                             const char      *conninfo,
                                             GError         **error);
 void      _dk_server_db_pg_close           (DkServerDb      *self);
+/* SELECT 1, connecting again first when the connection broke. */
+gboolean  _dk_server_db_pg_ping            (DkServerDb      *self,
+                                            GError         **error);
 
 /* Runs @sql with @n_params text parameters (NULL: SQL NULL) and returns its result
  * when it is PGRES_COMMAND_OK or PGRES_TUPLES_OK; otherwise NULL with @error set:
@@ -68,6 +72,8 @@ char     *_dk_server_db_pg_dup_text        (const PGresult  *result,
 /* The connection, for COPY in `driftkoll-server migrate`. */
 PGconn   *_dk_server_db_pg_get_conn        (DkServerDb      *self);
 
+/* The next seq, inside a write transaction (whose BEGIN locked meta('seq')). */
+gint64    _dk_server_db_pg_take_seq        (DkServerDb      *self);
 gboolean  _dk_server_db_pg_is_empty        (DkServerDb      *self);
 gboolean  _dk_server_db_pg_begin           (DkServerDb      *self,
                                             GError         **error);
@@ -96,17 +102,15 @@ GPtrArray      *_dk_server_db_pg_list_objects     (DkServerDb      *self,
                                                    const char      *type,
                                                    gboolean         public_only,
                                                    GError         **error);
-GBytes         *_dk_server_db_pg_changes_json     (DkServerDb      *self,
-                                                   gint64           since,
-                                                   guint            limit,
-                                                   const DkViewer  *viewer,
-                                                   GError         **error);
-GBytes         *_dk_server_db_pg_changes_json_base (DkServerDb     *self,
-                                                   gint64           since,
-                                                   gint64           base,
-                                                   guint            limit,
-                                                   const DkViewer  *viewer,
-                                                   GError         **error);
+/* Adds to @page the rows of one of the STMT_CHANGES_* queries (dk-server-db.c) over
+ * (@after, @upto]; dk_server_db_changes_json_base () runs the phases for both backends. */
+gboolean        _dk_server_db_pg_changes_page_add (DkServerDb     *self,
+                                                   DkChangesPage  *page,
+                                                   StmtId          query,
+                                                   gint64          after,
+                                                   gint64          upto,
+                                                   const DkViewer *viewer,
+                                                   GError        **error);
 gint64          _dk_server_db_pg_last_seq         (DkServerDb      *self);
 gint64          _dk_server_db_pg_count_since      (DkServerDb      *self,
                                                    gint64           since,

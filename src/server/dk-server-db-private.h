@@ -53,8 +53,11 @@ struct _DkServerDb
   sqlite3_stmt *stmts[N_STMTS];
   char         *path;     /* the file, or the PostgreSQL location without its password */
   struct pg_conn *pg;     /* PGconn of dk-server-db-pg.c; NULL on SQLite */
+  char         *pg_conninfo; /* as given, password and all: never logged */
   GHashTable   *pg_prepared; /* const char *sql → statement name (dk-server-db-pg.c) */
   gboolean      pg_took_seq; /* the open transaction took a seq: NOTIFY at COMMIT */
+  gint64        pg_seq;      /* the newest seq of the open transaction (dk-server-db-pg.c) */
+  GArray       *pg_seq_saved; /* (element-type gint64) pg_seq at each open savepoint */
 
   /* state */
   guint         depth;   /* open transactions: 0 none, 1 BEGIN, >1 savepoints */
@@ -73,6 +76,31 @@ dk_cached_stmt_release (DkCachedStmt *stmt)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkCachedStmt, dk_cached_stmt_release)
+
+/* One page of GET /changes as it is written, by either backend: the row is written
+ * in one place (dk-server-db-objects.c) so that both answer byte for byte the same. */
+typedef struct {
+  GString  *out;
+  gboolean  anonymous;
+  guint     limit;
+  guint     count;      /* changes written */
+  gboolean  more;       /* a change beyond @limit exists */
+  gint64    last_seq;   /* of the last change written */
+} DkChangesPage;
+
+/* Writes one row of the changes (the columns of CHANGES_COLUMNS); FALSE, with
+ * page->more set, when the page is full already. @data and @public_data are the stored
+ * JSON texts (NULL: SQL NULL) and their lengths. */
+gboolean      _dk_server_db_changes_page_append (DkChangesPage *page,
+                                                 gint64         seq,
+                                                 const char    *type,
+                                                 const char    *id,
+                                                 gboolean       deleted,
+                                                 gboolean       public,
+                                                 const char    *data,
+                                                 gsize          data_length,
+                                                 const char    *public_data,
+                                                 gsize          public_data_length);
 
 gint64        _dk_server_db_now_seconds        (void);
 gboolean      _dk_server_db_set_sqlite_error   (DkServerDb    *self,

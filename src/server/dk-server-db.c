@@ -14,7 +14,7 @@
 
 #include "dk-enums.h"
 #include "dk-error.h"
-#include "dk-server-db-private.h"
+#include "dk-server-db-pg-private.h"
 
 #define OBJECT_COLUMNS "type, id, data, seq, revision, deleted, public, readers, owner"
 #define CHANGES_COLUMNS \
@@ -640,6 +640,7 @@ dk_server_db_finalize (GObject *object)
         g_warning ("Could not close %s: %s", self->path, sqlite3_errmsg (self->db));
       self->db = NULL;
     }
+  _dk_server_db_pg_close (self);
   g_clear_pointer (&self->path, g_free);
 
   G_OBJECT_CLASS (dk_server_db_parent_class)->finalize (object);
@@ -661,7 +662,9 @@ dk_server_db_init (DkServerDb *self)
 /* ---- public API ---- */
 /**
  * dk_server_db_open:
- * @path: the database file, created when missing
+ * @path: the database file, created when missing; or a PostgreSQL location
+ *   ("postgresql://…", "postgres://…" or libpq's "host=… dbname=…"), see
+ *   dk-server-db-pg.c
  * @error: return location for a #GError
  *
  * Returns: (transfer full) (nullable): the open database
@@ -677,6 +680,9 @@ dk_server_db_open (const char  *path,
 
   self = g_object_new (DK_TYPE_SERVER_DB, NULL);
   self->path = g_strdup (path);
+
+  if (_dk_server_db_location_is_pg (path))
+    return _dk_server_db_pg_open (self, path, error) ? g_steal_pointer (&self) : NULL;
 
   if (!open_database (self, error))
     return NULL;
@@ -703,6 +709,9 @@ dk_server_db_is_empty (DkServerDb *self)
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
 
+  if (self->pg != NULL)
+    return _dk_server_db_pg_is_empty (self);
+
   stmt = _dk_server_db_get_stmt (self, STMT_IS_EMPTY, &error);
   if (stmt == NULL)
     {
@@ -728,6 +737,9 @@ dk_server_db_begin (DkServerDb  *self,
                     GError     **error)
 {
   g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_begin (self, error);
 
   if (self->depth > 0 && sqlite3_get_autocommit (self->db))
     {
@@ -776,6 +788,9 @@ dk_server_db_commit (DkServerDb  *self,
   g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
   g_return_val_if_fail (self->depth > 0, FALSE);
 
+  if (self->pg != NULL)
+    return _dk_server_db_pg_commit (self, error);
+
   if (sqlite3_get_autocommit (self->db))
     {
       /* SQLite rolled everything back already (a full disk, an I/O error); every level
@@ -815,6 +830,12 @@ dk_server_db_rollback (DkServerDb *self)
 
   g_return_if_fail (DK_IS_SERVER_DB (self));
   g_return_if_fail (self->depth > 0);
+
+  if (self->pg != NULL)
+    {
+      _dk_server_db_pg_rollback (self);
+      return;
+    }
 
   if (sqlite3_get_autocommit (self->db))
     {
@@ -856,6 +877,9 @@ dk_server_db_begin_read (DkServerDb  *self,
   g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
   g_return_val_if_fail (self->depth == 0 && !self->reading, FALSE);
 
+  if (self->pg != NULL)
+    return _dk_server_db_pg_begin_read (self, error);
+
   if (!exec_sql (self, "BEGIN DEFERRED; SELECT value FROM meta WHERE key = 'seq'", error))
     return FALSE;
 
@@ -876,9 +900,76 @@ dk_server_db_end_read (DkServerDb *self)
   g_return_if_fail (DK_IS_SERVER_DB (self));
   g_return_if_fail (self->reading);
 
+  if (self->pg != NULL)
+    {
+      _dk_server_db_pg_end_read (self);
+      return;
+    }
+
   self->reading = FALSE;
   if (sqlite3_get_autocommit (self->db))
     return;   /* nothing open any more */
   if (!exec_sql (self, "COMMIT", &error))
     g_warning ("%s", error->message);
+}
+
+/**
+ * dk_server_db_is_postgresql:
+ *
+ * Returns: whether the storage is a PostgreSQL database (else an SQLite file)
+ */
+gboolean
+dk_server_db_is_postgresql (DkServerDb *self)
+{
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
+
+  return self->pg != NULL;
+}
+
+/**
+ * dk_server_db_dup_pg_conninfo:
+ *
+ * The location the database was opened with, password included, for a second
+ * connection of this process (the listener). Never to be logged or shown.
+ *
+ * Returns: (transfer full) (nullable): the connection string; %NULL on SQLite
+ */
+char *
+dk_server_db_dup_pg_conninfo (DkServerDb *self)
+{
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
+
+  return g_strdup (self->pg_conninfo);
+}
+
+/**
+ * dk_server_db_ping:
+ *
+ * A cheap round trip to the database (SELECT 1), connecting again first when the
+ * connection broke; always %TRUE on SQLite, whose file is always there to answer.
+ *
+ * Returns: whether the database answered
+ */
+gboolean
+dk_server_db_ping (DkServerDb  *self,
+                   GError     **error)
+{
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_ping (self, error);
+  return TRUE;
+}
+
+/**
+ * dk_server_db_get_location:
+ *
+ * Returns: the file, or the PostgreSQL location without its password, for messages
+ */
+const char *
+dk_server_db_get_location (DkServerDb *self)
+{
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
+
+  return self->path;
 }

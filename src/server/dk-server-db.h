@@ -62,11 +62,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DkStoredUser, dk_stored_user_free)
 #define DK_TYPE_SERVER_DB (dk_server_db_get_type ())
 G_DECLARE_FINAL_TYPE (DkServerDb, dk_server_db, DK, SERVER_DB, GObject)
 
-/* Opens (and creates when missing) the database at @path: WAL, foreign keys, a busy
+/* Opens (and creates when missing) the database at @path, or the PostgreSQL database
+ * of a "postgresql://…" / "host=… dbname=…" location (its schema made in an empty
+ * database): WAL, foreign keys, a busy
  * timeout, schema migrations by version. A file from a newer schema or a corrupt file
  * is DK_ERROR_STORAGE and is left as it is. */
 DkServerDb     *dk_server_db_open               (const char      *path,
                                                  GError         **error);
+/* Whether it is a PostgreSQL database (opened from a postgresql:// or key=value
+ * location); the full connection string, password included, for a second connection
+ * of this process (never logged; NULL on SQLite); a cheap round trip for health checks
+ * (always TRUE on SQLite); the file or the location without password, for messages. */
+gboolean        dk_server_db_is_postgresql      (DkServerDb      *self);
+char           *dk_server_db_dup_pg_conninfo    (DkServerDb      *self);
+gboolean        dk_server_db_ping               (DkServerDb      *self,
+                                                 GError         **error);
+const char     *dk_server_db_get_location       (DkServerDb      *self);
 /* Whether the file holds any users, services or objects yet (init refuses to wipe). */
 gboolean        dk_server_db_is_empty           (DkServerDb      *self);
 

@@ -40,6 +40,7 @@
 #include "dk-error.h"
 #include "dk-protocol.h"
 #include "dk-server-db.h"
+#include "dk-server-db-pg-private.h"
 #include "dk-server-snapshot.h"
 #include "dk-store.h"
 
@@ -992,7 +993,8 @@ dk_server_snapshot_build (const char  *db_path,
   g_return_val_if_fail (dir != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
+  /* A PostgreSQL location is no file; opening it says whether it is there. */
+  if (!_dk_server_db_location_is_pg (db_path) && !g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
     {
       g_autofree char *display = g_filename_display_name (db_path);
 
