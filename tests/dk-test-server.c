@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 
 #include "dk-test-server.h"
+#include "dk-test-pg.h"
 
 static const char *
 server_binary (void)
@@ -66,8 +67,18 @@ dk_test_server_run_cli (DkTestServer  *self,
   return run_argv (stdin_text, out_stdout, out_stderr, argv);
 }
 
-DkTestServer *
-dk_test_server_new (gboolean demo)
+/* DRIFTKOLL_TEST_DB=postgresql: servers keep their data in a new database of the test
+ * program's private cluster (dk-test-pg.c) instead of a file. */
+static gboolean
+wants_postgresql (void)
+{
+  return g_strcmp0 (g_getenv ("DRIFTKOLL_TEST_DB"), "postgresql") == 0;
+}
+
+static DkTestServer *
+test_server_make (const char *location,
+                  gboolean    demo,
+                  gboolean    init)
 {
   g_autoptr(DkTestServer) self = g_new0 (DkTestServer, 1);
   g_autoptr(GError) error = NULL;
@@ -76,17 +87,60 @@ dk_test_server_new (gboolean demo)
 
   self->dir = g_dir_make_tmp ("driftkoll-test-XXXXXX", &error);
   g_assert_no_error (error);
-  self->db_path = g_build_filename (self->dir, "server.db", NULL);
+  if (location != NULL)
+    self->db_path = g_strdup (location);
+  else if (wants_postgresql ())
+    {
+      DkTestPg *pg = dk_test_pg_get ();
+
+      if (pg == NULL)
+        g_error ("DRIFTKOLL_TEST_DB=postgresql, but %s", dk_test_pg_missing_reason ());
+      self->db_path = dk_test_pg_new_database (pg);
+    }
+  else
+    self->db_path = g_build_filename (self->dir, "server.db", NULL);
   self->session = soup_session_new_with_options ("timeout", 60, NULL);
 
-  status = dk_test_server_run_cli (self, NULL, NULL, &err, "init", "--db", self->db_path,
-                                   demo ? "--demo" : NULL, NULL);
-  if (status != 0)
-    g_error ("driftkoll-server init failed (%d): %s", status, err);
+  if (init)
+    {
+      status = dk_test_server_run_cli (self, NULL, NULL, &err, "init", "--db", self->db_path,
+                                       demo ? "--demo" : NULL, NULL);
+      if (status != 0)
+        g_error ("driftkoll-server init failed (%d): %s", status, err);
+    }
 
   dk_test_server_start (self);
 
   return g_steal_pointer (&self);
+}
+
+DkTestServer *
+dk_test_server_new (gboolean demo)
+{
+  return test_server_make (NULL, demo, TRUE);
+}
+
+/**
+ * dk_test_server_new_on:
+ * @location: a database (a PostgreSQL URL, or a file) another server may be serving
+ * @init: run init (with the demo data when @demo) first; FALSE for a second instance
+ *
+ * A server of its own (process, port, folder and snapshot folder) on @location.
+ */
+DkTestServer *
+dk_test_server_new_on (const char *location,
+                       gboolean    demo,
+                       gboolean    init)
+{
+  g_return_val_if_fail (location != NULL, NULL);
+
+  return test_server_make (location, demo, init);
+}
+
+static gboolean
+on_postgresql (DkTestServer *self)
+{
+  return g_str_has_prefix (self->db_path, "postgresql://");
 }
 
 /* A server must not outlive a test that aborted. */
@@ -106,14 +160,20 @@ spawn_server (DkTestServer *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
+  g_autofree char *snapshot_dir = NULL;
 
   g_assert_null (self->process);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  /* On PostgreSQL serve builds snapshots only in a folder it is given: this server's,
+   * so that the tests find them where they do on SQLite. */
+  snapshot_dir = dk_test_server_dup_snapshot_dir (self);
   self->process = g_subprocess_launcher_spawn (launcher, &error,
                                                server_binary (), "serve", "--db", self->db_path,
-                                               "--listen", listen, NULL);
+                                               "--listen", listen,
+                                               on_postgresql (self) ? "--snapshot-dir" : NULL,
+                                               snapshot_dir, NULL);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
@@ -479,10 +539,11 @@ void
 dk_test_server_build_snapshots (DkTestServer *self)
 {
   g_autofree char *err = NULL;
+  g_autofree char *dir = dk_test_server_dup_snapshot_dir (self);
 
   dk_test_server_stop (self, FALSE);
   if (dk_test_server_run_cli (self, NULL, NULL, &err, "snapshot", "--db", self->db_path,
-                              NULL) != 0)
+                              "--dir", dir, NULL) != 0)
     g_error ("driftkoll-server snapshot failed: %s", err);
   dk_test_server_start_again (self);
 }
@@ -490,6 +551,8 @@ dk_test_server_build_snapshots (DkTestServer *self)
 char *
 dk_test_server_dup_snapshot_dir (DkTestServer *self)
 {
+  if (on_postgresql (self))
+    return g_build_filename (self->dir, "server.snapshots", NULL);
   return g_strconcat (self->db_path, ".snapshots", NULL);
 }
 

@@ -11,15 +11,22 @@ G_BEGIN_DECLS
 
 typedef struct {
   char        *dir;       /* a private temporary folder, removed at the end */
-  char        *db_path;
+  char        *db_path;   /* the file, or the PostgreSQL URL */
   GSubprocess *process;
   char        *url;       /* "http://127.0.0.1:PORT/" while running */
   guint        port;      /* the port it last listened on */
   SoupSession *session;
 } DkTestServer;
 
-/* Makes a database (with the demo data when @demo) and starts serving it. */
+/* Makes a database (with the demo data when @demo) and starts serving it: a file, or
+ * with DRIFTKOLL_TEST_DB=postgresql a new database of the program's private cluster
+ * (dk-test-pg.h; db_path is then its URL). */
 DkTestServer *dk_test_server_new      (gboolean       demo);
+/* Another server on @location (a second instance on one PostgreSQL database: @init
+ * FALSE), with its own process, port and folders. */
+DkTestServer *dk_test_server_new_on   (const char    *location,
+                                       gboolean       demo,
+                                       gboolean       init);
 /* Runs "driftkoll-server ARGS..." to completion; returns its exit status. */
 int           dk_test_server_run_cli  (DkTestServer  *self,
                                        const char    *stdin_text,

@@ -23,6 +23,7 @@
 #include "dk-server-auth.h"
 #include "dk-server-cli-private.h"
 #include "dk-server-db.h"
+#include "dk-server-db-pg-private.h"
 #include "dk-server-import.h"
 #include "dk-server-snapshot.h"
 #include "dk-server.h"
@@ -168,6 +169,11 @@ static DkServerDb *
 open_existing_db (const char  *path,
                   GError     **error)
 {
+  /* A PostgreSQL database exists before us (createdb); opening an empty one makes the
+   * tables, as init would, and never a new database. */
+  if (_dk_server_db_location_is_pg (path))
+    return dk_server_db_open (path, error);
+
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_autofree char *display = g_filename_display_name (path);
@@ -271,8 +277,9 @@ run_init (const char  *program,
   g_autofree char *db_path = NULL;
   gboolean demo = FALSE;
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("The database file to create"),
-      N_("FILE") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
+      N_("The database file to create, or a PostgreSQL database (postgresql://… or "
+         "“host=… dbname=…”) to make the tables in"), N_("FILE|URL") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
       N_("Load demo services, routines, cases and one user per role"), NULL },
     G_OPTION_ENTRY_NULL
@@ -282,6 +289,7 @@ run_init (const char  *program,
   g_autofree char *display = NULL;
   GStatBuf st;
   gboolean existed;
+  gboolean on_pg;
   int status;
 
   status = _dk_server_cli_parse_command (program, NULL,
@@ -293,11 +301,15 @@ run_init (const char  *program,
   if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
     return status;
 
-  display = g_filename_display_name (db_path);
+  /* A PostgreSQL location is shown without its password. */
+  on_pg = _dk_server_db_location_is_pg (db_path);
+  display = on_pg ? _dk_server_db_pg_describe_location (db_path)
+                  : g_filename_display_name (db_path);
 
   /* Refused before opening, so that the file is not touched at all. An empty file
-   * (from mktemp, say) is taken as a new one. */
-  existed = g_stat (db_path, &st) == 0;
+   * (from mktemp, say) is taken as a new one. A PostgreSQL database is refused below
+   * when it holds data (its tables are made in one transaction or not at all). */
+  existed = !on_pg && g_stat (db_path, &st) == 0;
   if (existed && st.st_size > 0)
     {
       g_printerr (_("%s: %s already exists; init leaves it as it is\n"), program, display);
@@ -318,7 +330,7 @@ run_init (const char  *program,
     {
       /* nothing half-made is left behind */
       g_clear_object (&db);
-      if (!existed)
+      if (!existed && !on_pg)
         remove_database_files (db_path);
       return _dk_server_cli_report_failure (program, error);
     }
@@ -416,8 +428,8 @@ run_serve (const char  *program,
   g_autofree char *snapshot_dir = NULL;
   gboolean no_snapshots = FALSE;
   const GOptionEntry fixed_entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("The database, made by init"),
-      N_("FILE") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
+      N_("The database, made by init: a file or a PostgreSQL location"), N_("FILE|URL") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
       N_("The address and port to listen on, such as 127.0.0.1:8080 or [::1]:8080; "
          "port 0 picks a free one"), N_("ADDR:PORT") },
@@ -427,7 +439,7 @@ run_serve (const char  *program,
       N_("FILE") },
     { "snapshot-dir", 0, 0, G_OPTION_ARG_FILENAME, &snapshot_dir,
       N_("Where the replica snapshots are kept and built (default: the database's path "
-         "with .snapshots)"), N_("DIR") },
+         "with .snapshots; on PostgreSQL none: snapshots are off without it)"), N_("DIR") },
     { "no-snapshots", 0, 0, G_OPTION_ARG_NONE, &no_snapshots,
       N_("Neither build nor serve snapshots: first syncs page through the changes"), NULL },
   };
@@ -512,6 +524,13 @@ run_serve (const char  *program,
   loop = g_main_loop_new (NULL, FALSE);
   server = dk_server_new (db);
   dk_server_set_limits (server, &limits);
+  if (!no_snapshots && snapshot_dir == NULL && dk_server_db_is_postgresql (db))
+    {
+      /* No file beside which to keep them; several instances would share one folder. */
+      g_message (_("Snapshots are off: a PostgreSQL database needs --snapshot-dir DIR "
+                   "(each instance its own); first syncs page through the changes"));
+      no_snapshots = TRUE;
+    }
   if (!no_snapshots)
     {
       /* Loads what the folder holds and starts a build in its own thread when there is
@@ -710,6 +729,9 @@ run_snapshot (const char  *program,
     return status;
   g_clear_object (&db);
 
+  if (dir == NULL && _dk_server_db_location_is_pg (db_path))
+    return _dk_server_cli_usage_error (program,
+                                       _("--dir DIR is required for a PostgreSQL database"));
   if (dir == NULL)
     dir = g_strconcat (db_path, ".snapshots", NULL);
   display = g_filename_display_name (dir);

@@ -39,6 +39,8 @@ extern const guint        _dk_server_db_pg_schema_length;
 /* Whether @location names a PostgreSQL database: "postgresql://", "postgres://" or a
  * libpq key=value string ("host=/run/pg dbname=driftkoll"), not a file path. */
 gboolean  _dk_server_db_location_is_pg     (const char      *location);
+/* @location as libpq's key=value words without the password, for messages. */
+char     *_dk_server_db_pg_describe_location (const char    *location);
 /* Connects self->pg to @conninfo and brings the schema up to date (creating it in
  * an empty database). A newer schema, a refused connection or bad credentials is
  * DK_ERROR_STORAGE with libpq's words in the message (the password never). */

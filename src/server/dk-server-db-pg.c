@@ -88,8 +88,8 @@ _dk_server_db_location_is_pg (const char *location)
 }
 
 /* The location as key=value words without the password, for messages. */
-static char *
-describe_location (const char *conninfo)
+char *
+_dk_server_db_pg_describe_location (const char *conninfo)
 {
   PQconninfoOption *options;
   GString *out = g_string_new (NULL);
@@ -126,13 +126,21 @@ connection_lost (DkServerDb *self)
 static char *
 pg_message (const char *message)
 {
-  char *text = g_strdup (message != NULL ? message : "");
+  GString *text = g_string_new (NULL);
 
-  g_strstrip (text);
-  for (char *p = text; *p != '\0'; p++)
-    if (*p == '\n')
-      *p = ' ';
-  return text;
+  for (const char *p = message != NULL ? message : ""; *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p))
+        {
+          if (text->len > 0 && text->str[text->len - 1] != ' ')
+            g_string_append_c (text, ' ');
+        }
+      else
+        g_string_append_c (text, *p);
+    }
+  if (text->len > 0 && text->str[text->len - 1] == ' ')
+    g_string_truncate (text, text->len - 1);
+  return g_string_free (text, FALSE);
 }
 
 static void
@@ -384,7 +392,7 @@ _dk_server_db_pg_open (DkServerDb  *self,
                        const char  *conninfo,
                        GError     **error)
 {
-  g_autofree char *described = describe_location (conninfo);
+  g_autofree char *described = _dk_server_db_pg_describe_location (conninfo);
   char *parse_error = NULL;
   PQconninfoOption *options;
 
