@@ -19,6 +19,7 @@
 #include "dk-error.h"
 #include "dk-protocol.h"
 #include "dk-server-db.h"
+#include "dk-server-db-pg-private.h"
 #include "dk-server-import.h"
 #include "dk-server-snapshot.h"
 #include "dk-test-pg.h"
@@ -1942,6 +1943,192 @@ test_snapshot_serve_and_rebuild (Fixture       *fixture,
   g_unsetenv ("DRIFTKOLL_SNAPSHOT_CHECK_SECONDS");
 }
 
+/* ---- PostgreSQL only ---- */
+
+static void
+test_pg_newer_schema_is_refused (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkServerDb) db = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *count = NULL;
+
+  put (fixture->db, "service", "tes", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  g_clear_object (&fixture->db);
+  sql = g_strdup_printf ("UPDATE meta SET value = %d WHERE key = 'schema_version'",
+                         DK_SERVER_DB_SCHEMA_VERSION + 1);
+  g_free (dk_test_pg_psql (test_pg, fixture->path, sql));
+
+  db = dk_server_db_open (fixture->path, &error);
+  g_assert_null (db);
+  g_assert_error (error, DK_ERROR, DK_ERROR_STORAGE);
+  g_assert_nonnull (strstr (error->message, "was written by a newer driftkoll-server"));
+  count = dk_test_pg_psql (test_pg, fixture->path, "SELECT count(*) FROM objects");
+  g_assert_cmpstr (count, ==, "1");
+}
+
+static void
+test_pg_other_program_is_refused (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkServerDb) db = NULL;
+  g_autofree char *url = dk_test_pg_new_database (test_pg);
+  g_autofree char *tables = NULL;
+
+  g_free (dk_test_pg_psql (test_pg, url, "CREATE TABLE invoices (id int)"));
+  db = dk_server_db_open (url, &error);
+  g_assert_null (db);
+  g_assert_error (error, DK_ERROR, DK_ERROR_STORAGE);
+  g_assert_nonnull (strstr (error->message, "not a driftkoll-server database"));
+  tables = dk_test_pg_psql (test_pg, url,
+                            "SELECT string_agg (table_name, ',') FROM information_schema.tables"
+                            " WHERE table_schema = 'public'");
+  g_assert_cmpstr (tables, ==, "invoices");
+}
+
+typedef struct {
+  const char *url;
+  gint        go;
+  gboolean    opened;
+} Opener;
+
+static gpointer
+opener_thread (gpointer data)
+{
+  Opener *opener = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkServerDb) db = NULL;
+
+  while (!g_atomic_int_get (&opener->go))
+    g_thread_yield ();
+  db = dk_server_db_open (opener->url, &error);
+  g_assert_no_error (error);
+  opener->opened = db != NULL;
+  return NULL;
+}
+
+/* Instances starting together on an empty database: one makes the tables, the others
+ * wait for it and find them. */
+static void
+test_pg_concurrent_first_opens (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *url = dk_test_pg_new_database (test_pg);
+  g_autofree char *meta = NULL;
+  Opener openers[6];
+  GThread *threads[G_N_ELEMENTS (openers)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (openers); i++)
+    {
+      openers[i] = (Opener) { url, 0, FALSE };
+      threads[i] = g_thread_new ("open", opener_thread, &openers[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (openers); i++)
+    g_atomic_int_set (&openers[i].go, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (openers); i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_true (openers[i].opened);
+    }
+  meta = dk_test_pg_psql (test_pg, url, "SELECT string_agg (key || '=' || value, ',' ORDER BY key)"
+                                        " FROM meta");
+  g_assert_cmpstr (meta, ==, "schema_version=4,seq=0");
+}
+
+/* Wrong places are clear errors that never show a password. */
+static void
+test_pg_bad_locations (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char *locations[] = {
+    "postgresql://anna:hemligt@127.0.0.1:1/driftkoll?connect_timeout=5",
+    "host=127.0.0.1 port=1 dbname=driftkoll user=anna password=hemligt connect_timeout=5",
+    "postgresql://anna:hemligt@127.0.0.1:1/driftkoll?nonsense=1",
+  };
+  g_autofree char *missing = g_strdup (fixture->path);
+  char *name = strstr (missing, ":///");
+
+  for (guint i = 0; i < G_N_ELEMENTS (locations); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DkServerDb) db = dk_server_db_open (locations[i], &error);
+
+      g_assert_null (db);
+      g_assert_error (error, DK_ERROR, DK_ERROR_STORAGE);
+      g_test_message ("%s", error->message);
+      g_assert_null (strstr (error->message, "hemligt"));
+    }
+
+  /* A database that is not there. */
+  g_assert_nonnull (name);
+  memcpy (name + 4, "zz", 2);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DkServerDb) db = dk_server_db_open (missing, &error);
+
+    g_assert_null (db);
+    g_assert_error (error, DK_ERROR, DK_ERROR_STORAGE);
+    g_assert_nonnull (strstr (error->message, "does not exist"));
+  }
+
+  g_assert_true (_dk_server_db_location_is_pg ("postgres://h/db"));
+  g_assert_true (_dk_server_db_location_is_pg ("host=/run/pg dbname=driftkoll"));
+  g_assert_true (_dk_server_db_location_is_pg ("dbname = driftkoll"));
+  g_assert_false (_dk_server_db_location_is_pg ("/srv/driftkoll/server.db"));
+  g_assert_false (_dk_server_db_location_is_pg ("odd=name.db"));
+  g_assert_true (dk_server_db_is_postgresql (fixture->db));
+  g_assert_null (strstr (dk_server_db_get_location (fixture->db), "postgresql://"));
+}
+
+/* A transaction that took a seq tells the listeners at its commit, with the newest seq;
+ * one rolled back says nothing and gives its numbers back. */
+static void
+test_pg_notify_at_commit (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  PGconn *listener = PQconnectdb (fixture->path);
+  PGnotify *notify;
+  gint64 seq;
+
+  g_assert_cmpint (PQstatus (listener), ==, CONNECTION_OK);
+  PQclear (PQexec (listener, "LISTEN " DK_SERVER_DB_PG_CHANNEL));
+
+  g_assert_true (dk_server_db_begin (fixture->db, &error));
+  put (fixture->db, "case", "a", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  g_assert_true (dk_server_db_begin (fixture->db, &error));
+  put (fixture->db, "case", "b", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  dk_server_db_rollback (fixture->db);
+  seq = put (fixture->db, "case", "c", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  g_assert_cmpint (seq, ==, 2);   /* b's number given back */
+  PQconsumeInput (listener);
+  g_assert_null (PQnotifies (listener));
+  g_assert_true (dk_server_db_commit (fixture->db, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 500 && (notify = PQnotifies (listener)) == NULL; i++)
+    {
+      g_usleep (10000);
+      PQconsumeInput (listener);
+    }
+  g_assert_nonnull (notify);
+  g_assert_cmpstr (notify->relname, ==, DK_SERVER_DB_PG_CHANNEL);
+  g_assert_cmpstr (notify->extra, ==, "2");
+  PQfreemem (notify);
+
+  /* Rolled back: no word. */
+  g_assert_true (dk_server_db_begin (fixture->db, &error));
+  put (fixture->db, "case", "d", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+  dk_server_db_rollback (fixture->db);
+  g_usleep (100000);
+  PQconsumeInput (listener);
+  g_assert_null (PQnotifies (listener));
+  g_assert_cmpint (dk_server_db_last_seq (fixture->db), ==, 2);
+  PQfinish (listener);
+}
+
 static void
 test_pg_missing (void)
 {
@@ -2016,6 +2203,14 @@ main (int   argc,
   ADD_SQLITE ("/server-db/changes/base/private-rows-by-their-index",
        test_changes_base_uses_private_index);
   g_test_add_func ("/server-db/snapshot/stale-rule", test_snapshot_stale_rule);
+  if (on_pg)
+    {
+      ADD ("/server-db/pg/newer-schema-is-refused", test_pg_newer_schema_is_refused);
+      ADD ("/server-db/pg/other-program-is-refused", test_pg_other_program_is_refused);
+      ADD ("/server-db/pg/concurrent-first-opens", test_pg_concurrent_first_opens);
+      ADD ("/server-db/pg/bad-locations-say-so-without-password", test_pg_bad_locations);
+      ADD ("/server-db/pg/notify-at-commit-numbers-given-back", test_pg_notify_at_commit);
+    }
   ADD ("/server-db/snapshot/one-seq-for-both", test_snapshot_one_seq_for_both);
   ADD ("/server-db/snapshot/serve-previous-and-rebuild", test_snapshot_serve_and_rebuild);
   ADD ("/server-db/snapshot/command-waits-for-a-build", test_snapshot_command_waits);

@@ -16,6 +16,16 @@
  *     day) never adds up.
  *
  * A key whose last failure is 15 minutes old starts over from zero.
+ *
+ * Where the counts are kept is the throttle's store: in this process's memory when the
+ * server is one process on SQLite (as fast as a hash table), or in the database's
+ * login_throttle table on PostgreSQL, where several instances serve the same users: a
+ * guesser who spreads tries over all of them is counted as by one server. There each
+ * failure is a read-modify-write of the three entries under their row locks, in one
+ * transaction (dk_server_db_lock_throttle_entry ()), so failures counted at once on two
+ * instances are both counted; the entries are always locked in the same order (pair,
+ * user, address), so two such transactions never deadlock. Times there are wall-clock
+ * seconds (dk_login_throttle_now ()), the one clock the instances share.
  */
 
 #define G_LOG_DOMAIN "dk-login-throttle"
@@ -25,10 +35,13 @@
 #include <glib/gi18n.h>
 
 #include "dk-login-throttle.h"
+#include "dk-time.h"
 
 #define MAX_LOCK        900    /* seconds */
 #define FORGET_AFTER    900    /* seconds since the last failure */
-#define MAX_KEYS        10000  /* per table, before old entries are dropped */
+#define MAX_KEYS        10000  /* per table in memory, before old entries are dropped */
+#define PRUNE_EVERY     64     /* failures counted in the database between cleanups */
+#define PRUNE_LIMIT     500    /* stale entries deleted at most by one cleanup */
 
 typedef struct {
   guint  free_failures;   /* failures that cost nothing */
@@ -39,26 +52,27 @@ static const Policy pair_policy = { 4, 0 };
 static const Policy user_policy = { 9, 0 };
 static const Policy address_policy = { 99, 30 };
 
-typedef struct {
-  guint  failures;
-  gint64 last_failure;
-  gint64 forgiven_until;  /* failures before this time were forgiven already */
-} Entry;
+typedef DkThrottleEntry Entry;
 
 typedef struct {
+  const char   *name;     /* the table's name in the database's store */
   const Policy *policy;
-  GHashTable   *entries;  /* char * → Entry * */
+  GHashTable   *entries;  /* in memory: char * → Entry * */
 } Table;
 
 struct _DkLoginThrottle
 {
   GObject     parent_instance;
 
+  /* owned references */
+  DkServerDb *db;         /* the shared store (PostgreSQL); NULL: the entries in memory */
+
   /* state */
   GMutex      mutex;
   Table       pairs;      /* "user\naddress" */
   Table       users;
   Table       addresses;
+  guint       failures_since_prune;
 };
 
 G_DEFINE_FINAL_TYPE (DkLoginThrottle, dk_login_throttle, G_TYPE_OBJECT)
@@ -72,7 +86,7 @@ entry_is_stale (const Entry *entry,
 
 /* The failures that still count at @now, after what @policy forgives with time; the
  * time forgiveness has reached goes to *out_forgiven_until. */
-static guint
+static gint64
 entry_failures (const Policy *policy,
                 const Entry  *entry,
                 gint64        now,
@@ -96,14 +110,14 @@ entry_failures (const Policy *policy,
       return 0;
     }
   *out_forgiven_until = entry->forgiven_until + forgiven * policy->forgive_every;
-  return entry->failures - (guint) forgiven;
+  return entry->failures - forgiven;
 }
 
 static guint
 lock_seconds (const Policy *policy,
-              guint         failures)
+              gint64        failures)
 {
-  guint exponent;
+  gint64 exponent;
 
   if (failures <= policy->free_failures)
     return 0;
@@ -115,29 +129,67 @@ lock_seconds (const Policy *policy,
   return MIN (1u << exponent, MAX_LOCK);
 }
 
+/* The seconds @entry stays locked after @now. */
 static guint
-remaining_lock (const Table *table,
-                const char  *key,
-                gint64       now)
+entry_lock (const Policy *policy,
+            const Entry  *entry,
+            gint64        now)
 {
-  const Entry *entry;
   gint64 forgiven_until;
   gint64 until;
 
-  if (key == NULL)
-    return 0;
-
-  entry = g_hash_table_lookup (table->entries, key);
-  if (entry == NULL)
-    return 0;
-
   until = entry->last_failure
-          + lock_seconds (table->policy, entry_failures (table->policy, entry, now,
-                                                         &forgiven_until));
+          + lock_seconds (policy, entry_failures (policy, entry, now, &forgiven_until));
   if (until <= now)
     return 0;
 
   return (guint) MIN (until - now, MAX_LOCK);
+}
+
+/* Counts one more failure at @now in @entry. */
+static void
+count_failure (const Policy *policy,
+               Entry        *entry,
+               gint64        now)
+{
+  gint64 forgiven_until;
+
+  entry->failures = entry_failures (policy, entry, now, &forgiven_until);
+  entry->forgiven_until = forgiven_until;
+  if (entry->failures < G_MAXINT64)
+    entry->failures++;
+  entry->last_failure = MAX (entry->last_failure, now);
+}
+
+/* The seconds @key stays locked in @table; FALSE with @error when the database's
+ * entry cannot be read. */
+static gboolean
+remaining_lock (DkLoginThrottle  *self,
+                const Table      *table,
+                const char       *key,
+                gint64            now,
+                guint            *lock,
+                GError          **error)
+{
+  const Entry *found;
+  Entry entry;
+
+  *lock = 0;
+  if (key == NULL)
+    return TRUE;
+
+  if (self->db == NULL)
+    {
+      found = g_hash_table_lookup (table->entries, key);
+      if (found != NULL)
+        *lock = entry_lock (table->policy, found, now);
+      return TRUE;
+    }
+
+  if (!dk_server_db_get_throttle_entry (self->db, table->name, key, &entry, error))
+    return FALSE;
+  *lock = entry_lock (table->policy, &entry, now);
+  return TRUE;
 }
 
 static gboolean
@@ -182,12 +234,11 @@ prune_table (Table  *table,
 }
 
 static void
-record_failure (Table      *table,
-                const char *key,
-                gint64      now)
+record_failure_in_memory (Table      *table,
+                          const char *key,
+                          gint64      now)
 {
   Entry *entry;
-  gint64 forgiven_until;
 
   if (key == NULL)
     return;
@@ -201,11 +252,61 @@ record_failure (Table      *table,
       g_hash_table_insert (table->entries, g_strdup (key), entry);
     }
 
-  entry->failures = entry_failures (table->policy, entry, now, &forgiven_until);
-  entry->forgiven_until = forgiven_until;
-  if (entry->failures < G_MAXUINT)
-    entry->failures++;
-  entry->last_failure = MAX (entry->last_failure, now);
+  count_failure (table->policy, entry, now);
+}
+
+/* Counts the failure in the three entries of @keys in one transaction, each read and
+ * written back under its row lock. */
+static gboolean
+record_failures_in_db (DkLoginThrottle  *self,
+                       const Table      *tables[3],
+                       const char       *keys[3],
+                       gint64            now,
+                       GError          **error)
+{
+  if (!dk_server_db_begin (self->db, error))
+    return FALSE;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      Entry entry;
+
+      if (keys[i] == NULL)
+        continue;
+      if (!dk_server_db_lock_throttle_entry (self->db, tables[i]->name, keys[i], now, &entry,
+                                             error))
+        goto failed;
+      count_failure (tables[i]->policy, &entry, now);
+      if (!dk_server_db_put_throttle_entry (self->db, tables[i]->name, keys[i], &entry, error))
+        goto failed;
+    }
+
+  if (dk_server_db_commit (self->db, error))
+    return TRUE;
+
+failed:
+  dk_server_db_rollback (self->db);
+  return FALSE;
+}
+
+/* Now and then, a bounded cleanup of the entries nobody failed for a while (memory
+ * prunes a table when it fills; a database table has no such bound). */
+static void
+prune_db (DkLoginThrottle *self,
+          gint64           now)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 removed;
+
+  if (++self->failures_since_prune < PRUNE_EVERY)
+    return;
+  self->failures_since_prune = 0;
+
+  removed = dk_server_db_prune_throttle (self->db, now - FORGET_AFTER, PRUNE_LIMIT, &error);
+  if (removed < 0)
+    g_warning ("%s", error->message);
+  else
+    g_debug ("Dropped %" G_GINT64_FORMAT " stale throttle entries", removed);
 }
 
 /* The key of a (user, address) pair; NULL when either is unknown. A username holds no
@@ -222,8 +323,10 @@ dup_pair_key (const char *username,
 
 static void
 table_init (Table        *table,
+            const char   *name,
             const Policy *policy)
 {
+  table->name = name;
   table->policy = policy;
   table->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
@@ -236,6 +339,7 @@ dk_login_throttle_finalize (GObject *object)
   g_clear_pointer (&self->pairs.entries, g_hash_table_unref);
   g_clear_pointer (&self->users.entries, g_hash_table_unref);
   g_clear_pointer (&self->addresses.entries, g_hash_table_unref);
+  g_clear_object (&self->db);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (dk_login_throttle_parent_class)->finalize (object);
@@ -253,15 +357,15 @@ static void
 dk_login_throttle_init (DkLoginThrottle *self)
 {
   g_mutex_init (&self->mutex);
-  table_init (&self->pairs, &pair_policy);
-  table_init (&self->users, &user_policy);
-  table_init (&self->addresses, &address_policy);
+  table_init (&self->pairs, "pair", &pair_policy);
+  table_init (&self->users, "user", &user_policy);
+  table_init (&self->addresses, "address", &address_policy);
 }
 
 /**
  * dk_login_throttle_new:
  *
- * Returns: (transfer full): a throttle that remembers nothing yet
+ * Returns: (transfer full): a throttle that remembers nothing yet, in memory
  */
 DkLoginThrottle *
 dk_login_throttle_new (void)
@@ -270,11 +374,57 @@ dk_login_throttle_new (void)
 }
 
 /**
+ * dk_login_throttle_new_for_db:
+ * @db: the server's storage
+ *
+ * A throttle for a server on @db: on PostgreSQL it keeps its counts in the database,
+ * shared by every instance on it; on SQLite in memory, as dk_login_throttle_new ().
+ *
+ * Returns: (transfer full): a throttle
+ */
+DkLoginThrottle *
+dk_login_throttle_new_for_db (DkServerDb *db)
+{
+  DkLoginThrottle *self;
+
+  g_return_val_if_fail (DK_IS_SERVER_DB (db), NULL);
+
+  self = dk_login_throttle_new ();
+  if (dk_server_db_is_postgresql (db))
+    {
+      self->db = g_object_ref (db);
+      g_clear_pointer (&self->pairs.entries, g_hash_table_unref);
+      g_clear_pointer (&self->users.entries, g_hash_table_unref);
+      g_clear_pointer (&self->addresses.entries, g_hash_table_unref);
+    }
+
+  return self;
+}
+
+/**
+ * dk_login_throttle_now:
+ * @self: a #DkLoginThrottle
+ *
+ * Returns: the time to pass as @now: monotonic seconds in memory (immune to the clock
+ *   being set), wall-clock Unix seconds with a database (the clock every instance
+ *   shares)
+ */
+gint64
+dk_login_throttle_now (DkLoginThrottle *self)
+{
+  g_return_val_if_fail (DK_IS_LOGIN_THROTTLE (self), 0);
+
+  if (self->db != NULL)
+    return dk_time_now ();
+  return g_get_monotonic_time () / G_USEC_PER_SEC;
+}
+
+/**
  * dk_login_throttle_check:
  * @self: a #DkLoginThrottle
  * @username: (nullable): the username being tried
  * @address: (nullable): the client's address
- * @now: monotonic seconds
+ * @now: seconds, dk_login_throttle_now ()
  *
  * Returns: seconds until a login for @username from @address may be tried again, the
  *   longest of the (user, address) pair's, the user's and the address's lock; 0 when it
@@ -288,15 +438,31 @@ dk_login_throttle_check (DkLoginThrottle *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *pair = NULL;
-  guint lock;
+  const Table *tables[] = { &self->pairs, &self->users, &self->addresses };
+  const char *keys[G_N_ELEMENTS (tables)];
+  guint lock = 0;
 
   g_return_val_if_fail (DK_IS_LOGIN_THROTTLE (self), 0);
 
   pair = dup_pair_key (username, address);
+  keys[0] = pair;
+  keys[1] = username;
+  keys[2] = address;
   locker = g_mutex_locker_new (&self->mutex);
-  lock = remaining_lock (&self->pairs, pair, now);
-  lock = MAX (lock, remaining_lock (&self->users, username, now));
-  lock = MAX (lock, remaining_lock (&self->addresses, address, now));
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint table_lock;
+
+      /* A database that cannot be read throttles nobody: the login that follows reads
+       * the user from it and fails there with its own error. */
+      if (!remaining_lock (self, tables[i], keys[i], now, &table_lock, &error))
+        {
+          g_warning ("%s", error->message);
+          return 0;
+        }
+      lock = MAX (lock, table_lock);
+    }
 
   return lock;
 }
@@ -306,7 +472,7 @@ dk_login_throttle_check (DkLoginThrottle *self,
  * @self: a #DkLoginThrottle
  * @username: (nullable): the username that failed
  * @address: (nullable): the client's address
- * @now: monotonic seconds
+ * @now: seconds, dk_login_throttle_now ()
  *
  * Counts a failed login against the (user, address) pair, the user and the address.
  */
@@ -323,9 +489,21 @@ dk_login_throttle_failed (DkLoginThrottle *self,
 
   pair = dup_pair_key (username, address);
   locker = g_mutex_locker_new (&self->mutex);
-  record_failure (&self->pairs, pair, now);
-  record_failure (&self->users, username, now);
-  record_failure (&self->addresses, address, now);
+  if (self->db != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      const Table *tables[3] = { &self->pairs, &self->users, &self->addresses };
+      const char *keys[3] = { pair, username, address };
+
+      if (!record_failures_in_db (self, tables, keys, now, &error))
+        g_warning ("A failed login was not counted: %s", error->message);
+      prune_db (self, now);
+      return;
+    }
+
+  record_failure_in_memory (&self->pairs, pair, now);
+  record_failure_in_memory (&self->users, username, now);
+  record_failure_in_memory (&self->addresses, address, now);
 }
 
 /**
@@ -351,6 +529,17 @@ dk_login_throttle_succeeded (DkLoginThrottle *self,
 
   pair = dup_pair_key (username, address);
   locker = g_mutex_locker_new (&self->mutex);
+  if (self->db != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!dk_server_db_forget_throttle_entry (self->db, self->users.name, username, &error) ||
+          (pair != NULL &&
+           !dk_server_db_forget_throttle_entry (self->db, self->pairs.name, pair, &error)))
+        g_warning ("A login’s earlier failures were not forgotten: %s", error->message);
+      return;
+    }
+
   g_hash_table_remove (self->users.entries, username);
   if (pair != NULL)
     g_hash_table_remove (self->pairs.entries, pair);

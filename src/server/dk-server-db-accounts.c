@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "dk-error.h"
-#include "dk-server-db-private.h"
+#include "dk-server-db-pg-private.h"
 #include "dk-time.h"
 
 static DkStoredUser *
@@ -49,6 +49,15 @@ update_user (DkServerDb  *self,
   return TRUE;
 }
 
+/* The login throttle keeps its entries in memory on SQLite (one process). */
+static gboolean
+refuse_throttle_on_sqlite (GError **error)
+{
+  g_set_error_literal (error, DK_ERROR, DK_ERROR_INVALID,
+                       _("With SQLite the login throttle is kept in the server’s memory"));
+  return FALSE;
+}
+
 /* ---- public API ---- */
 
 /**
@@ -84,6 +93,9 @@ dk_server_db_add_user (DkServerDb  *self,
   g_return_val_if_fail (username != NULL, FALSE);
   g_return_val_if_fail (password_hash != NULL, FALSE);
 
+  if (self->pg != NULL)
+    return _dk_server_db_pg_add_user (self, username, password_hash, roles, error);
+
   stmt = _dk_server_db_get_stmt (self, STMT_ADD_USER, error);
   if (stmt == NULL)
     return FALSE;
@@ -118,6 +130,9 @@ dk_server_db_set_password (DkServerDb  *self,
   g_return_val_if_fail (username != NULL, FALSE);
   g_return_val_if_fail (password_hash != NULL, FALSE);
 
+  if (self->pg != NULL)
+    return _dk_server_db_pg_set_password (self, username, password_hash, error);
+
   if (_dk_server_db_get_stmt (self, STMT_SET_PASSWORD, error) == NULL)
     return FALSE;
   _dk_server_db_bind_text (self->stmts[STMT_SET_PASSWORD], 2, password_hash);
@@ -138,6 +153,9 @@ dk_server_db_set_disabled (DkServerDb  *self,
   g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
   g_return_val_if_fail (username != NULL, FALSE);
 
+  if (self->pg != NULL)
+    return _dk_server_db_pg_set_disabled (self, username, disabled, error);
+
   if (_dk_server_db_get_stmt (self, STMT_SET_DISABLED, error) == NULL)
     return FALSE;
   sqlite3_bind_int (self->stmts[STMT_SET_DISABLED], 2, disabled ? 1 : 0);
@@ -157,6 +175,9 @@ dk_server_db_set_roles (DkServerDb  *self,
 {
   g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
   g_return_val_if_fail (username != NULL, FALSE);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_set_roles (self, username, roles, error);
 
   if (_dk_server_db_get_stmt (self, STMT_SET_ROLES, error) == NULL)
     return FALSE;
@@ -179,6 +200,9 @@ dk_server_db_get_user (DkServerDb  *self,
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
   g_return_val_if_fail (username != NULL, NULL);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_get_user (self, username, error);
 
   stmt = _dk_server_db_get_stmt (self, STMT_GET_USER, error);
   if (stmt == NULL)
@@ -207,6 +231,9 @@ dk_server_db_list_users (DkServerDb  *self,
   int rc;
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_list_users (self, error);
 
   stmt = _dk_server_db_get_stmt (self, STMT_LIST_USERS, error);
   if (stmt == NULL)
@@ -243,6 +270,9 @@ dk_server_db_add_session (DkServerDb  *self,
   g_return_val_if_fail (token_hash != NULL, FALSE);
   g_return_val_if_fail (username != NULL, FALSE);
 
+  if (self->pg != NULL)
+    return _dk_server_db_pg_add_session (self, token_hash, username, expires, error);
+
   stmt = _dk_server_db_get_stmt (self, STMT_ADD_SESSION, error);
   if (stmt == NULL)
     return FALSE;
@@ -264,32 +294,32 @@ dk_server_db_add_session (DkServerDb  *self,
 }
 
 /**
- * dk_server_db_lookup_session:
+ * dk_server_db_find_session:
  * @now: the current time, Unix seconds
  * @expires: (out) (optional): when the session ends
  *
  * Returns: (transfer full) (nullable): the username of a live session of an enabled
- *   user, or %NULL
+ *   user; %NULL without @error set when there is none, with it when the database failed
  */
 char *
-dk_server_db_lookup_session (DkServerDb  *self,
-                             const char  *token_hash,
-                             gint64       now,
-                             gint64      *expires)
+dk_server_db_find_session (DkServerDb  *self,
+                           const char  *token_hash,
+                           gint64       now,
+                           gint64      *expires,
+                           GError     **error)
 {
   g_autoptr(DkCachedStmt) stmt = NULL;
-  g_autoptr(GError) error = NULL;
   int rc;
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
   g_return_val_if_fail (token_hash != NULL, NULL);
 
-  stmt = _dk_server_db_get_stmt (self, STMT_LOOKUP_SESSION, &error);
+  if (self->pg != NULL)
+    return _dk_server_db_pg_lookup_session (self, token_hash, now, expires, error);
+
+  stmt = _dk_server_db_get_stmt (self, STMT_LOOKUP_SESSION, error);
   if (stmt == NULL)
-    {
-      g_warning ("%s", error->message);
-      return NULL;
-    }
+    return NULL;
   _dk_server_db_bind_text (stmt, 1, token_hash);
   sqlite3_bind_int64 (stmt, 2, now);
 
@@ -301,8 +331,34 @@ dk_server_db_lookup_session (DkServerDb  *self,
       return _dk_server_db_column_strdup (stmt, 0);
     }
   if (rc != SQLITE_DONE)
-    g_warning ("Could not read the sessions of %s: %s", self->path, sqlite3_errmsg (self->db));
+    _dk_server_db_set_sqlite_error (self, error, rc, _("Could not read the sessions"));
   return NULL;
+}
+
+/**
+ * dk_server_db_lookup_session:
+ * @now: the current time, Unix seconds
+ * @expires: (out) (optional): when the session ends
+ *
+ * Returns: (transfer full) (nullable): the username of a live session of an enabled
+ *   user, or %NULL (a failure of the database is logged)
+ */
+char *
+dk_server_db_lookup_session (DkServerDb  *self,
+                             const char  *token_hash,
+                             gint64       now,
+                             gint64      *expires)
+{
+  g_autoptr(GError) error = NULL;
+  char *username;
+
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
+  g_return_val_if_fail (token_hash != NULL, NULL);
+
+  username = dk_server_db_find_session (self, token_hash, now, expires, &error);
+  if (error != NULL)
+    g_warning ("%s", error->message);
+  return username;
 }
 
 /**
@@ -319,6 +375,9 @@ dk_server_db_delete_session (DkServerDb  *self,
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
   g_return_val_if_fail (token_hash != NULL, FALSE);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_delete_session (self, token_hash, error);
 
   stmt = _dk_server_db_get_stmt (self, STMT_DELETE_SESSION, error);
   if (stmt == NULL)
@@ -341,6 +400,9 @@ dk_server_db_delete_user_sessions (DkServerDb  *self,
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
   g_return_val_if_fail (username != NULL, FALSE);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_delete_user_sessions (self, username, error);
 
   stmt = _dk_server_db_get_stmt (self, STMT_DELETE_USER_SESSIONS, error);
   if (stmt == NULL)
@@ -370,6 +432,10 @@ dk_server_db_get_session_contact (DkServerDb  *self,
   g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
   g_return_val_if_fail (token_hash != NULL, FALSE);
   g_return_val_if_fail (created_at != NULL && last_contact != NULL, FALSE);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_get_session_contact (self, token_hash, created_at, last_contact,
+                                                 error);
 
   stmt = _dk_server_db_get_stmt (self, STMT_GET_SESSION_CONTACT, error);
   if (stmt == NULL)
@@ -410,6 +476,9 @@ dk_server_db_note_session_contact (DkServerDb  *self,
   g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
   g_return_val_if_fail (token_hash != NULL, FALSE);
 
+  if (self->pg != NULL)
+    return _dk_server_db_pg_note_session_contact (self, token_hash, at, error);
+
   stmt = _dk_server_db_get_stmt (self, STMT_NOTE_SESSION_CONTACT, error);
   if (stmt == NULL)
     return FALSE;
@@ -437,6 +506,9 @@ dk_server_db_get_mutation_result (DkServerDb  *self,
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
   g_return_val_if_fail (mutation_id != NULL, NULL);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_get_mutation_result (self, mutation_id, username);
 
   stmt = _dk_server_db_get_stmt (self, STMT_GET_MUTATION, &error);
   if (stmt == NULL)
@@ -474,6 +546,9 @@ dk_server_db_put_mutation_result (DkServerDb  *self,
   g_return_val_if_fail (mutation_id != NULL, FALSE);
   g_return_val_if_fail (result != NULL, FALSE);
 
+  if (self->pg != NULL)
+    return _dk_server_db_pg_put_mutation_result (self, mutation_id, username, result, error);
+
   stmt = _dk_server_db_get_stmt (self, STMT_PUT_MUTATION, error);
   if (stmt == NULL)
     return FALSE;
@@ -503,6 +578,9 @@ dk_server_db_audit (DkServerDb  *self,
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
   g_return_val_if_fail (action != NULL, FALSE);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_audit (self, username, action, object_id, address, detail, error);
 
   stmt = _dk_server_db_get_stmt (self, STMT_AUDIT, error);
   if (stmt == NULL)
@@ -535,6 +613,9 @@ dk_server_db_list_audit (DkServerDb  *self,
   int rc;
 
   g_return_val_if_fail (DK_IS_SERVER_DB (self), NULL);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_list_audit (self, limit, error);
 
   stmt = _dk_server_db_get_stmt (self, STMT_LIST_AUDIT, error);
   if (stmt == NULL)
@@ -570,4 +651,111 @@ dk_server_db_list_audit (DkServerDb  *self,
     }
 
   return g_steal_pointer (&rows);
+}
+
+/**
+ * dk_server_db_get_throttle_entry:
+ * @table: "pair", "user" or "address"
+ * @entry: (out): the entry; all zero when there is none
+ *
+ * PostgreSQL only (on SQLite the login throttle counts in memory).
+ */
+gboolean
+dk_server_db_get_throttle_entry (DkServerDb       *self,
+                                 const char       *table,
+                                 const char       *key,
+                                 DkThrottleEntry  *entry,
+                                 GError          **error)
+{
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
+  g_return_val_if_fail (table != NULL && key != NULL && entry != NULL, FALSE);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_get_throttle_entry (self, table, key, entry, error);
+  return refuse_throttle_on_sqlite (error);
+}
+
+/**
+ * dk_server_db_lock_throttle_entry:
+ * @now: Unix seconds, the forgiveness of an entry made now
+ * @entry: (out): the entry as stored, or {0, 0, @now} when it was made
+ *
+ * Inside a transaction: reads the entry and holds its lock until the transaction ends.
+ * PostgreSQL only.
+ */
+gboolean
+dk_server_db_lock_throttle_entry (DkServerDb       *self,
+                                  const char       *table,
+                                  const char       *key,
+                                  gint64            now,
+                                  DkThrottleEntry  *entry,
+                                  GError          **error)
+{
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
+  g_return_val_if_fail (table != NULL && key != NULL && entry != NULL, FALSE);
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_lock_throttle_entry (self, table, key, now, entry, error);
+  return refuse_throttle_on_sqlite (error);
+}
+
+/**
+ * dk_server_db_put_throttle_entry:
+ *
+ * Stores the entry of @key (insert or replace). PostgreSQL only.
+ */
+gboolean
+dk_server_db_put_throttle_entry (DkServerDb             *self,
+                                 const char             *table,
+                                 const char             *key,
+                                 const DkThrottleEntry  *entry,
+                                 GError                **error)
+{
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
+  g_return_val_if_fail (table != NULL && key != NULL && entry != NULL, FALSE);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_put_throttle_entry (self, table, key, entry, error);
+  return refuse_throttle_on_sqlite (error);
+}
+
+/**
+ * dk_server_db_forget_throttle_entry:
+ *
+ * Deletes the entry of @key; an unknown one is no error. PostgreSQL only.
+ */
+gboolean
+dk_server_db_forget_throttle_entry (DkServerDb  *self,
+                                    const char  *table,
+                                    const char  *key,
+                                    GError     **error)
+{
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
+  g_return_val_if_fail (table != NULL && key != NULL, FALSE);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_forget_throttle_entry (self, table, key, error);
+  return refuse_throttle_on_sqlite (error);
+}
+
+/**
+ * dk_server_db_prune_throttle:
+ * @before: Unix seconds; entries whose last failure is older go
+ * @limit: at most this many
+ *
+ * Returns: how many entries were deleted, or -1 with @error set. PostgreSQL only.
+ */
+gint64
+dk_server_db_prune_throttle (DkServerDb  *self,
+                             gint64       before,
+                             guint        limit,
+                             GError     **error)
+{
+  g_return_val_if_fail (DK_IS_SERVER_DB (self), -1);
+
+  if (self->pg != NULL)
+    return _dk_server_db_pg_prune_throttle (self, before, limit, error);
+  refuse_throttle_on_sqlite (error);
+  return -1;
 }

@@ -167,7 +167,8 @@ gboolean        _dk_server_db_pg_add_session      (DkServerDb      *self,
 char           *_dk_server_db_pg_lookup_session   (DkServerDb      *self,
                                                    const char      *token_hash,
                                                    gint64           now,
-                                                   gint64          *expires);
+                                                   gint64          *expires,
+                                                   GError         **error);
 gboolean        _dk_server_db_pg_delete_session   (DkServerDb      *self,
                                                    const char      *token_hash,
                                                    GError         **error);
@@ -199,6 +200,31 @@ gboolean        _dk_server_db_pg_audit            (DkServerDb      *self,
                                                    const char      *detail,
                                                    GError         **error);
 GPtrArray      *_dk_server_db_pg_list_audit       (DkServerDb      *self,
+                                                   guint            limit,
+                                                   GError         **error);
+
+gboolean        _dk_server_db_pg_get_throttle_entry (DkServerDb    *self,
+                                                   const char      *table,
+                                                   const char      *key,
+                                                   DkThrottleEntry *entry,
+                                                   GError         **error);
+gboolean        _dk_server_db_pg_lock_throttle_entry (DkServerDb   *self,
+                                                   const char      *table,
+                                                   const char      *key,
+                                                   gint64           now,
+                                                   DkThrottleEntry *entry,
+                                                   GError         **error);
+gboolean        _dk_server_db_pg_put_throttle_entry (DkServerDb    *self,
+                                                   const char      *table,
+                                                   const char      *key,
+                                                   const DkThrottleEntry *entry,
+                                                   GError         **error);
+gboolean        _dk_server_db_pg_forget_throttle_entry (DkServerDb *self,
+                                                   const char      *table,
+                                                   const char      *key,
+                                                   GError         **error);
+gint64          _dk_server_db_pg_prune_throttle   (DkServerDb      *self,
+                                                   gint64           before,
                                                    guint            limit,
                                                    GError         **error);
 

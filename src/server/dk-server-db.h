@@ -209,11 +209,20 @@ gboolean        dk_server_db_add_session        (DkServerDb      *self,
                                                  const char      *username,
                                                  gint64           expires,
                                                  GError         **error);
-/* The username of a live (unexpired, unrevoked) session, or NULL. */
+/* The username of a live (unexpired, unrevoked) session, or NULL (a failure of the
+ * database logged). */
 char           *dk_server_db_lookup_session     (DkServerDb      *self,
                                                  const char      *token_hash,
                                                  gint64           now,
                                                  gint64          *expires);
+/* The same, but a failure of the database is NULL with @error set (DK_ERROR_STORAGE),
+ * told apart from no such session (NULL, no error): a request must not answer "log in
+ * again" because the database is away for a moment. */
+char           *dk_server_db_find_session       (DkServerDb      *self,
+                                                 const char      *token_hash,
+                                                 gint64           now,
+                                                 gint64          *expires,
+                                                 GError         **error);
 gboolean        dk_server_db_delete_session     (DkServerDb      *self,
                                                  const char      *token_hash,
                                                  GError         **error);
@@ -258,6 +267,49 @@ gboolean        dk_server_db_audit              (DkServerDb      *self,
 /* The audit rows as JSON objects {"at","username","action","object","address","detail"},
  * newest first, at most @limit. (element-type utf8) */
 GPtrArray      *dk_server_db_list_audit         (DkServerDb      *self,
+                                                 guint            limit,
+                                                 GError         **error);
+
+/* ---- the login throttle's entries, shared by the instances on one PostgreSQL ----
+ *
+ * dk-login-throttle.c keeps the policy; these keep its counts. Only on PostgreSQL: on
+ * SQLite (one process) the throttle keeps them in memory, and these answer
+ * DK_ERROR_INVALID. @table is "pair", "user" or "address". Times are Unix seconds. */
+
+typedef struct {
+  gint64 failures;
+  gint64 last_failure;
+  gint64 forgiven_until;   /* failures before this time were forgiven already */
+} DkThrottleEntry;
+
+/* The entry of @key; all zero when there is none. */
+gboolean        dk_server_db_get_throttle_entry (DkServerDb      *self,
+                                                 const char      *table,
+                                                 const char      *key,
+                                                 DkThrottleEntry *entry,
+                                                 GError         **error);
+/* Inside a transaction: the entry of @key, made as {0, 0, @now} when there is none,
+ * and locked until the transaction ends, so that another instance's read-modify-write
+ * of the same entry waits for this one's. */
+gboolean        dk_server_db_lock_throttle_entry (DkServerDb     *self,
+                                                 const char      *table,
+                                                 const char      *key,
+                                                 gint64           now,
+                                                 DkThrottleEntry *entry,
+                                                 GError         **error);
+gboolean        dk_server_db_put_throttle_entry (DkServerDb      *self,
+                                                 const char      *table,
+                                                 const char      *key,
+                                                 const DkThrottleEntry *entry,
+                                                 GError         **error);
+gboolean        dk_server_db_forget_throttle_entry (DkServerDb   *self,
+                                                 const char      *table,
+                                                 const char      *key,
+                                                 GError         **error);
+/* Deletes at most @limit entries whose last failure is before @before; how many, or
+ * -1 with @error set. */
+gint64          dk_server_db_prune_throttle     (DkServerDb      *self,
+                                                 gint64           before,
                                                  guint            limit,
                                                  GError         **error);
 

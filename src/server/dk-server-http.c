@@ -182,7 +182,8 @@ _dk_server_bearer_token (SoupServerMessage *msg)
 }
 
 /* Resolves the caller from the Authorization header. No header is an anonymous caller;
- * a token that is unknown, expired or revoked, or a disabled user, is 401. */
+ * a token that is unknown, expired or revoked, or a disabled user, is 401; a database
+ * that cannot be read is its storage error. */
 gboolean
 _dk_server_resolve_caller (DkServer          *self,
                            SoupServerMessage *msg,
@@ -193,6 +194,7 @@ _dk_server_resolve_caller (DkServer          *self,
   g_autofree char *token_hash = NULL;
   g_autofree char *username = NULL;
   g_autoptr(DkStoredUser) user = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   g_assert (DK_IS_SERVER (self));
 
@@ -204,18 +206,25 @@ _dk_server_resolve_caller (DkServer          *self,
     return TRUE;
 
   token_hash = dk_token_hash (token);
-  username = dk_server_db_lookup_session (self->db, token_hash, dk_time_now (), NULL);
+  /* A database away for a moment is its own error, never "log in again": a client
+   * that heard that would drop a good session. */
+  username = dk_server_db_find_session (self->db, token_hash, dk_time_now (), NULL,
+                                        &local_error);
+  if (username != NULL)
+    user = dk_server_db_get_user (self->db, username, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   if (username == NULL)
     {
       g_set_error_literal (error, DK_ERROR, DK_ERROR_UNAUTHORIZED,
                            _("The session has expired or was ended; log in again"));
       return FALSE;
     }
-
-  user = dk_server_db_get_user (self->db, username, error);
   if (user == NULL || user->disabled)
     {
-      g_clear_error (error);
       g_set_error_literal (error, DK_ERROR, DK_ERROR_UNAUTHORIZED,
                            _("The account is disabled or gone; log in again"));
       return FALSE;

@@ -96,7 +96,6 @@ complete_login (Login    *login,
 {
   DkServer *self = login->self;
   SoupServerMessage *msg = login->msg;
-  gint64 now_mono = g_get_monotonic_time () / G_USEC_PER_SEC;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -110,7 +109,8 @@ complete_login (Login    *login,
    * which names are accounts. Only the audit log says why. */
   if (!password_ok || login->disabled)
     {
-      dk_login_throttle_failed (self->throttle, login->username, login->address, now_mono);
+      dk_login_throttle_failed (self->throttle, login->username, login->address,
+                                dk_login_throttle_now (self->throttle));
       if (password_ok)
         dk_server_db_audit (self->db, login->username, "login_refused", NULL, login->address,
                             "account disabled", NULL);
@@ -196,7 +196,7 @@ handle_login (DkServer          *self,
 
   login->address = g_strdup (soup_server_message_get_remote_host (msg));
   wait = dk_login_throttle_check (self->throttle, login->username, login->address,
-                                  g_get_monotonic_time () / G_USEC_PER_SEC);
+                                  dk_login_throttle_now (self->throttle));
   if (wait > 0)
     {
       g_autofree char *seconds = g_strdup_printf ("%u", wait);
@@ -254,7 +254,12 @@ handle_logout (DkServer          *self,
     }
 
   token_hash = dk_token_hash (token);
-  username = dk_server_db_lookup_session (self->db, token_hash, dk_time_now (), NULL);
+  username = dk_server_db_find_session (self->db, token_hash, dk_time_now (), NULL, &error);
+  if (error != NULL)
+    {
+      _dk_server_reply_error (msg, error);
+      return;
+    }
   if (username == NULL)
     {
       _dk_server_reply_error_code (msg, DK_ERROR_UNAUTHORIZED,

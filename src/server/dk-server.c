@@ -264,7 +264,7 @@ dk_server_new (DkServerDb *db)
 
   self = g_object_new (DK_TYPE_SERVER, "keepalive-seconds", seconds, NULL);
   self->db = g_object_ref (db);
-  self->throttle = dk_login_throttle_new ();
+  self->throttle = dk_login_throttle_new_for_db (db);
   self->events = dk_event_hub_new (self->keepalive_seconds);
 
   return self;
