@@ -13,6 +13,7 @@
 #include "dk-time.h"
 
 #define CONCURRENT_ROUNDS 25
+#define WHOAMI_ROUNDS     200
 #define THROTTLE_THREADS  4
 #define THROTTLE_FAILURES 50   /* per thread */
 
@@ -117,13 +118,18 @@ test_session_made_on_one_works_on_the_other (Fixture       *fixture,
 {
   g_autofree char *token = NULL;
   g_autoptr(JsonNode) reply = NULL;
+  gint64 started;
 
   if (skip_without_pg (fixture))
     return;
 
   token = dk_test_server_login (fixture->a, "staff", "demo");
   g_assert_cmpuint (whoami (fixture->a, token), ==, 200);
-  g_assert_cmpuint (whoami (fixture->b, token), ==, 200);
+  started = g_get_monotonic_time ();
+  for (guint i = 0; i < WHOAMI_ROUNDS; i++)
+    g_assert_cmpuint (whoami (i % 2 ? fixture->a : fixture->b, token), ==, 200);
+  g_test_message ("%u who-am-I over both instances: %.2f ms each", WHOAMI_ROUNDS,
+                  (g_get_monotonic_time () - started) / 1000.0 / WHOAMI_ROUNDS);
 
   /* Ended on B, it is ended on A. */
   g_assert_cmpuint (dk_test_server_request (fixture->b, "DELETE", "/api/v1/session", token,
@@ -342,11 +348,13 @@ test_mutation_posted_to_both_at_once_applies_once (Fixture       *fixture,
                                                    gconstpointer  data)
 {
   g_autofree char *token = NULL;
+  gint64 started;
 
   if (skip_without_pg (fixture))
     return;
 
   token = dk_test_server_login (fixture->a, "servicedesk", "demo");
+  started = g_get_monotonic_time ();
   for (guint round = 0; round < CONCURRENT_ROUNDS; round++)
     {
       g_autofree char *mutation_id = g_uuid_string_random ();
@@ -369,6 +377,9 @@ test_mutation_posted_to_both_at_once_applies_once (Fixture       *fixture,
       g_assert_cmpstr (answer_a, ==, answer_b);
       assert_applied_once (fixture, case_id);
     }
+  g_test_message ("%u rounds of one mutation posted to both at once: %.1f ms a round",
+                  CONCURRENT_ROUNDS, (g_get_monotonic_time () - started) / 1000.0
+                                       / CONCURRENT_ROUNDS);
 }
 
 /* ---- the login throttle ---- */
@@ -459,6 +470,7 @@ test_throttle_counts_concurrent_failures (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(DkServerDb) db = NULL;
   g_autoptr(DkLoginThrottle) throttle = NULL;
+  gint64 started;
 
   if (skip_without_pg (fixture))
     return;
@@ -469,10 +481,16 @@ test_throttle_counts_concurrent_failures (Fixture       *fixture,
   g_assert_no_error (error);
   throttle = dk_login_throttle_new_for_db (db);
   thread.now = dk_login_throttle_now (throttle);
+  started = g_get_monotonic_time ();
   for (guint i = 0; i < THROTTLE_THREADS; i++)
     threads[i] = g_thread_new ("failures", count_failures_in_thread, &thread);
   for (guint i = 0; i < THROTTLE_THREADS; i++)
     g_thread_join (threads[i]);
+  g_test_message ("%u failures counted by %u connections at once in %.1f ms (%.2f ms each)",
+                  THROTTLE_THREADS * THROTTLE_FAILURES, THROTTLE_THREADS,
+                  (g_get_monotonic_time () - started) / 1000.0,
+                  (g_get_monotonic_time () - started) / 1000.0
+                    / (THROTTLE_THREADS * THROTTLE_FAILURES));
 
   /* Not one lost: every read-modify-write waited for the one before. */
   g_assert_cmpint (psql_count (fixture, "SELECT failures FROM login_throttle"
@@ -487,6 +505,84 @@ test_throttle_counts_concurrent_failures (Fixture       *fixture,
   /* 15 minutes later the entries start over. */
   g_assert_cmpuint (dk_login_throttle_check (throttle, "anna", "10.0.0.1", thread.now + 900),
                     ==, 0);
+}
+
+/* Every lock the database's throttle answers is the one the memory's answers, for the
+ * same failures at the same times. */
+static void
+assert_same_locks (DkLoginThrottle *memory,
+                   DkLoginThrottle *shared,
+                   const char      *usernames[],
+                   const char      *addresses[],
+                   gint64           now)
+{
+  for (guint u = 0; usernames[u] != NULL; u++)
+    for (guint a = 0; addresses[a] != NULL; a++)
+      g_assert_cmpuint (dk_login_throttle_check (shared, usernames[u], addresses[a], now), ==,
+                        dk_login_throttle_check (memory, usernames[u], addresses[a], now));
+}
+
+static void
+test_throttle_database_answers_as_memory (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  const char *usernames[] = { "anna", "bert", "cecilia", NULL };
+  const char *addresses[] = { "10.0.0.1", "10.0.0.2", "10.0.0.3", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkServerDb) db = NULL;
+  g_autoptr(DkLoginThrottle) memory = dk_login_throttle_new ();
+  g_autoptr(DkLoginThrottle) shared = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+  gint64 now = 1800000000;
+  guint locked = 0;
+
+  if (skip_without_pg (fixture))
+    return;
+
+  db = dk_server_db_open (fixture->url, &error);
+  g_assert_no_error (error);
+  shared = dk_login_throttle_new_for_db (db);
+
+  /* Failures, successes and time passing at random: free failures, growing locks, locks
+   * running out, 15 minutes forgetting. */
+  for (guint step = 0; step < 300; step++)
+    {
+      const char *username = usernames[g_rand_int_range (rand, 0, 3)];
+      const char *address = addresses[g_rand_int_range (rand, 0, 3)];
+      gint32 op = g_rand_int_range (rand, 0, 100);
+
+      now += g_rand_int_range (rand, 0, 3) == 0 ? g_rand_int_range (rand, 0, 400)
+                                                : g_rand_int_range (rand, 0, 3);
+      if (op < 75)
+        {
+          dk_login_throttle_failed (memory, username, address, now);
+          dk_login_throttle_failed (shared, username, address, now);
+        }
+      else if (op < 80)
+        {
+          dk_login_throttle_succeeded (memory, username, address);
+          dk_login_throttle_succeeded (shared, username, address);
+        }
+      if (dk_login_throttle_check (memory, username, address, now) > 0)
+        locked++;
+      assert_same_locks (memory, shared, usernames, addresses, now);
+    }
+
+  /* Spraying from one address, one failure a second or faster: the address's forgiveness
+   * of one failure in 30 seconds, and its lock. */
+  for (guint step = 0; step < 130; step++)
+    {
+      g_autofree char *username = g_strdup_printf ("user%u", step);
+
+      now += step % 3 == 0 ? 1 : 0;
+      dk_login_throttle_failed (memory, username, "10.0.0.9", now);
+      dk_login_throttle_failed (shared, username, "10.0.0.9", now);
+      g_assert_cmpuint (dk_login_throttle_check (shared, "dora", "10.0.0.9", now), ==,
+                        dk_login_throttle_check (memory, "dora", "10.0.0.9", now));
+    }
+  g_assert_cmpuint (dk_login_throttle_check (shared, "dora", "10.0.0.9", now), >, 0);
+  g_test_message ("%u of 300 random steps ended locked", locked);
+  g_assert_cmpuint (locked, >, 0);
 }
 
 static void
@@ -658,6 +754,8 @@ main (int argc, char *argv[])
        test_login_forgets_failures_on_both);
   ADD_DB ("/server-pg/instances/throttle/counts-concurrent-failures",
        test_throttle_counts_concurrent_failures);
+  ADD_DB ("/server-pg/instances/throttle/database-answers-as-memory",
+          test_throttle_database_answers_as_memory);
   ADD_DB ("/server-pg/instances/throttle/stale-entries-are-cleaned",
        test_throttle_stale_entries_are_cleaned);
   ADD ("/server-pg/instances/audit/rows-from-both", test_audit_rows_from_both);

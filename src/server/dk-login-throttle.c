@@ -305,7 +305,7 @@ prune_db (DkLoginThrottle *self,
   removed = dk_server_db_prune_throttle (self->db, now - FORGET_AFTER, PRUNE_LIMIT, &error);
   if (removed < 0)
     g_warning ("%s", error->message);
-  else
+  else if (removed > 0)
     g_debug ("Dropped %" G_GINT64_FORMAT " stale throttle entries", removed);
 }
 
