@@ -220,7 +220,9 @@ stop_server
 
 old_max=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select value from meta where key = \"seq\"").fetchone()[0])' "$db")
 n_objects=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from objects").fetchone()[0])' "$db")
+old_audit=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select coalesce(max(id), 0) from audit").fetchone()[0])' "$db")
 check "the SQLite server holds more than 300 objects ($n_objects)" test "$n_objects" -gt 300
+check "the SQLite server has an audit log to move ($old_audit)" test "$old_audit" -gt 0
 
 # ---- the migration ----
 
@@ -274,6 +276,9 @@ run 0 "a new case is posted to the migrated server" api mutate "$pg_url_http" "$
 check "it is applied" grep -q '"applied"' "$tmp/stdout"
 new_seq=$(psql_at "$pg_url" "SELECT max(seq) FROM objects")
 check "its seq ($new_seq) continues above the old newest ($old_max)" test "$new_seq" -gt "$old_max"
+new_audit=$(psql_at "$pg_url" "SELECT max(id) FROM audit")
+check "its audit entry's id ($new_audit) continues above the old newest ($old_audit)" \
+  test "$new_audit" -gt "$old_audit"
 api pull "$pg_url_http" "$staff" >"$tmp/pg.after" || fail "staff pulls after the new case"
 check "staff gets the old changes and the new case after them" \
   sh -c "head -n $(wc -l <"$tmp/sqlite.staff") '$tmp/pg.after' | cmp -s - '$tmp/sqlite.staff' &&
