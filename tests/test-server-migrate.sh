@@ -292,8 +292,9 @@ check "the refusal says how to override (--replace)" grep -q -- "--replace" "$tm
 check "the refused target keeps the new case" \
   test "$(psql_at "$pg_url" "SELECT max(seq) FROM objects")" -eq "$new_seq"
 
+# The same database named by a postgres:// URL this time.
 run 0 "--replace empties the target and copies over it" \
-  "$server" migrate --from "$db" --to "$pg_url" --replace
+  "$server" migrate --from "$db" --to "$(echo "$pg_url" | sed 's,^postgresql:,postgres:,')" --replace
 check "after --replace the target ends at the source's seq again" \
   test "$(psql_at "$pg_url" "SELECT max(seq) FROM objects")" -le "$old_max"
 check "after --replace the new case is gone" \
@@ -346,8 +347,10 @@ run 1 "a copy that fails half-way is a failure" \
 check "the failure names the table" grep -q "sessions" "$tmp/stderr"
 check "nothing of it was kept" \
   test "$(psql_at "$half_url" 'SELECT (SELECT count(*) FROM objects) + (SELECT count(*) FROM users)')" -eq 0
-run 0 "the same target then takes a good copy without --replace" \
-  "$server" migrate --from "$db" --to "$half_url"
+run 0 "the same target, as a key=value string, then takes a good copy without --replace" \
+  "$server" migrate --from "$db" --to "host=$pg_dir/sock user=postgres dbname=half"
+check "it holds every object" \
+  test "$(psql_at "$half_url" 'SELECT count(*) FROM objects')" -eq "$n_objects"
 
 sh "$pg_cluster" stop "$pg_dir" 2>/dev/null || true
 finish
