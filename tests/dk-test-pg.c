@@ -337,3 +337,17 @@ dk_test_pg_start_cluster (DkTestPg *pg)
 {
   pg_ctl (pg, "start", TRUE);
 }
+
+char *
+dk_test_db_location (const char *dir,
+                     const char *name)
+{
+  DkTestPg *pg;
+
+  if (g_strcmp0 (g_getenv ("DRIFTKOLL_TEST_DB"), "postgresql") != 0)
+    return g_build_filename (dir, name, NULL);
+  pg = dk_test_pg_get ();
+  if (pg == NULL)
+    g_error ("DRIFTKOLL_TEST_DB=postgresql, but %s", dk_test_pg_missing_reason ());
+  return dk_test_pg_new_database (pg);
+}

@@ -24,6 +24,12 @@ char     *dk_test_pg_psql          (DkTestPg   *pg,
 void      dk_test_pg_stop_cluster  (DkTestPg   *pg);
 void      dk_test_pg_start_cluster (DkTestPg   *pg);
 
+/* The database a storage test opens: @dir/@name, or with DRIFTKOLL_TEST_DB=postgresql
+ * the URL of a new database of the private cluster (a fatal error when PostgreSQL is
+ * missing: meson runs the -pg tests only where it is installed). */
+char     *dk_test_db_location      (const char *dir,
+                                    const char *name);
+
 /* Why dk_test_pg_get () gave NULL, for g_test_skip (). */
 const char *dk_test_pg_missing_reason (void);
 

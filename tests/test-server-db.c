@@ -2129,6 +2129,45 @@ test_pg_notify_at_commit (Fixture       *fixture,
   PQfinish (listener);
 }
 
+/* A transaction that touches objects holds the seq's lock until it ends: another
+ * connection's writer waits for it, at most lock_timeout, then hears the database is
+ * busy; a transaction of accounts only (the audit) does not wait at all. */
+static void
+test_pg_writers_take_turns (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DkServerDb) other = dk_server_db_open (fixture->path, &error);
+  g_autoptr(PGresult) set = NULL;
+  DkVisibility visibility = { TRUE, DK_ROLE_STAFF, NULL, NULL };
+  gint64 started;
+
+  g_assert_no_error (error);
+  set = PQexec (_dk_server_db_pg_get_conn (other), "SET lock_timeout = '300ms'");
+  g_assert_cmpint (PQresultStatus (set), ==, PGRES_COMMAND_OK);
+
+  g_assert_true (dk_server_db_begin (fixture->db, &error));
+  put (fixture->db, "case", "a", "{}", 1, TRUE, DK_ROLE_STAFF, NULL);
+
+  started = g_get_monotonic_time ();
+  g_assert_true (dk_server_db_begin (other, &error));
+  g_assert_true (dk_server_db_audit (other, "anna", "login", NULL, "127.0.0.1", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (dk_server_db_commit (other, &error));
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 250000);
+
+  g_assert_cmpint (dk_server_db_put_object (other, "case", "b", "{}", 1, FALSE, &visibility,
+                                            &error), ==, 0);
+  g_assert_error (error, DK_ERROR, DK_ERROR_STORAGE);
+  g_assert_nonnull (strstr (error->message, "busy"));
+  g_clear_error (&error);
+
+  g_assert_true (dk_server_db_commit (fixture->db, &error));
+  g_assert_cmpint (dk_server_db_put_object (other, "case", "b", "{}", 1, FALSE, &visibility,
+                                            &error), ==, 2);
+  g_assert_no_error (error);
+}
+
 static void
 test_pg_missing (void)
 {
@@ -2210,6 +2249,7 @@ main (int   argc,
       ADD ("/server-db/pg/concurrent-first-opens", test_pg_concurrent_first_opens);
       ADD ("/server-db/pg/bad-locations-say-so-without-password", test_pg_bad_locations);
       ADD ("/server-db/pg/notify-at-commit-numbers-given-back", test_pg_notify_at_commit);
+      ADD ("/server-db/pg/writers-take-turns-accounts-pass", test_pg_writers_take_turns);
     }
   ADD ("/server-db/snapshot/one-seq-for-both", test_snapshot_one_seq_for_both);
   ADD ("/server-db/snapshot/serve-previous-and-rebuild", test_snapshot_serve_and_rebuild);

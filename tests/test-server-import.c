@@ -11,6 +11,7 @@
 #include "dk-server-import.h"
 #include "dk-server-objects.h"
 #include "dk-test-files.h"
+#include "dk-test-pg.h"
 
 /* tests/data/cases.jsonl: gen-cases.py 20 --seed 1, naming 28 distinct services. */
 #define FIXTURE_CASES          20
@@ -31,7 +32,7 @@ fixture_setup (Fixture       *fixture,
 
   fixture->dir = g_dir_make_tmp ("dk-import-XXXXXX", &error);
   g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "server.db", NULL);
+  path = dk_test_db_location (fixture->dir, "server.db");
   fixture->db = dk_server_db_open (path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (fixture->db);

@@ -202,38 +202,61 @@ test_database_gone_is_not_log_in_again (Fixture       *fixture,
 /* A case.create under mutation id @mutation_id; applied twice, the second would be
  * refused (the case exists), so two answers that are the same prove one application. */
 static char *
-case_create_batch (Fixture    *fixture,
-                   const char *mutation_id,
-                   const char *case_id)
+dup_service_id (Fixture *fixture)
 {
-  g_autofree char *service = dk_test_pg_psql (fixture->pg, fixture->url,
-                                              "SELECT id FROM objects WHERE type = 'service'"
-                                              " AND data LIKE '%\"it_telephony\"%'"
-                                              " ORDER BY id LIMIT 1");
+  return dk_test_pg_psql (fixture->pg, fixture->url,
+                          "SELECT id FROM objects WHERE type = 'service'"
+                          " AND data LIKE '%\"it_telephony\"%' ORDER BY id LIMIT 1");
+}
 
+static char *
+case_create_mutation (const char *service,
+                      const char *mutation_id,
+                      const char *case_id)
+{
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *start = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
 
-  return g_strdup_printf ("{\"mutations\":[{\"id\":\"%s\",\"op\":\"case.create\","
+  return g_strdup_printf ("{\"id\":\"%s\",\"op\":\"case.create\","
                           "\"base_revision\":0,\"data\":{\"id\":\"%s\",\"kind\":\"incident\","
                           "\"area\":\"it_telephony\",\"title\":\"Skrivarna\","
                           "\"description\":\"\",\"scope\":\"Alla\",\"services\":[\"%s\"],"
                           "\"priority\":3,\"public\":false,\"start\":\"%s\","
-                          "\"expected_end\":null}}]}",
+                          "\"expected_end\":null}}",
                           mutation_id, case_id, service, start);
 }
 
 static char *
-results_text (JsonNode *reply)
+case_create_batch (Fixture    *fixture,
+                   const char *mutation_id,
+                   const char *case_id)
+{
+  g_autofree char *service = dup_service_id (fixture);
+  g_autofree char *mutation = case_create_mutation (service, mutation_id, case_id);
+
+  return g_strdup_printf ("{\"mutations\":[%s]}", mutation);
+}
+
+/* The text of result @i of a batch of @n. */
+static char *
+result_text (JsonNode *reply,
+             guint     i,
+             guint     n)
 {
   JsonArray *results;
 
   g_assert_nonnull (reply);
   results = json_object_get_array_member (json_node_get_object (reply), "results");
   g_assert_nonnull (results);
-  g_assert_cmpuint (json_array_get_length (results), ==, 1);
+  g_assert_cmpuint (json_array_get_length (results), ==, n);
 
-  return json_to_string (json_array_get_element (results, 0), FALSE);
+  return json_to_string (json_array_get_element (results, i), FALSE);
+}
+
+static char *
+results_text (JsonNode *reply)
+{
+  return result_text (reply, 0, 1);
 }
 
 static void
@@ -314,13 +337,14 @@ post_start (Post         *post,
                                     post_sent_cb, post);
 }
 
-/* The answer's text; a 500 (the rare refusal of dk-server-db-pg-accounts.c's check
- * after the insert) is asked again, as a client would, and must replay then. */
-static char *
-post_finish (Post         *post,
-             DkTestServer *server,
-             const char   *token,
-             const char   *batch)
+/* The reply; a 500 (the rare refusal of dk-server-db-pg-accounts.c's check after the
+ * insert, or a transaction PostgreSQL broke off) is asked again, as a client would,
+ * and must replay then. */
+static JsonNode *
+post_finish_reply (Post         *post,
+                   DkTestServer *server,
+                   const char   *token,
+                   const char   *batch)
 {
   g_autoptr(JsonNode) reply = NULL;
   g_autoptr(GError) error = NULL;
@@ -339,6 +363,17 @@ post_finish (Post         *post,
   g_assert_no_error (error);
   g_clear_object (&post->msg);
   g_clear_pointer (&post->body, g_bytes_unref);
+
+  return g_steal_pointer (&reply);
+}
+
+static char *
+post_finish (Post         *post,
+             DkTestServer *server,
+             const char   *token,
+             const char   *batch)
+{
+  g_autoptr(JsonNode) reply = post_finish_reply (post, server, token, batch);
 
   return results_text (reply);
 }
@@ -380,6 +415,54 @@ test_mutation_posted_to_both_at_once_applies_once (Fixture       *fixture,
   g_test_message ("%u rounds of one mutation posted to both at once: %.1f ms a round",
                   CONCURRENT_ROUNDS, (g_get_monotonic_time () - started) / 1000.0
                                        / CONCURRENT_ROUNDS);
+}
+
+static void
+test_batches_in_opposite_orders_apply_each_once (Fixture       *fixture,
+                                                 gconstpointer  data)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *service = NULL;
+
+  if (skip_without_pg (fixture))
+    return;
+
+  token = dk_test_server_login (fixture->a, "servicedesk", "demo");
+  service = dup_service_id (fixture);
+  for (guint round = 0; round < CONCURRENT_ROUNDS / 5; round++)
+    {
+      g_autofree char *id1 = g_uuid_string_random ();
+      g_autofree char *id2 = g_uuid_string_random ();
+      g_autofree char *case1 = g_uuid_string_random ();
+      g_autofree char *case2 = g_uuid_string_random ();
+      g_autofree char *m1 = case_create_mutation (service, id1, case1);
+      g_autofree char *m2 = case_create_mutation (service, id2, case2);
+      g_autofree char *forward = g_strdup_printf ("{\"mutations\":[%s,%s]}", m1, m2);
+      g_autofree char *backward = g_strdup_printf ("{\"mutations\":[%s,%s]}", m2, m1);
+      g_autoptr(JsonNode) on_a = NULL;
+      g_autoptr(JsonNode) on_b = NULL;
+      Post post_a = { 0 };
+      Post post_b = { 0 };
+
+      /* A locks id1 then id2, B id2 then id1: no deadlock, each applied once. */
+      post_start (&post_a, fixture->a, token, forward);
+      post_start (&post_b, fixture->b, token, backward);
+      while (!post_a.done || !post_b.done)
+        g_main_context_iteration (NULL, TRUE);
+      on_a = post_finish_reply (&post_a, fixture->a, token, forward);
+      on_b = post_finish_reply (&post_b, fixture->b, token, backward);
+
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autofree char *answer_a = result_text (on_a, i, 2);
+          g_autofree char *answer_b = result_text (on_b, 1 - i, 2);
+
+          g_assert_nonnull (strstr (answer_a, "\"applied\""));
+          g_assert_cmpstr (answer_a, ==, answer_b);
+        }
+      assert_applied_once (fixture, case1);
+      assert_applied_once (fixture, case2);
+    }
 }
 
 /* ---- the login throttle ---- */
@@ -748,6 +831,8 @@ main (int argc, char *argv[])
        test_mutation_replayed_on_the_other);
   ADD ("/server-pg/instances/mutation/posted-to-both-at-once-applies-once",
        test_mutation_posted_to_both_at_once_applies_once);
+  ADD ("/server-pg/instances/mutation/batches-in-opposite-orders-apply-each-once",
+       test_batches_in_opposite_orders_apply_each_once);
   ADD ("/server-pg/instances/throttle/failed-logins-over-both-lock-as-one",
        test_failed_logins_over_both_lock_as_one);
   ADD ("/server-pg/instances/throttle/login-forgets-failures-on-both",

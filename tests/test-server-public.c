@@ -16,6 +16,7 @@
 #include "dk-server-objects.h"
 #include "dk-server-public.h"
 #include "dk-test-files.h"
+#include "dk-test-pg.h"
 
 #define BASE_URL "https://driftinfo.example.org/"
 #define HOUR     3600
@@ -36,7 +37,7 @@ fixture_setup (Fixture       *fixture,
 
   fixture->dir = g_dir_make_tmp ("dk-public-XXXXXX", &error);
   g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "server.db", NULL);
+  path = dk_test_db_location (fixture->dir, "server.db");
   fixture->db = dk_server_db_open (path, &error);
   g_assert_no_error (error);
   fixture->now = dk_time_now ();

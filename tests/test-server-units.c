@@ -11,6 +11,7 @@
 #include "dk-server-mutations.h"
 #include "dk-server-objects.h"
 #include "dk-test-files.h"
+#include "dk-test-pg.h"
 
 #define NOW      ((gint64) 1795529100)   /* 2026-11-24T14:05:00Z */
 #define ADDRESS  "192.0.2.7"
@@ -35,7 +36,7 @@ fixture_setup (Fixture       *f,
 
   f->dir = g_dir_make_tmp ("dk-units-XXXXXX", &error);
   g_assert_no_error (error);
-  path = g_build_filename (f->dir, "server.db", NULL);
+  path = dk_test_db_location (f->dir, "server.db");
   f->db = dk_server_db_open (path, &error);
   g_assert_no_error (error);
 }

@@ -342,7 +342,10 @@ _dk_server_db_pg_note_session_contact (DkServerDb  *self,
  * BEGIN, or here) until the first has committed, and then asks in a statement of its
  * own: READ COMMITTED gives each statement a new snapshot, so it sees the stored
  * answer and replays it. A hash collision between two ids only makes one wait for the
- * other. Taken after the seq row's lock, the advisory lock adds no deadlock.
+ * other. Taken after the seq row's lock, the advisory lock adds no deadlock. A batch
+ * holds one per mutation, 500 at most (DK_MAX_MUTATIONS_PER_BATCH), and one batch
+ * writes at a time: far within PostgreSQL's shared lock table (64 a connection by
+ * default, max_locks_per_transaction).
  *
  * And a check after the insert: inside a transaction, an answer already stored for
  * the id means somebody stored it without the lock, and this transaction's changes

@@ -96,6 +96,8 @@ _dk_server_db_pg_put_object (DkServerDb         *self,
 
   if (!dk_server_db_begin (self, error))
     return 0;
+  if (!_dk_server_db_pg_lock_seq (self, error))
+    goto failed;
 
   seq = _dk_server_db_pg_take_seq (self);
 
@@ -136,9 +138,11 @@ _dk_server_db_pg_get_object (DkServerDb  *self,
   static const char sql[] =
     "SELECT " OBJECT_COLUMNS " FROM objects WHERE type = $1 AND id = $2";
   const char *params[] = { type, id };
-  g_autoptr(PGresult) result = _dk_server_db_pg_exec (self, sql, 2, params,
-                                                      _("Could not read the object"), error);
+  g_autoptr(PGresult) result = NULL;
 
+  if (!_dk_server_db_pg_lock_seq (self, error))
+    return NULL;
+  result = _dk_server_db_pg_exec (self, sql, 2, params, _("Could not read the object"), error);
   if (result == NULL || PQntuples (result) == 0)
     return NULL;
   return read_object_row (result, 0);
@@ -154,10 +158,12 @@ _dk_server_db_pg_list_objects (DkServerDb  *self,
     "SELECT " OBJECT_COLUMNS " FROM objects"
     " WHERE type = $1 AND deleted = 0 AND ($2::integer = 0 OR public != 0) ORDER BY id";
   const char *params[] = { type, public_only ? "1" : "0" };
-  g_autoptr(PGresult) result = _dk_server_db_pg_exec (self, sql, 2, params,
-                                                      _("Could not list the objects"), error);
+  g_autoptr(PGresult) result = NULL;
   g_autoptr(GPtrArray) objects = NULL;
 
+  if (!_dk_server_db_pg_lock_seq (self, error))
+    return NULL;
+  result = _dk_server_db_pg_exec (self, sql, 2, params, _("Could not list the objects"), error);
   if (result == NULL)
     return NULL;
   objects = g_ptr_array_new_full (PQntuples (result), (GDestroyNotify) dk_stored_object_free);
@@ -215,6 +221,8 @@ _dk_server_db_pg_changes_page_add (DkServerDb     *self,
       n_params = 5;
     }
 
+  if (!_dk_server_db_pg_lock_seq (self, error))
+    return FALSE;
   result = _dk_server_db_pg_exec (self, sql, n_params, params,
                                   _("Could not read the changes"), error);
   if (result == NULL)
@@ -242,10 +250,13 @@ _dk_server_db_pg_last_seq (DkServerDb *self)
 {
   static const char sql[] = "SELECT value FROM meta WHERE key = 'seq'";
   g_autoptr(GError) error = NULL;
-  g_autoptr(PGresult) result = _dk_server_db_pg_exec (self, sql, 0, NULL,
-                                                      _("Could not read the last change number"),
-                                                      &error);
+  g_autoptr(PGresult) result = NULL;
 
+  /* Inside a transaction that holds the lock, its own numbers count too. */
+  if (self->depth > 0 && self->pg_seq_locked)
+    return self->pg_seq;
+  result = _dk_server_db_pg_exec (self, sql, 0, NULL, _("Could not read the last change number"),
+                                  &error);
   if (result == NULL || PQntuples (result) != 1)
     {
       g_warning ("%s", error != NULL ? error->message : "no seq in meta");
@@ -279,9 +290,11 @@ _dk_server_db_pg_next_number (DkServerDb  *self,
     "INSERT INTO counters (name, value) VALUES ($1, 1001)"
     " ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value";
   const char *params[] = { counter };
-  g_autoptr(PGresult) result = _dk_server_db_pg_exec (self, sql, 1, params,
-                                                      _("Could not take the next number"), error);
+  g_autoptr(PGresult) result = NULL;
 
+  if (!_dk_server_db_pg_lock_seq (self, error))
+    return 0;
+  result = _dk_server_db_pg_exec (self, sql, 1, params, _("Could not take the next number"), error);
   if (result == NULL)
     return 0;
   return _dk_server_db_pg_get_int64 (result, 0, 0);
@@ -299,10 +312,12 @@ _dk_server_db_pg_put_routine_revision (DkServerDb  *self,
     " ON CONFLICT (routine_id, revision) DO UPDATE SET data = excluded.data";
   Int64Param revision_param;
   const char *params[] = { routine_id, int64_param (&revision_param, revision), data };
-  g_autoptr(PGresult) result = _dk_server_db_pg_exec (self, sql, 3, params,
-                                                      _("Could not store the routine revision"),
-                                                      error);
+  g_autoptr(PGresult) result = NULL;
 
+  if (!_dk_server_db_pg_lock_seq (self, error))
+    return FALSE;
+  result = _dk_server_db_pg_exec (self, sql, 3, params, _("Could not store the routine revision"),
+                                  error);
   return result != NULL;
 }
 
@@ -316,10 +331,12 @@ _dk_server_db_pg_get_routine_revision (DkServerDb  *self,
     "SELECT data FROM routine_revisions WHERE routine_id = $1 AND revision = $2";
   Int64Param revision_param;
   const char *params[] = { routine_id, int64_param (&revision_param, revision) };
-  g_autoptr(PGresult) result = _dk_server_db_pg_exec (self, sql, 2, params,
-                                                      _("Could not read the routine revision"),
-                                                      error);
+  g_autoptr(PGresult) result = NULL;
 
+  if (!_dk_server_db_pg_lock_seq (self, error))
+    return NULL;
+  result = _dk_server_db_pg_exec (self, sql, 2, params, _("Could not read the routine revision"),
+                                  error);
   if (result == NULL || PQntuples (result) == 0)
     return NULL;
   return _dk_server_db_pg_dup_text (result, 0, 0);
@@ -333,10 +350,11 @@ _dk_server_db_pg_latest_routine_revision (DkServerDb *self,
     "SELECT COALESCE (MAX (revision), 0) FROM routine_revisions WHERE routine_id = $1";
   const char *params[] = { routine_id };
   g_autoptr(GError) error = NULL;
-  g_autoptr(PGresult) result = _dk_server_db_pg_exec (self, sql, 1, params,
-                                                      _("Could not read the routine revisions"),
-                                                      &error);
+  g_autoptr(PGresult) result = NULL;
 
+  if (_dk_server_db_pg_lock_seq (self, &error))
+    result = _dk_server_db_pg_exec (self, sql, 1, params, _("Could not read the routine revisions"),
+                                    &error);
   if (result == NULL)
     {
       g_warning ("%s", error->message);
@@ -353,11 +371,13 @@ _dk_server_db_pg_list_routine_revisions (DkServerDb  *self,
   static const char sql[] =
     "SELECT data FROM routine_revisions WHERE routine_id = $1 ORDER BY revision";
   const char *params[] = { routine_id };
-  g_autoptr(PGresult) result = _dk_server_db_pg_exec (self, sql, 1, params,
-                                                      _("Could not list the routine revisions"),
-                                                      error);
+  g_autoptr(PGresult) result = NULL;
   g_autoptr(GPtrArray) revisions = NULL;
 
+  if (!_dk_server_db_pg_lock_seq (self, error))
+    return NULL;
+  result = _dk_server_db_pg_exec (self, sql, 1, params, _("Could not list the routine revisions"),
+                                  error);
   if (result == NULL)
     return NULL;
   revisions = g_ptr_array_new_full (PQntuples (result), g_free);

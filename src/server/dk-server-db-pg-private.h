@@ -7,9 +7,9 @@
  * and the functions below take the same arguments; the routes and rules above never
  * know which backend they talk to.
  *
- * The seq: every write transaction locks the one row meta('seq') at BEGIN (SELECT ...
- * FOR UPDATE), numbers its changes from it and writes the newest back before COMMIT;
- * the row lock is held until COMMIT. So
+ * The seq: every transaction that touches objects locks the one row meta('seq') at its
+ * first such statement (SELECT ... FOR UPDATE), numbers its changes from it and writes
+ * the newest back before COMMIT; the row lock is held until COMMIT. So
  * writers on every instance commit in the order of their numbers, and a reader's
  * snapshot always holds a prefix of the seqs: a pager never skips a change that
  * commits later with a lower number (dk-server-db-pg.c explains and tests prove it).
@@ -74,7 +74,12 @@ char     *_dk_server_db_pg_dup_text        (const PGresult  *result,
 /* The connection, for COPY in `driftkoll-server migrate`. */
 PGconn   *_dk_server_db_pg_get_conn        (DkServerDb      *self);
 
-/* The next seq, inside a write transaction (whose BEGIN locked meta('seq')). */
+/* Inside a transaction: takes the row lock on meta('seq') unless it holds it already;
+ * every function that reads or writes objects, counters or routine revisions calls it
+ * first (dk-server-db-pg.c explains). Outside a transaction it does nothing. */
+gboolean  _dk_server_db_pg_lock_seq        (DkServerDb      *self,
+                                            GError         **error);
+/* The next seq, inside a transaction that holds the lock. */
 gint64    _dk_server_db_pg_take_seq        (DkServerDb      *self);
 gboolean  _dk_server_db_pg_is_empty        (DkServerDb      *self);
 gboolean  _dk_server_db_pg_begin           (DkServerDb      *self,

@@ -16,11 +16,12 @@
  * B takes 8 and commits first, a pager reads 8 and moves to 8, then A commits 7: never
  * seen by that pager. tests/test-server-pg-seq.c finds exactly this with a sequence.
  *
- * Here every write transaction (dk_server_db_begin) starts with
- *   BEGIN; SELECT value FROM meta WHERE key = 'seq' FOR UPDATE
+ * Here every transaction that touches objects, counters or routine revisions, at its
+ * first statement on them (_dk_server_db_pg_lock_seq), runs
+ *   SELECT value FROM meta WHERE key = 'seq' FOR UPDATE
  * numbers its changes on from that value (self->pg_seq; a savepoint rolled back gives
  * its numbers back), and writes the newest one back with UPDATE just before COMMIT.
- * The row lock is held from BEGIN until COMMIT or ROLLBACK, so:
+ * The row lock is held from then until COMMIT or ROLLBACK, so:
  *  - while a transaction holds numbers nobody else can take one: the numbers are
  *    handed out in the order the transactions commit (commit order = seq order);
  *  - a transaction that rolls back gives its numbers back (meta is never written);
@@ -30,12 +31,22 @@
  * (One UPDATE per transaction, not one per change: a transaction that updates one row
  * thousands of times, as an import does, makes PostgreSQL walk an ever longer chain of
  * that row's versions: quadratic.)
- * The lock at BEGIN also gives the rules above what SQLite's BEGIN IMMEDIATE gave them:
- * one writer at a time, so that a read-check-write inside a transaction (a revision
- * check, a case number) is never interleaved with another instance's. Writers queue on
- * one row; a transaction is a few milliseconds, which is the ceiling of the region's
- * write rate (bench/mutations-rate.sh measures it) and far above what hospitals write.
- * Single statements outside a transaction (sessions, audit, counters) take no lock.
+ *
+ * Why at the first read of an object, not at the first seq: the rules read, check and
+ * then write (a base revision, a case's state, a case number). Locked before the read,
+ * such a transaction gives the rules what SQLite's BEGIN IMMEDIATE gave them: no other
+ * instance's write between the check and the write. Locked only at the write, two
+ * instances could both pass a revision check on the same case and the second write
+ * would silently replace the first. Transactions that never touch objects (a login and
+ * its audit row, the login throttle, a session's contact time) take no lock and never
+ * wait behind a writer. Single statements outside a transaction take none either.
+ * Writers of objects queue on one row; a mutation batch is a few milliseconds, which
+ * is the ceiling of the region's write rate (bench/mutations-rate.sh measures it).
+ *
+ * A writer never waits long: the connection sets lock_timeout (LOCK_TIMEOUT), so a
+ * writer behind a very long transaction (an import on another instance) gets
+ * DK_ERROR_STORAGE "the database is busy" instead of freezing its main loop, and the
+ * client tries again later. Long writes (import-cases) should commit in batches.
  *
  * The commit of a transaction that took a seq sends, with that UPDATE,
  *   pg_notify('driftkoll_changes', '<newest seq>')
@@ -57,6 +68,16 @@
 /* The key of the advisory lock the first open takes while it creates the schema, so
  * that two instances starting together on an empty database do not both create it. */
 #define SCHEMA_LOCK_KEY "7418330915"
+
+/* How long a statement waits for a lock before it gives up (see the top). */
+#define LOCK_TIMEOUT "10s"
+
+/* What a savepoint keeps of the seq's state, given back when it is rolled back. A row
+ * lock taken inside a savepoint goes with it in a rollback, so the lock state too. */
+typedef struct {
+  gint64   seq;
+  gboolean locked;
+} DkPgSeqState;
 
 /* ---- locations ---- */
 
@@ -159,21 +180,54 @@ set_pg_error (DkServerDb     *self,
                  what, self->path, message);
   else if (g_strcmp0 (sqlstate, "23505") == 0)
     g_set_error (error, DK_ERROR, DK_ERROR_CONFLICT, "%s: %s", what, message);
+  else if (g_strcmp0 (sqlstate, "55P03") == 0)
+    g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
+                 _("%s: the database is busy with a long write; try again later"), what);
   else
     g_set_error (error, DK_ERROR, DK_ERROR_STORAGE, "%s: %s", what, message);
 }
 
+/* What every session of ours sets: UTF-8 text, and how long a statement waits for a
+ * lock (see the top). */
+static gboolean
+setup_session (DkServerDb  *self,
+               GError     **error)
+{
+  g_autoptr(PGresult) set = NULL;
+
+  if (PQsetClientEncoding (self->pg, "UTF8") != 0)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
+                   _("Could not open the database “%s”: it does not take UTF-8"), self->path);
+      return FALSE;
+    }
+  set = PQexec (self->pg, "SET lock_timeout = '" LOCK_TIMEOUT "'");
+  if (PQresultStatus (set) != PGRES_COMMAND_OK)
+    {
+      set_pg_error (self, set, _("Could not open the database"), error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Connects again after the connection broke; only ever outside a transaction. The
- * prepared statements went with the old session. */
+ * prepared statements and the session's settings went with the old session. */
 static gboolean
 reconnect (DkServerDb *self)
 {
+  g_autoptr(GError) error = NULL;
+
   g_assert (self->depth == 0 && !self->reading);
 
   g_hash_table_remove_all (self->pg_prepared);
   PQreset (self->pg);
   if (connection_lost (self))
     return FALSE;
+  if (!setup_session (self, &error))
+    {
+      g_warning ("%s", error->message);
+      return FALSE;
+    }
   g_message ("Connected again to the database %s", self->path);
   return TRUE;
 }
@@ -424,12 +478,8 @@ _dk_server_db_pg_open (DkServerDb  *self,
       return FALSE;
     }
   PQsetNoticeProcessor (self->pg, ignore_notice, NULL);
-  if (PQsetClientEncoding (self->pg, "UTF8") != 0)
-    {
-      g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
-                   _("Could not open the database “%s”: it does not take UTF-8"), self->path);
-      return FALSE;
-    }
+  if (!setup_session (self, error))
+    return FALSE;
   if (PQserverVersion (self->pg) < 120000)
     {
       g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
@@ -518,29 +568,43 @@ check_transaction (DkServerDb  *self,
   return TRUE;
 }
 
-/* Opens the outermost transaction: BEGIN and the lock on meta('seq') in one round trip;
- * the seq it read is where this transaction's numbers go on from. */
+/* Opens the outermost transaction; the seq's lock is taken later, when needed. */
 static gboolean
 begin_outermost (DkServerDb  *self,
                  GError     **error)
 {
+  if (!exec_simple (self, "BEGIN", _("Could not begin a transaction"), error))
+    return FALSE;
+  self->pg_seq_locked = FALSE;
+  self->pg_seq = 0;
+  self->pg_took_seq = FALSE;
+  if (self->pg_seq_saved == NULL)
+    self->pg_seq_saved = g_array_new (FALSE, FALSE, sizeof (DkPgSeqState));
+  g_array_set_size (self->pg_seq_saved, 0);
+  return TRUE;
+}
+
+gboolean
+_dk_server_db_pg_lock_seq (DkServerDb  *self,
+                           GError     **error)
+{
+  static const char sql[] = "SELECT value FROM meta WHERE key = 'seq' FOR UPDATE";
   g_autoptr(PGresult) result = NULL;
 
-  result = PQexec (self->pg, "BEGIN; SELECT value FROM meta WHERE key = 'seq' FOR UPDATE");
-  if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
+  if (self->depth == 0 || self->pg_seq_locked)
+    return TRUE;
+  result = _dk_server_db_pg_exec (self, sql, 0, NULL, _("Could not take the next change number"),
+                                  error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) != 1)
     {
-      set_pg_error (self, result, _("Could not begin a transaction"), error);
-      if (!connection_lost (self) && PQtransactionStatus (self->pg) != PQTRANS_IDLE)
-        {
-          g_autoptr(PGresult) rollback = PQexec (self->pg, "ROLLBACK");
-        }
+      g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
+                   _("The database %s has no change number"), self->path);
       return FALSE;
     }
   self->pg_seq = _dk_server_db_pg_get_int64 (result, 0, 0);
-  self->pg_took_seq = FALSE;
-  if (self->pg_seq_saved == NULL)
-    self->pg_seq_saved = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_array_set_size (self->pg_seq_saved, 0);
+  self->pg_seq_locked = TRUE;
   return TRUE;
 }
 
@@ -579,7 +643,11 @@ _dk_server_db_pg_begin (DkServerDb  *self,
       if (!check_transaction (self, error) ||
           !exec_simple (self, sql, _("Could not begin a transaction"), error))
         return FALSE;
-      g_array_append_val (self->pg_seq_saved, self->pg_seq);
+      {
+        DkPgSeqState state = { self->pg_seq, self->pg_seq_locked };
+
+        g_array_append_val (self->pg_seq_saved, state);
+      }
     }
 
   self->depth++;
@@ -589,7 +657,7 @@ _dk_server_db_pg_begin (DkServerDb  *self,
 gint64
 _dk_server_db_pg_take_seq (DkServerDb *self)
 {
-  g_assert (self->depth > 0);
+  g_assert (self->depth > 0 && self->pg_seq_locked);
 
   self->pg_took_seq = TRUE;
   return ++self->pg_seq;
@@ -681,8 +749,15 @@ _dk_server_db_pg_rollback (DkServerDb *self)
 
       if (!exec_simple (self, sql, what, &error))
         g_warning ("%s", error->message);
-      /* Its numbers are given back: the next change takes the first of them again. */
-      self->pg_seq = g_array_index (self->pg_seq_saved, gint64, self->pg_seq_saved->len - 1);
+      /* Its numbers are given back: the next change takes the first of them again. A
+       * lock it took is gone with it. */
+      {
+        const DkPgSeqState *state = &g_array_index (self->pg_seq_saved, DkPgSeqState,
+                                                    self->pg_seq_saved->len - 1);
+
+        self->pg_seq = state->seq;
+        self->pg_seq_locked = state->locked;
+      }
       g_array_set_size (self->pg_seq_saved, self->pg_seq_saved->len - 1);
     }
 

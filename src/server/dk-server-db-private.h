@@ -56,8 +56,9 @@ struct _DkServerDb
   char         *pg_conninfo; /* as given, password and all: never logged */
   GHashTable   *pg_prepared; /* const char *sql → statement name (dk-server-db-pg.c) */
   gboolean      pg_took_seq; /* the open transaction took a seq: NOTIFY at COMMIT */
-  gint64        pg_seq;      /* the newest seq of the open transaction (dk-server-db-pg.c) */
-  GArray       *pg_seq_saved; /* (element-type gint64) pg_seq at each open savepoint */
+  gboolean      pg_seq_locked; /* the open transaction holds the row lock on meta('seq') */
+  gint64        pg_seq;      /* then: the newest seq of the open transaction */
+  GArray       *pg_seq_saved; /* (element-type DkPgSeqState) at each open savepoint */
 
   /* state */
   guint         depth;   /* open transactions: 0 none, 1 BEGIN, >1 savepoints */
