@@ -15,7 +15,7 @@
 
 set -eu
 
-test_name=server-migrate
+test_name='server-migrate'
 # shellcheck source=tests/test-env.sh
 . "$(dirname "$0")/test-env.sh"
 
@@ -116,6 +116,16 @@ api () {
   python3 "$tmp/api.py" "$@"
 }
 
+# token_of WHO: the token of anonymous (none), staff, servicedesk or lab.
+token_of () {
+  case $1 in
+    anonymous) echo "" ;;
+    staff) echo "$staff" ;;
+    servicedesk) echo "$servicedesk" ;;
+    lab) echo "$lab" ;;
+  esac
+}
+
 # start_on LOCATION: a server on LOCATION in the background; sets $pg_server_pid and
 # $pg_url_http (the PostgreSQL one never shares $server_pid with the SQLite one).
 start_on () {
@@ -210,8 +220,7 @@ run 0 "routine_owner saves a new routine revision" api mutate "$url" "$owner" "$
 check "the routine revision is applied" grep -q '"applied"' "$tmp/stdout"
 
 for who in anonymous staff servicedesk lab; do
-  eval "token=\${$who:-}"
-  [ "$who" = anonymous ] && token=
+  token=$(token_of "$who")
   api pull "$url" "$token" >"$tmp/sqlite.$who" 2>"$tmp/stderr" || bail "$who pulls from SQLite"
 done
 api get "$url" "" >"$tmp/sqlite.page" || bail "the SQLite server serves its page"
@@ -239,8 +248,7 @@ check "the target's seq is the source's ($old_max)" \
 start_on "$pg_url"
 
 for who in anonymous staff servicedesk lab; do
-  eval "token=\${$who:-}"
-  [ "$who" = anonymous ] && token=
+  token=$(token_of "$who")
   if api pull "$pg_url_http" "$token" >"$tmp/pg.$who" 2>"$tmp/stderr"; then
     pass "$who pulls from PostgreSQL with the token of the SQLite server"
   else
