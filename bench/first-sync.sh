@@ -12,8 +12,15 @@
 # Before the sync, bench-apply times the replica's side alone on the same file (APPLY=0
 # skips it; SNAPSHOT=1 skips it unless APPLY=1 is given).
 #
-# Knobs: N=100000 RUNS=3 SEED=1 CASES=FILE PEER=1 SNAPSHOT=1 APPLY=1 BUILD_DIR=build KEEP=1
-# (keeps the folder and every replica.RUN/replica.db in it)
+# BACKEND=postgresql serves the same cases from PostgreSQL instead of a SQLite file: a
+# private cluster (tests/pg-cluster.sh) in the work folder, the cases imported with
+# `driftkoll-server import-cases --db URL`, the snapshots (SNAPSHOT=1) built into and
+# served from their own folder (--dir / --snapshot-dir: a PostgreSQL server has no file
+# to put them beside). PG_LOAD=migrate loads PostgreSQL by importing into a SQLite file and
+# moving it with `driftkoll-server migrate` (timed) instead: seconds, not minutes.
+#
+# Knobs: N=100000 RUNS=3 SEED=1 CASES=FILE PEER=1 SNAPSHOT=1 APPLY=1 BACKEND=sqlite
+# PG_LOAD=import-cases BUILD_DIR=build KEEP=1 (keeps the folder and every replica.RUN/replica.db in it)
 set -euo pipefail
 
 # shellcheck source=bench/common.sh
@@ -25,6 +32,8 @@ SEED=${SEED:-1}
 CASES=${CASES:-}
 PEER=${PEER:-1}
 SNAPSHOT=${SNAPSHOT:-1}
+BACKEND=${BACKEND:-sqlite}
+PG_LOAD=${PG_LOAD:-import-cases}
 CLI=${DRIFTKOLL_CLI:-$BUILD_DIR/src/cli/driftkoll-cli}
 PASSWORD="bench-$RANDOM-$RANDOM"
 # Never touch a keyring: the session goes to a 0600 file in the throwaway data dir.
@@ -41,19 +50,49 @@ if [ "${APPLY:-$((1 - SNAPSHOT))}" = 1 ]; then
   echo "bench-apply: $("${BENCH_APPLY:-$BUILD_DIR/bench/bench-apply}" "$CASES")"
 fi
 
-db="$WORKDIR/driftkoll.db"
+snapshot_dir=
+case $BACKEND in
+  sqlite)
+    db="$WORKDIR/driftkoll.db"
+    ;;
+  postgresql)
+    pg_dir="$WORKDIR/pg"
+    # The cluster is stopped before common.sh's cleanup removes the folder.
+    trap 'sh "$REPO/tests/pg-cluster.sh" stop "$pg_dir" 2>/dev/null || true; cleanup' EXIT
+    chmod 755 "$WORKDIR"   # the user postgres runs the cluster inside it
+    db=$(sh "$REPO/tests/pg-cluster.sh" start "$pg_dir")
+    snapshot_dir="$WORKDIR/snapshots"
+    ;;
+  *)
+    echo "BACKEND is sqlite or postgresql, not $BACKEND" >&2
+    exit 2
+    ;;
+esac
+echo "backend: $BACKEND"
+if [ "$BACKEND" = postgresql ] && [ "$PG_LOAD" = migrate ]; then
+  # The cases go into a SQLite file first, which `migrate` then moves (and is timed).
+  target=$db
+  db="$WORKDIR/source.db"
+fi
 "$SERVER" init --db "$db" >/dev/null
 printf '%s\n' "$PASSWORD" | "$SERVER" user add --db "$db" bench --password-stdin >/dev/null
 "$SERVER" import-cases --db "$db" "$CASES"
+if [ -n "${target:-}" ]; then
+  t0=$(now)
+  "$SERVER" migrate --from "$db" --to "$target" >/dev/null
+  t1=$(now)
+  printf 'migrate of the SQLite file to PostgreSQL: %s s\n' "$(elapsed "$t0" "$t1")"
+  db=$target
+fi
 
 sync_args=()
 if [ "$SNAPSHOT" = 1 ]; then
   # The operator's command; `serve` finds the files in its default <db>.snapshots/.
   t0=$(now)
-  "$SERVER" snapshot --db "$db" >"$WORKDIR/snapshot.out"
+  "$SERVER" snapshot --db "$db" ${snapshot_dir:+--dir "$snapshot_dir"} >"$WORKDIR/snapshot.out"
   t1=$(now)
   printf 'snapshot build (both classes): %s s\n' "$(elapsed "$t0" "$t1")"
-  for manifest in "$db.snapshots"/*.json; do
+  for manifest in "${snapshot_dir:-$db.snapshots}"/*.json; do
     python3 -c '
 import json, sys
 m = json.load(open(sys.argv[1]))
@@ -61,7 +100,7 @@ print("  %-9s seq %d, %d rows: %.1f MB on disk (.db), %.1f MB zstd (%.1f%%)" % (
     m["class"], m["seq"], m.get("rows", -1), m["size"] / 1e6, m["zst_size"] / 1e6,
     100.0 * m["zst_size"] / m["size"]))' "$manifest"
   done
-  start_server "$db"
+  start_server "$db" ${snapshot_dir:+--snapshot-dir "$snapshot_dir"}
 else
   # Paging from 0, as before issue 14: no snapshot is built at the start either.
   sync_args=(--no-snapshot)
@@ -108,8 +147,8 @@ stop_bg "$SERVER_PID"
 
 sync_median=$(median "${seconds[@]}")
 peak_median=$(median "${peaks[@]}")
-printf 'driftkoll first sync (SNAPSHOT=%s), median of %d: %s s, peak RSS %d MB\n' "$SNAPSHOT" \
-  "$RUNS" "$sync_median" \
+printf 'driftkoll first sync (BACKEND=%s SNAPSHOT=%s), median of %d: %s s, peak RSS %d MB\n' \
+  "$BACKEND" "$SNAPSHOT" "$RUNS" "$sync_median" \
   $((${peak_median%.*} / 1024))
 
 [ "$PEER" = 1 ] || exit 0

@@ -44,5 +44,8 @@ char       *_dk_server_cli_roles_to_text    (DkRole                roles);
 int         _dk_server_cli_run_user         (const char           *program,
                                              int                   argc,
                                              char                **argv);
+int         _dk_server_cli_run_migrate      (const char           *program,
+                                             int                   argc,
+                                             char                **argv);
 
 G_END_DECLS

@@ -48,6 +48,7 @@ static const Command commands[] = {
   { "import", N_("Import services and routines from a JSON file"), run_import },
   { "import-cases", N_("Import cases from a JSON Lines file"), run_import_cases },
   { "snapshot", N_("Build the replica snapshots first syncs download"), run_snapshot },
+  { "migrate", N_("Move a server’s SQLite database to PostgreSQL"), _dk_server_cli_run_migrate },
 };
 
 /* ---- helpers ---- */
