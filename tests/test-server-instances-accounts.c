@@ -449,6 +449,9 @@ test_batches_in_opposite_orders_apply_each_once (Fixture       *fixture,
       post_start (&post_b, fixture->b, token, backward);
       while (!post_a.done || !post_b.done)
         g_main_context_iteration (NULL, TRUE);
+      /* Not even a deadlock PostgreSQL breaks off (and the client would retry). */
+      g_assert_cmpuint (soup_message_get_status (post_a.msg), ==, 200);
+      g_assert_cmpuint (soup_message_get_status (post_b.msg), ==, 200);
       on_a = post_finish_reply (&post_a, fixture->a, token, forward);
       on_b = post_finish_reply (&post_b, fixture->b, token, backward);
 

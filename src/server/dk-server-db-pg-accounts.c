@@ -333,19 +333,24 @@ _dk_server_db_pg_note_session_contact (DkServerDb  *self,
  * and the second INSERT ... DO NOTHING waits for the first and then quietly does
  * nothing: applied twice, answered twice.
  *
- * Two locks close that gap. dk_server_db_begin () on PostgreSQL locks the seq row
- * (dk-server-db-pg.c), so write transactions of every instance already run one after
- * the other. And the question itself takes a transaction-level advisory lock on
- * (id, user), pg_advisory_xact_lock (hashtextextended (id || '\n' || user, 0)), held
- * until the batch commits or rolls back: it keeps the answer right on its own, should
- * writers ever stop being serialized as a whole. The second instance waits (at its
- * BEGIN, or here) until the first has committed, and then asks in a statement of its
- * own: READ COMMITTED gives each statement a new snapshot, so it sees the stored
- * answer and replays it. A hash collision between two ids only makes one wait for the
- * other. Taken after the seq row's lock, the advisory lock adds no deadlock. A batch
- * holds one per mutation, 500 at most (DK_MAX_MUTATIONS_PER_BATCH), and one batch
- * writes at a time: far within PostgreSQL's shared lock table (64 a connection by
- * default, max_locks_per_transaction).
+ * Two locks close that gap, taken in this order inside the batch's transaction and
+ * held until it commits or rolls back. First the seq row's (_dk_server_db_pg_lock_seq
+ * (), dk-server-db-pg.c), which every transaction that touches objects takes: the
+ * question joins the queue of writers, so batches of every instance ask and answer one
+ * after the other. Then a transaction-level advisory lock on (id, user),
+ * pg_advisory_xact_lock (hashtextextended (id || '\n' || user, 0)): it keeps the answer
+ * right on its own, should the writers ever stop being serialized as a whole. The
+ * second instance waits (at the seq row, or there) until the first has committed, and
+ * then asks in a statement of its own: READ COMMITTED gives each statement a new snapshot, so it sees
+ * the stored answer and replays it. A hash collision between two ids only makes one
+ * wait for the other.
+ *
+ * The order matters. With the advisory lock alone, two batches naming the same two ids
+ * in opposite orders would deadlock (A holds id1 and the seq row, B holds id2 and waits
+ * for the seq row, A waits for id2); behind the seq row, whoever asks holds it, and
+ * nobody else holds an advisory lock. A batch holds one advisory lock per mutation, 500
+ * at most (DK_MAX_MUTATIONS_PER_BATCH), and one batch at a time: far within
+ * PostgreSQL's shared lock table (64 a connection by default, max_locks_per_transaction).
  *
  * And a check after the insert: inside a transaction, an answer already stored for
  * the id means somebody stored it without the lock, and this transaction's changes
@@ -365,6 +370,11 @@ _dk_server_db_pg_get_mutation_result (DkServerDb  *self,
     {
       g_autoptr(PGresult) locked = NULL;
 
+      if (!_dk_server_db_pg_lock_seq (self, &error))
+        {
+          g_warning ("%s", error->message);
+          return NULL;
+        }
       locked = _dk_server_db_pg_exec (self,
                                       "SELECT pg_advisory_xact_lock ("
                                       "hashtextextended ($1 || E'\\n' || $2, 0))",
