@@ -115,17 +115,19 @@ one_run () {
       -v cpup="$(awk -v a="$cpu_open" -v b="$cpu_end" 'BEGIN { print b - a }')" \
       -v rss="$(awk -v a="$rss0" -v b="$rss1" -v n="$n" 'BEGIN { printf "%.0f", (b - a) / (n / 1000) }')" \
       -v rsst="$rss1" \
-      'BEGIN { printf "%d %.2f %.2f %s %s %s %s %.2f %.2f %s %s %s\n", n, 100 * c / n, open, p50, p99, max, missed, cpuo, cpup, rss, rsst, load }' \
+      -v postp50="$(awk '/^post_ms/ { print $3 }' "$out")" \
+      -v postmax="$(awk '/^post_ms/ { print $7 }' "$out")" \
+      'BEGIN { printf "%d %.2f %.2f %s %s %s %s %.2f %.2f %s %s %s %s %s\n", n, 100 * c / n, open, p50, p99, max, missed, cpuo, cpup, rss, rsst, load, postp50, postmax }' \
       >>"$RESULTS"
-  tail -n 1 "$RESULTS" | awk '{ printf "  run: connected %s %% open %s s p50 %s ms p99 %s ms max %s ms missed %s | server CPU open %s s, publishes %s s | RSS +%s KiB/1000 sockets (%s KiB) | load %s\n", $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }'
+  tail -n 1 "$RESULTS" | awk '{ printf "  run: connected %s %% open %s s p50 %s ms p99 %s ms max %s ms missed %s | POST p50 %s ms max %s ms | server CPU open %s s, publishes %s s | RSS +%s KiB/1000 sockets (%s KiB) | load %s\n", $2, $3, $4, $5, $6, $7, $13, $14, $8, $9, $10, $11, $12 }'
 }
 
 # medians of the columns of $RESULTS
 print_medians () {
   local label=$1 col
-  local -a names=(n connected_pct open_s p50_ms p99_ms max_ms missed cpu_open_s cpu_publish_s rss_kib_per_1000 rss_kib load)
+  local -a names=(n connected_pct open_s p50_ms p99_ms max_ms missed cpu_open_s cpu_publish_s rss_kib_per_1000 rss_kib load post_p50_ms post_max_ms)
   printf '%s (median of %s):' "$label" "$(wc -l <"$RESULTS")"
-  for col in 2 3 4 5 6 7 8 9 10 11 12; do
+  for col in 2 3 4 5 6 7 8 9 10 11 12 13 14; do
     # shellcheck disable=SC2046
     printf ' %s=%s' "${names[$((col - 1))]}" "$(median $(awk -v c="$col" '{ print $c }' "$RESULTS"))"
   done
