@@ -313,16 +313,25 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* Built each time and destroyed when closed, not GTK's automatic help overlay: that one
+ * is a window kept hidden for the app's whole life, and GTK 4.8's AT-SPI root, asked by
+ * a screen reader for a window index past the visible ones (a count gone stale as a
+ * dialog closed), answers with the last window even when it is hidden, whose accessible
+ * has no path: the app crashed in g_variant_new_object_path (tests/ui/test-a11y.py,
+ * "a window index past the last"). */
 static void
 shortcuts_action (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
 {
   DkApplication *self = DK_APPLICATION (user_data);
-  DkWindow *window = find_window (self);
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *window;
 
-  if (window != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+  builder = gtk_builder_new_from_resource ("/io/github/driftkoll/Driftkoll/dk-shortcuts-window.ui");
+  window = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+  gtk_window_set_transient_for (window, active_window (self));
+  gtk_window_present (window);
 }
 
 static void
