@@ -124,8 +124,12 @@ frames_of (Client *client,
            gsize  *length)
 {
   const guint8 *data = client->received->data;
-  const guint8 *end = memmem (data, client->received->len, "\r\n\r\n", 4);
+  const guint8 *end;
 
+  /* An empty GByteArray's data is NULL, which memmem () may not be given. */
+  if (client->received->len < 4)
+    return NULL;
+  end = memmem (data, client->received->len, "\r\n\r\n", 4);
   if (end == NULL)
     return NULL;
   g_assert_true (client->received->len >= 12 && memcmp (data, "HTTP/1.1 101", 12) == 0);
