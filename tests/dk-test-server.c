@@ -396,6 +396,35 @@ dk_test_server_request (DkTestServer  *self,
   return soup_message_get_status (msg);
 }
 
+guint
+dk_test_server_fail_logins (DkTestServer *self,
+                            const char   *username,
+                            guint         failures)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"wrong\"}",
+                                           username);
+  guint failed = 0;
+  guint refused = 0;
+
+  for (guint attempt = 0; failed < failures && attempt < 200; attempt++)
+    {
+      guint status = dk_test_server_request (self, "POST", "/api/v1/session", NULL, NULL, body,
+                                             -1, NULL, NULL);
+
+      if (status == 401)
+        failed++;
+      else
+        {
+          g_assert_cmpuint (status, ==, 429);
+          refused++;
+          g_usleep (G_USEC_PER_SEC / 10);
+        }
+    }
+  g_assert_cmpuint (failed, ==, failures);
+
+  return refused;
+}
+
 char *
 dk_test_server_login (DkTestServer *self,
                       const char   *username,

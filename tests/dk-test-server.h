@@ -80,6 +80,13 @@ guint         dk_test_server_request  (DkTestServer  *self,
                                        JsonNode     **out_json,
                                        GBytes       **out_bytes);
 /* Logs in and returns the token (asserts success). */
+/* Fails @username's login with a wrong password until @failures were counted (401),
+ * waiting out the locks (429) on the way; returns how many 429 it met. The throttle
+ * counts whole seconds, so its 1 s lock can end at once: eight failures lock for 8 s,
+ * long enough for the next login to meet it on a busy machine. */
+guint         dk_test_server_fail_logins (DkTestServer *self,
+                                          const char   *username,
+                                          guint         failures);
 char         *dk_test_server_login    (DkTestServer  *self,
                                        const char    *username,
                                        const char    *password);

@@ -328,7 +328,8 @@ shortcuts_action (GSimpleAction *action,
   g_autoptr(GtkBuilder) builder = NULL;
   GtkWindow *window;
 
-  builder = gtk_builder_new_from_resource ("/io/github/driftkoll/Driftkoll/dk-shortcuts-window.ui");
+  builder = gtk_builder_new_from_resource ("/io/github/driftkoll/Driftkoll/"
+                                           "dk-shortcuts-window.ui");
   window = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
   gtk_window_set_transient_for (window, active_window (self));
   gtk_window_present (window);

@@ -32,7 +32,7 @@
 #define LINGER_SECONDS          2
 #define LINGER_MIN_BYTES        (256 * 1024)
 #define LINGER_ANNOUNCED_BYTES  (4 * DK_MAX_BODY_BYTES)
-#define DRAIN_BYTES      (16 * 1024)
+#define DRAIN_BYTES             (16 * 1024)
 
 /* The buffer of a body grows from at most this, not from the length it announced: a
  * caller that announces much and sends little makes us hold little. */
