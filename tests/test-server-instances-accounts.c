@@ -165,6 +165,7 @@ test_disabled_user_loses_sessions_on_both (Fixture       *fixture,
   /* Another user's session is untouched. */
   g_assert_cmpuint (whoami (fixture->a, other), ==, 200);
 
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (dk_test_server_run_cli (fixture->b, NULL, NULL, &err, "user", "enable",
                                            "--db", fixture->url, "staff", NULL), ==, 0);
   g_free (dk_test_server_login (fixture->b, "staff", "demo"));
