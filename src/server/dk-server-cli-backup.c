@@ -1000,6 +1000,18 @@ restore_pg (const char  *location,
 
 /* ---- the commands ---- */
 
+/* "14.6 MB" with a plain space (g_format_size () puts a no-break space, which a C
+ * locale's terminal or log shows as "?"). */
+static char *
+format_size (goffset size)
+{
+  g_autofree char *text = g_format_size (MAX (size, 0));
+  g_autoptr(GString) out = g_string_new (text);
+
+  g_string_replace (out, "\u00a0", " ", 0);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 static int
 check_arguments (const char  *program,
                  const char  *db_path,
@@ -1056,7 +1068,7 @@ _dk_server_cli_run_backup (const char  *program,
     return _dk_server_cli_report_failure (program, error);
 
   file_display = g_filename_display_name (argv[1]);
-  size = g_format_size (MAX (figures.size, 0));
+  size = format_size (figures.size);
   if (pg)
     /* Translators: "Backed up to /srv/dk.dump (12.3 MB, pg_dump custom format) in 1.20 s:
      * changes up to 4567, 100000 objects" */
