@@ -522,14 +522,15 @@ backup_sqlite (const char  *db_path,
   return TRUE;
 }
 
-/* Copies @from into the new file @to, byte for byte, and syncs it. */
+/* Copies @from into the new file @to, byte for byte, and syncs it; @to_display names
+ * the file it is for (the temporary's name says nothing to a person). */
 static gboolean
 copy_file (const char  *from,
            const char  *to,
+           const char  *to_display,
            GError     **error)
 {
   g_autofree char *from_display = g_filename_display_name (from);
-  g_autofree char *to_display = g_filename_display_name (to);
   g_autofree char *buffer = g_malloc (COPY_BUFFER_SIZE);
   int in = g_open (from, O_RDONLY | O_CLOEXEC, 0);
   int out;
@@ -746,7 +747,7 @@ restore_sqlite (const char  *db_path,
   if (temporary == NULL)
     return FALSE;
 
-  if (!copy_file (file, temporary, error) ||
+  if (!copy_file (file, temporary, display, error) ||
       !check_restore_copy (temporary, file_display, figures, error) ||
       !sync_path (temporary, FALSE, error))
     {
