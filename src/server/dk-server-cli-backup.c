@@ -183,7 +183,7 @@ file_size (const char *path)
 /* Whether @path begins as an SQLite file does. */
 static gboolean
 check_sqlite_file (const char  *path,
-                   const char  *what,
+                   gboolean     is_backup,
                    GError     **error)
 {
   static const char magic[16] = "SQLite format 3";
@@ -199,7 +199,8 @@ check_sqlite_file (const char  *path,
 
       if (saved_errno == ENOENT)
         {
-          g_set_error (error, DK_ERROR, DK_ERROR_NOT_FOUND, _("There is no %s at %s"), what,
+          g_set_error (error, DK_ERROR, DK_ERROR_NOT_FOUND,
+                       is_backup ? _("There is no backup at %s") : _("There is no database at %s"),
                        display);
           return FALSE;
         }
@@ -498,7 +499,7 @@ backup_sqlite (const char  *db_path,
   g_autofree char *file_display = g_filename_display_name (file);
   g_autofree char *temporary = NULL;
 
-  if (!check_sqlite_file (db_path, _("database"), error))
+  if (!check_sqlite_file (db_path, FALSE, error))
     return FALSE;
   if (!force && g_file_test (file, G_FILE_TEST_EXISTS))
     {
@@ -731,7 +732,7 @@ restore_sqlite (const char  *db_path,
   g_autofree char *temporary = NULL;
   g_autofree char *default_dir = NULL;
 
-  if (!check_sqlite_file (file, _("backup"), error))
+  if (!check_sqlite_file (file, TRUE, error))
     return FALSE;
 
   if (database_in_use (db_path))
@@ -965,7 +966,7 @@ restore_pg (const char  *location,
     return FALSE;
   if (!g_file_test (file, G_FILE_TEST_EXISTS))
     {
-      g_set_error (error, DK_ERROR, DK_ERROR_NOT_FOUND, _("There is no %s at %s"), _("backup"),
+      g_set_error (error, DK_ERROR, DK_ERROR_NOT_FOUND, _("There is no backup at %s"),
                    file_display);
       return FALSE;
     }
@@ -978,10 +979,13 @@ restore_pg (const char  *location,
         strstr (list, " TABLE DATA ") == NULL || strstr (list, " objects ") == NULL ||
         strstr (list, " meta ") == NULL)
       {
-        g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
-                     _("%s is not a pg_dump archive of a driftkoll-server database%s%s"),
-                     file_display, list_error != NULL ? ": " : "",
-                     list_error != NULL ? list_error->message : "");
+        if (list_error != NULL)
+          g_set_error (error, DK_ERROR, DK_ERROR_INVALID, _("%s is not a pg_dump archive: %s"),
+                       file_display, list_error->message);
+        else
+          g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                       _("%s is not a pg_dump archive of a driftkoll-server database"),
+                       file_display);
         return FALSE;
       }
   }
