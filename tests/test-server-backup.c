@@ -610,6 +610,9 @@ test_sqlite_errors (void)
     g_autofree char *kept = NULL;
     const char *at;
 
+    GStatBuf st;
+
+    g_assert_cmpint (g_chmod (db, 0640), ==, 0);
     g_assert_cmpint (g_mkdir (snapshots, 0755), ==, 0);
     g_assert_true (g_file_set_contents (manifest, "{}", -1, NULL));
     g_assert_true (g_file_set_contents (file, "", -1, NULL));
@@ -624,6 +627,9 @@ test_sqlite_errors (void)
     g_assert_cmpstr (after, ==, before);
     g_assert_nonnull (strstr (out, "2 old snapshot files removed"));
     g_assert_cmpuint (count_files (snapshots), ==, 0);
+    /* The replaced file's mode (and owner) go to the new one. */
+    g_assert_cmpint (g_stat (db, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0640);
   }
 
   dk_test_remove_tree (dir);

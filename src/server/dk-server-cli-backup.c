@@ -689,11 +689,23 @@ swap_in (const char  *temporary,
   g_autofree char *journal = g_strconcat (db_path, "-journal", NULL);
   g_autofree char *dir = g_path_get_dirname (db_path);
 
+  GStatBuf old;
+
   *kept_as = NULL;
-  if (g_file_test (db_path, G_FILE_TEST_EXISTS))
+  if (g_stat (db_path, &old) == 0)
     {
       g_autofree char *before_wal = g_strconcat (before, "-wal", NULL);
       g_autofree char *before_journal = g_strconcat (before, "-journal", NULL);
+
+      /* The server's user keeps its database when root restores: the old file's owner
+       * and mode (only root may give a file away; anyone else already owns it). */
+      if (chmod (temporary, old.st_mode & 07777) != 0 ||
+          (chown (temporary, old.st_uid, old.st_gid) != 0 && errno != EPERM))
+        {
+          g_autofree char *display = g_filename_display_name (db_path);
+
+          return set_io_error (error, errno, _("Could not write %s"), display);
+        }
 
       /* The database keeps its name until the new one takes it. */
       if (link (db_path, before) != 0)
