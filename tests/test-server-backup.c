@@ -543,6 +543,10 @@ test_sqlite_errors (void)
   g_clear_pointer (&err, g_free);
   run_expect (0, NULL, NULL, "backup", "--db", db, "--force", copy, NULL);
   assert_no_temporary_left (dir);
+  /* Never over the database itself. */
+  run_expect (1, NULL, &err, "backup", "--db", db, "--force", db, NULL);
+  g_assert_nonnull (strstr (err, "is the database itself"));
+  g_clear_pointer (&err, g_free);
 
   /* A folder that cannot be written: under a file (root writes everywhere else), and
    * one without write permission when not root. */

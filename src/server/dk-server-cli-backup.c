@@ -499,8 +499,20 @@ backup_sqlite (const char  *db_path,
   g_autofree char *file_display = g_filename_display_name (file);
   g_autofree char *temporary = NULL;
 
+  GStatBuf db_st, file_st;
+
   if (!check_sqlite_file (db_path, FALSE, error))
     return FALSE;
+  /* Renamed over the live database, the copy would take its name from under a server
+   * still writing to the old file. */
+  if (g_stat (db_path, &db_st) == 0 && g_stat (file, &file_st) == 0 &&
+      db_st.st_dev == file_st.st_dev && db_st.st_ino == file_st.st_ino)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                   _("%s is the database itself; write the backup to another file"),
+                   file_display);
+      return FALSE;
+    }
   if (!force && g_file_test (file, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, DK_ERROR, DK_ERROR_CONFLICT,
