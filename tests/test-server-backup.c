@@ -735,6 +735,11 @@ test_pg_round_trip (void)
     served_after = served_cases (again, again_token, &again_seq);
     g_assert_cmpstr (served_after, ==, served_before);
     g_assert_cmpint (again_seq, ==, served_seq);
+
+    /* Not while an instance is connected. */
+    g_clear_pointer (&err, g_free);
+    run_expect (1, NULL, &err, "restore", "--db", target, dump, NULL);
+    g_assert_nonnull (strstr (err, "driftkoll-server still running?"));
     dk_test_server_stop (again, FALSE);
   }
 

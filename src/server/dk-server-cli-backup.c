@@ -966,12 +966,46 @@ backup_pg (const char  *location,
   return TRUE;
 }
 
+/* How many other sessions are connected to the database of @location (a server still
+ * running holds at least one); -1 with @error set when it cannot be reached. */
+static gint64
+count_other_sessions (const char  *location,
+                      GError     **error)
+{
+  PGconn *conn = PQconnectdb (location);
+  PGresult *result = NULL;
+  gint64 count = -1;
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    {
+      g_autofree char *message = g_strchomp (g_strdup (PQerrorMessage (conn)));
+
+      g_set_error (error, DK_ERROR, DK_ERROR_STORAGE, _("Could not connect to the database: %s"),
+                   message);
+    }
+  else
+    {
+      result = PQexec (conn, "SELECT count(*) FROM pg_stat_activity WHERE datname ="
+                             " current_database() AND pid <> pg_backend_pid()");
+      if (PQresultStatus (result) == PGRES_TUPLES_OK)
+        count = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      else
+        g_set_error (error, DK_ERROR, DK_ERROR_STORAGE, _("Could not read %s: %s"),
+                     "pg_stat_activity", PQerrorMessage (conn));
+    }
+  PQclear (result);
+  PQfinish (conn);
+  return count;
+}
+
 static gboolean
 restore_pg (const char  *location,
             const char  *file,
+            gboolean     force,
             Figures     *figures,
             GError     **error)
 {
+  gint64 n_sessions;
   g_autofree char *password = NULL;
   g_autofree char *conninfo = split_password (location, &password, error);
   g_autofree char *file_display = g_filename_display_name (file);
@@ -1013,6 +1047,25 @@ restore_pg (const char  *location,
         return FALSE;
       }
   }
+
+  /* Instances still running would write into the restored tables, or hold locks that
+   * pg_restore waits for. */
+  n_sessions = count_other_sessions (location, error);
+  if (n_sessions < 0)
+    return FALSE;
+  if (n_sessions > 0 && !force)
+    {
+      g_set_error (error, DK_ERROR, DK_ERROR_CONFLICT,
+                   g_dngettext (NULL,
+                                "%lld other session is connected to the database (a "
+                                "driftkoll-server still running?); stop every instance and "
+                                "restore again, or give --force",
+                                "%lld other sessions are connected to the database (a "
+                                "driftkoll-server still running?); stop every instance and "
+                                "restore again, or give --force", n_sessions),
+                   (long long) n_sessions);
+      return FALSE;
+    }
 
   db_arg = g_strconcat ("--dbname=", conninfo, NULL);
   {
@@ -1122,9 +1175,13 @@ _dk_server_cli_run_restore (const char  *program,
 {
   g_autofree char *db_path = NULL;
   g_autofree char *snapshot_dir = NULL;
+  gboolean force = FALSE;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
       N_("The database to replace: a file or a PostgreSQL location"), N_("FILE|URL") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      N_("PostgreSQL: restore even though other sessions are connected to the database"),
+      NULL },
     { "snapshot-dir", 0, 0, G_OPTION_ARG_FILENAME, &snapshot_dir,
       N_("The snapshot folder serve uses, emptied so that no snapshot of the replaced "
          "database is served (default: the database's path with .snapshots)"), N_("DIR") },
@@ -1160,7 +1217,7 @@ _dk_server_cli_run_restore (const char  *program,
       g_autofree char *password = NULL;
       g_autofree char *conninfo = NULL;
 
-      if (!restore_pg (db_path, argv[1], &figures, &error))
+      if (!restore_pg (db_path, argv[1], force, &figures, &error))
         return _dk_server_cli_report_failure (program, error);
       conninfo = split_password (db_path, &password, NULL);
       /* Translators: "Restored host='/run/postgresql' dbname='driftkoll' from
