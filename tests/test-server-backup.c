@@ -592,6 +592,21 @@ test_sqlite_errors (void)
     g_clear_pointer (&err, g_free);
   }
 
+  /* A backup of a newer server. */
+  {
+    g_autofree char *newer = g_build_filename (dir, "newer.db", NULL);
+    g_autoptr(sqlite3) newer_db = NULL;
+
+    run_expect (0, NULL, NULL, "backup", "--db", db, newer, NULL);
+    newer_db = open_db (newer);
+    g_assert_cmpint (sqlite3_exec (newer_db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==,
+                     SQLITE_OK);
+    g_clear_pointer (&newer_db, sqlite3_close);
+    run_expect (1, NULL, &err, "restore", "--db", db, newer, NULL);
+    g_assert_nonnull (strstr (err, "was written by a newer driftkoll-server"));
+    g_clear_pointer (&err, g_free);
+  }
+
   /* A truncated backup. */
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (copy, &contents, &length, NULL));
