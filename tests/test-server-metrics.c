@@ -405,6 +405,52 @@ test_metrics_format (Fixture       *fixture,
   g_test_message ("%s", out);
 }
 
+/* The first line of the answer to @text, sent as is on a connection of its own. */
+static char *
+raw_request (DkTestServer *server,
+             const char   *text)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  char buffer[256] = { 0 };
+  gsize length = 0;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", server->port, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), text,
+                             strlen (text), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (connection)), buffer,
+                           sizeof buffer - 1, &length, NULL, &error);
+  g_assert_no_error (error);
+
+  return g_strndup (buffer, strcspn (buffer, "\r"));
+}
+
+/* A request the header checks refuse (its connection taken from libsoup, which then
+ * finishes no request) counts once, under its route and status. */
+static void
+test_metrics_guard_refusal_counted (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(Scrape) before = NULL;
+  g_autoptr(Scrape) after = NULL;
+  g_autofree char *too_large = request_series ("/api/v1/session", "POST", 413);
+  g_autofree char *line = NULL;
+
+  before = scrape (fixture->server);
+  line = raw_request (fixture->server,
+                      "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      "Content-Type: application/json\r\nContent-Length: 100000000\r\n\r\n");
+  g_assert_cmpstr (line, ==, "HTTP/1.1 413 Request Entity Too Large");
+  after = scrape (fixture->server);
+
+  assert_moved (before, after, too_large, 1);
+  assert_moved (before, after, "driftkoll_http_request_duration_seconds_count{route=\"/api/v1/session\"}",
+                1);
+}
+
 /* An address outside --metrics-allow gets what an unknown path gets, to the byte. */
 static void
 test_metrics_refused_outside_allow_list (Fixture       *fixture,
@@ -469,6 +515,8 @@ main (int    argc,
               test_metrics_counts_move, fixture_tear_down);
   g_test_add ("/server/metrics/format-passes-prometheus-parser", Fixture, NULL, fixture_set_up,
               test_metrics_format, fixture_tear_down);
+  g_test_add ("/server/metrics/guard-refusal-counted", Fixture, NULL, fixture_set_up,
+              test_metrics_guard_refusal_counted, fixture_tear_down);
   g_test_add ("/server/metrics/refused-outside-allow-list", Fixture, NULL, fixture_set_up,
               test_metrics_refused_outside_allow_list, fixture_tear_down);
   g_test_add ("/server/metrics/off-when-allow-list-empty", Fixture, NULL, fixture_set_up,
