@@ -98,5 +98,6 @@ scrape="$WORKDIR/scrape.txt"
 for ((i = 0; i < 5; i++)); do
   curl -sS --fail -o "$scrape" -w '%{time_total}\n' "$url_on/metrics"
 done >"$WORKDIR/scrape-times"
-echo "one scrape: median $(median $(cat "$WORKDIR/scrape-times")) s of 5," \
+mapfile -t scrape_times <"$WORKDIR/scrape-times"
+echo "one scrape: median $(median "${scrape_times[@]}") s of 5," \
   "$(wc -c <"$scrape") bytes, $(grep -vc '^#' "$scrape") samples"
