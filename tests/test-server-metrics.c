@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "dk-core.h"
+#include "dk-server-metrics.h"
 #include "dk-test-server.h"
 
 typedef struct {
@@ -505,12 +507,82 @@ test_metrics_bad_allow_is_usage_error (Fixture       *fixture,
     }
 }
 
+/* Every path maps to a route's pattern or "other": never a label of its own. */
+static void
+test_metrics_route_patterns (void)
+{
+  static const struct { const char *path; DkMetricsRoute route; } cases[] = {
+    { "/", DK_METRICS_ROUTE_PAGE },
+    { "/feed.atom", DK_METRICS_ROUTE_FEED },
+    { "/metrics", DK_METRICS_ROUTE_METRICS },
+    { "/metrics/", DK_METRICS_ROUTE_OTHER },
+    { "/api/v1/session", DK_METRICS_ROUTE_SESSION },
+    { "/api/v1/changes", DK_METRICS_ROUTE_CHANGES },
+    { "/api/v1/changes/1", DK_METRICS_ROUTE_OTHER },
+    { "/api/v1/mutations", DK_METRICS_ROUTE_MUTATIONS },
+    { "/api/v1/healthz", DK_METRICS_ROUTE_HEALTHZ },
+    { "/api/v1/snapshot", DK_METRICS_ROUTE_SNAPSHOT },
+    { "/api/v1/events", DK_METRICS_ROUTE_EVENTS },
+    { "/api/v1/routines/r1/revisions", DK_METRICS_ROUTE_ROUTINE_REVISIONS },
+    { "/api/v1/routines/r1/revisions/3", DK_METRICS_ROUTE_ROUTINE_REVISION },
+    { "/api/v1/routines/r1/revisions/3/x", DK_METRICS_ROUTE_OTHER },
+    { "/api/v1/routines/r1/revisions/", DK_METRICS_ROUTE_OTHER },
+    { "/api/v1/routines//revisions", DK_METRICS_ROUTE_OTHER },
+    { "/api/v1/routines/r1", DK_METRICS_ROUTE_OTHER },
+    { "/api/v1/routines/r1/revisionsX", DK_METRICS_ROUTE_OTHER },
+    { "/api/v1/cases/6f1c0bd8-6b0a-4a43-9a43-1d9d1b0f6a11", DK_METRICS_ROUTE_OTHER },
+    { "/wp-login.php", DK_METRICS_ROUTE_OTHER },
+    { "", DK_METRICS_ROUTE_OTHER },
+    { NULL, DK_METRICS_ROUTE_OTHER },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (dk_server_metrics_route_for_path (cases[i].path), ==, cases[i].route);
+}
+
+/* The allow-list: addresses and ranges of both families, a v4 peer on a dual-stack
+ * socket (::ffff:a.b.c.d) matched as its v4 address, spaces around entries. */
+static void
+test_metrics_allow_list (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) allow = dk_server_metrics_parse_allow (" 10.1.0.0/16 ,fd00::/8,::1", &error);
+  g_autoptr(GPtrArray) empty = dk_server_metrics_parse_allow ("", &error);
+  static const struct { const char *address; gboolean allowed; } peers[] = {
+    { "10.1.2.3", TRUE },
+    { "10.2.0.1", FALSE },
+    { "::ffff:10.1.9.9", TRUE },
+    { "::ffff:127.0.0.1", FALSE },
+    { "fd12::1", TRUE },
+    { "::1", TRUE },
+    { "127.0.0.1", FALSE },
+  };
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (allow->len, ==, 3);
+  g_assert_cmpuint (empty->len, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (peers); i++)
+    {
+      g_autoptr(GSocketAddress) peer = g_inet_socket_address_new_from_string (peers[i].address,
+                                                                              40000);
+
+      g_assert_cmpint (dk_server_metrics_allows (allow, peer), ==, peers[i].allowed);
+      g_assert_false (dk_server_metrics_allows (empty, peer));
+    }
+  g_assert_false (dk_server_metrics_allows (allow, NULL));
+  g_assert_null (dk_server_metrics_parse_allow ("10.0.0.0/8,nonsense", &error));
+  g_assert_error (error, DK_ERROR, DK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "nonsense"));
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/server/metrics/route-patterns", test_metrics_route_patterns);
+  g_test_add_func ("/server/metrics/allow-list", test_metrics_allow_list);
   g_test_add ("/server/metrics/counts-move", Fixture, NULL, fixture_set_up,
               test_metrics_counts_move, fixture_tear_down);
   g_test_add ("/server/metrics/format-passes-prometheus-parser", Fixture, NULL, fixture_set_up,
