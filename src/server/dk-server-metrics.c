@@ -17,8 +17,9 @@
 
 /* Every label set is fixed (routes, methods, results, error codes) or bounded by what
  * HTTP can answer (statuses): a scrape stays small whatever clients send. One mutex
- * guards everything; a hook holds it for a few additions, and the event hub's threads
- * may count too. */
+ * guards everything, so any thread may count (the hooks run on the main loop today; the
+ * event hub and the snapshot builds have threads of their own); a hook holds it for a
+ * few additions. */
 
 #define N_METHODS        8
 #define N_REJECT_CODES   (DK_ERROR_NO_SNAPSHOT + 2)  /* every DkError, then "other" */
