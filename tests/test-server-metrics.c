@@ -113,19 +113,34 @@ get (DkTestServer *server,
 }
 
 static char *
-case_create_json (void)
+case_create_json (char **out_case_id)
 {
   g_autofree char *mutation_id = g_uuid_string_random ();
   g_autofree char *case_id = g_uuid_string_random ();
+  char *json;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *start = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
 
-  return g_strdup_printf ("{\"id\":\"%s\",\"op\":\"case.create\",\"base_revision\":0,"
+  json = g_strdup_printf ("{\"id\":\"%s\",\"op\":\"case.create\",\"base_revision\":0,"
                           "\"data\":{\"id\":\"%s\",\"kind\":\"incident\","
                           "\"area\":\"it_telephony\",\"title\":\"Mätt\","
                           "\"description\":\"Beskrivning\",\"scope\":\"Alla\",\"services\":[\"matt\"],"
                           "\"priority\":3,\"public\":false,\"start\":\"%s\","
                           "\"expected_end\":null}}", mutation_id, case_id, start);
+  *out_case_id = g_steal_pointer (&case_id);
+
+  return json;
+}
+
+static char *
+case_edit_json (const char *case_id,
+                const char *title)
+{
+  g_autofree char *mutation_id = g_uuid_string_random ();
+
+  return g_strdup_printf ("{\"id\":\"%s\",\"op\":\"case.edit\",\"base_revision\":1,"
+                          "\"data\":{\"id\":\"%s\",\"title\":\"%s\"}}", mutation_id, case_id,
+                          title);
 }
 
 static const char *
@@ -250,7 +265,10 @@ test_metrics_counts_move (Fixture       *fixture,
   g_autofree char *admin = NULL;
   g_autofree char *service = NULL;
   g_autofree char *service_id = g_uuid_string_random ();
-  g_autofree char *valid = case_create_json ();
+  g_autofree char *case_id = NULL;
+  g_autofree char *valid = case_create_json (&case_id);
+  g_autofree char *edit = case_edit_json (case_id, "Ny titel");
+  g_autofree char *stale_edit = case_edit_json (case_id, "Annan titel");
   g_autofree char *unknown_id = g_uuid_string_random ();
   g_autofree char *batch = NULL;
   g_autofree char *healthz = request_series ("/api/v1/healthz", "GET", 200);
@@ -296,12 +314,15 @@ test_metrics_counts_move (Fixture       *fixture,
   g_assert_cmpstr (result_status (results, 0), ==, "applied");
   g_clear_pointer (&results, json_array_unref);
   token = dk_test_server_login (server, "servicedesk", "demo");
+  /* Applied, rejected, applied, and a conflict (the same base revision again). */
   batch = g_strdup_printf ("[%s,{\"id\":\"%s\",\"op\":\"case.nonsense\",\"base_revision\":0,"
-                           "\"data\":{}}]", valid, unknown_id);
+                           "\"data\":{}},%s,%s]", valid, unknown_id, edit, stale_edit);
   results = dk_test_server_mutate (server, token, batch);
-  g_assert_cmpuint (json_array_get_length (results), ==, 2);
+  g_assert_cmpuint (json_array_get_length (results), ==, 4);
   g_assert_cmpstr (result_status (results, 0), ==, "applied");
   g_assert_cmpstr (result_status (results, 1), ==, "rejected");
+  g_assert_cmpstr (result_status (results, 2), ==, "applied");
+  g_assert_cmpstr (result_status (results, 3), ==, "conflict");
   g_assert_cmpuint (dk_test_server_request (server, "GET", "/api/v1/changes?since=0", token, NULL,
                                             NULL, 0, NULL, NULL), ==, 200);
 
@@ -319,9 +340,10 @@ test_metrics_counts_move (Fixture       *fixture,
   assert_moved (before, after, "driftkoll_logins_failed_total", 2);
   assert_moved (before, after, "driftkoll_logins_throttled_total", throttled);
   assert_moved (before, after, mutations_ok, 2);
-  assert_moved (before, after, "driftkoll_mutations_total{result=\"applied\"}", 2);
+  assert_moved (before, after, "driftkoll_mutations_total{result=\"applied\"}", 3);
   assert_moved (before, after, "driftkoll_mutations_total{result=\"rejected\"}", 1);
-  assert_moved (before, after, "driftkoll_mutations_total{result=\"conflict\"}", 0);
+  assert_moved (before, after, "driftkoll_mutations_total{result=\"conflict\"}", 1);
+  assert_moved (before, after, "driftkoll_mutations_rejected_total{code=\"conflict\"}", 0);
   assert_moved (before, after, "driftkoll_mutations_rejected_total{code=\"unknown_operation\"}", 1);
   assert_moved (before, after, changes_ok, 1);
   assert_moved (before, after, "driftkoll_sync_pages_total{kind=\"changes\"}", 1);
