@@ -507,6 +507,7 @@ test_config_create_if_missing (Fixture       *fixture,
 
 /* ---- sd_notify ---- */
 
+#ifdef HAVE_LIBSYSTEMD
 typedef struct {
   GSocket *socket;
   char    *path;
@@ -577,6 +578,7 @@ notify_socket_wait_for (NotifySocket *notify,
 
   g_error ("no %s arrived", wanted);
 }
+#endif
 
 static void
 test_notify_ready_stopping (Fixture       *fixture,
