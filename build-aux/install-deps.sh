@@ -15,6 +15,7 @@ PACKAGES="
   wrk nginx-light hyperfine
   postgresql-15 libpq-dev haproxy
   scdoc man-db groff-base bash-completion flatpak-builder
+  libsystemd-dev systemd
 "
 
 missing=""
