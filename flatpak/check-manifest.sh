@@ -25,7 +25,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-manifest=${1:-$here/io.github.driftkoll.Driftkoll.json}
+manifest=$(realpath "${1:-$here/io.github.driftkoll.Driftkoll.json}")
 # the application id of the tree (the root meson.build), which the manifest must build
 app_id=$(sed -n "s/^app_id = '\\(.*\\)'$/\\1/p" "$root/meson.build")
 
@@ -83,7 +83,9 @@ step "check-flatpak-manifest.py: the manifest names this tree" \
 
 shown=$tmp/shown.json
 if command -v flatpak-builder >/dev/null; then
-  if flatpak-builder --show-manifest "$manifest" >"$shown" 2>"$tmp/log" && ! grep -q . "$tmp/log"; then
+  # from $tmp: flatpak-builder makes its .flatpak-builder state folder where it runs
+  if (cd "$tmp" && flatpak-builder --show-manifest "$manifest") >"$shown" 2>"$tmp/log" \
+     && ! grep -q . "$tmp/log"; then
     pass "flatpak-builder --show-manifest parses it without a warning"
   else
     echo "flatpak-builder failed or warned" >>"$tmp/log"
