@@ -37,6 +37,7 @@ declare -A HOST_PACKAGES=(
 n_run=0
 n_failed=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dk-flatpak-check.XXXXXX")
+# shellcheck disable=SC2317 # called by the trap
 cleanup () {
   if [ "${KEEP:-0}" = 1 ]; then
     echo "# kept $tmp"
@@ -166,6 +167,7 @@ while IFS=$'\t' read -r name buildsystem kind detail skip_list opts; do
         [ -n "$entry" ] && excludes+=("--exclude=./$entry")
       done < <(python3 -c 'import json, sys; print("\n".join(json.loads(sys.argv[1])))' "$skip_list")
       mkdir -p "$tmp/src"
+      # shellcheck disable=SC2016 # expanded by the inner bash
       step "module $name: the tree is copied without its skip entries" \
         bash -c 'tar -C "$1" "${@:3}" -cf - . | tar -C "$2" -xf -' _ "$source" "$tmp/src" \
         "${excludes[@]}" || continue
