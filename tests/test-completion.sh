@@ -142,6 +142,15 @@ same "migrate --to <TAB> offers postgresql:// only" <(echo postgresql://)
 complete_line _driftkoll_complete_commands "$server" serve --snapshot-dir ""
 same "serve --snapshot-dir <TAB> offers folders only" <(echo dir)
 
+complete_line _driftkoll_complete_commands "$server" serve --config ""
+holds "serve --config <TAB> offers files" server.db
+
+complete_line _driftkoll_complete_commands "$server" serve --log-format ""
+same "serve --log-format <TAB> offers its choices" <(printf '%s\n' journal text)
+
+complete_line _driftkoll_complete_commands "$server" serve --log-format text --c
+holds "a choice's value is skipped" --config --create-if-missing
+
 complete_line _driftkoll_complete_commands "$server" serve --db server.db --listen 127.0.0.1:0 --t
 holds "options after values still complete" --tls-cert --tls-key
 

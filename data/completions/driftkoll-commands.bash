@@ -33,7 +33,7 @@ _driftkoll_read_help ()
             options)
                 # "  --db=FILE|URL   The database", "  --server URL   The server",
                 # "  -h, --help   Show help options"
-                if [[ $line =~ ^\ +(-[a-zA-Z?],\ )?(--[a-z0-9-]+)([=\ ]([A-Z][A-Za-z0-9|:._]*))? ]]; then
+                if [[ $line =~ ^\ +(-[a-zA-Z?],\ )?(--[a-z0-9-]+)([=\ ]([^ ]+))? ]]; then
                     _dk_options+=("${BASH_REMATCH[2]}")
                     [[ -n ${BASH_REMATCH[4]} ]] && _dk_args[${BASH_REMATCH[2]}]=${BASH_REMATCH[4]}
                 fi
@@ -57,6 +57,10 @@ _driftkoll_complete_value ()
                 *) COMPREPLY+=($(compgen -W 'postgresql://' -- "$cur")) ;;
             esac
             [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *:// ]] && compopt -o nospace
+            ;;
+        [a-z]*\|*)
+            # a choice: "--log-format=text|journal"
+            COMPREPLY=($(compgen -W "${arg//|/ }" -- "$cur"))
             ;;
         DIR) _filedir -d ;;
         FILE) _filedir ;;
