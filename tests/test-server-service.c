@@ -319,16 +319,18 @@ static void
 test_config_flag_wins (Fixture       *fixture,
                        gconstpointer  user_data)
 {
-  g_autofree char *text = g_strdup_printf ("[serve]\ndb=/nowhere/at/all.db\nlisten=not-an-address\n"
-                                           "max-body-bytes=200\n");
+  g_autofree char *text = g_strdup ("[serve]\ndb=/nowhere/at/all.db\nlisten=not-an-address\n"
+                                   "max-body-bytes=200\n");
   g_autofree char *path = write_config (fixture, "server.conf", text);
   g_autofree char *large = login_body ("operator", WRONG_PASSWORD, 400);
   const char *args[] = { "--config", path, "--db", fixture->db, "--listen=127.0.0.1:0",
                          "--max-body-bytes", "100000", NULL };
+  const char *env[] = { "G_MESSAGES_DEBUG=all", NULL };
   Running running;
 
-  /* the file's db, listen and limit are never used: the flags win */
-  g_assert_true (start_serve (&running, NULL, -1, args));
+  /* the file's db, listen and limit are never used: the flags win; the debug line that
+   * says so goes to stderr, and the first line on stdout is still "listening on" */
+  g_assert_true (start_serve (&running, env, -1, args));
   g_assert_cmpuint (request (running.url, "POST", "/api/v1/session", NULL, large, NULL), ==,
                     401);
   g_assert_cmpint (stop_serve (&running), ==, 0);

@@ -528,6 +528,10 @@ run_serve (const char  *program,
   guint port = 0;
   int status;
 
+  /* Until dk_server_log_install (): debug lines too go to stderr, never before the
+   * "listening on" line on stdout. */
+  g_log_writer_default_set_use_stderr (TRUE);
+
   /* One flag per field of DkServerLimits, named after it (README.md, "Limits"). */
   limit_infos = dk_server_limits_get_info (&n_limits);
   g_ptr_array_set_size (limit_texts, n_limits);   /* NULL each, filled by GOption */
