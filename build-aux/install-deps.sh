@@ -14,6 +14,8 @@ PACKAGES="
   python3 python3-feedparser chromium curl
   wrk nginx-light hyperfine
   postgresql-15 libpq-dev haproxy
+  scdoc man-db groff-base bash-completion flatpak-builder
+  libsystemd-dev systemd
   python3-prometheus-client
 "
 
