@@ -22,10 +22,13 @@
 #include "dk-core.h"
 #include "dk-server-auth.h"
 #include "dk-server-cli-private.h"
+#include "dk-server-config.h"
 #include "dk-server-db.h"
 #include "dk-server-db-pg-private.h"
 #include "dk-server-import.h"
+#include "dk-server-log.h"
 #include "dk-server-snapshot.h"
+#include "dk-server-systemd.h"
 #include "dk-server.h"
 
 #define PROGRAM "driftkoll-server"
@@ -33,6 +36,7 @@
 typedef struct {
   DkServer  *server;
   GMainLoop *loop;
+  gboolean   stopping;
 } ServeState;
 
 static int run_init         (const char *program, int argc, char **argv);
@@ -411,9 +415,48 @@ serve_signal_received_cb (gpointer user_data)
   ServeState *state = user_data;
 
   g_debug ("Stopping on a signal");
+  if (!state->stopping)
+    dk_server_systemd_notify_stopping ();
+  state->stopping = TRUE;
   g_main_loop_quit (state->loop);
 
   return G_SOURCE_CONTINUE;
+}
+
+/* A value found wrong after parsing, named with the file and key when the
+ * configuration file gave it. */
+static int
+serve_value_error (const char     *program,
+                   DkServerConfig *config,
+                   const char     *key,
+                   const GError   *error)
+{
+  g_autofree char *message = dk_server_config_explain (config, key, error->message);
+
+  return _dk_server_cli_usage_error (program, "%s", message);
+}
+
+/* With --create-if-missing, a SQLite file that is not there yet is made, as init does
+ * (a freshly installed service starts on an empty database). */
+static int
+serve_create_db_if_missing (const char *program,
+                            const char *db_path)
+{
+  g_autoptr(DkServerDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *display = NULL;
+
+  if (_dk_server_db_location_is_pg (db_path) || g_file_test (db_path, G_FILE_TEST_EXISTS))
+    return DK_SERVER_CLI_EXIT_OK;
+
+  db = dk_server_db_open (db_path, &error);
+  if (db == NULL)
+    return _dk_server_cli_report_failure (program, error);
+
+  display = g_filename_display_name (db_path);
+  g_message (_("Created the database %s"), display);
+
+  return DK_SERVER_CLI_EXIT_OK;
 }
 
 static int
@@ -421,6 +464,9 @@ run_serve (const char  *program,
            int          argc,
            char       **argv)
 {
+  g_autofree char *config_path = NULL;
+  g_autofree char *log_format_text = NULL;
+  gboolean create_if_missing = FALSE;
   g_autofree char *db_path = NULL;
   g_autofree char *listen = NULL;
   g_autofree char *tls_cert = NULL;
@@ -428,11 +474,20 @@ run_serve (const char  *program,
   g_autofree char *snapshot_dir = NULL;
   gboolean no_snapshots = FALSE;
   const GOptionEntry fixed_entries[] = {
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path,
+      N_("Read options from the [serve] group of this file, one key per long option "
+         "(db=…, listen=…, booleans true or false); options given here win"), N_("FILE") },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
       N_("The database, made by init: a file or a PostgreSQL location"), N_("FILE|URL") },
+    { "create-if-missing", 0, 0, G_OPTION_ARG_NONE, &create_if_missing,
+      N_("Create an empty SQLite database when the file of --db does not exist"), NULL },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
       N_("The address and port to listen on, such as 127.0.0.1:8080 or [::1]:8080; "
          "port 0 picks a free one"), N_("ADDR:PORT") },
+    { "log-format", 0, 0, G_OPTION_ARG_STRING, &log_format_text,
+      N_("How to log on standard error: text, or journal (one line per event with a <N> "
+         "priority; the default when standard error is systemd's journal)"),
+      N_("text|journal") },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
       N_("The TLS certificate (PEM); serves https"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("The TLS private key (PEM)"),
@@ -454,11 +509,15 @@ run_serve (const char  *program,
   g_autoptr(DkServerSnapshots) snapshots = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) given = NULL;
+  g_autoptr(DkServerConfig) config = NULL;
   g_autofree char *address = NULL;
   g_autofree char *base_url = NULL;
-  ServeState state = { NULL, NULL };
+  ServeState state = { NULL, NULL, FALSE };
+  DkServerLogFormat log_format;
   guint sigterm_id;
   guint sigint_id;
+  guint watchdog_id;
   guint port = 0;
   int status;
 
@@ -475,6 +534,8 @@ run_serve (const char  *program,
       g_array_append_val (entries, entry);
     }
 
+  /* What the command line gives wins over the configuration file. */
+  given = dk_server_config_scan_flags ((const GOptionEntry *) entries->data, argc, argv);
   status = _dk_server_cli_parse_command (program, NULL,
                                          _("Serves the HTTP/JSON API, the events WebSocket, the "
                                            "public page and the feed until SIGTERM or SIGINT. "
@@ -487,11 +548,24 @@ run_serve (const char  *program,
   if (status != DK_SERVER_CLI_EXIT_OK)
     return status;
 
+  if (config_path != NULL)
+    {
+      /* Generic over entries: every long option is a key of [serve], --config aside. */
+      config = dk_server_config_apply (config_path, "serve", (const GOptionEntry *) entries->data,
+                                       given, "config", &error);
+      if (config == NULL)
+        return _dk_server_cli_usage_error (program, "%s", error->message);
+    }
+
+  if (!dk_server_log_parse_format (log_format_text, &log_format, &error))
+    return serve_value_error (program, config, "log-format", error);
+  dk_server_log_install (log_format);
+
   dk_server_limits_init (&limits);
   for (guint i = 0; i < n_limits; i++)
     if (limit_texts->pdata[i] != NULL &&
         !dk_server_limits_parse (&limits, &limit_infos[i], limit_texts->pdata[i], &error))
-      return _dk_server_cli_usage_error (program, "%s", error->message);
+      return serve_value_error (program, config, limit_infos[i].flag, error);
 
   if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
     return status;
@@ -500,7 +574,7 @@ run_serve (const char  *program,
   if ((tls_cert == NULL) != (tls_key == NULL))
     return _dk_server_cli_usage_error (program, _("--tls-cert and --tls-key go together"));
   if (!parse_listen (listen, &address, &port, &error))
-    return _dk_server_cli_usage_error (program, "%s", error->message);
+    return serve_value_error (program, config, "listen", error);
   if (no_snapshots && snapshot_dir != NULL)
     return _dk_server_cli_usage_error (program,
                                        _("--snapshot-dir and --no-snapshots exclude each other"));
@@ -512,6 +586,9 @@ run_serve (const char  *program,
         return _dk_server_cli_report_failure (program, error);
     }
 
+  if (create_if_missing &&
+      (status = serve_create_db_if_missing (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
+    return status;
   if ((status = _dk_server_cli_open_db (program, db_path, &db)) != DK_SERVER_CLI_EXIT_OK)
     return status;
   if (dk_server_db_is_empty (db))
@@ -558,11 +635,15 @@ run_serve (const char  *program,
   /* The contract of ARCHITECTURE.md: never translated, never reworded. */
   g_print ("listening on %s\n", base_url);
   fflush (stdout);
+  /* Type=notify: systemd starts what depends on us now */
+  dk_server_systemd_notify_ready (base_url);
+  watchdog_id = dk_server_systemd_start_watchdog ();
 
   g_main_loop_run (loop);
 
   g_source_remove (sigterm_id);
   g_source_remove (sigint_id);
+  g_clear_handle_id (&watchdog_id, g_source_remove);
 
   dk_server_shutdown (server);
 

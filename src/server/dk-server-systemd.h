@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dk-server-systemd.h: telling systemd how the service is doing (sd_notify, watchdog) */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Each is a no-op without NOTIFY_SOCKET, and when built without libsystemd. */
+void  dk_server_systemd_notify_ready    (const char *url);
+void  dk_server_systemd_notify_stopping (void);
+/* Sends WATCHDOG=1 at half of WATCHDOG_USEC on the default main context when systemd
+ * asks for it; returns the source id to remove, or 0. */
+guint dk_server_systemd_start_watchdog  (void);
+
+G_END_DECLS
