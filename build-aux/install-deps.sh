@@ -14,6 +14,7 @@ PACKAGES="
   python3 python3-feedparser chromium curl
   wrk nginx-light hyperfine
   postgresql-15 libpq-dev haproxy
+  scdoc man-db groff-base bash-completion flatpak-builder
 "
 
 missing=""

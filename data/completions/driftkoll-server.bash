@@ -1,0 +1,3 @@
+
+# driftkoll-server COMMAND [OPTION…]
+complete -F _driftkoll_complete_commands driftkoll-server
