@@ -15,6 +15,8 @@ PACKAGES="
   wrk nginx-light hyperfine
   postgresql-15 libpq-dev haproxy
   scdoc man-db groff-base bash-completion flatpak-builder
+  libsystemd-dev systemd
+  debhelper dpkg-dev lintian fakeroot
 "
 
 missing=""

@@ -161,10 +161,13 @@ dk_server_log_write_cb (GLogLevelFlags   level,
  * dk_server_log_install:
  * @format: how to write
  *
- * Makes the server's writer the process's GLib log writer.
+ * Makes the server's writer the process's GLib log writer, on standard error for
+ * every level (GLib's own sends debug and info to standard output).
  */
 void
 dk_server_log_install (DkServerLogFormat format)
 {
+  /* Debug and info too: standard output is for "listening on URL" alone. */
+  g_log_writer_default_set_use_stderr (TRUE);
   g_log_set_writer_func (dk_server_log_write_cb, GINT_TO_POINTER (format), NULL);
 }
