@@ -3,14 +3,16 @@
 # test-packaging.sh OUTDIR: the Debian packages, built and installed as a system gets them.
 #
 #  1. build-deb.sh builds driftkoll, driftkoll-cli and driftkoll-server from a copy of
-#     the tree (nocheck: the suites run elsewhere) into OUTDIR;
+#     the tree (nocheck: the suites run elsewhere) into OUTDIR ($outdir: tap.sh uses $out);
 #  2. lintian on the .changes: any E: fails; its whole output goes to OUTDIR/lintian.txt;
 #  3. the three .debs are installed into an empty root with `dpkg --root`, maintainer
 #     scripts run outside a chroot (--force-script-chrootless: they see DPKG_ROOT, and
 #     debhelper's snippets pass it on as systemd-sysusers --root and deb-systemd-helper's
-#     DPKG_ROOT); --force-depends because the root holds no libraries (the programs run
-#     with this machine's, which are the ones they were built against). debootstrap
-#     cannot reach a mirror here, and a chroot would need every library copied in;
+#     DPKG_ROOT; debhelper 13.11's start/restart snippet still looks at this machine's
+#     /run/systemd/system, where the unit does not exist: it fails and is ignored);
+#     --force-depends because the root holds no libraries (the programs run with this
+#     machine's, the ones they were built against). debootstrap cannot reach a mirror
+#     here, and a chroot would need every library copied in;
 #  4. what a desktop and systemd expect is where they look, valid; the programs run from
 #     the root; the server starts from the installed configuration and answers.
 # The listing of each package (dpkg -c) is printed and kept in OUTDIR/installed-files.txt.
@@ -18,7 +20,7 @@
 # step 1 and checks the packages already in OUTDIR (when working on this script).
 set -eu
 
-out=${1:?usage: test-packaging.sh OUTDIR}
+outdir=${1:?usage: test-packaging.sh OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
 
 for tool in dpkg-buildpackage dpkg-deb dh dh_installsysusers lintian curl; do
@@ -49,33 +51,33 @@ finish () {
 }
 
 # ---- 1. build ----
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+mkdir -p "$outdir"
+outdir=$(cd "$outdir" && pwd)
 if [ "${DK_PACKAGING_REUSE:-}" = 1 ]; then
-  echo "# DK_PACKAGING_REUSE=1: the packages already in $out"
-elif ! sh "$here/build-deb.sh" "$out" >"$tmp/stdout" 2>"$tmp/stderr"; then
-  fail "dpkg-buildpackage -us -uc -b builds the packages (log: $out/build.log)"
+  echo "# DK_PACKAGING_REUSE=1: the packages already in $outdir"
+elif ! sh "$here/build-deb.sh" "$outdir" >"$tmp/stdout" 2>"$tmp/stderr"; then
+  fail "dpkg-buildpackage -us -uc -b builds the packages (log: $outdir/build.log)"
   finish
 fi
 pass "dpkg-buildpackage -us -uc -b builds the packages"
 for package in driftkoll driftkoll-cli driftkoll-server; do
-  check "$package's .deb is built" test -f "$(ls "$out/${package}_"*.deb 2>/dev/null | head -n 1)"
+  check "$package's .deb is built" test -f "$(ls "$outdir/${package}_"*.deb 2>/dev/null | head -n 1)"
 done
 : >"$tmp/stderr"
 
 echo "# Installed files, package by package (dpkg -c):"
-for deb in "$out"/*.deb; do
+for deb in "$outdir"/*.deb; do
   echo "## $(basename "$deb")"
   dpkg-deb -c "$deb" | awk '{ $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); print }'
-done >"$out/installed-files.txt"
-sed 's/^/# /' "$out/installed-files.txt"
+done >"$outdir/installed-files.txt"
+sed 's/^/# /' "$outdir/installed-files.txt"
 
 # ---- 2. lintian ----
 status=0
-nice -n 19 lintian --info --display-info --pedantic "$out"/*.changes >"$out/lintian.txt" 2>&1 ||
+nice -n 19 lintian --info --display-info --pedantic "$outdir"/*.changes >"$outdir/lintian.txt" 2>&1 ||
   status=$?
-grep -E '^[EWIP]: ' "$out/lintian.txt" | sed 's/^/# lintian: /' || true
-check "lintian reports no errors (exit $status)" not_grep -q '^E: ' "$out/lintian.txt"
+grep -E '^[EWIP]: ' "$outdir/lintian.txt" | sed 's/^/# lintian: /' || true
+check "lintian reports no errors (exit $status)" not_grep -q '^E: ' "$outdir/lintian.txt"
 
 # ---- 3. install into an empty root ----
 root="$tmp/root"
@@ -90,8 +92,8 @@ dpkg_root () {
   fi
 }
 run 0 "dpkg --root installs the three packages, maintainer scripts included" \
-  dpkg_root --install "$out"/driftkoll_*.deb "$out"/driftkoll-cli_*.deb \
-  "$out"/driftkoll-server_*.deb
+  dpkg_root --install "$outdir"/driftkoll_*.deb "$outdir"/driftkoll-cli_*.deb \
+  "$outdir"/driftkoll-server_*.deb
 # Its progress, without the complaints about the libraries --force-depends lets pass.
 cat "$tmp/stdout" "$tmp/stderr" |
   grep -Ev 'depends on|is not installed|dependency problems|^ *$' | sed 's/^/# dpkg: /' || true
@@ -156,14 +158,15 @@ check "a sysusers file is in usr/lib/sysusers.d (${sysusers##*/})" test -n "$sys
 check "it makes the system user driftkoll" grep -Eq '^u +driftkoll ' "${sysusers:-/dev/null}"
 check "the postinst made it (systemd-sysusers --root)" grep -q '^driftkoll:' "$root/etc/passwd"
 if command -v systemd-analyze >/dev/null 2>&1; then
+  # This machine's units (the root has no sysinit.target), ExecStart in the root.
+  sed "s|^ExecStart=/|ExecStart=$root/|" "$unit" >"$tmp/driftkoll-server.service"
   run 0 "systemd-analyze verify accepts the unit" \
-    systemd-analyze verify --root="$root" --man=no "$unit"
+    systemd-analyze verify --man=no "$tmp/driftkoll-server.service"
 fi
-
 : >"$tmp/stderr"
 config="$root/etc/driftkoll/server.conf"
 check "the default configuration is /etc/driftkoll/server.conf" test -f "$config"
-dpkg-deb -I "$out"/driftkoll-server_*.deb conffiles >"$tmp/conffiles" 2>&1 || true
+dpkg-deb -I "$outdir"/driftkoll-server_*.deb conffiles >"$tmp/conffiles" 2>&1 || true
 check "it is a conffile" grep -qx /etc/driftkoll/server.conf "$tmp/conffiles"
 
 for page in man1/driftkoll.1 man1/driftkoll-cli.1 man1/driftkoll-server.1 \
