@@ -232,6 +232,8 @@ rm -f "$schemas/gschemas.compiled"  # made by this test, not by a package
 run 0 "dpkg --purge removes the three packages" \
   dpkg_root --purge driftkoll driftkoll-cli driftkoll-server
 check "the configuration is gone after purge" test ! -e "$config"
+check "the unit is no longer enabled" \
+  test ! -L "$root/etc/systemd/system/multi-user.target.wants/driftkoll-server.service"
 check "no file of the packages is left in usr" \
   test -z "$(find "$root/usr" "$root/lib" -type f 2>/dev/null | head -n 1)"
 
