@@ -10,7 +10,7 @@ set -eu
 
 unit=$1
 server=$2
-MAX_EXPOSURE=${MAX_EXPOSURE:-1.1}
+MAX_EXPOSURE=${MAX_EXPOSURE:-1.2}
 
 if ! command -v systemd-analyze >/dev/null 2>&1; then
   echo "SKIP: no systemd-analyze"
