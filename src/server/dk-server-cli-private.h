@@ -47,5 +47,11 @@ int         _dk_server_cli_run_user         (const char           *program,
 int         _dk_server_cli_run_migrate      (const char           *program,
                                              int                   argc,
                                              char                **argv);
+int         _dk_server_cli_run_backup       (const char           *program,
+                                             int                   argc,
+                                             char                **argv);
+int         _dk_server_cli_run_restore      (const char           *program,
+                                             int                   argc,
+                                             char                **argv);
 
 G_END_DECLS

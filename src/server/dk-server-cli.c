@@ -53,6 +53,8 @@ static const Command commands[] = {
   { "import-cases", N_("Import cases from a JSON Lines file"), run_import_cases },
   { "snapshot", N_("Build the replica snapshots first syncs download"), run_snapshot },
   { "migrate", N_("Move a server’s SQLite database to PostgreSQL"), _dk_server_cli_run_migrate },
+  { "backup", N_("Write a consistent copy of the database while it serves"), _dk_server_cli_run_backup },
+  { "restore", N_("Put a backup back as the database, the server stopped"), _dk_server_cli_run_restore },
 };
 
 /* ---- helpers ---- */
