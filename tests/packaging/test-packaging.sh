@@ -81,14 +81,17 @@ check "lintian reports no errors (exit $status)" not_grep -q '^E: ' "$outdir/lin
 
 # ---- 3. install into an empty root ----
 root="$tmp/root"
-mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/etc"
+mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/var/log" "$root/etc"
 : >"$root/var/lib/dpkg/status"
 : >"$root/var/lib/dpkg/available"
+# --log: dpkg's log would be this machine's /var/log/dpkg.log otherwise.
 dpkg_root () {
   if [ "$(id -u)" -eq 0 ]; then
-    dpkg --root="$root" --force-script-chrootless --force-depends "$@"
+    dpkg --root="$root" --log="$root/var/log/dpkg.log" --force-script-chrootless \
+      --force-depends "$@"
   else
-    fakeroot dpkg --root="$root" --force-script-chrootless --force-depends --force-not-root "$@"
+    fakeroot dpkg --root="$root" --log="$root/var/log/dpkg.log" --force-script-chrootless \
+      --force-depends --force-not-root "$@"
   fi
 }
 run 0 "dpkg --root installs the three packages, maintainer scripts included" \
