@@ -319,16 +319,18 @@ static void
 test_config_flag_wins (Fixture       *fixture,
                        gconstpointer  user_data)
 {
-  g_autofree char *text = g_strdup_printf ("[serve]\ndb=/nowhere/at/all.db\nlisten=not-an-address\n"
-                                           "max-body-bytes=200\n");
+  g_autofree char *text = g_strdup ("[serve]\ndb=/nowhere/at/all.db\nlisten=not-an-address\n"
+                                   "max-body-bytes=200\n");
   g_autofree char *path = write_config (fixture, "server.conf", text);
   g_autofree char *large = login_body ("operator", WRONG_PASSWORD, 400);
   const char *args[] = { "--config", path, "--db", fixture->db, "--listen=127.0.0.1:0",
                          "--max-body-bytes", "100000", NULL };
+  const char *env[] = { "G_MESSAGES_DEBUG=all", NULL };
   Running running;
 
-  /* the file's db, listen and limit are never used: the flags win */
-  g_assert_true (start_serve (&running, NULL, -1, args));
+  /* the file's db, listen and limit are never used: the flags win; the debug line that
+   * says so goes to stderr, and the first line on stdout is still "listening on" */
+  g_assert_true (start_serve (&running, env, -1, args));
   g_assert_cmpuint (request (running.url, "POST", "/api/v1/session", NULL, large, NULL), ==,
                     401);
   g_assert_cmpint (stop_serve (&running), ==, 0);
@@ -676,6 +678,80 @@ test_notify_watchdog (Fixture       *fixture,
 #endif
 }
 
+/* ---- socket activation ---- */
+
+static void
+test_socket_activation (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+#ifdef HAVE_LIBSYSTEMD
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *url = NULL;
+  Running running = { NULL, NULL, -1 };
+  guint port;
+
+  /* what systemd does for a driftkoll-server.socket: bind, listen, pass it as fd 3 */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &error);
+  g_assert_no_error (error);
+  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_socket_bind (socket, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  expected = g_strdup_printf ("listening on http://127.0.0.1:%u/", port);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_take_fd (launcher, dup (g_socket_get_fd (socket)), 3);
+  /* LISTEN_PID is the server's own: the shell's, which exec keeps. No --listen. */
+  running.process = g_subprocess_launcher_spawn (launcher, &error, "/bin/sh", "-c",
+                                                 "LISTEN_PID=$$ LISTEN_FDS=1 exec \"$0\" serve "
+                                                 "--db \"$1\" --no-snapshots",
+                                                 server_binary (), fixture->db, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (running.process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, expected);
+
+  /* the test's socket is closed here: only the server's copy answers */
+  g_socket_close (socket, NULL);
+  url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+  g_assert_cmpuint (request (url, "POST", "/api/v1/session", NULL,
+                             "{\"username\": \"operator\", \"password\": \"x\"}", NULL), ==, 401);
+  g_assert_cmpint (stop_serve (&running), ==, 0);
+  running_clear (&running);
+
+  /* LISTEN_PID of another process: not ours, so --listen is required as ever */
+  {
+    g_autofree char *out_text = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(GSubprocess) process = NULL;
+
+    process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                &error, "/usr/bin/env", "LISTEN_PID=1", "LISTEN_FDS=1",
+                                server_binary (), "serve", "--db", fixture->db, NULL);
+    g_assert_no_error (error);
+    g_subprocess_communicate_utf8 (process, NULL, NULL, &out_text, &err, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
+    g_assert_nonnull (strstr (err, "--listen"));
+  }
+#else
+  g_test_skip ("built without libsystemd (the systemd option)");
+#endif
+}
+
 /* ---- logs ---- */
 
 static void
@@ -930,6 +1006,8 @@ main (int   argc,
               test_notify_ready_stopping, fixture_tear_down);
   g_test_add ("/server/service/notify/watchdog", Fixture, NULL, fixture_set_up,
               test_notify_watchdog, fixture_tear_down);
+  g_test_add ("/server/service/socket-activation", Fixture, NULL, fixture_set_up,
+              test_socket_activation, fixture_tear_down);
   g_test_add_func ("/server/service/log/journal-line", test_log_journal_line);
   g_test_add ("/server/service/log/journal-format", Fixture, NULL, fixture_set_up,
               test_log_journal, fixture_tear_down);

@@ -506,6 +506,7 @@ run_serve (const char  *program,
   DkServerLimits limits;
   guint n_limits;
   g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GSocket) activated = NULL;
   g_autoptr(DkServerDb) db = NULL;
   g_autoptr(DkServer) server = NULL;
   g_autoptr(DkServerSnapshots) snapshots = NULL;
@@ -522,6 +523,10 @@ run_serve (const char  *program,
   guint watchdog_id;
   guint port = 0;
   int status;
+
+  /* Until dk_server_log_install (): debug lines too go to stderr, never before the
+   * "listening on" line on stdout. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   /* One flag per field of DkServerLimits, named after it (README.md, "Limits"). */
   limit_infos = dk_server_limits_get_info (&n_limits);
@@ -571,11 +576,17 @@ run_serve (const char  *program,
 
   if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
     return status;
-  if (listen == NULL)
+  /* Socket activation: systemd listens, and --listen is not used */
+  activated = dk_server_systemd_take_listen_socket (&error);
+  if (activated == NULL && error != NULL)
+    return _dk_server_cli_report_failure (program, error);
+  if (activated != NULL && listen != NULL)
+    g_debug ("Listening on the socket systemd passed, not on %s", listen);
+  if (activated == NULL && listen == NULL)
     return _dk_server_cli_usage_error (program, _("--listen ADDR:PORT is required"));
   if ((tls_cert == NULL) != (tls_key == NULL))
     return _dk_server_cli_usage_error (program, _("--tls-cert and --tls-key go together"));
-  if (!parse_listen (listen, &address, &port, &error))
+  if (activated == NULL && !parse_listen (listen, &address, &port, &error))
     return serve_value_error (program, config, "listen", error);
   if (no_snapshots && snapshot_dir != NULL)
     return _dk_server_cli_usage_error (program,
@@ -626,7 +637,8 @@ run_serve (const char  *program,
   sigterm_id = g_unix_signal_add (SIGTERM, serve_signal_received_cb, &state);
   sigint_id = g_unix_signal_add (SIGINT, serve_signal_received_cb, &state);
 
-  if (!dk_server_listen (server, address, port, certificate, &error))
+  if (activated != NULL ? !dk_server_listen_socket (server, activated, certificate, &error)
+                        : !dk_server_listen (server, address, port, certificate, &error))
     {
       g_source_remove (sigterm_id);
       g_source_remove (sigint_id);

@@ -1083,6 +1083,48 @@ dk_server_listener_init (DkServerListener *self)
   self->spare_fd = -1;
 }
 
+/* On @socket when given (already listening), else on a socket of its own at @address. */
+static DkServerListener *
+listener_new (SoupServer            *soup,
+              const DkServerLimits  *limits,
+              GTlsCertificate       *certificate,
+              GSocketAddress        *address,
+              GSocket               *socket,
+              GError               **error)
+{
+  g_autoptr(DkServerListener) self = NULL;
+
+  self = g_object_new (DK_TYPE_SERVER_LISTENER, NULL);
+  self->soup = g_object_ref (soup);
+  self->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
+  self->limits = *limits;
+
+  raise_descriptor_limit ();
+  self->max_connections = resolve_max_connections (limits->max_connections);
+  check_descriptors_for_websockets (limits, self->max_connections);
+  self->spare_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  build_replies (self);
+
+  if (socket != NULL)
+    {
+      g_socket_set_blocking (socket, FALSE);
+      self->socket = g_object_ref (socket);
+    }
+  else
+    {
+      self->socket = open_listening_socket (address, error);
+    }
+  if (self->socket == NULL || !register_placeholder (self, error))
+    return NULL;
+
+  g_signal_connect_object (soup, "request-started",
+                           G_CALLBACK (dk_server_listener_request_started_cb), self, 0);
+  start_accepting (self);
+  self->tick_id = g_timeout_add (TICK_MS, dk_server_listener_tick_cb, self);
+
+  return g_steal_pointer (&self);
+}
+
 /**
  * dk_server_listener_new:
  * @soup: the server that answers the requests
@@ -1102,33 +1144,33 @@ dk_server_listener_new (SoupServer            *soup,
                         GSocketAddress        *address,
                         GError               **error)
 {
-  g_autoptr(DkServerListener) self = NULL;
-
   g_return_val_if_fail (SOUP_IS_SERVER (soup), NULL);
   g_return_val_if_fail (limits != NULL, NULL);
   g_return_val_if_fail (G_IS_SOCKET_ADDRESS (address), NULL);
 
-  self = g_object_new (DK_TYPE_SERVER_LISTENER, NULL);
-  self->soup = g_object_ref (soup);
-  self->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
-  self->limits = *limits;
+  return listener_new (soup, limits, certificate, address, NULL, error);
+}
 
-  raise_descriptor_limit ();
-  self->max_connections = resolve_max_connections (limits->max_connections);
-  check_descriptors_for_websockets (limits, self->max_connections);
-  self->spare_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
-  build_replies (self);
+/**
+ * dk_server_listener_new_for_socket:
+ * @socket: a stream socket already bound and listening (systemd's socket activation)
+ *
+ * As dk_server_listener_new(), on @socket instead of a socket of its own.
+ *
+ * Returns: (transfer full) (nullable): the listener, or %NULL with @error set
+ */
+DkServerListener *
+dk_server_listener_new_for_socket (SoupServer            *soup,
+                                   const DkServerLimits  *limits,
+                                   GTlsCertificate       *certificate,
+                                   GSocket               *socket,
+                                   GError               **error)
+{
+  g_return_val_if_fail (SOUP_IS_SERVER (soup), NULL);
+  g_return_val_if_fail (limits != NULL, NULL);
+  g_return_val_if_fail (G_IS_SOCKET (socket), NULL);
 
-  self->socket = open_listening_socket (address, error);
-  if (self->socket == NULL || !register_placeholder (self, error))
-    return NULL;
-
-  g_signal_connect_object (soup, "request-started",
-                           G_CALLBACK (dk_server_listener_request_started_cb), self, 0);
-  start_accepting (self);
-  self->tick_id = g_timeout_add (TICK_MS, dk_server_listener_tick_cb, self);
-
-  return g_steal_pointer (&self);
+  return listener_new (soup, limits, certificate, NULL, socket, error);
 }
 
 GSocketAddress *

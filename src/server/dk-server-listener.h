@@ -18,6 +18,12 @@ DkServerListener *dk_server_listener_new             (SoupServer            *sou
                                                       GTlsCertificate       *certificate,
                                                       GSocketAddress        *address,
                                                       GError               **error);
+/* The same on a socket already listening (systemd's socket activation). */
+DkServerListener *dk_server_listener_new_for_socket  (SoupServer            *soup,
+                                                      const DkServerLimits  *limits,
+                                                      GTlsCertificate       *certificate,
+                                                      GSocket               *socket,
+                                                      GError               **error);
 /* The address really listened on (the port chosen when 0 was asked). (transfer full) */
 GSocketAddress   *dk_server_listener_dup_address     (DkServerListener      *self);
 /* The connection limit in force, after 0 was resolved from RLIMIT_NOFILE. */

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* dk-server-systemd.c: telling systemd how the service is doing (sd_notify, watchdog) */
+/* dk-server-systemd.c: telling systemd how the service is doing (sd_notify, watchdog),
+ * and the socket it may pass (socket activation) */
 
 #define G_LOG_DOMAIN "dk-server-systemd"
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <sys/socket.h>
+
+#include "dk-core.h"
 #include "dk-server-systemd.h"
 
 #ifdef HAVE_LIBSYSTEMD
@@ -91,5 +96,47 @@ dk_server_systemd_start_watchdog (void)
   return g_timeout_add (interval_ms, dk_server_systemd_watchdog_due_cb, NULL);
 #else
   return 0;
+#endif
+}
+
+/**
+ * dk_server_systemd_take_listen_socket:
+ * @error: set when systemd passed sockets serve cannot use
+ *
+ * Takes the socket of systemd's socket activation (a driftkoll-server.socket with one
+ * ListenStream=): exactly one TCP socket, already listening. The environment variables
+ * are unset, so that processes the server starts do not take it too.
+ *
+ * Returns: (transfer full) (nullable): the socket, or NULL when none was passed
+ */
+GSocket *
+dk_server_systemd_take_listen_socket (GError **error)
+{
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+#ifdef HAVE_LIBSYSTEMD
+  {
+    int n = sd_listen_fds (1);
+
+    if (n < 0)
+      {
+        g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                     _("The sockets systemd passed cannot be used: %s"), g_strerror (-n));
+        return NULL;
+      }
+    if (n == 0)
+      return NULL;
+    if (n != 1 || sd_is_socket_inet (SD_LISTEN_FDS_START, AF_UNSPEC, SOCK_STREAM, 1, 0) <= 0)
+      {
+        g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
+                     _("systemd passed %d sockets; serve takes one listening TCP socket "
+                       "(one ListenStream= in driftkoll-server.socket)"), n);
+        return NULL;
+      }
+
+    return g_socket_new_from_fd (SD_LISTEN_FDS_START, error);
+  }
+#else
+  return NULL;
 #endif
 }

@@ -457,6 +457,37 @@ dk_server_set_snapshots (DkServer          *self,
   g_set_object (&self->snapshots, snapshots);
 }
 
+/* Listens on @socket when given, else on a socket of its own at @socket_address. */
+static gboolean
+listen_on (DkServer         *self,
+           GSocketAddress   *socket_address,
+           GSocket          *socket,
+           GTlsCertificate  *certificate,
+           GError          **error)
+{
+  self->soup = soup_server_new ("server-header", "driftkoll-server/" PACKAGE_VERSION " ",
+                                NULL);
+  add_routes (self);
+
+  /* Our own accept loop, connection table and limits (dk-server-listener.c says why). */
+  if (socket != NULL)
+    self->listener = dk_server_listener_new_for_socket (self->soup, &self->limits, certificate,
+                                                        socket, error);
+  else
+    self->listener = dk_server_listener_new (self->soup, &self->limits, certificate,
+                                             socket_address, error);
+  if (self->listener == NULL)
+    {
+      g_clear_object (&self->soup);
+      return FALSE;
+    }
+  self->tls = certificate != NULL;
+  self->broadcast_seq = dk_server_db_last_seq (self->db);
+  start_pg_listener (self);
+
+  return TRUE;
+}
+
 /**
  * dk_server_listen:
  *
@@ -483,23 +514,29 @@ dk_server_listen (DkServer         *self,
       return FALSE;
     }
 
-  self->soup = soup_server_new ("server-header", "driftkoll-server/" PACKAGE_VERSION " ",
-                                NULL);
-  add_routes (self);
+  return listen_on (self, socket_address, NULL, certificate, error);
+}
 
-  /* Our own accept loop, connection table and limits (dk-server-listener.c says why). */
-  self->listener = dk_server_listener_new (self->soup, &self->limits, certificate,
-                                           socket_address, error);
-  if (self->listener == NULL)
-    {
-      g_clear_object (&self->soup);
-      return FALSE;
-    }
-  self->tls = certificate != NULL;
-  self->broadcast_seq = dk_server_db_last_seq (self->db);
-  start_pg_listener (self);
+/**
+ * dk_server_listen_socket:
+ * @socket: a TCP socket already bound and listening, such as systemd passes
+ * @certificate: (nullable): serve https with it
+ *
+ * As dk_server_listen(), on @socket (systemd's socket activation).
+ *
+ * Returns: %TRUE once listening
+ */
+gboolean
+dk_server_listen_socket (DkServer         *self,
+                         GSocket          *socket,
+                         GTlsCertificate  *certificate,
+                         GError          **error)
+{
+  g_return_val_if_fail (DK_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (G_IS_SOCKET (socket), FALSE);
+  g_return_val_if_fail (self->soup == NULL, FALSE);
 
-  return TRUE;
+  return listen_on (self, NULL, socket, certificate, error);
 }
 
 /**

@@ -28,6 +28,11 @@ gboolean  dk_server_listen        (DkServer         *self,
                                    guint             port,
                                    GTlsCertificate  *certificate,
                                    GError          **error);
+/* On a socket already listening (systemd's socket activation). */
+gboolean  dk_server_listen_socket (DkServer         *self,
+                                   GSocket          *socket,
+                                   GTlsCertificate  *certificate,
+                                   GError          **error);
 /* "http://127.0.0.1:43121/" (https with TLS), once listening. (transfer full) */
 char     *dk_server_dup_base_url  (DkServer         *self);
 /* Stops listening and closes every WebSocket. */
