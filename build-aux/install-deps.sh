@@ -16,6 +16,7 @@ PACKAGES="
   postgresql-15 libpq-dev haproxy
   scdoc man-db groff-base bash-completion flatpak-builder
   libsystemd-dev systemd
+  python3-prometheus-client
   debhelper dpkg-dev lintian fakeroot
 "
 

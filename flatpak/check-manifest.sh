@@ -25,7 +25,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-manifest=${1:-$here/io.github.driftkoll.Driftkoll.json}
+manifest=$(realpath "${1:-$here/io.github.driftkoll.Driftkoll.json}")
 # the application id of the tree (the root meson.build), which the manifest must build
 app_id=$(sed -n "s/^app_id = '\\(.*\\)'$/\\1/p" "$root/meson.build")
 
@@ -37,6 +37,7 @@ declare -A HOST_PACKAGES=(
 n_run=0
 n_failed=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dk-flatpak-check.XXXXXX")
+# shellcheck disable=SC2317 # called by the trap
 cleanup () {
   if [ "${KEEP:-0}" = 1 ]; then
     echo "# kept $tmp"
@@ -83,7 +84,9 @@ step "check-flatpak-manifest.py: the manifest names this tree" \
 
 shown=$tmp/shown.json
 if command -v flatpak-builder >/dev/null; then
-  if flatpak-builder --show-manifest "$manifest" >"$shown" 2>"$tmp/log" && ! grep -q . "$tmp/log"; then
+  # from $tmp: flatpak-builder makes its .flatpak-builder state folder where it runs
+  if (cd "$tmp" && flatpak-builder --show-manifest "$manifest") >"$shown" 2>"$tmp/log" \
+     && ! grep -q . "$tmp/log"; then
     pass "flatpak-builder --show-manifest parses it without a warning"
   else
     echo "flatpak-builder failed or warned" >>"$tmp/log"
@@ -164,6 +167,7 @@ while IFS=$'\t' read -r name buildsystem kind detail skip_list opts; do
         [ -n "$entry" ] && excludes+=("--exclude=./$entry")
       done < <(python3 -c 'import json, sys; print("\n".join(json.loads(sys.argv[1])))' "$skip_list")
       mkdir -p "$tmp/src"
+      # shellcheck disable=SC2016 # expanded by the inner bash
       step "module $name: the tree is copied without its skip entries" \
         bash -c 'tar -C "$1" "${@:3}" -cf - . | tar -C "$2" -xf -' _ "$source" "$tmp/src" \
         "${excludes[@]}" || continue

@@ -29,6 +29,7 @@ for program in driftkoll driftkoll-cli driftkoll-server; do
   . "$completions/$program"
 done
 # compopt only works while readline completes; here it has nothing to do
+# shellcheck disable=SC2317 # called by the completion functions
 compopt () { :; }
 
 # complete FUNCTION WORD...: COMPREPLY for the line WORD... with the cursor at the end
@@ -47,12 +48,12 @@ complete_line () {
 
 # help_commands PROGRAM WORD...: the commands the help lists, sorted
 help_commands () {
-  LC_ALL=C LANGUAGE= "$@" --help | sed -n '/^Commands:/,/^$/p' | sed -n 's/^  \([a-z][a-z0-9-]*\) .*/\1/p' | sort -u
+  LC_ALL=C LANGUAGE='' "$@" --help | sed -n '/^Commands:/,/^$/p' | sed -n 's/^  \([a-z][a-z0-9-]*\) .*/\1/p' | sort -u
 }
 
 # help_options PROGRAM WORD...: the long options the help lists, sorted
 help_options () {
-  LC_ALL=C LANGUAGE= "$@" --help | grep -oE '^ +(-[a-zA-Z?], )?--[a-z0-9-]+' | grep -oE -- '--[a-z0-9-]+' | sort -u
+  LC_ALL=C LANGUAGE='' "$@" --help | grep -oE '^ +(-[a-zA-Z?], )?--[a-z0-9-]+' | grep -oE -- '--[a-z0-9-]+' | sort -u
 }
 
 # same DESCRIPTION EXPECTED-FILE: $tmp/reply holds the same lines as EXPECTED-FILE
@@ -103,7 +104,9 @@ every_command () {
     complete_line _driftkoll_complete_commands "$program" "${words[@]}" ""
     same "$(basename "$program") ${words[*]} <TAB> lists the commands of its --help" "$tmp/expected"
     local command
-    for command in $(cat "$tmp/expected"); do
+    local -a commands
+    mapfile -t commands <"$tmp/expected"
+    for command in "${commands[@]}"; do
       every_command "$program" "${words[@]}" "$command"
     done
   else
@@ -138,6 +141,15 @@ same "migrate --to <TAB> offers postgresql:// only" <(echo postgresql://)
 
 complete_line _driftkoll_complete_commands "$server" serve --snapshot-dir ""
 same "serve --snapshot-dir <TAB> offers folders only" <(echo dir)
+
+complete_line _driftkoll_complete_commands "$server" serve --config ""
+holds "serve --config <TAB> offers files" server.db
+
+complete_line _driftkoll_complete_commands "$server" serve --log-format ""
+same "serve --log-format <TAB> offers its choices" <(printf '%s\n' journal text)
+
+complete_line _driftkoll_complete_commands "$server" serve --log-format text --c
+holds "a choice's value is skipped" --config --create-if-missing
 
 complete_line _driftkoll_complete_commands "$server" serve --db server.db --listen 127.0.0.1:0 --t
 holds "options after values still complete" --tls-cert --tls-key
@@ -184,7 +196,7 @@ fi
 
 if [ -n "$app" ]; then
   complete_line _driftkoll "$app" --
-  LC_ALL=C LANGUAGE= "$app" --help-all | grep -oE '^ +(-[a-zA-Z?], )?--[a-z0-9-]+' \
+  LC_ALL=C LANGUAGE='' "$app" --help-all | grep -oE '^ +(-[a-zA-Z?], )?--[a-z0-9-]+' \
     | grep -oE -- '--[a-z0-9-]+' | sort -u >"$tmp/expected"
   same "driftkoll --<TAB> lists the options of its --help-all" "$tmp/expected"
 

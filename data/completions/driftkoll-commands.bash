@@ -3,16 +3,17 @@
 # before each program's own lines). The commands and options are read from the
 # program's own --help, level by level ("driftkoll-server user add --help"), so what
 # is completed is what the program accepts, in every version.
+# shellcheck shell=bash disable=SC2207,SC2016,SC2034 # bash-completion idioms: COMPREPLY=($(compgen …)), compgen expands -W itself, _init_completion sets words/cword
 
 # _driftkoll_read_help PROGRAM [WORD...]: fills _dk_commands (the sub-commands),
 # _dk_options (the long options, without "=") and _dk_args (option -> its ARG, for
 # options taking a value), and _dk_params (the usage's positional arguments).
 _driftkoll_read_help ()
 {
-    local line section= text
+    local line section='' text
     _dk_commands=() _dk_options=() _dk_params=
     _dk_args=()
-    text=$(LC_ALL=C LANGUAGE= "$@" --help 2>/dev/null) || return 1
+    text=$(LC_ALL=C LANGUAGE='' "$@" --help 2>/dev/null) || return 1
     while IFS= read -r line; do
         case $line in
             Usage:) section=usage; continue ;;
@@ -32,7 +33,7 @@ _driftkoll_read_help ()
             options)
                 # "  --db=FILE|URL   The database", "  --server URL   The server",
                 # "  -h, --help   Show help options"
-                if [[ $line =~ ^\ +(-[a-zA-Z?],\ )?(--[a-z0-9-]+)([=\ ]([A-Z][A-Za-z0-9|:._]*))? ]]; then
+                if [[ $line =~ ^\ +(-[a-zA-Z?],\ )?(--[a-z0-9-]+)([=\ ]([^ ]+))? ]]; then
                     _dk_options+=("${BASH_REMATCH[2]}")
                     [[ -n ${BASH_REMATCH[4]} ]] && _dk_args[${BASH_REMATCH[2]}]=${BASH_REMATCH[4]}
                 fi
@@ -56,6 +57,10 @@ _driftkoll_complete_value ()
                 *) COMPREPLY+=($(compgen -W 'postgresql://' -- "$cur")) ;;
             esac
             [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *:// ]] && compopt -o nospace
+            ;;
+        [a-z]*\|*)
+            # a choice: "--log-format=text|journal"
+            COMPREPLY=($(compgen -W "${arg//|/ }" -- "$cur"))
             ;;
         DIR) _filedir -d ;;
         FILE) _filedir ;;

@@ -27,6 +27,7 @@
 #include "dk-server-db-pg-private.h"
 #include "dk-server-import.h"
 #include "dk-server-log.h"
+#include "dk-server-metrics.h"
 #include "dk-server-snapshot.h"
 #include "dk-server-systemd.h"
 #include "dk-server.h"
@@ -475,6 +476,7 @@ run_serve (const char  *program,
   g_autofree char *tls_key = NULL;
   g_autofree char *snapshot_dir = NULL;
   gboolean no_snapshots = FALSE;
+  g_autofree char *metrics_allow = NULL;
   const GOptionEntry fixed_entries[] = {
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path,
       N_("Read options from the [serve] group of this file, one key per long option "
@@ -499,6 +501,9 @@ run_serve (const char  *program,
          "with .snapshots; on PostgreSQL none: snapshots are off without it)"), N_("DIR") },
     { "no-snapshots", 0, 0, G_OPTION_ARG_NONE, &no_snapshots,
       N_("Neither build nor serve snapshots: first syncs page through the changes"), NULL },
+    { "metrics-allow", 0, 0, G_OPTION_ARG_STRING, &metrics_allow,
+      N_("Who may read GET /metrics (Prometheus): addresses or ADDR/BITS, comma-separated "
+         "(default: 127.0.0.1,::1); empty turns /metrics off"), N_("ADDR[/BITS],…") },
   };
   g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
   g_autoptr(GPtrArray) limit_texts = g_ptr_array_new_with_free_func (g_free);
@@ -574,6 +579,14 @@ run_serve (const char  *program,
         !dk_server_limits_parse (&limits, &limit_infos[i], limit_texts->pdata[i], &error))
       return serve_value_error (program, config, limit_infos[i].flag, error);
 
+  if (metrics_allow != NULL)
+    {
+      g_autoptr(GPtrArray) masks = dk_server_metrics_parse_allow (metrics_allow, &error);
+
+      if (masks == NULL)
+        return _dk_server_cli_usage_error (program, "%s", error->message);
+    }
+
   if ((status = _dk_server_cli_require_db (program, db_path)) != DK_SERVER_CLI_EXIT_OK)
     return status;
   /* Socket activation: systemd listens, and --listen is not used */
@@ -614,6 +627,8 @@ run_serve (const char  *program,
   loop = g_main_loop_new (NULL, FALSE);
   server = dk_server_new (db);
   dk_server_set_limits (server, &limits);
+  if (metrics_allow != NULL && !dk_server_set_metrics_allow (server, metrics_allow, &error))
+    return _dk_server_cli_report_failure (program, error);   /* checked above */
   if (!no_snapshots && snapshot_dir == NULL && dk_server_db_is_postgresql (db))
     {
       /* No file beside which to keep them; several instances would share one folder. */

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "dk-server-db.h"
+#include "dk-server-metrics.h"
 
 G_BEGIN_DECLS
 
@@ -60,10 +61,12 @@ struct _DkServerDb
   gint64        pg_seq;      /* then: the newest seq of the open transaction */
   GArray       *pg_seq_saved; /* (element-type DkPgSeqState) at each open savepoint */
   GHashTable   *pg_counters; /* counter name → DkPgCounter taken in the open transaction */
+  DkServerMetrics *metrics;  /* NULL: transactions are not timed */
 
   /* state */
   guint         depth;   /* open transactions: 0 none, 1 BEGIN, >1 savepoints */
   gboolean      reading; /* inside dk_server_db_begin_read () */
+  gint64        tx_start; /* monotonic µs of the outermost BEGIN (timed with metrics) */
 };
 
 /* A cached statement in use: reset (not finalized) when it goes out of scope, so that

@@ -642,6 +642,7 @@ dk_server_db_finalize (GObject *object)
     }
   _dk_server_db_pg_close (self);
   g_clear_pointer (&self->path, g_free);
+  g_clear_object (&self->metrics);
 
   G_OBJECT_CLASS (dk_server_db_parent_class)->finalize (object);
 }
@@ -738,6 +739,8 @@ dk_server_db_begin (DkServerDb  *self,
 {
   g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
 
+  if (self->depth == 0)
+    self->tx_start = dk_server_metrics_clock (self->metrics);
   if (self->pg != NULL)
     return _dk_server_db_pg_begin (self, error);
 
@@ -789,7 +792,15 @@ dk_server_db_commit (DkServerDb  *self,
   g_return_val_if_fail (self->depth > 0, FALSE);
 
   if (self->pg != NULL)
-    return _dk_server_db_pg_commit (self, error);
+    {
+      gboolean outermost = self->depth == 1;
+
+      if (!_dk_server_db_pg_commit (self, error))
+        return FALSE;
+      if (outermost)
+        dk_server_metrics_observe_db_since (self->metrics, DK_METRICS_DB_WRITE, self->tx_start);
+      return TRUE;
+    }
 
   if (sqlite3_get_autocommit (self->db))
     {
@@ -805,6 +816,7 @@ dk_server_db_commit (DkServerDb  *self,
     {
       if (!exec_sql (self, "COMMIT", error))
         return FALSE;
+      dk_server_metrics_observe_db_since (self->metrics, DK_METRICS_DB_WRITE, self->tx_start);
     }
   else
     {
@@ -831,6 +843,8 @@ dk_server_db_rollback (DkServerDb *self)
   g_return_if_fail (DK_IS_SERVER_DB (self));
   g_return_if_fail (self->depth > 0);
 
+  if (self->depth == 1)
+    dk_server_metrics_observe_db_since (self->metrics, DK_METRICS_DB_WRITE, self->tx_start);
   if (self->pg != NULL)
     {
       _dk_server_db_pg_rollback (self);
@@ -877,6 +891,7 @@ dk_server_db_begin_read (DkServerDb  *self,
   g_return_val_if_fail (DK_IS_SERVER_DB (self), FALSE);
   g_return_val_if_fail (self->depth == 0 && !self->reading, FALSE);
 
+  self->tx_start = dk_server_metrics_clock (self->metrics);
   if (self->pg != NULL)
     return _dk_server_db_pg_begin_read (self, error);
 
@@ -900,6 +915,7 @@ dk_server_db_end_read (DkServerDb *self)
   g_return_if_fail (DK_IS_SERVER_DB (self));
   g_return_if_fail (self->reading);
 
+  dk_server_metrics_observe_db_since (self->metrics, DK_METRICS_DB_READ, self->tx_start);
   if (self->pg != NULL)
     {
       _dk_server_db_pg_end_read (self);

@@ -66,6 +66,7 @@ struct _DkEventHub
   guint       epoll_id;
   guint       keepalive_seconds;
   guint       tick_id;
+  DkServerMetrics *metrics;  /* owned; NULL: nothing counted */
 };
 
 G_DEFINE_FINAL_TYPE (DkEventHub, dk_event_hub, G_TYPE_OBJECT)
@@ -100,6 +101,8 @@ remove_peer (DkEventHub *self,
   if (peer->gone)
     return;
   peer->gone = TRUE;
+  if (self->metrics != NULL)
+    dk_server_metrics_websocket_closed (self->metrics);
 
   last = g_ptr_array_index (self->peers, self->peers->len - 1);
   self->peers->pdata[peer->index] = last;
@@ -510,6 +513,7 @@ dk_event_hub_dispose (GObject *object)
   self->epoll_fd = -1;
   g_clear_pointer (&self->peers, g_ptr_array_unref);
   g_clear_pointer (&self->dead, g_ptr_array_unref);
+  g_clear_object (&self->metrics);
 
   G_OBJECT_CLASS (dk_event_hub_parent_class)->dispose (object);
 }
@@ -556,6 +560,8 @@ add_peer (DkEventHub *self,
   peer->seen = peer->pinged = g_get_monotonic_time ();
   peer->index = self->peers->len;
   g_ptr_array_add (self->peers, peer);
+  if (self->metrics != NULL)
+    dk_server_metrics_websocket_opened (self->metrics);
 
   return peer;
 }
@@ -846,4 +852,13 @@ dk_event_hub_close_all (DkEventHub *self)
       close_peer (peer, CLOSE_GOING_AWAY, "server shutting down");
     }
   flush_dead (self);
+}
+
+void
+dk_event_hub_set_metrics (DkEventHub      *self,
+                          DkServerMetrics *metrics)
+{
+  g_return_if_fail (DK_IS_EVENT_HUB (self));
+
+  g_set_object (&self->metrics, metrics);
 }

@@ -4,6 +4,8 @@
 
 #include <libsoup/soup.h>
 
+#include "dk-server-metrics.h"
+
 G_BEGIN_DECLS
 
 #define DK_TYPE_EVENT_HUB (dk_event_hub_get_type ())
@@ -29,6 +31,9 @@ void        dk_event_hub_add        (DkEventHub              *self,
 void        dk_event_hub_broadcast  (DkEventHub              *self,
                                      gint64                   last_seq);
 guint       dk_event_hub_get_n_connections (DkEventHub       *self);
+/* Counts the connections opened and closed in @metrics (nullable). */
+void        dk_event_hub_set_metrics (DkEventHub             *self,
+                                      DkServerMetrics        *metrics);
 /* Closes every connection (server shutdown). */
 void        dk_event_hub_close_all  (DkEventHub              *self);
 

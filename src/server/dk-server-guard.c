@@ -62,6 +62,7 @@ struct _DkServerGuard
 
   /* owned */
   GArray  *allowances;  /* of BodyAllowance */
+  DkServerMetrics *metrics;  /* counts the refusals; NULL: not counted */
 
   /* state */
   guint64  max_body_bytes;
@@ -546,6 +547,9 @@ dk_server_guard_got_headers_cb (SoupServerMessage *msg,
   if (!dk_server_guard_check_headers (soup_server_message_get_request_headers (msg),
                                       max_body_for_path (self, path), &refusal))
     {
+      /* The stolen connection finishes no request in libsoup's eyes. */
+      if (self->metrics != NULL)
+        dk_server_metrics_request_done (self->metrics, msg, refusal.status);
       refuse (msg, &refusal);
       return;
     }
@@ -575,6 +579,7 @@ dk_server_guard_finalize (GObject *object)
   DkServerGuard *self = DK_SERVER_GUARD (object);
 
   g_clear_pointer (&self->allowances, g_array_unref);
+  g_clear_object (&self->metrics);
 
   G_OBJECT_CLASS (dk_server_guard_parent_class)->finalize (object);
 }
@@ -651,6 +656,15 @@ dk_server_guard_attach (DkServerGuard *self,
 
   g_signal_connect_object (soup, "request-started",
                            G_CALLBACK (dk_server_guard_request_started_cb), self, 0);
+}
+
+void
+dk_server_guard_set_metrics (DkServerGuard   *self,
+                             DkServerMetrics *metrics)
+{
+  g_return_if_fail (DK_IS_SERVER_GUARD (self));
+
+  g_set_object (&self->metrics, metrics);
 }
 
 /**

@@ -5,6 +5,8 @@
 
 #include <libsoup/soup.h>
 
+#include "dk-server-metrics.h"
+
 G_BEGIN_DECLS
 
 #define DK_TYPE_SERVER_GUARD (dk_server_guard_get_type ())
@@ -23,6 +25,9 @@ void           dk_server_guard_allow_body    (DkServerGuard         *self,
                                               const char            *prefix);
 void           dk_server_guard_attach        (DkServerGuard         *self,
                                               SoupServer            *soup);
+/* Counts each refusal as an answered request in @metrics (nullable). */
+void           dk_server_guard_set_metrics   (DkServerGuard         *self,
+                                              DkServerMetrics       *metrics);
 gboolean       dk_server_guard_check_headers (SoupMessageHeaders    *headers,
                                               guint64                max_body_bytes,
                                               DkServerGuardRefusal  *refusal);

@@ -195,6 +195,7 @@ _dk_server_resolve_caller (DkServer          *self,
   g_autofree char *username = NULL;
   g_autoptr(DkStoredUser) user = NULL;
   g_autoptr(GError) local_error = NULL;
+  gint64 start;
 
   g_assert (DK_IS_SERVER (self));
 
@@ -206,12 +207,14 @@ _dk_server_resolve_caller (DkServer          *self,
     return TRUE;
 
   token_hash = dk_token_hash (token);
+  start = dk_server_metrics_clock (self->metrics);
   /* A database away for a moment is its own error, never "log in again": a client
    * that heard that would drop a good session. */
   username = dk_server_db_find_session (self->db, token_hash, dk_time_now (), NULL,
                                         &local_error);
   if (username != NULL)
     user = dk_server_db_get_user (self->db, username, &local_error);
+  dk_server_metrics_observe_db_since (self->metrics, DK_METRICS_DB_SESSION, start);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));

@@ -8,6 +8,7 @@
 #include "dk-server-guard.h"
 #include "dk-server-limits.h"
 #include "dk-server-listener.h"
+#include "dk-server-metrics.h"
 #include "dk-server-pg-listener.h"
 #include "dk-server.h"
 
@@ -28,6 +29,8 @@ struct _DkServer
   DkServerListener *listener;
   DkServerSnapshots *snapshots;  /* NULL: no snapshots served */
   DkServerPgListener *pg_listener; /* the other instances' commits; NULL on SQLite */
+  DkServerMetrics  *metrics;     /* NULL: /metrics is off and nothing is counted */
+  GPtrArray        *metrics_allow; /* GInetAddressMask: who may read /metrics */
 
   /* state */
   gboolean         tls;

@@ -117,6 +117,8 @@ complete_login (Login    *login,
       else
         dk_server_db_audit (self->db, login->username, "login_failed", NULL, login->address,
                             NULL, NULL);
+      if (self->metrics != NULL)
+        dk_server_metrics_count_login_failed (self->metrics, FALSE);
       _dk_server_reply_error_code (msg, DK_ERROR_UNAUTHORIZED, _("Wrong username or password"));
       return;
     }
@@ -208,6 +210,8 @@ handle_login (DkServer          *self,
                                     "Retry-After", seconds);
       dk_server_db_audit (self->db, login->username, "login_throttled", NULL, login->address,
                           NULL, NULL);
+      if (self->metrics != NULL)
+        dk_server_metrics_count_login_failed (self->metrics, TRUE);
       _dk_server_reply_error_code (msg, DK_ERROR_TOO_MANY_REQUESTS, message);
       return;
     }

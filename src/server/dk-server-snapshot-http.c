@@ -413,5 +413,7 @@ _dk_server_snapshot_cb (SoupServer        *soup,
 
   /* This route has answered any Range already: libsoup's own handling must not. */
   soup_message_headers_remove (request, "Range");
+  if (self->metrics != NULL)
+    dk_server_metrics_count_sync (self->metrics, DK_METRICS_SYNC_SNAPSHOT);
   dk_server_snapshot_file_unref (choice.file);
 }

@@ -81,6 +81,7 @@ _dk_server_changes_cb (SoupServer        *soup,
   gint64 base = 0;
   gint64 limit = DK_DEFAULT_CHANGES_LIMIT;
   DkViewer viewer;
+  gint64 start;
 
   if (!_dk_server_check_method (msg, "GET"))
     return;
@@ -98,12 +99,16 @@ _dk_server_changes_cb (SoupServer        *soup,
   viewer.roles = caller.roles;
   /* A replica installed from a snapshot made at base also needs what its class's
    * snapshot left out up to there (dk-server-db.h); base 0 is the plain feed. */
+  start = dk_server_metrics_clock (self->metrics);
   bytes = dk_server_db_changes_json_base (self->db, since, base, (guint) limit, &viewer, &error);
+  dk_server_metrics_observe_db_since (self->metrics, DK_METRICS_DB_CHANGES, start);
   if (bytes == NULL)
     {
       _dk_server_reply_error (msg, error);
       return;
     }
+  if (self->metrics != NULL)
+    dk_server_metrics_count_sync (self->metrics, DK_METRICS_SYNC_CHANGES);
 
   note_contact (self, &caller);
 
@@ -131,6 +136,28 @@ earliest_client_time (DkServer     *self,
     }
 
   return dk_server_mutation_earliest_time (created_at, last_contact);
+}
+
+/* Each committed result by its status, a rejected one by its error code too. */
+static void
+count_results (DkServerMetrics *metrics,
+               JsonArray       *results)
+{
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonObject *result = json_array_get_object_element (results, i);
+      JsonNode *error = json_object_get_member (result, "error");
+      const char *code = NULL;
+
+      if (error != NULL && JSON_NODE_HOLDS_OBJECT (error))
+        code = json_object_get_string_member_with_default (json_node_get_object (error), "code",
+                                                           NULL);
+      dk_server_metrics_count_mutation (metrics,
+                                        json_object_get_string_member_with_default (result,
+                                                                                    "status",
+                                                                                    NULL),
+                                        code);
+    }
 }
 
 static JsonNode *
@@ -174,6 +201,8 @@ apply_batch (DkServer     *self,
   last_seq = dk_server_db_last_seq (self->db);
   if (last_seq != seq_before)
     _dk_server_note_seq (self, last_seq);
+  if (self->metrics != NULL)
+    count_results (self->metrics, results);
 
   object = json_object_new ();
   json_object_set_array_member (object, "results", g_steal_pointer (&results));

@@ -18,6 +18,8 @@
 #include "dk-server-public.h"
 
 #define KEEPALIVE_SECONDS 20
+#define METRICS_ALLOW_DEFAULT "127.0.0.1,::1"
+#define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
 G_DEFINE_FINAL_TYPE (DkServer, dk_server, G_TYPE_OBJECT)
 
@@ -160,6 +162,9 @@ dk_server_events_upgraded_cb (SoupServerMessage *msg,
   g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
 
   g_debug ("WebSocket opened from %s", soup_server_message_get_remote_host (msg));
+  /* A stolen connection finishes no request in libsoup's eyes. */
+  if (self->metrics != NULL)
+    dk_server_metrics_request_done (self->metrics, msg, SOUP_STATUS_SWITCHING_PROTOCOLS);
   if (stream != NULL)
     dk_event_hub_take (self->events, stream, msg, dk_server_db_last_seq (self->db));
 }
@@ -266,6 +271,65 @@ dk_server_public_cb (SoupServer        *soup,
     }
 }
 
+/* ---- GET /metrics ---- */
+
+/* Prometheus's scrape: counters kept in memory, nothing asked of the database. Anyone
+ * outside the allow-list (the socket's peer; no forwarding header is believed) gets the
+ * very answer of an unknown path. */
+static void
+dk_server_metrics_cb (SoupServer        *soup,
+                      SoupServerMessage *msg,
+                      const char        *path,
+                      GHashTable        *query,
+                      gpointer           user_data)
+{
+  DkServer *self = DK_SERVER (user_data);
+  g_autoptr(GString) text = NULL;
+  gsize length;
+
+  if (!g_str_equal (path, "/metrics") ||
+      !dk_server_metrics_allows (self->metrics_allow, soup_server_message_get_remote_address (msg)))
+    {
+      dk_server_public_cb (soup, msg, path, query, user_data);
+      return;
+    }
+  if (!_dk_server_check_method (msg, "GET, HEAD"))
+    return;
+
+  text = g_string_sized_new (16384);
+  dk_server_metrics_format (self->metrics, text);
+  if (self->listener != NULL)
+    {
+      dk_server_metrics_format_gauge (text, "driftkoll_http_connections_open",
+                                      "HTTP connections open now (WebSockets included).",
+                                      dk_server_listener_get_n_connections (self->listener));
+      dk_server_metrics_format_gauge (text, "driftkoll_http_connections_max",
+                                      "The most HTTP connections the server keeps open.",
+                                      dk_server_listener_get_max_connections (self->listener));
+    }
+  dk_server_metrics_format_gauge (text, "driftkoll_last_seq",
+                                  "The newest seq told to the WebSockets.",
+                                  (double) self->broadcast_seq);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", "no-store");
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  length = text->len;
+  soup_server_message_set_response (msg, METRICS_TYPE, SOUP_MEMORY_TAKE,
+                                    g_string_free (g_steal_pointer (&text), FALSE), length);
+}
+
+/* libsoup's "request-finished" and "request-aborted" (a 500, or a peer gone). */
+static void
+dk_server_request_done_cb (SoupServer        *soup,
+                           SoupServerMessage *msg,
+                           gpointer           user_data)
+{
+  DkServer *self = DK_SERVER (user_data);
+
+  dk_server_metrics_request_done (self->metrics, msg, 0);
+}
+
 /* ---- object ---- */
 
 static void
@@ -282,7 +346,11 @@ dk_server_dispose (GObject *object)
   g_clear_object (&self->guard);
   g_clear_object (&self->events);
   g_clear_object (&self->throttle);
+  if (self->db != NULL)
+    _dk_server_db_set_metrics (self->db, NULL);
   g_clear_object (&self->db);
+  g_clear_object (&self->metrics);
+  g_clear_pointer (&self->metrics_allow, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dk_server_parent_class)->dispose (object);
 }
@@ -379,6 +447,7 @@ dk_server_new (DkServerDb *db)
   self->db = g_object_ref (db);
   self->throttle = dk_login_throttle_new_for_db (db);
   self->events = dk_event_hub_new (self->keepalive_seconds);
+  dk_server_set_metrics_allow (self, METRICS_ALLOW_DEFAULT, NULL);
 
   return self;
 }
@@ -394,9 +463,12 @@ dk_server_request_read_cb (SoupServer        *soup,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   GUri *uri = soup_server_message_get_uri (msg);
+  DkServer *self = DK_SERVER (user_data);
 
   if (g_strcmp0 (g_uri_get_path (uri), DK_API_PREFIX "/snapshot") != 0)
     soup_message_headers_remove (headers, "Range");
+  if (self->metrics != NULL)
+    dk_server_metrics_request_read (self->metrics, msg);
 }
 
 static void
@@ -409,8 +481,17 @@ add_routes (DkServer *self)
   self->guard = dk_server_guard_new (self->limits.max_body_bytes);
   dk_server_guard_allow_body (self->guard, DK_API_PREFIX "/mutations");
   dk_server_guard_attach (self->guard, self->soup);
+  dk_server_guard_set_metrics (self->guard, self->metrics);
   g_signal_connect_object (self->soup, "request-read", G_CALLBACK (dk_server_request_read_cb),
                            self, 0);
+  if (self->metrics != NULL)
+    {
+      g_signal_connect_object (self->soup, "request-finished",
+                               G_CALLBACK (dk_server_request_done_cb), self, 0);
+      g_signal_connect_object (self->soup, "request-aborted",
+                               G_CALLBACK (dk_server_request_done_cb), self, 0);
+      soup_server_add_handler (self->soup, "/metrics", dk_server_metrics_cb, self, NULL);
+    }
 
   /* Unknown API paths are a JSON 404. */
   soup_server_add_handler (self->soup, DK_API_PREFIX, dk_server_public_cb, self, NULL);
@@ -484,6 +565,43 @@ listen_on (DkServer         *self,
   self->tls = certificate != NULL;
   self->broadcast_seq = dk_server_db_last_seq (self->db);
   start_pg_listener (self);
+
+  return TRUE;
+}
+
+/**
+ * dk_server_set_metrics_allow:
+ * @allow: who may read GET /metrics: "ADDR[/BITS][,…]" (the default is
+ *   "127.0.0.1,::1"); "" turns /metrics and the counting behind it off
+ *
+ * Before dk_server_listen().
+ *
+ * Returns: %FALSE with @error set when an entry is not an address or ADDR/BITS
+ */
+gboolean
+dk_server_set_metrics_allow (DkServer    *self,
+                             const char  *allow,
+                             GError     **error)
+{
+  g_autoptr(GPtrArray) masks = NULL;
+
+  g_return_val_if_fail (DK_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (allow != NULL, FALSE);
+  g_return_val_if_fail (self->soup == NULL, FALSE);
+
+  masks = dk_server_metrics_parse_allow (allow, error);
+  if (masks == NULL)
+    return FALSE;
+
+  g_clear_pointer (&self->metrics_allow, g_ptr_array_unref);
+  if (masks->len == 0)
+    g_clear_object (&self->metrics);
+  else if (self->metrics == NULL)
+    self->metrics = dk_server_metrics_new ();
+  self->metrics_allow = masks->len > 0 ? g_steal_pointer (&masks) : NULL;
+
+  _dk_server_db_set_metrics (self->db, self->metrics);
+  dk_event_hub_set_metrics (self->events, self->metrics);
 
   return TRUE;
 }

@@ -21,6 +21,11 @@ void      dk_server_set_limits    (DkServer             *self,
  * it of every commit; without it that route answers 404 no_snapshot. */
 void      dk_server_set_snapshots (DkServer          *self,
                                    DkServerSnapshots *snapshots);
+/* Before dk_server_listen(): who may read GET /metrics, "ADDR[/BITS][,…]" (default
+ * "127.0.0.1,::1"); "" turns it off. FALSE for an entry that is not an address. */
+gboolean  dk_server_set_metrics_allow (DkServer     *self,
+                                       const char   *allow,
+                                       GError      **error);
 /* Listens on @address (an IPv4 or IPv6 literal) and @port (0 picks a free one), with
  * TLS when @certificate is given. */
 gboolean  dk_server_listen        (DkServer         *self,
