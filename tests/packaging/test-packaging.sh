@@ -229,6 +229,16 @@ else
   fail "serve --config /etc/driftkoll/server.conf starts (got \"$first_line\")"
 fi
 
+# ---- an upgrade keeps an edited configuration ----
+: >"$tmp/stderr"
+printf '\n# edited by the packaging test\n' >>"$config"
+run 0 "installing the packages again (an upgrade's path through the maintainer scripts)" \
+  dpkg_root --install "$outdir"/driftkoll_*.deb "$outdir"/driftkoll-cli_*.deb \
+  "$outdir"/driftkoll-server_*.deb
+check "the edited conffile is kept" grep -q '^# edited by the packaging test' "$config"
+check "the unit is still enabled" \
+  test -L "$root/etc/systemd/system/multi-user.target.wants/driftkoll-server.service"
+
 # ---- removal ----
 : >"$tmp/stderr"
 rm -f "$schemas/gschemas.compiled"  # made by this test, not by a package
