@@ -20,6 +20,7 @@ version=$(sed -n '1s/^driftkoll (\([^)]*\)).*/\1/p' "$src/debian/changelog")
 tree="$work/driftkoll-$version"
 mkdir -p "$tree"
 if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  # shellcheck disable=SC2016 # $f is the inner sh's
   (cd "$src" && git ls-files -z --cached --others --exclude-standard |
      xargs -0 sh -c 'for f; do [ -e "$f" ] || [ -L "$f" ] && printf "%s\0" "$f"; done' sh |
      xargs -0 cp -P --parents -t "$tree")

@@ -32,6 +32,7 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dk-packaging.XXXXXX")
 server_pid=
+# shellcheck disable=SC2317 # called by the trap
 cleanup () {
   if [ -n "$server_pid" ]; then
     kill -KILL "$server_pid" 2>/dev/null || true
@@ -61,7 +62,8 @@ elif ! sh "$here/build-deb.sh" "$outdir" >"$tmp/stdout" 2>"$tmp/stderr"; then
 fi
 pass "dpkg-buildpackage -us -uc -b builds the packages"
 for package in driftkoll driftkoll-cli driftkoll-server; do
-  check "$package's .deb is built" test -f "$(ls "$outdir/${package}_"*.deb 2>/dev/null | head -n 1)"
+  check "$package's .deb is built" \
+    test -n "$(find "$outdir" -maxdepth 1 -name "${package}_*.deb" | head -n 1)"
 done
 : >"$tmp/stderr"
 
@@ -156,7 +158,7 @@ check "its ExecStart ($unit_exec) is installed" test -x "$root$unit_exec"
 check "it reads /etc/driftkoll/server.conf" grep -q -- '--config /etc/driftkoll/server.conf' "$unit"
 check "the postinst enabled it (multi-user.target.wants)" \
   test -L "$root/etc/systemd/system/multi-user.target.wants/driftkoll-server.service"
-sysusers=$(ls "$root"/usr/lib/sysusers.d/*.conf 2>/dev/null | head -n 1)
+sysusers=$(find "$root/usr/lib/sysusers.d" -name '*.conf' 2>/dev/null | head -n 1)
 check "a sysusers file is in usr/lib/sysusers.d (${sysusers##*/})" test -n "$sysusers"
 check "it makes the system user driftkoll" grep -Eq '^u +driftkoll ' "${sysusers:-/dev/null}"
 check "the postinst made it (systemd-sysusers --root)" grep -q '^driftkoll:' "$root/etc/passwd"
