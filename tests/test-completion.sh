@@ -180,6 +180,15 @@ if [ -n "$cli" ]; then
   help_options "$cli" sync >"$tmp/expected"
   same "options of a command after the global options" "$tmp/expected"
 
+  # "report ack|close", which report's --help does not list
+  complete_line _driftkoll_complete_commands "$cli" report ""
+  same "report <TAB> offers ack and close" <(printf '%s\n' ack close)
+  for command in ack close; do
+    help_options "$cli" report "$command" >"$tmp/expected"
+    complete_line _driftkoll_complete_commands "$cli" report "$command" --
+    same "report $command --<TAB> lists the options of its --help" "$tmp/expected"
+  done
+
   complete_line _driftkoll_complete_commands "$cli" --data-dir ""
   same "--data-dir <TAB> offers folders only" <(echo dir)
 

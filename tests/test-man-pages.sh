@@ -77,10 +77,18 @@ def options_of(text):
     return sorted(set(found))
 
 
+# Sub-commands a command's --help does not list: "driftkoll-cli report" reports, and
+# "report ack|close REPORT" are for report handlers (its summary names them).
+HIDDEN = {("driftkoll-cli", "report"): ["ack", "close"]}
+
+
 def leaves(argv, words=()):
     """(words, options) of every command that takes options, recursing into groups."""
     text = help_of(argv + list(words))
     commands = commands_of(text)
+    hidden = HIDDEN.get((os.path.basename(argv[0]),) + tuple(words), [])
+    for command in hidden:
+        yield from leaves(argv, list(words) + [command])
     if not commands:
         yield list(words), options_of(text)
         return

@@ -40,6 +40,12 @@ _driftkoll_read_help ()
                 ;;
         esac
     done <<< "$text"
+    # sub-commands a help does not list (the program's own file names them)
+    local hook=_${1##*/}_hidden_commands
+    hook=${hook//-/_}
+    if declare -F "$hook" >/dev/null; then
+        "$hook" "$@"
+    fi
     return 0
 }
 
