@@ -1,6 +1,8 @@
 # Makefile: a thin wrapper for people and CI; meson and meson test do the real work.
 #
-#   make test    install missing Debian packages, build, run every test suite
+#   make test    install missing Debian packages, build, run every test suite but packaging
+#   make packaging-test  build the Debian packages, lintian, install them in an empty root
+#   make deb     only build the Debian packages, into $(BUILD_DIR)/deb/
 #   make run     the app, logged in as staff, on the demo server at 127.0.0.1:$(PORT)
 #   make serve   only the server with demo data, in the foreground
 #   make build | asan | fuzz | bench | clean
@@ -27,6 +29,8 @@ ASAN_TIMEOUT_MULTIPLIER ?= 2
 
 SERVER     = $(BUILD_DIR)/src/server/driftkoll-server
 MESON_TEST = $(MESON) test --print-errorlogs --num-processes 2
+# The packaging suite builds the Debian packages (minutes): only `make packaging-test`.
+NO_PACKAGING = --no-suite packaging
 ASAN_SETUP = -Db_sanitize=address,undefined -Db_lundef=false
 # fuzzer-no-link puts libFuzzer's coverage into libdk-core too, not only into the target.
 FUZZ_SETUP = -Dfuzz=true $(ASAN_SETUP) -Dc_args=-fsanitize=fuzzer-no-link
@@ -57,7 +61,7 @@ if [ ! -f $(1)/build.ninja ]; then \
 fi
 endef
 
-.PHONY: all deps build test run serve asan fuzz-build fuzz-seeds fuzz bench clean
+.PHONY: all deps build test packaging-test deb run serve asan fuzz-build fuzz-seeds fuzz bench clean
 
 all: build
 
@@ -69,7 +73,18 @@ build: deps
 	$(MESON) compile -C $(BUILD_DIR)
 
 test: build
-	$(MESON_TEST) -C $(BUILD_DIR) $(TEST_ARGS)
+	$(MESON_TEST) -C $(BUILD_DIR) $(NO_PACKAGING) $(TEST_ARGS)
+
+# tests/packaging/test-packaging.sh: the build log, lintian's output and the installed
+# files are in $(BUILD_DIR)/tests/packaging/; meson's log in meson-logs/packaging-testlog.*
+# (not testlog.*, which keeps make test's).
+packaging-test: build
+	$(MESON_TEST) -C $(BUILD_DIR) --logbase packaging-testlog --suite packaging
+
+# The .debs of driftkoll, driftkoll-cli and driftkoll-server (built from a copy of the tree,
+# without running the tests: DEB_BUILD_OPTIONS=... make deb to change that).
+deb: deps
+	sh tests/packaging/build-deb.sh $(BUILD_DIR)/deb
 
 run: build
 	@mkdir -p "$(dir $(DEMO_DB))"
@@ -93,7 +108,8 @@ serve: build
 asan: deps
 	@$(call setup,$(ASAN_DIR),$(ASAN_SETUP))
 	$(MESON) compile -C $(ASAN_DIR)
-	$(MESON_TEST) -C $(ASAN_DIR) --timeout-multiplier $(ASAN_TIMEOUT_MULTIPLIER) $(TEST_ARGS)
+	$(MESON_TEST) -C $(ASAN_DIR) --timeout-multiplier $(ASAN_TIMEOUT_MULTIPLIER) $(NO_PACKAGING) \
+	  $(TEST_ARGS)
 
 # Only the fuzz target and what it links are built in $(FUZZ_DIR).
 fuzz-build: deps

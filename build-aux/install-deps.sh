@@ -17,6 +17,7 @@ PACKAGES="
   scdoc man-db groff-base bash-completion flatpak-builder
   libsystemd-dev systemd
   python3-prometheus-client
+  debhelper dpkg-dev lintian fakeroot
 "
 
 missing=""
