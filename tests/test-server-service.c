@@ -279,10 +279,12 @@ login_body (const char *username,
 {
   g_autofree char *body = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}",
                                            username, password);
-  GString *padded = g_string_new (body);
+  GString *padded = g_string_new ("{");
 
-  while (padded->len < size)
-    g_string_insert_c (padded, 1, ' ');
+  /* spaces after the brace: still the same JSON object */
+  for (gsize length = strlen (body); length < size; length++)
+    g_string_append_c (padded, ' ');
+  g_string_append (padded, body + 1);
 
   return g_string_free (padded, FALSE);
 }
@@ -931,6 +933,13 @@ test_log_no_secrets (Fixture       *fixture,
                                  NULL), ==, 200);
       g_assert_cmpuint (request (running.url, "GET", "/api/v1/nothing-here", token, NULL, NULL),
                         ==, 404);
+      /* refused before the body is read, which the guard logs at debug level */
+      {
+        g_autofree char *huge = login_body ("operator", SECRET_PASSWORD, 2 * 1024 * 1024);
+
+        g_assert_cmpuint (request (running.url, "POST", "/api/v1/mutations", token, huge,
+                                   NULL), ==, 413);
+      }
       g_assert_cmpuint (request (running.url, "DELETE", "/api/v1/session", token, NULL, NULL),
                         <, 300);
       g_assert_cmpuint (request (running.url, "GET", "/api/v1/changes?since=0", token, NULL,
@@ -939,7 +948,7 @@ test_log_no_secrets (Fixture       *fixture,
       g_assert_cmpint (stop_serve (&running), ==, 0);
       err = read_stderr (&running);
       running_clear (&running);
-      g_test_message ("%s log: %zu bytes", formats[f], strlen (err));
+      g_test_message ("%s log: %zu bytes:\n%s", formats[f], strlen (err), err);
 
       /* it did log (debug on), and nothing of what was secret */
       g_assert_cmpuint (strlen (err), >, 0);
