@@ -84,21 +84,6 @@ set_io_error (GError     **error,
   return FALSE;
 }
 
-/* Removes @path and what SQLite may have left beside it. */
-static void
-remove_with_sidecars (const char *path)
-{
-  const char *suffixes[] = { "", "-journal", "-wal", "-shm" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-      if (g_remove (file) != 0 && errno != ENOENT)
-        g_warning ("Could not remove %s: %s", file, g_strerror (errno));
-    }
-}
-
 /* A new empty file beside @path ("PATH.tmp-XXXXXX"), only this user's; its name. */
 static char *
 make_temporary_beside (const char  *path,
@@ -186,30 +171,22 @@ check_sqlite_file (const char  *path,
                    gboolean     is_backup,
                    GError     **error)
 {
-  static const char magic[16] = "SQLite format 3";
   g_autofree char *display = g_filename_display_name (path);
-  char header[16];
-  FILE *file;
-  size_t n;
+  g_autoptr(GError) local_error = NULL;
+  gboolean is_sqlite;
 
-  file = g_fopen (path, "rb");
-  if (file == NULL)
+  if (dk_server_db_read_file_header (path, &is_sqlite, &local_error) < 0)
     {
-      int saved_errno = errno;
-
-      if (saved_errno == ENOENT)
-        {
-          g_set_error (error, DK_ERROR, DK_ERROR_NOT_FOUND,
-                       is_backup ? _("There is no backup at %s") : _("There is no database at %s"),
-                       display);
-          return FALSE;
-        }
-      return set_io_error (error, saved_errno, _("Could not open %s"), display);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_set_error (error, DK_ERROR, DK_ERROR_NOT_FOUND,
+                     is_backup ? _("There is no backup at %s") : _("There is no database at %s"),
+                     display);
+      else
+        g_set_error (error, DK_ERROR, DK_ERROR_STORAGE, _("Could not open %s: %s"), display,
+                     local_error->message);
+      return FALSE;
     }
-  n = fread (header, 1, sizeof header, file);
-  fclose (file);
-
-  if (n < sizeof header || memcmp (header, magic, sizeof header) != 0)
+  if (!is_sqlite)
     {
       g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
                    _("%s is not a driftkoll-server database (not an SQLite file)"), display);
@@ -527,7 +504,7 @@ backup_sqlite (const char  *db_path,
   if (!backup_sqlite_into (db_path, temporary, display, file_display, figures, error) ||
       !move_into_place (temporary, file, force, error))
     {
-      remove_with_sidecars (temporary);
+      _dk_server_cli_remove_database_files (temporary);
       return FALSE;
     }
 
@@ -776,14 +753,14 @@ restore_sqlite (const char  *db_path,
       !check_restore_copy (temporary, file_display, figures, error) ||
       !sync_path (temporary, FALSE, error))
     {
-      remove_with_sidecars (temporary);
+      _dk_server_cli_remove_database_files (temporary);
       return FALSE;
     }
 
   /* Checked again right before the swap: the copy may have taken a while. */
   if (database_in_use (db_path))
     {
-      remove_with_sidecars (temporary);
+      _dk_server_cli_remove_database_files (temporary);
       g_set_error (error, DK_ERROR, DK_ERROR_CONFLICT,
                    _("%s is in use: a driftkoll-server (or another program) has it open. Stop "
                      "the server (systemctl stop driftkoll-server) and restore again"),
@@ -793,7 +770,7 @@ restore_sqlite (const char  *db_path,
 
   if (!swap_in (temporary, db_path, kept_as, error))
     {
-      remove_with_sidecars (temporary);
+      _dk_server_cli_remove_database_files (temporary);
       return FALSE;
     }
 

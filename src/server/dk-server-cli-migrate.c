@@ -197,24 +197,18 @@ check_source_file (const char  *path,
                    const char  *display,
                    GError     **error)
 {
-  static const char magic[16] = "SQLite format 3";
-  char header[16];
-  FILE *file;
-  size_t n;
+  g_autoptr(GError) local_error = NULL;
+  gboolean is_sqlite;
 
-  file = g_fopen (path, "rb");
-  if (file == NULL)
+  if (dk_server_db_read_file_header (path, &is_sqlite, &local_error) < 0)
     {
-      int saved_errno = errno;
-
-      g_set_error (error, DK_ERROR, saved_errno == ENOENT ? DK_ERROR_NOT_FOUND : DK_ERROR_STORAGE,
-                   _("Could not open “%s”: %s"), display, g_strerror (saved_errno));
+      g_set_error (error, DK_ERROR,
+                   g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+                   ? DK_ERROR_NOT_FOUND : DK_ERROR_STORAGE,
+                   _("Could not open “%s”: %s"), display, local_error->message);
       return FALSE;
     }
-  n = fread (header, 1, sizeof header, file);
-  fclose (file);
-
-  if (n < sizeof header || memcmp (header, magic, sizeof header) != 0)
+  if (!is_sqlite)
     {
       g_set_error (error, DK_ERROR, DK_ERROR_INVALID,
                    _("“%s” is not a driftkoll-server database (not an SQLite file)"), display);

@@ -41,6 +41,7 @@ int         _dk_server_cli_open_db          (const char           *program,
                                              const char           *db_path,
                                              DkServerDb          **db);
 char       *_dk_server_cli_roles_to_text    (DkRole                roles);
+void        _dk_server_cli_remove_database_files (const char      *path);
 int         _dk_server_cli_run_user         (const char           *program,
                                              int                   argc,
                                              char                **argv);

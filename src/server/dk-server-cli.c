@@ -214,8 +214,9 @@ _dk_server_cli_open_db (const char  *program,
   return DK_SERVER_CLI_EXIT_OK;
 }
 
-static void
-remove_database_files (const char *path)
+/* Removes a SQLite database at @path and what SQLite may have left beside it. */
+void
+_dk_server_cli_remove_database_files (const char *path)
 {
   const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
 
@@ -338,7 +339,7 @@ run_init (const char  *program,
       /* nothing half-made is left behind */
       g_clear_object (&db);
       if (!existed && !on_pg)
-        remove_database_files (db_path);
+        _dk_server_cli_remove_database_files (db_path);
       return _dk_server_cli_report_failure (program, error);
     }
 

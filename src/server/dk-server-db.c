@@ -397,16 +397,55 @@ _dk_server_db_append_json_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
+/**
+ * dk_server_db_read_file_header:
+ * @path: a file that may be an SQLite database
+ * @is_sqlite: (out): whether it begins with SQLite's 16-byte header
+ * @error: a #G_IO_ERROR from the file's errno when it cannot be read
+ *
+ * Looks at a file before SQLite does, so that a stray file is refused in words a person
+ * understands instead of "file is not a database" after SQLite has touched it.
+ *
+ * Returns: how many bytes of the header it read (0 for an empty file), or -1 on @error
+ */
+gssize
+dk_server_db_read_file_header (const char  *path,
+                               gboolean    *is_sqlite,
+                               GError     **error)
+{
+  static const char magic[16] = "SQLite format 3";
+  char header[16];
+  FILE *file;
+  size_t n;
+
+  g_return_val_if_fail (is_sqlite != NULL, -1);
+
+  *is_sqlite = FALSE;
+  file = g_fopen (path, "rb");
+  if (file == NULL)
+    {
+      int saved_errno = errno;
+
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      return -1;
+    }
+  n = fread (header, 1, sizeof header, file);
+  fclose (file);
+
+  *is_sqlite = n == sizeof header && memcmp (header, magic, sizeof header) == 0;
+  return n;
+}
+
 /* Checks that an existing, non-empty file starts like an SQLite database, so that
  * a stray file is refused before SQLite sees it. */
 static gboolean
 check_file_is_database (const char  *path,
                         GError     **error)
 {
-  static const char magic[16] = "SQLite format 3";
-  char header[16];
-  FILE *file;
-  size_t n;
+  g_autoptr(GError) local_error = NULL;
+  gboolean is_sqlite;
+  gssize n;
 
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
@@ -415,22 +454,19 @@ check_file_is_database (const char  *path,
       return FALSE;
     }
 
-  file = g_fopen (path, "rb");
-  if (file == NULL)
+  n = dk_server_db_read_file_header (path, &is_sqlite, &local_error);
+  if (n < 0)
     {
-      if (errno == ENOENT)
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         return TRUE;
       g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
-                   _("Could not open the database “%s”: %s"), path, g_strerror (errno));
+                   _("Could not open the database “%s”: %s"), path, local_error->message);
       return FALSE;
     }
 
-  n = fread (header, 1, sizeof header, file);
-  fclose (file);
-
   if (n == 0)
     return TRUE;   /* an empty file is an empty database */
-  if (n < sizeof header || memcmp (header, magic, sizeof header) != 0)
+  if (!is_sqlite)
     {
       g_set_error (error, DK_ERROR, DK_ERROR_STORAGE,
                    _("“%s” is not a driftkoll-server database (not an SQLite file); "

@@ -74,6 +74,9 @@ DkServerDb     *dk_server_db_open               (const char      *path,
  * of this process (never logged; NULL on SQLite); a cheap round trip for health checks
  * (always TRUE on SQLite); the file or the location without password, for messages. */
 gboolean        dk_server_db_is_postgresql      (DkServerDb      *self);
+gssize          dk_server_db_read_file_header   (const char      *path,
+                                                 gboolean        *is_sqlite,
+                                                 GError         **error);
 char           *dk_server_db_dup_pg_conninfo    (DkServerDb      *self);
 gboolean        dk_server_db_ping               (DkServerDb      *self,
                                                  GError         **error);
