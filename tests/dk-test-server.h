@@ -27,7 +27,8 @@ DkTestServer *dk_test_server_new      (gboolean       demo);
 DkTestServer *dk_test_server_new_on   (const char    *location,
                                        gboolean       demo,
                                        gboolean       init);
-/* Runs "driftkoll-server ARGS..." to completion; returns its exit status. */
+/* Runs "driftkoll-server ARGS..." to completion; returns its exit status. @self may be
+ * NULL: the command runs on no server of the test's. */
 int           dk_test_server_run_cli  (DkTestServer  *self,
                                        const char    *stdin_text,
                                        char         **out_stdout,

@@ -19,6 +19,7 @@
 #include "dk-server-db-pg-private.h"
 #include "dk-server-log.h"
 #include "dk-test-files.h"
+#include "dk-test-server.h"
 
 #define SECRET_PASSWORD "Sekret-Lösen-7f3a9c"
 #define WRONG_PASSWORD  "Fel-Passord-51be20"
@@ -37,43 +38,6 @@ server_binary (void)
   return path;
 }
 
-/* Runs "driftkoll-server ARGS…" (NULL-terminated) to its end; returns the status. */
-static int
-run_server_cli (const char  *stdin_text,
-                char       **out_stdout,
-                char       **out_stderr,
-                ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) server_binary ());
-  va_start (args, out_stderr);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, stdin_text, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-
-  if (out_stdout != NULL)
-    *out_stdout = g_steal_pointer (&out);
-  if (out_stderr != NULL)
-    *out_stderr = g_steal_pointer (&err);
-
-  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -85,11 +49,12 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->db = g_build_filename (fixture->dir, "driftkoll.db", NULL);
 
-  g_assert_cmpint (run_server_cli (NULL, NULL, &err, "init", "--demo", "--db", fixture->db,
-                                   NULL), ==, 0);
+  g_assert_cmpint (dk_test_server_run_cli (NULL, NULL, NULL, &err, "init", "--demo", "--db",
+                                           fixture->db, NULL), ==, 0);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_server_cli (SECRET_PASSWORD "\n", NULL, &err, "user", "add", "--db",
-                                   fixture->db, "--password-stdin", "operator", NULL), ==, 0);
+  g_assert_cmpint (dk_test_server_run_cli (NULL, SECRET_PASSWORD "\n", NULL, &err, "user", "add",
+                                           "--db", fixture->db, "--password-stdin", "operator",
+                                           NULL), ==, 0);
 }
 
 static void
@@ -378,7 +343,7 @@ test_config_bad (Fixture       *fixture,
   g_autofree char *err = NULL;
   int status;
 
-  status = run_server_cli (NULL, &out, &err, "serve", "--config", path, NULL);
+  status = dk_test_server_run_cli (NULL, NULL, &out, &err, "serve", "--config", path, NULL);
   g_test_message ("%s", err);
   g_assert_cmpint (status, ==, bad->status);
   g_assert_cmpstr (out, ==, "");             /* never "listening on" */
@@ -396,8 +361,9 @@ test_config_missing_file (Fixture       *fixture,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  g_assert_cmpint (run_server_cli (NULL, &out, &err, "serve", "--config", path, "--db",
-                                   fixture->db, "--listen", "127.0.0.1:0", NULL), ==, 2);
+  g_assert_cmpint (dk_test_server_run_cli (NULL, NULL, &out, &err, "serve", "--config", path,
+                                           "--db", fixture->db, "--listen", "127.0.0.1:0",
+                                           NULL), ==, 2);
   g_assert_cmpstr (out, ==, "");
   g_assert_nonnull (strstr (err, path));
   g_assert_nonnull (strstr (err, "cannot read the configuration"));
@@ -405,8 +371,9 @@ test_config_missing_file (Fixture       *fixture,
   /* a directory is not a file either */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_server_cli (NULL, &out, &err, "serve", "--config", fixture->dir, "--db",
-                                   fixture->db, "--listen", "127.0.0.1:0", NULL), ==, 2);
+  g_assert_cmpint (dk_test_server_run_cli (NULL, NULL, &out, &err, "serve", "--config",
+                                           fixture->dir, "--db", fixture->db, "--listen",
+                                           "127.0.0.1:0", NULL), ==, 2);
   g_assert_cmpstr (out, ==, "");
   g_assert_nonnull (strstr (err, fixture->dir));
 }
@@ -493,8 +460,8 @@ test_config_create_if_missing (Fixture       *fixture,
   g_assert_cmpint (g_mkdir (state, 0700), ==, 0);
 
   /* without it, a missing database is an error */
-  g_assert_cmpint (run_server_cli (NULL, &out, &err, "serve", "--db", fresh, "--listen",
-                                   "127.0.0.1:0", NULL), ==, 1);
+  g_assert_cmpint (dk_test_server_run_cli (NULL, NULL, &out, &err, "serve", "--db", fresh,
+                                           "--listen", "127.0.0.1:0", NULL), ==, 1);
   g_assert_cmpstr (out, ==, "");
   g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
 
