@@ -38,6 +38,7 @@
 #include "dk-server-cli-backup-private.h"
 #include "dk-server-cli-private.h"
 #include "dk-server-db-pg-private.h"
+#include "dk-server-snapshot.h"
 
 /* Pages copied per sqlite3_backup_step (4 MiB with 4 KiB pages). */
 #define BACKUP_STEP_PAGES 1024
@@ -602,54 +603,6 @@ check_restore_copy (const char       *temporary,
   return TRUE;
 }
 
-/* Removes the files of the snapshot folder @dir (the folder itself stays, with its
- * owner and mode). */
-static gboolean
-clear_snapshots (const char  *dir,
-                 guint       *n_removed,
-                 GError     **error)
-{
-  g_autoptr(GDir) folder = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) later = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  *n_removed = 0;
-  folder = g_dir_open (dir, 0, &local_error);
-  if (folder == NULL)
-    {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  /* The manifests first: a reader never finds one naming a file already gone. */
-  while ((name = g_dir_read_name (folder)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_str_equal (name, ".lock") || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        continue;
-      if (!g_str_has_suffix (name, ".json"))
-        {
-          g_ptr_array_add (later, g_steal_pointer (&path));
-          continue;
-        }
-      if (g_unlink (path) != 0)
-        return set_io_error (error, errno, _("Could not remove the old snapshot %s"), path);
-      (*n_removed)++;
-    }
-  for (guint i = 0; i < later->len; i++)
-    {
-      if (g_unlink (later->pdata[i]) != 0)
-        return set_io_error (error, errno, _("Could not remove the old snapshot %s"),
-                             (const char *) later->pdata[i]);
-      (*n_removed)++;
-    }
-  return TRUE;
-}
-
 /* Puts the checked @temporary in @db_path's place; the database there (and its WAL)
  * kept under the name *@kept_as. */
 static gboolean
@@ -765,8 +718,8 @@ restore_sqlite (const char       *db_path,
 
   figures->size = _dk_backup_file_size (db_path);
   if (snapshot_dir == NULL)
-    snapshot_dir = default_dir = g_strconcat (db_path, ".snapshots", NULL);
-  return clear_snapshots (snapshot_dir, n_snapshots, error);
+    snapshot_dir = default_dir = dk_server_snapshot_default_dir (db_path);
+  return dk_server_snapshot_clear (snapshot_dir, n_snapshots, error);
 }
 
 /* ---- the commands ---- */

@@ -844,7 +844,7 @@ run_snapshot (const char  *program,
     return _dk_server_cli_usage_error (program,
                                        _("--dir DIR is required for a PostgreSQL database"));
   if (dir == NULL)
-    dir = g_strconcat (db_path, ".snapshots", NULL);
+    dir = dk_server_snapshot_default_dir (db_path);
   display = g_filename_display_name (dir);
 
   start = g_get_monotonic_time ();

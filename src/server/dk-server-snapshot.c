@@ -1470,6 +1470,77 @@ env_seconds (const char *name,
 }
 
 /**
+ * dk_server_snapshot_clear:
+ * @dir: a snapshot folder
+ * @n_removed: (out): how many files it removed
+ * @error: where an unremovable file is told
+ *
+ * Removes the snapshots of @dir, the manifests first so that a reader never finds one
+ * naming a file already gone (`restore`: none may outlive the database they were built
+ * from). The folder itself stays, with its owner and mode; a missing folder is empty.
+ *
+ * Returns: %FALSE with @error set when a file could not be removed
+ */
+gboolean
+dk_server_snapshot_clear (const char  *dir,
+                          guint       *n_removed,
+                          GError     **error)
+{
+  g_autoptr(GDir) folder = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) later = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  *n_removed = 0;
+  folder = g_dir_open (dir, 0, &local_error);
+  if (folder == NULL)
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  /* The manifests first: a reader never finds one naming a file already gone. */
+  while ((name = g_dir_read_name (folder)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_str_equal (name, ".lock") || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        continue;
+      if (!g_str_has_suffix (name, ".json"))
+        {
+          g_ptr_array_add (later, g_steal_pointer (&path));
+          continue;
+        }
+      if (g_unlink (path) != 0)
+        return set_io_error (error, errno, _("Could not remove the old snapshot %s"), path);
+      (*n_removed)++;
+    }
+  for (guint i = 0; i < later->len; i++)
+    {
+      if (g_unlink (later->pdata[i]) != 0)
+        return set_io_error (error, errno, _("Could not remove the old snapshot %s"),
+                             (const char *) later->pdata[i]);
+      (*n_removed)++;
+    }
+  return TRUE;
+}
+
+/**
+ * dk_server_snapshot_default_dir:
+ * @db_path: a SQLite database file
+ *
+ * Returns: (transfer full): the snapshot folder of @db_path when none is named,
+ *   "<db_path>.snapshots"
+ */
+char *
+dk_server_snapshot_default_dir (const char *db_path)
+{
+  return g_strconcat (db_path, ".snapshots", NULL);
+}
+
+/**
  * dk_server_snapshots_new:
  * @db_path: the server's database
  * @dir: (nullable): the snapshot folder; %NULL: "<db_path>.snapshots"
@@ -1496,7 +1567,7 @@ dk_server_snapshots_new (const char  *db_path,
 
   self = g_object_new (DK_TYPE_SERVER_SNAPSHOTS, NULL);
   self->db_path = g_strdup (db_path);
-  self->dir = dir != NULL ? g_strdup (dir) : g_strconcat (db_path, ".snapshots", NULL);
+  self->dir = dir != NULL ? g_strdup (dir) : dk_server_snapshot_default_dir (db_path);
   self->min_interval_s = env_seconds ("DRIFTKOLL_SNAPSHOT_MIN_INTERVAL",
                                       DEFAULT_MIN_INTERVAL_S);
   self->check_seconds = (guint) MAX (1, env_seconds ("DRIFTKOLL_SNAPSHOT_CHECK_SECONDS",

@@ -45,6 +45,13 @@ gboolean    dk_server_snapshot_build   (const char  *db_path,
                                         const char  *dir,
                                         GError     **error);
 
+/* The folder a database's snapshots are kept in when none is named. */
+char       *dk_server_snapshot_default_dir (const char  *db_path);
+/* Removes the snapshots kept in @dir (restore: none may outlive their database). */
+gboolean    dk_server_snapshot_clear   (const char  *dir,
+                                        guint       *n_removed,
+                                        GError     **error);
+
 /* The rebuild rule: a snapshot is stale when there is none and @rows > 0, or when
  * @changed (rows changed since it) is 5 % of @rows or more, or when anything changed
  * and it is an hour old; never sooner than @min_interval_s after the last one. */
